@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Rollout",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rollout", targets: ["rollout"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.30.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    ],
+    targets: [
+        // Pure domain: types, rules, the fold of the log. Foundation only, no I/O.
+        .target(name: "RolloutCore"),
+        // The bundled reference data (Chongqing divisions and boundaries) and its readers.
+        .target(
+            name: "RolloutReference",
+            dependencies: ["RolloutCore"],
+            resources: [.copy("Resources")]
+        ),
+        // The deterministic demo campaign generator.
+        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference"]),
+        // The event log and its projections on SQLite and PostgreSQL through SQLKit.
+        .target(
+            name: "RolloutStorage",
+            dependencies: [
+                "RolloutCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP API and pages.
+        .target(
+            name: "RolloutWeb",
+            dependencies: [
+                "RolloutCore", "RolloutStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        // The thin command line.
+        .executableTarget(
+            name: "rollout",
+            dependencies: [
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
+        .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo"]),
+        .testTarget(
+            name: "RolloutStorageTests",
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]
+        ),
+        .testTarget(
+            name: "RolloutWebTests",
+            dependencies: [
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

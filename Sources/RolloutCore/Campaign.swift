@@ -1,0 +1,61 @@
+/// A build-out campaign: its name and its window.
+///
+/// Progress toward targets counts the sites built from `start` on (新建); `built` counts every
+/// site on air, including those that stood before the campaign.
+public struct Campaign: Hashable, Codable, Sendable {
+    public var name: String
+    public var start: Instant
+    public var deadline: Instant
+
+    public init(name: String, start: Instant, deadline: Instant) {
+        self.name = name; self.start = start; self.deadline = deadline
+    }
+}
+
+/// The moment a read is about: what was true before `asOf` in the field, as the platform knew it
+/// before `knownAt` (nil: as known now).
+public struct ReadMoment: Hashable, Sendable {
+    public var asOf: Cutoff
+    public var knownAt: Cutoff?
+
+    public init(asOf: Cutoff, knownAt: Cutoff? = nil) { self.asOf = asOf; self.knownAt = knownAt }
+
+    /// The same knowledge, at another field moment.
+    public func at(_ asOf: Cutoff) -> ReadMoment { ReadMoment(asOf: asOf, knownAt: knownAt) }
+
+    /// Checks a written `as_of`/`known_at` pair against the campaign and the clock.
+    public static func validated(asOf asOfText: String?, knownAt knownAtText: String?, campaign: Campaign,
+                                 now: Instant) throws -> ReadMoment {
+        let nowCut = Cutoff.including(now)
+        var asOf = nowCut
+        if let asOfText {
+            guard let w = ShanghaiCalendar.parse(asOfText) else { throw RolloutError("bad_as_of", ["value": asOfText]) }
+            asOf = Cutoff(w)
+            try check(asOfText, w, campaign: campaign, now: now)
+            // A whole day that is today reads up to now.
+            if asOf > nowCut { asOf = nowCut }
+        }
+        var knownAt: Cutoff? = nil
+        if let knownAtText {
+            guard let w = ShanghaiCalendar.parse(knownAtText) else { throw RolloutError("bad_known_at", ["value": knownAtText]) }
+            var k = Cutoff(w)
+            try check(knownAtText, w, campaign: campaign, now: now)
+            if k > nowCut { k = nowCut }
+            knownAt = k
+        }
+        return ReadMoment(asOf: asOf, knownAt: knownAt)
+    }
+
+    private static func check(_ text: String, _ written: ShanghaiCalendar.Written, campaign: Campaign,
+                              now: Instant) throws {
+        let future: Bool = switch written {
+        case .day(let d): d > ShanghaiCalendar.day(of: now)
+        case .instant(let i): i > now
+        }
+        if future { throw RolloutError("as_of_in_future", ["value": text, "now": ShanghaiCalendar.iso8601(now)]) }
+        // The end of the day before the start (the state the campaign starts from) is still allowed.
+        if Cutoff(written).before < campaign.start {
+            throw RolloutError("as_of_before_campaign", ["value": text, "start": ShanghaiCalendar.dateString(campaign.start)])
+        }
+    }
+}

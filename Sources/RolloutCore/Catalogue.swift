@@ -1,0 +1,103 @@
+/// The languages of the pages and messages: Chinese first, English second.
+public enum Language: String, Codable, Sendable, CaseIterable {
+    case zh, en
+
+    /// Picks the language from an `Accept-Language` header or a `--lang` value; Chinese unless English is preferred.
+    public init(preferring header: String?) {
+        guard let header = header?.lowercased() else { self = .zh; return }
+        var best: (Language, Double)? = nil
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";")
+            let tag = parts.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            var q = 1.0
+            for p in parts.dropFirst() where p.trimmingCharacters(in: .whitespaces).hasPrefix("q=") {
+                q = Double(p.trimmingCharacters(in: .whitespaces).dropFirst(2)) ?? 0
+            }
+            let lang: Language? = tag.hasPrefix("zh") ? .zh : tag.hasPrefix("en") ? .en : nil
+            if let lang, q > (best?.1 ?? -1) { best = (lang, q) }
+        }
+        self = best?.0 ?? .zh
+    }
+}
+
+/// Every user-facing sentence of Rollout, in Chinese and English.
+///
+/// Messages take named arguments written `{name}` in the text.
+public enum Catalogue {
+    /// The text of a message key in a language, with its arguments filled in.
+    public static func text(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+        let pair = entries[key] ?? entries["internal"]!
+        var s = language == .zh ? pair.zh : pair.en
+        for (name, value) in arguments { s = s.replacingOccurrences(of: "{\(name)}", with: value) }
+        return s
+    }
+
+    /// Whether the catalogue has the key.
+    public static func has(_ key: String) -> Bool { entries[key] != nil }
+
+    /// All keys (for the test that checks both languages are filled).
+    public static var keys: [String] { Array(entries.keys) }
+
+    static let entries: [String: (zh: String, en: String)] = [
+        // Errors: reads
+        "bad_as_of": ("as_of 参数“{value}”不是有效的日期或时间（应为 YYYY-MM-DD 或 ISO-8601）",
+                      "as_of “{value}” is not a valid date or instant (use YYYY-MM-DD or ISO-8601)"),
+        "bad_known_at": ("known_at 参数“{value}”不是有效的日期或时间（应为 YYYY-MM-DD 或 ISO-8601）",
+                         "known_at “{value}” is not a valid date or instant (use YYYY-MM-DD or ISO-8601)"),
+        "as_of_before_campaign": ("{value} 早于攻坚行动开始时间 {start}，无数据可查",
+                                  "{value} is before the campaign started ({start}); there is nothing to show"),
+        "as_of_in_future": ("{value} 在未来，无法查询尚未发生的情况（当前时间 {now}）",
+                            "{value} is in the future; the platform cannot show what has not happened yet (now: {now})"),
+        "known_at_before_campaign": ("known_at（{known}）早于攻坚行动开始时间",
+                                  "known_at ({known}) is before the campaign started"),
+        "unknown_region": ("未知的区县代码“{value}”", "unknown region code “{value}”"),
+        "unknown_operator": ("未知的运营商“{value}”（应为 cmcc、ctcc、cucc、cbn、tower 或 移动/电信/联通/广电/铁塔）",
+                             "unknown operator “{value}” (use cmcc, ctcc, cucc, cbn, tower or 移动/电信/联通/广电/铁塔)"),
+        "unknown_stage": ("未知的进度节点“{value}”", "unknown stage “{value}”"),
+        "unknown_site": ("运营商 {operator} 没有站址编码为“{value}”的站点", "operator {operator} has no site with code “{value}”"),
+        "bad_page": ("分页参数“{value}”无效（应为正整数）", "paging value “{value}” is not valid (use a positive whole number)"),
+        "bad_format": ("未知的导出格式“{value}”（应为 csv 或 json）", "unknown export format “{value}” (use csv or json)"),
+        "not_found": ("找不到该地址：{value}", "nothing at this address: {value}"),
+        // Errors: database
+        "no_campaign": ("数据库中还没有攻坚行动：请先运行 `rollout init`（或 `rollout demo`，它会自动创建演示行动）",
+                        "the database holds no campaign yet: run `rollout init` first (or `rollout demo`, which creates the demo campaign)"),
+        "campaign_exists": ("数据库中已有攻坚行动“{value}”，不能再次初始化", "the database already holds the campaign “{value}”; it cannot be initialised again"),
+        "database_unreachable": ("无法连接数据库 {value}：{reason}", "cannot reach the database {value}: {reason}"),
+        "bad_database_url": ("数据库地址“{value}”无效（应为 sqlite:路径 或 postgres://用户:密码@主机:端口/库名）",
+                             "database URL “{value}” is not valid (use sqlite:PATH or postgres://USER:PASS@HOST:PORT/DB)"),
+        "schema_too_new": ("该数据库由更新版本的 Rollout 创建（结构版本 {found}，本程序只认识到 {known}）；请升级 Rollout，数据库未作任何改动",
+                           "this database was made by a newer Rollout (schema version {found}; this program knows up to {known}); upgrade Rollout. Nothing was changed"),
+        "schema_not_migrated": ("数据库结构版本 {found} 低于本程序所需的 {known}：请运行 `rollout migrate`",
+                                "the database schema (version {found}) is older than this program needs ({known}): run `rollout migrate`"),
+        "log_is_append_only": ("事件日志只能追加，不能修改或删除", "the event log is append-only: events cannot be changed or deleted"),
+        "database_error": ("数据库操作失败：{reason}", "the database operation failed: {reason}"),
+        // Errors: log rules
+        "site_exists": ("运营商 {operator} 的站址编码“{value}”已存在", "operator {operator} already has a site with code “{value}”"),
+        "rollback_needs_reason": ("回退到“{value}”必须填写回退原因", "moving back to “{value}” needs a rollback reason"),
+        "stage_backwards": ("站点已处于“{current}”，不能退回“{value}”（退回须填写回退原因）",
+                            "the site is already at “{current}” and cannot move back to “{value}” (a move back needs a rollback reason)"),
+        "obstacle_exists": ("问题编号“{value}”已存在", "obstacle reference “{value}” already exists"),
+        "unknown_obstacle": ("找不到问题编号“{value}”", "no obstacle with reference “{value}”"),
+        "resolved_before_opened": ("解决时间不能早于提出时间", "an obstacle cannot be resolved before it was opened"),
+        "bad_target": ("目标站数必须是不小于 0 的整数", "a target must be a whole number of at least 0"),
+        "occurred_in_future": ("发生时间 {value} 在未来", "the time {value} is in the future"),
+        "bad_campaign_dates": ("截止日期必须晚于开始日期", "the deadline must come after the start"),
+        "bad_region_file": ("区县文件第 {row} 行有误：{reason}", "the regions file is wrong on row {row}: {reason}"),
+        "bad_boundaries_file": ("边界文件有误：{reason}", "the boundaries file is wrong: {reason}"),
+        "bad_date": ("“{value}”不是有效日期（应为 YYYY-MM-DD）", "“{value}” is not a valid date (use YYYY-MM-DD)"),
+        "bad_scale": ("--scale 必须是 1 到 1000 之间的整数", "--scale must be a whole number from 1 to 1000"),
+        "demo_as_of_range": ("--as-of 必须在 {start} 与 {end} 之间", "--as-of must lie between {start} and {end}"),
+        "internal": ("内部错误，请联系管理员（{value}）", "internal error; please tell the administrator ({value})"),
+        // CLI and server words
+        "demo_ready": ("演示行动“{name}”已就绪：{sites} 个站点，{events} 条事件（时钟：{clock}）",
+                       "demo campaign “{name}” is ready: {sites} sites, {events} events (clock: {clock})"),
+        "demo_exists": ("数据库中已有演示行动，直接使用（删除 {path} 可重新生成）",
+                        "the database already holds the campaign; using it (delete {path} to generate it again)"),
+        "serving": ("仪表盘和 API 已启动：{url}", "dashboard and API serving at {url}"),
+        "migrated": ("数据库结构已是版本 {value}", "database schema is at version {value}"),
+        "initialised": ("攻坚行动“{value}”已创建", "campaign “{value}” created"),
+        "rebuilt": ("投影已从 {value} 条事件重建", "projections rebuilt from {value} events"),
+        "demo_accounts": ("演示账号：账号与权限功能尚未上线，目前所有读取接口均无需登录",
+                          "demo accounts: accounts and roles are not built yet; every read is open for now"),
+    ]
+}

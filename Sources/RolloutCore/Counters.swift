@@ -1,0 +1,81 @@
+/// What the counter projections count, per region and operator.
+public enum Metric {
+    /// Sites standing at a stage.
+    public static func stage(_ s: Stage) -> String { "stage.\(s.rawValue)" }
+    /// Open obstacles of a category.
+    public static func openObstacles(_ c: ObstacleCategory) -> String { "obstacles.open.\(c.rawValue)" }
+}
+
+/// One counter: a metric for a region and an operator (`""` when no operator is concerned).
+public struct CounterKey: Hashable, Codable, Sendable, Comparable {
+    public var regionCode: String
+    public var operatorCode: String
+    public var metric: String
+
+    public init(regionCode: String, operatorCode: String, metric: String) {
+        self.regionCode = regionCode; self.operatorCode = operatorCode; self.metric = metric
+    }
+
+    public static func < (a: CounterKey, b: CounterKey) -> Bool {
+        (a.regionCode, a.operatorCode, a.metric) < (b.regionCode, b.operatorCode, b.metric)
+    }
+}
+
+/// A change of a counter: from `occurredAt` in the field on, as known from `recordedAt` on.
+///
+/// The value of a counter as of a moment T, as known at K, is the sum of its deltas with
+/// `occurredAt < T` and `recordedAt < K`. Every delta's `occurredAt` is the field time of some
+/// event of the same entity and its `recordedAt` that of the event that caused it.
+public struct CounterDelta: Hashable, Sendable {
+    public var key: CounterKey
+    public var occurredAt: Instant
+    public var recordedAt: Instant
+    public var delta: Int
+
+    public init(key: CounterKey, occurredAt: Instant, recordedAt: Instant, delta: Int) {
+        self.key = key; self.occurredAt = occurredAt; self.recordedAt = recordedAt; self.delta = delta
+    }
+}
+
+/// Counter values, as read from the projections.
+public struct CounterValues: Sendable, Equatable {
+    public var values: [CounterKey: Int]
+
+    public init(_ values: [CounterKey: Int] = [:]) { self.values = values.filter { $0.value != 0 } }
+
+    /// Adds deltas.
+    public mutating func add(_ key: CounterKey, _ delta: Int) {
+        let v = (values[key] ?? 0) + delta
+        values[key] = v == 0 ? nil : v
+    }
+
+    /// The sum of the counters that match.
+    public func sum(region: String? = nil, operator op: String? = nil, where metric: (String) -> Bool) -> Int {
+        var total = 0
+        for (k, v) in values where metric(k.metric) && (region == nil || k.regionCode == region)
+            && (op == nil || k.operatorCode == op) {
+            total += v
+        }
+        return total
+    }
+
+    /// Sites at a stage.
+    public func sites(at stage: Stage, region: String? = nil, operator op: String? = nil) -> Int {
+        let m = Metric.stage(stage)
+        return sum(region: region, operator: op) { $0 == m }
+    }
+
+    /// Built sites (at `on_air` or later).
+    public func built(region: String? = nil, operator op: String? = nil) -> Int {
+        sites(at: .onAir, region: region, operator: op) + sites(at: .accepted, region: region, operator: op)
+    }
+
+    /// Open obstacles.
+    public func openObstacles(region: String? = nil, category: ObstacleCategory? = nil) -> Int {
+        let exact = category.map { Metric.openObstacles($0) }
+        return sum(region: region) { metric in
+            if let exact { return metric == exact }
+            return metric.hasPrefix("obstacles.open.")
+        }
+    }
+}

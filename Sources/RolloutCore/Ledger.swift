@@ -1,0 +1,176 @@
+/// What the projections keep of a site: where it is and its timeline.
+public struct SiteState: Hashable, Codable, Sendable {
+    public var registration: SiteRegistration
+    public var registeredAt: Instant
+    public var registeredRecordedAt: Instant
+    public var steps: [TimelineStep]
+    /// The latest field time of any of the site's events: a later change can be applied without its history.
+    public var lastOccurredAt: Instant
+
+    public init(registration: SiteRegistration, registeredAt: Instant, registeredRecordedAt: Instant,
+                steps: [TimelineStep], lastOccurredAt: Instant) {
+        self.registration = registration; self.registeredAt = registeredAt
+        self.registeredRecordedAt = registeredRecordedAt; self.steps = steps; self.lastOccurredAt = lastOccurredAt
+    }
+
+    /// The stage the site stands at after all known changes.
+    public var stage: Stage { steps.last!.stage }
+}
+
+/// What the projections keep of an obstacle.
+public struct ObstacleState: Hashable, Codable, Sendable {
+    public var opening: ObstacleOpening
+    public var openedAt: Instant
+    public var openedRecordedAt: Instant
+    public var resolvedAt: Instant?
+    public var resolvedRecordedAt: Instant?
+
+    public init(opening: ObstacleOpening, openedAt: Instant, openedRecordedAt: Instant,
+                resolvedAt: Instant? = nil, resolvedRecordedAt: Instant? = nil) {
+        self.opening = opening; self.openedAt = openedAt; self.openedRecordedAt = openedRecordedAt
+        self.resolvedAt = resolvedAt; self.resolvedRecordedAt = resolvedRecordedAt
+    }
+}
+
+/// A target line as it stood from one event on.
+public struct TargetRecord: Hashable, Codable, Sendable {
+    public var setting: TargetSetting
+    public var setAt: Instant
+    public var recordedAt: Instant
+    public var seq: Int64
+
+    public init(setting: TargetSetting, setAt: Instant, recordedAt: Instant, seq: Int64) {
+        self.setting = setting; self.setAt = setAt; self.recordedAt = recordedAt; self.seq = seq
+    }
+}
+
+/// The fold of appended events into projection changes, for the entities one append touches.
+///
+/// The storage loads the states of the touched entities (and, for a site that receives a change
+/// dated before its latest one, that site's stage history), applies the events in log order, and
+/// writes back what the ledger changed, all in the transaction of the append. A rebuild runs the
+/// same ledger over the whole log, so the projections are always what the log says.
+public struct Ledger: Sendable {
+    public private(set) var sites: [SiteKey: SiteState]
+    public private(set) var obstacles: [String: ObstacleState]
+    /// Stage histories loaded for sites that receive out-of-order changes.
+    public private(set) var histories: [SiteKey: [StageChange]]
+    /// What the applied events changed.
+    public private(set) var deltas: [CounterDelta] = []
+    public private(set) var changedSites: Set<SiteKey> = []
+    public private(set) var changedObstacles: Set<String> = []
+    public private(set) var newTargets: [TargetRecord] = []
+
+    public init(sites: [SiteKey: SiteState] = [:], obstacles: [String: ObstacleState] = [:],
+                histories: [SiteKey: [StageChange]] = [:]) {
+        self.sites = sites; self.obstacles = obstacles; self.histories = histories
+    }
+
+    /// The sites whose stage history must be loaded before the events can be applied: those that
+    /// receive a change dated before one they already have.
+    public static func sitesNeedingHistory(_ events: [NewEvent], states: [SiteKey: SiteState]) -> Set<SiteKey> {
+        var last: [SiteKey: Instant] = [:]
+        var needs: Set<SiteKey> = []
+        for e in events {
+            switch e.body {
+            case .siteRegistered(let r): last[r.site] = e.occurredAt
+            case .stageReported(let s, _, _), .stageRolledBack(let s, _, _):
+                let known = last[s] ?? states[s]?.lastOccurredAt
+                if let known, e.occurredAt < known { needs.insert(s) }
+                last[s] = max(known ?? e.occurredAt, e.occurredAt)
+            default: break
+            }
+        }
+        return needs
+    }
+
+    /// Adds a loaded stage history.
+    public mutating func provideHistory(_ changes: [StageChange], for site: SiteKey) { histories[site] = changes }
+
+    /// Applies one logged event. Throws a ``RolloutError`` when the event breaks a rule of the log;
+    /// the ledger is then unchanged.
+    public mutating func apply(_ logged: LoggedEvent) throws {
+        let e = logged.event
+        switch e.body {
+        case .siteRegistered(let r):
+            guard sites[r.site] == nil else {
+                throw RolloutError("site_exists", kind: .conflict, ["operator": r.site.operator.rawValue, "value": r.site.code])
+            }
+            let steps = [TimelineStep(at: e.occurredAt, stage: .planned)]
+            sites[r.site] = SiteState(registration: r, registeredAt: e.occurredAt, registeredRecordedAt: e.recordedAt,
+                                      steps: steps, lastOccurredAt: e.occurredAt)
+            if histories[r.site] == nil { histories[r.site] = [] }
+            emit(site: r, transitions: [Transition(at: e.occurredAt, from: nil, to: .planned)], sign: 1, recordedAt: e.recordedAt)
+            changedSites.insert(r.site)
+        case .stageReported(let s, let stage, _):
+            try change(StageChange(.report, stage, at: e.occurredAt, seq: logged.seq), of: s, recordedAt: e.recordedAt)
+        case .stageRolledBack(let s, let stage, let reason):
+            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw RolloutError("rollback_needs_reason", ["value": stage.rawValue])
+            }
+            try change(StageChange(.rollback, stage, at: e.occurredAt, seq: logged.seq), of: s, recordedAt: e.recordedAt)
+        case .obstacleOpened(let o):
+            guard obstacles[o.entity] == nil else { throw RolloutError("obstacle_exists", kind: .conflict, ["value": o.ref]) }
+            obstacles[o.entity] = ObstacleState(opening: o, openedAt: e.occurredAt, openedRecordedAt: e.recordedAt)
+            deltas.append(CounterDelta(key: obstacleKey(o), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
+            changedObstacles.insert(o.entity)
+        case .obstacleResolved(let org, let ref):
+            let entity = ObstacleOpening.entity(org: org, ref: ref)
+            guard var state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
+            guard state.resolvedAt == nil else { return }
+            guard e.occurredAt >= state.openedAt else { throw RolloutError("resolved_before_opened") }
+            state.resolvedAt = e.occurredAt
+            state.resolvedRecordedAt = e.recordedAt
+            obstacles[entity] = state
+            deltas.append(CounterDelta(key: obstacleKey(state.opening), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: -1))
+            changedObstacles.insert(entity)
+        case .targetSet(let t):
+            guard t.target >= 0 else { throw RolloutError("bad_target") }
+            newTargets.append(TargetRecord(setting: t, setAt: e.occurredAt, recordedAt: e.recordedAt, seq: logged.seq))
+        }
+    }
+
+    private mutating func change(_ c: StageChange, of site: SiteKey, recordedAt: Instant) throws {
+        guard var state = sites[site] else {
+            throw RolloutError("unknown_site", kind: .notFound, ["operator": site.operator.rawValue, "value": site.code])
+        }
+        let before = state.steps
+        if c.occurredAt >= state.lastOccurredAt {
+            SiteTimeline.advance(&state.steps, by: c)
+        } else {
+            guard let history = histories[site] else {
+                preconditionFailure("the storage must load the history of \(site.entity) before applying an out-of-order change")
+            }
+            state.steps = SiteTimeline.fold(registeredAt: state.registeredAt, changes: history + [c])
+        }
+        histories[site]?.append(c)
+        state.lastOccurredAt = max(state.lastOccurredAt, c.occurredAt)
+        sites[site] = state
+        changedSites.insert(site)
+        guard before != state.steps else { return }
+        // What changed: the new timeline's moves less the old one's (a multiset difference).
+        var count: [Transition: Int] = [:]
+        for t in SiteTimeline.transitions(state.steps) { count[t, default: 0] += 1 }
+        for t in SiteTimeline.transitions(before) { count[t, default: 0] -= 1 }
+        for (t, n) in count.sorted(by: { ($0.key.at, $0.key.to) < ($1.key.at, $1.key.to) }) where n != 0 {
+            emit(site: state.registration, transitions: [t], sign: n, recordedAt: recordedAt)
+        }
+    }
+
+    private mutating func emit(site r: SiteRegistration, transitions: [Transition], sign: Int, recordedAt: Instant) {
+        for t in transitions {
+            if let from = t.from {
+                deltas.append(CounterDelta(key: CounterKey(regionCode: r.regionCode, operatorCode: r.site.operator.rawValue,
+                                                           metric: Metric.stage(from)),
+                                           occurredAt: t.at, recordedAt: recordedAt, delta: -sign))
+            }
+            deltas.append(CounterDelta(key: CounterKey(regionCode: r.regionCode, operatorCode: r.site.operator.rawValue,
+                                                       metric: Metric.stage(t.to)),
+                                       occurredAt: t.at, recordedAt: recordedAt, delta: sign))
+        }
+    }
+
+    private func obstacleKey(_ o: ObstacleOpening) -> CounterKey {
+        CounterKey(regionCode: o.regionCode, operatorCode: o.operator?.rawValue ?? "", metric: Metric.openObstacles(o.category))
+    }
+}

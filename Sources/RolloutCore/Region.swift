@@ -1,0 +1,57 @@
+/// A latitude/longitude box, WGS-84 decimal degrees.
+public struct Bounds: Hashable, Codable, Sendable {
+    public var minLat: Double, minLon: Double, maxLat: Double, maxLon: Double
+
+    public init(minLat: Double, minLon: Double, maxLat: Double, maxLon: Double) {
+        self.minLat = minLat; self.minLon = minLon; self.maxLat = maxLat; self.maxLon = maxLon
+    }
+
+    /// Whether the point lies inside the box (edges included).
+    public func contains(lat: Double, lon: Double) -> Bool {
+        lat >= minLat && lat <= maxLat && lon >= minLon && lon <= maxLon
+    }
+
+    /// The smallest box holding both.
+    public func union(_ other: Bounds) -> Bounds {
+        Bounds(minLat: min(minLat, other.minLat), minLon: min(minLon, other.minLon),
+               maxLat: max(maxLat, other.maxLat), maxLon: max(maxLon, other.maxLon))
+    }
+}
+
+/// What a region is in the administrative hierarchy.
+public enum RegionKind: String, Codable, Sendable, CaseIterable {
+    case district, county
+    case autonomousCounty = "autonomous_county"
+    case functionalArea = "functional_area"
+}
+
+/// A unit of the campaign (区县): a district, a county, or a functional area such as a new area.
+public struct Region: Hashable, Codable, Sendable, Identifiable {
+    /// The GB/T 2260 code, or a synthetic 5099xx code for a functional area.
+    public var code: String
+    public var nameZh: String
+    public var nameEn: String
+    public var kind: RegionKind
+    /// The seat point, when known.
+    public var seatLat: Double?
+    public var seatLon: Double?
+    /// The bounding box, when known (functional areas take their host districts').
+    public var bounds: Bounds?
+    public var population: Int?
+    public var areaKm2: Double?
+    /// For a functional area, the districts whose territory it lies in.
+    public var hostRegions: [String]
+
+    public var id: String { code }
+
+    public init(code: String, nameZh: String, nameEn: String, kind: RegionKind, seatLat: Double? = nil,
+                seatLon: Double? = nil, bounds: Bounds? = nil, population: Int? = nil, areaKm2: Double? = nil,
+                hostRegions: [String] = []) {
+        self.code = code; self.nameZh = nameZh; self.nameEn = nameEn; self.kind = kind
+        self.seatLat = seatLat; self.seatLon = seatLon; self.bounds = bounds
+        self.population = population; self.areaKm2 = areaKm2; self.hostRegions = hostRegions
+    }
+
+    /// The name in a language.
+    public func name(_ language: Language) -> String { language == .zh ? nameZh : nameEn }
+}

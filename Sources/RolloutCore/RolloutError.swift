@@ -1,0 +1,30 @@
+/// An error a user can act on: a stable English code plus arguments, worded by the ``Catalogue``.
+public struct RolloutError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The stable code, also the catalogue key (e.g. `bad_as_of`).
+    public var code: String
+    /// The named values the message shows.
+    public var arguments: [String: String]
+    /// What kind of failure this is, for HTTP statuses and exit codes.
+    public var kind: Kind
+
+    /// What kind of failure an error is.
+    public enum Kind: Sendable, Equatable {
+        /// The request or the input is wrong (400/422, exit 1).
+        case invalid
+        /// Something asked for does not exist (404).
+        case notFound
+        /// The state does not allow it (409).
+        case conflict
+        /// The database or the environment failed (503).
+        case unavailable
+    }
+
+    public init(_ code: String, kind: Kind = .invalid, _ arguments: [String: String] = [:]) {
+        self.code = code; self.arguments = arguments; self.kind = kind
+    }
+
+    /// The message in a language.
+    public func message(_ language: Language) -> String { Catalogue.text(code, language, arguments) }
+
+    public var description: String { message(.en) }
+}

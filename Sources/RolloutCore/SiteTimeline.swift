@@ -1,0 +1,81 @@
+/// One report or rollback of a site's stage, as the log holds it.
+public struct StageChange: Hashable, Codable, Sendable {
+    /// Whether the change moves forward (a report) or back (a rollback with a reason).
+    public enum Move: String, Codable, Sendable { case report, rollback }
+
+    public var move: Move
+    public var stage: Stage
+    public var occurredAt: Instant
+    /// The position in the log, which orders changes at the same instant.
+    public var seq: Int64
+
+    public init(_ move: Move, _ stage: Stage, at occurredAt: Instant, seq: Int64) {
+        self.move = move; self.stage = stage; self.occurredAt = occurredAt; self.seq = seq
+    }
+}
+
+/// A moment from which a site stood at a stage.
+public struct TimelineStep: Hashable, Codable, Sendable {
+    public var at: Instant
+    public var stage: Stage
+
+    public init(at: Instant, stage: Stage) { self.at = at; self.stage = stage }
+}
+
+/// A site's move from one stage to another (from nil: the site was registered).
+public struct Transition: Hashable, Sendable {
+    public var at: Instant
+    public var from: Stage?
+    public var to: Stage
+}
+
+/// The stage rules of the import contract, as a fold of a site's changes into its timeline.
+///
+/// Changes apply in field order (`occurredAt`, then log order). A report moves forward only: a
+/// report of a stage the site has passed changes nothing, and a forward jump implies the stages in
+/// between. A rollback moves back to its stage, and changes nothing if the site is not past it.
+/// A change dated before the site's registration counts from the registration.
+public enum SiteTimeline {
+    /// The timeline of a site registered at `registeredAt` after the given changes.
+    public static func fold(registeredAt: Instant, changes: [StageChange]) -> [TimelineStep] {
+        var steps = [TimelineStep(at: registeredAt, stage: .planned)]
+        for change in changes.sorted(by: { ($0.occurredAt, $0.seq) < ($1.occurredAt, $1.seq) }) {
+            advance(&steps, by: change)
+        }
+        return steps
+    }
+
+    /// Applies one change that comes after every change already in `steps` (in field order).
+    public static func advance(_ steps: inout [TimelineStep], by change: StageChange) {
+        let current = steps.last!.stage
+        let next: Stage = switch change.move {
+        case .report: max(current, change.stage)
+        case .rollback: min(current, change.stage)
+        }
+        if next != current {
+            steps.append(TimelineStep(at: max(change.occurredAt, steps[0].at), stage: next))
+        }
+    }
+
+    /// The stage a timeline stands at for a cutoff, or nil when the site was not yet registered.
+    public static func stage(of steps: [TimelineStep], at cutoff: Cutoff) -> Stage? {
+        var result: Stage? = nil
+        for step in steps {
+            guard cutoff.includes(step.at) else { break }
+            result = step.stage
+        }
+        return result
+    }
+
+    /// The moves of a timeline, the registration first.
+    public static func transitions(_ steps: [TimelineStep]) -> [Transition] {
+        var out: [Transition] = []
+        out.reserveCapacity(steps.count)
+        var previous: Stage? = nil
+        for step in steps {
+            out.append(Transition(at: step.at, from: previous, to: step.stage))
+            previous = step.stage
+        }
+        return out
+    }
+}
