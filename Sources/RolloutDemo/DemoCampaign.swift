@@ -1,0 +1,161 @@
+import RolloutCore
+
+/// The Chongqing 2020 demo campaign, generated deterministically from a seed.
+///
+/// Sites are drawn one by one (each from its own random stream, so batches do not change the
+/// result): the day it goes on air from the ``BuildCurve``, its region by weight × pace, its
+/// operator by share, then its life from a ``SiteStory``. The log holds what happened and was
+/// reported before the clock; sites planned after the clock do not exist yet.
+public struct DemoCampaign: Sendable {
+    public static let name = "重庆市2020年5G网络建设攻坚"
+    /// The 2020 plan: 30,000 new sites.
+    public static let cityTarget = 30_000
+    /// The campaign counts sites built from 1 January 2020.
+    public static let start = ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2020, month: 1, day: 1)!)
+    /// The 2020 plan is due at the end of 30 June 2020.
+    public static let deadline = ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2020, month: 7, day: 1)!).adding(seconds: -1)
+    /// The targets were allocated at the launch meeting of 9 April 2020.
+    public static let launch = ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2020, month: 4, day: 9)!).adding(seconds: 10 * 3600)
+    /// The default clock: the demo stands at the end of 15 June 2020.
+    public static let defaultClockDay = ShanghaiCalendar.dayNumber(year: 2020, month: 6, day: 15)!
+    /// The clock may stand from the start of 2020 to its end.
+    public static let clockRange = ShanghaiCalendar.dayNumber(year: 2020, month: 1, day: 1)!...ShanghaiCalendar.dayNumber(year: 2020, month: 12, day: 31)!
+
+    public let seed: UInt64
+    public let scale: Int
+    /// Facts before this cutoff are in the log.
+    public let clock: Cutoff
+    public let plan: DemoPlan
+    let sampler: PointSampler
+    let curve = BuildCurve.chongqing2020
+    let candidates: Int
+    private let regionCodes: [String]
+    private let regionPick: [Double]
+
+    public var campaign: Campaign { Campaign(name: DemoCampaign.name, start: DemoCampaign.start, deadline: DemoCampaign.deadline) }
+
+    /// The moment the demo's clock stands at (the last second it includes).
+    public var now: Instant { clock.before.adding(seconds: -1) }
+
+    public init(regions: [Region], outlines: [String: Outline], seed: UInt64 = 2020, scale: Int = 1,
+                clockDay: DayNumber = DemoCampaign.defaultClockDay) {
+        self.seed = seed
+        self.scale = scale
+        clock = Cutoff.endOf(day: clockDay)
+        let plan = DemoPlan(regions: regions, cityTarget: DemoCampaign.cityTarget * scale, seed: seed)
+        self.plan = plan
+        sampler = PointSampler(regions: regions, outlines: outlines)
+        candidates = Int(curve.total) * scale
+        regionCodes = regions.map(\.code)
+        regionPick = regions.map { plan.weights[$0.code]! * plan.pace[$0.code]! }
+    }
+
+    /// The target lines set at the launch meeting, as events.
+    public func targetEvents() -> [NewEvent] {
+        guard clock.includes(DemoCampaign.launch) else { return [] }
+        var out: [NewEvent] = []
+        for code in regionCodes {
+            let at = DemoCampaign.launch
+            out.append(NewEvent(.targetSet(TargetSetting(regionCode: code, target: plan.regionTargets[code]!, due: DemoCampaign.deadline)),
+                                occurredAt: at, recordedAt: at, actor: "city_office"))
+            for (op, _) in DemoPlan.operatorShares {
+                out.append(NewEvent(.targetSet(TargetSetting(regionCode: code, operator: op, target: plan.operatorTargets[code]![op]!,
+                                                             due: DemoCampaign.deadline)),
+                                    occurredAt: at, recordedAt: at, actor: "city_office"))
+            }
+        }
+        return out
+    }
+
+    /// The number of candidate sites (those planned after the clock yield no events).
+    public var siteCount: Int { candidates }
+
+    /// The events of the candidate sites in `range`, each site's events in the order the platform learned them.
+    public func siteEvents(_ range: Range<Int>) -> [NewEvent] {
+        var out: [NewEvent] = []
+        out.reserveCapacity(range.count * 10)
+        for i in range { appendSite(i, to: &out) }
+        return out
+    }
+
+    private func appendSite(_ i: Int, to out: inout [NewEvent]) {
+        var rng = SeededRandom(seed: seed, stream: 2, item: UInt64(i))
+        // When it goes on air: stratified along the curve, so the totals follow it closely.
+        let u = (Double(i) + rng.unit()) / Double(candidates)
+        let dayValue = curve.day(reaching: u * curve.total)
+        let onAir = Instant(seconds: Int64(dayValue * 86_400) - ShanghaiCalendar.offset)
+            .adding(seconds: Int64(rng.uniform(-0.3...0.3) * 86_400))
+        let region = regionCodes[rng.pick(weights: regionPick)]
+        let op = DemoPlan.operatorShares[rng.pick(weights: DemoPlan.operatorShares.map(\.1))].0
+        let kind = [SiteKind.macro, .micro, .indoor, .pole][rng.pick(weights: [0.62, 0.12, 0.14, 0.12])]
+        let host: Host = switch kind {
+        case .macro: [Host.newTower, .existingTower, .powerTower, .rooftop][rng.pick(weights: [0.45, 0.30, 0.05, 0.20])]
+        case .micro, .pole: [Host.streetLamp, .trafficPole, .policePole, .rooftop][rng.pick(weights: [0.5, 0.2, 0.15, 0.15])]
+        case .indoor: .indoorSystem
+        }
+        let story = SiteStory(onAir: onAir, host: host, lagging: plan.lagging.contains(region), rng: &rng)
+        guard clock.includes(story.registeredAt) else { return }
+
+        let point = sampler.point(in: region, rng: &rng)
+        let band: String = switch op {
+        case .cmcc: rng.chance(0.7) ? "n41" : "n79"
+        case .ctcc, .cucc: "n78"
+        case .cbn: rng.chance(0.8) ? "n28" : "n79"
+        case .tower: "n78"
+        }
+        let key = SiteKey(operator: op, code: "\(op.rawValue.uppercased())-\(region)-\(String(i, radix: 10).leftPadded(to: 7))")
+        let place = DemoCampaign.places[Int(rng.unit() * Double(DemoCampaign.places.count))]
+        let regionName = plan.regions.first { $0.code == region }!.nameZh
+        let planned = story.registeredAt.adding(days: Int(rng.uniform(45...75)))
+        let registration = SiteRegistration(
+            site: key, regionCode: region, name: "\(regionName)\(place)\(kind.chineseName)\(i % 10_000)",
+            lat: point.lat, lon: point.lon, kind: kind, band: band, host: host,
+            plannedOnAir: story.registeredAt < DemoCampaign.deadline && planned > DemoCampaign.deadline ? DemoCampaign.deadline : planned)
+        let actor = "\(op.rawValue)-import"
+        var events: [NewEvent] = []
+        func report(_ body: EventBody, at t: Instant) {
+            // Operators upload in the evening; most the same day, some the next, a few days late.
+            let lagDays: Int = [0, 1, Int(rng.uniform(2...9))][rng.pick(weights: [0.65, 0.25, 0.10])]
+            let day = ShanghaiCalendar.day(of: t) + lagDays
+            var recorded = ShanghaiCalendar.start(of: day).adding(seconds: Int64(rng.uniform(19...23) * 3600))
+            if recorded <= t { recorded = t.adding(seconds: Int64(rng.uniform(600...7200))) }
+            guard clock.includes(t), clock.includes(recorded) else { return }
+            events.append(NewEvent(body, occurredAt: t, recordedAt: recorded, actor: actor))
+        }
+        report(.siteRegistered(registration), at: story.registeredAt)
+        for (stage, t) in story.stageTimes {
+            let always = stage == .onAir || stage == .siteSecured
+            if always || rng.chance(0.72) { report(.stageReported(site: key, stage: stage, note: nil), at: t) }
+            if stage == .installed, let rb = story.rollback {
+                report(.stageRolledBack(site: key, stage: rb.to, reason: "设备故障返厂，重新安装"), at: rb.at)
+                report(.stageReported(site: key, stage: .installed, note: "重新安装完成"), at: rb.redoneAt)
+            }
+        }
+        for (n, o) in story.obstacles.enumerated() {
+            let ref = "OB-\(key.code)-\(n + 1)"
+            let before = events.count
+            report(.obstacleOpened(ObstacleOpening(org: op.rawValue, ref: ref, site: key, regionCode: region, operator: op,
+                                                   category: o.category, responsible: o.responsible, description: o.description)),
+                   at: o.openedAt)
+            if events.count > before {
+                report(.obstacleResolved(org: op.rawValue, ref: ref), at: o.resolvedAt)
+            }
+        }
+        // The registration must come first: a report the platform learned earlier waits for it.
+        guard let first = events.first, case .siteRegistered = first.body else { return }
+        let registrationKnown = first.recordedAt
+        for j in events.indices where events[j].recordedAt < registrationKnown { events[j].recordedAt = registrationKnown }
+        events.sort { ($0.recordedAt, $0.occurredAt) < ($1.recordedAt, $1.occurredAt) }
+        if let r = events.firstIndex(where: { if case .siteRegistered = $0.body { true } else { false } }), r != 0 {
+            events.insert(events.remove(at: r), at: 0)
+        }
+        out.append(contentsOf: events)
+    }
+
+    static let places = ["学府路", "人民医院", "工业园", "商业街", "高铁站", "花园小区", "政务中心", "体育馆", "大学城",
+                         "物流园", "码头", "中心广场", "隧道口", "景区", "镇政府", "村委会", "新城", "老街", "滨江路", "汽车站"]
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
