@@ -1,0 +1,136 @@
+import Foundation
+import RolloutCore
+
+/// The campaign as stored, with the demo's frozen clock when it has one.
+public struct StoredCampaign: Sendable, Equatable {
+    public var campaign: Campaign
+    /// A demo campaign stands at a fixed moment; a real one follows the wall clock (nil).
+    public var clock: Instant?
+
+    public init(campaign: Campaign, clock: Instant?) { self.campaign = campaign; self.clock = clock }
+
+    /// The platform's "now" for this campaign.
+    public func now(wallClock: Date = Date()) -> Instant { clock ?? Instant(wallClock) }
+}
+
+/// What an append did.
+public struct AppendResult: Sendable, Equatable {
+    /// Events appended to the log.
+    public var applied: Int
+    /// Events already in the log (re-sent), which changed nothing.
+    public var unchanged: Int
+}
+
+/// Everything the figures of one moment need, read from one snapshot.
+public struct FigureSource: Sendable {
+    public var regions: [Region]
+    public var targets: Targets
+    public var inputs: Figures.Inputs
+}
+
+/// Which sites to list.
+public struct SiteQuery: Sendable, Equatable {
+    public var region: String?
+    public var `operator`: Operator?
+    public var stage: Stage?
+    /// From 1.
+    public var page: Int
+    public var perPage: Int
+
+    public init(region: String? = nil, operator: Operator? = nil, stage: Stage? = nil, page: Int = 1, perPage: Int = 50) {
+        self.region = region; self.operator = `operator`; self.stage = stage; self.page = page; self.perPage = perPage
+    }
+}
+
+/// A site as a list shows it, at a moment.
+public struct SiteRow: Codable, Sendable, Equatable {
+    public var `operator`: String
+    public var siteCode: String
+    public var regionCode: String
+    public var name: String
+    public var lat: Double
+    public var lon: Double
+    public var kind: String
+    public var band: String?
+    public var host: String
+    public var resourceId: String?
+    public var stage: String
+    public var registeredAt: String
+    public var plannedOnAir: String?
+    /// Not built although its planned on-air date has passed.
+    public var late: Bool
+}
+
+/// One page of sites.
+public struct SitePage: Codable, Sendable, Equatable {
+    public var total: Int
+    public var page: Int
+    public var perPage: Int
+    public var sites: [SiteRow]
+}
+
+/// A site with its timeline and its log, at a moment.
+public struct SiteDetail: Codable, Sendable, Equatable {
+    public struct Step: Codable, Sendable, Equatable { public var stage: String; public var at: String }
+    public struct LogEntry: Codable, Sendable, Equatable {
+        public var seq: Int64
+        public var kind: String
+        public var stage: String?
+        public var occurredAt: String
+        public var recordedAt: String
+        public var actor: String
+        public var note: String?
+    }
+    public struct ObstacleEntry: Codable, Sendable, Equatable {
+        public var ref: String
+        public var category: String
+        public var responsible: String?
+        public var description: String
+        public var openedAt: String
+        public var resolvedAt: String?
+    }
+    public var site: SiteRow
+    public var timeline: [Step]
+    public var events: [LogEntry]
+    public var obstacles: [ObstacleEntry]
+}
+
+/// The campaign's storage: the append-only log and the projections kept beside it.
+///
+/// Every change is an event appended in one transaction with the projection updates it causes;
+/// nothing in the log is ever updated or deleted. Reads take a ``ReadMoment``.
+public protocol CampaignStore: Sendable {
+    /// Applies the migrations the database lacks; refuses a database from a newer Rollout.
+    func migrate(now: Instant) async throws -> Int
+    /// Checks the schema is the one this program knows.
+    func checkSchema() async throws
+    /// The campaign, or nil in an empty database.
+    func campaign() async throws -> StoredCampaign?
+    /// Creates the campaign with its regions and outlines (GeoJSON geometry per region code).
+    func createCampaign(_ campaign: Campaign, clock: Instant?, regions: [Region], outlines: [String: String], now: Instant) async throws
+    /// The campaign's regions, in their file order.
+    func regions() async throws -> [Region]
+    /// The stored outline geometry (GeoJSON) of each region that has one.
+    func outlines() async throws -> [String: String]
+    /// Appends events (re-sent ones change nothing), with their projection updates, in one transaction.
+    func append(_ events: [NewEvent]) async throws -> AppendResult
+    /// Loads a large batch of new events into a fresh log in one transaction (demo generation).
+    /// `next` yields the events in batches; each entity's events must lie in one batch, in recorded order.
+    func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?) async throws -> Int
+    /// The figures' inputs at a moment, from one snapshot.
+    func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource
+    /// Counter values at a moment.
+    func counters(at moment: ReadMoment) async throws -> CounterValues
+    /// Sites at a moment.
+    func sites(_ query: SiteQuery, at moment: ReadMoment) async throws -> SitePage
+    /// One site at a moment, or nil when it did not exist then.
+    func site(_ key: SiteKey, at moment: ReadMoment) async throws -> SiteDetail?
+    /// The number of events in the log.
+    func eventCount() async throws -> Int
+    /// The events of the log in order, `limit` at a time after `afterSeq`.
+    func events(after afterSeq: Int64, limit: Int) async throws -> [LoggedEvent]
+    /// Throws away the projections and derives them again from the log; returns the events read.
+    func rebuildProjections() async throws -> Int
+    /// Closes the connections.
+    func close() async throws
+}

@@ -1,0 +1,73 @@
+import Foundation
+import RolloutCore
+import SQLKit
+
+/// Reads counter values at a moment.
+///
+/// Whole days come from the projections: `counter_totals` when the read is as known now,
+/// `counter_days` when it is as known at a past moment. A cutoff inside a day adds the part of
+/// that day: the entities with an event in the partial window are folded again from the log,
+/// and their value at the cutoff replaces their value at the day's start. So a read costs the
+/// counters of one day plus the events of at most one day, however long the log.
+enum CounterReader {
+    static func values(at moment: ReadMoment, db: any SQLDatabase) async throws -> CounterValues {
+        let day = moment.asOf.firstPartialDay
+        var values = CounterValues()
+        if let knownAt = moment.knownAt {
+            let rows = try await db.raw("""
+                SELECT region_code, operator, metric, CAST(SUM(delta) AS BIGINT) AS v FROM counter_days
+                WHERE occurred_day < \(bind: Int64(day)) AND recorded_day < \(bind: Int64(knownAt.firstPartialDay))
+                GROUP BY region_code, operator, metric
+                """).all()
+            for r in rows { values.add(try key(r), Int(try r.int("v"))) }
+        } else if let span = try await db.raw("SELECT first_day, last_day FROM counter_span WHERE id = 1").first() {
+            let (first, last) = (try span.int("first_day"), try span.int("last_day"))
+            let wanted = Int64(day - 1)
+            if wanted >= first {
+                let rows = try await db.raw("""
+                    SELECT region_code, operator, metric, value AS v FROM counter_totals WHERE day = \(bind: min(wanted, last))
+                    """).all()
+                for r in rows { values.add(try key(r), Int(try r.int("v"))) }
+            }
+        }
+        try await addPartialDays(moment, day: day, to: &values, db: db)
+        return values
+    }
+
+    private static func key(_ r: any SQLRow) throws -> CounterKey {
+        CounterKey(regionCode: try r.string("region_code"), operatorCode: try r.string("operator"), metric: try r.string("metric"))
+    }
+
+    private static func addPartialDays(_ moment: ReadMoment, day: DayNumber, to values: inout CounterValues,
+                                       db: any SQLDatabase) async throws {
+        let dayStart = ShanghaiCalendar.start(of: day)
+        let knownDayStart = moment.knownAt.map { ShanghaiCalendar.start(of: $0.firstPartialDay) }
+        var touched: Set<String> = []
+        if dayStart < moment.asOf.before {
+            for r in try await db.raw("""
+                SELECT DISTINCT entity FROM events WHERE occurred_at >= \(bind: dayStart.seconds) AND occurred_at < \(bind: moment.asOf.before.seconds)
+                """).all() { touched.insert(try r.string("entity")) }
+        }
+        if let knownAt = moment.knownAt, let knownDayStart, knownDayStart < knownAt.before {
+            for r in try await db.raw("""
+                SELECT DISTINCT entity FROM events WHERE recorded_at >= \(bind: knownDayStart.seconds) AND recorded_at < \(bind: knownAt.before.seconds)
+                """).all() { touched.insert(try r.string("entity")) }
+        }
+        guard !touched.isEmpty else { return }
+        // Fold the touched entities from their whole history; targets carry no counters.
+        var ledger = Ledger()
+        let decoder = JSONDecoder()
+        let list = touched.filter { !$0.hasPrefix("target:") }.sorted()
+        for chunk in stride(from: 0, to: list.count, by: 5_000).map({ Array(list[$0..<min($0 + 5_000, list.count)]) }) {
+            let rows = try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE entity IN (\(binds: chunk)) ORDER BY seq").all()
+            for r in rows { try ledger.apply(try EventRow.decode(r, decoder: decoder)) }
+        }
+        let (t, k) = (moment.asOf.before, moment.knownAt?.before)
+        for d in ledger.deltas {
+            let now = d.occurredAt < t && (k.map { d.recordedAt < $0 } ?? true)
+            let atDayStart = d.occurredAt < dayStart && (knownDayStart.map { d.recordedAt < $0 } ?? true)
+            let change = (now ? d.delta : 0) - (atDayStart ? d.delta : 0)
+            if change != 0 { values.add(d.key, change) }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import RolloutCore
+import SQLKit
+
+/// PostgreSQL for several stateless instances sharing one database: a connection pool, one
+/// transaction per write (writers take a lock on the log, so the sequence has no gaps or races),
+/// repeatable-read snapshots for reads.
+final class PostgresDriver: SQLDriver {
+    let dialect = Dialect.postgres
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger = Logger(label: "rollout.postgres")
+
+    private init(client: PostgresClient, runner: Task<Void, Never>) {
+        self.client = client; self.runner = runner
+    }
+
+    static func open(host: String, port: Int, user: String, password: String?, database: String,
+                     description: String) async throws -> PostgresDriver {
+        var config = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
+                                                  database: database, tls: .disable)
+        config.options.connectTimeout = .seconds(5)
+        config.options.maximumConnections = 8
+        let client = PostgresClient(configuration: config, backgroundLogger: Logger(label: "rollout.postgres.pool"))
+        let runner = Task { await client.run() }
+        let driver = PostgresDriver(client: client, runner: runner)
+        do {
+            // Fail now, with a clear message, when the server cannot be reached.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await client.query("SELECT 1") }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(8))
+                    throw RolloutError("database_unreachable", kind: .unavailable, ["value": description, "reason": "timeout"])
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            runner.cancel()
+            if let e = error as? RolloutError { throw e }
+            throw RolloutError("database_unreachable", kind: .unavailable, ["value": description, "reason": PostgresDriver.reason(error)])
+        }
+        return driver
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? PSQLError {
+            return e.serverInfo?[.message] ?? "\(e.code)"
+        }
+        return "\(error)"
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in
+            let db = connection.sql(queryLogLevel: nil)
+            return try await body(db)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in
+            let db = connection.sql(queryLogLevel: nil)
+            try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
+            return try await body(db)
+        }
+    }
+
+    func close() async throws {
+        runner.cancel()
+    }
+}

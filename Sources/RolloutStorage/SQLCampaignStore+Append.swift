@@ -1,0 +1,96 @@
+import Foundation
+import RolloutCore
+import SQLKit
+
+extension SQLCampaignStore {
+    public func append(_ events: [NewEvent]) async throws -> AppendResult {
+        guard !events.isEmpty else { return AppendResult(applied: 0, unchanged: 0) }
+        let dialect = self.dialect
+        return try await write { db in
+            if dialect == .postgres {
+                // One writer at a time: sequence numbers and the re-sent check stay exact across instances.
+                try await db.raw("LOCK TABLE events IN EXCLUSIVE MODE").run()
+            }
+            // Re-sent events (already in the log, or twice in this append) change nothing.
+            var known: Set<String> = []
+            let keys = events.map(\.dedupKey)
+            for chunk in stride(from: 0, to: keys.count, by: 5_000).map({ Array(keys[$0..<min($0 + 5_000, keys.count)]) }) {
+                for r in try await db.raw("SELECT dedup FROM events WHERE dedup IN (\(binds: chunk))").all() {
+                    known.insert(try r.string("dedup"))
+                }
+            }
+            var fresh: [NewEvent] = []
+            for e in events where !known.contains(e.dedupKey) {
+                known.insert(e.dedupKey)
+                fresh.append(e)
+            }
+            var next = try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s") + 1
+            let logged = fresh.map { e -> LoggedEvent in defer { next += 1 }; return LoggedEvent(seq: next, event: e) }
+            let deltas = try await Projector.project(logged, db: db, existing: true)
+            try await SQLCampaignStore.insertEvents(logged, db: db)
+            var counters = CounterWriter()
+            counters.add(deltas)
+            try await counters.flushIncremental(db: db)
+            return AppendResult(applied: fresh.count, unchanged: events.count - fresh.count)
+        }
+    }
+
+    public func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?) async throws -> Int {
+        try await write { db in
+            var seq = try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s")
+            guard seq == 0 else { throw RolloutError("campaign_exists", kind: .conflict, ["value": "events"]) }
+            var counters = CounterWriter()
+            var batchIndex = 0
+            var total = 0
+            while let batch = next(batchIndex) {
+                batchIndex += 1
+                let logged = batch.map { e -> LoggedEvent in seq += 1; return LoggedEvent(seq: seq, event: e) }
+                counters.add(try await Projector.project(logged, db: db, existing: false))
+                try await SQLCampaignStore.insertEvents(logged, db: db)
+                total += logged.count
+            }
+            try await counters.flushFresh(db: db)
+            return total
+        }
+    }
+
+    public func rebuildProjections() async throws -> Int {
+        try await write { db in
+            for table in ["sites", "obstacles", "targets", "counter_days", "counter_totals", "counter_span"] {
+                try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
+            }
+            var counters = CounterWriter()
+            var after: Int64 = 0
+            var total = 0
+            let decoder = JSONDecoder()
+            while true {
+                let batch = try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE seq > \(bind: after) ORDER BY seq LIMIT 20000")
+                    .all().map { try EventRow.decode($0, decoder: decoder) }
+                guard let last = batch.last else { break }
+                counters.add(try await Projector.project(batch, db: db, existing: true))
+                after = last.seq
+                total += batch.count
+            }
+            try await counters.flushFresh(db: db)
+            return total
+        }
+    }
+
+    static func insertEvents(_ logged: [LoggedEvent], db: any SQLDatabase) async throws {
+        let encoder = EventRow.encoder()
+        var regionOf: [SiteKey: String] = [:]
+        let rows: [[any Encodable & Sendable]] = try logged.map { e in
+            var region: String? = nil
+            var op: String? = nil
+            switch e.event.body {
+            case .siteRegistered(let r): region = r.regionCode; op = r.site.operator.rawValue; regionOf[r.site] = r.regionCode
+            case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): region = regionOf[s]; op = s.operator.rawValue
+            case .obstacleOpened(let o): region = o.regionCode; op = o.operator?.rawValue
+            case .obstacleResolved: break
+            case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
+            }
+            return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
+        }
+        try await db.insertRows("events", columns: EventRow.columns, rows: rows)
+    }
+}

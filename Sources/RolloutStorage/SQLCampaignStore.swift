@@ -1,0 +1,117 @@
+import Foundation
+import RolloutCore
+import SQLKit
+
+/// The one implementation of ``CampaignStore``: the same SQL through SQLKit on SQLite and PostgreSQL.
+public final class SQLCampaignStore: CampaignStore {
+    let driver: any SQLDriver
+    /// Where the data lives, for messages.
+    public let url: DatabaseURL
+
+    init(driver: any SQLDriver, url: DatabaseURL) { self.driver = driver; self.url = url }
+
+    /// Opens the database a URL names; throws `database_unreachable` when it cannot.
+    public static func open(_ url: DatabaseURL) async throws -> SQLCampaignStore {
+        switch url {
+        case .sqlite(let path):
+            return SQLCampaignStore(driver: try await SQLiteDriver.open(path: path), url: url)
+        case .postgres(let host, let port, let user, let password, let database):
+            let driver = try await PostgresDriver.open(host: host, port: port, user: user, password: password,
+                                                       database: database, description: url.description)
+            return SQLCampaignStore(driver: driver, url: url)
+        }
+    }
+
+    var dialect: Dialect { driver.dialect }
+
+    /// Runs a write, turning database failures into errors a user can read.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do { return try await driver.write(body) } catch { throw translate(error) }
+    }
+
+    /// Runs a read on one snapshot, turning database failures into errors a user can read.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do { return try await driver.read(body) } catch { throw translate(error) }
+    }
+
+    func translate(_ error: any Error) -> any Error {
+        if error is RolloutError || error is CancellationError { return error }
+        let text = String(describing: error) + " " + (driver is PostgresDriver ? PostgresDriver.reason(error) : "")
+        if text.contains("log_is_append_only") { return RolloutError("log_is_append_only", kind: .conflict) }
+        if text.contains("no such table") || text.contains("does not exist") {
+            return RolloutError("schema_not_migrated", kind: .conflict, ["found": "0", "known": "\(Schema.latest)"])
+        }
+        return RolloutError("database_error", kind: .unavailable, ["reason": text.trimmingCharacters(in: .whitespaces)])
+    }
+
+    public func migrate(now: Instant) async throws -> Int {
+        let dialect = self.dialect
+        return try await write { db in try await Schema.migrate(db, dialect, now: now) }
+    }
+
+    public func checkSchema() async throws {
+        let dialect = self.dialect
+        try await read { db in try await Schema.check(db, dialect) }
+    }
+
+    public func campaign() async throws -> StoredCampaign? {
+        try await read { db in
+            guard let r = try await db.raw("SELECT name, start_at, deadline_at, clock_at FROM campaign WHERE id = 1").first() else { return nil }
+            return StoredCampaign(
+                campaign: Campaign(name: try r.string("name"), start: Instant(seconds: try r.int("start_at")),
+                                   deadline: Instant(seconds: try r.int("deadline_at"))),
+                clock: try r.optionalInt("clock_at").map { Instant(seconds: $0) })
+        }
+    }
+
+    public func createCampaign(_ campaign: Campaign, clock: Instant?, regions: [Region], outlines: [String: String],
+                               now: Instant) async throws {
+        guard campaign.deadline > campaign.start else { throw RolloutError("bad_campaign_dates") }
+        try await write { db in
+            if let r = try await db.raw("SELECT name FROM campaign WHERE id = 1").first() {
+                throw RolloutError("campaign_exists", kind: .conflict, ["value": try r.string("name")])
+            }
+            try await db.raw("""
+                INSERT INTO campaign (id, name, start_at, deadline_at, clock_at, created_at)
+                VALUES (1, \(bind: campaign.name), \(bind: campaign.start.seconds), \(bind: campaign.deadline.seconds),
+                        \(bind: clock?.seconds), \(bind: now.seconds))
+                """).run()
+            let rows: [[any Encodable & Sendable]] = try regions.enumerated().map { i, r in
+                [r.code, Int64(i), r.nameZh, r.nameEn, r.kind.rawValue, try StoredJSON.encode(r)]
+            }
+            try await db.insertRows("regions", columns: ["code", "ordinal", "name_zh", "name_en", "kind", "data"], rows: rows)
+            let outlineRows: [[any Encodable & Sendable]] = outlines.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }
+            try await db.insertRows("region_outlines", columns: ["code", "geojson"], rows: outlineRows)
+        }
+    }
+
+    public func regions() async throws -> [Region] {
+        try await read { db in try await SQLCampaignStore.regions(db) }
+    }
+
+    static func regions(_ db: any SQLDatabase) async throws -> [Region] {
+        try await db.raw("SELECT data FROM regions ORDER BY ordinal").all().map { try StoredJSON.decode(Region.self, try $0.string("data")) }
+    }
+
+    public func outlines() async throws -> [String: String] {
+        try await read { db in
+            var out: [String: String] = [:]
+            for r in try await db.raw("SELECT code, geojson FROM region_outlines").all() { out[try r.string("code")] = try r.string("geojson") }
+            return out
+        }
+    }
+
+    public func eventCount() async throws -> Int {
+        try await read { db in Int(try await db.raw("SELECT COUNT(*) AS n FROM events").first()!.int("n")) }
+    }
+
+    public func events(after afterSeq: Int64, limit: Int) async throws -> [LoggedEvent] {
+        try await read { db in
+            let decoder = JSONDecoder()
+            return try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE seq > \(bind: afterSeq) ORDER BY seq LIMIT \(bind: Int64(limit))")
+                .all().map { try EventRow.decode($0, decoder: decoder) }
+        }
+    }
+
+    public func close() async throws { try await driver.close() }
+}

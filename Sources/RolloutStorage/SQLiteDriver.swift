@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import RolloutCore
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The embedded engine: one SQLite file in WAL mode, one connection for writes and one for reads,
+/// each used by one transaction at a time.
+final class SQLiteDriver: SQLDriver {
+    let dialect = Dialect.sqlite
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeLock = AsyncLock()
+    private let readLock = AsyncLock()
+
+    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
+        self.writer = writer; self.reader = reader
+    }
+
+    /// Opens (and creates, with its folder) the database file.
+    static func open(path: String) async throws -> SQLiteDriver {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let logger = Logger(label: "rollout.sqlite")
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000"] {
+                _ = try await writer.sql().raw(SQLQueryString(pragma)).all()
+            }
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            _ = try await reader.sql().raw("PRAGMA busy_timeout=30000").all()
+            return SQLiteDriver(writer: writer, reader: reader)
+        } catch let e as RolloutError {
+            throw e
+        } catch {
+            throw RolloutError("database_unreachable", kind: .unavailable, ["value": "sqlite:\(path)", "reason": "\(error)"])
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = writer
+        return try await writeLock.run {
+            let db = connection.sql(queryLogLevel: nil)
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = reader
+        return try await readLock.run {
+            let db = connection.sql(queryLogLevel: nil)
+            try await db.raw("BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func close() async throws {
+        try await writer.close()
+        try await reader.close()
+    }
+}

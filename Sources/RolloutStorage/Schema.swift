@@ -1,0 +1,126 @@
+import RolloutCore
+import SQLKit
+
+/// The numbered migrations of the schema. A database remembers the versions applied to it in
+/// `schema_version`; a database from a newer Rollout is refused before anything is touched.
+enum Schema {
+    /// The newest version this program knows.
+    static var latest: Int { migrations.count }
+
+    /// Each migration: statements, written once for both engines where they agree.
+    static let migrations: [(name: String, statements: @Sendable (Dialect) -> [String])] = [
+        ("initial", { d in
+            let seqType = d == .sqlite ? "INTEGER" : "BIGINT"
+            var s = [
+                """
+                CREATE TABLE campaign (id BIGINT PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, start_at BIGINT NOT NULL,
+                  deadline_at BIGINT NOT NULL, clock_at BIGINT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE regions (code TEXT PRIMARY KEY, ordinal BIGINT NOT NULL, name_zh TEXT NOT NULL,
+                  name_en TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL)
+                """,
+                "CREATE TABLE region_outlines (code TEXT PRIMARY KEY, geojson TEXT NOT NULL)",
+                """
+                CREATE TABLE events (seq \(seqType) PRIMARY KEY, entity TEXT NOT NULL, kind TEXT NOT NULL,
+                  occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL, region_code TEXT NULL, operator TEXT NULL,
+                  actor TEXT NOT NULL, dedup TEXT NOT NULL UNIQUE, payload TEXT NOT NULL)
+                """,
+                "CREATE INDEX events_entity ON events (entity, seq)",
+                "CREATE INDEX events_occurred ON events (occurred_at)",
+                "CREATE INDEX events_recorded ON events (recorded_at)",
+                """
+                CREATE TABLE sites (operator TEXT NOT NULL, code TEXT NOT NULL, region_code TEXT NOT NULL,
+                  stage TEXT NOT NULL, registered_at BIGINT NOT NULL, registered_recorded_at BIGINT NOT NULL,
+                  state TEXT NOT NULL, PRIMARY KEY (operator, code))
+                """,
+                "CREATE INDEX sites_region ON sites (region_code, operator, code)",
+                """
+                CREATE TABLE obstacles (entity TEXT PRIMARY KEY, region_code TEXT NOT NULL, operator TEXT NULL,
+                  site_code TEXT NULL, category TEXT NOT NULL, opened_at BIGINT NOT NULL, resolved_at BIGINT NULL,
+                  state TEXT NOT NULL)
+                """,
+                "CREATE INDEX obstacles_site ON obstacles (operator, site_code)",
+                "CREATE INDEX obstacles_region ON obstacles (region_code)",
+                """
+                CREATE TABLE targets (seq BIGINT PRIMARY KEY, entity TEXT NOT NULL, region_code TEXT NOT NULL,
+                  operator TEXT NULL, key_area TEXT NULL, target BIGINT NOT NULL, due_at BIGINT NOT NULL,
+                  set_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL, reason TEXT NULL)
+                """,
+                """
+                CREATE TABLE counter_days (region_code TEXT NOT NULL, operator TEXT NOT NULL, metric TEXT NOT NULL,
+                  occurred_day BIGINT NOT NULL, recorded_day BIGINT NOT NULL, delta BIGINT NOT NULL,
+                  PRIMARY KEY (region_code, operator, metric, occurred_day, recorded_day))
+                """,
+                """
+                CREATE TABLE counter_totals (day BIGINT NOT NULL, region_code TEXT NOT NULL, operator TEXT NOT NULL,
+                  metric TEXT NOT NULL, value BIGINT NOT NULL, PRIMARY KEY (day, region_code, operator, metric))
+                """,
+                "CREATE INDEX counter_totals_key ON counter_totals (region_code, operator, metric, day)",
+                "CREATE TABLE counter_span (id BIGINT PRIMARY KEY CHECK (id = 1), first_day BIGINT NOT NULL, last_day BIGINT NOT NULL)",
+            ]
+            switch d {
+            case .sqlite:
+                s += [
+                    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'log_is_append_only'); END",
+                    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'log_is_append_only'); END",
+                ]
+            case .postgres:
+                s += [
+                    """
+                    CREATE FUNCTION rollout_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS
+                    'BEGIN RAISE EXCEPTION ''log_is_append_only''; END'
+                    """,
+                    """
+                    CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events
+                      FOR EACH ROW EXECUTE FUNCTION rollout_log_is_append_only()
+                    """,
+                    """
+                    CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+                      FOR EACH STATEMENT EXECUTE FUNCTION rollout_log_is_append_only()
+                    """,
+                ]
+            }
+            return s
+        }),
+    ]
+
+    /// The version the database is at (0: empty).
+    static func version(_ db: any SQLDatabase, _ dialect: Dialect) async throws -> Int {
+        let exists: Bool
+        switch dialect {
+        case .sqlite:
+            exists = try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").first() != nil
+        case .postgres:
+            exists = try await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version'").first() != nil
+        }
+        guard exists else { return 0 }
+        let row = try await db.raw("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_version").first()
+        return Int(try row?.decode(column: "v", as: Int64.self) ?? 0)
+    }
+
+    /// Applies the migrations the database lacks, in one transaction; refuses a newer database.
+    static func migrate(_ db: any SQLDatabase, _ dialect: Dialect, now: Instant) async throws -> Int {
+        if dialect == .postgres {
+            // Two instances starting together must not both migrate.
+            try await db.raw("SELECT pg_advisory_xact_lock(20200409)").run()
+        }
+        let current = try await version(db, dialect)
+        if current > latest { throw RolloutError("schema_too_new", kind: .conflict, ["found": "\(current)", "known": "\(latest)"]) }
+        if current == 0 {
+            try await db.raw("CREATE TABLE schema_version (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
+        }
+        for v in (current + 1)...max(current + 1, latest) where v <= latest {
+            for statement in migrations[v - 1].statements(dialect) { try await db.raw(SQLQueryString(statement)).run() }
+            try await db.raw("INSERT INTO schema_version (version, name, applied_at) VALUES (\(bind: v), \(bind: migrations[v - 1].name), \(bind: now.seconds))").run()
+        }
+        return latest
+    }
+
+    /// Checks that the database is at exactly the version this program knows.
+    static func check(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        let current = try await version(db, dialect)
+        if current > latest { throw RolloutError("schema_too_new", kind: .conflict, ["found": "\(current)", "known": "\(latest)"]) }
+        if current < latest { throw RolloutError("schema_not_migrated", kind: .conflict, ["found": "\(current)", "known": "\(latest)"]) }
+    }
+}
