@@ -26,8 +26,8 @@ let package = Package(
             dependencies: ["RolloutCore"],
             resources: [.copy("Resources")]
         ),
-        // The deterministic demo campaign generator.
-        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference"]),
+        // The deterministic demo campaign generator, and its installation into a store.
+        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage"]),
         // The event log and its projections on SQLite and PostgreSQL through SQLKit.
         .target(
             name: "RolloutStorage",
@@ -58,7 +58,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
-        .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo"]),
+        .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]),
         .testTarget(
             name: "RolloutStorageTests",
             dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]

@@ -1,0 +1,54 @@
+import Foundation
+import RolloutCore
+import RolloutReference
+import RolloutStorage
+
+/// Puts a generated demo campaign into a store: the campaign, its regions and outlines, then the
+/// whole log in one bulk load.
+public enum DemoInstaller {
+    /// What was installed.
+    public struct Report: Sendable {
+        public var sites: Int
+        public var events: Int
+        public var clock: Instant
+    }
+
+    /// The demo for the bundled Chongqing reference data.
+    public static func chongqing(seed: UInt64, scale: Int, clockDay: DayNumber) throws -> DemoCampaign {
+        DemoCampaign(regions: try Chongqing.regions(), outlines: try Chongqing.outlines(), seed: seed, scale: scale, clockDay: clockDay)
+    }
+
+    /// The bundled outlines as GeoJSON geometry text per region code.
+    public static func outlineGeometries() throws -> [String: String] {
+        try geometries(from: Chongqing.boundariesData())
+    }
+
+    /// Splits a GeoJSON FeatureCollection into the geometry text of each `region_code`.
+    public static func geometries(from data: Data) throws -> [String: String] {
+        _ = try BoundariesFile.parse(data)
+        guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let features = root["features"] as? [[String: Any]] else { return [:] }
+        var out: [String: String] = [:]
+        for f in features {
+            guard let code = (f["properties"] as? [String: Any])?["region_code"] as? String, let g = f["geometry"] else { continue }
+            out[code] = String(decoding: try JSONSerialization.data(withJSONObject: g, options: [.sortedKeys]), as: UTF8.self)
+        }
+        return out
+    }
+
+    /// Creates the campaign and loads its log into an empty, migrated store.
+    public static func install(_ demo: DemoCampaign, into store: any CampaignStore, now: Instant) async throws -> Report {
+        try await store.createCampaign(demo.campaign, clock: demo.now, regions: demo.plan.regions,
+                                       outlines: try outlineGeometries(), now: now)
+        let batchSites = 2_000
+        let batches = (demo.siteCount + batchSites - 1) / batchSites
+        let events = try await store.bulkLoad { i in
+            if i == 0 { return demo.targetEvents() }
+            let b = i - 1
+            guard b < batches else { return nil }
+            return demo.siteEvents((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
+        }
+        let sites = try await store.sites(SiteQuery(perPage: 1), at: ReadMoment(asOf: demo.clock)).total
+        return Report(sites: sites, events: events, clock: demo.now)
+    }
+}

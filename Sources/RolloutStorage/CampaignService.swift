@@ -1,0 +1,63 @@
+import Foundation
+import RolloutCore
+
+/// The reads every outside view shares (API, pages, exports), so they show the same numbers for
+/// the same moment: it checks the moment against the campaign and the clock, then reads.
+public struct CampaignService: Sendable {
+    public let store: any CampaignStore
+    let wallClock: @Sendable () -> Date
+
+    public init(store: any CampaignStore, wallClock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store; self.wallClock = wallClock
+    }
+
+    /// The campaign; throws `no_campaign` in an empty database.
+    public func campaign() async throws -> StoredCampaign {
+        guard let c = try await store.campaign() else { throw RolloutError("no_campaign", kind: .conflict) }
+        return c
+    }
+
+    /// The campaign and the checked moment of a read.
+    public func moment(asOf: String?, knownAt: String?) async throws -> (StoredCampaign, ReadMoment) {
+        let c = try await campaign()
+        let moment = try ReadMoment.validated(asOf: asOf, knownAt: knownAt, campaign: c.campaign, now: c.now(wallClock: wallClock()))
+        return (c, moment)
+    }
+
+    /// The campaign summary at a moment.
+    public func summary(asOf: String? = nil, knownAt: String? = nil) async throws -> Summary {
+        let (c, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        return try await summary(c.campaign, at: moment)
+    }
+
+    /// The campaign summary at a checked moment.
+    public func summary(_ campaign: Campaign, at moment: ReadMoment) async throws -> Summary {
+        let source = try await store.figureSource(at: moment, campaign: campaign)
+        return Figures.summary(campaign: campaign, regions: source.regions, targets: source.targets, inputs: source.inputs, moment: moment)
+    }
+
+    /// Every region's figures at a moment, in the campaign's region order (each carries its rank).
+    public func regions(asOf: String? = nil, knownAt: String? = nil) async throws -> [RegionFigures] {
+        let (c, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        let source = try await store.figureSource(at: moment, campaign: c.campaign)
+        return Figures.regions(campaign: c.campaign, regions: source.regions, targets: source.targets, inputs: source.inputs, moment: moment)
+    }
+
+    /// Sites at a moment; the region must be one of the campaign's.
+    public func sites(_ query: SiteQuery, asOf: String? = nil, knownAt: String? = nil) async throws -> SitePage {
+        let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        if let region = query.region, try await !store.regions().contains(where: { $0.code == region }) {
+            throw RolloutError("unknown_region", ["value": region])
+        }
+        return try await store.sites(query, at: moment)
+    }
+
+    /// One site at a moment; throws `unknown_site` when it did not exist then.
+    public func site(_ key: SiteKey, asOf: String? = nil, knownAt: String? = nil) async throws -> SiteDetail {
+        let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        guard let detail = try await store.site(key, at: moment) else {
+            throw RolloutError("unknown_site", kind: .notFound, ["operator": key.operator.rawValue, "value": key.code])
+        }
+        return detail
+    }
+}

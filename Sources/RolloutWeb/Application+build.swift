@@ -1,0 +1,24 @@
+import Hummingbird
+import Logging
+import RolloutCore
+import RolloutStorage
+
+/// Builds the router: the API, the pages and the error handling, over one campaign service.
+public func buildRouter(service: CampaignService) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    APIRoutes.add(to: router, service: service)
+    OverviewPage.add(to: router, service: service)
+    return router
+}
+
+/// Builds the application serving the router on an address.
+public func buildApplication(service: CampaignService, host: String, port: Int,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    var logger = Logger(label: "rollout")
+    logger.logLevel = .warning
+    return Application(router: buildRouter(service: service),
+                       configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
+                       onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+                       logger: logger)
+}

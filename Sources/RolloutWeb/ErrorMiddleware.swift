@@ -1,0 +1,35 @@
+import Hummingbird
+import Logging
+import RolloutCore
+
+/// Turns every failure into an answer in the caller's language: a ``RolloutError`` with its code,
+/// an unknown address as `not_found`, anything else as `internal` with no detail of the inside
+/// (it is logged instead). Pages get HTML, the API JSON.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as RolloutError {
+            return answer(e, request)
+        } catch let e as HTTPError where e.status == .notFound {
+            return answer(RolloutError("not_found", kind: .notFound, ["value": request.uri.path]), request)
+        } catch let e as HTTPError {
+            return Response(status: e.status)
+        } catch {
+            let ref = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            context.logger.error("request failed", metadata: ["ref": "\(ref)", "error": "\(error)", "path": "\(request.uri.path)"])
+            return answer(RolloutError("internal", kind: .unavailable, ["value": ref]), request, status: .internalServerError)
+        }
+    }
+
+    private func answer(_ e: RolloutError, _ request: Request, status: HTTPResponse.Status? = nil) -> Response {
+        var response: Response
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz" {
+            response = JSONResponse.error(e, request.language)
+        } else {
+            response = HTMLPage.error(e, request.language)
+        }
+        if let status { response.status = status }
+        return response
+    }
+}

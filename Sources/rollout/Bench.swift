@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import RolloutCore
+import RolloutDemo
+import RolloutStorage
+
+/// `rollout bench`: benchmarks that print figures.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchReads.self])
+}
+
+/// `rollout bench reads`: demo generation time and memory, then summary and regions reads at many dates.
+struct BenchReads: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reads",
+        abstract: "Generate the demo at each scale into a fresh database, then time summary + regions as of many dates.")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Comma-separated scales, e.g. 1,100.") var scales = "1"
+    @Option(help: "How many dates to read at.") var dates = 20
+    @Option(help: "How many times to read each date.") var repeats = 5
+    @Option(name: .customLong("as-of"), help: "The demo clock (YYYY-MM-DD).") var asOf = "2020-12-31"
+    @Option(help: "Folder for the SQLite files (default: a temporary folder); ignored with a PostgreSQL --database.") var folder: String?
+
+    func run() async throws {
+        try await common.run {
+            let list = scales.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !list.isEmpty, list.allSatisfy({ (1...1000).contains($0) }) else { throw RolloutError("bad_scale") }
+            guard case .day(let clockDay)? = ShanghaiCalendar.parse(asOf) else { throw RolloutError("bad_date", ["value": asOf]) }
+            let dir = folder ?? NSTemporaryDirectory() + "rollout-bench-\(ProcessInfo.processInfo.processIdentifier)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            var medians: [(Int, Double)] = []
+            for scale in list {
+                let url: DatabaseURL
+                if common.database?.hasPrefix("postgres") == true {
+                    url = try common.url()
+                } else {
+                    let path = "\(dir)/bench-scale\(scale).sqlite"
+                    for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+                    url = .sqlite(path: path)
+                }
+                let store = try await SQLCampaignStore.open(url)
+                _ = try await store.migrate(now: Instant(Date()))
+                let t0 = Date()
+                let demo = try DemoInstaller.chongqing(seed: 2020, scale: scale, clockDay: clockDay)
+                let report = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
+                let genSeconds = Date().timeIntervalSince(t0)
+                print(String(format: "scale %d: generated %d sites, %d events in %.1f s (%.0f events/s), peak memory %d MB",
+                             scale, report.sites, report.events, genSeconds, Double(report.events) / genSeconds, PeakMemory.megabytes()))
+                let service = CampaignService(store: store)
+                let start = ShanghaiCalendar.day(of: DemoCampaign.start)
+                let days = (0..<dates).map { start + ($0 * (clockDay - start)) / max(1, dates - 1) }
+                var timings: [Double] = []
+                for _ in 0..<repeats {
+                    for d in days {
+                        let day = ShanghaiCalendar.dateString(d)
+                        let t = Date()
+                        _ = try await service.summary(asOf: day)
+                        _ = try await service.regions(asOf: day)
+                        timings.append(Date().timeIntervalSince(t) * 1000)
+                    }
+                }
+                timings.sort()
+                let median = timings[timings.count / 2]
+                let p95 = timings[min(timings.count - 1, Int(Double(timings.count) * 0.95))]
+                print(String(format: "scale %d: summary + regions as of %d dates × %d: median %.1f ms, p95 %.1f ms, max %.1f ms",
+                             scale, dates, repeats, median, p95, timings.last!))
+                medians.append((scale, median))
+                try await store.close()
+            }
+            if medians.count > 1 {
+                let (smallScale, small) = medians.first!, (largeScale, large) = medians.last!
+                print(String(format: "read cost ratio, scale %d / scale %d: %.2f×", largeScale, smallScale, large / small))
+            }
+        }
+    }
+}

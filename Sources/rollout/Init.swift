@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import RolloutCore
+import RolloutDemo
+import RolloutReference
+import RolloutStorage
+
+/// `rollout init`: creates a campaign in an empty database.
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a campaign in an empty database.")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The campaign's name.") var name: String
+    @Option(help: "First day counted toward the targets (YYYY-MM-DD).") var start: String
+    @Option(help: "Last day of the campaign (YYYY-MM-DD).") var deadline: String
+    @Option(help: "Regions file in the columns of chongqing-regions.csv (default: the built-in Chongqing reference).") var regions: String?
+    @Option(help: "GeoJSON boundaries with region_code (default: the built-in Chongqing outlines).") var boundaries: String?
+
+    func run() async throws {
+        try await common.run {
+            guard case .day(let s)? = ShanghaiCalendar.parse(start) else { throw RolloutError("bad_date", ["value": start]) }
+            guard case .day(let d)? = ShanghaiCalendar.parse(deadline) else { throw RolloutError("bad_date", ["value": deadline]) }
+            let regionList = try regions.map { try RegionsFile.parse(try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? Chongqing.regions()
+            let outlines = try boundaries.map { try DemoInstaller.geometries(from: try Data(contentsOf: URL(fileURLWithPath: $0))) }
+                ?? DemoInstaller.outlineGeometries()
+            let campaign = Campaign(name: name, start: ShanghaiCalendar.start(of: s),
+                                    deadline: ShanghaiCalendar.start(of: d + 1).adding(seconds: -1))
+            let store = try await SQLCampaignStore.open(try common.url())
+            do {
+                _ = try await store.migrate(now: Instant(Date()))
+                try await store.createCampaign(campaign, clock: nil, regions: regionList, outlines: outlines, now: Instant(Date()))
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            common.say("initialised", ["value": name])
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import RolloutCore
+import RolloutStorage
+import RolloutWeb
+
+/// `rollout serve`: the dashboard and the API on the chosen database.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the dashboard and the API.")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+
+    func run() async throws {
+        try await common.run {
+            let store = try await common.openChecked()
+            try await Serve.serve(store: store, host: host, port: port, common: common)
+        }
+    }
+
+    /// Serves a store until the process is stopped.
+    static func serve(store: SQLCampaignStore, host: String, port: Int, common: CommonOptions) async throws {
+        let service = CampaignService(store: store)
+        _ = try await service.campaign()
+        let app = buildApplication(service: service, host: host, port: port) { bound in
+            common.say("serving", ["url": "http://\(host):\(bound)"])
+            common.say("demo_accounts")
+        }
+        try await app.runService()
+        try await store.close()
+    }
+}
