@@ -138,7 +138,14 @@ public struct DemoCampaign: Sendable {
                                                    category: o.category, responsible: o.responsible, description: o.description)),
                    at: o.openedAt)
             if events.count > before {
+                let openedKnown = events[before].recordedAt
+                let resolvedIndex = events.count
                 report(.obstacleResolved(org: op.rawValue, ref: ref), at: o.resolvedAt)
+                // The platform cannot learn of a resolution before it learned of the obstacle.
+                if events.count > resolvedIndex, events[resolvedIndex].recordedAt <= openedKnown {
+                    events[resolvedIndex].recordedAt = openedKnown.adding(seconds: 1)
+                    if !clock.includes(events[resolvedIndex].recordedAt) { events.removeLast() }
+                }
             }
         }
         // The registration must come first: a report the platform learned earlier waits for it.

@@ -48,19 +48,29 @@ struct Demo: AsyncParsableCommand {
             let partial = path + ".partial"
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
             let store = try await SQLCampaignStore.open(.sqlite(path: partial))
-            _ = try await store.migrate(now: now)
-            try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common)
-            try await store.close()
+            do {
+                _ = try await store.migrate(now: now)
+                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common)
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
             try FileManager.default.moveItem(atPath: partial, toPath: path)
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
             return try await common.openChecked()
         }
         let store = try await SQLCampaignStore.open(url)
-        _ = try await store.migrate(now: now)
-        if try await store.campaign() == nil {
-            try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common)
-        } else {
-            common.say("demo_exists", ["path": url.description])
+        do {
+            _ = try await store.migrate(now: now)
+            if try await store.campaign() == nil {
+                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common)
+            } else {
+                common.say("demo_exists", ["path": url.description])
+            }
+        } catch {
+            try? await store.close()
+            throw error
         }
         return store
     }
