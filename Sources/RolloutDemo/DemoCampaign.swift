@@ -37,15 +37,16 @@ public struct DemoCampaign: Sendable {
     /// The moment the demo's clock stands at (the last second it includes).
     public var now: Instant { clock.before.adding(seconds: -1) }
 
+    /// - Parameter fraction: a share of the sites and targets below scale 1, for fast tests (1 = the whole campaign).
     public init(regions: [Region], outlines: [String: Outline], seed: UInt64 = 2020, scale: Int = 1,
-                clockDay: DayNumber = DemoCampaign.defaultClockDay) {
+                clockDay: DayNumber = DemoCampaign.defaultClockDay, fraction: Double = 1) {
         self.seed = seed
         self.scale = scale
         clock = Cutoff.endOf(day: clockDay)
-        let plan = DemoPlan(regions: regions, cityTarget: DemoCampaign.cityTarget * scale, seed: seed)
+        let plan = DemoPlan(regions: regions, cityTarget: Int(Double(DemoCampaign.cityTarget * scale) * fraction), seed: seed)
         self.plan = plan
         sampler = PointSampler(regions: regions, outlines: outlines)
-        candidates = Int(curve.total) * scale
+        candidates = Int(curve.total * Double(scale) * fraction)
         regionCodes = regions.map(\.code)
         regionPick = regions.map { plan.weights[$0.code]! * plan.pace[$0.code]! }
     }

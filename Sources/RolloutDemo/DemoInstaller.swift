@@ -14,8 +14,9 @@ public enum DemoInstaller {
     }
 
     /// The demo for the bundled Chongqing reference data.
-    public static func chongqing(seed: UInt64, scale: Int, clockDay: DayNumber) throws -> DemoCampaign {
-        DemoCampaign(regions: try Chongqing.regions(), outlines: try Chongqing.outlines(), seed: seed, scale: scale, clockDay: clockDay)
+    public static func chongqing(seed: UInt64, scale: Int, clockDay: DayNumber, fraction: Double = 1) throws -> DemoCampaign {
+        DemoCampaign(regions: try Chongqing.regions(), outlines: try Chongqing.outlines(), seed: seed, scale: scale,
+                     clockDay: clockDay, fraction: fraction)
     }
 
     /// The bundled outlines as GeoJSON geometry text per region code.
