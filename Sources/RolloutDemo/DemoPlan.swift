@@ -5,7 +5,7 @@ import RolloutCore
 /// A region's weight is 70 % its share of the population and 30 % its share of the area; a region
 /// whose population the reference data lacks gets its area times the median density of regions of
 /// its kind (for weighting only; the data itself is not changed). Each region also gets a pace
-/// factor: most lie between 0.9 and 1.15, and a few lagging ones between 0.55 and 0.75.
+/// factor: most lie between 0.92 and 1.15, and a few lagging ones between 0.5 and 0.7.
 public struct DemoPlan: Sendable {
     public var regions: [Region]
     /// Normalised weights, summing to 1.
@@ -50,7 +50,7 @@ public struct DemoPlan: Sendable {
         while lagging.count < min(3, outlying.count) { lagging.insert(outlying[Int(rng.unit() * Double(outlying.count))]) }
         self.lagging = lagging
         var pace: [String: Double] = [:]
-        for r in regions { pace[r.code] = lagging.contains(r.code) ? rng.uniform(0.55...0.75) : rng.uniform(0.9...1.15) }
+        for r in regions { pace[r.code] = lagging.contains(r.code) ? rng.uniform(0.5...0.7) : rng.uniform(0.92...1.15) }
         self.pace = pace
 
         regionTargets = DemoPlan.apportion(cityTarget, weights: regions.map { ($0.code, weights[$0.code]!) })
