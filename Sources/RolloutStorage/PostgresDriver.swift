@@ -54,17 +54,30 @@ final class PostgresDriver: SQLDriver {
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
-            let db = connection.sql(queryLogLevel: nil)
-            return try await body(db)
+        try await unwrapped {
+            try await client.withTransaction(logger: logger) { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                return try await body(db)
+            }
         }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
-            let db = connection.sql(queryLogLevel: nil)
-            try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
-            return try await body(db)
+        try await unwrapped {
+            try await client.withTransaction(logger: logger) { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
+                return try await body(db)
+            }
+        }
+    }
+
+    /// The error that made a transaction fail, rather than the wrapper PostgresNIO puts around it.
+    private func unwrapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as PostgresTransactionError {
+            throw e.closureError ?? e.beginError ?? e.commitError ?? e
         }
     }
 

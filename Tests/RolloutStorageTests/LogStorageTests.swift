@@ -1,0 +1,157 @@
+import Foundation
+import SQLKit
+import Testing
+@testable import RolloutCore
+@testable import RolloutStorage
+
+/// The log and its projections, on every available database.
+@Suite struct LogStorageTests {
+    static let campaign = Campaign(name: "测试行动", start: ShanghaiCalendar.parseInstant("2020-03-01")!,
+                                   deadline: ShanghaiCalendar.parseInstant("2020-06-30T23:59:59+08:00")!)
+    static let regions = ["500101", "500102", "500103"].map { Region(code: $0, nameZh: "区\($0)", nameEn: "R\($0)", kind: .district) }
+
+    func setUp(_ store: SQLCampaignStore) async throws {
+        try await store.createCampaign(Self.campaign, clock: nil, regions: Self.regions, outlines: [:], now: Self.campaign.start)
+    }
+
+    @Test(arguments: Backend.available)
+    func readsAsOfAndKnownAtEqualAFoldFromScratchAndSurviveARebuild(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            var gen = RandomLog(rng: 42)
+            let events = gen.events(sites: 60)
+            // Appended in several appends, as imports arrive.
+            var i = 0
+            while i < events.count {
+                let n = 1 + gen.next(40)
+                let r = try await store.append(Array(events[i..<min(events.count, i + n)]))
+                #expect(r.unchanged == 0)
+                i += n
+            }
+            let moments = gen.moments(events, count: 60)
+            for m in moments {
+                let got = try await store.counters(at: m)
+                #expect(got == RandomLog.expected(events, at: m), "as of \(m.asOf) known at \(String(describing: m.knownAt))")
+            }
+            // A rebuild from the log gives the same answers.
+            let before = try await moments.asyncMap { try await store.counters(at: $0) }
+            #expect(try await store.rebuildProjections() == events.count)
+            let after = try await moments.asyncMap { try await store.counters(at: $0) }
+            #expect(before == after)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aResentEventChangesNothing(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            var gen = RandomLog(rng: 7)
+            let events = gen.events(sites: 10)
+            let first = try await store.append(events)
+            #expect(first.applied == events.count)
+            let moment = ReadMoment(asOf: Cutoff(before: RandomLog.base.adding(days: 30)))
+            let values = try await store.counters(at: moment)
+            let again = try await store.append(events)
+            #expect(again == AppendResult(applied: 0, unchanged: events.count))
+            #expect(try await store.eventCount() == events.count)
+            #expect(try await store.counters(at: moment) == values)
+            // Twice in one append: once.
+            let e = NewEvent(.stageReported(site: SiteKey(operator: .cmcc, code: "S0"), stage: .designed, note: nil),
+                             occurredAt: RandomLog.base.adding(days: 20), recordedAt: RandomLog.base.adding(days: 20), actor: "t")
+            let key = SiteKey(operator: .cmcc, code: "S0")
+            if try await store.site(key, at: moment) != nil {
+                #expect(try await store.append([e, e]) == AppendResult(applied: 1, unchanged: 1))
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func theLogIsAppendOnlyInTheDatabaseItself(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            var gen = RandomLog(rng: 3)
+            let events = gen.events(sites: 3)
+            _ = try await store.append(events)
+            for statement in ["UPDATE events SET actor = 'intruder'", "DELETE FROM events"] {
+                await #expect(throws: RolloutError("log_is_append_only", kind: .conflict)) {
+                    try await store.write { db in try await db.raw(SQLQueryString(statement)).run() }
+                }
+            }
+            if backend == .postgres {
+                await #expect(throws: RolloutError("log_is_append_only", kind: .conflict)) {
+                    try await store.write { db in try await db.raw("TRUNCATE events").run() }
+                }
+            }
+            #expect(try await store.eventCount() == events.count)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aFailedAppendLeavesNothingBehind(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            var gen = RandomLog(rng: 11)
+            let events = gen.events(sites: 5)
+            _ = try await store.append(events)
+            let moment = ReadMoment(asOf: Cutoff(before: RandomLog.base.adding(days: 30)))
+            let values = try await store.counters(at: moment)
+            // A good event followed by a report for a site that does not exist: the whole append is refused.
+            let good = NewEvent(.siteRegistered(SiteRegistration(site: SiteKey(operator: .cbn, code: "NEW"), regionCode: "500101", name: "n",
+                                                                 lat: 30, lon: 108, kind: .pole)),
+                                occurredAt: RandomLog.base, recordedAt: RandomLog.base.adding(days: 20), actor: "t")
+            let bad = NewEvent(.stageReported(site: SiteKey(operator: .cbn, code: "GHOST"), stage: .onAir, note: nil),
+                               occurredAt: RandomLog.base, recordedAt: RandomLog.base.adding(days: 20), actor: "t")
+            await #expect(throws: RolloutError.self) { try await store.append([good, bad]) }
+            #expect(try await store.eventCount() == events.count)
+            #expect(try await store.counters(at: moment) == values)
+            #expect(try await store.site(SiteKey(operator: .cbn, code: "NEW"), at: moment) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aDatabaseFromANewerRolloutIsRefusedAndLeftAlone(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            try await store.write { db in
+                try await db.raw("INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'future', 0)").run()
+            }
+            await #expect(throws: RolloutError("schema_too_new", kind: .conflict, ["found": "99", "known": "\(Schema.latest)"])) {
+                try await store.checkSchema()
+            }
+            await #expect(throws: RolloutError.self) { try await store.migrate(now: Instant(seconds: 0)) }
+            #expect(try await store.campaign()?.campaign == Self.campaign)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aSecondCampaignIsRefused(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            await #expect(throws: RolloutError.self) { try await setUp(store) }
+            #expect(try await store.regions().map(\.code) == Self.regions.map(\.code))
+        }
+    }
+
+    @Test func unreachableDatabasesGiveAClearError() async throws {
+        await #expect(throws: RolloutError.self) {
+            _ = try await SQLCampaignStore.open(.postgres(host: "127.0.0.1", port: 1, user: "nobody", password: nil, database: "x"))
+        }
+        do {
+            _ = try await SQLCampaignStore.open(.sqlite(path: "/proc/rollout/nope.sqlite"))
+            Issue.record("opened an impossible path")
+        } catch let e as RolloutError {
+            #expect(e.code == "database_unreachable")
+            #expect(e.message(.zh).contains("无法连接数据库"))
+        }
+        #expect(throws: RolloutError.self) { try DatabaseURL(parsing: "mysql://x") }
+        #expect(try DatabaseURL(parsing: "postgres://u:p%40ss@h:5433/db") == .postgres(host: "h", port: 5433, user: "u", password: "p@ss", database: "db"))
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for e in self { out.append(try await transform(e)) }
+        return out
+    }
+}

@@ -1,0 +1,93 @@
+import RolloutCore
+
+/// Random campaign logs for the storage tests, and the answer a from-scratch fold gives.
+struct RandomLog {
+    var rng: UInt64
+    static let base = ShanghaiCalendar.parseInstant("2020-03-01")!
+
+    mutating func next(_ n: Int) -> Int {
+        rng = rng &* 6364136223846793005 &+ 1442695040888963407
+        return Int((rng >> 33) % UInt64(max(n, 1)))
+    }
+
+    /// Events in the order the platform learned them.
+    mutating func events(sites: Int) -> [NewEvent] {
+        var out: [NewEvent] = []
+        for s in 0..<sites {
+            let key = SiteKey(operator: [.cmcc, .ctcc, .cucc][next(3)], code: "S\(s)")
+            let region = ["500101", "500102", "500103"][next(3)]
+            let reg = Self.base.adding(seconds: Int64(next(6 * 86_400)))
+            var recorded = reg.adding(seconds: Int64(next(86_400)))
+            out.append(NewEvent(.siteRegistered(SiteRegistration(site: key, regionCode: region, name: "站\(s)", lat: 30, lon: 108, kind: .macro)),
+                                occurredAt: reg, recordedAt: recorded, actor: "t"))
+            for _ in 0..<next(8) {
+                recorded = recorded.adding(seconds: Int64(1 + next(2 * 86_400)))
+                let occurred = min(recorded, reg.adding(seconds: Int64(next(10 * 86_400)) - 3600))
+                let stage = Stage.allCases[next(Stage.allCases.count)]
+                let body: EventBody = next(7) == 0 ? .stageRolledBack(site: key, stage: stage, reason: "返工")
+                    : .stageReported(site: key, stage: stage, note: nil)
+                out.append(NewEvent(body, occurredAt: occurred, recordedAt: recorded, actor: "t"))
+            }
+            if next(3) == 0 {
+                let opened = reg.adding(seconds: Int64(next(4 * 86_400)))
+                let openedKnown = opened.adding(seconds: Int64(next(3 * 86_400)))
+                let o = ObstacleOpening(org: key.operator.rawValue, ref: "O\(s)", site: key, regionCode: region, operator: key.operator,
+                                        category: ObstacleCategory.allCases[next(10)], responsible: nil, description: "'; DROP TABLE events; --")
+                out.append(NewEvent(.obstacleOpened(o), occurredAt: opened, recordedAt: openedKnown, actor: "t"))
+                if next(2) == 0 {
+                    let resolved = opened.adding(seconds: Int64(next(5 * 86_400)))
+                    out.append(NewEvent(.obstacleResolved(org: o.org, ref: o.ref), occurredAt: resolved,
+                                        recordedAt: max(resolved, openedKnown).adding(seconds: Int64(1 + next(86_400))), actor: "t"))
+                }
+            }
+        }
+        // Interleave the sites by recorded time; each site's own events keep their order.
+        return out.enumerated().sorted { ($0.element.recordedAt, $0.offset) < ($1.element.recordedAt, $1.offset) }.map(\.element)
+    }
+
+    /// The counters a from-scratch fold of the events gives at a moment.
+    static func expected(_ events: [NewEvent], at moment: ReadMoment) -> CounterValues {
+        let known = events.enumerated().filter { moment.knownAt?.includes($0.element.recordedAt) ?? true }
+        var values = CounterValues()
+        var registrations: [SiteKey: (SiteRegistration, Instant)] = [:]
+        var changes: [SiteKey: [StageChange]] = [:]
+        var obstacles: [String: (ObstacleOpening, Instant, Instant?)] = [:]
+        for (i, e) in known {
+            switch e.body {
+            case .siteRegistered(let r): registrations[r.site] = (r, e.occurredAt)
+            case .stageReported(let s, let st, _): changes[s, default: []].append(StageChange(.report, st, at: e.occurredAt, seq: Int64(i)))
+            case .stageRolledBack(let s, let st, _): changes[s, default: []].append(StageChange(.rollback, st, at: e.occurredAt, seq: Int64(i)))
+            case .obstacleOpened(let o): obstacles[o.entity] = (o, e.occurredAt, nil)
+            case .obstacleResolved(let org, let ref): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2 = e.occurredAt
+            case .targetSet: break
+            }
+        }
+        for (key, (r, at)) in registrations {
+            let steps = SiteTimeline.fold(registeredAt: at, changes: changes[key] ?? [])
+            if let stage = SiteTimeline.stage(of: steps, at: moment.asOf) {
+                values.add(CounterKey(regionCode: r.regionCode, operatorCode: key.operator.rawValue, metric: Metric.stage(stage)), 1)
+            }
+        }
+        for (o, opened, resolved) in obstacles.values where moment.asOf.includes(opened) && !(resolved.map(moment.asOf.includes) ?? false) {
+            values.add(CounterKey(regionCode: o.regionCode, operatorCode: o.operator?.rawValue ?? "", metric: Metric.openObstacles(o.category)), 1)
+        }
+        return values
+    }
+
+    /// Moments to read at: midnights, instants inside days, with and without known_at.
+    mutating func moments(_ events: [NewEvent], count: Int) -> [ReadMoment] {
+        let times = events.flatMap { [$0.occurredAt, $0.recordedAt] }
+        var out: [ReadMoment] = []
+        for i in 0..<count {
+            let t = times[next(times.count)].adding(seconds: Int64(next(3)) - 1)
+            let asOf = i % 3 == 0 ? Cutoff.endOf(day: ShanghaiCalendar.day(of: t)) : Cutoff(before: t)
+            var knownAt: Cutoff? = nil
+            if i % 2 == 1 {
+                let k = times[next(times.count)]
+                knownAt = i % 4 == 1 ? Cutoff.endOf(day: ShanghaiCalendar.day(of: k)) : Cutoff(before: k)
+            }
+            out.append(ReadMoment(asOf: asOf, knownAt: knownAt))
+        }
+        return out
+    }
+}
