@@ -101,6 +101,7 @@ public enum Catalogue {
         "unknown_export_kind": ("未知的导出类型“{value}”（可选：regions、sites、events）", "unknown export kind “{value}” (use regions, sites or events)"),
         "written_to": ("已写入 {value}", "written to {value}"),
         "demo_timing": ("生成耗时 {seconds} 秒，峰值内存 {memory} MB", "generated in {seconds} s, peak memory {memory} MB"),
+        "file_unwritable": ("无法写入文件 {value}", "cannot write the file {value}"),
         "file_unreadable": ("无法读取文件 {value}", "cannot read the file {value}"),
         // Pages
         "page_error_title": ("出错了", "Something went wrong"),

@@ -20,9 +20,8 @@ struct Init: AsyncParsableCommand {
         try await common.run {
             guard case .day(let s)? = ShanghaiCalendar.parse(start) else { throw RolloutError("bad_date", ["value": start]) }
             guard case .day(let d)? = ShanghaiCalendar.parse(deadline) else { throw RolloutError("bad_date", ["value": deadline]) }
-            let regionList = try regions.map { try RegionsFile.parse(try Data(contentsOf: URL(fileURLWithPath: $0))) } ?? Chongqing.regions()
-            let outlines = try boundaries.map { try DemoInstaller.geometries(from: try Data(contentsOf: URL(fileURLWithPath: $0))) }
-                ?? DemoInstaller.outlineGeometries()
+            let regionList = try regions.map { try RegionsFile.parse(try Init.read($0)) } ?? Chongqing.regions()
+            let outlines = try boundaries.map { try DemoInstaller.geometries(from: try Init.read($0)) } ?? DemoInstaller.outlineGeometries()
             let campaign = Campaign(name: name, start: ShanghaiCalendar.start(of: s),
                                     deadline: ShanghaiCalendar.start(of: d + 1).adding(seconds: -1))
             let store = try await SQLCampaignStore.open(try common.url())
@@ -36,5 +35,9 @@ struct Init: AsyncParsableCommand {
             }
             common.say("initialised", ["value": name])
         }
+    }
+
+    static func read(_ path: String) throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw RolloutError("file_unreadable", ["value": path]) }
     }
 }

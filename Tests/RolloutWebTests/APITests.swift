@@ -1,0 +1,173 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import RolloutCore
+import RolloutDemo
+@testable import RolloutStorage
+@testable import RolloutWeb
+
+/// A small demo campaign in a temporary SQLite file, shared by the web tests.
+actor DemoFixture {
+    static let shared = DemoFixture()
+    private var task: Task<SQLCampaignStore, any Error>?
+
+    /// The one shared store, made by the first caller while the others wait for it.
+    func service() async throws -> CampaignService {
+        if task == nil {
+            task = Task {
+                let path = NSTemporaryDirectory() + "rollout-web-\(UUID().uuidString)/rollout.sqlite"
+                let s = try await SQLCampaignStore.open(.sqlite(path: path))
+                _ = try await s.migrate(now: Instant(Date()))
+                let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: 0.04)
+                _ = try await DemoInstaller.install(demo, into: s, now: Instant(Date()))
+                return s
+            }
+        }
+        return CampaignService(store: try await task!.value)
+    }
+}
+
+@Suite struct APITests {
+    func withApp(_ body: @Sendable (any TestClientProtocol, CampaignService) async throws -> Void) async throws {
+        let service = try await DemoFixture.shared.service()
+        let app = Application(router: buildRouter(service: service))
+        try await app.test(.router) { client in try await body(client, service) }
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: buffer)) }
+
+    @Test func summaryAnswersWithTheCampaignsNumbersAsOfADay() async throws {
+        try await withApp { client, service in
+            try await client.execute(uri: "/api/v1/summary?as_of=2020-05-31", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body) as! [String: Any]
+                for key in ["target", "built", "stages", "open_obstacles", "forecast", "progress", "as_of"] { #expect(body[key] != nil, "\(key)") }
+                let expected = try await service.summary(asOf: "2020-05-31")
+                #expect(body["built"] as? Int == expected.built)
+                #expect(body["target"] as? Int == expected.target)
+                #expect(body["as_of"] as? String == "2020-05-31T23:59:59+08:00")
+                #expect((body["stages"] as? [String: Int])?.count == 9)
+            }
+        }
+    }
+
+    @Test func regionsAgreeWithTheSummaryAndTheExport() async throws {
+        try await withApp { client, service in
+            let summary = try await service.summary(asOf: "2020-06-10")
+            try await client.execute(uri: "/api/v1/regions?as_of=2020-06-10", method: .get) { response in
+                #expect(response.status == .ok)
+                let rows = try Self.json(response.body) as! [[String: Any]]
+                #expect(rows.count == 41)
+                #expect(rows.reduce(0) { $0 + ($1["built"] as! Int) } == summary.built)
+                #expect(rows.reduce(0) { $0 + ($1["target"] as? Int ?? 0) } == summary.target)
+                #expect(Set(rows.map { $0["rank"] as! Int }) == Set(1...41))
+                // The CSV export has the same numbers, row by row.
+                let csv = try await CampaignExports.render("regions", format: "csv", service: service, asOf: "2020-06-10", knownAt: nil)
+                let lines = csv.split(separator: "\r\n").dropFirst()
+                #expect(lines.count == 41)
+                for line in lines {
+                    let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                    let row = rows.first { $0["region_code"] as? String == cells[1] }!
+                    #expect(Int(cells[0]) == row["rank"] as? Int)
+                    #expect(Int(cells[7]) == row["built"] as? Int)
+                    #expect(Int(cells[9]) == row["progress"] as? Int)
+                }
+            }
+        }
+    }
+
+    @Test func sitesArePagedFilteredAndAgreeWithTheSummary() async throws {
+        try await withApp { client, service in
+            let summary = try await service.summary(asOf: "2020-05-01")
+            try await client.execute(uri: "/api/v1/sites?as_of=2020-05-01&per_page=5", method: .get) { response in
+                let body = try Self.json(response.body) as! [String: Any]
+                #expect(body["total"] as? Int == summary.sites)
+                #expect((body["sites"] as? [[String: Any]])?.count == 5)
+            }
+            try await client.execute(uri: "/api/v1/sites?as_of=2020-05-01&stage=on_air&per_page=1", method: .get) { response in
+                let body = try Self.json(response.body) as! [String: Any]
+                #expect(body["total"] as? Int == summary.stages["on_air"])
+            }
+            let page = try await service.sites(SiteQuery(region: "500101", operator: .cmcc, perPage: 1), asOf: "2020-05-01")
+            let site = try #require(page.sites.first)
+            #expect(site.regionCode == "500101" && site.operator == "cmcc")
+            try await client.execute(uri: "/api/v1/sites/cmcc/\(site.siteCode)?as_of=2020-05-01", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body) as! [String: Any]
+                let timeline = body["timeline"] as! [[String: Any]]
+                #expect(timeline.last?["stage"] as? String == site.stage)
+                #expect((body["events"] as! [[String: Any]]).allSatisfy { $0["recorded_at"] != nil && $0["occurred_at"] != nil })
+            }
+        }
+    }
+
+    @Test func knownAtShowsWhatThePlatformKnewThen() async throws {
+        try await withApp { _, service in
+            let now = try await service.summary(asOf: "2020-05-31")
+            let then = try await service.summary(asOf: "2020-05-31", knownAt: "2020-05-31")
+            #expect(then.built <= now.built)
+            #expect(then.knownAt == "2020-05-31T23:59:59+08:00")
+        }
+    }
+
+    @Test(arguments: [
+        ("/api/v1/summary?as_of=31%20May", 400, "bad_as_of"),
+        ("/api/v1/summary?as_of=2019-01-01", 400, "as_of_before_campaign"),
+        ("/api/v1/summary?as_of=2031-01-01", 400, "as_of_in_future"),
+        ("/api/v1/regions?known_at=%3Cscript%3E", 400, "bad_known_at"),
+        ("/api/v1/sites?region=999999", 400, "unknown_region"),
+        ("/api/v1/sites?operator=att", 400, "unknown_operator"),
+        ("/api/v1/sites?page=0", 400, "bad_page"),
+        ("/api/v1/sites/cmcc/NO-SUCH-SITE", 404, "unknown_site"),
+        ("/api/v1/nothing", 404, "not_found"),
+    ])
+    func badInputGetsACodeAndAMessageInTheUsersLanguage(uri: String, status: Int, code: String) async throws {
+        try await withApp { client, _ in
+            for (header, expectChinese) in [(nil, true), ("en-US,en;q=0.9", false)] as [(String?, Bool)] {
+                var headers = HTTPFields()
+                if let header { headers[.acceptLanguage] = header }
+                try await client.execute(uri: uri, method: .get, headers: headers) { response in
+                    #expect(response.status.code == status, "\(uri)")
+                    let body = try Self.json(response.body) as! [String: [String: String]]
+                    #expect(body["error"]?["code"] == code)
+                    let message = body["error"]?["message"] ?? ""
+                    let cjk = message.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }
+                    // Chinese by default; in English the sentence is English (it may quote Chinese names).
+                    if expectChinese { #expect(cjk, "\(message)") } else { #expect(message.unicodeScalars.first!.isASCII, "\(message)") }
+                    #expect(!message.contains("Swift") && !message.contains(".swift"))
+                }
+            }
+        }
+    }
+
+    @Test func theOverviewPageRendersInBothLanguagesAndEscapes() async throws {
+        try await withApp { client, _ in
+            try await client.execute(uri: "/?as_of=2020-06-01", method: .get) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("重庆市2020年5G网络建设攻坚"))
+                #expect(html.contains("<html lang=\"zh-CN\">"))
+                #expect(html.contains("渝中区"))
+            }
+            try await client.execute(uri: "/?as_of=2020-06-01&lang=en", method: .get) { response in
+                #expect(String(buffer: response.body).contains("Yuzhong District"))
+            }
+            try await client.execute(uri: "/?as_of=%3Cscript%3Ealert(1)%3C/script%3E", method: .get) { response in
+                #expect(response.status == .badRequest)
+                let html = String(buffer: response.body)
+                #expect(!html.contains("<script>alert(1)"))
+                #expect(html.contains("&lt;script&gt;"))
+            }
+        }
+    }
+
+    @Test func healthz() async throws {
+        try await withApp { client, _ in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+            }
+        }
+    }
+}
