@@ -24,6 +24,12 @@ public final class SQLCampaignStore: CampaignStore {
 
     var dialect: Dialect { driver.dialect }
 
+    /// For a database file that is being filled in one go and thrown away unless complete (the
+    /// demo's side file): skips waiting for the disk. No effect on PostgreSQL.
+    public func relaxDurability() async throws {
+        try await (driver as? SQLiteDriver)?.relaxDurability()
+    }
+
     /// Runs a write, turning database failures into errors a user can read.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do { return try await driver.write(body) } catch { throw translate(error) }

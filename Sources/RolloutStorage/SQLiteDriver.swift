@@ -25,7 +25,7 @@ final class SQLiteDriver: SQLDriver {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let logger = Logger(label: "rollout.sqlite")
             let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000"] {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-65536"] {
                 _ = try await writer.sql().raw(SQLQueryString(pragma)).all()
             }
             let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
@@ -36,6 +36,11 @@ final class SQLiteDriver: SQLDriver {
         } catch {
             throw RolloutError("database_unreachable", kind: .unavailable, ["value": "sqlite:\(path)", "reason": "\(error)"])
         }
+    }
+
+    /// Trades durability for speed while a side file is filled that is only kept if complete.
+    func relaxDurability() async throws {
+        _ = try await writer.sql().raw("PRAGMA synchronous=OFF").all()
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

@@ -49,6 +49,7 @@ struct Demo: AsyncParsableCommand {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
             let store = try await SQLCampaignStore.open(.sqlite(path: partial))
             do {
+                try await store.relaxDurability()
                 _ = try await store.migrate(now: now)
                 try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common)
                 try await store.close()
