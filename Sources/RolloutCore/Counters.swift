@@ -39,23 +39,30 @@ public struct CounterDelta: Hashable, Sendable {
 
 /// Counter values, as read from the projections.
 public struct CounterValues: Sendable, Equatable {
-    public var values: [CounterKey: Int]
+    public private(set) var values: [CounterKey: Int]
+    /// The same values grouped by region, so a region's sums read only its own counters.
+    private var byRegion: [String: [CounterKey: Int]]
 
-    public init(_ values: [CounterKey: Int] = [:]) { self.values = values.filter { $0.value != 0 } }
+    public init(_ values: [CounterKey: Int] = [:]) {
+        self.values = [:]
+        byRegion = [:]
+        for (k, v) in values { add(k, v) }
+    }
 
-    /// Adds deltas.
+    public static func == (a: CounterValues, b: CounterValues) -> Bool { a.values == b.values }
+
+    /// Adds to a counter.
     public mutating func add(_ key: CounterKey, _ delta: Int) {
         let v = (values[key] ?? 0) + delta
         values[key] = v == 0 ? nil : v
+        byRegion[key.regionCode, default: [:]][key] = v == 0 ? nil : v
     }
 
     /// The sum of the counters that match.
     public func sum(region: String? = nil, operator op: String? = nil, where metric: (String) -> Bool) -> Int {
+        let scope = region.map { byRegion[$0] ?? [:] } ?? values
         var total = 0
-        for (k, v) in values where metric(k.metric) && (region == nil || k.regionCode == region)
-            && (op == nil || k.operatorCode == op) {
-            total += v
-        }
+        for (k, v) in scope where (op == nil || k.operatorCode == op) && metric(k.metric) { total += v }
         return total
     }
 

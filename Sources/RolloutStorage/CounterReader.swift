@@ -25,7 +25,7 @@ enum CounterReader {
             let wanted = Int64(day - 1)
             if wanted >= first {
                 let rows = try await db.raw("""
-                    SELECT region_code, operator, metric, value AS v FROM counter_totals WHERE day = \(bind: min(wanted, last))
+                    SELECT region_code, operator, metric, value AS v FROM counter_totals WHERE day = \(bind: min(wanted, last)) AND value <> 0
                     """).all()
                 for r in rows { values.add(try key(r), Int(try r.int("v"))) }
             }
