@@ -11,9 +11,13 @@ public final class SQLCampaignStore: CampaignStore {
     init(driver: any SQLDriver, url: DatabaseURL) { self.driver = driver; self.url = url }
 
     /// Opens the database a URL names; throws `database_unreachable` when it cannot.
-    public static func open(_ url: DatabaseURL) async throws -> SQLCampaignStore {
+    ///
+    /// - Parameter create: whether a missing SQLite file may be created; when not, a missing file
+    ///   is `no_campaign` (a mistyped path must not leave an empty database behind).
+    public static func open(_ url: DatabaseURL, create: Bool = true) async throws -> SQLCampaignStore {
         switch url {
         case .sqlite(let path):
+            if !create && !FileManager.default.fileExists(atPath: path) { throw RolloutError("no_campaign", kind: .conflict) }
             return SQLCampaignStore(driver: try await SQLiteDriver.open(path: path), url: url)
         case .postgres(let host, let port, let user, let password, let database):
             let driver = try await PostgresDriver.open(host: host, port: port, user: user, password: password,

@@ -47,6 +47,7 @@ struct BenchReads: AsyncParsableCommand {
                 let genSeconds = Date().timeIntervalSince(t0)
                 print(String(format: "scale %d: generated %d sites, %d events in %.1f s (%.0f events/s), peak memory %d MB",
                              scale, report.sites, report.events, genSeconds, Double(report.events) / genSeconds, PeakMemory.megabytes()))
+                flushOutput()
                 let service = CampaignService(store: store)
                 let start = ShanghaiCalendar.day(of: DemoCampaign.start)
                 let days = (0..<dates).map { start + ($0 * (clockDay - start)) / max(1, dates - 1) }
@@ -65,6 +66,7 @@ struct BenchReads: AsyncParsableCommand {
                 let p95 = timings[min(timings.count - 1, Int(Double(timings.count) * 0.95))]
                 print(String(format: "scale %d: summary + regions as of %d dates × %d: median %.1f ms, p95 %.1f ms, max %.1f ms",
                              scale, dates, repeats, median, p95, timings.last!))
+                flushOutput()
                 medians.append((scale, median))
                 try await store.close()
             }

@@ -20,7 +20,7 @@ struct CommonOptions: ParsableArguments {
 
     /// Opens the store and checks its schema.
     func openChecked() async throws -> SQLCampaignStore {
-        let store = try await SQLCampaignStore.open(try url())
+        let store = try await SQLCampaignStore.open(try url(), create: false)
         do {
             try await store.checkSchema()
         } catch {
@@ -43,5 +43,11 @@ struct CommonOptions: ParsableArguments {
     /// Prints a catalogue message.
     func say(_ key: String, _ args: [String: String] = [:]) {
         print(Catalogue.text(key, language, args))
+        flushOutput()
     }
+}
+
+/// Makes printed lines reach a pipe or a log file now, not at exit.
+func flushOutput() {
+    fflush(nil)
 }

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// The `rollout` executable as a user runs it: exit codes and messages in the user's language.
+@Suite struct CommandLineTests {
+    struct Run { var status: Int32; var out: String; var err: String }
+
+    static var executable: URL? {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [here, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("rollout")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = try #require(Self.executable, "the rollout executable is built beside the tests")
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["ROLLOUT_DATABASE_URL"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    func temporaryDatabase() -> String { "sqlite:" + NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString)/r.sqlite" }
+
+    @Test func aCampaignIsInitialisedOnceAndExportsItsRegions() throws {
+        let db = temporaryDatabase()
+        let created = try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        #expect(created.status == 0, "\(created.err)")
+        #expect(created.out.contains("测试"))
+        let again = try run(["init", "--database", db, "--name", "x", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        #expect(again.status == 1)
+        #expect(again.err.contains("已有攻坚行动"))
+        let export = try run(["export", "regions", "--database", db, "--as-of", "2020-01-01", "--format", "csv"],
+                             environment: ["ROLLOUT_DATABASE_URL": "sqlite:/nonexistent"])
+        #expect(export.status == 0, "\(export.err)")
+        #expect(export.out.split(separator: "\r\n").count == 42)
+        // The environment names the database when the option does not.
+        let viaEnv = try run(["export", "regions", "--format", "json", "--as-of", "2020-01-01"], environment: ["ROLLOUT_DATABASE_URL": db])
+        #expect(viaEnv.status == 0 && viaEnv.out.contains("\"region_code\" : \"509903\""))
+    }
+
+    @Test func badInputIsRefusedInTheUsersLanguageWithStatus1() throws {
+        let missing = try run(["export", "regions", "--database", temporaryDatabase()])
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("rollout init"))
+        #expect(missing.err.contains("错误"))
+        let english = try run(["export", "regions", "--database", "mysql://nope", "--lang", "en"])
+        #expect(english.status == 1)
+        #expect(english.err.contains("is not valid"))
+        let unreachable = try run(["serve", "--database", "postgres://nobody@127.0.0.1:1/x"])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.err.contains("无法连接数据库"))
+        #expect(!unreachable.err.contains(".swift"))
+        let db = temporaryDatabase()
+        _ = try run(["init", "--database", db, "--name", "n", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        let future = try run(["export", "regions", "--database", db, "--as-of", "2999-01-01"])
+        #expect(future.status == 1 && future.err.contains("未来"))
+        let scale = try run(["demo", "--scale", "0", "--no-serve", "--database", temporaryDatabase()])
+        #expect(scale.status == 1)
+    }
+
+    @Test func usageErrorsExitWith2() throws {
+        let r = try run(["export"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("<kind>"))
+        #expect(try run(["--help"]).status == 0)
+    }
+}
