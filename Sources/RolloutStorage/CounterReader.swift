@@ -58,7 +58,7 @@ enum CounterReader {
         var ledger = Ledger()
         let decoder = JSONDecoder()
         let list = touched.filter { !$0.hasPrefix("target:") }.sorted()
-        for chunk in stride(from: 0, to: list.count, by: 5_000).map({ Array(list[$0..<min($0 + 5_000, list.count)]) }) {
+        for chunk in list.chunked() {
             let rows = try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE entity IN (\(binds: chunk)) ORDER BY seq").all()
             for r in rows { try ledger.apply(try EventRow.decode(r, decoder: decoder)) }
         }

@@ -41,7 +41,7 @@ enum Projector {
         let byOperator = Dictionary(grouping: keys, by: \.operator)
         for (op, group) in byOperator {
             let codes = group.map(\.code)
-            for chunk in stride(from: 0, to: codes.count, by: 5_000).map({ Array(codes[$0..<min($0 + 5_000, codes.count)]) }) {
+            for chunk in codes.chunked() {
                 let rows = try await db.raw("SELECT state FROM sites WHERE operator = \(bind: op.rawValue) AND code IN (\(binds: chunk))").all()
                 for row in rows {
                     let s = try StoredJSON.decode(SiteState.self, try row.string("state"))
@@ -55,7 +55,7 @@ enum Projector {
     static func loadObstacles(_ entities: Set<String>, db: any SQLDatabase) async throws -> [String: ObstacleState] {
         var out: [String: ObstacleState] = [:]
         let list = Array(entities)
-        for chunk in stride(from: 0, to: list.count, by: 5_000).map({ Array(list[$0..<min($0 + 5_000, list.count)]) }) {
+        for chunk in list.chunked() {
             for row in try await db.raw("SELECT entity, state FROM obstacles WHERE entity IN (\(binds: chunk))").all() {
                 out[try row.string("entity")] = try StoredJSON.decode(ObstacleState.self, try row.string("state"))
             }
@@ -69,7 +69,7 @@ enum Projector {
         for k in keys { out[k] = [] }
         let entities = keys.map(\.entity)
         let decoder = JSONDecoder()
-        for chunk in stride(from: 0, to: entities.count, by: 5_000).map({ Array(entities[$0..<min($0 + 5_000, entities.count)]) }) {
+        for chunk in entities.chunked() {
             let rows = try await db.raw("""
                 SELECT \(unsafeRaw: EventRow.select) FROM events WHERE entity IN (\(binds: chunk)) AND seq < \(bind: seq)
                   AND kind IN ('stage.reported', 'stage.rolled_back') ORDER BY seq

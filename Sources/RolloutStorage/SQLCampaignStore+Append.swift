@@ -14,7 +14,7 @@ extension SQLCampaignStore {
             // Re-sent events (already in the log, or twice in this append) change nothing.
             var known: Set<String> = []
             let keys = events.map(\.dedupKey)
-            for chunk in stride(from: 0, to: keys.count, by: 5_000).map({ Array(keys[$0..<min($0 + 5_000, keys.count)]) }) {
+            for chunk in keys.chunked() {
                 for r in try await db.raw("SELECT dedup FROM events WHERE dedup IN (\(binds: chunk))").all() {
                     known.insert(try r.string("dedup"))
                 }

@@ -108,7 +108,7 @@ extension SQLCampaignStore {
         let histories = try await Projector.loadHistories(keys, before: Int64.max, db: db)
         var recorded: [Int64: Instant] = [:]
         let entities = keys.map(\.entity)
-        for chunk in stride(from: 0, to: entities.count, by: 5_000).map({ Array(entities[$0..<min($0 + 5_000, entities.count)]) }) {
+        for chunk in entities.chunked() {
             for r in try await db.raw("SELECT seq, recorded_at FROM events WHERE entity IN (\(binds: chunk))").all() {
                 recorded[try r.int("seq")] = Instant(seconds: try r.int("recorded_at"))
             }

@@ -68,3 +68,10 @@ enum EventRow {
         return e
     }
 }
+
+extension Array {
+    /// The array cut into pieces of at most `size` elements (bounded IN lists).
+    func chunked(_ size: Int = 5_000) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

@@ -44,26 +44,19 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = writer
-        return try await writeLock.run {
-            let db = connection.sql(queryLogLevel: nil)
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        try await transaction(on: writer, lock: writeLock, begin: "BEGIN IMMEDIATE", body)
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = reader
-        return try await readLock.run {
+        try await transaction(on: reader, lock: readLock, begin: "BEGIN", body)
+    }
+
+    /// Runs `body` in a transaction on a connection that no other transaction uses meanwhile.
+    private func transaction<T: Sendable>(on connection: SQLiteConnection, lock: AsyncLock, begin: SQLQueryString,
+                                          _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.run {
             let db = connection.sql(queryLogLevel: nil)
-            try await db.raw("BEGIN").run()
+            try await db.raw(begin).run()
             do {
                 let result = try await body(db)
                 try await db.raw("COMMIT").run()
