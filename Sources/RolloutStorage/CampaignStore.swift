@@ -114,6 +114,8 @@ public protocol CampaignStore: Sendable {
     func outlines() async throws -> [String: String]
     /// Appends events (re-sent ones change nothing), with their projection updates, in one transaction.
     func append(_ events: [NewEvent]) async throws -> AppendResult
+    /// Runs `body` in one write transaction: everything it appends is committed together, or nothing.
+    func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T
     /// Loads a large batch of new events into a fresh log in one transaction (demo generation).
     /// `next` yields the events in batches; each entity's events must lie in one batch, in recorded order.
     func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?) async throws -> Int

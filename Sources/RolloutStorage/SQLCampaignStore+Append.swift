@@ -5,33 +5,20 @@ import SQLKit
 extension SQLCampaignStore {
     public func append(_ events: [NewEvent]) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(applied: 0, unchanged: 0) }
+        return try await withWriteSession { session in try await session.append(events) }
+    }
+
+    public func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T {
         let dialect = self.dialect
         return try await write { db in
             if dialect == .postgres {
                 // One writer at a time: sequence numbers and the re-sent check stay exact across instances.
                 try await db.raw("LOCK TABLE events IN EXCLUSIVE MODE").run()
             }
-            // Re-sent events (already in the log, or twice in this append) change nothing.
-            var known: Set<String> = []
-            let keys = events.map(\.dedupKey)
-            for chunk in keys.chunked() {
-                for r in try await db.raw("SELECT dedup FROM events WHERE dedup IN (\(binds: chunk))").all() {
-                    known.insert(try r.string("dedup"))
-                }
-            }
-            var fresh: [NewEvent] = []
-            for e in events where !known.contains(e.dedupKey) {
-                known.insert(e.dedupKey)
-                fresh.append(e)
-            }
-            var next = try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s") + 1
-            let logged = fresh.map { e -> LoggedEvent in defer { next += 1 }; return LoggedEvent(seq: next, event: e) }
-            let deltas = try await Projector.project(logged, db: db, existing: true)
-            try await SQLCampaignStore.insertEvents(logged, db: db)
-            var counters = CounterWriter()
-            counters.add(deltas)
-            try await counters.flushIncremental(db: db)
-            return AppendResult(applied: fresh.count, unchanged: events.count - fresh.count)
+            let session = SQLWriteSession(db: db)
+            let result = try await body(session)
+            try await session.finish()
+            return result
         }
     }
 

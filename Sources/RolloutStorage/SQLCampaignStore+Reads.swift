@@ -10,15 +10,7 @@ extension SQLCampaignStore {
     public func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
         try await read { db in
             let regions = try await SQLCampaignStore.regions(db)
-            let records = try await db.raw("SELECT * FROM targets ORDER BY seq").all().map { r in
-                TargetRecord(
-                    setting: TargetSetting(regionCode: try r.string("region_code"),
-                                           operator: try r.optionalString("operator").flatMap(Operator.init(rawValue:)),
-                                           keyArea: try r.optionalString("key_area"), target: Int(try r.int("target")),
-                                           due: Instant(seconds: try r.int("due_at")), reason: try r.optionalString("reason")),
-                    setAt: Instant(seconds: try r.int("set_at")), recordedAt: Instant(seconds: try r.int("recorded_at")),
-                    seq: try r.int("seq"))
-            }
+            let records = try await SQLCampaignStore.targetRecords(db)
             let now = try await CounterReader.values(at: moment, db: db)
             let startCut = Cutoff(before: campaign.start)
             let atStart = try await CounterReader.values(at: moment.at(startCut), db: db)
@@ -27,6 +19,18 @@ extension SQLCampaignStore {
             let paceDays = Double(moment.asOf.before.seconds - paceCut.before.seconds) / 86_400
             return FigureSource(regions: regions, targets: Targets(records, at: moment),
                                 inputs: Figures.Inputs(now: now, atStart: atStart, paceStart: paceStart, paceDays: paceDays))
+        }
+    }
+
+    static func targetRecords(_ db: any SQLDatabase) async throws -> [TargetRecord] {
+        try await db.raw("SELECT * FROM targets ORDER BY seq").all().map { r in
+            TargetRecord(
+                setting: TargetSetting(regionCode: try r.string("region_code"),
+                                       operator: try r.optionalString("operator").flatMap(Operator.init(rawValue:)),
+                                       keyArea: try r.optionalString("key_area"), target: Int(try r.int("target")),
+                                       due: Instant(seconds: try r.int("due_at")), reason: try r.optionalString("reason")),
+                setAt: Instant(seconds: try r.int("set_at")), recordedAt: Instant(seconds: try r.int("recorded_at")),
+                seq: try r.int("seq"))
         }
     }
 

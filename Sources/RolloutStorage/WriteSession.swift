@@ -1,0 +1,79 @@
+import Foundation
+import RolloutCore
+import SQLKit
+
+/// One write transaction, for work that reads and appends in several steps (an import): what it
+/// appends is committed together when the body returns, or not at all when it throws.
+public protocol WriteSession: Sendable {
+    /// The campaign's regions.
+    func regions() async throws -> [Region]
+    /// The stored outline geometry (GeoJSON) of each region that has one.
+    func outlines() async throws -> [String: String]
+    /// The current states of sites (missing keys are unknown sites).
+    func sites(_ keys: Set<SiteKey>) async throws -> [SiteKey: SiteState]
+    /// The current states of obstacles, by entity.
+    func obstacles(_ entities: Set<String>) async throws -> [String: ObstacleState]
+    /// The history of every target line.
+    func targetRecords() async throws -> [TargetRecord]
+    /// Whether events with these dedup keys are already in the log.
+    func knownDedupKeys(_ keys: [String]) async throws -> Set<String>
+    /// Appends events (re-sent ones change nothing) with their projection changes.
+    func append(_ events: [NewEvent]) async throws -> AppendResult
+}
+
+/// The SQL implementation: appends go to the log and projections at once; counter changes are
+/// gathered and written once, before the commit.
+actor SQLWriteSession: WriteSession {
+    let db: any SQLDatabase
+    private var counters = CounterWriter()
+    private var nextSeq: Int64?
+
+    init(db: any SQLDatabase) { self.db = db }
+
+    func regions() async throws -> [Region] { try await SQLCampaignStore.regions(db) }
+
+    func outlines() async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for r in try await db.raw("SELECT code, geojson FROM region_outlines").all() { out[try r.string("code")] = try r.string("geojson") }
+        return out
+    }
+
+    func sites(_ keys: Set<SiteKey>) async throws -> [SiteKey: SiteState] { try await Projector.loadSites(keys, db: db) }
+
+    func obstacles(_ entities: Set<String>) async throws -> [String: ObstacleState] { try await Projector.loadObstacles(entities, db: db) }
+
+    func targetRecords() async throws -> [TargetRecord] { try await SQLCampaignStore.targetRecords(db) }
+
+    func knownDedupKeys(_ keys: [String]) async throws -> Set<String> {
+        var known: Set<String> = []
+        for chunk in keys.chunked() {
+            for r in try await db.raw("SELECT dedup FROM events WHERE dedup IN (\(binds: chunk))").all() { known.insert(try r.string("dedup")) }
+        }
+        return known
+    }
+
+    func append(_ events: [NewEvent]) async throws -> AppendResult {
+        guard !events.isEmpty else { return AppendResult(applied: 0, unchanged: 0) }
+        var known = try await knownDedupKeys(events.map(\.dedupKey))
+        var fresh: [NewEvent] = []
+        for e in events where !known.contains(e.dedupKey) {
+            known.insert(e.dedupKey)
+            fresh.append(e)
+        }
+        var next: Int64
+        if let n = nextSeq { next = n } else {
+            next = try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s") + 1
+        }
+        let logged = fresh.map { e -> LoggedEvent in defer { next += 1 }; return LoggedEvent(seq: next, event: e) }
+        nextSeq = next
+        counters.add(try await Projector.project(logged, db: db, existing: true))
+        try await SQLCampaignStore.insertEvents(logged, db: db)
+        return AppendResult(applied: fresh.count, unchanged: events.count - fresh.count)
+    }
+
+    /// Writes the gathered counter changes; called once, before the commit.
+    func finish() async throws {
+        try await counters.flushIncremental(db: db)
+        counters = CounterWriter()
+    }
+}
