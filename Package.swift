@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // Pure domain: types, rules, the fold of the log. Foundation only, no I/O.
@@ -41,11 +42,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Bulk files: bytes (CSV or XLSX, UTF-8 or GB18030) to rows to validated events, all or nothing.
+        .target(
+            name: "RolloutImport",
+            dependencies: [
+                "RolloutCore", "RolloutReference", "RolloutStorage",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // HTTP API and pages.
         .target(
             name: "RolloutWeb",
             dependencies: [
-                "RolloutCore", "RolloutStorage",
+                "RolloutCore", "RolloutStorage", "RolloutImport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -53,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "rollout",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb",
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +71,11 @@ let package = Package(
         .testTarget(
             name: "RolloutStorageTests",
             dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]
+        ),
+        .testTarget(
+            name: "RolloutImportTests",
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage", "RolloutImport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RolloutWebTests",

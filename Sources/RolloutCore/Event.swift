@@ -80,6 +80,25 @@ public struct TargetSetting: Hashable, Codable, Sendable {
     public var entity: String { "target:\(regionCode):\(self.operator?.rawValue ?? ""):\(keyArea ?? "")" }
 }
 
+/// A resource offered for shared use (共建共享): a tower, a pole or a rooftop.
+public struct ResourceOffer: Hashable, Codable, Sendable {
+    public var resourceId: String
+    public var owner: String
+    public var kind: Host
+    public var regionCode: String
+    public var lat: Double
+    public var lon: Double
+    public var heightM: Double?
+
+    public init(resourceId: String, owner: String, kind: Host, regionCode: String, lat: Double, lon: Double, heightM: Double? = nil) {
+        self.resourceId = resourceId; self.owner = owner; self.kind = kind; self.regionCode = regionCode
+        self.lat = lat; self.lon = lon; self.heightM = heightM
+    }
+
+    /// The entity name of the resource in the log (`resource_id` is unique per owner).
+    public var entity: String { "resource:\(owner):\(resourceId)" }
+}
+
 /// What an event says happened.
 public enum EventBody: Hashable, Codable, Sendable {
     case siteRegistered(SiteRegistration)
@@ -90,6 +109,7 @@ public enum EventBody: Hashable, Codable, Sendable {
     case obstacleOpened(ObstacleOpening)
     case obstacleResolved(org: String, ref: String)
     case targetSet(TargetSetting)
+    case resourceOffered(ResourceOffer)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -100,6 +120,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleOpened: "obstacle.opened"
         case .obstacleResolved: "obstacle.resolved"
         case .targetSet: "target.set"
+        case .resourceOffered: "resource.offered"
         }
     }
 
@@ -111,6 +132,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleOpened(let o): o.entity
         case .obstacleResolved(let org, let ref): ObstacleOpening.entity(org: org, ref: ref)
         case .targetSet(let t): t.entity
+        case .resourceOffered(let r): r.entity
         }
     }
 
@@ -120,7 +142,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .siteRegistered(let r): r.site
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s
         case .obstacleOpened(let o): o.site
-        case .obstacleResolved, .targetSet: nil
+        case .obstacleResolved, .targetSet, .resourceOffered: nil
         }
     }
 }
@@ -149,6 +171,7 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .obstacleResolved: "\(body.kind)|\(body.entity)"
         case .targetSet(let t):
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
+        case .resourceOffered(let r): "\(body.kind)|\(r.entity)"
         }
     }
 }

@@ -60,6 +60,7 @@ public struct Ledger: Sendable {
     public private(set) var changedSites: Set<SiteKey> = []
     public private(set) var changedObstacles: Set<String> = []
     public private(set) var newTargets: [TargetRecord] = []
+    public private(set) var newResources: [(offer: ResourceOffer, at: Instant)] = []
 
     public init(sites: [SiteKey: SiteState] = [:], obstacles: [String: ObstacleState] = [:],
                 histories: [SiteKey: [StageChange]] = [:]) {
@@ -127,6 +128,8 @@ public struct Ledger: Sendable {
         case .targetSet(let t):
             guard t.target >= 0 else { throw RolloutError("bad_target") }
             newTargets.append(TargetRecord(setting: t, setAt: e.occurredAt, recordedAt: e.recordedAt, seq: logged.seq))
+        case .resourceOffered(let r):
+            newResources.append((r, e.occurredAt))
         }
     }
 

@@ -34,11 +34,13 @@ public struct Transition: Hashable, Sendable {
 /// Changes apply in field order (`occurredAt`, then log order). A report moves forward only: a
 /// report of a stage the site has passed changes nothing, and a forward jump implies the stages in
 /// between. A rollback moves back to its stage, and changes nothing if the site is not past it.
-/// A change dated before the site's registration counts from the registration.
+/// A change dated before the site's registration shows the site existed then: the site counts as
+/// planned from the earliest of its registration and its changes.
 public enum SiteTimeline {
     /// The timeline of a site registered at `registeredAt` after the given changes.
     public static func fold(registeredAt: Instant, changes: [StageChange]) -> [TimelineStep] {
-        var steps = [TimelineStep(at: registeredAt, stage: .planned)]
+        let start = changes.map(\.occurredAt).min().map { min($0, registeredAt) } ?? registeredAt
+        var steps = [TimelineStep(at: start, stage: .planned)]
         for change in changes.sorted(by: { ($0.occurredAt, $0.seq) < ($1.occurredAt, $1.seq) }) {
             advance(&steps, by: change)
         }

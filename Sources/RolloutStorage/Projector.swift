@@ -18,7 +18,7 @@ enum Projector {
             case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): siteKeys.insert(s)
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
             case .obstacleResolved: obstacleEntities.insert(e.event.body.entity)
-            case .targetSet: break
+            case .targetSet, .resourceOffered: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]
@@ -94,7 +94,7 @@ enum Projector {
         for key in ledger.changedSites.sorted() {
             let s = ledger.sites[key]!
             siteRows.append([key.operator.rawValue, key.code, s.registration.regionCode, s.stage.rawValue,
-                             s.registeredAt.seconds, s.registeredRecordedAt.seconds,
+                             s.steps[0].at.seconds, s.registeredRecordedAt.seconds,
                              String(decoding: try encoder.encode(s), as: UTF8.self)])
         }
         try await db.insertRows("sites", columns: ["operator", "code", "region_code", "stage", "registered_at", "registered_recorded_at", "state"],
@@ -116,5 +116,11 @@ enum Projector {
         }
         try await db.insertRows("targets", columns: ["seq", "entity", "region_code", "operator", "key_area", "target", "due_at", "set_at", "recorded_at", "reason"],
                                 rows: targetRows)
+        let resourceRows: [[any Encodable & Sendable]] = ledger.newResources.map { r in
+            [r.offer.entity, r.offer.resourceId, r.offer.owner, r.offer.kind.rawValue, r.offer.regionCode, r.offer.lat, r.offer.lon,
+             r.offer.heightM, r.at.seconds]
+        }
+        try await db.insertRows("resources", columns: ["entity", "resource_id", "owner", "kind", "region_code", "lat", "lon", "height_m", "offered_at"],
+                                rows: resourceRows)
     }
 }

@@ -43,7 +43,7 @@ extension SQLCampaignStore {
 
     public func rebuildProjections() async throws -> Int {
         try await write { db in
-            for table in ["sites", "obstacles", "targets", "counter_days", "counter_totals", "counter_span"] {
+            for table in ["sites", "obstacles", "targets", "resources", "counter_days", "counter_totals", "counter_span"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
             var counters = CounterWriter()
@@ -75,6 +75,7 @@ extension SQLCampaignStore {
             case .obstacleOpened(let o): region = o.regionCode; op = o.operator?.rawValue
             case .obstacleResolved: break
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
+            case .resourceOffered(let r): region = r.regionCode
             }
             return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
         }

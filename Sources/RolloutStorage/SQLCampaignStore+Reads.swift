@@ -71,7 +71,7 @@ extension SQLCampaignStore {
                 return nil
             }
             let state = try StoredJSON.decode(SiteState.self, try r.string("state"))
-            guard moment.asOf.includes(state.registeredAt), moment.knownAt?.includes(state.registeredRecordedAt) ?? true else { return nil }
+            guard moment.asOf.includes(state.steps[0].at), moment.knownAt?.includes(state.registeredRecordedAt) ?? true else { return nil }
             let decoder = JSONDecoder()
             let events = try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE entity = \(bind: key.entity) ORDER BY seq")
                 .all().map { try EventRow.decode($0, decoder: decoder) }
@@ -131,7 +131,7 @@ extension SQLCampaignStore {
         let late = !stage.isBuilt && (r.plannedOnAir.map { moment.asOf.includes($0) } ?? false)
         return SiteRow(operator: r.site.operator.rawValue, siteCode: r.site.code, regionCode: r.regionCode, name: r.name,
                        lat: r.lat, lon: r.lon, kind: r.kind.rawValue, band: r.band, host: r.host.rawValue,
-                       resourceId: r.resourceId, stage: stage.rawValue, registeredAt: s.registeredAt.description,
+                       resourceId: r.resourceId, stage: stage.rawValue, registeredAt: steps[0].at.description,
                        plannedOnAir: r.plannedOnAir.map { ShanghaiCalendar.dateString($0) }, late: late)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import RolloutCore
+import PostgresNIO
 import SQLKit
+import SQLiteNIO
 
 /// The one implementation of ``CampaignStore``: the same SQL through SQLKit on SQLite and PostgreSQL.
 public final class SQLCampaignStore: CampaignStore {
@@ -45,7 +47,8 @@ public final class SQLCampaignStore: CampaignStore {
     }
 
     func translate(_ error: any Error) -> any Error {
-        if error is RolloutError || error is CancellationError { return error }
+        // Only the engines' own failures are reworded; anything else is the caller's to handle.
+        guard error is SQLiteError || error is PSQLError || error is PostgresTransactionError else { return error }
         let text = String(describing: error) + " " + (driver is PostgresDriver ? PostgresDriver.reason(error) : "")
         if text.contains("log_is_append_only") { return RolloutError("log_is_append_only", kind: .conflict) }
         if text.contains("no such table") || text.contains("does not exist") {

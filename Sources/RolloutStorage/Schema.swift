@@ -85,6 +85,16 @@ enum Schema {
             }
             return s
         }),
+        ("resources", { _ in
+            [
+                """
+                CREATE TABLE resources (entity TEXT PRIMARY KEY, resource_id TEXT NOT NULL, owner TEXT NOT NULL, kind TEXT NOT NULL,
+                  region_code TEXT NOT NULL, lat DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION NOT NULL,
+                  height_m DOUBLE PRECISION NULL, offered_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX resources_id ON resources (resource_id)",
+            ]
+        }),
     ]
 
     /// The version the database is at (0: empty).

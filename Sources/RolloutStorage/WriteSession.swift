@@ -15,6 +15,8 @@ public protocol WriteSession: Sendable {
     func obstacles(_ entities: Set<String>) async throws -> [String: ObstacleState]
     /// The history of every target line.
     func targetRecords() async throws -> [TargetRecord]
+    /// The offered resources with these ids (an id may belong to several owners).
+    func resources(_ ids: Set<String>) async throws -> [String: [ResourceOffer]]
     /// Whether events with these dedup keys are already in the log.
     func knownDedupKeys(_ keys: [String]) async throws -> Set<String>
     /// Appends events (re-sent ones change nothing) with their projection changes.
@@ -43,6 +45,20 @@ actor SQLWriteSession: WriteSession {
     func obstacles(_ entities: Set<String>) async throws -> [String: ObstacleState] { try await Projector.loadObstacles(entities, db: db) }
 
     func targetRecords() async throws -> [TargetRecord] { try await SQLCampaignStore.targetRecords(db) }
+
+    func resources(_ ids: Set<String>) async throws -> [String: [ResourceOffer]] {
+        var out: [String: [ResourceOffer]] = [:]
+        for chunk in Array(ids).chunked() {
+            for r in try await db.raw("SELECT * FROM resources WHERE resource_id IN (\(binds: chunk))").all() {
+                let offer = ResourceOffer(resourceId: try r.string("resource_id"), owner: try r.string("owner"),
+                                          kind: Host(rawValue: try r.string("kind")) ?? .existingTower, regionCode: try r.string("region_code"),
+                                          lat: try r.decode(column: "lat", as: Double.self), lon: try r.decode(column: "lon", as: Double.self),
+                                          heightM: try r.decode(column: "height_m", as: Double?.self))
+                out[offer.resourceId, default: []].append(offer)
+            }
+        }
+        return out
+    }
 
     func knownDedupKeys(_ keys: [String]) async throws -> Set<String> {
         var known: Set<String> = []

@@ -8,6 +8,7 @@ public func buildRouter(service: CampaignService) -> Router<BasicRequestContext>
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     APIRoutes.add(to: router, service: service)
+    ImportRoutes.add(to: router, service: service)
     OverviewPage.add(to: router, service: service)
     return router
 }

@@ -54,9 +54,10 @@ import Testing
                 default: nil
                 }
             }
-            // Apply the rules by hand, in field order.
-            var stage: Stage? = asOf.includes(reg) ? .planned : nil
-            for c in changes.sorted(by: { ($0.occurredAt, $0.seq) < ($1.occurredAt, $1.seq) }) where asOf.includes(max(c.occurredAt, reg)) {
+            // Apply the rules by hand, in field order; a change dated before the registration shows the site existed then.
+            let start = min(reg, changes.map(\.occurredAt).min() ?? reg)
+            var stage: Stage? = asOf.includes(start) ? .planned : nil
+            for c in changes.sorted(by: { ($0.occurredAt, $0.seq) < ($1.occurredAt, $1.seq) }) where asOf.includes(c.occurredAt) {
                 guard let cur = stage else { continue }
                 stage = c.move == .report ? max(cur, c.stage) : min(cur, c.stage)
             }

@@ -1,0 +1,192 @@
+import Foundation
+import RolloutCore
+import RolloutReference
+import RolloutStorage
+
+/// Checks the rows of one kind of file.
+protocol RowChecker {
+    /// Loads, for a chunk of rows, what they refer to in the store.
+    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws
+    /// Checks one row; returns its events (none when it has errors, or when it changes nothing).
+    mutating func check(_ row: inout RowReader) -> [NewEvent]
+}
+
+/// Imports a bulk file: every row is checked, and either all of them are committed in one
+/// transaction or none is, and the answer lists every bad row.
+public enum Importer {
+    /// Rows checked and written together.
+    static let chunkSize = 5_000
+    /// Errors listed at most; past that the answer says there were more.
+    public static let maxErrors = 10_000
+
+    /// What happens as an import goes: rows read so far.
+    public typealias Progress = @Sendable (Int) -> Void
+
+    /// Imports a file into the store, or only checks it (`dryRun`).
+    public static func run(_ kind: ImportKind, file: URL, store: any CampaignStore, now: Instant, actor: String,
+                           dryRun: Bool, progress: Progress? = nil) async throws -> ImportReport {
+        do {
+            return try await store.withWriteSession { session in
+                let report = try await importRows(kind, file: file, session: session, now: now, actor: actor, dryRun: dryRun, progress: progress)
+                // Nothing is kept of a dry run or a rejected file: the transaction is rolled back.
+                if dryRun || !report.errors.isEmpty { throw Outcome(report: report) }
+                return report
+            }
+        } catch let outcome as Outcome {
+            return outcome.report
+        }
+    }
+
+    /// Carries the report of an import whose transaction must not be committed.
+    struct Outcome: Error { var report: ImportReport }
+
+    static func context(_ session: any WriteSession, now: Instant, actor: String) async throws -> ImportContext {
+        let regions = try await session.regions()
+        let geometries = try await session.outlines()
+        var outlines: [String: Outline] = [:]
+        if !geometries.isEmpty {
+            let features = geometries.map { code, g in
+                #"{"type":"Feature","properties":{"region_code":"\#(code)"},"geometry":\#(g)}"#
+            }
+            let collection = #"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#
+            outlines = try BoundariesFile.parse(Data(collection.utf8))
+        }
+        return ImportContext(regions: Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0) }), outlines: outlines,
+                             now: now, actor: actor)
+    }
+
+    static func checker(_ kind: ImportKind) -> any RowChecker {
+        switch kind {
+        case .sites: SitesRows()
+        case .progress: ProgressRows()
+        case .obstacles: ObstaclesRows()
+        case .resources: ResourcesRows()
+        case .targets: TargetsRows()
+        }
+    }
+
+    static func importRows(_ kind: ImportKind, file: URL, session: any WriteSession, now: Instant, actor: String,
+                           dryRun: Bool, progress: Progress?) async throws -> ImportReport {
+        var report = ImportReport(kind: kind, committed: false, dryRun: dryRun, rows: 0, applied: 0, unchanged: 0, errors: [])
+        let context = try await context(session, now: now, actor: actor)
+        var checker = checker(kind)
+        var header: HeaderMap? = nil
+        let channel = RowChannel(file: file, kind: kind, chunkSize: chunkSize)
+        defer { channel.cancel() }
+        do {
+            while let chunk = try await channel.next() {
+                var rows = chunk
+                if header == nil, let first = rows.first {
+                    var errors: [ImportError] = []
+                    header = HeaderMap(first.1, kind: kind, errors: &errors)
+                    report.errors += errors
+                    rows.removeFirst()
+                    if !errors.isEmpty { break }
+                }
+                guard let header else { continue }
+                try await checker.prepare(rows, header: header, session: session)
+                var events: [NewEvent] = []
+                var rowsOfEvents: [Range<Int>] = []
+                for (number, cells) in rows {
+                    report.rows += 1
+                    var reader = RowReader(number: number, cells: cells, header: header, context: context)
+                    let produced = reader.isValid ? checker.check(&reader) : []
+                    if !reader.errors.isEmpty {
+                        report.errors += reader.errors
+                        continue
+                    }
+                    rowsOfEvents.append(events.count..<(events.count + produced.count))
+                    events += produced
+                }
+                progress?(report.rows)
+                if report.errors.count > maxErrors { break }
+                guard report.errors.isEmpty else { continue }  // keep checking, stop writing
+                // A row changes nothing when all its events are in the log already (or it has none).
+                let known = try await session.knownDedupKeys(events.map(\.dedupKey))
+                var seenHere: Set<String> = []
+                for range in rowsOfEvents {
+                    let fresh = events[range].filter { !known.contains($0.dedupKey) && seenHere.insert($0.dedupKey).inserted }
+                    if fresh.isEmpty { report.unchanged += 1 } else { report.applied += 1 }
+                }
+                _ = try await session.append(events)
+            }
+        } catch let problem as FileProblem {
+            report.errors.append(problem.error)
+        }
+        if header == nil && report.errors.isEmpty { report.errors.append(ImportError(row: 0, column: "", code: "empty_file")) }
+        if header != nil && report.rows == 0 && report.errors.isEmpty { report.errors.append(ImportError(row: 0, column: "", code: "no_rows")) }
+        if report.errors.count > maxErrors {
+            report.errors = Array(report.errors.prefix(maxErrors))
+            report.errors.append(ImportError(row: 0, column: "", code: "too_many_errors", arguments: ["value": "\(maxErrors)"]))
+        }
+        if report.errors.isEmpty && !dryRun { report.committed = true }
+        if !report.errors.isEmpty { report.applied = 0; report.unchanged = 0 }
+        return report
+    }
+}
+
+/// Reads a file on its own thread and hands its rows over in chunks, at most two chunks ahead of
+/// the consumer, so memory stays bounded whatever the file's size. One consumer calls ``next()``.
+final class RowChannel: @unchecked Sendable {
+    private var iterator: AsyncThrowingStream<[(Int, [String])], any Error>.AsyncIterator
+    private let space = DispatchSemaphore(value: 2)
+    private let cancelled = ManagedFlag()
+
+    init(file: URL, kind: ImportKind, chunkSize: Int) {
+        let (stream, continuation) = AsyncThrowingStream<[(Int, [String])], any Error>.makeStream()
+        iterator = stream.makeAsyncIterator()
+        let (space, cancelled) = (self.space, self.cancelled)
+        let thread = Thread {
+            var buffer: [(Int, [String])] = []
+            var dateColumns = Set<Int>()
+            var sawHeader = false
+            let dates = kind.columns.filter(\.isDate)
+            do {
+                try TableReader.rows(of: file, dateColumns: { dateColumns.contains($0) }) { number, cells in
+                    if cancelled.isSet { throw CancellationError() }
+                    if !sawHeader {
+                        sawHeader = true
+                        for (i, c) in cells.enumerated() {
+                            let name = c.trimmingCharacters(in: .whitespaces)
+                            if dates.contains(where: { $0.code == name.lowercased() || $0.chinese == name }) { dateColumns.insert(i) }
+                        }
+                    }
+                    buffer.append((number, cells))
+                    if buffer.count >= chunkSize {
+                        space.wait()
+                        continuation.yield(buffer)
+                        buffer = []
+                    }
+                }
+                if !buffer.isEmpty { space.wait(); continuation.yield(buffer) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The next chunk of rows, or nil at the end.
+    func next() async throws -> [(Int, [String])]? {
+        let chunk = try await iterator.next()
+        space.signal()
+        return chunk
+    }
+
+    /// Stops the reading thread (when the consumer gives up early).
+    func cancel() {
+        cancelled.set()
+        space.signal()
+        space.signal()
+    }
+}
+
+/// A flag set from one thread and read from another.
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}

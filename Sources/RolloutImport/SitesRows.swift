@@ -1,0 +1,61 @@
+import RolloutCore
+import RolloutStorage
+
+/// Checks the rows of a `sites` file: each registers a planned site.
+struct SitesRows: RowChecker {
+    private var existing: [SiteKey: SiteState] = [:]
+    private var resources: [String: [ResourceOffer]] = [:]
+    private var seen: [SiteKey: Int] = [:]
+
+    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws {
+        var keys: Set<SiteKey> = [], ids: Set<String> = []
+        for (_, cells) in rows {
+            if let c = header.cell("site_code", in: cells), let o = header.cell("operator", in: cells).flatMap(Operator.init(codeOrName:)) {
+                keys.insert(SiteKey(operator: o, code: c))
+            }
+            if let r = header.cell("resource_id", in: cells) { ids.insert(r) }
+        }
+        existing = try await session.sites(keys)
+        resources = try await session.resources(ids)
+    }
+
+    mutating func check(_ row: inout RowReader) -> [NewEvent] {
+        let code = row.code("site_code"), op = row.operator(), region = row.region()
+        let name = row.required("name")
+        let point = row.point(in: region)
+        var kind: SiteKind? = nil
+        if let k = row.required("kind") {
+            kind = SiteKind(codeOrName: k)
+            if kind == nil { row.fail("kind", "bad_kind", ["value": k]) }
+        }
+        var host = Host.newTower
+        if let h = row.text("host") {
+            if let v = Host(rawValue: h.lowercased()) ?? Host.allCases.first(where: { $0.chineseName == h }) { host = v } else {
+                row.fail("host", "bad_host", ["value": h])
+            }
+        }
+        let resource = row.text("resource_id")
+        if let resource {
+            switch resources[resource]?.count ?? 0 {
+            case 0: row.fail("resource_id", "unknown_resource", ["value": resource])
+            case 1: break
+            default: row.fail("resource_id", "ambiguous_resource", ["value": resource])
+            }
+        }
+        let planned = row.date("planned_on_air", required: false, notFuture: false)
+        guard row.isValid, let code, let op, let region, let name, let point, let kind else { return [] }
+        let key = SiteKey(operator: op, code: code)
+        if let first = seen[key] {
+            row.fail("site_code", "duplicate_in_file", ["value": code, "first": "\(first)"])
+            return []
+        }
+        seen[key] = row.number
+        let registration = SiteRegistration(site: key, regionCode: region.code, name: name, lat: point.lat, lon: point.lon, kind: kind,
+                                            band: row.text("band"), host: host, resourceId: resource, plannedOnAir: planned)
+        if let old = existing[key], old.registration != registration {
+            row.fail("site_code", "site_exists", ["value": code])
+            return []
+        }
+        return [row.event(.siteRegistered(registration))]
+    }
+}

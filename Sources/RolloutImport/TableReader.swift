@@ -1,0 +1,37 @@
+import Foundation
+import RolloutCore
+
+/// Reads a bulk file as rows of cells, whatever it is: a CSV table (UTF-8 or GB18030, LF or CRLF)
+/// or an `.xlsx` workbook (its first sheet), told apart by their first bytes.
+public enum TableReader {
+    /// Streams the rows of a file: (row number as a spreadsheet shows it, cells).
+    /// A file that is not a table at all throws a ``FileProblem``.
+    static func rows(of url: URL, dateColumns: @escaping (Int) -> Bool = { _ in false },
+                     _ body: (Int, [String]) throws -> Void) throws {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw FileProblem(error: ImportError(row: 0, column: "", code: "unreadable"))
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4)) ?? Data()
+        if head.isEmpty { throw FileProblem(error: ImportError(row: 0, column: "", code: "empty_file")) }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            try XLSXReader.rows(of: url, dateColumns: dateColumns, body)
+            return
+        }
+        try handle.seek(toOffset: 0)
+        var decoder = TextDecoder()
+        var parser = CSVParser()
+        do {
+            while true {
+                let chunk = (try handle.read(upToCount: 1 << 20)) ?? Data()
+                let last = chunk.isEmpty
+                let text = try decoder.decode([UInt8](chunk), last: last)
+                try parser.feed(text, emit: body)
+                if last { break }
+            }
+            try parser.finish(emit: body)
+        } catch let e as RolloutError {
+            throw FileProblem(error: ImportError(row: Int(e.arguments["row"] ?? "") ?? parser.recordNumber, column: "", code: e.code))
+        }
+    }
+}

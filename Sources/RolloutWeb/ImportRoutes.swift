@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import RolloutCore
+import RolloutImport
+import RolloutStorage
+
+/// `POST /api/v1/imports/{kind}`: the body is the file (CSV or XLSX); the answer is the CLI's
+/// `--json`, with 200 when committed (or a clean dry run) and 422 when rejected.
+enum ImportRoutes {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+        router.post("/api/v1/imports/:kind") { request, context in
+            let kindText = try context.parameters.require("kind")
+            guard let kind = ImportKind(rawValue: kindText) else {
+                throw RolloutError("unknown_import_kind", kind: .notFound, ["value": kindText])
+            }
+            let dryRun = ["true", "1", "yes"].contains(request.query("dry_run")?.lowercased() ?? "")
+            let campaign = try await service.campaign()
+            // The body goes to a temporary file, so a large upload is never held in memory.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-upload-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: file.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let handle = try FileHandle(forWritingTo: file)
+            do {
+                for try await buffer in request.body { handle.write(Data(buffer: buffer)) }
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            let report = try await Importer.run(kind, file: file, store: service.store, now: campaign.now(), actor: "api",
+                                                dryRun: dryRun)
+            return Response(status: report.errors.isEmpty ? .ok : .unprocessableContent,
+                            headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try report.json(request.language))))
+        }
+    }
+}

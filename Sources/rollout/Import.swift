@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import RolloutCore
+import RolloutImport
+import RolloutStorage
+
+/// `rollout import KIND FILE`: a bulk file, all or nothing.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import a bulk file (CSV or XLSX; UTF-8 or GBK/GB18030): all rows, or none.",
+        discussion: "Exit status: 0 committed (or a clean dry run), 1 rejected (nothing written), 2 usage error.")
+
+    @OptionGroup var common: CommonOptions
+    @Argument(help: "sites, progress, obstacles, resources or targets") var kind: String
+    @Argument(help: "The file to import.") var file: String
+    @Flag(name: .customLong("dry-run"), help: "Check every row; write nothing.") var dryRun = false
+    @Flag(help: "Answer in JSON (the same answer as POST /api/v1/imports/{kind}).") var json = false
+    @Option(name: .customLong("as"), help: "The account the import is recorded under.") var account = "cli"
+
+    func validate() throws {
+        guard ImportKind(rawValue: kind) != nil else {
+            throw ValidationError(Catalogue.text("import.unknown_kind", .en, ["value": kind]))
+        }
+    }
+
+    func run() async throws {
+        var rejected = false
+        try await common.run {
+            let store = try await common.openChecked()
+            let report: ImportReport
+            do {
+                let campaign = try await CampaignService(store: store).campaign()
+                let started = Date()
+                let bar = isatty(1) == 1 && !json
+                report = try await Importer.run(ImportKind(rawValue: kind)!, file: URL(fileURLWithPath: file), store: store,
+                                                now: campaign.now(), actor: account, dryRun: dryRun) { rows in
+                    guard bar else { return }
+                    let seconds = max(Date().timeIntervalSince(started), 0.001)
+                    print(String(format: "\r%d rows, %.0f rows/s, %.0f s", rows, Double(rows) / seconds, seconds), terminator: "")
+                    flushOutput()
+                }
+                if bar { print("") }
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            let lang = common.language
+            if json {
+                print(String(decoding: try report.json(lang), as: UTF8.self))
+            } else if report.errors.isEmpty {
+                common.say("import_done", ["kind": kind, "rows": "\(report.rows)", "applied": "\(report.applied)",
+                                           "unchanged": "\(report.unchanged)", "dry": dryRun ? Catalogue.text("import_dry", lang) : ""])
+            } else {
+                var lines = [Catalogue.text("import_rejected", lang, ["kind": kind, "count": "\(report.errors.count)"])]
+                for e in report.errors {
+                    lines.append(Catalogue.text("import_error_line", lang, ["row": "\(e.row)", "column": e.column, "code": e.code,
+                                                                           "message": e.message(lang)]))
+                }
+                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
+            rejected = !report.errors.isEmpty
+        }
+        if rejected { throw ExitCode(1) }
+    }
+}
