@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RolloutImportTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage", "RolloutImport"],
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -43,14 +43,7 @@ public enum Importer {
     static func context(_ session: any WriteSession, now: Instant, actor: String) async throws -> ImportContext {
         let regions = try await session.regions()
         let geometries = try await session.outlines()
-        var outlines: [String: Outline] = [:]
-        if !geometries.isEmpty {
-            let features = geometries.map { code, g in
-                #"{"type":"Feature","properties":{"region_code":"\#(code)"},"geometry":\#(g)}"#
-            }
-            let collection = #"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#
-            outlines = try BoundariesFile.parse(Data(collection.utf8))
-        }
+        let outlines = try OutlineCache.shared.outlines(geometries)
         return ImportContext(regions: Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0) }), outlines: outlines,
                              now: now, actor: actor)
     }
@@ -180,6 +173,28 @@ final class RowChannel: @unchecked Sendable {
         cancelled.set()
         space.signal()
         space.signal()
+    }
+}
+
+/// Parsed region outlines, kept between imports: parsing a province's GeoJSON costs more than a small import.
+final class OutlineCache: @unchecked Sendable {
+    static let shared = OutlineCache()
+    private let lock = NSLock()
+    private var entries: [String: [String: Outline]] = [:]
+
+    func outlines(_ geometries: [String: String]) throws -> [String: Outline] {
+        guard !geometries.isEmpty else { return [:] }
+        let key = fingerprint(geometries.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+        lock.lock()
+        if let hit = entries[key] { lock.unlock(); return hit }
+        lock.unlock()
+        let features = geometries.map { code, g in #"{"type":"Feature","properties":{"region_code":"\#(code)"},"geometry":\#(g)}"# }
+        let collection = #"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#
+        let parsed = try BoundariesFile.parse(Data(collection.utf8))
+        lock.lock()
+        entries = [key: parsed]
+        lock.unlock()
+        return parsed
     }
 }
 

@@ -36,7 +36,8 @@ struct ProgressRows: RowChecker {
         let change: StageChange
         let body: EventBody
         if let reason {
-            guard stage < current else {
+            // A rollback to the stage the site stands at changes nothing (a re-sent row, say).
+            guard stage <= current else {
                 row.fail("stage", "rollback_not_back", ["value": stage.chineseName, "current": current.chineseName])
                 return []
             }

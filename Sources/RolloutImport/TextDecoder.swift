@@ -32,6 +32,11 @@ struct TextDecoder {
         var bytes = pending + chunk
         pending = []
         if !sawFirstChunk {
+            // Decide on a sample large enough to tell (or on the whole of a small file).
+            if bytes.count < 65_536 && !last {
+                pending = bytes
+                return []
+            }
             sawFirstChunk = true
             encoding = TextDecoder.detect(bytes[...].prefix(1 << 20))
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }

@@ -1,0 +1,51 @@
+import Foundation
+import PostgresNIO
+import RolloutCore
+@testable import RolloutStorage
+
+/// The databases the storage tests run against: SQLite always, PostgreSQL when `scripts/test`
+/// started one (ROLLOUT_TEST_POSTGRES_URL).
+enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static var available: [Backend] {
+        ProcessInfo.processInfo.environment["ROLLOUT_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    /// A fresh, empty, migrated store of this kind, closed (and for SQLite removed) after `body`.
+    func withStore<T>(_ body: (SQLCampaignStore, DatabaseURL) async throws -> T) async throws -> T {
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        let url: DatabaseURL
+        switch self {
+        case .sqlite:
+            url = .sqlite(path: NSTemporaryDirectory() + "rollout-test-\(name)/rollout.sqlite")
+        case .postgres:
+            let base = try DatabaseURL(parsing: ProcessInfo.processInfo.environment["ROLLOUT_TEST_POSTGRES_URL"]!)
+            let admin = try await SQLCampaignStore.open(base)
+            try await (admin.driver as! PostgresDriver).client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            try await admin.close()
+            guard case .postgres(let host, let port, let user, let password, _) = base else { fatalError() }
+            url = .postgres(host: host, port: port, user: user, password: password, database: String(name))
+        }
+        let store = try await SQLCampaignStore.open(url)
+        do {
+            _ = try await store.migrate(now: Instant(seconds: 1_600_000_000))
+            let result = try await body(store, url)
+            try await store.close()
+            cleanUp(url)
+            return result
+        } catch {
+            try? await store.close()
+            cleanUp(url)
+            throw error
+        }
+    }
+
+    private func cleanUp(_ url: DatabaseURL) {
+        if case .sqlite(let path) = url { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    }
+}
+
+import Testing
