@@ -21,6 +21,7 @@ struct BenchReads: AsyncParsableCommand {
     @Option(help: "How many times to read each date.") var repeats = 5
     @Option(name: .customLong("as-of"), help: "The demo clock (YYYY-MM-DD).") var asOf = "2020-12-31"
     @Option(help: "Folder for the SQLite files (default: a temporary folder); ignored with a PostgreSQL --database.") var folder: String?
+    @Flag(help: "Reuse a demo already generated in the folder at that scale instead of generating it again.") var reuse = false
 
     func run() async throws {
         try await common.run {
@@ -36,17 +37,21 @@ struct BenchReads: AsyncParsableCommand {
                     url = try common.url()
                 } else {
                     let path = "\(dir)/bench-scale\(scale).sqlite"
-                    for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) }
+                    if !reuse { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
                     url = .sqlite(path: path)
                 }
                 let store = try await SQLCampaignStore.open(url)
                 _ = try await store.migrate(now: Instant(Date()))
-                let t0 = Date()
-                let demo = try DemoInstaller.chongqing(seed: 2020, scale: scale, clockDay: clockDay)
-                let report = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
-                let genSeconds = Date().timeIntervalSince(t0)
-                print(String(format: "scale %d: generated %d sites, %d events in %.1f s (%.0f events/s), peak memory %d MB",
-                             scale, report.sites, report.events, genSeconds, Double(report.events) / genSeconds, PeakMemory.megabytes()))
+                if reuse, try await store.campaign() != nil {
+                    print("scale \(scale): reusing \(url), \(try await store.eventCount()) events")
+                } else {
+                    let t0 = Date()
+                    let demo = try DemoInstaller.chongqing(seed: 2020, scale: scale, clockDay: clockDay)
+                    let report = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
+                    let genSeconds = Date().timeIntervalSince(t0)
+                    print(String(format: "scale %d: generated %d sites, %d events in %.1f s (%.0f events/s), peak memory %d MB",
+                                 scale, report.sites, report.events, genSeconds, Double(report.events) / genSeconds, PeakMemory.megabytes()))
+                }
                 flushOutput()
                 let service = CampaignService(store: store)
                 let start = ShanghaiCalendar.day(of: DemoCampaign.start)
