@@ -4,7 +4,8 @@ public struct SiteState: Hashable, Codable, Sendable {
     public var registeredAt: Instant
     public var registeredRecordedAt: Instant
     public var steps: [TimelineStep]
-    /// The latest field time of any of the site's events: a later change can be applied without its history.
+    /// The latest field time of the site's stage changes (the distant past before the first one):
+    /// a change dated at or after it can be applied without the site's history.
     public var lastOccurredAt: Instant
 
     public init(registration: SiteRegistration, registeredAt: Instant, registeredRecordedAt: Instant,
@@ -62,6 +63,9 @@ public struct Ledger: Sendable {
     public private(set) var newTargets: [TargetRecord] = []
     public private(set) var newResources: [(offer: ResourceOffer, at: Instant)] = []
 
+    /// The `lastOccurredAt` of a site with no stage change yet.
+    public static let noChangeYet = Instant(seconds: Int64.min)
+
     public init(sites: [SiteKey: SiteState] = [:], obstacles: [String: ObstacleState] = [:],
                 histories: [SiteKey: [StageChange]] = [:]) {
         self.sites = sites; self.obstacles = obstacles; self.histories = histories
@@ -74,7 +78,7 @@ public struct Ledger: Sendable {
         var needs: Set<SiteKey> = []
         for e in events {
             switch e.body {
-            case .siteRegistered(let r): last[r.site] = e.occurredAt
+            case .siteRegistered(let r): last[r.site] = Ledger.noChangeYet
             case .stageReported(let s, _, _), .stageRolledBack(let s, _, _):
                 let known = last[s] ?? states[s]?.lastOccurredAt
                 if let known, e.occurredAt < known { needs.insert(s) }
@@ -99,7 +103,7 @@ public struct Ledger: Sendable {
             }
             let steps = [TimelineStep(at: e.occurredAt, stage: .planned)]
             sites[r.site] = SiteState(registration: r, registeredAt: e.occurredAt, registeredRecordedAt: e.recordedAt,
-                                      steps: steps, lastOccurredAt: e.occurredAt)
+                                      steps: steps, lastOccurredAt: Ledger.noChangeYet)
             if histories[r.site] == nil { histories[r.site] = [] }
             emit(site: r, transitions: [Transition(at: e.occurredAt, from: nil, to: .planned)], sign: 1, recordedAt: e.recordedAt)
             changedSites.insert(r.site)
@@ -139,6 +143,8 @@ public struct Ledger: Sendable {
         }
         let before = state.steps
         if c.occurredAt >= state.lastOccurredAt {
+            // The first change may be dated before the registration: the site existed from then.
+            if c.occurredAt < state.steps[0].at { state.steps[0].at = c.occurredAt }
             SiteTimeline.advance(&state.steps, by: c)
         } else {
             guard let history = histories[site] else {

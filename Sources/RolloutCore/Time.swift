@@ -32,9 +32,10 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
         self = i
     }
 
+    /// Stored as whole seconds (reads also accept ISO-8601 text).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
-        try c.encode(description)
+        try c.encode(seconds)
     }
 }
 

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import RolloutCore
+import RolloutDemo
+import RolloutImport
+import RolloutReference
+import RolloutStorage
+
+/// `rollout bench import`: a generated progress file through the importer, against the engine's
+/// own fastest load of the same rows.
+struct BenchImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a generated progress file (after the sites it needs) and compare with a raw load of the same rows.")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Progress rows to import.") var rows = 1_000_000
+    @Option(help: "Folder for the files and the SQLite database (default: a temporary folder).") var folder: String?
+
+    func run() async throws {
+        try await common.run {
+            guard rows >= 8 else { throw RolloutError("bad_scale") }
+            let dir = folder ?? NSTemporaryDirectory() + "rollout-bench-import-\(ProcessInfo.processInfo.processIdentifier)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let url: DatabaseURL
+            if common.database?.hasPrefix("postgres") == true { url = try common.url() } else {
+                for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(dir)/bench.sqlite\(s)") }
+                url = .sqlite(path: "\(dir)/bench.sqlite")
+            }
+            let store = try await SQLCampaignStore.open(url)
+            let start = ShanghaiCalendar.parseInstant("2020-01-01")!
+            let now = ShanghaiCalendar.parseInstant("2020-12-31T12:00:00+08:00")!
+            _ = try await store.migrate(now: now)
+            try await store.createCampaign(Campaign(name: "bench", start: start, deadline: now), clock: now, regions: try Chongqing.regions(),
+                                           outlines: try DemoInstaller.outlineGeometries(), now: start)
+            // Sites: one per eight progress rows (each site reports its eight stages after planned).
+            let siteCount = rows / 8
+            let stages = Array(Stage.allCases.dropFirst())
+            let sitesFile = URL(fileURLWithPath: "\(dir)/sites.csv"), progressFile = URL(fileURLWithPath: "\(dir)/progress.csv")
+            try write(sitesFile, header: "site_code,operator,region_code,name,lat,lon,kind") { emit in
+                for i in 0..<siteCount { emit("B\(i),cmcc,500101,站\(i),30.81,108.37,macro") }
+            }
+            try write(progressFile, header: "site_code,operator,stage,occurred_at") { emit in
+                for (s, stage) in stages.enumerated() {
+                    let day = ShanghaiCalendar.dateString(ShanghaiCalendar.day(of: start) + 10 * (s + 1))
+                    for i in 0..<siteCount { emit("B\(i),cmcc,\(stage.rawValue),\(day)") }
+                }
+            }
+            var t = Date()
+            let sites = try await Importer.run(.sites, file: sitesFile, store: store, now: now, actor: "bench", dryRun: false)
+            guard sites.committed else { throw RolloutError("internal", ["value": "\(sites.errors.prefix(3))"]) }
+            print(String(format: "sites: %d rows imported in %.1f s (%.0f rows/s)", sites.rows, Date().timeIntervalSince(t),
+                         Double(sites.rows) / Date().timeIntervalSince(t)))
+            flushOutput()
+            t = Date()
+            let progress = try await Importer.run(.progress, file: progressFile, store: store, now: now, actor: "bench", dryRun: false)
+            guard progress.committed else { throw RolloutError("internal", ["value": "\(progress.errors.prefix(3))"]) }
+            let importSeconds = Date().timeIntervalSince(t)
+            let importRate = Double(progress.rows) / importSeconds
+            print(String(format: "progress: %d rows imported in %.1f s (%.0f rows/s), peak memory %d MB",
+                         progress.rows, importSeconds, importRate, PeakMemory.megabytes()))
+            flushOutput()
+            t = Date()
+            let raw = try await store.rawLoadBaseline(rows: progress.rows)
+            let rawRate = Double(raw) / Date().timeIntervalSince(t)
+            print(String(format: "raw load of the same number of event rows (%@): %.0f rows/s", store.rawLoadMethod, rawRate))
+            print(String(format: "importer / raw: %.1f %%", importRate / rawRate * 100))
+            try await store.close()
+        }
+    }
+
+    private func write(_ url: URL, header: String, _ body: ((String) -> Void) throws -> Void) throws {
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        var buffer = header + "\n"
+        try body { line in
+            buffer += line + "\n"
+            if buffer.utf8.count > 1 << 20 { handle.write(Data(buffer.utf8)); buffer = "" }
+        }
+        handle.write(Data(buffer.utf8))
+        try handle.close()
+    }
+}
