@@ -30,6 +30,13 @@ public enum DatabaseURL: Equatable, Sendable, CustomStringConvertible {
                          password: c.password.map { $0.removingPercentEncoding ?? $0 }, database: db)
     }
 
+    /// The URL as it can be parsed again, with its password when asked for.
+    public func description(withPassword: Bool) -> String {
+        guard withPassword, case .postgres(let host, let port, let user, let password?, let db) = self else { return description }
+        let p = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password
+        return "postgres://\(user):\(p)@\(host):\(port)/\(db)"
+    }
+
     /// The URL without its password, for messages.
     public var description: String {
         switch self {

@@ -171,3 +171,27 @@ actor DemoFixture {
         }
     }
 }
+
+@Suite struct ImportAPITests {
+    @Test func anImportThroughTheAPIAnswersLikeTheCommandLine() async throws {
+        let service = try await DemoFixture.shared.service()
+        let app = Application(router: buildRouter(service: service))
+        let csv = "site_code,operator,stage,occurred_at\nNO-SUCH,cmcc,on_air,2020-05-01\nX,att,on_air,2020-05-01\n"
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/imports/progress?dry_run=true", method: .post,
+                                     headers: [.acceptLanguage: "en"], body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .unprocessableContent)
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+                #expect(body["committed"] as? Bool == false && body["dry_run"] as? Bool == true && body["rows"] as? Int == 2)
+                let errors = body["errors"] as! [[String: Any]]
+                #expect(errors.map { $0["code"] as! String } == ["unknown_site", "bad_operator"])
+                #expect(errors.map { $0["row"] as! Int } == [2, 3])
+                #expect((errors[0]["message"] as! String).hasPrefix("the operator has no site"))
+                #expect(Set(body.keys) == ["kind", "committed", "dry_run", "rows", "applied", "unchanged", "errors"])
+            }
+            try await client.execute(uri: "/api/v1/imports/nonsense", method: .post, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}
