@@ -19,15 +19,16 @@ public enum Importer {
     /// Errors listed at most; past that the answer says there were more.
     public static let maxErrors = 10_000
 
-    /// What happens as an import goes: rows read so far.
-    public typealias Progress = @Sendable (Int) -> Void
+    /// What happens as an import goes: rows read so far, and the share of the file read when known.
+    public typealias Progress = @Sendable (_ rows: Int, _ fraction: Double?) -> Void
 
     /// Imports a file into the store, or only checks it (`dryRun`).
     public static func run(_ kind: ImportKind, file: URL, store: any CampaignStore, now: Instant, actor: String,
                            dryRun: Bool, progress: Progress? = nil) async throws -> ImportReport {
         do {
             return try await store.withWriteSession { session in
-                let report = try await importRows(kind, file: file, session: session, now: now, actor: actor, dryRun: dryRun, progress: progress)
+                let context = try await context(session, now: now, actor: actor)
+                let report = try await importRows(kind, file: file, session: session, context: context, dryRun: dryRun, progress: progress)
                 // Nothing is kept of a dry run or a rejected file: the transaction is rolled back.
                 if dryRun || !report.errors.isEmpty { throw Outcome(report: report) }
                 return report
@@ -58,10 +59,9 @@ public enum Importer {
         }
     }
 
-    static func importRows(_ kind: ImportKind, file: URL, session: any WriteSession, now: Instant, actor: String,
+    static func importRows(_ kind: ImportKind, file: URL, session: any WriteSession, context: ImportContext,
                            dryRun: Bool, progress: Progress?) async throws -> ImportReport {
         var report = ImportReport(kind: kind, committed: false, dryRun: dryRun, rows: 0, applied: 0, unchanged: 0, errors: [])
-        let context = try await context(session, now: now, actor: actor)
         var checker = checker(kind)
         var header: HeaderMap? = nil
         let channel = RowChannel(file: file, kind: kind, chunkSize: chunkSize)
@@ -91,7 +91,7 @@ public enum Importer {
                     rowsOfEvents.append(events.count..<(events.count + produced.count))
                     events += produced
                 }
-                progress?(report.rows)
+                progress?(report.rows, channel.read.fraction)
                 if report.errors.count > maxErrors { break }
                 guard report.errors.isEmpty else { continue }  // keep checking, stop writing
                 // A row changes nothing when all its events are in the log already (or it has none).
@@ -124,18 +124,20 @@ final class RowChannel: @unchecked Sendable {
     private var iterator: AsyncThrowingStream<[(Int, [String])], any Error>.AsyncIterator
     private let space = DispatchSemaphore(value: 2)
     private let cancelled = ManagedFlag()
+    /// How much of the file has been read.
+    let read = ReadProgress()
 
     init(file: URL, kind: ImportKind, chunkSize: Int) {
         let (stream, continuation) = AsyncThrowingStream<[(Int, [String])], any Error>.makeStream()
         iterator = stream.makeAsyncIterator()
-        let (space, cancelled) = (self.space, self.cancelled)
+        let (space, cancelled, read) = (self.space, self.cancelled, self.read)
         let thread = Thread {
             var buffer: [(Int, [String])] = []
             var dateColumns = Set<Int>()
             var sawHeader = false
             let dates = kind.columns.filter(\.isDate)
             do {
-                try TableReader.rows(of: file, dateColumns: { dateColumns.contains($0) }) { number, cells in
+                try TableReader.rows(of: file, dateColumns: { dateColumns.contains($0) }, read: read) { number, cells in
                     if cancelled.isSet { throw CancellationError() }
                     if !sawHeader {
                         sawHeader = true

@@ -6,7 +6,7 @@ import RolloutCore
 public enum TableReader {
     /// Streams the rows of a file: (row number as a spreadsheet shows it, cells).
     /// A file that is not a table at all throws a ``FileProblem``.
-    static func rows(of url: URL, dateColumns: @escaping (Int) -> Bool = { _ in false },
+    static func rows(of url: URL, dateColumns: @escaping (Int) -> Bool = { _ in false }, read: ReadProgress? = nil,
                      _ body: (Int, [String]) throws -> Void) throws {
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw FileProblem(error: ImportError(row: 0, column: "", code: "unreadable"))
@@ -19,12 +19,14 @@ public enum TableReader {
             return
         }
         try handle.seek(toOffset: 0)
+        read?.start(total: (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil)
         var decoder = TextDecoder()
         var parser = CSVParser()
         do {
             while true {
                 let chunk = (try handle.read(upToCount: 1 << 20)) ?? Data()
                 let last = chunk.isEmpty
+                read?.add(chunk.count)
                 let text = try decoder.decode([UInt8](chunk), last: last)
                 try parser.feed(text, emit: body)
                 if last { break }
@@ -33,5 +35,22 @@ public enum TableReader {
         } catch let e as RolloutError {
             throw FileProblem(error: ImportError(row: Int(e.arguments["row"] ?? "") ?? parser.recordNumber, column: "", code: e.code))
         }
+    }
+}
+
+/// How far the reading of a file has got, shared between the reading thread and the importer.
+final class ReadProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total: Int?
+    private var done = 0
+
+    func start(total: Int?) { lock.lock(); self.total = total; lock.unlock() }
+    func add(_ bytes: Int) { lock.lock(); done += bytes; lock.unlock() }
+
+    /// The share of the file read, when its size is known.
+    var fraction: Double? {
+        lock.lock(); defer { lock.unlock() }
+        guard let total, total > 0 else { return nil }
+        return min(1, Double(done) / Double(total))
     }
 }

@@ -33,10 +33,14 @@ struct Import: AsyncParsableCommand {
                 let started = Date()
                 let bar = isatty(1) == 1 && !json
                 report = try await Importer.run(ImportKind(rawValue: kind)!, file: URL(fileURLWithPath: file), store: store,
-                                                now: campaign.now(), actor: account, dryRun: dryRun) { rows in
+                                                now: campaign.now(), actor: account, dryRun: dryRun) { rows, fraction in
                     guard bar else { return }
                     let seconds = max(Date().timeIntervalSince(started), 0.001)
-                    print(String(format: "\r%d rows, %.0f rows/s, %.0f s", rows, Double(rows) / seconds, seconds), terminator: "")
+                    var line = String(format: "\r%d rows, %.0f rows/s, %.0f s", rows, Double(rows) / seconds, seconds)
+                    if let fraction, fraction > 0 {
+                        line += String(format: ", %3.0f %%, ETA %.0f s   ", fraction * 100, seconds * (1 - fraction) / fraction)
+                    }
+                    print(line, terminator: "")
                     flushOutput()
                 }
                 if bar { print("") }
