@@ -9,6 +9,12 @@ protocol RowChecker {
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws
     /// Checks one row; returns its events (none when it has errors, or when it changes nothing).
     mutating func check(_ row: inout RowReader) -> [NewEvent]
+    /// The chunk's events are in the store now: states kept for later rows may be read from it again.
+    mutating func didAppend()
+}
+
+extension RowChecker {
+    mutating func didAppend() {}
 }
 
 /// Imports a bulk file: every row is checked, and either all of them are committed in one
@@ -102,6 +108,7 @@ public enum Importer {
                     if fresh.isEmpty { report.unchanged += 1 } else { report.applied += 1 }
                 }
                 _ = try await session.append(events)
+                checker.didAppend()
             }
         } catch let problem as FileProblem {
             report.errors.append(problem.error)

@@ -24,6 +24,11 @@ struct ObstaclesRows: RowChecker {
         known.merge(try await session.obstacles(entities)) { a, _ in a }
     }
 
+    mutating func didAppend() {
+        sites.removeAll(keepingCapacity: true)
+        known.removeAll(keepingCapacity: true)
+    }
+
     mutating func check(_ row: inout RowReader) -> [NewEvent] {
         let siteCode = row.text("site_code")
         let op = row.operator(required: false)

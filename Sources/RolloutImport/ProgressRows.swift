@@ -17,6 +17,9 @@ struct ProgressRows: RowChecker {
         for (k, v) in try await session.sites(keys) { sites[k] = v }
     }
 
+    /// The store holds what earlier rows did: memory stays bounded by a chunk, whatever the file's size.
+    mutating func didAppend() { sites.removeAll(keepingCapacity: true) }
+
     mutating func check(_ row: inout RowReader) -> [NewEvent] {
         let code = row.code("site_code"), op = row.operator()
         var stage: Stage? = nil

@@ -8,7 +8,7 @@ import SQLiteNIO
 extension SQLCampaignStore {
     /// How ``rawLoadBaseline(rows:)`` loads.
     public var rawLoadMethod: String {
-        dialect == .sqlite ? "SQLite multi-row INSERT of 500 rows in one transaction" : "PostgreSQL COPY"
+        dialect == .sqlite ? "SQLiteNIO prepared multi-row INSERT of 500 rows, one transaction" : "PostgreSQL COPY"
     }
 
     /// The engine's own fastest load of rows shaped like the log's, into a scratch table that is
@@ -34,22 +34,11 @@ extension SQLCampaignStore {
                     try await writer.write(buffer)
                 }
             }
-        } else {
-            try await write { db in
-                var i = 0
-                while i < rows {
-                    let n = min(500, rows - i)
-                    var q = SQLQueryString("INSERT INTO raw_load (\(columns.joined(separator: ", "))) VALUES ")
-                    for j in 0..<n {
-                        if j > 0 { q.appendLiteral(", ") }
-                        let r = row(i + j)
-                        q.appendLiteral("(")
-                        q.appendInterpolation(binds: [Int64(i + j), r[1], r[2], Int64(r[3])!, Int64(r[4])!, r[5], r[6], r[7], r[8], r[9]])
-                        q.appendLiteral(")")
-                    }
-                    try await db.raw(q).run()
-                    i += n
-                }
+        } else if let sqlite = driver as? SQLiteDriver {
+            try await sqlite.rawInsert(table: "raw_load", columns: columns, rows: rows) { i in
+                let r = row(i)
+                return [.integer(i), .text(r[1]), .text(r[2]), .integer(Int(r[3])!), .integer(Int(r[4])!), .text(r[5]), .text(r[6]),
+                        .text(r[7]), .text(r[8]), .text(r[9])]
             }
         }
         try await write { db in try await db.raw("DROP TABLE raw_load").run() }
