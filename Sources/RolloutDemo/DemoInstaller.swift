@@ -38,17 +38,19 @@ public enum DemoInstaller {
     }
 
     /// Creates the campaign and loads its log into an empty, migrated store.
-    public static func install(_ demo: DemoCampaign, into store: any CampaignStore, now: Instant) async throws -> Report {
+    /// - Parameter sideFile: the store is a file thrown away unless the installation completes, so
+    ///   the load may commit as it goes (a large demo then needs no huge write-ahead log).
+    public static func install(_ demo: DemoCampaign, into store: any CampaignStore, now: Instant, sideFile: Bool = false) async throws -> Report {
         try await store.createCampaign(demo.campaign, clock: demo.now, regions: demo.plan.regions,
                                        outlines: try outlineGeometries(), now: now)
         let batchSites = 2_000
         let batches = (demo.siteCount + batchSites - 1) / batchSites
-        let events = try await store.bulkLoad { i in
+        let events = try await store.bulkLoad({ i in
             if i == 0 { return demo.targetEvents() }
             let b = i - 1
             guard b < batches else { return nil }
             return demo.siteEvents((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
-        }
+        }, batchesPerCommit: sideFile ? 50 : nil)
         let sites = try await store.sites(SiteQuery(perPage: 1), at: ReadMoment(asOf: demo.clock)).total
         return Report(sites: sites, events: events, clock: demo.now)
     }

@@ -116,9 +116,10 @@ public protocol CampaignStore: Sendable {
     func append(_ events: [NewEvent]) async throws -> AppendResult
     /// Runs `body` in one write transaction: everything it appends is committed together, or nothing.
     func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T
-    /// Loads a large batch of new events into a fresh log in one transaction (demo generation).
+    /// Loads a large batch of new events into a fresh log (demo generation), in one transaction, or
+    /// committing every `batchesPerCommit` batches for a side file that is thrown away unless complete.
     /// `next` yields the events in batches; each entity's events must lie in one batch, in recorded order.
-    func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?) async throws -> Int
+    func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int
     /// The figures' inputs at a moment, from one snapshot.
     func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource
     /// Counter values at a moment.

@@ -22,22 +22,53 @@ extension SQLCampaignStore {
         }
     }
 
-    public func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?) async throws -> Int {
-        try await write { db in
-            var seq = try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s")
-            guard seq == 0 else { throw RolloutError("campaign_exists", kind: .conflict, ["value": "events"]) }
-            var counters = CounterWriter()
-            var batchIndex = 0
-            var total = 0
-            while let batch = next(batchIndex) {
-                batchIndex += 1
-                let logged = batch.map { e -> LoggedEvent in seq += 1; return LoggedEvent(seq: seq, event: e) }
-                counters.add(try await Projector.project(logged, db: db, existing: false))
-                try await SQLCampaignStore.insertEvents(logged, db: db)
-                total += logged.count
+    /// A bulk load that commits every `batchesPerCommit` batches (nil: one transaction). Only for a
+    /// database file that is thrown away unless the load completes (the demo's side file): it keeps
+    /// SQLite's write-ahead log small for very large loads.
+    public func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int {
+        if batchesPerCommit == nil {
+            return try await write { db in
+                var p = try await SQLCampaignStore.startBulk(db)
+                try await SQLCampaignStore.loadBatches(next, into: &p.seq, batch: &p.batch, total: &p.total, counters: &p.counters,
+                                                       done: &p.done, limit: .max, db: db)
+                try await p.counters.flushFresh(db: db)
+                return p.total
             }
-            try await counters.flushFresh(db: db)
-            return total
+        }
+        var progress = try await write { db in try await SQLCampaignStore.startBulk(db) }
+        while !progress.done {
+            let before = progress
+            progress = try await write { db in
+                var p = before
+                try await SQLCampaignStore.loadBatches(next, into: &p.seq, batch: &p.batch, total: &p.total, counters: &p.counters,
+                                                       done: &p.done, limit: batchesPerCommit!, db: db)
+                return p
+            }
+        }
+        let final = progress
+        try await write { db in try await final.counters.flushFresh(db: db) }
+        return final.total
+    }
+
+    private static func startBulk(_ db: any SQLDatabase) async throws -> (seq: Int64, batch: Int, total: Int, counters: CounterWriter, done: Bool) {
+        let seq = try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s")
+        guard seq == 0 else { throw RolloutError("campaign_exists", kind: .conflict, ["value": "events"]) }
+        return (0, 0, 0, CounterWriter(), false)
+    }
+
+    private static func loadBatches(_ next: @Sendable (Int) -> [NewEvent]?, into seq: inout Int64, batch: inout Int, total: inout Int,
+                                    counters: inout CounterWriter, done: inout Bool, limit: Int, db: any SQLDatabase) async throws {
+        var count = 0
+        while count < limit {
+            guard let events = next(batch) else { done = true; return }
+            batch += 1
+            count += 1
+            var s = seq
+            let logged = events.map { e -> LoggedEvent in s += 1; return LoggedEvent(seq: s, event: e) }
+            seq = s
+            counters.add(try await Projector.project(logged, db: db, existing: false))
+            try await SQLCampaignStore.insertEvents(logged, db: db)
+            total += logged.count
         }
     }
 

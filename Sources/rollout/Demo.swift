@@ -51,7 +51,7 @@ struct Demo: AsyncParsableCommand {
             do {
                 try await store.relaxDurability()
                 _ = try await store.migrate(now: now)
-                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common)
+                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common, sideFile: true)
                 try await store.close()
             } catch {
                 try? await store.close()
@@ -77,10 +77,10 @@ struct Demo: AsyncParsableCommand {
     }
 
     static func generate(into store: SQLCampaignStore, seed: UInt64, scale: Int, clockDay: DayNumber, now: Instant,
-                         common: CommonOptions) async throws {
+                         common: CommonOptions, sideFile: Bool = false) async throws {
         let started = Date()
         let demo = try DemoInstaller.chongqing(seed: seed, scale: scale, clockDay: clockDay)
-        let report = try await DemoInstaller.install(demo, into: store, now: now)
+        let report = try await DemoInstaller.install(demo, into: store, now: now, sideFile: sideFile)
         common.say("demo_ready", ["name": DemoCampaign.name, "sites": "\(report.sites)", "events": "\(report.events)",
                                   "clock": report.clock.description])
         common.say("demo_timing", ["seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
