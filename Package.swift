@@ -66,21 +66,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the test targets share: the databases to run on, the built executable.
+        .target(name: "RolloutTestSupport", dependencies: ["RolloutCore", "RolloutStorage"]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
         .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]),
         .testTarget(
             name: "RolloutStorageTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutTestSupport"]
         ),
         .testTarget(
             name: "RolloutImportTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport"],
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RolloutWebTests",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb",
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb", "RolloutTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

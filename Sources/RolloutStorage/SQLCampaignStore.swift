@@ -126,5 +126,13 @@ public final class SQLCampaignStore: CampaignStore {
         }
     }
 
+    /// Creates another database on the same PostgreSQL server (for tests and set-up scripts).
+    public func createDatabase(named name: String) async throws {
+        guard let pg = driver as? PostgresDriver, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw RolloutError("bad_database_url", ["value": name])
+        }
+        do { try await pg.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) } catch { throw translate(error) }
+    }
+
     public func close() async throws { try await driver.close() }
 }

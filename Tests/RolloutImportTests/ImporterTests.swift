@@ -1,4 +1,5 @@
 import Foundation
+import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 import RolloutDemo

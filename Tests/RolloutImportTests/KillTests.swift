@@ -1,4 +1,5 @@
 import Foundation
+import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 import RolloutDemo
@@ -7,14 +8,7 @@ import RolloutReference
 
 /// `kill -9` in the middle of a large import: the database is exactly as before and opens normally.
 @Suite struct KillTests {
-    static var executable: URL? {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [here, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("rollout")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
+    static var executable: URL? { RolloutExecutable.url }
 
     @Test(arguments: Backend.available)
     func aKilledImportLeavesTheDatabaseAsBefore(backend: Backend) async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage

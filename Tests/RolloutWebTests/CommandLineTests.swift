@@ -1,18 +1,12 @@
 import Foundation
+import RolloutTestSupport
 import Testing
 
 /// The `rollout` executable as a user runs it: exit codes and messages in the user's language.
 @Suite struct CommandLineTests {
     struct Run { var status: Int32; var out: String; var err: String }
 
-    static var executable: URL? {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [here, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("rollout")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }
+    static var executable: URL? { RolloutExecutable.url }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()

@@ -1,21 +1,19 @@
 import Foundation
-import PostgresNIO
 import RolloutCore
-@testable import RolloutStorage
+import RolloutStorage
 
 /// The databases the storage tests run against: SQLite always, PostgreSQL when `scripts/test`
 /// started one (ROLLOUT_TEST_POSTGRES_URL).
-enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum Backend: String, CaseIterable, Sendable {
     case sqlite, postgres
 
-    var testDescription: String { rawValue }
-
-    static var available: [Backend] {
+    /// The backends this test run has.
+    public static var available: [Backend] {
         ProcessInfo.processInfo.environment["ROLLOUT_TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
     /// A fresh, empty, migrated store of this kind, closed (and for SQLite removed) after `body`.
-    func withStore<T>(_ body: (SQLCampaignStore, DatabaseURL) async throws -> T) async throws -> T {
+    public func withStore<T>(_ body: (SQLCampaignStore, DatabaseURL) async throws -> T) async throws -> T {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         let url: DatabaseURL
         switch self {
@@ -24,9 +22,9 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .postgres:
             let base = try DatabaseURL(parsing: ProcessInfo.processInfo.environment["ROLLOUT_TEST_POSTGRES_URL"]!)
             let admin = try await SQLCampaignStore.open(base)
-            try await (admin.driver as! PostgresDriver).client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
+            try await admin.createDatabase(named: String(name))
             try await admin.close()
-            guard case .postgres(let host, let port, let user, let password, _) = base else { fatalError() }
+            guard case .postgres(let host, let port, let user, let password, _) = base else { fatalError("not a PostgreSQL URL") }
             url = .postgres(host: host, port: port, user: user, password: password, database: String(name))
         }
         let store = try await SQLCampaignStore.open(url)
@@ -48,4 +46,14 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 }
 
-import Testing
+/// The `rollout` executable built beside the test bundle, for tests that run it as a user would.
+public enum RolloutExecutable {
+    public static var url: URL? {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [here, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("rollout")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+}
