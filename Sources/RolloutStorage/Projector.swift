@@ -9,7 +9,14 @@ enum Projector {
     /// Applies a batch. `existing`: whether the projections may already hold the touched entities
     /// (false for a fresh bulk load, which then skips the look-ups).
     static func project(_ batch: [LoggedEvent], db: any SQLDatabase, existing: Bool) async throws -> [CounterDelta] {
-        guard !batch.isEmpty else { return [] }
+        try await project(batch, db: db, existing: existing, known: [:]).deltas
+    }
+
+    /// Applies a batch, given site states already read in this transaction (`known`, current);
+    /// returns the counter deltas and the states of the sites the batch changed.
+    static func project(_ batch: [LoggedEvent], db: any SQLDatabase, existing: Bool,
+                        known: [SiteKey: SiteState]) async throws -> (deltas: [CounterDelta], sites: [SiteKey: SiteState]) {
+        guard !batch.isEmpty else { return ([], [:]) }
         var siteKeys: Set<SiteKey> = []
         var obstacleEntities: Set<String> = []
         for e in batch {
@@ -25,7 +32,8 @@ enum Projector {
         var obstacles: [String: ObstacleState] = [:]
         var histories: [SiteKey: [StageChange]] = [:]
         if existing {
-            sites = try await loadSites(siteKeys, db: db)
+            sites = known.filter { siteKeys.contains($0.key) }
+            sites.merge(try await loadSites(siteKeys.filter { known[$0] == nil }, db: db)) { a, _ in a }
             obstacles = try await loadObstacles(obstacleEntities, db: db)
             let needs = Ledger.sitesNeedingHistory(batch.map(\.event), states: sites)
             histories = try await loadHistories(needs.filter { sites[$0] != nil }, before: batch[0].seq, db: db)
@@ -33,7 +41,9 @@ enum Projector {
         var ledger = Ledger(sites: sites, obstacles: obstacles, histories: histories)
         for e in batch { try ledger.apply(e) }
         try await write(ledger, db: db)
-        return ledger.deltas
+        var changed: [SiteKey: SiteState] = [:]
+        for key in ledger.changedSites { changed[key] = ledger.sites[key] }
+        return (ledger.deltas, changed)
     }
 
     static func loadSites(_ keys: Set<SiteKey>, db: any SQLDatabase) async throws -> [SiteKey: SiteState] {

@@ -29,6 +29,9 @@ actor SQLWriteSession: WriteSession {
     let db: any SQLDatabase
     private var counters = CounterWriter()
     private var nextSeq: Int64?
+    /// Site states read or written in this transaction, as they stand now: an import reads a
+    /// chunk's sites to check it, then appends it, without decoding them twice.
+    private var siteCache: [SiteKey: SiteState] = [:]
 
     init(db: any SQLDatabase) { self.db = db }
 
@@ -40,7 +43,15 @@ actor SQLWriteSession: WriteSession {
         return out
     }
 
-    func sites(_ keys: Set<SiteKey>) async throws -> [SiteKey: SiteState] { try await Projector.loadSites(keys, db: db) }
+    func sites(_ keys: Set<SiteKey>) async throws -> [SiteKey: SiteState] {
+        var out: [SiteKey: SiteState] = [:]
+        var missing: Set<SiteKey> = []
+        for k in keys { if let s = siteCache[k] { out[k] = s } else { missing.insert(k) } }
+        let loaded = try await Projector.loadSites(missing, db: db)
+        if siteCache.count > 50_000 { siteCache.removeAll(keepingCapacity: true) }
+        for (k, s) in loaded { out[k] = s; siteCache[k] = s }
+        return out
+    }
 
     func obstacles(_ entities: Set<String>) async throws -> [String: ObstacleState] { try await Projector.loadObstacles(entities, db: db) }
 
@@ -82,7 +93,9 @@ actor SQLWriteSession: WriteSession {
         }
         let logged = fresh.map { e -> LoggedEvent in defer { next += 1 }; return LoggedEvent(seq: next, event: e) }
         nextSeq = next
-        counters.add(try await Projector.project(logged, db: db, existing: true))
+        let projected = try await Projector.project(logged, db: db, existing: true, known: siteCache)
+        counters.add(projected.deltas)
+        for (k, s) in projected.sites { siteCache[k] = s }
         try await SQLCampaignStore.insertEvents(logged, db: db)
         return AppendResult(applied: fresh.count, unchanged: events.count - fresh.count)
     }
