@@ -35,7 +35,8 @@ enum HTMLPage {
         .card b{display:block;font-size:26px}.muted{color:#5b6b7b;font-size:13px}
         table{border-collapse:collapse;width:100%;background:#fff;margin-top:16px}th,td{padding:6px 8px;border-bottom:1px solid #e3e8ee;text-align:right}
         th:nth-child(2),td:nth-child(2){text-align:left}.lag{color:#b3261e;font-weight:bold}
-        form{margin:12px 0}a{color:#0b5cad}
+        form{margin:12px 0}a{color:#0b5cad}.scroll{overflow-x:auto}
+        @media (max-width:600px){main{padding:10px}.card{min-width:130px;flex:1}.card b{font-size:22px}th,td{padding:4px 5px;font-size:13px}}
         </style></head>
         <body><header><h1>\(escape(title))</h1></header><main>\(body)</main></body></html>
         """

@@ -32,14 +32,14 @@ enum OverviewPage {
         <div class="card"><span class="muted">\(t("page_open_obstacles"))</span><b>\(s.openObstacles)</b></div>
         <div class="card"><span class="muted">\(t("page_forecast"))</span><b>\(s.forecast.expectedAtDeadline)</b><span class="muted">\(t("page_pace", ["pace": String(format: "%.0f", s.forecast.pacePerDay)]))</span></div>
         </div>
-        <table><thead><tr><th>\(t("page_rank"))</th><th>\(t("page_region"))</th><th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("page_completion"))</th><th>\(t("page_built"))</th><th>\(t("page_open_obstacles"))</th></tr></thead><tbody>
+        <div class="scroll"><table><thead><tr><th>\(t("page_rank"))</th><th>\(t("page_region"))</th><th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("page_completion"))</th><th>\(t("page_built"))</th><th>\(t("page_open_obstacles"))</th></tr></thead><tbody>
         """
         for r in regions.sorted(by: { $0.rank < $1.rank }) {
             let lagging = (r.completion ?? 1) < 0.8 ? " class=\"lag\"" : ""
             body += "<tr><td>\(r.rank)</td><td>\(HTMLPage.escape(l == .zh ? r.name : r.nameEn))</td><td>\(r.target.map(String.init) ?? "—")</td>"
             body += "<td>\(r.progress)</td><td\(lagging)>\(pct(r.completion))</td><td>\(r.built)</td><td>\(r.openObstacles)</td></tr>\n"
         }
-        body += "</tbody></table>"
+        body += "</tbody></table></div>"
         return HTMLPage.frame(title: s.campaign, language: l, body: body)
     }
 }
