@@ -57,12 +57,12 @@ import Testing
             #expect(try await store.eventCount() == events.count)
             #expect(try await store.counters(at: moment) == values)
             // Twice in one append: once.
-            let e = NewEvent(.stageReported(site: SiteKey(operator: .cmcc, code: "S0"), stage: .designed, note: nil),
+            let key = try #require(events.compactMap { e -> SiteKey? in
+                if case .siteRegistered(let r) = e.body { return r.site } else { return nil }
+            }.first)
+            let e = NewEvent(.stageReported(site: key, stage: .designed, note: "twice"),
                              occurredAt: RandomLog.base.adding(days: 20), recordedAt: RandomLog.base.adding(days: 20), actor: "t")
-            let key = SiteKey(operator: .cmcc, code: "S0")
-            if try await store.site(key, at: moment) != nil {
-                #expect(try await store.append([e, e]) == AppendResult(applied: 1, unchanged: 1))
-            }
+            #expect(try await store.append([e, e]) == AppendResult(applied: 1, unchanged: 1))
         }
     }
 
