@@ -107,7 +107,7 @@ public enum Importer {
                     let fresh = events[range].filter { !known.contains($0.dedupKey) && seenHere.insert($0.dedupKey).inserted }
                     if fresh.isEmpty { report.unchanged += 1 } else { report.applied += 1 }
                 }
-                _ = try await session.append(events)
+                _ = try await session.append(events, knownDedupKeys: known)
                 checker.didAppend()
             }
         } catch let problem as FileProblem {

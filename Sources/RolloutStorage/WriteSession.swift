@@ -21,6 +21,8 @@ public protocol WriteSession: Sendable {
     func knownDedupKeys(_ keys: [String]) async throws -> Set<String>
     /// Appends events (re-sent ones change nothing) with their projection changes.
     func append(_ events: [NewEvent]) async throws -> AppendResult
+    /// The same, when the caller has just looked up which of the events' dedup keys the log holds.
+    func append(_ events: [NewEvent], knownDedupKeys: Set<String>) async throws -> AppendResult
 }
 
 /// The SQL implementation: appends go to the log and projections at once; counter changes are
@@ -81,7 +83,12 @@ actor SQLWriteSession: WriteSession {
 
     func append(_ events: [NewEvent]) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(applied: 0, unchanged: 0) }
-        var known = try await knownDedupKeys(events.map(\.dedupKey))
+        return try await append(events, knownDedupKeys: try await knownDedupKeys(events.map(\.dedupKey)))
+    }
+
+    func append(_ events: [NewEvent], knownDedupKeys: Set<String>) async throws -> AppendResult {
+        guard !events.isEmpty else { return AppendResult(applied: 0, unchanged: 0) }
+        var known = knownDedupKeys
         var fresh: [NewEvent] = []
         for e in events where !known.contains(e.dedupKey) {
             known.insert(e.dedupKey)
