@@ -32,9 +32,6 @@ public enum Catalogue {
         return s
     }
 
-    /// Whether the catalogue has the key.
-    public static func has(_ key: String) -> Bool { entries[key] != nil }
-
     /// All keys (for the test that checks both languages are filled).
     public static var keys: [String] { Array(entries.keys) }
 
@@ -48,8 +45,6 @@ public enum Catalogue {
                                   "{value} is before the campaign started ({start}); there is nothing to show"),
         "as_of_in_future": ("{value} 在未来，无法查询尚未发生的情况（当前时间 {now}）",
                             "{value} is in the future; the platform cannot show what has not happened yet (now: {now})"),
-        "known_at_before_campaign": ("known_at（{known}）早于攻坚行动开始时间",
-                                  "known_at ({known}) is before the campaign started"),
         "unknown_region": ("未知的区县代码“{value}”", "unknown region code “{value}”"),
         "unknown_operator": ("未知的运营商“{value}”（应为 cmcc、ctcc、cucc、cbn、tower 或 移动/电信/联通/广电/铁塔）",
                              "unknown operator “{value}” (use cmcc, ctcc, cucc, cbn, tower or 移动/电信/联通/广电/铁塔)"),

@@ -89,9 +89,6 @@ public struct Ledger: Sendable {
         return needs
     }
 
-    /// Adds a loaded stage history.
-    public mutating func provideHistory(_ changes: [StageChange], for site: SiteKey) { histories[site] = changes }
-
     /// Applies one logged event. Throws a ``RolloutError`` when the event breaks a rule of the log;
     /// the ledger is then unchanged.
     public mutating func apply(_ logged: LoggedEvent) throws {
