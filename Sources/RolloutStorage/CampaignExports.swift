@@ -59,8 +59,7 @@ public enum CampaignExports {
         let (_, moment) = try await service.moment(asOf: asOf, knownAt: knownAt)
         var rows: [[String]] = []
         var after: Int64 = 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = EventRow.encoder()
         while true {
             let batch = try await service.store.events(after: after, limit: 10_000)
             guard let last = batch.last else { break }

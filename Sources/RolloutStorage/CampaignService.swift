@@ -32,15 +32,20 @@ public struct CampaignService: Sendable {
 
     /// The campaign summary at a checked moment.
     public func summary(_ campaign: Campaign, at moment: ReadMoment) async throws -> Summary {
-        let source = try await store.figureSource(at: moment, campaign: campaign)
-        return Figures.summary(campaign: campaign, regions: source.regions, targets: source.targets, inputs: source.inputs, moment: moment)
+        try await figures(campaign, at: moment).summary
     }
 
     /// Every region's figures at a moment, in the campaign's region order (each carries its rank).
     public func regions(asOf: String? = nil, knownAt: String? = nil) async throws -> [RegionFigures] {
         let (c, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
-        let source = try await store.figureSource(at: moment, campaign: c.campaign)
-        return Figures.regions(campaign: c.campaign, regions: source.regions, targets: source.targets, inputs: source.inputs, moment: moment)
+        return try await figures(c.campaign, at: moment).regions
+    }
+
+    /// The summary and the regions at a checked moment, from one read of the projections.
+    public func figures(_ campaign: Campaign, at moment: ReadMoment) async throws -> (summary: Summary, regions: [RegionFigures]) {
+        let s = try await store.figureSource(at: moment, campaign: campaign)
+        return (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
+                Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
     }
 
     /// Sites at a moment; the region must be one of the campaign's.

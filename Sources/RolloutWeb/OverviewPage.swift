@@ -9,8 +9,7 @@ enum OverviewPage {
         router.get("/") { request, _ in
             let lang = request.language
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
-            let summary = try await service.summary(stored.campaign, at: moment)
-            let regions = try await service.regions(asOf: request.query("as_of"), knownAt: request.query("known_at"))
+            let (summary, regions) = try await service.figures(stored.campaign, at: moment)
             return HTMLPage.html(render(summary: summary, regions: regions, moment: moment, language: lang))
         }
     }
