@@ -4,6 +4,11 @@ public enum Metric {
     public static func stage(_ s: Stage) -> String { "stage.\(s.rawValue)" }
     /// Open obstacles of a category.
     public static func openObstacles(_ c: ObstacleCategory) -> String { "obstacles.open.\(c.rawValue)" }
+    /// Sites built that had entered a stage a number of days (a ``DurationBuckets`` bucket) before.
+    /// Counted for the whole campaign (region `""`) per operator: the forecast's stage durations.
+    public static func toBuilt(_ s: Stage, bucket: Int) -> String { "tobuilt.\(s.rawValue).\(bucket)" }
+    /// The prefix of every ``toBuilt(_:bucket:)`` metric.
+    public static let toBuiltPrefix = "tobuilt."
 }
 
 /// One counter: a metric for a region and an operator (`""` when no operator is concerned).

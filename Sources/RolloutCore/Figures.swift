@@ -54,18 +54,35 @@ public struct OperatorFigures: Codable, Equatable, Sendable {
     public var sites: Int
 }
 
-/// Where the pace leads by the deadline.
+/// Where the campaign is heading by the deadline.
 public struct Forecast: Codable, Equatable, Sendable {
-    /// How the forecast was made.
+    /// How the forecast was made: `stage_durations` (see ``StageForecast``), or `pace_14d` (the
+    /// last 14 days' pace carried forward) before any site has been built.
     public var method: String
     /// Sites built per day over the last 14 days (or since the start, if shorter).
     public var pacePerDay: Double
-    /// The progress expected at the deadline at that pace.
+    /// The progress expected at the deadline.
     public var expectedAtDeadline: Int
-    /// The day the target is expected to be reached at that pace, if ever.
+    /// The progress at the deadline will be at least this with a chance of 90 % (and at most
+    /// `expectedHigh` with a chance of 90 %).
+    public var expectedLow: Int?
+    public var expectedHigh: Int?
+    /// The day the target is expected to be reached, if it is expected at all (nil once reached).
     public var expectedCompletionDate: String?
     /// Whether the expected progress at the deadline reaches the target.
     public var onTrack: Bool?
+    /// The chance that the target is reached by the deadline.
+    public var probabilityByDeadline: Double?
+    /// The expected progress week by week up to the deadline (the campaign summary only).
+    public var path: [ForecastPoint]?
+}
+
+/// The expected progress on a day, with its 80 % band.
+public struct ForecastPoint: Codable, Equatable, Sendable {
+    public var date: String
+    public var expected: Int
+    public var low: Int
+    public var high: Int
 }
 
 /// Turns counter values and targets into the figures every view shows, so all views agree.
@@ -79,10 +96,31 @@ public enum Figures {
         public var atStart: CounterValues
         public var paceStart: CounterValues
         public var paceDays: Double
+        /// The stage-duration model, from the counters now and ``StageForecast/windowDays`` before.
+        public var model: StageForecast
 
-        public init(now: CounterValues, atStart: CounterValues, paceStart: CounterValues, paceDays: Double) {
+        public init(now: CounterValues, atStart: CounterValues, paceStart: CounterValues, paceDays: Double,
+                    windowStart: CounterValues) {
             self.now = now; self.atStart = atStart; self.paceStart = paceStart; self.paceDays = paceDays
+            model = StageForecast(now: now, windowStart: windowStart)
         }
+    }
+
+    /// The cutoff where the forecast's window of recent durations starts.
+    public static func windowStart(for moment: ReadMoment) -> Cutoff {
+        Cutoff(before: moment.asOf.before.adding(days: -StageForecast.windowDays))
+    }
+
+    /// The sites not yet built, per operator and stage, in a region (or the whole campaign).
+    static func pipeline(_ values: CounterValues, region: String?) -> [String: [Stage: Int]] {
+        var out: [String: [Stage: Int]] = [:]
+        for op in Operator.allCases {
+            for s in Stage.allCases where !s.isBuilt {
+                let n = values.sites(at: s, region: region, operator: op.rawValue)
+                if n != 0 { out[op.rawValue, default: [:]][s] = n }
+            }
+        }
+        return out
     }
 
     /// The cutoff where the pace window starts, never before the campaign start.
@@ -108,8 +146,9 @@ public enum Figures {
             knownAt: moment.knownAt?.description, target: target, built: built, builtAtStart: atStart,
             progress: progress, completion: ratio(progress, target), sites: stages.values.reduce(0, +), stages: stages,
             openObstacles: inputs.now.openObstacles(), openObstaclesByCategory: byCategory,
-            forecast: forecast(progress: progress, paceBuilt: built - inputs.paceStart.built(), inputs: inputs,
-                               target: target, campaign: campaign, moment: moment))
+            forecast: forecast(progress: progress, paceBuilt: built - inputs.paceStart.built(),
+                               pipeline: pipeline(inputs.now, region: nil), inputs: inputs,
+                               target: target, campaign: campaign, moment: moment, withPath: true))
     }
 
     /// Every region's figures, ranked.
@@ -136,7 +175,8 @@ public enum Figures {
                 rank: 0, sites: stages.values.reduce(0, +), stages: stages,
                 openObstacles: inputs.now.openObstacles(region: r.code), operators: operators,
                 forecast: forecast(progress: built - atStart, paceBuilt: built - inputs.paceStart.built(region: r.code),
-                                   inputs: inputs, target: target ?? 0, campaign: campaign, moment: moment))
+                                   pipeline: pipeline(inputs.now, region: r.code), inputs: inputs, target: target ?? 0,
+                                   campaign: campaign, moment: moment, withPath: false))
         }
         let order = rows.indices.sorted { a, b in
             let (x, y) = (rows[a], rows[b])
@@ -155,21 +195,60 @@ public enum Figures {
         b > 0 ? (Double(a) / Double(b) * 10_000).rounded() / 10_000 : nil
     }
 
-    static func forecast(progress: Int, paceBuilt: Int, inputs: Inputs, target: Int, campaign: Campaign,
-                         moment: ReadMoment) -> Forecast {
+    static func forecast(progress: Int, paceBuilt: Int, pipeline: [String: [Stage: Int]], inputs: Inputs, target: Int,
+                         campaign: Campaign, moment: ReadMoment, withPath: Bool) -> Forecast {
         let pace = inputs.paceDays > 0 ? Double(paceBuilt) / inputs.paceDays : 0
         let daysLeft = max(0, Double(campaign.deadline.seconds - moment.asOf.before.seconds) / 86_400)
-        let expected = progress + Int((pace * daysLeft).rounded())
+        let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
+        guard inputs.model.hasData else {
+            return paceForecast(progress: progress, pace: pace, daysLeft: daysLeft, target: target, today: today)
+        }
+        let model = inputs.model
+        let atDeadline = model.outlook(pipeline, within: daysLeft)
+        let expected = progress + Int(atDeadline.mean.rounded())
         var completionDate: String? = nil
-        if target > 0 {
-            if progress >= target {
-                completionDate = nil
-            } else if pace > 0 {
-                let days = Int((Double(target - progress) / pace).rounded(.up))
-                completionDate = ShanghaiCalendar.dateString(ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1)) + days)
+        if target > 0 && progress < target {
+            // The expected count only grows with time: the first day it reaches the target, by bisection.
+            let needed = Double(target - progress)
+            var (low, high) = (0, Int(daysLeft) + 730)
+            if model.outlook(pipeline, within: Double(high)).mean >= needed {
+                while low < high {
+                    let mid = (low + high) / 2
+                    if model.outlook(pipeline, within: Double(mid)).mean >= needed { high = mid } else { low = mid + 1 }
+                }
+                completionDate = ShanghaiCalendar.dateString(today + low)
             }
         }
+        var path: [ForecastPoint]? = nil
+        if withPath && daysLeft > 0 {
+            var days = Array(stride(from: 0, to: Int(daysLeft.rounded(.up)), by: 7))
+            days.append(Int(daysLeft.rounded(.up)))
+            path = days.map { d in
+                let o = model.outlook(pipeline, within: min(Double(d), daysLeft))
+                return ForecastPoint(date: ShanghaiCalendar.dateString(today + d), expected: progress + Int(o.mean.rounded()),
+                                     low: progress + Int(o.quantile(-1.2816).rounded()),
+                                     high: progress + Int(o.quantile(1.2816).rounded()))
+            }
+        }
+        return Forecast(method: "stage_durations", pacePerDay: (pace * 10).rounded() / 10, expectedAtDeadline: expected,
+                        expectedLow: progress + Int(atDeadline.quantile(-1.2816).rounded()),
+                        expectedHigh: progress + Int(atDeadline.quantile(1.2816).rounded()),
+                        expectedCompletionDate: completionDate, onTrack: target > 0 ? expected >= target : nil,
+                        probabilityByDeadline: target > 0
+                            ? (atDeadline.chance(ofAtLeast: target - progress) * 1000).rounded() / 1000 : nil,
+                        path: path)
+    }
+
+    /// The straight line through the last 14 days' pace, while nothing has been built to learn from.
+    static func paceForecast(progress: Int, pace: Double, daysLeft: Double, target: Int, today: DayNumber) -> Forecast {
+        let expected = progress + Int((pace * daysLeft).rounded())
+        var completionDate: String? = nil
+        if target > 0 && progress < target && pace > 0 {
+            let days = Int((Double(target - progress) / pace).rounded(.up))
+            completionDate = ShanghaiCalendar.dateString(today + days)
+        }
         return Forecast(method: "pace_\(paceDays)d", pacePerDay: (pace * 10).rounded() / 10, expectedAtDeadline: expected,
-                        expectedCompletionDate: completionDate, onTrack: target > 0 ? expected >= target : nil)
+                        expectedLow: nil, expectedHigh: nil, expectedCompletionDate: completionDate,
+                        onTrack: target > 0 ? expected >= target : nil, probabilityByDeadline: nil, path: nil)
     }
 }

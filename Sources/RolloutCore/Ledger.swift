@@ -161,6 +161,15 @@ public struct Ledger: Sendable {
         for (t, n) in count.sorted(by: { ($0.key.at, $0.key.to) < ($1.key.at, $1.key.to) }) where n != 0 {
             emit(site: state.registration, transitions: [t], sign: n, recordedAt: recordedAt)
         }
+        // The stage durations the forecast learns from change with the time the site was built.
+        var records: [BuildRecord: Int] = [:]
+        for r in SiteTimeline.buildRecords(state.steps) { records[r, default: 0] += 1 }
+        for r in SiteTimeline.buildRecords(before) { records[r, default: 0] -= 1 }
+        for (r, n) in records.sorted(by: { ($0.key.builtAt, $0.key.stage, $0.key.bucket) < ($1.key.builtAt, $1.key.stage, $1.key.bucket) }) where n != 0 {
+            deltas.append(CounterDelta(key: CounterKey(regionCode: "", operatorCode: site.operator.rawValue,
+                                                       metric: Metric.toBuilt(r.stage, bucket: r.bucket)),
+                                       occurredAt: r.builtAt, recordedAt: recordedAt, delta: n))
+        }
     }
 
     private mutating func emit(site r: SiteRegistration, transitions: [Transition], sign: Int, recordedAt: Instant) {

@@ -80,4 +80,24 @@ public enum SiteTimeline {
         }
         return out
     }
+
+    /// How long the site took to be built from each stage it passed through: one record per stage
+    /// (its first entry) before the first step at `on_air` or later. Empty while not yet built.
+    public static func buildRecords(_ steps: [TimelineStep]) -> [BuildRecord] {
+        guard let k = steps.firstIndex(where: { $0.stage.isBuilt }) else { return [] }
+        var seen: Set<Stage> = []
+        var out: [BuildRecord] = []
+        for step in steps[..<k] where seen.insert(step.stage).inserted {
+            out.append(BuildRecord(stage: step.stage, builtAt: steps[k].at,
+                                   bucket: DurationBuckets.bucket(seconds: steps[k].at.seconds - step.at.seconds)))
+        }
+        return out
+    }
+}
+
+/// A site's time from entering a stage to being built, in a bucket of days.
+public struct BuildRecord: Hashable, Sendable {
+    public var stage: Stage
+    public var builtAt: Instant
+    public var bucket: Int
 }

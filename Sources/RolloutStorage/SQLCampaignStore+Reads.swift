@@ -17,8 +17,10 @@ extension SQLCampaignStore {
             let paceCut = Figures.paceStart(for: moment, campaign: campaign)
             let paceStart = paceCut == startCut ? atStart : try await CounterReader.values(at: moment.at(paceCut), db: db)
             let paceDays = Double(moment.asOf.before.seconds - paceCut.before.seconds) / 86_400
+            let windowStart = try await CounterReader.values(at: moment.at(Figures.windowStart(for: moment)), db: db)
             return FigureSource(regions: regions, targets: Targets(records, at: moment),
-                                inputs: Figures.Inputs(now: now, atStart: atStart, paceStart: paceStart, paceDays: paceDays))
+                                inputs: Figures.Inputs(now: now, atStart: atStart, paceStart: paceStart, paceDays: paceDays,
+                                                       windowStart: windowStart))
         }
     }
 

@@ -66,6 +66,27 @@ import Testing
         return out
     }
 
+    /// The stage-duration counters, from each site's timeline folded from scratch on what was known.
+    static func naiveDurations(_ log: [LoggedEvent], asOf: Cutoff, knownAt: Cutoff?) -> [String: Int] {
+        let known = log.filter { knownAt?.includes($0.event.recordedAt) ?? true }
+        var out: [String: Int] = [:]
+        for e in known {
+            guard case .siteRegistered(let r) = e.event.body else { continue }
+            let changes = known.compactMap { c -> StageChange? in
+                switch c.event.body {
+                case .stageReported(let s, let st, _) where s == r.site: StageChange(.report, st, at: c.event.occurredAt, seq: c.seq)
+                case .stageRolledBack(let s, let st, _) where s == r.site: StageChange(.rollback, st, at: c.event.occurredAt, seq: c.seq)
+                default: nil
+                }
+            }
+            let steps = SiteTimeline.fold(registeredAt: e.event.occurredAt, changes: changes)
+            for rec in SiteTimeline.buildRecords(steps) where asOf.includes(rec.builtAt) {
+                out[r.site.operator.rawValue + "|" + Metric.toBuilt(rec.stage, bucket: rec.bucket), default: 0] += 1
+            }
+        }
+        return out
+    }
+
     @Test(arguments: 0..<300)
     func incrementalFoldEqualsNaiveRecomputation(seed: Int) throws {
         let log = Self.randomLog(seed: UInt64(seed) &+ 17)
@@ -98,11 +119,17 @@ import Testing
             let t = Cutoff(before: times[g.next(times.count)].adding(seconds: Int64(g.next(3)) - 1))
             let k: Cutoff? = g.next(3) == 0 ? nil : Cutoff(before: times[g.next(times.count)].adding(seconds: Int64(g.next(3)) - 1))
             var counted: [Stage: Int] = [:]
+            var durations: [String: Int] = [:]
             for d in deltas where t.includes(d.occurredAt) && (k?.includes(d.recordedAt) ?? true) {
-                counted[Stage(rawValue: String(d.key.metric.dropFirst("stage.".count)))!, default: 0] += d.delta
+                if d.key.metric.hasPrefix(Metric.toBuiltPrefix) {
+                    durations[d.key.operatorCode + "|" + d.key.metric, default: 0] += d.delta
+                } else {
+                    counted[Stage(rawValue: String(d.key.metric.dropFirst("stage.".count)))!, default: 0] += d.delta
+                }
             }
             let expected = Self.naive(log, asOf: t, knownAt: k)
             #expect(counted.filter { $0.value != 0 } == expected, "seed \(seed) as of \(t) known at \(String(describing: k))")
+            #expect(durations.filter { $0.value != 0 } == Self.naiveDurations(log, asOf: t, knownAt: k), "seed \(seed)")
         }
         // The stored timeline of each site is the full fold of its known changes.
         for (key, state) in sites {

@@ -1,0 +1,103 @@
+import Testing
+@testable import RolloutCore
+
+/// The stage-duration forecast: what the ledger counts, and what the model makes of it.
+@Suite struct StageForecastTests {
+    static let day0 = ShanghaiCalendar.parseInstant("2020-03-01")!
+
+    @Test func buildRecordsMeasureFromTheFirstEntryOfEachStageToTheFirstBuiltStep() {
+        let steps = [TimelineStep(at: Self.day0, stage: .planned),
+                     TimelineStep(at: Self.day0.adding(days: 10), stage: .designed),
+                     TimelineStep(at: Self.day0.adding(days: 12), stage: .siteSecured),  // a rollback
+                     TimelineStep(at: Self.day0.adding(days: 15), stage: .designed),
+                     TimelineStep(at: Self.day0.adding(days: 40), stage: .onAir),
+                     TimelineStep(at: Self.day0.adding(days: 50), stage: .accepted)]
+        let records = SiteTimeline.buildRecords(steps)
+        #expect(records.map(\.stage) == [.planned, .designed, .siteSecured])
+        #expect(records.allSatisfy { $0.builtAt == Self.day0.adding(days: 40) })
+        // 40 days: the [30, 45) bucket; 30 days (from the first entry of designed): also [30, 45); 28: [21, 30).
+        #expect(records.map(\.bucket) == [9, 9, 8])
+        #expect(SiteTimeline.buildRecords(Array(steps.prefix(4))).isEmpty)
+    }
+
+    @Test func aLateReportThatMovesTheBuiltDayMovesTheDurationCounted() throws {
+        let key = SiteKey(operator: .cmcc, code: "S1")
+        var ledger = Ledger()
+        try ledger.apply(LoggedEvent(seq: 1, event: NewEvent(.siteRegistered(Fixtures.registration(key, region: "500101")),
+                                                               occurredAt: Self.day0, recordedAt: Self.day0, actor: "t")))
+        try ledger.apply(LoggedEvent(seq: 2, event: NewEvent(.stageReported(site: key, stage: .onAir, note: nil),
+                                                               occurredAt: Self.day0.adding(days: 20), recordedAt: Self.day0.adding(days: 20), actor: "t")))
+        let first = ledger.deltas.filter { $0.key.metric.hasPrefix(Metric.toBuiltPrefix) }
+        #expect(first.map(\.key.metric) == [Metric.toBuilt(.planned, bucket: 7)] && first.map(\.delta) == [1])
+        #expect(first[0].key.regionCode == "" && first[0].key.operatorCode == "cmcc")
+        // Learned later: the site had been on air since day 4.
+        var histories = [key: [StageChange(.report, .onAir, at: Self.day0.adding(days: 20), seq: 2)]]
+        var again = Ledger(sites: ledger.sites, histories: histories)
+        try again.apply(LoggedEvent(seq: 3, event: NewEvent(.stageReported(site: key, stage: .onAir, note: nil),
+                                                              occurredAt: Self.day0.adding(days: 4), recordedAt: Self.day0.adding(days: 25), actor: "t")))
+        let moved = again.deltas.filter { $0.key.metric.hasPrefix(Metric.toBuiltPrefix) }.map { "\($0.key.metric)=\($0.delta)" }
+        #expect(Set(moved) == [Metric.toBuilt(.planned, bucket: 7) + "=-1", Metric.toBuilt(.planned, bucket: 3) + "=1"])
+        histories = [:]
+    }
+
+    /// Counters where `n` sites of cmcc went from `stage` to built within `bucket`.
+    static func durations(_ entries: [(Stage, Int, Int)]) -> CounterValues {
+        var v = CounterValues()
+        for (s, b, n) in entries { v.add(CounterKey(regionCode: "", operatorCode: "cmcc", metric: Metric.toBuilt(s, bucket: b)), n) }
+        return v
+    }
+
+    @Test func theModelSpreadsEachBucketOverItsDaysAndPrefersRecentDurations() {
+        // Old durations: installed → built took 30–45 days; in the last window, 10–14 days.
+        let old = Self.durations([(.installed, 8, 500)])
+        let now = Self.durations([(.installed, 8, 500), (.installed, 6, 100)])
+        let model = StageForecast(now: now, windowStart: old)
+        #expect(model.hasData)
+        #expect(model.probability(operator: "cmcc", stage: .installed, within: 10) == 0)
+        #expect(abs(model.probability(operator: "cmcc", stage: .installed, within: 12) - 0.5) < 1e-9)
+        #expect(model.probability(operator: "cmcc", stage: .installed, within: 14) == 1)
+        // Another operator with no durations of its own learns from everyone's.
+        #expect(abs(model.probability(operator: "ctcc", stage: .installed, within: 12) - 0.5) < 1e-9)
+        // Too few recent samples: the whole log is used instead.
+        let thin = StageForecast(now: Self.durations([(.installed, 8, 500), (.installed, 6, 10)]), windowStart: old)
+        #expect(thin.probability(operator: "cmcc", stage: .installed, within: 14) == 10.0 / 510)
+        // A stage nothing has been learned about is never expected to finish.
+        #expect(model.probability(operator: "cmcc", stage: .planned, within: 1000) == 0)
+    }
+
+    @Test func theChanceOfATargetFollowsTheSumOfIndependentSites() {
+        let model = StageForecast(now: Self.durations([(.installed, 6, 100)]), windowStart: CounterValues())
+        let pipeline = ["cmcc": [Stage.installed: 200]]
+        let half = model.outlook(pipeline, within: 12)
+        #expect(abs(half.mean - 100) < 1e-9 && abs(half.variance - 50) < 1e-9)
+        #expect(abs(half.chance(ofAtLeast: 100) - 0.5) < 0.03)
+        #expect(half.chance(ofAtLeast: 130) < 0.001)
+        #expect(half.chance(ofAtLeast: 0) == 1)
+        let all = model.outlook(pipeline, within: 20)
+        #expect(all.mean == 200 && all.chance(ofAtLeast: 200) == 1 && all.chance(ofAtLeast: 201) == 0)
+    }
+
+    @Test func figuresForecastFromTheStagesWhenDurationsAreKnown() {
+        let start = ShanghaiCalendar.parseInstant("2020-01-01")!
+        let campaign = Campaign(name: "c", start: start, deadline: start.adding(days: 100))
+        let regions = [Region(code: "A", nameZh: "甲", nameEn: "A", kind: .district)]
+        let moment = ReadMoment(asOf: Cutoff(before: start.adding(days: 88)))  // 12 days left
+        var now = Self.durations([(.installed, 6, 100)])
+        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.installed)), 200)
+        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), 50)
+        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.onAir)), 100)
+        let inputs = Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues())
+        let records = [TargetRecord(setting: TargetSetting(regionCode: "A", target: 200, due: campaign.deadline), setAt: start, recordedAt: start, seq: 1)]
+        let s = Figures.summary(campaign: campaign, regions: regions, targets: Targets(records, at: moment), inputs: inputs, moment: moment)
+        #expect(s.forecast.method == "stage_durations")
+        #expect(s.forecast.expectedAtDeadline == 200)
+        #expect(abs((s.forecast.probabilityByDeadline ?? 0) - 0.5) < 0.03)
+        #expect(s.forecast.expectedLow! < 200 && s.forecast.expectedHigh! > 200)
+        // Target reached when half the installed sites are built: day 88 + 12 (the bucket's middle).
+        #expect(s.forecast.expectedCompletionDate == ShanghaiCalendar.dateString(ShanghaiCalendar.day(of: start) + 87 + 12))
+        #expect(s.forecast.path?.last?.expected == 200)
+        #expect(s.forecast.path?.first?.expected == 100)
+        let r = Figures.regions(campaign: campaign, regions: regions, targets: Targets(records, at: moment), inputs: inputs, moment: moment)
+        #expect(r[0].forecast.expectedAtDeadline == 200 && r[0].forecast.path == nil)
+    }
+}
