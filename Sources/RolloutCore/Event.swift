@@ -108,6 +108,8 @@ public enum EventBody: Hashable, Codable, Sendable {
     case stageRolledBack(site: SiteKey, stage: Stage, reason: String)
     case obstacleOpened(ObstacleOpening)
     case obstacleResolved(org: String, ref: String)
+    /// A district asks the city to take over an obstacle it cannot clear itself.
+    case obstacleEscalated(org: String, ref: String, reason: String)
     case targetSet(TargetSetting)
     case resourceOffered(ResourceOffer)
 
@@ -119,6 +121,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .stageRolledBack: "stage.rolled_back"
         case .obstacleOpened: "obstacle.opened"
         case .obstacleResolved: "obstacle.resolved"
+        case .obstacleEscalated: "obstacle.escalated"
         case .targetSet: "target.set"
         case .resourceOffered: "resource.offered"
         }
@@ -130,7 +133,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .siteRegistered(let r): r.site.entity
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s.entity
         case .obstacleOpened(let o): o.entity
-        case .obstacleResolved(let org, let ref): ObstacleOpening.entity(org: org, ref: ref)
+        case .obstacleResolved(let org, let ref), .obstacleEscalated(let org, let ref, _): ObstacleOpening.entity(org: org, ref: ref)
         case .targetSet(let t): t.entity
         case .resourceOffered(let r): r.entity
         }
@@ -142,7 +145,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .siteRegistered(let r): r.site
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s
         case .obstacleOpened(let o): o.site
-        case .obstacleResolved, .targetSet, .resourceOffered: nil
+        case .obstacleResolved, .obstacleEscalated, .targetSet, .resourceOffered: nil
         }
     }
 }
@@ -168,7 +171,7 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .stageReported(let s, let stage, _): "\(body.kind)|\(s.entity)|\(stage.rawValue)|\(occurredAt.seconds)"
         case .stageRolledBack(let s, let stage, _): "\(body.kind)|\(s.entity)|\(stage.rawValue)|\(occurredAt.seconds)"
         case .obstacleOpened(let o): "\(body.kind)|\(o.entity)"
-        case .obstacleResolved: "\(body.kind)|\(body.entity)"
+        case .obstacleResolved, .obstacleEscalated: "\(body.kind)|\(body.entity)"
         case .targetSet(let t):
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
         case .resourceOffered(let r): "\(body.kind)|\(r.entity)"

@@ -16,6 +16,14 @@ public struct SiteState: Hashable, Codable, Sendable {
 
     /// The stage the site stands at after all known changes.
     public var stage: Stage { steps.last!.stage }
+
+    /// Since when the site has been built without interruption, as far as is known; nil when it is not built.
+    public var builtSince: Instant? {
+        guard stage.isBuilt else { return nil }
+        var since = steps.last!.at
+        for step in steps.reversed() { if step.stage.isBuilt { since = step.at } else { break } }
+        return since
+    }
 }
 
 /// What the projections keep of an obstacle.
@@ -25,6 +33,10 @@ public struct ObstacleState: Hashable, Codable, Sendable {
     public var openedRecordedAt: Instant
     public var resolvedAt: Instant?
     public var resolvedRecordedAt: Instant?
+    /// When a district escalated it to the city, and why.
+    public var escalatedAt: Instant?
+    public var escalatedRecordedAt: Instant?
+    public var escalationReason: String?
 
     public init(opening: ObstacleOpening, openedAt: Instant, openedRecordedAt: Instant,
                 resolvedAt: Instant? = nil, resolvedRecordedAt: Instant? = nil) {
@@ -125,6 +137,19 @@ public struct Ledger: Sendable {
             state.resolvedRecordedAt = e.recordedAt
             obstacles[entity] = state
             deltas.append(CounterDelta(key: obstacleKey(state.opening), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: -1))
+            changedObstacles.insert(entity)
+        case .obstacleEscalated(let org, let ref, let reason):
+            let entity = ObstacleOpening.entity(org: org, ref: ref)
+            guard var state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
+            guard state.resolvedAt.map({ e.occurredAt < $0 }) ?? true else {
+                throw RolloutError("obstacle_already_resolved", kind: .conflict, ["value": ref])
+            }
+            guard state.escalatedAt == nil else { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
+            guard e.occurredAt >= state.openedAt else { throw RolloutError("escalated_before_opened", ["value": ref]) }
+            state.escalatedAt = e.occurredAt
+            state.escalatedRecordedAt = e.recordedAt
+            state.escalationReason = reason
+            obstacles[entity] = state
             changedObstacles.insert(entity)
         case .targetSet(let t):
             guard t.target >= 0 else { throw RolloutError("bad_target") }

@@ -24,7 +24,7 @@ enum Projector {
             case .siteRegistered(let r): siteKeys.insert(r.site)
             case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): siteKeys.insert(s)
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
-            case .obstacleResolved: obstacleEntities.insert(e.event.body.entity)
+            case .obstacleResolved, .obstacleEscalated: obstacleEntities.insert(e.event.body.entity)
             case .targetSet, .resourceOffered: break
             }
         }
@@ -105,21 +105,24 @@ enum Projector {
             let s = ledger.sites[key]!
             siteRows.append([key.operator.rawValue, key.code, s.registration.regionCode, s.stage.rawValue,
                              s.steps[0].at.seconds, s.registeredRecordedAt.seconds,
-                             String(decoding: try encoder.encode(s), as: UTF8.self)])
+                             String(decoding: try encoder.encode(s), as: UTF8.self),
+                             s.registration.plannedOnAir?.seconds, s.builtSince?.seconds])
         }
-        try await db.insertRows("sites", columns: ["operator", "code", "region_code", "stage", "registered_at", "registered_recorded_at", "state"],
+        try await db.insertRows("sites", columns: ["operator", "code", "region_code", "stage", "registered_at", "registered_recorded_at", "state",
+                                                   "planned_at", "built_at"],
                                 rows: siteRows,
-                                suffix: "ON CONFLICT (operator, code) DO UPDATE SET stage = excluded.stage, state = excluded.state")
+                                suffix: "ON CONFLICT (operator, code) DO UPDATE SET stage = excluded.stage, state = excluded.state, built_at = excluded.built_at")
         var obstacleRows: [[any Encodable & Sendable]] = []
         for entity in ledger.changedObstacles.sorted() {
             let o = ledger.obstacles[entity]!
             obstacleRows.append([entity, o.opening.regionCode, o.opening.operator?.rawValue, o.opening.site?.code,
                                  o.opening.category.rawValue, o.openedAt.seconds, o.resolvedAt?.seconds,
-                                 String(decoding: try encoder.encode(o), as: UTF8.self)])
+                                 String(decoding: try encoder.encode(o), as: UTF8.self), o.escalatedAt?.seconds])
         }
-        try await db.insertRows("obstacles", columns: ["entity", "region_code", "operator", "site_code", "category", "opened_at", "resolved_at", "state"],
+        try await db.insertRows("obstacles", columns: ["entity", "region_code", "operator", "site_code", "category", "opened_at", "resolved_at", "state",
+                                                       "escalated_at"],
                                 rows: obstacleRows,
-                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state")
+                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at")
         let targetRows: [[any Encodable & Sendable]] = ledger.newTargets.map { t in
             [t.seq, t.setting.entity, t.setting.regionCode, t.setting.operator?.rawValue, t.setting.keyArea, Int64(t.setting.target),
              t.setting.due.seconds, t.setAt.seconds, t.recordedAt.seconds, t.setting.reason]

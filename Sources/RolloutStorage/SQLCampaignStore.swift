@@ -59,7 +59,14 @@ public final class SQLCampaignStore: CampaignStore {
 
     public func migrate(now: Instant) async throws -> Int {
         let dialect = self.dialect
-        return try await write { db in try await Schema.migrate(db, dialect, now: now) }
+        let before = try await read { db in try await Schema.version(db, dialect) }
+        let after = try await write { db in try await Schema.migrate(db, dialect, now: now) }
+        // Migrations that add projected columns leave them empty: derive them again from the log.
+        let needsRebuild = before > 0 && before < Schema.rebuildAfter && after >= Schema.rebuildAfter
+        if needsRebuild, try await eventCount() > 0 {
+            _ = try await rebuildProjections()
+        }
+        return after
     }
 
     public func checkSchema() async throws {

@@ -6,6 +6,8 @@ import SQLKit
 enum Schema {
     /// The newest version this program knows.
     static var latest: Int { migrations.count }
+    /// A database older than this version has its projections rebuilt after migrating.
+    static let rebuildAfter = 3
 
     /// Each migration: statements, written once for both engines where they agree.
     static let migrations: [(name: String, statements: @Sendable (Dialect) -> [String])] = [
@@ -93,6 +95,18 @@ enum Schema {
                   height_m DOUBLE PRECISION NULL, offered_at BIGINT NOT NULL)
                 """,
                 "CREATE INDEX resources_id ON resources (resource_id)",
+            ]
+        }),
+        // The dashboard's lists: late sites, escalated obstacles, an operator's reports. The columns
+        // are filled by the rebuild that `SQLCampaignStore.migrate` runs after this migration.
+        ("dashboard", { _ in
+            [
+                "ALTER TABLE sites ADD COLUMN planned_at BIGINT NULL",
+                "ALTER TABLE sites ADD COLUMN built_at BIGINT NULL",
+                "CREATE INDEX sites_late ON sites (region_code, planned_at)",
+                "ALTER TABLE obstacles ADD COLUMN escalated_at BIGINT NULL",
+                "CREATE INDEX obstacles_open ON obstacles (opened_at)",
+                "CREATE INDEX events_operator ON events (operator, recorded_at)",
             ]
         }),
     ]

@@ -59,13 +59,16 @@ struct RandomLog {
             case .stageRolledBack(let s, let st, _): changes[s, default: []].append(StageChange(.rollback, st, at: e.occurredAt, seq: Int64(i)))
             case .obstacleOpened(let o): obstacles[o.entity] = (o, e.occurredAt, nil)
             case .obstacleResolved(let org, let ref): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2 = e.occurredAt
-            case .targetSet, .resourceOffered: break
+            case .targetSet, .resourceOffered, .obstacleEscalated: break
             }
         }
         for (key, (r, at)) in registrations {
             let steps = SiteTimeline.fold(registeredAt: at, changes: changes[key] ?? [])
             if let stage = SiteTimeline.stage(of: steps, at: moment.asOf) {
                 values.add(CounterKey(regionCode: r.regionCode, operatorCode: key.operator.rawValue, metric: Metric.stage(stage)), 1)
+            }
+            for rec in SiteTimeline.buildRecords(steps) where moment.asOf.includes(rec.builtAt) {
+                values.add(CounterKey(regionCode: "", operatorCode: key.operator.rawValue, metric: Metric.toBuilt(rec.stage, bucket: rec.bucket)), 1)
             }
         }
         for (o, opened, resolved) in obstacles.values where moment.asOf.includes(opened) && !(resolved.map(moment.asOf.includes) ?? false) {
