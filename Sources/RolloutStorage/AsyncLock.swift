@@ -1,3 +1,5 @@
+import Foundation
+
 /// A lock that async code waits for without blocking a thread: one holder at a time, first come first served.
 ///
 /// Used to give one SQLite connection to one transaction at a time.
@@ -25,5 +27,18 @@ actor AsyncLock {
 
     private func release() {
         if waiters.isEmpty { held = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// A value shared between threads behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock(); defer { lock.unlock() }
+        return body(&value)
     }
 }

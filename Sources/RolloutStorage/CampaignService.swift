@@ -65,4 +65,42 @@ public struct CampaignService: Sendable {
         }
         return detail
     }
+
+    /// Throws `unknown_region` unless the code is one of the campaign's regions.
+    public func checkRegion(_ code: String?) async throws {
+        guard let code else { return }
+        if try await !store.regions().contains(where: { $0.code == code }) { throw RolloutError("unknown_region", ["value": code]) }
+    }
+
+    /// Obstacles at a moment.
+    public func obstacles(_ query: ObstacleQuery, asOf: String? = nil, knownAt: String? = nil) async throws -> ObstaclePage {
+        let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        try await checkRegion(query.region)
+        return try await store.obstacles(query, at: moment)
+    }
+
+    /// Late sites at a moment.
+    public func lateSites(region: String?, operator op: Operator?, limit: Int = 50, asOf: String? = nil,
+                          knownAt: String? = nil) async throws -> LateSites {
+        let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        try await checkRegion(region)
+        return try await store.lateSites(region: region, operator: op, limit: limit, at: moment)
+    }
+
+    /// The progress day by day since the campaign start; the last day is the moment's exact figure.
+    public func progressByDay(region: String?, operator op: Operator?, _ campaign: Campaign,
+                              at moment: ReadMoment) async throws -> [DayProgress] {
+        try await checkRegion(region)
+        return try await store.progressByDay(region: region, operator: op, from: ShanghaiCalendar.day(of: campaign.start), at: moment)
+    }
+
+    /// Escalates an obstacle to the city: appends the event; throws when it cannot be escalated.
+    public func escalate(org: String, ref: String, reason: String, actor: String) async throws {
+        let c = try await campaign()
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= 500 else { throw RolloutError("escalation_too_long", ["value": "500"]) }
+        let now = c.now(wallClock: wallClock())
+        _ = try await store.append([NewEvent(.obstacleEscalated(org: org, ref: ref, reason: trimmed), occurredAt: now,
+                                             recordedAt: now, actor: actor)])
+    }
 }

@@ -128,12 +128,22 @@ public protocol CampaignStore: Sendable {
     func sites(_ query: SiteQuery, at moment: ReadMoment) async throws -> SitePage
     /// One site at a moment, or nil when it did not exist then.
     func site(_ key: SiteKey, at moment: ReadMoment) async throws -> SiteDetail?
+    /// Obstacles at a moment, oldest first, with their counts by category and responsible unit.
+    func obstacles(_ query: ObstacleQuery, at moment: ReadMoment) async throws -> ObstaclePage
+    /// Sites late against their planned on-air date at a moment: counts per region, the `limit` planned earliest.
+    func lateSites(region: String?, operator: Operator?, limit: Int, at moment: ReadMoment) async throws -> LateSites
+    /// The sites built, day by day from `from` to the moment's day (the last day may be partial).
+    func progressByDay(region: String?, operator: Operator?, from: DayNumber, at moment: ReadMoment) async throws -> [DayProgress]
+    /// What an operator reported in the `days` days before the moment, by recorded day, kind and actor.
+    func reports(operator: Operator, days: Int, at moment: ReadMoment) async throws -> [ReportDay]
     /// The number of events in the log.
     func eventCount() async throws -> Int
     /// The events of the log in order, `limit` at a time after `afterSeq`.
     func events(after afterSeq: Int64, limit: Int) async throws -> [LoggedEvent]
     /// Throws away the projections and derives them again from the log; returns the events read.
     func rebuildProjections() async throws -> Int
+    /// The changes committed from now on, by this process or (on PostgreSQL) by any instance.
+    func changes() -> AsyncStream<StoreChange>
     /// Closes the connections.
     func close() async throws
 }

@@ -13,6 +13,7 @@ final class PostgresDriver: SQLDriver {
     let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "rollout.postgres")
+    private let listeners = Locked<[Task<Void, Never>]>([])
 
     private init(client: PostgresClient, runner: Task<Void, Never>) {
         self.client = client; self.runner = runner
@@ -81,7 +82,31 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
+    /// Listens on a channel for the life of the driver, on one connection of the pool, reconnecting
+    /// after a failure; `receive` gets each notification's payload.
+    func listen(on channel: String, receive: @escaping @Sendable (String) -> Void) {
+        let client = self.client
+        let logger = self.logger
+        let task = Task {
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: channel) { notifications in
+                            for try await n in notifications { receive(n.payload) }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.warning("listening for changes failed; retrying", metadata: ["error": "\(PostgresDriver.reason(error))"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+        listeners.withLock { $0.append(task) }
+    }
+
     func close() async throws {
+        for t in listeners.withLock({ $0 }) { t.cancel() }
         runner.cancel()
     }
 }

@@ -10,7 +10,7 @@ extension SQLCampaignStore {
 
     public func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T {
         let dialect = self.dialect
-        return try await write { db in
+        let (result, last) = try await write { db in
             if dialect == .postgres {
                 // One writer at a time: sequence numbers and the re-sent check stay exact across instances.
                 try await db.raw("LOCK TABLE events IN EXCLUSIVE MODE").run()
@@ -18,8 +18,15 @@ extension SQLCampaignStore {
             let session = SQLWriteSession(db: db)
             let result = try await body(session)
             try await session.finish()
-            return result
+            let last = await session.lastAppended
+            if let last, dialect == .postgres {
+                // Delivered to every listening instance when (and only if) the transaction commits.
+                try await db.raw("SELECT pg_notify(\(bind: SQLCampaignStore.changeChannel), \(bind: String(last)))").run()
+            }
+            return (result, last)
         }
+        if let last, dialect == .sqlite { feed.publish(StoreChange(lastSeq: last)) }
+        return result
     }
 
     /// A bulk load that commits every `batchesPerCommit` batches (nil: one transaction). Only for a

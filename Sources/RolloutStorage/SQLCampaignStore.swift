@@ -10,7 +10,23 @@ public final class SQLCampaignStore: CampaignStore {
     /// Where the data lives, for messages.
     public let url: DatabaseURL
 
+    /// The changes committed, for live pages.
+    let feed = ChangeFeed()
+    private let listening = Locked(false)
+    /// The PostgreSQL channel of committed changes.
+    static let changeChannel = "rollout_changes"
+
     init(driver: any SQLDriver, url: DatabaseURL) { self.driver = driver; self.url = url }
+
+    public func changes() -> AsyncStream<StoreChange> {
+        let stream = feed.subscribe()
+        if let pg = driver as? PostgresDriver, listening.withLock({ started in defer { started = true }; return !started }) {
+            pg.listen(on: SQLCampaignStore.changeChannel) { [feed] payload in
+                feed.publish(StoreChange(lastSeq: Int64(payload) ?? 0))
+            }
+        }
+        return stream
+    }
 
     /// Opens the database a URL names; throws `database_unreachable` when it cannot.
     ///
@@ -141,5 +157,8 @@ public final class SQLCampaignStore: CampaignStore {
         do { try await pg.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) } catch { throw translate(error) }
     }
 
-    public func close() async throws { try await driver.close() }
+    public func close() async throws {
+        feed.finish()
+        try await driver.close()
+    }
 }

@@ -104,8 +104,16 @@ actor SQLWriteSession: WriteSession {
         counters.add(projected.deltas)
         for (k, s) in projected.sites { siteCache[k] = s }
         try await SQLCampaignStore.insertEvents(logged, db: db)
+        if !logged.isEmpty { appendedAny = true }
         return AppendResult(applied: fresh.count, unchanged: events.count - fresh.count)
     }
+
+    /// The newest sequence number appended in this session, if any.
+    var lastAppended: Int64? {
+        guard let n = nextSeq, appendedAny else { return nil }
+        return n - 1
+    }
+    private var appendedAny = false
 
     /// Writes the gathered counter changes; called once, before the commit.
     func finish() async throws {

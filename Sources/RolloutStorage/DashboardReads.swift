@@ -1,0 +1,95 @@
+import RolloutCore
+
+/// Which obstacles to list.
+public struct ObstacleQuery: Sendable, Equatable {
+    /// Which obstacles, by their state at the moment.
+    public enum Status: String, Sendable, CaseIterable {
+        /// Not resolved (escalated ones included).
+        case open
+        /// Escalated to the city and not resolved.
+        case escalated
+        case resolved
+        case all
+    }
+
+    public var region: String?
+    public var `operator`: Operator?
+    public var category: ObstacleCategory?
+    public var status: Status
+    /// Only those open at least this many days.
+    public var minAgeDays: Int?
+    /// From 1.
+    public var page: Int
+    public var perPage: Int
+
+    public init(region: String? = nil, operator: Operator? = nil, category: ObstacleCategory? = nil, status: Status = .open,
+                minAgeDays: Int? = nil, page: Int = 1, perPage: Int = 50) {
+        self.region = region; self.operator = `operator`; self.category = category; self.status = status
+        self.minAgeDays = minAgeDays; self.page = page; self.perPage = perPage
+    }
+}
+
+/// An obstacle as a list shows it, at a moment.
+public struct ObstacleRow: Codable, Sendable, Equatable {
+    /// The reporting organisation and its reference: together they name the obstacle.
+    public var org: String
+    public var ref: String
+    public var regionCode: String
+    public var `operator`: String?
+    public var siteCode: String?
+    public var category: String
+    public var responsible: String?
+    public var description: String
+    /// `open`, `escalated` or `resolved`, at the moment.
+    public var status: String
+    public var openedAt: String
+    public var escalatedAt: String?
+    public var escalationReason: String?
+    public var resolvedAt: String?
+    /// Whole days from opening to the moment (or to its resolution).
+    public var ageDays: Int
+}
+
+/// One page of obstacles, with the counts of all that match.
+public struct ObstaclePage: Codable, Sendable, Equatable {
+    public var total: Int
+    public var page: Int
+    public var perPage: Int
+    public var obstacles: [ObstacleRow]
+    /// Per category: how many match, how many are older than a week, the oldest age in days.
+    public var byCategory: [ObstacleGroup]
+    /// The same per responsible unit (`""` when the reporter named none).
+    public var byResponsible: [ObstacleGroup]
+}
+
+/// Obstacles grouped by one attribute.
+public struct ObstacleGroup: Codable, Sendable, Equatable {
+    public var key: String
+    public var count: Int
+    public var olderThanWeek: Int
+    public var oldestDays: Int
+}
+
+/// Sites not built although their planned on-air date has passed.
+public struct LateSites: Codable, Sendable, Equatable {
+    public var total: Int
+    /// Per region code.
+    public var byRegion: [String: Int]
+    /// The ones planned earliest first.
+    public var sites: [SiteRow]
+}
+
+/// The progress (sites built since the campaign start) at the end of one day.
+public struct DayProgress: Codable, Sendable, Equatable {
+    public var date: String
+    public var built: Int
+    public var progress: Int
+}
+
+/// What an operator reported on one day (by the day the platform recorded it).
+public struct ReportDay: Codable, Sendable, Equatable {
+    public var date: String
+    public var kind: String
+    public var actor: String
+    public var events: Int
+}

@@ -1,0 +1,139 @@
+import Foundation
+import RolloutCore
+import SQLKit
+
+/// The dashboard's lists: obstacles, late sites, the progress day by day, an operator's reports.
+extension SQLCampaignStore {
+    public func obstacles(_ query: ObstacleQuery, at moment: ReadMoment) async throws -> ObstaclePage {
+        try await read { db in
+            let t = moment.asOf.before.seconds
+            // The field times narrow the rows; the recorded times (known_at) are checked on the states.
+            var q = SQLQueryString("SELECT state FROM obstacles WHERE opened_at < \(bind: t)")
+            switch query.status {
+            case .open: q.appendInterpolation(unsafeRaw: " AND (resolved_at IS NULL OR resolved_at >= \(t))")
+            case .escalated: q.appendInterpolation(unsafeRaw: " AND escalated_at < \(t) AND (resolved_at IS NULL OR resolved_at >= \(t))")
+            case .resolved: q.appendInterpolation(unsafeRaw: " AND resolved_at < \(t)")
+            case .all: break
+            }
+            if let r = query.region { q.appendInterpolation(unsafeRaw: " AND region_code = "); q.appendInterpolation(bind: r) }
+            if let o = query.operator { q.appendInterpolation(unsafeRaw: " AND operator = "); q.appendInterpolation(bind: o.rawValue) }
+            if let c = query.category { q.appendInterpolation(unsafeRaw: " AND category = "); q.appendInterpolation(bind: c.rawValue) }
+            q.appendInterpolation(unsafeRaw: " ORDER BY opened_at, entity")
+            var rows: [ObstacleRow] = []
+            for r in try await db.raw(q).all() {
+                let s = try StoredJSON.decode(ObstacleState.self, try r.string("state"))
+                guard let row = SQLCampaignStore.obstacleRow(s, at: moment), query.status == .all || row.status == query.status.rawValue
+                        || (query.status == .open && row.status == "escalated") else { continue }
+                if let min = query.minAgeDays, row.ageDays < min { continue }
+                rows.append(row)
+            }
+            let offset = (query.page - 1) * query.perPage
+            return ObstaclePage(total: rows.count, page: query.page, perPage: query.perPage,
+                                obstacles: Array(rows.dropFirst(offset).prefix(query.perPage)),
+                                byCategory: SQLCampaignStore.groups(rows, by: \.category),
+                                byResponsible: SQLCampaignStore.groups(rows) { $0.responsible ?? "" })
+        }
+    }
+
+    /// An obstacle as it stood at a moment, or nil when it was not yet raised (or known) then.
+    static func obstacleRow(_ s: ObstacleState, at moment: ReadMoment) -> ObstacleRow? {
+        func seen(_ at: Instant?, _ recorded: Instant?) -> Instant? {
+            guard let at, moment.asOf.includes(at) else { return nil }
+            if let k = moment.knownAt { guard let recorded, k.includes(recorded) else { return nil } }
+            return at
+        }
+        guard seen(s.openedAt, s.openedRecordedAt) != nil else { return nil }
+        let resolved = seen(s.resolvedAt, s.resolvedRecordedAt)
+        let escalated = seen(s.escalatedAt, s.escalatedRecordedAt)
+        let end = resolved ?? moment.asOf.before
+        let o = s.opening
+        return ObstacleRow(org: o.org, ref: o.ref, regionCode: o.regionCode, operator: o.operator?.rawValue, siteCode: o.site?.code,
+                           category: o.category.rawValue, responsible: o.responsible, description: o.description,
+                           status: resolved != nil ? "resolved" : escalated != nil ? "escalated" : "open",
+                           openedAt: s.openedAt.description, escalatedAt: escalated?.description,
+                           escalationReason: escalated == nil ? nil : s.escalationReason, resolvedAt: resolved?.description,
+                           ageDays: Int(max(0, end.seconds - s.openedAt.seconds) / 86_400))
+    }
+
+    static func groups(_ rows: [ObstacleRow], by key: (ObstacleRow) -> String) -> [ObstacleGroup] {
+        var out: [String: ObstacleGroup] = [:]
+        for r in rows {
+            var g = out[key(r)] ?? ObstacleGroup(key: key(r), count: 0, olderThanWeek: 0, oldestDays: 0)
+            g.count += 1
+            if r.ageDays > 7 { g.olderThanWeek += 1 }
+            g.oldestDays = max(g.oldestDays, r.ageDays)
+            out[key(r)] = g
+        }
+        return out.values.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+    }
+
+    public func lateSites(region: String?, operator op: Operator?, limit: Int, at moment: ReadMoment) async throws -> LateSites {
+        try await read { db in
+            let t = moment.asOf.before.seconds
+            var filter = SQLQueryString("planned_at < \(bind: t) AND registered_at < \(bind: t) AND (built_at IS NULL OR built_at >= \(bind: t))")
+            if let k = moment.knownAt { filter.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); filter.appendInterpolation(bind: k.before.seconds) }
+            if let region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: region) }
+            if let op { filter.appendInterpolation(unsafeRaw: " AND operator = "); filter.appendInterpolation(bind: op.rawValue) }
+            var countQ = SQLQueryString("SELECT region_code, COUNT(*) AS n FROM sites WHERE ")
+            countQ.appendInterpolation(filter)
+            countQ.appendInterpolation(unsafeRaw: " GROUP BY region_code")
+            var byRegion: [String: Int] = [:]
+            for r in try await db.raw(countQ).all() { byRegion[try r.string("region_code")] = Int(try r.int("n")) }
+            var listQ = SQLQueryString("SELECT state FROM sites WHERE ")
+            listQ.appendInterpolation(filter)
+            listQ.appendInterpolation(unsafeRaw: " ORDER BY planned_at, operator, code LIMIT \(max(0, limit))")
+            let sites = try await db.raw(listQ).all().map { r in
+                let s = try StoredJSON.decode(SiteState.self, try r.string("state"))
+                return SQLCampaignStore.row(s, steps: s.steps, at: moment)
+            }
+            return LateSites(total: byRegion.values.reduce(0, +), byRegion: byRegion, sites: sites)
+        }
+    }
+
+    public func progressByDay(region: String?, operator op: Operator?, from: DayNumber, at moment: ReadMoment) async throws -> [DayProgress] {
+        try await read { db in
+            let last = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
+            guard last >= from else { return [] }
+            var q = SQLQueryString("""
+                SELECT occurred_day, SUM(delta) AS n FROM counter_days
+                WHERE metric IN ('\(unsafeRaw: Metric.stage(.onAir))', '\(unsafeRaw: Metric.stage(.accepted))') AND occurred_day <= \(bind: Int64(last))
+                """)
+            if let k = moment.knownAt {
+                q.appendInterpolation(unsafeRaw: " AND recorded_day <= ")
+                q.appendInterpolation(bind: Int64(ShanghaiCalendar.day(of: k.before.adding(seconds: -1))))
+            }
+            if let region { q.appendInterpolation(unsafeRaw: " AND region_code = "); q.appendInterpolation(bind: region) }
+            if let op { q.appendInterpolation(unsafeRaw: " AND operator = "); q.appendInterpolation(bind: op.rawValue) }
+            q.appendInterpolation(unsafeRaw: " GROUP BY occurred_day ORDER BY occurred_day")
+            var built = 0
+            var atStart = 0
+            var perDay: [DayNumber: Int] = [:]
+            for r in try await db.raw(q).all() {
+                let day = Int(try r.int("occurred_day"))
+                let n = Int(try r.int("n"))
+                if day < from { atStart += n } else { perDay[day] = n }
+            }
+            built = atStart
+            return (from...last).map { day in
+                built += perDay[day] ?? 0
+                return DayProgress(date: ShanghaiCalendar.dateString(day), built: built, progress: built - atStart)
+            }
+        }
+    }
+
+    public func reports(operator op: Operator, days: Int, at moment: ReadMoment) async throws -> [ReportDay] {
+        try await read { db in
+            let end = (moment.knownAt.map { min($0, moment.asOf) } ?? moment.asOf).before.seconds
+            let start = end - Int64(days) * 86_400
+            let offset = Int64(ShanghaiCalendar.offset)
+            return try await db.raw("""
+                SELECT (recorded_at + \(unsafeRaw: "\(offset)")) / 86400 AS d, kind, actor, COUNT(*) AS n FROM events
+                WHERE operator = \(bind: op.rawValue) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
+                GROUP BY (recorded_at + \(unsafeRaw: "\(offset)")) / 86400, kind, actor ORDER BY d DESC, kind, actor
+                """).all().map { r in
+                ReportDay(date: ShanghaiCalendar.dateString(Int(try r.int("d"))), kind: try r.string("kind"),
+                          actor: try r.string("actor"), events: Int(try r.int("n")))
+            }
+        }
+    }
+}
