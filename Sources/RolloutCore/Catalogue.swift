@@ -35,7 +35,9 @@ public enum Catalogue {
     /// All keys (for the test that checks both languages are filled).
     public static var keys: [String] { Array(entries.keys) }
 
-    static let entries: [String: (zh: String, en: String)] = [
+    static let entries: [String: (zh: String, en: String)] = messages.merging(pageTexts) { a, _ in a }
+
+    static let messages: [String: (zh: String, en: String)] = [
         // Errors: reads
         "bad_as_of": ("as_of 参数“{value}”不是有效的日期或时间（应为 YYYY-MM-DD 或 ISO-8601）",
                       "as_of “{value}” is not a valid date or instant (use YYYY-MM-DD or ISO-8601)"),
@@ -50,6 +52,10 @@ public enum Catalogue {
                              "unknown operator “{value}” (use cmcc, ctcc, cucc, cbn, tower or 移动/电信/联通/广电/铁塔)"),
         "unknown_stage": ("未知的进度节点“{value}”", "unknown stage “{value}”"),
         "unknown_site": ("运营商 {operator} 没有站址编码为“{value}”的站点", "operator {operator} has no site with code “{value}”"),
+        "bad_json_body": ("请求体不是有效的 JSON", "the request body is not valid JSON"),
+        "bad_form_body": ("表单内容无效", "the form could not be read"),
+        "unknown_category": ("未知的问题类别“{value}”", "unknown obstacle category “{value}”"),
+        "bad_status": ("未知的状态“{value}”（可选：open、escalated、resolved、all）", "unknown status “{value}” (use open, escalated, resolved or all)"),
         "bad_page": ("分页参数“{value}”无效（应为正整数）", "paging value “{value}” is not valid (use a positive whole number)"),
         "bad_format": ("未知的导出格式“{value}”（应为 csv 或 json）", "unknown export format “{value}” (use csv or json)"),
         "not_found": ("找不到该地址：{value}", "nothing at this address: {value}"),
@@ -154,22 +160,6 @@ public enum Catalogue {
         "import_dry": ("（试运行，未写入）", " (dry run, nothing written)"),
         "import_rejected": ("{kind}：文件被拒绝，未写入任何数据；共 {count} 处错误：", "{kind}: the file was rejected and nothing was written; {count} errors:"),
         "import_error_line": ("第 {row} 行「{column}」{code}：{message}", "row {row}, “{column}”, {code}: {message}"),
-        // Pages
-        "page_error_title": ("出错了", "Something went wrong"),
-        "page_back": ("返回总览", "Back to the overview"),
-        "page_as_of": ("截至日期", "As of"),
-        "page_show": ("查看", "Show"),
-        "page_other_language": ("English", "中文"),
-        "page_as_of_line": ("数据截至 {as_of}；完成期限 {deadline}", "Figures as of {as_of}; due {deadline}"),
-        "page_target": ("目标（新建站数）", "Target (new sites)"),
-        "page_progress": ("已新建", "Built since start"),
-        "page_built": ("累计开通", "On air in total"),
-        "page_open_obstacles": ("未解决问题", "Open obstacles"),
-        "page_forecast": ("按当前进度，截止日预计新建", "Expected by the deadline at this pace"),
-        "page_pace": ("近14天日均 {pace} 站", "{pace} sites a day over 14 days"),
-        "page_rank": ("排名", "Rank"),
-        "page_region": ("区县", "Region"),
-        "page_completion": ("完成率", "Completion"),
         "demo_accounts": ("演示账号：账号与权限功能尚未上线，目前所有读取接口均无需登录",
                           "demo accounts: accounts and roles are not built yet; every read is open for now"),
     ]

@@ -116,6 +116,12 @@ public enum ShanghaiCalendar {
         case instant(Instant)
     }
 
+    /// The day a written date names, or nil when it is not a whole day.
+    public static func parseDay(_ text: String) -> DayNumber? {
+        if case .day(let d) = parse(text) { return d }
+        return nil
+    }
+
     /// Reads `YYYY-MM-DD`, `YYYY/M/D`, or ISO-8601 (`YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]`).
     public static func parse(_ raw: String) -> Written? {
         let text = raw.trimmingCharacters(in: .whitespaces)

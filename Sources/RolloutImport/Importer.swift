@@ -186,12 +186,13 @@ final class RowChannel: @unchecked Sendable {
 }
 
 /// Parsed region outlines, kept between imports: parsing a province's GeoJSON costs more than a small import.
-final class OutlineCache: @unchecked Sendable {
-    static let shared = OutlineCache()
+public final class OutlineCache: @unchecked Sendable {
+    public static let shared = OutlineCache()
     private let lock = NSLock()
     private var entries: [String: [String: Outline]] = [:]
 
-    func outlines(_ geometries: [String: String]) throws -> [String: Outline] {
+    /// The outlines of GeoJSON geometries by region code, parsed once.
+    public func outlines(_ geometries: [String: String]) throws -> [String: Outline] {
         guard !geometries.isEmpty else { return [:] }
         let key = fingerprint(geometries.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
         lock.lock()

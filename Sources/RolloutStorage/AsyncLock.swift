@@ -31,13 +31,14 @@ actor AsyncLock {
 }
 
 /// A value shared between threads behind a lock.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
-    init(_ value: Value) { self.value = value }
+    public init(_ value: Value) { self.value = value }
 
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
+    /// Runs `body` on the value, holding the lock.
+    public func withLock<R>(_ body: (inout Value) -> R) -> R {
         lock.lock(); defer { lock.unlock() }
         return body(&value)
     }

@@ -100,7 +100,22 @@ public struct CampaignService: Sendable {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count <= 500 else { throw RolloutError("escalation_too_long", ["value": "500"]) }
         let now = c.now(wallClock: wallClock())
-        _ = try await store.append([NewEvent(.obstacleEscalated(org: org, ref: ref, reason: trimmed), occurredAt: now,
-                                             recordedAt: now, actor: actor)])
+        guard let current = try await store.obstacle(org: org, ref: ref, at: ReadMoment(asOf: .including(now))) else {
+            throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref])
+        }
+        if current.status == "escalated" { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
+        if current.status == "resolved" { throw RolloutError("obstacle_already_resolved", kind: .conflict, ["value": ref]) }
+        let result = try await store.append([NewEvent(.obstacleEscalated(org: org, ref: ref, reason: trimmed), occurredAt: now,
+                                                      recordedAt: now, actor: actor)])
+        if result.applied == 0 { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
+    }
+
+    /// One obstacle at a moment; throws `unknown_obstacle` when it was not raised (or known) then.
+    public func obstacle(org: String, ref: String, asOf: String? = nil, knownAt: String? = nil) async throws -> ObstacleRow {
+        let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        guard let o = try await store.obstacle(org: org, ref: ref, at: moment) else {
+            throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref])
+        }
+        return o
     }
 }

@@ -130,6 +130,8 @@ public protocol CampaignStore: Sendable {
     func site(_ key: SiteKey, at moment: ReadMoment) async throws -> SiteDetail?
     /// Obstacles at a moment, oldest first, with their counts by category and responsible unit.
     func obstacles(_ query: ObstacleQuery, at moment: ReadMoment) async throws -> ObstaclePage
+    /// One obstacle as it stood at a moment, or nil when it was not raised (or known) then.
+    func obstacle(org: String, ref: String, at moment: ReadMoment) async throws -> ObstacleRow?
     /// Sites late against their planned on-air date at a moment: counts per region, the `limit` planned earliest.
     func lateSites(region: String?, operator: Operator?, limit: Int, at moment: ReadMoment) async throws -> LateSites
     /// The sites built, day by day from `from` to the moment's day (the last day may be partial).

@@ -35,6 +35,14 @@ extension SQLCampaignStore {
         }
     }
 
+    public func obstacle(org: String, ref: String, at moment: ReadMoment) async throws -> ObstacleRow? {
+        try await read { db in
+            let entity = ObstacleOpening.entity(org: org, ref: ref)
+            guard let r = try await db.raw("SELECT state FROM obstacles WHERE entity = \(bind: entity)").first() else { return nil }
+            return SQLCampaignStore.obstacleRow(try StoredJSON.decode(ObstacleState.self, try r.string("state")), at: moment)
+        }
+    }
+
     /// An obstacle as it stood at a moment, or nil when it was not yet raised (or known) then.
     static func obstacleRow(_ s: ObstacleState, at moment: ReadMoment) -> ObstacleRow? {
         func seen(_ at: Instant?, _ recorded: Instant?) -> Instant? {

@@ -19,12 +19,55 @@ enum APIRoutes {
             let query = try siteQuery(request)
             return try JSONResponse.ok(try await service.sites(query, asOf: request.query("as_of"), knownAt: request.query("known_at")))
         }
+        api.get("/obstacles") { request, _ in
+            try JSONResponse.ok(try await service.obstacles(try obstacleQuery(request), asOf: request.query("as_of"), knownAt: request.query("known_at")))
+        }
+        api.get("/late_sites") { request, _ in
+            let op = try request.query("operator").map(checkedOperator)
+            let limit = try request.query("limit").map { try bounded($0, 1...1000) } ?? 100
+            return try JSONResponse.ok(try await service.lateSites(region: request.query("region"), operator: op, limit: limit,
+                                                                   asOf: request.query("as_of"), knownAt: request.query("known_at")))
+        }
+        api.get("/progress") { request, _ in
+            let op = try request.query("operator").map(checkedOperator)
+            let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
+            return try JSONResponse.ok(try await service.progressByDay(region: request.query("region"), operator: op, stored.campaign, at: moment))
+        }
         api.get("/sites/:operator/:code") { request, context in
             let opText = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", ["value": opText]) }
             let key = SiteKey(operator: op, code: try context.parameters.require("code"))
             return try JSONResponse.ok(try await service.site(key, asOf: request.query("as_of"), knownAt: request.query("known_at")))
         }
+    }
+
+    static func checkedOperator(_ text: String) throws -> Operator {
+        guard let op = Operator(codeOrName: text) else { throw RolloutError("unknown_operator", ["value": text]) }
+        return op
+    }
+
+    static func bounded(_ text: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard let n = Int(text), range.contains(n) else { throw RolloutError("bad_page", ["value": text]) }
+        return n
+    }
+
+    /// The filters and paging of an obstacle list, checked.
+    static func obstacleQuery(_ request: Request) throws -> ObstacleQuery {
+        var q = ObstacleQuery()
+        q.region = request.query("region")
+        q.operator = try request.query("operator").map(checkedOperator)
+        if let c = request.query("category") {
+            guard let category = ObstacleCategory(codeOrName: c) else { throw RolloutError("unknown_category", ["value": c]) }
+            q.category = category
+        }
+        if let s = request.query("status") {
+            guard let status = ObstacleQuery.Status(rawValue: s) else { throw RolloutError("bad_status", ["value": s]) }
+            q.status = status
+        }
+        q.minAgeDays = try request.query("min_age_days").map { try bounded($0, 0...100_000) }
+        q.page = try request.query("page").map { try bounded($0, 1...1_000_000) } ?? 1
+        q.perPage = try request.query("per_page").map { try bounded($0, 1...1000) } ?? 50
+        return q
     }
 
     /// The filters and paging of a site list, checked.

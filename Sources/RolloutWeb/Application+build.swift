@@ -9,7 +9,12 @@ public func buildRouter(service: CampaignService) -> Router<BasicRequestContext>
     router.add(middleware: ErrorMiddleware())
     APIRoutes.add(to: router, service: service)
     ImportRoutes.add(to: router, service: service)
+    LiveRoutes.add(to: router, service: service)
     OverviewPage.add(to: router, service: service)
+    RegionPage.add(to: router, service: service)
+    OperatorPage.add(to: router, service: service)
+    SiteDetailPage.add(to: router, service: service)
+    EscalationRoutes.add(to: router, service: service)
     return router
 }
 

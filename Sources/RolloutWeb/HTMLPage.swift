@@ -20,25 +20,52 @@ enum HTMLPage {
         return out
     }
 
-    /// A whole page around a body.
-    static func frame(title: String, language: Language, body: String) -> String {
-        """
-        <!doctype html>
-        <html lang="\(language == .zh ? "zh-CN" : "en")">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
-        <style>
+    static let style = """
         body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
-        header{background:#0b3d6e;color:#fff;padding:12px 20px}header h1{margin:0;font-size:20px}
-        main{padding:16px 20px;max-width:1200px;margin:auto}
-        .cards{display:flex;flex-wrap:wrap;gap:12px}.card{background:#fff;border-radius:6px;padding:12px 16px;min-width:150px;box-shadow:0 1px 2px #0002}
-        .card b{display:block;font-size:26px}.muted{color:#5b6b7b;font-size:13px}
-        table{border-collapse:collapse;width:100%;background:#fff;margin-top:16px}th,td{padding:6px 8px;border-bottom:1px solid #e3e8ee;text-align:right}
-        th:nth-child(2),td:nth-child(2){text-align:left}.lag{color:#b3261e;font-weight:bold}
-        form{margin:12px 0}a{color:#0b5cad}.scroll{overflow-x:auto}
-        @media (max-width:600px){main{padding:10px}.card{min-width:130px;flex:1}.card b{font-size:22px}th,td{padding:4px 5px;font-size:13px}}
-        </style></head>
-        <body><header><h1>\(escape(title))</h1></header><main>\(body)</main></body></html>
+        header{background:#0b3d6e;color:#fff;padding:10px 20px}header h1{margin:0;font-size:20px}
+        nav{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;margin-top:6px;font-size:14px}nav a{color:#cfe3ff}
+        nav form{margin:0;display:flex;gap:6px;align-items:center}nav input{font-size:13px}
+        .live{font-size:12px;color:#9fd3a8}.live.off{color:#c9ced6}
+        main{padding:14px 20px;max-width:1240px;margin:auto}
+        h2{font-size:17px;margin:20px 0 8px;border-left:4px solid #0b5cad;padding-left:8px}
+        .cards{display:flex;flex-wrap:wrap;gap:10px}.card{background:#fff;border-radius:6px;padding:10px 14px;min-width:150px;flex:1;box-shadow:0 1px 2px #0002}
+        .card b{display:block;font-size:24px}.muted{color:#5b6b7b;font-size:13px}.small{font-size:12px}
+        .grid{display:grid;grid-template-columns:3fr 2fr;gap:14px}.panel{background:#fff;border-radius:6px;padding:10px;box-shadow:0 1px 2px #0002}
+        svg{max-width:100%;height:auto;display:block}svg text{font-family:inherit}
+        table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:5px 7px;border-bottom:1px solid #e3e8ee;text-align:right;vertical-align:top}
+        th{background:#eef2f7;font-weight:600}td.l,th.l{text-align:left}.lag{color:#b3261e;font-weight:bold}.ok{color:#1a7f37}
+        .bar{background:#e3e8ee;border-radius:3px;height:8px;min-width:60px}.bar i{display:block;height:8px;border-radius:3px;background:#0b5cad}
+        .tag{display:inline-block;border-radius:3px;padding:0 5px;font-size:12px;background:#e3e8ee}.tag.escalated{background:#fde2e1;color:#8c1d18}
+        .notice{background:#e6f4ea;border:1px solid #a8d5b5;padding:8px 12px;border-radius:6px}
+        .btn{display:inline-block;background:#0b5cad;color:#fff;border:0;border-radius:4px;padding:4px 10px;font-size:13px;text-decoration:none;cursor:pointer}
+        a{color:#0b5cad}.scroll{overflow-x:auto}textarea{width:100%;max-width:560px}
+        @media (max-width:820px){.grid{grid-template-columns:1fr}}
+        @media (max-width:600px){main{padding:8px}.card{min-width:130px}.card b{font-size:20px}th,td{padding:4px;font-size:12px}.hide-s{display:none}}
+        """
+
+    /// A whole page around a body: the title, the navigation (with the date picker and the
+    /// language switch when the page has a context), and the live-update script.
+    static func frame(title: String, context c: PageContext?, path: String, body: String, language: Language? = nil) -> String {
+        let lang = c?.language ?? language ?? .zh
+        var nav = ""
+        if let c {
+            let other: Language = lang == .zh ? .en : .zh
+            let operators = Operator.allCases.map { "<a href=\"\(c.link(Paths.operator($0)))\">\(c.name($0))</a>" }.joined(separator: " ")
+            nav = """
+            <nav><a href="\(c.link(Paths.overview))">\(c.t("page_overview"))</a> \(operators)
+            <form method="get" action="\(escape(path))"><label>\(c.t("page_as_of")) <input type="date" name="as_of" value="\(c.day)"></label>
+            <input type="hidden" name="lang" value="\(lang.rawValue)"><button type="submit">\(c.t("page_show"))</button></form>
+            <a href="\(c.link(path, language: other))">\(c.t("page_other_language"))</a>
+            <span id="live" class="live off" data-label="\(c.t("page_live"))" data-updated="\(c.t("page_live_updated", ["value": "{time}"]))">●</span></nav>
+            """
+        }
+        return """
+        <!doctype html>
+        <html lang="\(lang == .zh ? "zh-CN" : "en")">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title><style>\(style)</style>
+        \(c == nil ? "" : "<script src=\"\(Paths.liveScript)\" defer></script>")</head>
+        <body><header><h1>\(escape(title))</h1>\(nav)</header><main id="page">\(body)</main></body></html>
         """
     }
 
@@ -49,8 +76,8 @@ enum HTMLPage {
 
     /// The error page, in the user's language.
     static func error(_ e: RolloutError, _ language: Language) -> Response {
-        let body = "<p class=\"lag\">\(escape(e.message(language)))</p><p><a href=\"/\">\(escape(Catalogue.text("page_back", language)))</a></p>"
-        return html(frame(title: Catalogue.text("page_error_title", language), language: language, body: body),
+        let body = "<p class=\"lag\">\(escape(e.message(language)))</p><p><a href=\"/?lang=\(language.rawValue)\">\(escape(Catalogue.text("page_back", language)))</a></p>"
+        return html(frame(title: Catalogue.text("page_error_title", language), context: nil, path: "/", body: body, language: language),
                     status: JSONResponse.status(e))
     }
 }

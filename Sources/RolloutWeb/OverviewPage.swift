@@ -3,42 +3,96 @@ import Hummingbird
 import RolloutCore
 import RolloutStorage
 
-/// The city overview: the headline numbers and the regions ranked, as of any moment.
+/// The city overview, the leaders' page: target against built, today's pace, the forecast, the
+/// burn-up chart, the map, the regions ranked with their change over a week, the reasons for
+/// difficulty (open obstacles by category and responsible unit, with their ages), late sites.
 enum OverviewPage {
+    struct Model {
+        var summary: Summary
+        var regions: [RegionFigures]
+        var weekAgo: [String: RegionFigures]
+        var series: [DayProgress]
+        var obstacles: ObstaclePage
+        var late: LateSites
+        var outlines: [String: Outline]
+        var regionList: [Region]
+    }
+
     static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
-        router.get("/") { request, _ in
-            let lang = request.language
+        router.get(RouterPath(Paths.overview)) { request, _ in
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
-            let (summary, regions) = try await service.figures(stored.campaign, at: moment)
-            return HTMLPage.html(render(summary: summary, regions: regions, moment: moment, language: lang))
+            let c = PageContext(request: request, stored: stored, moment: moment)
+            return HTMLPage.html(render(try await query(service, context: c), context: c))
         }
     }
 
-    static func render(summary s: Summary, regions: [RegionFigures], moment: ReadMoment, language l: Language) -> String {
-        func t(_ key: String, _ args: [String: String] = [:]) -> String { HTMLPage.escape(Catalogue.text(key, l, args)) }
-        func pct(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
-        let day = ShanghaiCalendar.dateString(moment.asOf.before.adding(seconds: -1))
-        let other = l == .zh ? "en" : "zh"
-        var body = """
-        <form method="get" action="/"><label>\(t("page_as_of")) <input type="date" name="as_of" value="\(day)"></label>
-        <input type="hidden" name="lang" value="\(l.rawValue)"><button type="submit">\(t("page_show"))</button>
-        <a href="/?as_of=\(day)&amp;lang=\(other)">\(t("page_other_language"))</a></form>
-        <p class="muted">\(t("page_as_of_line", ["as_of": s.asOf, "deadline": s.deadline]))</p>
-        <div class="cards">
-        <div class="card"><span class="muted">\(t("page_target"))</span><b>\(s.target)</b></div>
-        <div class="card"><span class="muted">\(t("page_progress"))</span><b>\(s.progress)</b><span class="muted">\(pct(s.completion))</span></div>
-        <div class="card"><span class="muted">\(t("page_built"))</span><b>\(s.built)</b></div>
-        <div class="card"><span class="muted">\(t("page_open_obstacles"))</span><b>\(s.openObstacles)</b></div>
-        <div class="card"><span class="muted">\(t("page_forecast"))</span><b>\(s.forecast.expectedAtDeadline)</b><span class="muted">\(t("page_pace", ["pace": String(format: "%.0f", s.forecast.pacePerDay)]))</span></div>
-        </div>
-        <div class="scroll"><table><thead><tr><th>\(t("page_rank"))</th><th>\(t("page_region"))</th><th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("page_completion"))</th><th>\(t("page_built"))</th><th>\(t("page_open_obstacles"))</th></tr></thead><tbody>
-        """
-        for r in regions.sorted(by: { $0.rank < $1.rank }) {
-            let lagging = (r.completion ?? 1) < 0.8 ? " class=\"lag\"" : ""
-            body += "<tr><td>\(r.rank)</td><td>\(HTMLPage.escape(l == .zh ? r.name : r.nameEn))</td><td>\(r.target.map(String.init) ?? "—")</td>"
-            body += "<td>\(r.progress)</td><td\(lagging)>\(pct(r.completion))</td><td>\(r.built)</td><td>\(r.openObstacles)</td></tr>\n"
+    static func query(_ service: CampaignService, context c: PageContext) async throws -> Model {
+        let (summary, regions) = try await service.figures(c.stored.campaign, at: c.moment)
+        let (_, before) = try await service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        return Model(summary: summary, regions: regions,
+                     weekAgo: Dictionary(uniqueKeysWithValues: before.map { ($0.regionCode, $0) }),
+                     series: try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c),
+                     obstacles: try await service.store.obstacles(ObstacleQuery(status: .open, perPage: 10), at: c.moment),
+                     late: try await service.store.lateSites(region: nil, operator: nil, limit: 10, at: c.moment),
+                     outlines: try await Dashboard.outlines(service), regionList: try await service.store.regions())
+    }
+
+    static func render(_ m: Model, context c: PageContext) -> String {
+        let s = m.summary
+        let regionsByCode = Dictionary(uniqueKeysWithValues: m.regionList.map { ($0.code, $0) })
+        var body = "<p class=\"muted\">\(c.t("page_as_of_line", ["as_of": s.asOf, "deadline": s.deadline]))</p><div class=\"cards\">"
+        body += Dashboard.card(c.t("page_target"), "\(s.target)", live: "target")
+        body += Dashboard.card(c.t("page_progress"), "\(s.progress)", live: "progress", note: c.percent(s.completion))
+        body += Dashboard.card(c.t("page_built"), "\(s.built)", live: "built",
+                               note: c.t("page_pace", ["pace": String(format: "%.0f", s.forecast.pacePerDay)]))
+        body += Dashboard.forecastCard(s.forecast, progress: s.progress, target: s.target, context: c)
+        body += Dashboard.card(c.t("page_open_obstacles"), "\(s.openObstacles)", live: "open_obstacles",
+                               note: "\(c.t("page_older_than_week")) \(m.obstacles.byCategory.reduce(0) { $0 + $1.olderThanWeek })")
+        body += Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", note: c.t("page_late_hint"), alarm: m.late.total > 0)
+        body += "</div>"
+        let unmapped = m.regions.filter { m.outlines[$0.regionCode] == nil }
+            .map { HTMLPage.escape(c.language == .zh ? $0.name : $0.nameEn) }.joined(separator: "、")
+        body += "<div class=\"grid\"><div class=\"panel\"><h2>\(c.t("page_burnup"))</h2>"
+        body += Dashboard.chart(m.series, target: s.target, forecast: s.forecast, context: c)
+        body += "<p class=\"muted small\">\(c.t(s.forecast.method == "stage_durations" ? "page_forecast_method" : "page_forecast_pace"))</p></div>"
+        body += "<div class=\"panel\"><h2>\(c.t("page_map"))</h2>\(DistrictMap.city(outlines: m.outlines, regions: m.regions, context: c))"
+        if !unmapped.isEmpty { body += "<p class=\"muted small\">\(c.t("page_map_unmapped", ["value": unmapped]))</p>" }
+        body += "</div></div>"
+        body += "<h2>\(c.t("page_regions_ranked"))</h2>" + regionTable(m, context: c)
+        body += "<h2>\(c.t("page_obstacles"))</h2><div class=\"grid\"><div>"
+        body += Dashboard.groupTable(m.obstacles.byCategory, heading: c.t("page_obstacles_by_category"), label: { Dashboard.categoryName($0, c) }, context: c)
+        body += "</div><div>"
+        body += Dashboard.groupTable(m.obstacles.byResponsible, heading: c.t("page_obstacles_by_unit"),
+                                     label: { $0.isEmpty ? c.t("page_unassigned") : HTMLPage.escape($0) }, context: c)
+        body += "</div></div><p></p>"
+        body += Dashboard.obstacleTable(m.obstacles.obstacles, regions: regionsByCode, escalate: false, back: Paths.overview, context: c)
+        if m.obstacles.total > m.obstacles.obstacles.count {
+            body += "<p class=\"muted\">\(c.t("page_more", ["value": "\(m.obstacles.total)", "shown": "\(m.obstacles.obstacles.count)"]))</p>"
         }
-        body += "</tbody></table></div>"
-        return HTMLPage.frame(title: s.campaign, language: l, body: body)
+        body += "<h2>\(c.t("page_late"))</h2>" + Dashboard.lateTable(m.late, regions: regionsByCode, context: c)
+        return HTMLPage.frame(title: s.campaign, context: c, path: Paths.overview, body: body)
+    }
+
+    static func regionTable(_ m: Model, context c: PageContext) -> String {
+        var h = """
+        <div class="scroll"><table id="regions"><thead><tr><th>\(c.t("page_rank"))</th><th class="l">\(c.t("page_region"))</th>
+        <th>\(c.t("page_target"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_completion"))</th><th class="hide-s"></th>
+        <th>\(c.t("page_week_change"))</th><th>\(c.t("page_rank_change"))</th><th>\(c.t("page_open_obstacles"))</th>
+        <th>\(c.t("page_late"))</th><th class="hide-s">\(c.t("page_forecast"))</th></tr></thead><tbody>
+        """
+        for r in m.regions.sorted(by: { $0.rank < $1.rank }) {
+            let before = m.weekAgo[r.regionCode]
+            let week = r.progress - (before?.progress ?? 0)
+            let move = (before?.rank ?? r.rank) - r.rank
+            let moveText = move > 0 ? "<span class=\"ok\">↑\(move)</span>" : move < 0 ? "<span class=\"lag\">↓\(-move)</span>" : "–"
+            let lagging = (r.completion ?? 1) < 0.8 ? " class=\"lag\"" : ""
+            let name = HTMLPage.escape(c.language == .zh ? r.name : r.nameEn)
+            let chance = r.forecast.probabilityByDeadline.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
+            h += "<tr data-region=\"\(HTMLPage.escape(r.regionCode))\"><td>\(r.rank)</td><td class=\"l\"><a href=\"\(c.link(Paths.region(r.regionCode)))\">\(name)</a></td>"
+            h += "<td>\(r.target.map(String.init) ?? "—")</td><td>\(r.progress)</td><td\(lagging)>\(c.percent(r.completion))</td>"
+            h += "<td class=\"hide-s\">\(Dashboard.bar(r.completion))</td><td>\(week)</td><td>\(moveText)</td><td>\(r.openObstacles)</td>"
+            h += "<td>\(m.late.byRegion[r.regionCode] ?? 0)</td><td class=\"hide-s\">\(r.forecast.expectedAtDeadline) (\(chance))</td></tr>\n"
+        }
+        return h + "</tbody></table></div>"
     }
 }

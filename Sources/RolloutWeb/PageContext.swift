@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import RolloutCore
+import RolloutStorage
+
+/// What every page is rendered for: the language and the moment asked for, and the links that
+/// keep both when the user moves from page to page.
+struct PageContext: Sendable {
+    var language: Language
+    /// `as_of` and `known_at` as written in the address (nil: now).
+    var asOf: String?
+    var knownAt: String?
+    /// The checked moment.
+    var moment: ReadMoment
+    var stored: StoredCampaign
+
+    init(request: Request, stored: StoredCampaign, moment: ReadMoment) {
+        language = request.language
+        asOf = request.query("as_of")
+        knownAt = request.query("known_at")
+        self.moment = moment
+        self.stored = stored
+    }
+
+    /// A page's text, escaped for HTML.
+    func t(_ key: String, _ args: [String: String] = [:]) -> String { HTMLPage.escape(Catalogue.text(key, language, args)) }
+
+    /// A glossary term's name, escaped.
+    func name(_ term: some Term) -> String { HTMLPage.escape(term.name(language)) }
+
+    /// A region's name, escaped.
+    func name(_ region: Region) -> String { HTMLPage.escape(language == .zh ? region.nameZh : region.nameEn) }
+
+    /// The day the page shows (the last day before its cut-off).
+    var day: String { ShanghaiCalendar.dateString(moment.asOf.before.adding(seconds: -1)) }
+
+    /// A link to a page at the same moment in the same language, escaped for an attribute.
+    func link(_ path: String, _ extra: [(String, String)] = [], language other: Language? = nil) -> String {
+        var items: [(String, String)] = []
+        if let asOf { items.append(("as_of", asOf)) }
+        if let knownAt { items.append(("known_at", knownAt)) }
+        items.append(("lang", (other ?? language).rawValue))
+        items += extra
+        let query = items.map { "\(Paths.encode($0.0))=\(Paths.encode($0.1))" }.joined(separator: "&")
+        return HTMLPage.escape(path + "?" + query)
+    }
+
+    /// A percentage with one decimal.
+    func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+}
+
+/// Every page's address, built in one place: the routes and the links use the same names.
+enum Paths {
+    static let overview = "/"
+    static func region(_ code: String) -> String { "/regions/\(encode(code))" }
+    static func `operator`(_ op: Operator) -> String { "/operators/\(op.rawValue)" }
+    static func site(_ op: String, _ code: String) -> String { "/sites/\(encode(op))/\(encode(code))" }
+    static func escalate(org: String, ref: String) -> String { "/obstacles/\(encode(org))/\(encode(ref))/escalate" }
+    static let liveScript = "/assets/live.js"
+
+    /// Percent-encodes a path segment or a query value.
+    static func encode(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}

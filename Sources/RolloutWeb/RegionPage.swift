@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import RolloutCore
+import RolloutStorage
+
+/// The district page: its rank, target and built by operator, its forecast, its map with the
+/// sites, its late sites, and its open obstacles (the oldest first) with the escalation action.
+enum RegionPage {
+    struct Model {
+        var region: Region
+        var figures: RegionFigures
+        var count: Int
+        var weekAgo: RegionFigures?
+        var series: [DayProgress]
+        var obstacles: ObstaclePage
+        var late: LateSites
+        var sites: RolloutStorage.SitePage
+        var outlines: [String: Outline]
+        var keyAreas: [TargetSetting]
+        var escalated: String?
+    }
+
+    /// The most sites drawn on a region's map.
+    static let mapLimit = 5_000
+
+    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+        router.get("/regions/:code") { request, context in
+            let code = try context.parameters.require("code")
+            let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
+            let c = PageContext(request: request, stored: stored, moment: moment)
+            return HTMLPage.html(render(try await query(service, code: code, escalated: request.query("escalated"), context: c), context: c))
+        }
+    }
+
+    static func query(_ service: CampaignService, code: String, escalated: String?, context c: PageContext) async throws -> Model {
+        let regions = try await service.store.regions()
+        guard let region = regions.first(where: { $0.code == code }) else {
+            throw RolloutError("unknown_region", kind: .notFound, ["value": code])
+        }
+        let source = try await service.store.figureSource(at: c.moment, campaign: c.stored.campaign)
+        let (_, all) = try await service.figures(c.stored.campaign, at: c.moment)
+        let (_, before) = try await service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        let figures = all.first { $0.regionCode == code }!
+        return Model(region: region, figures: figures, count: all.count, weekAgo: before.first { $0.regionCode == code },
+                     series: try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c),
+                     obstacles: try await service.store.obstacles(ObstacleQuery(region: code, status: .open, perPage: 200), at: c.moment),
+                     late: try await service.store.lateSites(region: code, operator: nil, limit: 100, at: c.moment),
+                     sites: try await service.store.sites(SiteQuery(region: code, perPage: mapLimit), at: c.moment),
+                     outlines: try await Dashboard.outlines(service),
+                     keyAreas: source.targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
+                        .sorted { ($0.keyArea ?? "", $0.operator?.rawValue ?? "") < ($1.keyArea ?? "", $1.operator?.rawValue ?? "") },
+                     escalated: escalated)
+    }
+
+    static func render(_ m: Model, context c: PageContext) -> String {
+        let r = m.figures
+        let path = Paths.region(m.region.code)
+        var body = ""
+        if let e = m.escalated { body += "<p class=\"notice\">\(c.t("page_escalated_done", ["value": e]))</p>" }
+        body += "<p class=\"muted\">\(c.t("page_rank_of", ["rank": "\(r.rank)", "count": "\(m.count)"])) · \(c.t("page_as_of_line", ["as_of": c.moment.asOf.description, "deadline": r.due ?? ShanghaiCalendar.dateString(c.stored.campaign.deadline.adding(seconds: -1))]))</p>"
+        body += "<div class=\"cards\">"
+        body += Dashboard.card(c.t("page_rank"), "\(r.rank)", live: "rank", note: "/ \(m.count)")
+        body += Dashboard.card(c.t("page_target"), r.target.map(String.init) ?? "—", live: "target")
+        body += Dashboard.card(c.t("page_progress"), "\(r.progress)", live: "progress", note: c.percent(r.completion))
+        body += Dashboard.card(c.t("page_week_change"), "\(r.progress - (m.weekAgo?.progress ?? 0))", live: "week")
+        body += Dashboard.forecastCard(r.forecast, progress: r.progress, target: r.target, context: c)
+        body += Dashboard.card(c.t("page_open_obstacles"), "\(r.openObstacles)", live: "open_obstacles",
+                               note: "\(c.t("page_older_than_week")) \(m.obstacles.obstacles.filter { $0.ageDays > 7 }.count)")
+        body += Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0)
+        body += "</div>"
+        body += "<div class=\"grid\"><div class=\"panel\"><h2>\(c.t("page_burnup"))</h2>"
+        body += Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c) + "</div>"
+        body += "<div class=\"panel\"><h2>\(c.t("page_map_sites"))</h2>"
+        body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites.sites, context: c)
+        if m.sites.total > m.sites.sites.count {
+            body += "<p class=\"muted small\">\(c.t("page_more", ["value": "\(m.sites.total)", "shown": "\(m.sites.sites.count)"]))</p>"
+        }
+        body += "</div></div>"
+        body += "<h2>\(c.t("page_operators"))</h2><div class=\"scroll\"><table id=\"operators\"><thead><tr><th class=\"l\">\(c.t("page_operator"))</th>"
+        body += "<th>\(c.t("page_target"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_completion"))</th><th>\(c.t("page_sites"))</th></tr></thead><tbody>"
+        for o in r.operators {
+            let op = Operator(rawValue: o.operator)
+            let name = op.map { "<a href=\"\(c.link(Paths.operator($0)))\">\(c.name($0))</a>" } ?? HTMLPage.escape(o.operator)
+            body += "<tr><td class=\"l\">\(name)</td><td>\(o.target.map(String.init) ?? "—")</td><td>\(o.progress)</td>"
+            body += "<td>\(c.percent(o.target.flatMap { $0 > 0 ? Double(o.progress) / Double($0) : nil }))</td><td>\(o.sites)</td></tr>"
+        }
+        body += "</tbody></table></div>"
+        body += "<h2>\(c.t("page_stages"))</h2><div class=\"scroll\"><table><thead><tr>"
+        body += Stage.allCases.map { "<th>\(c.name($0))</th>" }.joined() + "</tr></thead><tbody><tr>"
+        body += Stage.allCases.map { "<td>\(r.stages[$0.rawValue] ?? 0)</td>" }.joined() + "</tr></tbody></table></div>"
+        body += "<h2>\(c.t("page_key_areas"))</h2>"
+        if m.keyAreas.isEmpty {
+            body += "<p class=\"muted\">\(c.t("page_none"))</p>"
+        } else {
+            body += "<table><thead><tr><th class=\"l\">\(c.t("page_key_area"))</th><th class=\"l\">\(c.t("page_operator"))</th><th>\(c.t("page_target"))</th></tr></thead><tbody>"
+            for t in m.keyAreas {
+                body += "<tr><td class=\"l\">\(HTMLPage.escape(t.keyArea ?? ""))</td><td class=\"l\">\(t.operator.map { c.name($0) } ?? "—")</td><td>\(t.target)</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+        body += "<p class=\"muted small\">\(c.t("page_key_area_note"))</p>"
+        // The oldest first: those waiting more than a week lead the list.
+        body += "<h2>\(c.t("page_obstacles"))</h2>"
+        body += Dashboard.obstacleTable(m.obstacles.obstacles, regions: [m.region.code: m.region], escalate: true, back: path, context: c)
+        body += "<h2>\(c.t("page_late"))</h2>" + Dashboard.lateTable(m.late, regions: [m.region.code: m.region], context: c)
+        return HTMLPage.frame(title: Catalogue.text("page_region_title", c.language, ["value": c.language == .zh ? m.region.nameZh : m.region.nameEn]),
+                              context: c, path: path, body: body)
+    }
+}

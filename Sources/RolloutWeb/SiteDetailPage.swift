@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import RolloutCore
+import RolloutStorage
+
+/// A site's page: what it is and what carries it, its stage timeline, its log with both times
+/// (when it happened, when the platform learned it), and its obstacles.
+enum SiteDetailPage {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+        router.get("/sites/:operator/:code") { request, context in
+            let opText = try context.parameters.require("operator")
+            guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": opText]) }
+            let key = SiteKey(operator: op, code: try context.parameters.require("code"))
+            let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
+            let c = PageContext(request: request, stored: stored, moment: moment)
+            let detail = try await service.site(key, asOf: request.query("as_of"), knownAt: request.query("known_at"))
+            let region = try await service.store.regions().first { $0.code == detail.site.regionCode }
+            return HTMLPage.html(render(detail, region: region, context: c))
+        }
+    }
+
+    static func render(_ d: SiteDetail, region: Region?, context c: PageContext) -> String {
+        let s = d.site
+        func row(_ label: String, _ value: String) -> String { "<tr><th class=\"l\">\(label)</th><td class=\"l\">\(value)</td></tr>" }
+        let op = Operator(rawValue: s.operator)
+        var body = "<div class=\"grid\"><div><table id=\"site\">"
+        body += row(c.t("page_operator"), op.map { "<a href=\"\(c.link(Paths.operator($0)))\">\(c.name($0))</a>" } ?? HTMLPage.escape(s.operator))
+        body += row(c.t("page_site"), "\(HTMLPage.escape(s.siteCode)) \(HTMLPage.escape(s.name))")
+        body += row(c.t("page_region"), region.map { "<a href=\"\(c.link(Paths.region($0.code)))\">\(c.name($0))</a>" } ?? HTMLPage.escape(s.regionCode))
+        body += row(c.t("page_stage"), "<b data-live=\"stage\">\(Stage(rawValue: s.stage).map { c.name($0) } ?? "")</b>\(s.late ? " <span class=\"lag\">\(c.t("page_late"))</span>" : "")")
+        body += row(c.t("page_kind"), SiteKind(rawValue: s.kind).map { c.name($0) } ?? HTMLPage.escape(s.kind))
+        body += row(c.t("page_band"), HTMLPage.escape(s.band ?? "—"))
+        body += row(c.t("page_host"), Host(rawValue: s.host).map { c.name($0) } ?? HTMLPage.escape(s.host))
+        body += row(c.t("page_resource"), HTMLPage.escape(s.resourceId ?? "—"))
+        body += row(c.t("page_coordinates"), String(format: "%.5f, %.5f", s.lat, s.lon))
+        body += row(c.t("page_planned_on_air"), HTMLPage.escape(s.plannedOnAir ?? "—"))
+        body += "</table></div><div><h2>\(c.t("page_timeline"))</h2><table id=\"timeline\"><thead><tr><th class=\"l\">\(c.t("page_stage"))</th><th class=\"l\">\(c.t("page_occurred"))</th></tr></thead><tbody>"
+        for step in d.timeline {
+            body += "<tr><td class=\"l\">\(Stage(rawValue: step.stage).map { c.name($0) } ?? "")</td><td class=\"l\">\(step.at)</td></tr>"
+        }
+        body += "</tbody></table></div></div>"
+        body += "<h2>\(c.t("page_log"))</h2><div class=\"scroll\"><table id=\"log\"><thead><tr><th>#</th><th class=\"l\">\(c.t("page_report_kind"))</th>"
+        body += "<th class=\"l\">\(c.t("page_stage"))</th><th class=\"l\">\(c.t("page_occurred"))</th><th class=\"l\">\(c.t("page_recorded"))</th>"
+        body += "<th class=\"l\">\(c.t("page_actor"))</th><th class=\"l\">\(c.t("page_note"))</th></tr></thead><tbody>"
+        for e in d.events {
+            body += "<tr><td>\(e.seq)</td><td class=\"l\">\(HTMLPage.escape(e.kind))</td><td class=\"l\">\(e.stage.flatMap { Stage(rawValue: $0) }.map { c.name($0) } ?? "")</td>"
+            body += "<td class=\"l\">\(e.occurredAt)</td><td class=\"l\">\(e.recordedAt)</td><td class=\"l\">\(HTMLPage.escape(e.actor))</td><td class=\"l\">\(HTMLPage.escape(e.note ?? ""))</td></tr>"
+        }
+        body += "</tbody></table></div><h2>\(c.t("page_obstacles"))</h2><div class=\"scroll\"><table><thead><tr><th class=\"l\">\(c.t("page_category"))</th>"
+        body += "<th class=\"l\">\(c.t("page_responsible"))</th><th class=\"l\">\(c.t("page_description"))</th><th class=\"l\">\(c.t("page_opened_at"))</th><th class=\"l\">\(c.t("page_status"))</th></tr></thead><tbody>"
+        for o in d.obstacles {
+            let status = o.resolvedAt.map { "\(c.t("page_status_resolved")) \($0)" } ?? c.t("page_status_open")
+            body += "<tr><td class=\"l\">\(Dashboard.categoryName(o.category, c))</td><td class=\"l\">\(HTMLPage.escape(o.responsible ?? "—"))</td>"
+            body += "<td class=\"l\">\(HTMLPage.escape(o.description))</td><td class=\"l\">\(o.openedAt)</td><td class=\"l\">\(status)</td></tr>"
+        }
+        if d.obstacles.isEmpty { body += "<tr><td class=\"l\" colspan=\"5\">\(c.t("page_none"))</td></tr>" }
+        body += "</tbody></table></div>"
+        return HTMLPage.frame(title: Catalogue.text("page_site_title", c.language, ["value": "\(s.operator) \(s.siteCode)"]),
+                              context: c, path: Paths.site(s.operator, s.siteCode), body: body)
+    }
+}
