@@ -73,7 +73,7 @@ public struct Forecast: Codable, Equatable, Sendable {
     public var onTrack: Bool?
     /// The chance that the target is reached by the deadline.
     public var probabilityByDeadline: Double?
-    /// The expected progress week by week up to the deadline (the campaign summary only).
+    /// The expected progress week by week up to the deadline, with its 80 % band.
     public var path: [ForecastPoint]?
 }
 
@@ -109,6 +109,18 @@ public enum Figures {
     /// The cutoff where the forecast's window of recent durations starts.
     public static func windowStart(for moment: ReadMoment) -> Cutoff {
         Cutoff(before: moment.asOf.before.adding(days: -StageForecast.windowDays))
+    }
+
+    /// Sites registered per day over the pace window, per operator, in a region (or the whole campaign).
+    static func arrivals(_ inputs: Inputs, region: String?) -> [String: Double] {
+        guard inputs.paceDays > 0 else { return [:] }
+        var out: [String: Double] = [:]
+        for op in Operator.allCases {
+            let now = Stage.allCases.reduce(0) { $0 + inputs.now.sites(at: $1, region: region, operator: op.rawValue) }
+            let then = Stage.allCases.reduce(0) { $0 + inputs.paceStart.sites(at: $1, region: region, operator: op.rawValue) }
+            if now > then { out[op.rawValue] = Double(now - then) / inputs.paceDays }
+        }
+        return out
     }
 
     /// The sites not yet built, per operator and stage, in a region (or the whole campaign).
@@ -147,7 +159,7 @@ public enum Figures {
             progress: progress, completion: ratio(progress, target), sites: stages.values.reduce(0, +), stages: stages,
             openObstacles: inputs.now.openObstacles(), openObstaclesByCategory: byCategory,
             forecast: forecast(progress: progress, paceBuilt: built - inputs.paceStart.built(),
-                               pipeline: pipeline(inputs.now, region: nil), inputs: inputs,
+                               pipeline: pipeline(inputs.now, region: nil), arrivals: arrivals(inputs, region: nil), inputs: inputs,
                                target: target, campaign: campaign, moment: moment, withPath: true))
     }
 
@@ -175,8 +187,9 @@ public enum Figures {
                 rank: 0, sites: stages.values.reduce(0, +), stages: stages,
                 openObstacles: inputs.now.openObstacles(region: r.code), operators: operators,
                 forecast: forecast(progress: built - atStart, paceBuilt: built - inputs.paceStart.built(region: r.code),
-                                   pipeline: pipeline(inputs.now, region: r.code), inputs: inputs, target: target ?? 0,
-                                   campaign: campaign, moment: moment, withPath: false))
+                                   pipeline: pipeline(inputs.now, region: r.code), arrivals: arrivals(inputs, region: r.code),
+                                   inputs: inputs, target: target ?? 0,
+                                   campaign: campaign, moment: moment, withPath: true))
         }
         let order = rows.indices.sorted { a, b in
             let (x, y) = (rows[a], rows[b])
@@ -195,7 +208,7 @@ public enum Figures {
         b > 0 ? (Double(a) / Double(b) * 10_000).rounded() / 10_000 : nil
     }
 
-    static func forecast(progress: Int, paceBuilt: Int, pipeline: [String: [Stage: Int]], inputs: Inputs, target: Int,
+    static func forecast(progress: Int, paceBuilt: Int, pipeline: [String: [Stage: Int]], arrivals: [String: Double], inputs: Inputs, target: Int,
                          campaign: Campaign, moment: ReadMoment, withPath: Bool) -> Forecast {
         let pace = inputs.paceDays > 0 ? Double(paceBuilt) / inputs.paceDays : 0
         let daysLeft = max(0, Double(campaign.deadline.seconds - moment.asOf.before.seconds) / 86_400)
@@ -204,17 +217,17 @@ public enum Figures {
             return paceForecast(progress: progress, pace: pace, daysLeft: daysLeft, target: target, today: today)
         }
         let model = inputs.model
-        let atDeadline = model.outlook(pipeline, within: daysLeft)
+        let atDeadline = model.outlook(pipeline, arrivals: arrivals, within: daysLeft)
         let expected = progress + Int(atDeadline.mean.rounded())
         var completionDate: String? = nil
         if target > 0 && progress < target {
             // The expected count only grows with time: the first day it reaches the target, by bisection.
             let needed = Double(target - progress)
             var (low, high) = (0, Int(daysLeft) + 730)
-            if model.outlook(pipeline, within: Double(high)).mean >= needed {
+            if model.outlook(pipeline, arrivals: arrivals, within: Double(high)).mean >= needed {
                 while low < high {
                     let mid = (low + high) / 2
-                    if model.outlook(pipeline, within: Double(mid)).mean >= needed { high = mid } else { low = mid + 1 }
+                    if model.outlook(pipeline, arrivals: arrivals, within: Double(mid)).mean >= needed { high = mid } else { low = mid + 1 }
                 }
                 completionDate = ShanghaiCalendar.dateString(today + low)
             }
@@ -224,7 +237,7 @@ public enum Figures {
             var days = Array(stride(from: 0, to: Int(daysLeft.rounded(.up)), by: 7))
             days.append(Int(daysLeft.rounded(.up)))
             path = days.map { d in
-                let o = model.outlook(pipeline, within: min(Double(d), daysLeft))
+                let o = model.outlook(pipeline, arrivals: arrivals, within: min(Double(d), daysLeft))
                 return ForecastPoint(date: ShanghaiCalendar.dateString(today + d), expected: progress + Int(o.mean.rounded()),
                                      low: progress + Int(o.quantile(-1.2816).rounded()),
                                      high: progress + Int(o.quantile(1.2816).rounded()))

@@ -1,0 +1,113 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A small W3C WebDriver client over chromedriver (Debian's `chromium-driver`): a headless Chromium
+/// session that opens pages, runs scripts in them, reads the console and takes screenshots.
+final class WebDriver: @unchecked Sendable {
+    private let driver: Process
+    private let base: String
+    private let session: String
+
+    /// Starts chromedriver and a headless browser of the given window size.
+    init(browser: String, width: Int = 1366, height: Int = 768) async throws {
+        let port = Int.random(in: 20_000...40_000)
+        driver = Process()
+        driver.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
+        driver.arguments = ["--port=\(port)"]
+        driver.standardOutput = FileHandle.nullDevice
+        driver.standardError = FileHandle.nullDevice
+        try driver.run()
+        base = "http://127.0.0.1:\(port)"
+        var ready = false
+        for _ in 0..<100 where !ready {
+            try await Task.sleep(for: .milliseconds(100))
+            ready = (try? await WebDriver.call("GET", base + "/status", nil))?["value"] != nil
+        }
+        let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
+            "browserName": "chrome",
+            "goog:loggingPrefs": ["browser": "ALL"],
+            "goog:chromeOptions": ["binary": browser,
+                                   "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                            "--hide-scrollbars", "--window-size=\(width),\(height)"]],
+        ] as [String: Any]]]
+        let answer = try await WebDriver.call("POST", base + "/session", capabilities)
+        guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
+            driver.terminate()
+            throw WebDriverError(message: "no session: \(answer)")
+        }
+        session = id
+    }
+
+    struct WebDriverError: Error { var message: String }
+
+    static func call(_ method: String, _ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 60
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let data: Data = try await withCheckedThrowingContinuation { k in
+            URLSession.shared.dataTask(with: request) { data, _, error in
+                if let error { k.resume(throwing: error) } else { k.resume(returning: data ?? Data()) }
+            }.resume()
+        }
+        return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    private func command(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
+        let answer = try await WebDriver.call(method, "\(base)/session/\(session)\(path)", body)
+        if let v = answer["value"] as? [String: Any], let e = v["error"] as? String {
+            throw WebDriverError(message: "\(e): \(v["message"] ?? "")")
+        }
+        return answer["value"]
+    }
+
+    /// Opens a page and waits for it to load.
+    func open(_ url: String) async throws { _ = try await command("POST", "/url", ["url": url]) }
+
+    /// Runs a script in the page; returns its value.
+    func run(_ script: String) async throws -> Any? { try await command("POST", "/execute/sync", ["script": script, "args": []]) }
+
+    /// The page's text.
+    func text() async throws -> String { (try await run("return document.body.innerText;") as? String) ?? "" }
+
+    /// The text of the element a CSS selector names, or nil.
+    func text(of selector: String) async throws -> String? {
+        try await run("var e = document.querySelector(\(WebDriver.quoted(selector))); return e ? e.textContent : null;") as? String
+    }
+
+    /// The console messages of level SEVERE since the last call.
+    func consoleErrors() async throws -> [String] {
+        let entries = (try await command("POST", "/se/log", ["type": "browser"]) as? [[String: Any]]) ?? []
+        return entries.filter { ($0["level"] as? String) == "SEVERE" }.map { "\($0["message"] ?? "")" }
+    }
+
+    /// Saves a PNG screenshot under `.build/screenshots/`.
+    func screenshot(_ name: String) async throws {
+        guard let b64 = try await command("GET", "/screenshot") as? String, let png = Data(base64Encoded: b64) else { return }
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/screenshots").standardized
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try png.write(to: dir.appendingPathComponent(name))
+    }
+
+    /// Resizes the window (a phone is 375 wide).
+    func resize(width: Int, height: Int) async throws {
+        _ = try await command("POST", "/window/rect", ["width": width, "height": height])
+    }
+
+    static func quoted(_ s: String) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: [s])
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    }
+
+    /// Ends the session and chromedriver.
+    func quit() async {
+        _ = try? await WebDriver.call("DELETE", "\(base)/session/\(session)", nil)
+        driver.terminate()
+        driver.waitUntilExit()
+    }
+}
