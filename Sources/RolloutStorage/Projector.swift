@@ -106,12 +106,13 @@ enum Projector {
             siteRows.append([key.operator.rawValue, key.code, s.registration.regionCode, s.stage.rawValue,
                              s.steps[0].at.seconds, s.registeredRecordedAt.seconds,
                              String(decoding: try encoder.encode(s), as: UTF8.self),
-                             s.registration.plannedOnAir?.seconds, s.builtSince?.seconds])
+                             s.registration.plannedOnAir?.seconds, s.builtSince?.seconds,
+                             s.steps.first(where: { $0.stage.isBuilt })?.at.seconds])
         }
         try await db.insertRows("sites", columns: ["operator", "code", "region_code", "stage", "registered_at", "registered_recorded_at", "state",
-                                                   "planned_at", "built_at"],
+                                                   "planned_at", "built_at", "first_built_at"],
                                 rows: siteRows,
-                                suffix: "ON CONFLICT (operator, code) DO UPDATE SET stage = excluded.stage, state = excluded.state, built_at = excluded.built_at")
+                                suffix: "ON CONFLICT (operator, code) DO UPDATE SET stage = excluded.stage, state = excluded.state, built_at = excluded.built_at, first_built_at = excluded.first_built_at")
         var obstacleRows: [[any Encodable & Sendable]] = []
         for entity in ledger.changedObstacles.sorted() {
             let o = ledger.obstacles[entity]!

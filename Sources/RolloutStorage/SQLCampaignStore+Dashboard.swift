@@ -78,23 +78,33 @@ extension SQLCampaignStore {
     public func lateSites(region: String?, operator op: Operator?, limit: Int, at moment: ReadMoment) async throws -> LateSites {
         try await read { db in
             let t = moment.asOf.before.seconds
-            var filter = SQLQueryString("planned_at < \(bind: t) AND registered_at < \(bind: t) AND (built_at IS NULL OR built_at >= \(bind: t))")
+            var filter = SQLQueryString("planned_at < \(bind: t) AND registered_at < \(bind: t)")
             if let k = moment.knownAt { filter.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); filter.appendInterpolation(bind: k.before.seconds) }
             if let region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: region) }
             if let op { filter.appendInterpolation(unsafeRaw: " AND operator = "); filter.appendInterpolation(bind: op.rawValue) }
+            // Never built before the moment: late for certain. Built once but not without a break
+            // since (a rollback): the timeline decides, for these few.
+            let never = " AND (first_built_at IS NULL OR first_built_at >= \(t))"
+            let broken = " AND first_built_at < \(t) AND (built_at IS NULL OR built_at >= \(t))"
             var countQ = SQLQueryString("SELECT region_code, COUNT(*) AS n FROM sites WHERE ")
             countQ.appendInterpolation(filter)
-            countQ.appendInterpolation(unsafeRaw: " GROUP BY region_code")
+            countQ.appendInterpolation(unsafeRaw: never + " GROUP BY region_code")
             var byRegion: [String: Int] = [:]
             for r in try await db.raw(countQ).all() { byRegion[try r.string("region_code")] = Int(try r.int("n")) }
-            var listQ = SQLQueryString("SELECT state FROM sites WHERE ")
-            listQ.appendInterpolation(filter)
-            listQ.appendInterpolation(unsafeRaw: " ORDER BY planned_at, operator, code LIMIT \(max(0, limit))")
-            let sites = try await db.raw(listQ).all().map { r in
-                let s = try StoredJSON.decode(SiteState.self, try r.string("state"))
-                return SQLCampaignStore.row(s, steps: s.steps, at: moment)
+            func rows(_ condition: String, limit: Int?) async throws -> [SiteRow] {
+                var q = SQLQueryString("SELECT state FROM sites WHERE ")
+                q.appendInterpolation(filter)
+                q.appendInterpolation(unsafeRaw: condition + " ORDER BY planned_at, operator, code" + (limit.map { " LIMIT \(max(0, $0))" } ?? ""))
+                return try await db.raw(q).all().map { r in
+                    let s = try StoredJSON.decode(SiteState.self, try r.string("state"))
+                    return SQLCampaignStore.row(s, steps: s.steps, at: moment)
+                }
             }
-            return LateSites(total: byRegion.values.reduce(0, +), byRegion: byRegion, sites: sites)
+            let interrupted = try await rows(broken, limit: nil).filter(\.late)
+            for s in interrupted { byRegion[s.regionCode, default: 0] += 1 }
+            let sites = (try await rows(never, limit: limit) + interrupted)
+                .sorted { ($0.plannedOnAir ?? "", $0.operator, $0.siteCode) < ($1.plannedOnAir ?? "", $1.operator, $1.siteCode) }
+            return LateSites(total: byRegion.values.reduce(0, +), byRegion: byRegion, sites: Array(sites.prefix(max(0, limit))))
         }
     }
 

@@ -103,6 +103,7 @@ enum Schema {
             [
                 "ALTER TABLE sites ADD COLUMN planned_at BIGINT NULL",
                 "ALTER TABLE sites ADD COLUMN built_at BIGINT NULL",
+                "ALTER TABLE sites ADD COLUMN first_built_at BIGINT NULL",
                 "CREATE INDEX sites_late ON sites (region_code, planned_at)",
                 "ALTER TABLE obstacles ADD COLUMN escalated_at BIGINT NULL",
                 "CREATE INDEX obstacles_open ON obstacles (opened_at)",

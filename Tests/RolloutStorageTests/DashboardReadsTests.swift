@@ -1,0 +1,137 @@
+import Foundation
+import RolloutTestSupport
+import Testing
+@testable import RolloutCore
+@testable import RolloutStorage
+
+/// The dashboard's lists on every available database, against what the log says; the change
+/// feed, across two instances on PostgreSQL.
+@Suite struct DashboardReadsTests {
+    static let day0 = ShanghaiCalendar.parseInstant("2020-03-01")!
+
+    static func at(_ days: Double) -> Instant { day0.adding(seconds: Int64(days * 86_400)) }
+
+    /// Twelve sites planned to be on air on day 20, built on days 5, 10, …, 60 (some after a
+    /// rollback); obstacles opened, escalated and resolved on known days.
+    static func log() -> [NewEvent] {
+        var events: [NewEvent] = []
+        for i in 0..<12 {
+            let key = SiteKey(operator: i % 2 == 0 ? .cmcc : .ctcc, code: "S\(i)")
+            let reg = SiteRegistration(site: key, regionCode: i < 6 ? "500101" : "500102", name: "站\(i)", lat: 29.5, lon: 106.5,
+                                       kind: .macro, plannedOnAir: at(20))
+            events.append(NewEvent(.siteRegistered(reg), occurredAt: at(0), recordedAt: at(0), actor: "t"))
+            let built = Double(5 * (i + 1))
+            events.append(NewEvent(.stageReported(site: key, stage: .onAir, note: nil), occurredAt: at(built), recordedAt: at(built), actor: "t"))
+            if i == 0 {
+                events.append(NewEvent(.stageRolledBack(site: key, stage: .installed, reason: "返工"), occurredAt: at(30), recordedAt: at(30), actor: "t"))
+            }
+        }
+        for i in 0..<4 {
+            let o = ObstacleOpening(org: "cmcc", ref: "O\(i)", site: nil, regionCode: "500101", operator: .cmcc,
+                                    category: i % 2 == 0 ? .power : .access, responsible: i == 0 ? "电力公司" : nil, description: "问题\(i)")
+            events.append(NewEvent(.obstacleOpened(o), occurredAt: at(Double(i)), recordedAt: at(Double(i) + 1), actor: "t"))
+        }
+        events.append(NewEvent(.obstacleEscalated(org: "cmcc", ref: "O0", reason: "需协调"), occurredAt: at(10), recordedAt: at(10), actor: "t"))
+        events.append(NewEvent(.obstacleResolved(org: "cmcc", ref: "O1"), occurredAt: at(15), recordedAt: at(16), actor: "t"))
+        return events.sorted { $0.recordedAt < $1.recordedAt }
+    }
+
+    @Test(arguments: Backend.available)
+    func lateSitesObstaclesAndDailyProgressFollowTheLog(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await store.createCampaign(Campaign(name: "c", start: Self.day0, deadline: Self.at(90)), clock: nil,
+                                           regions: ["500101", "500102"].map { Region(code: $0, nameZh: $0, nameEn: $0, kind: .district) },
+                                           outlines: [:], now: Self.day0)
+            _ = try await store.append(Self.log())
+            for day in [3.0, 12, 19, 25, 33, 61] {
+                let moment = ReadMoment(asOf: Cutoff(before: Self.at(day)))
+                // Late: planned for day 20, not built then; site 0 is built on day 5 but rolled back on day 30.
+                let late = try await store.lateSites(region: nil, operator: nil, limit: 100, at: moment)
+                let all = try await store.sites(SiteQuery(perPage: 1000), at: moment).sites
+                #expect(late.total == all.filter(\.late).count, "day \(day)")
+                #expect(Set(late.sites.map(\.siteCode)) == Set(all.filter(\.late).map(\.siteCode)), "day \(day)")
+                let west = try await store.lateSites(region: "500101", operator: .cmcc, limit: 100, at: moment)
+                #expect(west.total == all.filter { $0.late && $0.regionCode == "500101" && $0.operator == "cmcc" }.count)
+                // Obstacles open at the moment, with ages in whole days.
+                let open = try await store.obstacles(ObstacleQuery(perPage: 100), at: moment)
+                let expectedOpen = (0..<4).filter { Double($0) < day && !($0 == 1 && day > 15) }
+                #expect(open.obstacles.map(\.ref).sorted() == expectedOpen.map { "O\($0)" }, "day \(day)")
+                #expect(open.obstacles.allSatisfy { $0.ageDays == Int(day) - Int($0.ref.dropFirst())! }, "day \(day)")
+                let escalated = try await store.obstacles(ObstacleQuery(status: .escalated), at: moment)
+                #expect(escalated.obstacles.map(\.ref) == (day > 10 ? ["O0"] : []), "day \(day)")
+                #expect(open.byCategory.reduce(0) { $0 + $1.count } == open.total)
+                // Progress by day equals the counters at the end of each day.
+                let series = try await store.progressByDay(region: nil, operator: nil, from: ShanghaiCalendar.day(of: Self.day0), at: moment)
+                #expect(series.last?.built == (try await store.counters(at: moment)).built(), "day \(day)")
+            }
+            // Known at day 1.5: the obstacles recorded later are not yet known.
+            let early = ReadMoment(asOf: Cutoff(before: Self.at(3)), knownAt: Cutoff(before: Self.at(1.5)))
+            #expect(try await store.obstacles(ObstacleQuery(), at: early).obstacles.map(\.ref) == ["O0"])
+            let reports = try await store.reports(operator: .cmcc, days: 90, at: ReadMoment(asOf: Cutoff(before: Self.at(90))))
+            #expect(reports.reduce(0) { $0 + $1.events } == Self.log().filter { e in
+                switch e.body {
+                case .siteRegistered(let r): return r.site.operator == .cmcc
+                case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): return s.operator == .cmcc
+                default: return false
+                }
+            }.count + 4)  // and the four obstacles it raised
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func anObstacleIsEscalatedOnceAndNotAfterItsResolution(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await store.createCampaign(Campaign(name: "c", start: Self.day0, deadline: Self.at(90)), clock: nil,
+                                           regions: ["500101", "500102"].map { Region(code: $0, nameZh: $0, nameEn: $0, kind: .district) },
+                                           outlines: [:], now: Self.day0)
+            _ = try await store.append(Self.log())
+            let before = try await store.eventCount()
+            await #expect(throws: RolloutError.self) {
+                _ = try await store.append([NewEvent(.obstacleEscalated(org: "cmcc", ref: "O1", reason: ""), occurredAt: Self.at(20), recordedAt: Self.at(20), actor: "t")])
+            }
+            await #expect(throws: RolloutError.self) {
+                _ = try await store.append([NewEvent(.obstacleEscalated(org: "cmcc", ref: "nope", reason: ""), occurredAt: Self.at(20), recordedAt: Self.at(20), actor: "t")])
+            }
+            // The same escalation sent again changes nothing.
+            let again = try await store.append([NewEvent(.obstacleEscalated(org: "cmcc", ref: "O0", reason: "需协调"), occurredAt: Self.at(10), recordedAt: Self.at(10), actor: "t")])
+            #expect(again.applied == 0 && again.unchanged == 1)
+            #expect(try await store.eventCount() == before)
+            // The projection after a rebuild is the same.
+            let moment = ReadMoment(asOf: Cutoff(before: Self.at(40)))
+            let was = try await store.obstacles(ObstacleQuery(status: .all), at: moment)
+            _ = try await store.rebuildProjections()
+            #expect(try await store.obstacles(ObstacleQuery(status: .all), at: moment) == was)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aCommittedAppendReachesTheChangeFeedOfEveryInstance(backend: Backend) async throws {
+        try await backend.withStore { store, url in
+            try await store.createCampaign(Campaign(name: "c", start: Self.day0, deadline: Self.at(90)), clock: nil,
+                                           regions: [Region(code: "500101", nameZh: "x", nameEn: "x", kind: .district)],
+                                           outlines: [:], now: Self.day0)
+            // A second instance on the same database (on SQLite: the same process's store only).
+            let other = backend == .postgres ? try await SQLCampaignStore.open(url) : store
+            let mine = store.changes()
+            let theirs = other.changes()
+            // Let the listener of the other instance start before the change is made.
+            try await Task.sleep(for: .milliseconds(500))
+            let key = SiteKey(operator: .cmcc, code: "A")
+            let started = Date()
+            _ = try await store.append([NewEvent(.siteRegistered(SiteRegistration(site: key, regionCode: "500101", name: "a", lat: 29.5, lon: 106.5, kind: .macro)),
+                                                 occurredAt: Self.at(1), recordedAt: Self.at(1), actor: "t")])
+            for feed in [mine, theirs] {
+                let got = try await withThrowingTaskGroup(of: StoreChange?.self) { group in
+                    group.addTask { var i = feed.makeAsyncIterator(); return await i.next() }
+                    group.addTask { try await Task.sleep(for: .seconds(1)); return nil }
+                    let first = try await group.next()!
+                    group.cancelAll()
+                    return first
+                }
+                #expect(got == StoreChange(lastSeq: 1))
+            }
+            #expect(Date().timeIntervalSince(started) < 1)
+            if backend == .postgres { try await other.close() }
+        }
+    }
+}
