@@ -113,7 +113,7 @@ extension SQLCampaignStore {
             let last = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
             guard last >= from else { return [] }
             var q = SQLQueryString("""
-                SELECT occurred_day, SUM(delta) AS n FROM counter_days
+                SELECT occurred_day, CAST(SUM(delta) AS BIGINT) AS n FROM counter_days
                 WHERE metric IN ('\(unsafeRaw: Metric.stage(.onAir))', '\(unsafeRaw: Metric.stage(.accepted))') AND occurred_day <= \(bind: Int64(last))
                 """)
             if let k = moment.knownAt {
