@@ -6,6 +6,10 @@ import RolloutCore
 public struct CampaignService: Sendable {
     public let store: any CampaignStore
     let wallClock: @Sendable () -> Date
+    /// The figures of recent moments, for as long as the log does not grow.
+    private let cache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
+    /// The most moments kept.
+    static let cacheSize = 64
 
     public init(store: any CampaignStore, wallClock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store; self.wallClock = wallClock
@@ -42,10 +46,20 @@ public struct CampaignService: Sendable {
     }
 
     /// The summary and the regions at a checked moment, from one read of the projections.
+    ///
+    /// Figures depend only on the log and the moment: they are kept until the log grows.
     public func figures(_ campaign: Campaign, at moment: ReadMoment) async throws -> (summary: Summary, regions: [RegionFigures]) {
+        let seq = try await store.lastSeq()
+        if let hit = cache.withLock({ $0.lastSeq == seq ? $0.entries[moment] : nil }) { return hit }
         let s = try await store.figureSource(at: moment, campaign: campaign)
-        return (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
-                Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
+        let result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
+                      Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
+        cache.withLock { c in
+            if c.lastSeq != seq { c = (seq, [:]) }
+            if c.entries.count >= CampaignService.cacheSize { c.entries.removeAll() }
+            c.entries[moment] = result
+        }
+        return result
     }
 
     /// Sites at a moment; the region must be one of the campaign's.

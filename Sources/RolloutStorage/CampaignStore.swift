@@ -138,6 +138,8 @@ public protocol CampaignStore: Sendable {
     func progressByDay(region: String?, operator: Operator?, from: DayNumber, at moment: ReadMoment) async throws -> [DayProgress]
     /// What an operator reported in the `days` days before the moment, by recorded day, kind and actor.
     func reports(operator: Operator, days: Int, at moment: ReadMoment) async throws -> [ReportDay]
+    /// The sequence number of the newest event (0 for an empty log): a cheap version of the log.
+    func lastSeq() async throws -> Int64
     /// The number of events in the log.
     func eventCount() async throws -> Int
     /// The events of the log in order, `limit` at a time after `afterSeq`.

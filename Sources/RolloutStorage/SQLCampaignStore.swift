@@ -137,6 +137,10 @@ public final class SQLCampaignStore: CampaignStore {
         }
     }
 
+    public func lastSeq() async throws -> Int64 {
+        try await read { db in try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s") }
+    }
+
     public func eventCount() async throws -> Int {
         try await read { db in Int(try await db.raw("SELECT COUNT(*) AS n FROM events").first()!.int("n")) }
     }

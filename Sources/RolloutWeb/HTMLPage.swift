@@ -63,7 +63,7 @@ enum HTMLPage {
         <!doctype html>
         <html lang="\(lang == .zh ? "zh-CN" : "en")">
         <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title><style>\(style)</style>
+        <title>\(escape(title))</title><link rel="icon" href="data:,"><style>\(style)</style>
         \(c == nil ? "" : "<script src=\"\(Paths.liveScript)\" defer></script>")</head>
         <body><header><h1>\(escape(title))</h1>\(nav)</header><main id="page">\(body)</main></body></html>
         """

@@ -1,67 +1,123 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import RolloutCore
 import Testing
 @testable import RolloutStorage
 @testable import RolloutWeb
 
-/// The pages in a real headless Chromium (installed by `scripts/browser`, named by ROLLOUT_TEST_BROWSER):
-/// the rendered page shows the API's numbers, in Chinese and in English. Screenshots go to
+/// The pages in a real headless Chromium driven by chromedriver (both installed by `scripts/browser`;
+/// ROLLOUT_TEST_BROWSER names the browser): every page in Chinese and English shows the API's
+/// numbers, runs its script without a console error, and takes a live update. Screenshots go to
 /// `.build/screenshots/` for a person to look at.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["ROLLOUT_TEST_BROWSER"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["ROLLOUT_TEST_BROWSER"] != nil), .serialized)
 struct BrowserTests {
     static let browser = ProcessInfo.processInfo.environment["ROLLOUT_TEST_BROWSER"] ?? "chromium"
 
-    /// Runs headless Chromium on a URL; returns the rendered DOM.
-    static func render(_ url: String, screenshot: String?, width: Int = 1366, height: Int = 768) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-                         "--user-data-dir=\(dir.path)", "--window-size=\(width),\(height)"]
-        if let screenshot {
-            let shots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/screenshots").standardized
-            try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: browser)
-            p.arguments = arguments + ["--screenshot=\(shots.appendingPathComponent(screenshot).path)", url]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: browser)
-        p.arguments = arguments + ["--dump-dom", url]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    /// The number shown in a `data-live` element.
+    static func number(_ driver: WebDriver, _ live: String) async throws -> Int? {
+        (try await driver.text(of: "[data-live=\"\(live)\"]")).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
-    @Test func theOverviewShowsTheAPIsNumbersInBothLanguages() async throws {
+    @Test func everyPageShowsTheAPIsNumbersInBothLanguagesWithoutConsoleErrors() async throws {
         let service = try await DemoFixture.shared.service()
         let app = Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let day = "2020-06-01"
+        let summary = try await service.summary(asOf: day)
+        let regions = try await service.regions(asOf: day)
+        let region = try #require(regions.max { $0.openObstacles < $1.openObstacles })
+        let site = try #require(try await service.sites(SiteQuery(region: region.regionCode, perPage: 1), asOf: day).sites.first)
+        let cmccBuilt = regions.reduce(0) { $0 + ($1.operators.first { $0.operator == "cmcc" }?.built ?? 0) }
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let summary = try await service.summary(asOf: "2020-06-01")
-            let regions = try await service.regions(asOf: "2020-06-01")
-            for (lang, name, label) in [("zh", "渝中区", "目标"), ("en", "Yuzhong District", "Target")] {
-                let base = "http://127.0.0.1:\(port)/?as_of=2020-06-01&lang=\(lang)"
-                let dom = try await Task.detached { try Self.render(base, screenshot: "overview-\(lang)-1366.png") }.value
-                #expect(dom.contains("<b>\(summary.target)</b>"), "\(lang)")
-                #expect(dom.contains("<b>\(summary.progress)</b>"), "\(lang)")
-                #expect(dom.contains("<b>\(summary.built)</b>"), "\(lang)")
-                #expect(dom.contains(name) && dom.contains(label))
-                let first = try #require(regions.min { $0.rank < $1.rank })
-                #expect(dom.contains(lang == "zh" ? first.name : first.nameEn))
-                _ = try await Task.detached { try Self.render(base, screenshot: "overview-\(lang)-375.png", width: 375, height: 812) }.value
+            try await WebDriver.with(browser: Self.browser) { driver in
+            for (lang, regionName, label) in [("zh", region.name, "目标"), ("en", region.nameEn, "Target")] {
+                let base = "http://127.0.0.1:\(port)"
+                try await driver.open("\(base)/?as_of=\(day)&lang=\(lang)")
+                #expect(try await Self.number(driver, "progress") == summary.progress, "\(lang)")
+                #expect(try await Self.number(driver, "target") == summary.target, "\(lang)")
+                #expect(try await Self.number(driver, "built") == summary.built, "\(lang)")
+                #expect(try await Self.number(driver, "open_obstacles") == summary.openObstacles, "\(lang)")
+                #expect(try await Self.number(driver, "forecast") == summary.forecast.expectedAtDeadline, "\(lang)")
+                let text = try await driver.text()
+                #expect(text.contains(regionName) && text.contains(label), "\(lang)")
+                // The map's regions and the ranking's rows are all there.
+                #expect(try await driver.run("return document.querySelectorAll('svg path[d^=M]').length;") as? Int == 38)
+                #expect(try await driver.run("return document.querySelectorAll('#regions tbody tr').length;") as? Int == 41)
+                try await driver.screenshot("overview-\(lang)-1366.png")
+                let errors1 = try await driver.consoleErrors(); #expect(errors1 == [], "\(lang) overview: \(errors1)")
+
+                try await driver.open("\(base)/regions/\(region.regionCode)?as_of=\(day)&lang=\(lang)")
+                #expect(try await Self.number(driver, "rank") == region.rank)
+                #expect(try await Self.number(driver, "progress") == region.progress)
+                #expect(try await Self.number(driver, "open_obstacles") == region.openObstacles)
+                try await driver.screenshot("region-\(lang)-1366.png")
+                let errors2 = try await driver.consoleErrors(); #expect(errors2 == [], "\(lang) region: \(errors2)")
+
+                try await driver.open("\(base)/operators/cmcc?as_of=\(day)&lang=\(lang)")
+                #expect(try await Self.number(driver, "built") == cmccBuilt)
+                try await driver.screenshot("operator-\(lang)-1366.png")
+                let errors3 = try await driver.consoleErrors(); #expect(errors3 == [], "\(lang) operator: \(errors3)")
+
+                try await driver.open("\(base)/sites/\(site.operator)/\(site.siteCode)?as_of=\(day)&lang=\(lang)")
+                let stage = try #require(Stage(rawValue: site.stage))
+                #expect(try await driver.text(of: "[data-live=\"stage\"]") == stage.name(lang == "zh" ? .zh : .en))
+                try await driver.screenshot("site-\(lang)-1366.png")
+                let errors4 = try await driver.consoleErrors(); #expect(errors4 == [], "\(lang) site: \(errors4)")
+
+                // A phone: the overview and the district page at 375 pixels wide.
+                try await driver.resize(width: 375, height: 812)
+                try await driver.open("\(base)/?as_of=\(day)&lang=\(lang)")
+                try await driver.screenshot("overview-\(lang)-375.png")
+                let overflow = try await driver.run("return document.documentElement.scrollWidth;") as? Int ?? 0
+                #expect(overflow <= 400, "the page fits a phone's width (\(overflow))")
+                try await driver.open("\(base)/regions/\(region.regionCode)?as_of=\(day)&lang=\(lang)")
+                try await driver.screenshot("region-\(lang)-375.png")
+                try await driver.resize(width: 1366, height: 768)
             }
             // A bad date shows an error page in the user's language, not a 500.
-            let bad = try await Task.detached { try Self.render("http://127.0.0.1:\(port)/?as_of=31-May&lang=zh", screenshot: nil) }.value
-            #expect(bad.contains("不是有效的日期"))
+            try await driver.open("http://127.0.0.1:\(port)/?as_of=31-May&lang=zh")
+            #expect(try await driver.text().contains("不是有效的日期"))
+            }
+        }
+    }
+
+    @Test func anImportUpdatesTheOpenPageWithoutAReload() async throws {
+        try await withFreshDemo { service in
+            let app = Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let sites = try await service.sites(SiteQuery(stage: .installed, perPage: 20)).sites
+            try #require(!sites.isEmpty)
+            let clock = try await service.campaign().now()
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                try await WebDriver.with(browser: Self.browser) { driver in
+                try await driver.open("http://127.0.0.1:\(port)/?lang=zh")
+                let before = try #require(try await Self.number(driver, "progress"))
+                for _ in 0..<50 where (try await driver.run("return document.documentElement.getAttribute('data-live');") as? String) != "connected" {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                let csv = "site_code,operator,stage,occurred_at\r\n" + sites.map {
+                    "\($0.siteCode),\($0.operator),on_air,\(ShanghaiCalendar.dateString(clock))"
+                }.joined(separator: "\r\n") + "\r\n"
+                let started = Date()
+                try await client.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: csv)) { r in
+                    #expect(r.status == .ok, "\(String(buffer: r.body))")
+                }
+                let expected = try await service.summary().progress
+                #expect(expected == before + sites.count)
+                var shown = before
+                while Date().timeIntervalSince(started) < 5 {
+                    shown = try await Self.number(driver, "progress") ?? shown
+                    if shown == expected { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let seconds = Date().timeIntervalSince(started)
+                #expect(shown == expected, "the page shows the new progress without a reload")
+                #expect(seconds < 2, "live update after \(seconds) s")
+                print("live update reached the page in \(String(format: "%.2f", seconds)) s")
+                let errors5 = try await driver.consoleErrors(); #expect(errors5 == [], "\(errors5)")
+                }
+            }
         }
     }
 }

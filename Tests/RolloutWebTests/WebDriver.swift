@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A small W3C WebDriver client over chromedriver (Debian's `chromium-driver`): a headless Chromium
 /// session that opens pages, runs scripts in them, reads the console and takes screenshots.
@@ -34,7 +31,7 @@ final class WebDriver: @unchecked Sendable {
         ] as [String: Any]]]
         let answer = try await WebDriver.call("POST", base + "/session", capabilities)
         guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
-            driver.terminate()
+            kill(driver.processIdentifier, SIGKILL)
             throw WebDriverError(message: "no session: \(answer)")
         }
         session = id
@@ -42,20 +39,30 @@ final class WebDriver: @unchecked Sendable {
 
     struct WebDriverError: Error { var message: String }
 
+    /// One WebDriver request, sent with curl (Foundation's URLSession on Linux fails on chromedriver's answers).
     static func call(_ method: String, _ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.timeoutInterval = 60
+        var arguments = ["-s", "-m", "60", "-X", method, url]
         if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
+            _ = body
         }
-        let data: Data = try await withCheckedThrowingContinuation { k in
-            URLSession.shared.dataTask(with: request) { data, _, error in
-                if let error { k.resume(throwing: error) } else { k.resume(returning: data ?? Data()) }
-            }.resume()
-        }
-        return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        let input = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let data: Data = try await Task.detached {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            p.arguments = arguments
+            let out = Pipe(), inp = Pipe()
+            p.standardOutput = out
+            p.standardInput = inp
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            if let input { inp.fileHandleForWriting.write(input) }
+            try inp.fileHandleForWriting.close()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return data
+        }.value
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
     private func command(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
@@ -104,10 +111,23 @@ final class WebDriver: @unchecked Sendable {
         return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
     }
 
-    /// Ends the session and chromedriver.
+    /// Ends the session and chromedriver (killed: it does not always exit on a polite signal, and
+    /// `Process.waitUntilExit` spins while it waits).
     func quit() async {
         _ = try? await WebDriver.call("DELETE", "\(base)/session/\(session)", nil)
-        driver.terminate()
-        driver.waitUntilExit()
+        kill(driver.processIdentifier, SIGKILL)
+    }
+
+    /// Runs `body` with a browser, and always ends it.
+    static func with<T>(browser: String, _ body: (WebDriver) async throws -> T) async throws -> T {
+        let driver = try await WebDriver(browser: browser)
+        do {
+            let result = try await body(driver)
+            await driver.quit()
+            return result
+        } catch {
+            await driver.quit()
+            throw error
+        }
     }
 }
