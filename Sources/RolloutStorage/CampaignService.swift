@@ -8,6 +8,7 @@ public struct CampaignService: Sendable {
     let wallClock: @Sendable () -> Date
     /// The figures of recent moments, for as long as the log does not grow.
     private let cache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
+    private let stored = Locked<StoredCampaign?>(nil)
     /// The most moments kept.
     static let cacheSize = 64
 
@@ -15,9 +16,12 @@ public struct CampaignService: Sendable {
         self.store = store; self.wallClock = wallClock
     }
 
-    /// The campaign; throws `no_campaign` in an empty database.
+    /// The campaign; throws `no_campaign` in an empty database. Once read it is kept: nothing
+    /// changes a campaign after it is created.
     public func campaign() async throws -> StoredCampaign {
+        if let c = stored.withLock({ $0 }) { return c }
         guard let c = try await store.campaign() else { throw RolloutError("no_campaign", kind: .conflict) }
+        stored.withLock { $0 = c }
         return c
     }
 
@@ -49,7 +53,7 @@ public struct CampaignService: Sendable {
     ///
     /// Figures depend only on the log and the moment: they are kept until the log grows.
     public func figures(_ campaign: Campaign, at moment: ReadMoment) async throws -> (summary: Summary, regions: [RegionFigures]) {
-        let seq = try await store.lastSeq()
+        let seq = try await store.currentSeq()
         if let hit = cache.withLock({ $0.lastSeq == seq ? $0.entries[moment] : nil }) { return hit }
         let s = try await store.figureSource(at: moment, campaign: campaign)
         let result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),

@@ -140,6 +140,10 @@ public protocol CampaignStore: Sendable {
     func reports(operator: Operator, days: Int, at moment: ReadMoment) async throws -> [ReportDay]
     /// The sequence number of the newest event (0 for an empty log): a cheap version of the log.
     func lastSeq() async throws -> Int64
+    /// Starts watching the log for changes made by this or another process (a server does).
+    func watchChanges()
+    /// The same as ``lastSeq()``, without a query once the store watches its changes (a server).
+    func currentSeq() async throws -> Int64
     /// The number of events in the log.
     func eventCount() async throws -> Int
     /// The events of the log in order, `limit` at a time after `afterSeq`.

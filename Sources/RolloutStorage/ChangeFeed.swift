@@ -14,6 +14,10 @@ public struct StoreChange: Codable, Sendable, Equatable {
 final class ChangeFeed: @unchecked Sendable {
     private let lock = NSLock()
     private var subscribers: [UUID: AsyncStream<StoreChange>.Continuation] = [:]
+    private var newest: Int64?
+
+    /// The newest sequence number published, once anything has been.
+    var latest: Int64? { lock.lock(); defer { lock.unlock() }; return newest }
 
     /// A stream of the changes from now on; it ends when the subscriber stops iterating.
     func subscribe() -> AsyncStream<StoreChange> {
@@ -31,8 +35,12 @@ final class ChangeFeed: @unchecked Sendable {
         return stream
     }
 
+    /// Sends a change to every subscriber, unless one as new was sent already (a change can be
+    /// heard twice: from this process's commit and from NOTIFY, or from the poll).
     func publish(_ change: StoreChange) {
         lock.lock()
+        if let n = newest, change.lastSeq <= n { lock.unlock(); return }
+        newest = change.lastSeq
         let all = Array(subscribers.values)
         lock.unlock()
         for c in all { c.yield(change) }

@@ -25,7 +25,8 @@ extension SQLCampaignStore {
             }
             return (result, last)
         }
-        if let last, dialect == .sqlite { feed.publish(StoreChange(lastSeq: last)) }
+        // Heard here at once; on PostgreSQL the other instances hear it through NOTIFY.
+        if let last { feed.publish(StoreChange(lastSeq: last)) }
         return result
     }
 

@@ -12,7 +12,7 @@ public final class SQLCampaignStore: CampaignStore {
 
     /// The changes committed, for live pages.
     let feed = ChangeFeed()
-    private let listening = Locked(false)
+    private let watcher = Locked<Task<Void, Never>?>(nil)
     /// The PostgreSQL channel of committed changes.
     static let changeChannel = "rollout_changes"
 
@@ -20,12 +20,39 @@ public final class SQLCampaignStore: CampaignStore {
 
     public func changes() -> AsyncStream<StoreChange> {
         let stream = feed.subscribe()
-        if let pg = driver as? PostgresDriver, listening.withLock({ started in defer { started = true }; return !started }) {
+        startWatching()
+        return stream
+    }
+
+    /// The version of the log without a query when the store is watching it (a server is), else read.
+    public func currentSeq() async throws -> Int64 {
+        if watcher.withLock({ $0 != nil }), let seq = feed.latest { return seq }
+        return try await lastSeq()
+    }
+
+    /// Watches the log for changes made elsewhere: PostgreSQL's NOTIFY from any instance at once,
+    /// and a poll of the newest sequence number every second (another process writing the same
+    /// SQLite file, a notification lost while a connection was down).
+    public func watchChanges() { startWatching() }
+
+    func startWatching() {
+        guard watcher.withLock({ $0 == nil }) else { return }
+        let task = Task { [feed, weak self] in
+            // The first read tells subscribers the version too: a change committed between their
+            // subscription and this read must not pass unheard.
+            while !Task.isCancelled {
+                if let seq = try? await self?.lastSeq() { feed.publish(StoreChange(lastSeq: seq)) }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        var started = false
+        watcher.withLock { if $0 == nil { $0 = task; started = true } }
+        if !started { task.cancel(); return }
+        if let pg = driver as? PostgresDriver {
             pg.listen(on: SQLCampaignStore.changeChannel) { [feed] payload in
                 feed.publish(StoreChange(lastSeq: Int64(payload) ?? 0))
             }
         }
-        return stream
     }
 
     /// Opens the database a URL names; throws `database_unreachable` when it cannot.
@@ -162,6 +189,7 @@ public final class SQLCampaignStore: CampaignStore {
     }
 
     public func close() async throws {
+        watcher.withLock { $0?.cancel() }
         feed.finish()
         try await driver.close()
     }

@@ -4,34 +4,45 @@ import RolloutStorage
 
 /// The read API under `/api/v1`: every read takes `as_of` and `known_at`.
 enum APIRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService, cache: ResponseCache) {
         router.get("/healthz") { _, _ in
             try JSONResponse.ok(["status": "ok"])
         }
         let api = router.group("/api/v1")
         api.get("/summary") { request, _ in
-            try JSONResponse.ok(try await service.summary(asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            try await cache.respond(request, service: service, contentType: ResponseCache.json) {
+                try JSONResponse.bytes(try await service.summary(asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            }
         }
         api.get("/regions") { request, _ in
-            try JSONResponse.ok(try await service.regions(asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            try await cache.respond(request, service: service, contentType: ResponseCache.json) {
+                try JSONResponse.bytes(try await service.regions(asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            }
         }
         api.get("/sites") { request, _ in
             let query = try siteQuery(request)
             return try JSONResponse.ok(try await service.sites(query, asOf: request.query("as_of"), knownAt: request.query("known_at")))
         }
         api.get("/obstacles") { request, _ in
-            try JSONResponse.ok(try await service.obstacles(try obstacleQuery(request), asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            let query = try obstacleQuery(request)
+            return try await cache.respond(request, service: service, contentType: ResponseCache.json) {
+                try JSONResponse.bytes(try await service.obstacles(query, asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            }
         }
         api.get("/late_sites") { request, _ in
             let op = try request.query("operator").map(checkedOperator)
             let limit = try request.query("limit").map { try bounded($0, 1...1000) } ?? 100
-            return try JSONResponse.ok(try await service.lateSites(region: request.query("region"), operator: op, limit: limit,
+            return try await cache.respond(request, service: service, contentType: ResponseCache.json) {
+                try JSONResponse.bytes(try await service.lateSites(region: request.query("region"), operator: op, limit: limit,
                                                                    asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            }
         }
         api.get("/progress") { request, _ in
             let op = try request.query("operator").map(checkedOperator)
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
-            return try JSONResponse.ok(try await service.progressByDay(region: request.query("region"), operator: op, stored.campaign, at: moment))
+            return try await cache.respond(request, service: service, contentType: ResponseCache.json) {
+                try JSONResponse.bytes(try await service.progressByDay(region: request.query("region"), operator: op, stored.campaign, at: moment))
+            }
         }
         api.get("/sites/:operator/:code") { request, context in
             let opText = try context.parameters.require("operator")

@@ -11,6 +11,9 @@ enum JSONResponse {
         return e
     }
 
+    /// The JSON bytes of a value.
+    static func bytes<T: Encodable>(_ value: T) throws -> ByteBuffer { ByteBuffer(bytes: try encoder().encode(value)) }
+
     static func ok<T: Encodable>(_ value: T) throws -> Response {
         let data = try encoder().encode(value)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],

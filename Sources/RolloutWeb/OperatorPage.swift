@@ -16,19 +16,21 @@ enum OperatorPage {
         var reports: [ReportDay]
     }
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService, cache: ResponseCache) {
         router.get("/operators/:operator") { request, context in
             let text = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: text) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": text]) }
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
             let c = PageContext(request: request, stored: stored, moment: moment)
+            return try await cache.respond(request, service: service, contentType: ResponseCache.html) {
             let m = Model(op: op, counters: try await service.store.counters(at: moment),
                           atStart: try await service.store.counters(at: moment.at(Cutoff(before: stored.campaign.start))),
                           regions: try await service.store.regions(),
                           obstacles: try await service.store.obstacles(ObstacleQuery(operator: op, status: .open, perPage: 100), at: moment),
                           late: try await service.store.lateSites(region: nil, operator: op, limit: 50, at: moment),
                           reports: try await service.store.reports(operator: op, days: 30, at: moment))
-            return HTMLPage.html(render(m, context: c))
+            return ByteBuffer(string: render(m, context: c))
+            }
         }
     }
 

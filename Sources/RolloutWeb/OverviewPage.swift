@@ -18,11 +18,13 @@ enum OverviewPage {
         var regionList: [Region]
     }
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService, cache: ResponseCache) {
         router.get(RouterPath(Paths.overview)) { request, _ in
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
             let c = PageContext(request: request, stored: stored, moment: moment)
-            return HTMLPage.html(render(try await query(service, context: c), context: c))
+            return try await cache.respond(request, service: service, contentType: ResponseCache.html) {
+                ByteBuffer(string: render(try await query(service, context: c), context: c))
+            }
         }
     }
 
