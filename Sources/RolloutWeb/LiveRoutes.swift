@@ -13,16 +13,17 @@ enum LiveRoutes {
     static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
         router.get("/api/v1/events/stream") { _, _ in
             let changes = service.store.changes()
-            let lastSeq = try await service.store.eventCount()
+            let lastSeq = try await service.store.lastSeq()
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
                 body: .init { writer in
-                    try await writer.write(ByteBuffer(string: "retry: 2000\nevent: hello\ndata: {\"events\":\(lastSeq)}\n\n"))
+                    try await writer.write(ByteBuffer(string: "retry: 2000\nevent: hello\ndata: {\"last_seq\":\(lastSeq)}\n\n"))
                     // Changes and keep-alive ticks arrive through one stream, so one loop writes them all.
                     let (ticks, tick) = AsyncStream.makeStream(of: StoreChange?.self)
                     let pump = Task {
-                        for await change in changes { tick.yield(change) }
+                        // Only what is newer than the version the client was told in `hello`.
+                        for await change in changes where change.lastSeq > lastSeq { tick.yield(change) }
                         tick.finish()
                     }
                     let beat = Task {
