@@ -118,10 +118,10 @@ enum Projector {
             let o = ledger.obstacles[entity]!
             obstacleRows.append([entity, o.opening.regionCode, o.opening.operator?.rawValue, o.opening.site?.code,
                                  o.opening.category.rawValue, o.openedAt.seconds, o.resolvedAt?.seconds,
-                                 String(decoding: try encoder.encode(o), as: UTF8.self), o.escalatedAt?.seconds])
+                                 String(decoding: try encoder.encode(o), as: UTF8.self), o.escalatedAt?.seconds, o.opening.responsible])
         }
         try await db.insertRows("obstacles", columns: ["entity", "region_code", "operator", "site_code", "category", "opened_at", "resolved_at", "state",
-                                                       "escalated_at"],
+                                                       "escalated_at", "responsible"],
                                 rows: obstacleRows,
                                 suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at")
         let targetRows: [[any Encodable & Sendable]] = ledger.newTargets.map { t in

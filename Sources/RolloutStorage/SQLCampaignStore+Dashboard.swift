@@ -5,7 +5,10 @@ import SQLKit
 /// The dashboard's lists: obstacles, late sites, the progress day by day, an operator's reports.
 extension SQLCampaignStore {
     public func obstacles(_ query: ObstacleQuery, at moment: ReadMoment) async throws -> ObstaclePage {
-        try await read { db in
+        if moment.knownAt == nil && (query.status == .open || query.status == .escalated) {
+            return try await read { db in try await SQLCampaignStore.openObstacles(query, at: moment, db: db) }
+        }
+        return try await read { db in
             let t = moment.asOf.before.seconds
             // The field times narrow the rows; the recorded times (known_at) are checked on the states.
             var q = SQLQueryString("SELECT state FROM obstacles WHERE opened_at < \(bind: t)")
@@ -41,6 +44,39 @@ extension SQLCampaignStore {
             guard let r = try await db.raw("SELECT state FROM obstacles WHERE entity = \(bind: entity)").first() else { return nil }
             return SQLCampaignStore.obstacleRow(try StoredJSON.decode(ObstacleState.self, try r.string("state")), at: moment)
         }
+    }
+
+    /// Open (or escalated) obstacles as now known: counted and grouped by the database, only the
+    /// page's rows read in full, so the city's overview does not read every open obstacle.
+    static func openObstacles(_ query: ObstacleQuery, at moment: ReadMoment, db: any SQLDatabase) async throws -> ObstaclePage {
+        let t = moment.asOf.before.seconds
+        var filter = SQLQueryString("opened_at < \(bind: t) AND (resolved_at IS NULL OR resolved_at >= \(bind: t))")
+        if query.status == .escalated { filter.appendInterpolation(unsafeRaw: " AND escalated_at < "); filter.appendInterpolation(bind: t) }
+        if let r = query.region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: r) }
+        if let o = query.operator { filter.appendInterpolation(unsafeRaw: " AND operator = "); filter.appendInterpolation(bind: o.rawValue) }
+        if let c = query.category { filter.appendInterpolation(unsafeRaw: " AND category = "); filter.appendInterpolation(bind: c.rawValue) }
+        if let min = query.minAgeDays { filter.appendInterpolation(unsafeRaw: " AND opened_at <= "); filter.appendInterpolation(bind: t - Int64(min) * 86_400) }
+        // Older than a week: a whole-day age above 7, that is open for at least 8 days.
+        let weekAgo = t - 8 * 86_400
+        func groups(_ column: String) async throws -> [ObstacleGroup] {
+            var q = SQLQueryString("SELECT \(unsafeRaw: column) AS k, COUNT(*) AS n, CAST(SUM(CASE WHEN opened_at <= \(unsafeRaw: "\(weekAgo)") THEN 1 ELSE 0 END) AS BIGINT) AS old, MIN(opened_at) AS first FROM obstacles WHERE ")
+            q.appendInterpolation(filter)
+            q.appendInterpolation(unsafeRaw: " GROUP BY \(column)")
+            return try await db.raw(q).all().map { r in
+                ObstacleGroup(key: try r.string("k"), count: Int(try r.int("n")), olderThanWeek: Int(try r.int("old")),
+                              oldestDays: Int(max(0, t - (try r.int("first"))) / 86_400))
+            }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+        }
+        let byCategory = try await groups("category")
+        let byResponsible = try await groups("COALESCE(responsible, '')")
+        var page = SQLQueryString("SELECT state FROM obstacles WHERE ")
+        page.appendInterpolation(filter)
+        page.appendInterpolation(unsafeRaw: " ORDER BY opened_at, entity LIMIT \(query.perPage) OFFSET \((query.page - 1) * query.perPage)")
+        let rows = try await db.raw(page).all().compactMap { r in
+            obstacleRow(try StoredJSON.decode(ObstacleState.self, try r.string("state")), at: moment)
+        }
+        return ObstaclePage(total: byCategory.reduce(0) { $0 + $1.count }, page: query.page, perPage: query.perPage,
+                            obstacles: rows, byCategory: byCategory, byResponsible: byResponsible)
     }
 
     /// An obstacle as it stood at a moment, or nil when it was not yet raised (or known) then.

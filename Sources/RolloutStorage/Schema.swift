@@ -106,6 +106,7 @@ enum Schema {
                 "ALTER TABLE sites ADD COLUMN first_built_at BIGINT NULL",
                 "CREATE INDEX sites_late ON sites (region_code, planned_at)",
                 "ALTER TABLE obstacles ADD COLUMN escalated_at BIGINT NULL",
+                "ALTER TABLE obstacles ADD COLUMN responsible TEXT NULL",
                 "CREATE INDEX obstacles_open ON obstacles (opened_at)",
                 "CREATE INDEX events_operator ON events (operator, recorded_at)",
             ]

@@ -11,23 +11,44 @@ final class ResponseCache: Sendable {
 
     static let lifetime: TimeInterval = 5
     static let capacity = 512
-    private let entries = Locked<[String: Entry]>([:])
+    private struct State {
+        var done: [String: Entry] = [:]
+        var running: [String: (seq: Int64, task: Task<ByteBuffer, any Error>)] = [:]
+    }
+    private let entries = Locked(State())
 
-    /// The cached answer to a GET, or `build`'s (kept when it succeeds).
+    /// The cached answer to a GET, or `build`'s (kept when it succeeds). Requests for the same
+    /// address that arrive while it is being built wait for that one build instead of each
+    /// starting their own.
     func respond(_ request: Request, service: CampaignService, contentType: String,
-                 build: () async throws -> ByteBuffer) async throws -> Response {
+                 build: @escaping @Sendable () async throws -> ByteBuffer) async throws -> Response {
         let key = "\(request.language.rawValue) \(request.uri.path)?\(request.uri.query ?? "")"
         let seq = try await service.store.currentSeq()
         let now = Date()
-        if let hit = entries.withLock({ $0[key] }), hit.seq == seq, now.timeIntervalSince(hit.made) < ResponseCache.lifetime {
-            return Response(status: .ok, headers: [.contentType: hit.contentType], body: .init(byteBuffer: hit.body))
+        let flight: Task<ByteBuffer, any Error> = entries.withLock { state in
+            if let hit = state.done[key], hit.seq == seq, now.timeIntervalSince(hit.made) < ResponseCache.lifetime {
+                let body = hit.body
+                return Task { body }
+            }
+            if let running = state.running[key], running.seq == seq { return running.task }
+            let task = Task { try await build() }
+            state.running[key] = (seq, task)
+            return task
         }
-        let body = try await build()
-        entries.withLock { e in
-            if e.count >= ResponseCache.capacity { e.removeAll() }
-            e[key] = Entry(seq: seq, made: now, contentType: contentType, body: body)
+        do {
+            let body = try await flight.value
+            entries.withLock { state in
+                if state.running[key]?.seq == seq { state.running[key] = nil }
+                if state.done[key]?.seq != seq || state.done[key]!.made < now {
+                    if state.done.count >= ResponseCache.capacity { state.done.removeAll() }
+                    state.done[key] = Entry(seq: seq, made: now, contentType: contentType, body: body)
+                }
+            }
+            return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
+        } catch {
+            entries.withLock { if $0.running[key]?.seq == seq { $0.running[key] = nil } }
+            throw error
         }
-        return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
     }
 
     static let json = "application/json; charset=utf-8"

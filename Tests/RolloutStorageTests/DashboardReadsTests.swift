@@ -65,6 +65,12 @@ import Testing
                 let escalated = try await store.obstacles(ObstacleQuery(status: .escalated), at: moment)
                 #expect(escalated.obstacles.map(\.ref) == (day > 10 ? ["O0"] : []), "day \(day)")
                 #expect(open.byCategory.reduce(0) { $0 + $1.count } == open.total)
+                // The database's counting (as now known) equals reading every obstacle (as known at a later moment).
+                let known = ReadMoment(asOf: moment.asOf, knownAt: Cutoff(before: Self.at(1000)))
+                for q in [ObstacleQuery(perPage: 2), ObstacleQuery(page: 2, perPage: 2), ObstacleQuery(status: .escalated),
+                          ObstacleQuery(category: .power), ObstacleQuery(minAgeDays: 9)] {
+                    #expect(try await store.obstacles(q, at: moment) == (try await store.obstacles(q, at: known)), "day \(day) \(q)")
+                }
                 // Progress by day equals the counters at the end of each day.
                 let series = try await store.progressByDay(region: nil, operator: nil, from: ShanghaiCalendar.day(of: Self.day0), at: moment)
                 #expect(series.last?.built == (try await store.counters(at: moment)).built(), "day \(day)")
