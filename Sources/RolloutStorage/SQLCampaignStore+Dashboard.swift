@@ -148,29 +148,40 @@ extension SQLCampaignStore {
         try await read { db in
             let last = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
             guard last >= from else { return [] }
-            var q = SQLQueryString("""
-                SELECT occurred_day, CAST(SUM(delta) AS BIGINT) AS n FROM counter_days
-                WHERE metric IN ('\(unsafeRaw: Metric.stage(.onAir))', '\(unsafeRaw: Metric.stage(.accepted))') AND occurred_day <= \(bind: Int64(last))
-                """)
+            let built = "('\(Metric.stage(.onAir))', '\(Metric.stage(.accepted))')"
+            var q: SQLQueryString
             if let k = moment.knownAt {
+                // As known at a moment: the changes recorded by then, day by day.
+                q = SQLQueryString("SELECT occurred_day AS d, CAST(SUM(delta) AS BIGINT) AS n FROM counter_days WHERE metric IN \(unsafeRaw: built) AND occurred_day <= \(bind: Int64(last))")
                 q.appendInterpolation(unsafeRaw: " AND recorded_day <= ")
                 q.appendInterpolation(bind: Int64(ShanghaiCalendar.day(of: k.before.adding(seconds: -1))))
+            } else {
+                // As known now: the running totals of each day, whatever the size of the log.
+                q = SQLQueryString("SELECT day AS d, CAST(SUM(value) AS BIGINT) AS n FROM counter_totals WHERE metric IN \(unsafeRaw: built) AND day >= \(bind: Int64(from - 1)) AND day <= \(bind: Int64(last))")
             }
             if let region { q.appendInterpolation(unsafeRaw: " AND region_code = "); q.appendInterpolation(bind: region) }
             if let op { q.appendInterpolation(unsafeRaw: " AND operator = "); q.appendInterpolation(bind: op.rawValue) }
-            q.appendInterpolation(unsafeRaw: " GROUP BY occurred_day ORDER BY occurred_day")
-            var built = 0
-            var atStart = 0
+            q.appendInterpolation(unsafeRaw: moment.knownAt == nil ? " GROUP BY day ORDER BY day" : " GROUP BY occurred_day ORDER BY occurred_day")
+            var values: [DayNumber: Int] = [:]
+            for r in try await db.raw(q).all() { values[Int(try r.int("d"))] = Int(try r.int("n")) }
             var perDay: [DayNumber: Int] = [:]
-            for r in try await db.raw(q).all() {
-                let day = Int(try r.int("occurred_day"))
-                let n = Int(try r.int("n"))
-                if day < from { atStart += n } else { perDay[day] = n }
+            var atStart = 0
+            if moment.knownAt == nil {
+                // Totals: the value of a day is the count then (a day with no row has the previous day's).
+                atStart = values[from - 1] ?? values.filter { $0.key < from }.max { $0.key < $1.key }?.value ?? 0
+                var previous = atStart
+                for day in from...last {
+                    let v = values[day] ?? previous
+                    perDay[day] = v - previous
+                    previous = v
+                }
+            } else {
+                for (day, n) in values { if day < from { atStart += n } else { perDay[day] = n } }
             }
-            built = atStart
+            var total = atStart
             return (from...last).map { day in
-                built += perDay[day] ?? 0
-                return DayProgress(date: ShanghaiCalendar.dateString(day), built: built, progress: built - atStart)
+                total += perDay[day] ?? 0
+                return DayProgress(date: ShanghaiCalendar.dateString(day), built: total, progress: total - atStart)
             }
         }
     }

@@ -74,6 +74,9 @@ import Testing
                 // Progress by day equals the counters at the end of each day.
                 let series = try await store.progressByDay(region: nil, operator: nil, from: ShanghaiCalendar.day(of: Self.day0), at: moment)
                 #expect(series.last?.built == (try await store.counters(at: moment)).built(), "day \(day)")
+                let fromLog = try await store.progressByDay(region: nil, operator: nil, from: ShanghaiCalendar.day(of: Self.day0),
+                                                            at: ReadMoment(asOf: moment.asOf, knownAt: Cutoff(before: Self.at(1000))))
+                #expect(series == fromLog, "day \(day): the running totals equal the sum of the changes")
             }
             // Known at day 1.5: the obstacles recorded later are not yet known.
             let early = ReadMoment(asOf: Cutoff(before: Self.at(3)), knownAt: Cutoff(before: Self.at(1.5)))
