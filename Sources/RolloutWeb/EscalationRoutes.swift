@@ -10,7 +10,7 @@ enum EscalationRoutes {
     /// The longest form body read.
     static let maxBody = 64 * 1024
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+    static func add(to router: Router<BasicRequestContext>, service: CampaignService) {
         router.get("/obstacles/:org/:ref/escalate") { request, context in
             let org = try context.parameters.require("org"), ref = try context.parameters.require("ref")
             let (stored, moment) = try await service.moment(asOf: nil, knownAt: nil)

@@ -7,7 +7,7 @@ import RolloutStorage
 /// `POST /api/v1/imports/{kind}`: the body is the file (CSV or XLSX); the answer is the CLI's
 /// `--json`, with 200 when committed (or a clean dry run) and 422 when rejected.
 enum ImportRoutes {
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService) {
+    static func add(to router: Router<BasicRequestContext>, service: CampaignService) {
         router.post("/api/v1/imports/:kind") { request, context in
             let kindText = try context.parameters.require("kind")
             guard let kind = ImportKind(rawValue: kindText) else {

@@ -16,7 +16,7 @@ enum OperatorPage {
         var reports: [ReportDay]
     }
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/operators/:operator") { request, context in
             let text = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: text) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": text]) }

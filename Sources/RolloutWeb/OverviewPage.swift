@@ -18,7 +18,7 @@ enum OverviewPage {
         var regionList: [Region]
     }
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
         router.get(RouterPath(Paths.overview)) { request, _ in
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
             let c = PageContext(request: request, stored: stored, moment: moment)

@@ -23,7 +23,7 @@ enum RegionPage {
     /// The most sites drawn on a region's map.
     static let mapLimit = 5_000
 
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/regions/:code") { request, context in
             let code = try context.parameters.require("code")
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))

@@ -25,15 +25,20 @@ final class ResponseCache: Sendable {
         let key = "\(request.language.rawValue) \(request.uri.path)?\(request.uri.query ?? "")"
         let seq = try await service.store.currentSeq()
         let now = Date()
-        let flight: Task<ByteBuffer, any Error> = entries.withLock { state in
+        enum Lookup { case hit(ByteBuffer), flight(Task<ByteBuffer, any Error>) }
+        let lookup: Lookup = entries.withLock { state in
             if let hit = state.done[key], hit.seq == seq, now.timeIntervalSince(hit.made) < ResponseCache.lifetime {
-                let body = hit.body
-                return Task { body }
+                return .hit(hit.body)
             }
-            if let running = state.running[key], running.seq == seq { return running.task }
+            if let running = state.running[key], running.seq == seq { return .flight(running.task) }
             let task = Task { try await build() }
             state.running[key] = (seq, task)
-            return task
+            return .flight(task)
+        }
+        let flight: Task<ByteBuffer, any Error>
+        switch lookup {
+        case .hit(let body): return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
+        case .flight(let task): flight = task
         }
         do {
             let body = try await flight.value

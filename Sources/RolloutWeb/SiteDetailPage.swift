@@ -6,7 +6,7 @@ import RolloutStorage
 /// A site's page: what it is and what carries it, its stage timeline, its log with both times
 /// (when it happened, when the platform learned it), and its obstacles.
 enum SiteDetailPage {
-    static func add<Context: RequestContext>(to router: Router<Context>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/sites/:operator/:code") { request, context in
             let opText = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": opText]) }
