@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import RolloutTestSupport
 import Testing
 @testable import RolloutCore
@@ -147,6 +148,34 @@ import Testing
             }
             print("\(backend): the change reached both feeds in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             if backend == .postgres { try await other.close() }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aDatabaseFromBeforeTheDashboardIsMigratedAndRebuilt(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await Self.setUp(store)
+            _ = try await store.append(Self.log())
+            let moment = ReadMoment(asOf: Cutoff(before: Self.at(25)))
+            let late = try await store.lateSites(region: nil, operator: nil, limit: 100, at: moment)
+            let open = try await store.obstacles(ObstacleQuery(status: .all), at: moment)
+            let summary = try await store.counters(at: moment)
+            // Take the database back to schema 2: what the dashboard's migration added is gone.
+            try await store.write { db in
+                for statement in ["DROP INDEX sites_late", "DROP INDEX obstacles_open", "DROP INDEX events_operator",
+                                  "ALTER TABLE sites DROP COLUMN planned_at", "ALTER TABLE sites DROP COLUMN built_at",
+                                  "ALTER TABLE sites DROP COLUMN first_built_at", "ALTER TABLE obstacles DROP COLUMN escalated_at",
+                                  "ALTER TABLE obstacles DROP COLUMN responsible", "DELETE FROM schema_version WHERE version = 3"] {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+            }
+            await #expect(throws: RolloutError.self) { try await store.checkSchema() }
+            #expect(try await store.migrate(now: Self.at(30)) == 3)
+            try await store.checkSchema()
+            // The new columns were filled from the log: the same answers as before.
+            #expect(try await store.lateSites(region: nil, operator: nil, limit: 100, at: moment) == late)
+            #expect(try await store.obstacles(ObstacleQuery(status: .all), at: moment) == open)
+            #expect(try await store.counters(at: moment) == summary)
         }
     }
 }
