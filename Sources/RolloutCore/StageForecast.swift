@@ -154,7 +154,7 @@ public struct StageForecast: Sendable {
             return 0.5 * erfc(z / 2.0.squareRoot())
         }
 
-        /// The count below which the outcome falls with probability `p` (normal law, p in 0.1/0.9).
+        /// The count `z` standard deviations from the mean (normal law; ±1.2816 bounds the middle 80 %), never below zero.
         public func quantile(_ z: Double) -> Double { max(0, mean + z * variance.squareRoot()) }
     }
 }

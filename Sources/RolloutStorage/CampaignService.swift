@@ -9,6 +9,7 @@ public struct CampaignService: Sendable {
     /// The figures of recent moments, for as long as the log does not grow.
     private let cache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
     private let stored = Locked<StoredCampaign?>(nil)
+    private let outlineGeometries = Locked<[String: String]?>(nil)
     /// The most moments kept.
     static let cacheSize = 64
 
@@ -41,6 +42,15 @@ public struct CampaignService: Sendable {
     /// The campaign summary at a checked moment.
     public func summary(_ campaign: Campaign, at moment: ReadMoment) async throws -> Summary {
         try await figures(campaign, at: moment).summary
+    }
+
+    /// The regions' outlines (GeoJSON geometry by region code), read once: they are fixed when the
+    /// campaign is created.
+    public func outlines() async throws -> [String: String] {
+        if let o = outlineGeometries.withLock({ $0 }) { return o }
+        let o = try await store.outlines()
+        outlineGeometries.withLock { $0 = o }
+        return o
     }
 
     /// Every region's figures at a moment, in the campaign's region order (each carries its rank).

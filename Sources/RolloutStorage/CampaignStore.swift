@@ -122,6 +122,8 @@ public protocol CampaignStore: Sendable {
     func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int
     /// The figures' inputs at a moment, from one snapshot.
     func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource
+    /// The targets in force at a moment.
+    func targets(at moment: ReadMoment) async throws -> Targets
     /// Counter values at a moment.
     func counters(at moment: ReadMoment) async throws -> CounterValues
     /// Sites at a moment.

@@ -24,6 +24,10 @@ extension SQLCampaignStore {
         }
     }
 
+    public func targets(at moment: ReadMoment) async throws -> Targets {
+        try await read { db in Targets(try await SQLCampaignStore.targetRecords(db), at: moment) }
+    }
+
     static func targetRecords(_ db: any SQLDatabase) async throws -> [TargetRecord] {
         try await db.raw("SELECT * FROM targets ORDER BY seq").all().map { r in
             TargetRecord(

@@ -5,14 +5,10 @@ import RolloutStorage
 
 /// The reads the dashboard's pages share, and the pieces of HTML more than one page shows.
 enum Dashboard {
-    /// The campaign's region outlines, parsed once (they are fixed when the campaign is created).
+    /// The campaign's region outlines, parsed (the parse is kept by ``OutlineCache``).
     static func outlines(_ service: CampaignService) async throws -> [String: Outline] {
-        if let hit = cachedOutlines.withLock({ $0 }) { return hit }
-        let parsed = try OutlineCache.shared.outlines(try await service.store.outlines())
-        cachedOutlines.withLock { $0 = parsed }
-        return parsed
+        try OutlineCache.shared.outlines(try await service.outlines())
     }
-    private static let cachedOutlines = Locked<[String: Outline]?>(nil)
 
     /// The same moment a week earlier.
     static func weekBefore(_ moment: ReadMoment) -> ReadMoment {

@@ -46,25 +46,23 @@ enum DistrictMap {
     }
 
     /// Projected outlines, computed once per set of outlines and zoom.
-    final class Shapes: @unchecked Sendable {
+    final class Shapes: Sendable {
         static let shared = Shapes()
-        private let lock = NSLock()
-        private var cache: [String: (Projection, [String: String])] = [:]
+        private let cache = Locked<[String: (Projection, [String: String])]>([:])
 
         func shapes(_ outlines: [String: Outline], focus: String?, width: Double) -> (Projection, [String: String])? {
-            let key = "\(focus ?? "*")|\(outlines.count)|\(outlines.keys.sorted().joined(separator: ","))"
-            lock.lock()
-            if let hit = cache[key] { lock.unlock(); return hit }
-            lock.unlock()
+            // Named by the zoom, the width and each outline's code, size and box.
+            let key = "\(focus ?? "*")|\(width)|" + outlines.sorted { $0.key < $1.key }.map { code, o in
+                "\(code):\(o.parts.count):\(o.bounds.minLat),\(o.bounds.minLon),\(o.bounds.maxLat),\(o.bounds.maxLon)"
+            }.joined(separator: ";")
+            if let hit = cache.withLock({ $0[key] }) { return hit }
             let shown = focus.map { f in outlines.filter { $0.key == f } } ?? outlines
             guard let firstBounds = shown.values.first?.bounds else { return nil }
             let b = shown.values.dropFirst().reduce(firstBounds) { $0.union($1.bounds) }
             let projection = Projection(bounds: b, width: width)
             var paths: [String: String] = [:]
             for (code, o) in shown { paths[code] = DistrictMap.path(o, projection) }
-            lock.lock()
-            cache[key] = (projection, paths)
-            lock.unlock()
+            cache.withLock { $0[key] = (projection, paths) }
             return (projection, paths)
         }
     }

@@ -39,7 +39,7 @@ enum RegionPage {
         guard let region = regions.first(where: { $0.code == code }) else {
             throw RolloutError("unknown_region", kind: .notFound, ["value": code])
         }
-        let source = try await service.store.figureSource(at: c.moment, campaign: c.stored.campaign)
+        let targets = try await service.store.targets(at: c.moment)
         let (_, all) = try await service.figures(c.stored.campaign, at: c.moment)
         let (_, before) = try await service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
         let figures = all.first { $0.regionCode == code }!
@@ -49,7 +49,7 @@ enum RegionPage {
                      late: try await service.store.lateSites(region: code, operator: nil, limit: 100, at: c.moment),
                      sites: try await service.store.sites(SiteQuery(region: code, perPage: mapLimit), at: c.moment),
                      outlines: try await Dashboard.outlines(service),
-                     keyAreas: source.targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
+                     keyAreas: targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
                         .sorted { ($0.keyArea ?? "", $0.operator?.rawValue ?? "") < ($1.keyArea ?? "", $1.operator?.rawValue ?? "") },
                      escalated: escalated)
     }
