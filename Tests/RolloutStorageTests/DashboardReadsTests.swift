@@ -178,4 +178,28 @@ import Testing
             #expect(try await store.counters(at: moment) == summary)
         }
     }
+
+    @Test func aWriteByAnotherProcessOnTheSameSQLiteFileReachesAWatchingStore() async throws {
+        try await Backend.sqlite.withStore { watching, url in
+            try await Self.setUp(watching)
+            watching.watchChanges()
+            let feed = watching.changes()
+            // Another process: its own connections to the same file, no shared memory.
+            let other = try await SQLCampaignStore.open(url)
+            _ = try await other.append([NewEvent(.siteRegistered(SiteRegistration(site: SiteKey(operator: .cmcc, code: "X"), regionCode: "500101",
+                                                                                   name: "x", lat: 29.5, lon: 106.5, kind: .macro)),
+                                                 occurredAt: Self.at(1), recordedAt: Self.at(1), actor: "t")])
+            try await other.close()
+            let heard = try await withThrowingTaskGroup(of: StoreChange?.self) { group in
+                group.addTask { for await c in feed where c.lastSeq >= 1 { return c }; return nil }
+                group.addTask { try await Task.sleep(for: .seconds(20)); return nil }
+                let first = try await group.next()!
+                group.cancelAll()
+                return first
+            }
+            #expect(heard == StoreChange(lastSeq: 1))
+            // The version the caches use follows without a query.
+            #expect(try await watching.currentSeq() == 1)
+        }
+    }
 }

@@ -265,4 +265,34 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
             }
         }
     }
+
+    @Test func aServerThatWatchesTheLogAnswersFromItsCacheUntilAnImportLands() async throws {
+        try await withFreshDemo { service in
+            service.store.watchChanges()
+            let app = Application(router: buildRouter(service: service))
+            let site = try #require(try await service.sites(SiteQuery(stage: .installed, perPage: 1)).sites.first)
+            let clock = try await service.campaign().now()
+            try await app.test(.router) { client in
+                func progress() async throws -> Int {
+                    try await client.execute(uri: "/api/v1/summary", method: .get) { r in
+                        (try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any])["progress"] as! Int
+                    }
+                }
+                func page() async throws -> String {
+                    try await client.execute(uri: "/?lang=en", method: .get) { Self.body($0.body) }
+                }
+                let before = try await progress()
+                #expect(try await progress() == before)  // asked again: the cached answer
+                let html = try await page()
+                #expect(html.contains("data-live=\"progress\">\(before)<"))
+                let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),on_air,\(ShanghaiCalendar.dateString(clock))\r\n"
+                try await client.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: csv)) { r in
+                    #expect(r.status == .ok, "\(Self.body(r.body))")
+                }
+                // The import is in the log: neither the API nor the page answers from before it.
+                #expect(try await progress() == before + 1)
+                #expect(try await page().contains("data-live=\"progress\">\(before + 1)<"))
+            }
+        }
+    }
 }
