@@ -17,6 +17,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // Pure domain: types, rules, the fold of the log. Foundation only, no I/O.
@@ -50,19 +55,33 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // Accounts, passwords (bcrypt) and API tokens (SHA-256 of the secret), sign-in limits.
+        .target(
+            name: "RolloutAccess",
+            dependencies: [
+                "RolloutCore", "RolloutStorage",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // HTTP API and pages.
         .target(
             name: "RolloutWeb",
             dependencies: [
-                "RolloutCore", "RolloutStorage", "RolloutImport",
+                "RolloutCore", "RolloutStorage", "RolloutImport", "RolloutAccess",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources")]
         ),
         // The thin command line.
         .executableTarget(
             name: "rollout",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutWeb",
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutWeb", "RolloutAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "RolloutWebTests",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb", "RolloutTestSupport",
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb", "RolloutTestSupport", "RolloutAccess",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -35,7 +35,7 @@ public enum Catalogue {
     /// All keys (for the test that checks both languages are filled).
     public static var keys: [String] { Array(entries.keys) }
 
-    static let entries: [String: (zh: String, en: String)] = messages.merging(pageTexts) { a, _ in a }
+    static let entries: [String: (zh: String, en: String)] = messages.merging(pageTexts) { a, _ in a }.merging(accessTexts) { a, _ in a }
 
     static let messages: [String: (zh: String, en: String)] = [
         // Errors: reads
@@ -160,7 +160,5 @@ public enum Catalogue {
         "import_dry": ("（试运行，未写入）", " (dry run, nothing written)"),
         "import_rejected": ("{kind}：文件被拒绝，未写入任何数据；共 {count} 处错误：", "{kind}: the file was rejected and nothing was written; {count} errors:"),
         "import_error_line": ("第 {row} 行「{column}」{code}：{message}", "row {row}, “{column}”, {code}: {message}"),
-        "demo_accounts": ("演示账号：账号与权限功能尚未上线，目前所有读取接口均无需登录",
-                          "demo accounts: accounts and roles are not built yet; every read is open for now"),
     ]
 }

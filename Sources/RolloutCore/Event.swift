@@ -159,9 +159,11 @@ public struct NewEvent: Hashable, Codable, Sendable {
     public var recordedAt: Instant
     /// The account (or system) that reported it.
     public var actor: String
+    /// The API token it came with, when it came through one.
+    public var via: String?
 
-    public init(_ body: EventBody, occurredAt: Instant, recordedAt: Instant, actor: String) {
-        self.body = body; self.occurredAt = occurredAt; self.recordedAt = recordedAt; self.actor = actor
+    public init(_ body: EventBody, occurredAt: Instant, recordedAt: Instant, actor: String, via: String? = nil) {
+        self.body = body; self.occurredAt = occurredAt; self.recordedAt = recordedAt; self.actor = actor; self.via = via
     }
 
     /// The key that makes a re-sent event change nothing: the same fact twice has the same key.

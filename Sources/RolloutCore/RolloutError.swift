@@ -17,6 +17,12 @@ public struct RolloutError: Error, Equatable, Sendable, CustomStringConvertible 
         case conflict
         /// The database or the environment failed (503).
         case unavailable
+        /// No valid sign-in or token (401).
+        case unauthenticated
+        /// Signed in, but this account may not do it (403).
+        case forbidden
+        /// Too many attempts; wait (429).
+        case tooMany
     }
 
     public init(_ code: String, kind: Kind = .invalid, _ arguments: [String: String] = [:]) {

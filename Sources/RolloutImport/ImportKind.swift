@@ -82,3 +82,17 @@ struct HeaderMap {
 }
 
 import Foundation
+
+extension ImportKind {
+    /// The column that says whose record a row is about, as the file has it: where a row about
+    /// another organisation's record is reported.
+    func ownerColumn(_ header: HeaderMap) -> String {
+        let candidates: [String] = switch self {
+        case .sites, .progress: ["operator"]
+        case .obstacles: ["operator", "region_code"]
+        case .resources: ["owner"]
+        case .targets: ["region_code"]
+        }
+        return candidates.first { header.index[$0] != nil } ?? ""
+    }
+}

@@ -29,11 +29,19 @@ public enum Importer {
     public typealias Progress = @Sendable (_ rows: Int, _ fraction: Double?) -> Void
 
     /// Imports a file into the store, or only checks it (`dryRun`).
+    ///
+    /// With a `scope`, the file is sent by that account: a kind it may not send is refused before
+    /// anything is read, and every row about another organisation's records is a row error
+    /// (`not_yours`); its events carry the account as actor and the token it came with.
     public static func run(_ kind: ImportKind, file: URL, store: any CampaignStore, now: Instant, actor: String,
-                           dryRun: Bool, progress: Progress? = nil) async throws -> ImportReport {
+                           scope: Principal? = nil, dryRun: Bool, progress: Progress? = nil) async throws -> ImportReport {
+        if let scope, !Access.mayImport(kind.rawValue, scope) {
+            throw RolloutError("forbidden_import", kind: .forbidden, ["role": scope.role.rawValue, "value": kind.rawValue])
+        }
         do {
             return try await store.withWriteSession { session in
-                let context = try await context(session, now: now, actor: actor)
+                var context = try await context(session, now: now, actor: actor)
+                context.principal = scope
                 let report = try await importRows(kind, file: file, session: session, context: context, dryRun: dryRun, progress: progress)
                 // Nothing is kept of a dry run or a rejected file: the transaction is rolled back.
                 if dryRun || !report.errors.isEmpty { throw Outcome(report: report) }
@@ -90,6 +98,9 @@ public enum Importer {
                     report.rows += 1
                     var reader = RowReader(number: number, cells: cells, header: header, context: context)
                     let produced = reader.isValid ? checker.check(&reader) : []
+                    if let p = context.principal, reader.isValid, produced.contains(where: { !Access.mayRecord($0.body, p) }) {
+                        reader.fail(kind.ownerColumn(header), "not_yours", ["value": p.account])
+                    }
                     if !reader.errors.isEmpty {
                         report.errors += reader.errors
                         continue

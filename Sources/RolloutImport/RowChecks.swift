@@ -9,6 +9,8 @@ struct ImportContext: Sendable {
     var now: Instant
     /// Who imports (recorded on every event).
     var actor: String
+    /// The account sending the file, whose rights every row is checked against (nil: the command line, unrestricted).
+    var principal: Principal? = nil
 }
 
 /// One row being checked: reads cells, collects the row's errors with the column as written.
@@ -109,7 +111,7 @@ struct RowReader {
 
     /// A new event at the import's moment.
     func event(_ body: EventBody, at occurred: Instant? = nil) -> NewEvent {
-        NewEvent(body, occurredAt: occurred ?? context.now, recordedAt: context.now, actor: context.actor)
+        NewEvent(body, occurredAt: occurred ?? context.now, recordedAt: context.now, actor: context.actor, via: context.principal?.token)
     }
 }
 

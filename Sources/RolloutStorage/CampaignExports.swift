@@ -66,10 +66,10 @@ public enum CampaignExports {
             after = last.seq
             for e in batch where moment.asOf.includes(e.event.occurredAt) && (moment.knownAt?.includes(e.event.recordedAt) ?? true) {
                 rows.append(["\(e.seq)", e.event.body.kind, e.event.body.entity, e.event.occurredAt.description,
-                             e.event.recordedAt.description, e.event.actor, String(decoding: try encoder.encode(e.event.body), as: UTF8.self)])
+                             e.event.recordedAt.description, e.event.actor, e.event.via ?? "", String(decoding: try encoder.encode(e.event.body), as: UTF8.self)])
             }
         }
-        let header = ["seq", "kind", "entity", "occurred_at", "recorded_at", "actor", "payload"]
+        let header = ["seq", "kind", "entity", "occurred_at", "recorded_at", "actor", "via", "payload"]
         if format == "json" { return try json(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }) }
         return CSVTable.render(header: header, rows: rows)
     }

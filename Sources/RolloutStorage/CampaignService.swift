@@ -123,7 +123,7 @@ public struct CampaignService: Sendable {
     }
 
     /// Escalates an obstacle to the city: appends the event; throws when it cannot be escalated.
-    public func escalate(org: String, ref: String, reason: String, actor: String) async throws {
+    public func escalate(org: String, ref: String, reason: String, by principal: Principal) async throws {
         let c = try await campaign()
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count <= 500 else { throw RolloutError("escalation_too_long", ["value": "500"]) }
@@ -131,10 +131,13 @@ public struct CampaignService: Sendable {
         guard let current = try await store.obstacle(org: org, ref: ref, at: ReadMoment(asOf: .including(now))) else {
             throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref])
         }
+        guard Access.mayEscalate(region: current.regionCode, principal) else {
+            throw RolloutError("forbidden_obstacle", kind: .forbidden, ["value": principal.region ?? "—"])
+        }
         if current.status == "escalated" { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
         if current.status == "resolved" { throw RolloutError("obstacle_already_resolved", kind: .conflict, ["value": ref]) }
         let result = try await store.append([NewEvent(.obstacleEscalated(org: org, ref: ref, reason: trimmed), occurredAt: now,
-                                                      recordedAt: now, actor: actor)])
+                                                      recordedAt: now, actor: principal.account, via: principal.token)])
         if result.applied == 0 { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
     }
 

@@ -99,7 +99,7 @@ public struct SiteDetail: Codable, Sendable, Equatable {
 ///
 /// Every change is an event appended in one transaction with the projection updates it causes;
 /// nothing in the log is ever updated or deleted. Reads take a ``ReadMoment``.
-public protocol CampaignStore: Sendable {
+public protocol CampaignStore: AccountStore {
     /// Applies the migrations the database lacks; refuses a database from a newer Rollout.
     func migrate(now: Instant) async throws -> Int
     /// Checks the schema is the one this program knows.

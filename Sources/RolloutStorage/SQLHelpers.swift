@@ -44,20 +44,21 @@ enum StoredJSON {
 
 /// The columns of the events table and how an event fills them.
 enum EventRow {
-    static let columns = ["seq", "entity", "kind", "occurred_at", "recorded_at", "region_code", "operator", "actor", "dedup", "payload"]
-    static let select = "seq, entity, kind, occurred_at, recorded_at, actor, payload"
+    static let columns = ["seq", "entity", "kind", "occurred_at", "recorded_at", "region_code", "operator", "actor", "via", "dedup", "payload"]
+    static let select = "seq, entity, kind, occurred_at, recorded_at, actor, via, payload"
 
     static func values(_ e: LoggedEvent, regionCode: String?, operator op: String?, encoder: JSONEncoder) throws -> [any Encodable & Sendable] {
         let payload = String(decoding: try encoder.encode(e.event.body), as: UTF8.self)
         return [e.seq, e.event.body.entity, e.event.body.kind, e.event.occurredAt.seconds, e.event.recordedAt.seconds,
-                regionCode, op, e.event.actor, e.event.dedupKey, payload]
+                regionCode, op, e.event.actor, e.event.via, e.event.dedupKey, payload]
     }
 
     static func decode(_ row: any SQLRow, decoder: JSONDecoder) throws -> LoggedEvent {
         let body = try decoder.decode(EventBody.self, from: Data(try row.string("payload").utf8))
         return LoggedEvent(seq: try row.int("seq"), event: NewEvent(
             body, occurredAt: Instant(seconds: try row.int("occurred_at")),
-            recordedAt: Instant(seconds: try row.int("recorded_at")), actor: try row.string("actor")))
+            recordedAt: Instant(seconds: try row.int("recorded_at")), actor: try row.string("actor"),
+            via: try row.optionalString("via")))
     }
 
     static func encoder() -> JSONEncoder {

@@ -113,6 +113,27 @@ enum Schema {
                 "CREATE INDEX events_operator ON events (operator, recorded_at)",
             ]
         }),
+        // Accounts, their API tokens, web sessions, failed sign-ins; the token an event came with.
+        ("accounts", { _ in
+            [
+                """
+                CREATE TABLE accounts (name TEXT PRIMARY KEY, role TEXT NOT NULL, region_code TEXT NULL, operator TEXT NULL,
+                  owner TEXT NULL, display_name TEXT NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL,
+                  disabled_at BIGINT NULL)
+                """,
+                """
+                CREATE TABLE tokens (id TEXT PRIMARY KEY, account TEXT NOT NULL REFERENCES accounts (name), secret_hash TEXT NOT NULL,
+                  label TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT NULL, last_used_at BIGINT NULL)
+                """,
+                "CREATE INDEX tokens_account ON tokens (account)",
+                // Session data by the SHA-256 of its key: a copy of the database holds no usable session id.
+                "CREATE TABLE persist (key_hash TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at BIGINT NULL)",
+                "CREATE TABLE signin_failures (key TEXT NOT NULL, at BIGINT NOT NULL)",
+                "CREATE INDEX signin_failures_key ON signin_failures (key, at)",
+                "ALTER TABLE events ADD COLUMN via TEXT NULL",
+                "CREATE INDEX events_actor ON events (actor, seq)",
+            ]
+        }),
     ]
 
     /// The version the database is at (0: empty).

@@ -4,7 +4,7 @@ import RolloutStorage
 
 /// The read API under `/api/v1`: every read takes `as_of` and `known_at`.
 enum APIRoutes {
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/healthz") { _, _ in
             try JSONResponse.ok(["status": "ok"])
         }

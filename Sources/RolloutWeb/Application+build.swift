@@ -1,12 +1,36 @@
 import Hummingbird
+import HummingbirdAuth
 import Logging
+import RolloutAccess
 import RolloutCore
 import RolloutStorage
 
-/// Builds the router: the API, the pages and the error handling, over one campaign service.
-public func buildRouter(service: CampaignService) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+/// How the web layer signs people in.
+public struct WebSecurity: Sendable {
+    /// Mark cookies `Secure` (set this when Rollout is served behind TLS).
+    public var secureCookies: Bool
+    /// bcrypt's cost for passwords set through the server.
+    public var bcryptCost: UInt8
+
+    public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12) {
+        self.secureCookies = secureCookies; self.bcryptCost = bcryptCost
+    }
+}
+
+/// Builds the router: metrics, error handling, sessions and the access gate around the API and
+/// the pages, over one campaign service.
+public func buildRouter(service: CampaignService, security: WebSecurity = .init()) -> Router<RolloutContext> {
+    Telemetry.start()
+    let accounts = AccountService(store: service.store, cost: security.bcryptCost)
+    let router = Router(context: RolloutContext.self)
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: SessionMiddleware(
+        storage: SQLPersistDriver(store: service.store),
+        configuration: .init(sessionCookieParameters: .init(name: SignInRoutes.sessionCookie, path: "/", secure: security.secureCookies,
+                                                            sameSite: .lax),
+                             keyPrefix: SignInRoutes.sessionKeyPrefix, defaultSessionExpiration: SignInRoutes.sessionLifetime)))
+    router.add(middleware: AccessMiddleware(accounts: accounts))
     let cache = ResponseCache()
     APIRoutes.add(to: router, service: service, cache: cache)
     ImportRoutes.add(to: router, service: service)
@@ -16,18 +40,24 @@ public func buildRouter(service: CampaignService) -> Router<BasicRequestContext>
     OperatorPage.add(to: router, service: service, cache: cache)
     SiteDetailPage.add(to: router, service: service, cache: cache)
     EscalationRoutes.add(to: router, service: service)
+    SignInRoutes.add(to: router, accounts: accounts, secureCookies: security.secureCookies)
+    AccountRoutes.add(to: router, service: service)
+    OpenAPIRoutes.add(to: router)
+    Telemetry.add(to: router)
     return router
 }
 
-/// Builds the application serving the router on an address.
-public func buildApplication(service: CampaignService, host: String, port: Int,
+/// Builds the application serving the router on an address; it also clears expired sessions.
+public func buildApplication(service: CampaignService, host: String, port: Int, security: WebSecurity = .init(),
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     // The server watches the log, so its caches know the log's version without asking the database.
     service.store.watchChanges()
     var logger = Logger(label: "rollout")
     logger.logLevel = .warning
-    return Application(router: buildRouter(service: service),
-                       configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
-                       onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-                       logger: logger)
+    var app = Application(router: buildRouter(service: service, security: security),
+                          configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
+                          onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+                          logger: logger)
+    app.addServices(SQLPersistDriver(store: service.store))
+    return app
 }

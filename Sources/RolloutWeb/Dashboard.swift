@@ -89,7 +89,7 @@ enum Dashboard {
             h += "<td class=\"l\">\(region)</td><td class=\"l\">\(site)</td><td class=\"l\">\(HTMLPage.escape(o.responsible ?? Catalogue.text("page_unassigned", c.language)))</td>"
             h += "<td class=\"l\">\(HTMLPage.escape(o.description))</td><td class=\"l\">\(status)</td>"
             if escalate {
-                h += o.status == "open"
+                h += o.status == "open" && c.principal.map({ Access.mayEscalate(region: o.regionCode, $0) }) == true
                     ? "<td><a class=\"btn\" href=\"\(c.link(Paths.escalate(org: o.org, ref: o.ref), [("back", back)]))\">\(c.t("page_escalate"))</a></td>"
                     : "<td></td>"
             }

@@ -10,12 +10,15 @@ enum EscalationRoutes {
     /// The longest form body read.
     static let maxBody = 64 * 1024
 
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService) {
         router.get("/obstacles/:org/:ref/escalate") { request, context in
             let org = try context.parameters.require("org"), ref = try context.parameters.require("ref")
             let (stored, moment) = try await service.moment(asOf: nil, knownAt: nil)
-            let c = PageContext(request: request, stored: stored, moment: moment)
+            let c = PageContext(request: request, context: context, stored: stored, moment: moment)
             let o = try await service.obstacle(org: org, ref: ref)
+            guard Access.mayEscalate(region: o.regionCode, try context.requirePrincipal()) else {
+                throw RolloutError("forbidden_obstacle", kind: .forbidden, ["value": context.principal?.region ?? "—"])
+            }
             let back = safeBack(request.query("back"))
             let path = Paths.escalate(org: org, ref: ref)
             var body = "<table><tbody>"
@@ -25,7 +28,7 @@ enum EscalationRoutes {
             body += "<tr><th class=\"l\">\(c.t("page_status"))</th><td class=\"l\">\(c.t("page_status_\(o.status)"))</td></tr></tbody></table>"
             body += """
             <form method="post" action="\(HTMLPage.escape(path))">
-            <input type="hidden" name="back" value="\(HTMLPage.escape(back))"><input type="hidden" name="lang" value="\(c.language.rawValue)">
+            \(c.csrfField)<input type="hidden" name="back" value="\(HTMLPage.escape(back))"><input type="hidden" name="lang" value="\(c.language.rawValue)">
             <p><label>\(c.t("page_escalate_reason"))<br><textarea name="reason" rows="3" maxlength="500"></textarea></label></p>
             <p><button class="btn" type="submit" id="confirm">\(c.t("page_escalate_confirm"))</button>
             <a href="\(c.link(back))">\(c.t("page_cancel"))</a></p></form>
@@ -36,7 +39,7 @@ enum EscalationRoutes {
         router.post("/obstacles/:org/:ref/escalate") { request, context in
             let org = try context.parameters.require("org"), ref = try context.parameters.require("ref")
             let form = try await form(request)
-            try await service.escalate(org: org, ref: ref, reason: form.reason ?? "", actor: "web")
+            try await service.escalate(org: org, ref: ref, reason: form.reason ?? "", by: try context.requirePrincipal())
             let back = safeBack(form.back)
             let lang = form.lang.map { Language(preferring: $0) } ?? request.language
             let location = "\(back)?lang=\(lang.rawValue)&escalated=\(Paths.encode(ref))"
@@ -50,7 +53,7 @@ enum EscalationRoutes {
                 guard let body = try? JSONDecoder().decode(APIBody.self, from: Data(buffer: buffer)) else { throw RolloutError("bad_json_body") }
                 reason = body.reason
             }
-            try await service.escalate(org: org, ref: ref, reason: reason ?? "", actor: "api")
+            try await service.escalate(org: org, ref: ref, reason: reason ?? "", by: try context.requirePrincipal())
             return try JSONResponse.ok(try await service.obstacle(org: org, ref: ref))
         }
     }
@@ -66,7 +69,7 @@ enum EscalationRoutes {
     struct APIBody: Decodable { var reason: String? }
 
     /// The fields of the escalation form (`application/x-www-form-urlencoded`).
-    struct Form: Decodable { var reason: String?; var back: String?; var lang: String? }
+    struct Form: Decodable { var reason: String?; var back: String?; var lang: String?; var csrf: String? }
 
     static func form(_ request: Request) async throws -> Form {
         let buffer = try await request.body.collect(upTo: maxBody)

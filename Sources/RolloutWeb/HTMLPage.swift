@@ -24,7 +24,9 @@ enum HTMLPage {
         body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733;background:#f5f7fa}
         header{background:#0b3d6e;color:#fff;padding:10px 20px}header h1{margin:0;font-size:20px}
         nav{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;margin-top:6px;font-size:14px}nav a{color:#cfe3ff}
-        nav form{margin:0;display:flex;gap:6px;align-items:center}nav input{font-size:13px}
+        nav form{margin:0;display:flex;gap:6px;align-items:center}nav input{font-size:13px}nav form.who{margin-left:auto}
+        .signin{max-width:360px;margin:30px auto;background:#fff;padding:16px 20px;border-radius:6px;box-shadow:0 1px 2px #0002}
+        .signin input{width:100%;font-size:15px;padding:6px;box-sizing:border-box}.signin label{display:block;margin:10px 0}
         .live{font-size:12px;color:#9fd3a8}.live.off{color:#c9ced6}
         main{padding:14px 20px;max-width:1240px;margin:auto}
         h2{font-size:17px;margin:20px 0 8px;border-left:4px solid #0b5cad;padding-left:8px}
@@ -56,7 +58,8 @@ enum HTMLPage {
             <form method="get" action="\(escape(path))"><label>\(c.t("page_as_of")) <input type="date" name="as_of" value="\(c.day)"></label>
             <input type="hidden" name="lang" value="\(lang.rawValue)"><button type="submit">\(c.t("page_show"))</button></form>
             <a href="\(c.link(path, language: other))">\(c.t("page_other_language"))</a>
-            <span id="live" class="live off" data-label="\(c.t("page_live"))" data-updated="\(c.t("page_live_updated", ["value": "{time}"]))">●</span></nav>
+            <span id="live" class="live off" data-label="\(c.t("page_live"))" data-updated="\(c.t("page_live_updated", ["value": "{time}"]))">●</span>
+            \(account(c))</nav>
             """
         }
         return """
@@ -66,6 +69,16 @@ enum HTMLPage {
         <title>\(escape(title))</title><link rel="icon" href="data:,"><style>\(style)</style>
         \(c == nil ? "" : "<script src=\"\(Paths.liveScript)\" defer></script>")</head>
         <body><header><h1>\(escape(title))</h1>\(nav)</header><main id="page">\(body)</main></body></html>
+        """
+    }
+
+    /// The signed-in account in the header: its name and role (a link to its page) and the sign-out button.
+    static func account(_ c: PageContext) -> String {
+        guard let p = c.principal else { return "" }
+        return """
+        <form method="post" action="\(Paths.signOut)" class="who"><a href="\(c.link(Paths.account(p.account)))" id="who">\(escape(p.account))</a>
+        <span class="small">\(c.t("page_role_\(p.role.rawValue)"))</span>\(c.csrfField)<input type="hidden" name="lang" value="\(c.language.rawValue)">
+        <button type="submit" id="signout">\(c.t("page_signout"))</button></form>
         """
     }
 

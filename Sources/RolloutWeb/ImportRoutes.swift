@@ -7,11 +7,16 @@ import RolloutStorage
 /// `POST /api/v1/imports/{kind}`: the body is the file (CSV or XLSX); the answer is the CLI's
 /// `--json`, with 200 when committed (or a clean dry run) and 422 when rejected.
 enum ImportRoutes {
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService) {
         router.post("/api/v1/imports/:kind") { request, context in
             let kindText = try context.parameters.require("kind")
             guard let kind = ImportKind(rawValue: kindText) else {
                 throw RolloutError("unknown_import_kind", kind: .notFound, ["value": kindText])
+            }
+            let principal = try context.requirePrincipal()
+            guard Access.mayImport(kind.rawValue, principal) else {
+                throw RolloutError("forbidden_import", kind: .forbidden, ["role": Catalogue.text("page_role_\(principal.role.rawValue)", request.language),
+                                                                         "value": kind.rawValue])
             }
             let dryRun = ["true", "1", "yes"].contains(request.query("dry_run")?.lowercased() ?? "")
             let campaign = try await service.campaign()
@@ -27,8 +32,8 @@ enum ImportRoutes {
                 try? handle.close()
                 throw error
             }
-            let report = try await Importer.run(kind, file: file, store: service.store, now: campaign.now(), actor: "api",
-                                                dryRun: dryRun)
+            let report = try await Importer.run(kind, file: file, store: service.store, now: campaign.now(), actor: principal.account,
+                                                scope: principal, dryRun: dryRun)
             return Response(status: report.errors.isEmpty ? .ok : .unprocessableContent,
                             headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try report.json(request.language))))

@@ -33,6 +33,9 @@ enum JSONResponse {
         case .notFound: .notFound
         case .conflict: .conflict
         case .unavailable: .serviceUnavailable
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        case .tooMany: .tooManyRequests
         }
     }
 }

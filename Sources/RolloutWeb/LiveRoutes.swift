@@ -10,7 +10,7 @@ enum LiveRoutes {
     /// A comment line keeps idle connections (and proxies) open.
     static let keepAlive: Duration = .seconds(15)
 
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService) {
         router.get("/api/v1/events/stream") { _, _ in
             let changes = service.store.changes()
             let lastSeq = try await service.store.lastSeq()

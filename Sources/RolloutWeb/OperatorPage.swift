@@ -16,13 +16,13 @@ enum OperatorPage {
         var reports: [ReportDay]
     }
 
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/operators/:operator") { request, context in
             let text = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: text) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": text]) }
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
-            let c = PageContext(request: request, stored: stored, moment: moment)
-            return try await cache.respond(request, service: service, contentType: ResponseCache.html) {
+            let c = PageContext(request: request, context: context, stored: stored, moment: moment)
+            return try await cache.respond(request, service: service, contentType: ResponseCache.html, variant: c.cacheVariant) {
             let m = Model(op: op, counters: try await service.store.counters(at: moment),
                           atStart: try await service.store.counters(at: moment.at(Cutoff(before: stored.campaign.start))),
                           regions: try await service.store.regions(),

@@ -18,11 +18,11 @@ enum OverviewPage {
         var regionList: [Region]
     }
 
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
-        router.get(RouterPath(Paths.overview)) { request, _ in
+    static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
+        router.get(RouterPath(Paths.overview)) { request, context in
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
-            let c = PageContext(request: request, stored: stored, moment: moment)
-            return try await cache.respond(request, service: service, contentType: ResponseCache.html) {
+            let c = PageContext(request: request, context: context, stored: stored, moment: moment)
+            return try await cache.respond(request, service: service, contentType: ResponseCache.html, variant: c.cacheVariant) {
                 ByteBuffer(string: render(try await query(service, context: c), context: c))
             }
         }

@@ -13,14 +13,26 @@ struct PageContext: Sendable {
     /// The checked moment.
     var moment: ReadMoment
     var stored: StoredCampaign
+    /// Who the page is for, and the form token of their session.
+    var principal: Principal?
+    var csrf: String?
 
-    init(request: Request, stored: StoredCampaign, moment: ReadMoment) {
+    init(request: Request, context: RolloutContext, stored: StoredCampaign, moment: ReadMoment) {
         language = request.language
         asOf = request.query("as_of")
         knownAt = request.query("known_at")
         self.moment = moment
         self.stored = stored
+        principal = context.principal
+        csrf = context.csrf
     }
+
+    /// What makes two people's copies of one page differ (the name and the sign-out form in the
+    /// header): cached pages are kept apart by it.
+    var cacheVariant: String { "\(principal?.account ?? "")|\(csrf ?? "")" }
+
+    /// The hidden field every form of a session carries.
+    var csrfField: String { "<input type=\"hidden\" name=\"csrf\" value=\"\(HTMLPage.escape(csrf ?? ""))\">" }
 
     /// A page's text, escaped for HTML.
     func t(_ key: String, _ args: [String: String] = [:]) -> String { HTMLPage.escape(Catalogue.text(key, language, args)) }
@@ -57,6 +69,10 @@ enum Paths {
     static func site(_ op: String, _ code: String) -> String { "/sites/\(encode(op))/\(encode(code))" }
     static func escalate(org: String, ref: String) -> String { "/obstacles/\(encode(org))/\(encode(ref))/escalate" }
     static let liveScript = "/assets/live.js"
+    static let signIn = "/signin"
+    static let signOut = "/signout"
+    static let accounts = "/accounts"
+    static func account(_ name: String) -> String { "/accounts/\(encode(name))" }
 
     /// Percent-encodes a path segment or a query value.
     static func encode(_ s: String) -> String {

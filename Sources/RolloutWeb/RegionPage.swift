@@ -23,12 +23,12 @@ enum RegionPage {
     /// The most sites drawn on a region's map.
     static let mapLimit = 5_000
 
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/regions/:code") { request, context in
             let code = try context.parameters.require("code")
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
-            let c = PageContext(request: request, stored: stored, moment: moment)
-            return try await cache.respond(request, service: service, contentType: ResponseCache.html) {
+            let c = PageContext(request: request, context: context, stored: stored, moment: moment)
+            return try await cache.respond(request, service: service, contentType: ResponseCache.html, variant: c.cacheVariant) {
                 ByteBuffer(string: render(try await query(service, code: code, escalated: request.query("escalated"), context: c), context: c))
             }
         }

@@ -20,9 +20,11 @@ final class ResponseCache: Sendable {
     /// The cached answer to a GET, or `build`'s (kept when it succeeds). Requests for the same
     /// address that arrive while it is being built wait for that one build instead of each
     /// starting their own.
-    func respond(_ request: Request, service: CampaignService, contentType: String,
+    ///
+    /// `variant` keeps apart answers to the same address that differ by who asks (a page's header).
+    func respond(_ request: Request, service: CampaignService, contentType: String, variant: String = "",
                  build: @escaping @Sendable () async throws -> ByteBuffer) async throws -> Response {
-        let key = "\(request.language.rawValue) \(request.uri.path)?\(request.uri.query ?? "")"
+        let key = "\(request.language.rawValue) \(request.uri.path)?\(request.uri.query ?? "") \(variant)"
         let seq = try await service.store.currentSeq()
         let now = Date()
         enum Lookup { case hit(ByteBuffer), flight(Task<ByteBuffer, any Error>) }

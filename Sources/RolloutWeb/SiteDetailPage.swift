@@ -6,14 +6,14 @@ import RolloutStorage
 /// A site's page: what it is and what carries it, its stage timeline, its log with both times
 /// (when it happened, when the platform learned it), and its obstacles.
 enum SiteDetailPage {
-    static func add(to router: Router<BasicRequestContext>, service: CampaignService, cache: ResponseCache) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/sites/:operator/:code") { request, context in
             let opText = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": opText]) }
             let key = SiteKey(operator: op, code: try context.parameters.require("code"))
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
-            let c = PageContext(request: request, stored: stored, moment: moment)
-            return try await cache.respond(request, service: service, contentType: ResponseCache.html) {
+            let c = PageContext(request: request, context: context, stored: stored, moment: moment)
+            return try await cache.respond(request, service: service, contentType: ResponseCache.html, variant: c.cacheVariant) {
             let detail = try await service.site(key, asOf: request.query("as_of"), knownAt: request.query("known_at"))
             let region = try await service.store.regions().first { $0.code == detail.site.regionCode }
             return ByteBuffer(string: render(detail, region: region, context: c))

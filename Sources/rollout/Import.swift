@@ -15,7 +15,8 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "The file to import.") var file: String
     @Flag(name: .customLong("dry-run"), help: "Check every row; write nothing.") var dryRun = false
     @Flag(help: "Answer in JSON (the same answer as POST /api/v1/imports/{kind}).") var json = false
-    @Option(name: .customLong("as"), help: "The account the import is recorded under.") var account = "cli"
+    @Option(name: .customLong("as"), help: "Import as this account, with its rights (default: the command line, unrestricted, recorded as 'cli').")
+    var account: String?
 
     func validate() throws {
         guard ImportKind(rawValue: kind) != nil else {
@@ -32,8 +33,15 @@ struct Import: AsyncParsableCommand {
                 let campaign = try await CampaignService(store: store).campaign()
                 let started = Date()
                 let bar = isatty(1) == 1 && !json
+                var scope: Principal? = nil
+                if let account {
+                    guard let stored = try await store.account(named: account), stored.account.disabledAt == nil else {
+                        throw RolloutError("unknown_account", ["value": account])
+                    }
+                    scope = stored.account.principal()
+                }
                 report = try await Importer.run(ImportKind(rawValue: kind)!, file: URL(fileURLWithPath: file), store: store,
-                                                now: campaign.now(), actor: account, dryRun: dryRun) { rows, fraction in
+                                                now: campaign.now(), actor: account ?? "cli", scope: scope, dryRun: dryRun) { rows, fraction in
                     guard bar else { return }
                     let seconds = max(Date().timeIntervalSince(started), 0.001)
                     var line = String(format: "\r%d rows, %.0f rows/s, %.0f s", rows, Double(rows) / seconds, seconds)

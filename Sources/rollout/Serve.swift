@@ -12,21 +12,23 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
+    @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when served behind TLS).") var secureCookies = false
 
     func run() async throws {
         try await common.run {
             let store = try await common.openChecked()
-            try await Serve.serve(store: store, host: host, port: port, common: common)
+            try await Serve.serve(store: store, host: host, port: port, secureCookies: secureCookies, common: common)
         }
     }
 
-    /// Serves a store until the process is stopped.
-    static func serve(store: SQLCampaignStore, host: String, port: Int, common: CommonOptions) async throws {
+    /// Serves a store until the process is stopped; `then` runs once the server listens.
+    static func serve(store: SQLCampaignStore, host: String, port: Int, secureCookies: Bool = false, common: CommonOptions,
+                      then: @escaping @Sendable () async -> Void = {}) async throws {
         let service = CampaignService(store: store)
         _ = try await service.campaign()
-        let app = buildApplication(service: service, host: host, port: port) { bound in
+        let app = buildApplication(service: service, host: host, port: port, security: .init(secureCookies: secureCookies)) { bound in
             common.say("serving", ["url": "http://\(host):\(bound)"])
-            common.say("demo_accounts")
+            await then()
         }
         try await app.runService()
         try await store.close()

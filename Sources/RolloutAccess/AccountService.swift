@@ -1,0 +1,143 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+import RolloutCore
+import RolloutStorage
+
+/// Accounts, passwords and API tokens: creating them, signing in (with its rate limit), and
+/// turning a token into the account it acts for. Passwords are kept as bcrypt hashes, token
+/// secrets as SHA-256 (they are long and random, so a slow hash adds nothing).
+public struct AccountService: Sendable {
+    public let store: any CampaignStore
+    /// bcrypt's cost: 2^cost rounds (12 ≈ 0.25 s here; tests use less).
+    let cost: UInt8
+    let wallClock: @Sendable () -> Date
+
+    /// Failed sign-ins allowed per account name, and per address, within ``window``.
+    public static let perAccount = 5
+    public static let perAddress = 30
+    public static let window: Int64 = 15 * 60
+    /// The shortest password accepted.
+    public static let minPasswordLength = 10
+
+    public init(store: any CampaignStore, cost: UInt8 = 12, wallClock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store; self.cost = cost; self.wallClock = wallClock
+    }
+
+    var now: Instant { Instant(wallClock()) }
+
+    // MARK: Accounts
+
+    /// Creates an account after checking its name, its scope against the campaign's regions and its password.
+    @discardableResult
+    public func createAccount(_ account: Account, password: String) async throws -> Account {
+        let regions = Set(try await store.regions().map(\.code))
+        var account = try account.validated(regionCodes: regions)
+        account.createdAt = now
+        guard password.count >= Self.minPasswordLength else { throw RolloutError("weak_password") }
+        try await store.createAccount(account, passwordHash: try await hash(password))
+        return account
+    }
+
+    /// Sets a new password.
+    public func setPassword(_ name: String, _ password: String) async throws {
+        guard password.count >= Self.minPasswordLength else { throw RolloutError("weak_password") }
+        try await store.setPasswordHash(name, try await hash(password))
+    }
+
+    /// The account a session names, unless it has been disabled since.
+    public func activeAccount(_ name: String) async throws -> Account? {
+        guard let stored = try await store.account(named: name), stored.account.disabledAt == nil else { return nil }
+        return stored.account
+    }
+
+    /// Checks a name and password. Too many failures for the name or the address within the window
+    /// refuse the attempt before the password is looked at; a wrong name, a wrong password and a
+    /// disabled account get the same answer, after the same work.
+    public func signIn(name: String, password: String, address: String?) async throws -> Account {
+        let now = self.now
+        let since = now.adding(seconds: -Self.window)
+        let keys = ["account:\(name.lowercased().prefix(64))"] + (address.map { ["address:\($0)"] } ?? [])
+        let byAccount = try await store.signinFailures(key: keys[0], since: since)
+        let byAddress = keys.count > 1 ? try await store.signinFailures(key: keys[1], since: since) : 0
+        if byAccount >= Self.perAccount || byAddress >= Self.perAddress {
+            throw RolloutError("too_many_signins", kind: .tooMany, ["value": "\(Self.window / 60)"])
+        }
+        let stored = try await store.account(named: name)
+        let ok = try await verify(password, hash: stored?.passwordHash ?? Self.decoyHash)
+        guard ok, let account = stored?.account, account.disabledAt == nil else {
+            try await store.recordSigninFailure(keys: keys, at: now)
+            throw RolloutError("bad_credentials", kind: .unauthenticated)
+        }
+        return account
+    }
+
+    // MARK: Tokens
+
+    /// Creates a token for an account; the returned text is the only copy of its secret.
+    public func createToken(account name: String, label: String) async throws -> (info: TokenInfo, token: String) {
+        guard let stored = try await store.account(named: name) else { throw RolloutError("unknown_account", kind: .notFound, ["value": name]) }
+        guard stored.account.disabledAt == nil else { throw RolloutError("bad_credentials", kind: .unauthenticated) }
+        guard label.count <= 200 else { throw RolloutError("text_too_long", ["value": "200"]) }
+        let id = Self.random(bytes: 6, hex: true)
+        let secret = Self.random(bytes: 32, hex: false)
+        let info = TokenInfo(id: id, account: name, label: label, createdAt: now)
+        try await store.createToken(StoredToken(info: info, secretHash: Self.sha256(secret)))
+        return (info, "rlt_\(id)_\(secret)")
+    }
+
+    /// The principal of a bearer token: refused when malformed, unknown, revoked, or its account disabled.
+    public func principal(bearer token: String) async throws -> Principal {
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "rlt", parts[1].count == 12, parts[2].count >= 40, token.count <= 100,
+              let stored = try await store.token(id: String(parts[1])),
+              Self.constantTimeEqual(stored.secretHash, Self.sha256(String(parts[2]))),
+              stored.info.revokedAt == nil,
+              let account = try await activeAccount(stored.info.account)
+        else { throw RolloutError("bad_token", kind: .unauthenticated) }
+        let now = self.now
+        if (stored.info.lastUsedAt.map { now.seconds - $0.seconds > 3600 } ?? true) {
+            // Noted at most hourly, and never in the request's way.
+            let store = self.store
+            Task.detached { try? await store.touchToken(id: stored.info.id, at: now) }
+        }
+        return account.principal(token: stored.info.id)
+    }
+
+    // MARK: Helpers
+
+    func hash(_ password: String) async throws -> String {
+        let cost = self.cost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    /// A hash to check a password against when the name is unknown, so that both take as long.
+    static let decoyHash = Bcrypt.hash("rollout-decoy-password", cost: 12)
+
+    /// SHA-256 in hex.
+    public static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Random bytes from the system's generator, as hex or URL-safe base64 without padding.
+    public static func random(bytes: Int, hex: Bool) -> String {
+        var g = SystemRandomNumberGenerator()
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &g) })
+        if hex { return data.map { String(format: "%02x", $0) }.joined() }
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}

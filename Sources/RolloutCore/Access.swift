@@ -1,0 +1,138 @@
+/// Who may do what: the roles of the organisations that use the platform, and the rules that
+/// decide, for an account, which routes it may use and which records it may change.
+///
+/// Every check of a right goes through these functions: the web layer asks ``Access/allows(_:_:)``
+/// for the route, the services and the importer ask the record rules below the handlers.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    /// The city's 5G construction office: everything.
+    case cityOffice = "city_office"
+    /// City leaders: read everything, change nothing.
+    case leader
+    /// A district office: reads all, changes its own region's obstacles, escalates.
+    case district
+    /// An operator or China Tower: its own sites, progress and obstacles; reads the rest.
+    case `operator`
+    /// The owner of towers, poles or rooftops: its offers (and later the requests on them).
+    case resourceOwner = "resource_owner"
+    /// Manages the accounts; sees no campaign data.
+    case admin
+
+    /// What the role's account is tied to, if anything: a region, an operator, an owner name.
+    public var scopeKind: ScopeKind? {
+        switch self {
+        case .district: .region
+        case .operator: .operator
+        case .resourceOwner: .owner
+        case .cityOffice, .leader, .admin: nil
+        }
+    }
+
+    public enum ScopeKind: String, Sendable { case region, `operator`, owner }
+}
+
+/// The account a request acts for, with what its role is tied to.
+public struct Principal: Sendable, Equatable, Codable {
+    public var account: String
+    public var role: Role
+    /// The district's region code.
+    public var region: String?
+    /// The operator's code.
+    public var `operator`: Operator?
+    /// The resource owner's name, as written in its `owner` column.
+    public var owner: String?
+    /// The API token the request came with (nil for a web session or the command line).
+    public var token: String?
+
+    public init(account: String, role: Role, region: String? = nil, operator: Operator? = nil, owner: String? = nil,
+                token: String? = nil) {
+        self.account = account; self.role = role; self.region = region; self.operator = `operator`
+        self.owner = owner; self.token = token
+    }
+}
+
+/// What a route asks of the caller.
+public enum Need: String, Sendable, CaseIterable {
+    /// Anyone, signed in or not (health check, sign-in page, the API description, assets).
+    case open
+    /// Any signed-in account (sign out, one's own account page).
+    case signedIn
+    /// Campaign figures: totals, regions, charts, the live stream.
+    case readFigures
+    /// Site-level records: sites, obstacles, late sites, operators' reports.
+    case readRecords
+    /// Sending a bulk file (which kinds and rows is decided per file and per row).
+    case importFiles
+    /// Escalating an obstacle to the city (which obstacles is decided per record).
+    case escalate
+    /// Listing and managing accounts.
+    case manageAccounts
+    /// Prometheus metrics.
+    case metrics
+}
+
+/// The rules.
+public enum Access {
+    /// Whether a role may use a route that needs `need`.
+    public static func allows(_ role: Role, _ need: Need) -> Bool {
+        switch need {
+        case .open, .signedIn: true
+        case .readFigures: role != .admin
+        case .readRecords: [.cityOffice, .leader, .district, .operator].contains(role)
+        case .importFiles: [.cityOffice, .district, .operator, .resourceOwner].contains(role)
+        case .escalate: [.cityOffice, .district].contains(role)
+        case .manageAccounts: role == .admin
+        case .metrics: [.admin, .cityOffice].contains(role)
+        }
+    }
+
+    /// Whether an account may send files of a kind (`sites`, `progress`, `obstacles`, `resources`, `targets`).
+    public static func mayImport(_ kind: String, _ p: Principal) -> Bool {
+        switch p.role {
+        case .cityOffice: true
+        case .operator: ["sites", "progress", "obstacles"].contains(kind)
+        case .district: kind == "obstacles"
+        case .resourceOwner: kind == "resources"
+        case .leader, .admin: false
+        }
+    }
+
+    /// Whether an account may record an event: an operator only about its own sites and obstacles,
+    /// a district only about the obstacles it raised in its region, an owner only about its offers,
+    /// targets only by the city office.
+    public static func mayRecord(_ body: EventBody, _ p: Principal) -> Bool {
+        if p.role == .cityOffice { return true }
+        switch body {
+        case .siteRegistered(let r): return p.role == .operator && r.site.operator == p.operator
+        case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): return p.role == .operator && s.operator == p.operator
+        case .obstacleOpened(let o): return owns(obstacle: o.org, region: o.regionCode, site: o.site, p)
+        case .obstacleResolved(let org, _): return owns(obstacle: org, region: nil, site: nil, p)
+        case .obstacleEscalated: return p.role == .district
+        case .targetSet: return false
+        case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
+        }
+    }
+
+    /// Whether an account may escalate an obstacle of a region to the city.
+    public static func mayEscalate(region: String, _ p: Principal) -> Bool {
+        p.role == .cityOffice || (p.role == .district && p.region == region)
+    }
+
+    /// Whether an account may see another account's page (what it did, its tokens).
+    public static func maySeeAccount(_ name: String, _ p: Principal) -> Bool {
+        p.account == name || p.role == .admin || p.role == .cityOffice
+    }
+
+    /// An obstacle belongs to the organisation that raised it: an operator (its code, about its
+    /// own sites) or a district (its region code, in its region).
+    static func owns(obstacle org: String, region: String?, site: SiteKey?, _ p: Principal) -> Bool {
+        switch p.role {
+        case .operator:
+            guard let op = p.operator else { return false }
+            return org == op.rawValue && (site == nil || site?.operator == op)
+        case .district:
+            guard let mine = p.region else { return false }
+            return org == mine && (region == nil || region == mine) && site == nil
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import RolloutCore
+
+/// A stored account with its password hash (bcrypt), for signing in.
+public struct StoredAccount: Sendable, Equatable {
+    public var account: Account
+    public var passwordHash: String
+}
+
+/// A stored token: who it belongs to and the SHA-256 of its secret.
+public struct StoredToken: Sendable, Equatable {
+    public var info: TokenInfo
+    public var secretHash: String
+
+    public init(info: TokenInfo, secretHash: String) { self.info = info; self.secretHash = secretHash }
+}
+
+/// The accounts, their tokens, the web sessions and failed sign-ins, in the campaign's database
+/// (so that every instance on one PostgreSQL shares them).
+public protocol AccountStore: Sendable {
+    /// Adds an account; throws `account_exists` when the name is taken.
+    func createAccount(_ account: Account, passwordHash: String) async throws
+    /// An account by name, with its password hash.
+    func account(named name: String) async throws -> StoredAccount?
+    /// Every account, by name.
+    func accounts() async throws -> [Account]
+    /// Disables an account (it keeps its history); throws `unknown_account`.
+    func disableAccount(_ name: String, at: Instant) async throws
+    /// Sets an account's password hash; throws `unknown_account`.
+    func setPasswordHash(_ name: String, _ hash: String) async throws
+
+    /// Adds a token.
+    func createToken(_ token: StoredToken) async throws
+    /// A token by id.
+    func token(id: String) async throws -> StoredToken?
+    /// The tokens of an account (or all).
+    func tokens(account: String?) async throws -> [TokenInfo]
+    /// Revokes a token; throws `unknown_token`.
+    func revokeToken(id: String, at: Instant) async throws
+    /// Notes when a token was last used.
+    func touchToken(id: String, at: Instant) async throws
+
+    /// Stores a value under the hash of a key, failing with `duplicate` when one is there and alive.
+    func persistCreate(keyHash: String, value: String, expiresAt: Instant?, now: Instant) async throws -> Bool
+    /// Stores a value under the hash of a key, replacing any.
+    func persistSet(keyHash: String, value: String, expiresAt: Instant?) async throws
+    /// The value under the hash of a key, unless it has expired.
+    func persistGet(keyHash: String, now: Instant) async throws -> (value: String, expiresAt: Instant?)?
+    /// Removes the value under the hash of a key.
+    func persistRemove(keyHash: String) async throws
+    /// Removes expired values and failed sign-ins older than `before`.
+    func persistPurge(now: Instant, failuresBefore: Instant) async throws
+
+    /// Notes a failed sign-in under each key (the account name, the address).
+    func recordSigninFailure(keys: [String], at: Instant) async throws
+    /// The failed sign-ins under a key since a moment.
+    func signinFailures(key: String, since: Instant) async throws -> Int
+
+    /// The events an account caused, newest first.
+    func events(byActor actor: String, limit: Int) async throws -> [LoggedEvent]
+}

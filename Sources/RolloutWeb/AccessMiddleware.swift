@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Logging
+import RolloutAccess
+import RolloutCore
+
+/// The one gate every request passes: it finds who is asking (a bearer token, or the account of
+/// the session cookie), checks the route's need in ``RoutePolicy`` against the account's role,
+/// checks the form token of every change made with a session cookie, and hands the principal to
+/// the handler. Which records an account may change is checked further down, by the services.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = RolloutContext
+    let accounts: AccountService
+
+    /// The longest form body read to find its token.
+    static let maxForm = 64 * 1024
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var request = request
+        let path = request.uri.path
+        // A path the router does not know (endpointPath unset) needs a sign-in like any page: who
+        // is not signed in learns nothing about which addresses exist.
+        let need: Need
+        if let endpoint = context.endpointPath {
+            guard let listed = RoutePolicy.need(method: request.method.rawValue, endpoint: endpoint) else {
+                context.logger.error("route without a policy", metadata: ["route": "\(request.method) \(endpoint)"])
+                throw RolloutError("forbidden", kind: .forbidden, ["role": "—"])
+            }
+            need = listed
+        } else {
+            need = .signedIn
+        }
+
+        var bySession = false
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw RolloutError("bad_token", kind: .unauthenticated) }
+            context.principal = try await accounts.principal(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
+        } else if let session = context.sessions.session {
+            if let account = try await accounts.activeAccount(session.account) {
+                context.principal = account.principal()
+                context.csrf = session.csrf
+                bySession = true
+            } else {
+                // The account was disabled: the session ends with it.
+                context.sessions.clearSession()
+            }
+        }
+
+        if need != .open {
+            guard let principal = context.principal else {
+                if RoutePolicy.isAPI(path) { throw RolloutError("signin_required", kind: .unauthenticated) }
+                let back = path + (request.uri.query.map { "?\($0)" } ?? "")
+                return Response(status: .seeOther, headers: [
+                    .location: "\(Paths.signIn)?next=\(Paths.encode(back))&lang=\(request.language.rawValue)",
+                ])
+            }
+            guard Access.allows(principal.role, need) else {
+                throw RolloutError("forbidden", kind: .forbidden, ["role": Catalogue.text("page_role_\(principal.role.rawValue)", request.language)])
+            }
+        }
+
+        if bySession, ![.get, .head, .options].contains(request.method) {
+            let sent: String?
+            if let header = request.headers[.init("X-CSRF-Token")!] {
+                sent = header
+            } else if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+                let buffer = try await request.body.collect(upTo: Self.maxForm)
+                request.body = .init(buffer: buffer)
+                sent = FormFields.parse(String(buffer: buffer))["csrf"]
+            } else {
+                sent = nil
+            }
+            guard let sent, let expected = context.csrf, AccessMiddleware.same(sent, expected) else {
+                throw RolloutError("csrf_failed", kind: .forbidden)
+            }
+        }
+        return try await next(request, context)
+    }
+
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// `application/x-www-form-urlencoded` fields.
+enum FormFields {
+    static func parse(_ body: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(kv[0]), value = kv.count > 1 ? decode(kv[1]) : ""
+            if fields[name] == nil { fields[name] = value }
+        }
+        return fields
+    }
+
+    static func decode(_ s: Substring) -> String {
+        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+    }
+}

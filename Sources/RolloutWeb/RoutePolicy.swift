@@ -1,0 +1,44 @@
+import RolloutCore
+
+/// What each route needs, in one table: the access middleware looks every request up here and
+/// refuses a route that is not listed (a route added without a line here is closed to everyone,
+/// and a test fails).
+enum RoutePolicy {
+    static let needs: [String: Need] = [
+        "GET /healthz": .open,
+        "GET /metrics": .metrics,
+        "GET /signin": .open,
+        "POST /signin": .open,
+        "POST /signout": .signedIn,
+        "GET /assets/live.js": .open,
+        "GET /api/v1/openapi.json": .open,
+        // Pages
+        "GET /": .readFigures,
+        "GET /regions/{code}": .readFigures,
+        "GET /operators/{operator}": .readRecords,
+        "GET /sites/{operator}/{code}": .readRecords,
+        "GET /obstacles/{org}/{ref}/escalate": .escalate,
+        "POST /obstacles/{org}/{ref}/escalate": .escalate,
+        "GET /accounts": .manageAccounts,
+        "GET /accounts/{name}": .signedIn,
+        // API
+        "GET /api/v1/summary": .readFigures,
+        "GET /api/v1/regions": .readFigures,
+        "GET /api/v1/progress": .readFigures,
+        "GET /api/v1/events/stream": .readFigures,
+        "GET /api/v1/sites": .readRecords,
+        "GET /api/v1/sites/{operator}/{code}": .readRecords,
+        "GET /api/v1/obstacles": .readRecords,
+        "GET /api/v1/late_sites": .readRecords,
+        "POST /api/v1/obstacles/{org}/{ref}/escalate": .escalate,
+        "POST /api/v1/imports/{kind}": .importFiles,
+        "GET /api/v1/me": .signedIn,
+        "GET /api/v1/accounts": .manageAccounts,
+    ]
+
+    /// The need of a request's route (`endpointPath` as the router names it); nil when unlisted.
+    static func need(method: String, endpoint: String) -> Need? { needs["\(method) \(endpoint)"] }
+
+    /// Whether an address belongs to the machine-facing side (JSON answers, 401 instead of a redirect).
+    static func isAPI(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import RolloutAccess
+import RolloutCore
+import RolloutStorage
+
+/// Hummingbird's key-value storage (behind hummingbird-auth's sessions) on the campaign's
+/// database, so that a session made on one instance is valid on every other. Keys are stored as
+/// their SHA-256: a copy of the database gives no usable session id.
+struct SQLPersistDriver: PersistDriver {
+    let store: any CampaignStore
+    let wallClock: @Sendable () -> Date
+
+    init(store: any CampaignStore, wallClock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store; self.wallClock = wallClock
+    }
+
+    var now: Instant { Instant(wallClock()) }
+
+    func expiry(_ d: Duration?) -> Instant? { d.map { now.adding(seconds: $0.components.seconds) } }
+
+    func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        let text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        guard try await store.persistCreate(keyHash: AccountService.sha256(key), value: text, expiresAt: expiry(expires), now: now) else {
+            throw PersistError.duplicate
+        }
+    }
+
+    func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
+        let text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+        let keyHash = AccountService.sha256(key)
+        // Keeping the expiry when none is given, as the library's own drivers do.
+        var expiresAt = expiry(expires)
+        if expires == nil { expiresAt = try await store.persistGet(keyHash: keyHash, now: now)?.expiresAt }
+        try await store.persistSet(keyHash: keyHash, value: text, expiresAt: expiresAt)
+    }
+
+    func get<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> Object? {
+        try await getWithTTL(key: key, as: Object.self)?.object
+    }
+
+    func getWithTTL<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> (object: Object, ttl: Duration?)? {
+        let now = self.now
+        guard let stored = try await store.persistGet(keyHash: AccountService.sha256(key), now: now) else { return nil }
+        let object = try JSONDecoder().decode(Object.self, from: Data(stored.value.utf8))
+        return (object, stored.expiresAt.map { .seconds($0.seconds - now.seconds) })
+    }
+
+    func remove(key: String) async throws {
+        try await store.persistRemove(keyHash: AccountService.sha256(key))
+    }
+
+    /// Clears expired sessions and old failed sign-ins every ten minutes while the server runs.
+    func run() async throws {
+        while !Task.isCancelled {
+            let now = self.now
+            try? await store.persistPurge(now: now, failuresBefore: now.adding(seconds: -AccountService.window))
+            try await Task.sleep(for: .seconds(600))
+        }
+    }
+}
