@@ -10,7 +10,7 @@ public final class EventStreamReader: @unchecked Sendable {
     private var received = Data()
 
     /// Connects to `127.0.0.1:port` and asks for `path`.
-    public init(port: Int, path: String = "/api/v1/events/stream") throws {
+    public init(port: Int, path: String = "/api/v1/events/stream", authorization: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_in()
@@ -21,7 +21,8 @@ public final class EventStreamReader: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        let auth = authorization.map { "Authorization: \($0)\r\n" } ?? ""
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\(auth)\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
     }
 

@@ -32,7 +32,7 @@ actor DemoFixture {
     func withApp(_ body: @Sendable (any TestClientProtocol, CampaignService) async throws -> Void) async throws {
         let service = try await DemoFixture.shared.service()
         let app = Application(router: buildRouter(service: service))
-        try await app.test(.router) { client in try await body(client, service) }
+        try await app.test(.router) { client in try await body(try await TestAccess.client(client, service.store), service) }
     }
 
     static func json(_ buffer: ByteBuffer) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: buffer)) }
@@ -178,6 +178,7 @@ actor DemoFixture {
         let app = Application(router: buildRouter(service: service))
         let csv = "site_code,operator,stage,occurred_at\nNO-SUCH,cmcc,on_air,2020-05-01\nX,att,on_air,2020-05-01\n"
         try await app.test(.router) { client in
+            let client = try await TestAccess.client(client, service.store)
             try await client.execute(uri: "/api/v1/imports/progress?dry_run=true", method: .post,
                                      headers: [.acceptLanguage: "en"], body: ByteBuffer(string: csv)) { response in
                 #expect(response.status == .unprocessableContent)

@@ -19,6 +19,23 @@ struct BrowserTests {
         (try await driver.text(of: "[data-live=\"\(live)\"]")).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
+    /// Signs in through the sign-in page as a person would: the page asked for first sends the
+    /// browser to the form, which brings it back there once signed in.
+    static func signIn(_ driver: WebDriver, _ base: String, then path: String, name: String, password: String) async throws {
+        try await driver.open(base + path)
+        #expect(try await driver.run("return location.pathname;") as? String == "/signin", "an anonymous visit is sent to the sign-in page")
+        _ = try await driver.run("""
+            document.getElementById('name').value = '\(name)';
+            document.getElementById('password').value = '\(password)';
+            document.getElementById('signin').click();
+            """)
+        for _ in 0..<100 where (try await driver.run("return location.pathname;") as? String) == "/signin" {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await driver.run("return location.pathname;") as? String != "/signin", "signed in")
+        #expect(try await driver.text(of: "#who") == name)
+    }
+
     @Test func everyPageShowsTheAPIsNumbersInBothLanguagesWithoutConsoleErrors() async throws {
         let service = try await DemoFixture.shared.service()
         let app = Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -28,9 +45,13 @@ struct BrowserTests {
         let region = try #require(regions.max { $0.openObstacles < $1.openObstacles })
         let site = try #require(try await service.sites(SiteQuery(region: region.regionCode, perPage: 1), asOf: day).sites.first)
         let cmccBuilt = regions.reduce(0) { $0 + ($1.operators.first { $0.operator == "cmcc" }?.built ?? 0) }
+        let leader = try await TestAccess.token(service.store, role: .leader)
         try await app.test(.live) { client in
             let port = try #require(client.port)
             try await WebDriver.with(browser: Self.browser) { driver in
+            try await Self.signIn(driver, "http://127.0.0.1:\(port)", then: "/?as_of=\(day)&lang=zh", name: leader.account,
+                                  password: "correct horse battery")
+            try await driver.screenshot("signed-in-zh-1366.png")
             for (lang, regionName, label) in [("zh", region.name, "目标"), ("en", region.nameEn, "Target")] {
                 let base = "http://127.0.0.1:\(port)"
                 try await driver.open("\(base)/?as_of=\(day)&lang=\(lang)")
@@ -90,8 +111,10 @@ struct BrowserTests {
             let clock = try await service.campaign().now()
             try await app.test(.live) { client in
                 let port = try #require(client.port)
+                let client = try await TestAccess.client(client, service.store)
+                let office = try await TestAccess.token(service.store, role: .cityOffice)
                 try await WebDriver.with(browser: Self.browser) { driver in
-                try await driver.open("http://127.0.0.1:\(port)/?lang=zh")
+                try await Self.signIn(driver, "http://127.0.0.1:\(port)", then: "/?lang=zh", name: office.account, password: "correct horse battery")
                 let before = try #require(try await Self.number(driver, "progress"))
                 for _ in 0..<50 where (try await driver.run("return document.documentElement.getAttribute('data-live');") as? String) != "connected" {
                     try await Task.sleep(for: .milliseconds(100))

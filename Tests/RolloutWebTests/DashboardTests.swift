@@ -33,6 +33,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         let service = try await DemoFixture.shared.service()
         let app = Application(router: buildRouter(service: service))
         try await app.test(.router) { client in
+            let client = try await TestAccess.client(client, service.store)
             let summary = try await service.summary(asOf: "2020-06-01")
             let late = try await service.lateSites(region: nil, operator: nil, asOf: "2020-06-01")
             let obstacles = try await service.obstacles(ObstacleQuery(), asOf: "2020-06-01")
@@ -62,6 +63,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         let regions = try await service.regions(asOf: "2020-06-01")
         let r = try #require(regions.max { $0.openObstacles < $1.openObstacles })
         try await app.test(.router) { client in
+            let client = try await TestAccess.client(client, service.store)
             try await client.execute(uri: "/regions/\(r.regionCode)?as_of=2020-06-01&lang=en", method: .get) { response in
                 #expect(response.status == .ok)
                 let html = Self.body(response.body)
@@ -93,6 +95,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         let built = regions.reduce(0) { $0 + ($1.operators.first { $0.operator == "cmcc" }?.built ?? 0) }
         let site = try #require(try await service.sites(SiteQuery(operator: .ctcc, perPage: 1), asOf: "2020-06-01").sites.first)
         try await app.test(.router) { client in
+            let client = try await TestAccess.client(client, service.store)
             try await client.execute(uri: "/operators/cmcc?as_of=2020-06-01", method: .get) { response in
                 #expect(response.status == .ok)
                 let html = Self.body(response.body)
@@ -113,6 +116,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         let service = try await DemoFixture.shared.service()
         let app = Application(router: buildRouter(service: service))
         try await app.test(.router) { client in
+            let client = try await TestAccess.client(client, service.store)
             try await client.execute(uri: "/api/v1/obstacles?as_of=2020-06-01&category=power&per_page=5", method: .get) { r in
                 #expect(r.status == .ok)
                 let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
@@ -146,6 +150,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
             let open = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1))
             let o = try #require(open.obstacles.first)
             try await app.test(.router) { client in
+                let client = try await TestAccess.client(client, service.store)
                 // Click 1: the link on the district page opens the confirmation.
                 let region = try await client.execute(uri: "/regions/\(o.regionCode)", method: .get) { Self.body($0.body) }
                 let link = "/obstacles/\(Paths.encode(o.org))/\(Paths.encode(o.ref))/escalate"
@@ -163,7 +168,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
                 let after = try await service.obstacle(org: o.org, ref: o.ref)
                 #expect(after.status == "escalated" && after.escalationReason == "需市电力公司协调")
                 let log = try await service.store.events(after: 0, limit: 1_000_000).filter { $0.event.body.kind == "obstacle.escalated" }
-                #expect(log.count == 1 && log[0].event.actor == "web")
+                #expect(log.count == 1 && log[0].event.actor == client.account && log[0].event.via != nil)
                 // As of the day before, it was not escalated: the log answers for any moment.
                 let dayBefore = ReadMoment(asOf: Cutoff(before: try #require(ShanghaiCalendar.parseInstant(String(after.escalatedAt!.prefix(10))))))
                 let before = try await service.store.obstacle(org: o.org, ref: o.ref, at: dayBefore)
@@ -195,6 +200,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
             let hostile = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>" + String(repeating: "长", count: 3000)
             let csv = "region_code,category,description,opened_at,ref\r\n\(region),access,\"\(hostile.replacingOccurrences(of: "\"", with: "\"\""))\",2020-05-01,H-1\r\n"
             try await app.test(.router) { client in
+                let client = try await TestAccess.client(client, service.store)
                 try await client.execute(uri: "/api/v1/imports/obstacles", method: .post, body: ByteBuffer(string: csv)) { r in
                     #expect(r.status == .ok, "\(Self.body(r.body))")
                 }
@@ -215,7 +221,8 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
             let app = Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 1)).sites.first)
             try await app.test(.live) { client in
-                let stream = try EventStreamReader(port: try #require(client.port))
+                let client = try await TestAccess.client(client, service.store)
+                let stream = try EventStreamReader(port: try #require(client.port), authorization: client.authorization)
                 #expect(stream.waitFor("event: hello", seconds: 20))
                 let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),designed,2020-06-01\r\n"
                 let started = Date()
@@ -240,11 +247,13 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
                 let a = Application(router: buildRouter(service: one), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
                 let b = Application(router: buildRouter(service: two), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
                 try await b.test(.live) { clientB in
-                    let stream = try EventStreamReader(port: try #require(clientB.port))
+                    let clientB = try await TestAccess.client(clientB, second)
+                    let stream = try EventStreamReader(port: try #require(clientB.port), authorization: clientB.authorization)
                     #expect(stream.waitFor("event: hello", seconds: 20))
                     try await Task.sleep(for: .milliseconds(300))
                     let before = try await first.lastSeq()
                     try await a.test(.router) { clientA in
+                        let clientA = try await TestAccess.client(clientA, first)
                         let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),designed,2020-06-01\r\n"
                         let started = Date()
                         try await clientA.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: csv)) { r in
@@ -273,6 +282,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
             let site = try #require(try await service.sites(SiteQuery(stage: .installed, perPage: 1)).sites.first)
             let clock = try await service.campaign().now()
             try await app.test(.router) { client in
+                let client = try await TestAccess.client(client, service.store)
                 func progress() async throws -> Int {
                     try await client.execute(uri: "/api/v1/summary", method: .get) { r in
                         (try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any])["progress"] as! Int
