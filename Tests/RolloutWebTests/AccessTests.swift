@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RolloutAccess
+import RolloutCore
+import RolloutTestSupport
+import Testing
+@testable import RolloutStorage
+@testable import RolloutWeb
+
+/// Who may do what, through the server: every route × every role (from the router, so a new
+/// route cannot be forgotten), the web sign-in with its session, form tokens and limits, tokens,
+/// and records that belong to someone else.
+@Suite struct AccessTests {
+    static let password = "correct horse battery"
+
+    /// What a test of one route sends, and who may use it.
+    struct RouteCase {
+        var uri: String
+        var body: String? = nil
+        var contentType: String? = nil
+        /// nil: open to anyone, signed in or not.
+        var allowed: Set<Role>?
+    }
+
+    /// The expectations, written out by hand (not derived from ``RoutePolicy``): a route the router
+    /// has and this table lacks fails the test.
+    static func cases(region: String, obstacle: ObstacleRow, otherObstacle: ObstacleRow, site: SiteRow, districtAccount: String) -> [String: RouteCase] {
+        let readers: Set<Role> = [.cityOffice, .leader, .district, .operator, .resourceOwner]
+        let recordReaders: Set<Role> = [.cityOffice, .leader, .district, .operator]
+        let everyone = Set(Role.allCases)
+        let esc = "/obstacles/\(Paths.encode(obstacle.org))/\(Paths.encode(obstacle.ref))/escalate"
+        let apiEsc = "/api/v1/obstacles/\(Paths.encode(otherObstacle.org))/\(Paths.encode(otherObstacle.ref))/escalate"
+        let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),designed,2020-06-01\r\n"
+        return [
+            "GET /healthz": RouteCase(uri: "/healthz", allowed: nil),
+            "GET /metrics": RouteCase(uri: "/metrics", allowed: [.admin, .cityOffice]),
+            "GET /signin": RouteCase(uri: "/signin", allowed: nil),
+            "POST /signin": RouteCase(uri: "/signin", body: "name=x&password=y", contentType: "application/x-www-form-urlencoded", allowed: nil),
+            "POST /signout": RouteCase(uri: "/signout", body: "", contentType: "application/x-www-form-urlencoded", allowed: everyone),
+            "GET /assets/live.js": RouteCase(uri: "/assets/live.js", allowed: nil),
+            "GET /api/v1/openapi.json": RouteCase(uri: "/api/v1/openapi.json", allowed: nil),
+            "GET /": RouteCase(uri: "/?as_of=2020-06-01", allowed: readers),
+            "GET /regions/{code}": RouteCase(uri: "/regions/\(region)", allowed: readers),
+            "GET /operators/{operator}": RouteCase(uri: "/operators/cmcc", allowed: recordReaders),
+            "GET /sites/{operator}/{code}": RouteCase(uri: "/sites/\(site.operator)/\(site.siteCode)", allowed: recordReaders),
+            "GET /obstacles/{org}/{ref}/escalate": RouteCase(uri: esc, allowed: [.cityOffice, .district]),
+            "POST /obstacles/{org}/{ref}/escalate": RouteCase(uri: esc, body: "reason=x", contentType: "application/x-www-form-urlencoded",
+                                                              allowed: [.cityOffice, .district]),
+            "GET /accounts": RouteCase(uri: "/accounts", allowed: [.admin]),
+            "GET /accounts/{name}": RouteCase(uri: "/accounts/\(districtAccount)", allowed: [.admin, .cityOffice, .district]),
+            "GET /api/v1/summary": RouteCase(uri: "/api/v1/summary", allowed: readers),
+            "GET /api/v1/regions": RouteCase(uri: "/api/v1/regions", allowed: readers),
+            "GET /api/v1/progress": RouteCase(uri: "/api/v1/progress", allowed: readers),
+            "GET /api/v1/events/stream": RouteCase(uri: "/api/v1/events/stream", allowed: readers),
+            "GET /api/v1/sites": RouteCase(uri: "/api/v1/sites?per_page=2", allowed: recordReaders),
+            "GET /api/v1/sites/{operator}/{code}": RouteCase(uri: "/api/v1/sites/\(site.operator)/\(site.siteCode)", allowed: recordReaders),
+            "GET /api/v1/obstacles": RouteCase(uri: "/api/v1/obstacles?per_page=2", allowed: recordReaders),
+            "GET /api/v1/late_sites": RouteCase(uri: "/api/v1/late_sites?limit=2", allowed: recordReaders),
+            "POST /api/v1/obstacles/{org}/{ref}/escalate": RouteCase(uri: apiEsc, body: "{}", contentType: "application/json",
+                                                                     allowed: [.cityOffice, .district]),
+            "POST /api/v1/imports/{kind}": RouteCase(uri: "/api/v1/imports/progress?dry_run=true", body: csv, contentType: "text/csv",
+                                                     allowed: [.cityOffice, .operator]),
+            "GET /api/v1/me": RouteCase(uri: "/api/v1/me", allowed: everyone),
+            "GET /api/v1/accounts": RouteCase(uri: "/api/v1/accounts", allowed: [.admin]),
+        ]
+    }
+
+    @Test func everyRouteAnswersEveryRoleAsTheTableSays() async throws {
+        try await withFreshDemo { service in
+            let router = buildRouter(service: service, security: .init(bcryptCost: 4))
+            let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
+            // Two open obstacles of one region: one for the page's escalation, one for the API's.
+            let all = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles
+            let byRegion = Dictionary(grouping: all, by: \.regionCode).first { $0.value.count >= 2 }
+            let (region, obstacles) = try #require(byRegion)
+            let site = try #require(try await service.sites(SiteQuery(operator: .cmcc, stage: .planned, perPage: 1)).sites.first)
+            var tokens: [Role: String] = [:]
+            var districtAccount = ""
+            for role in Role.allCases {
+                let made = try await TestAccess.token(service.store, role: role, region: role == .district ? region : nil,
+                                                      operator: role == .operator ? .cmcc : nil, owner: role == .resourceOwner ? "某产权单位" : nil)
+                tokens[role] = made.token
+                if role == .district { districtAccount = made.account }
+            }
+            let tokensByRole = tokens
+            let table = Self.cases(region: region, obstacle: obstacles[0], otherObstacle: obstacles[1], site: site, districtAccount: districtAccount)
+            #expect(routes.subtracting(table.keys).isEmpty, "routes with no line in the test's table: \(routes.subtracting(table.keys).sorted())")
+            #expect(Set(table.keys).subtracting(routes).isEmpty, "lines for routes the router lacks: \(Set(table.keys).subtracting(routes).sorted())")
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.live) { client in
+                for route in routes.sorted() {
+                    let c = try #require(table[route])
+                    let method = HTTPRequest.Method(rawValue: String(route.prefix { $0 != " " }))!
+                    let isAPI = c.uri.hasPrefix("/api/") || c.uri == "/metrics" || c.uri == "/healthz"
+                    func send(_ token: String?) async throws -> TestResponse {
+                        var headers = HTTPFields()
+                        if let token { headers[.authorization] = "Bearer \(token)" }
+                        if let type = c.contentType { headers[.contentType] = type }
+                        return try await client.executeRequest(uri: c.uri, method: method, headers: headers, body: c.body.map { ByteBuffer(string: $0) })
+                    }
+                    // Nobody signed in.
+                    if route.hasSuffix("/events/stream") {
+                        let stream = try EventStreamReader(port: try #require(client.port), path: c.uri)
+                        #expect(stream.waitFor("401", seconds: 10), "anonymous \(route)")
+                    } else {
+                        let anonymous = try await send(nil)
+                        if c.allowed == nil {
+                            #expect(anonymous.status != .unauthorized && anonymous.headers[.location]?.hasPrefix("/signin?next=") != true, "\(route)")
+                        } else if isAPI {
+                            #expect(anonymous.status == .unauthorized, "anonymous \(route): \(anonymous.status)")
+                        } else {
+                            #expect(anonymous.status == .seeOther && anonymous.headers[.location]?.hasPrefix("/signin?next=") == true,
+                                    "anonymous \(route): \(anonymous.status)")
+                        }
+                    }
+                    guard let allowed = c.allowed else { continue }
+                    for role in Role.allCases {
+                        if route.hasSuffix("/events/stream") && allowed.contains(role) {
+                            let stream = try EventStreamReader(port: try #require(client.port), path: c.uri, authorization: "Bearer \(tokensByRole[role]!)")
+                            #expect(stream.waitFor("event: hello", seconds: 10), "\(role) \(route)")
+                            continue
+                        }
+                        let r = try await send(tokensByRole[role])
+                        if allowed.contains(role) {
+                            #expect(r.status != .unauthorized && r.status != .forbidden, "\(role) may use \(route): \(r.status) \(String(buffer: r.body).prefix(200))")
+                        } else {
+                            #expect(r.status == .forbidden, "\(role) may not use \(route): \(r.status)")
+                        }
+                    }
+                }
+                // An address nobody serves: a sign-in first, then "not found".
+                let unknown = try await client.executeRequest(uri: "/no/such/page", method: .get, headers: [:], body: nil)
+                #expect(unknown.status == .seeOther)
+                let known = try await client.executeRequest(uri: "/no/such/page", method: .get,
+                                                            headers: [.authorization: "Bearer \(tokensByRole[.leader]!)"], body: nil)
+                #expect(known.status == .notFound)
+            }
+            // Only the district of the region and the city office escalated: the log says who.
+            let escalations = try await service.store.events(after: 0, limit: 1_000_000).filter { $0.event.body.kind == "obstacle.escalated" }
+            #expect(escalations.count == 2)
+            #expect(escalations.allSatisfy { $0.event.via != nil })
+        }
+    }
+
+    @Test func theRoutePolicyListsExactlyTheRouterRoutes() async throws {
+        try await withFreshDemo(fraction: 0.002) { service in
+            let routes = Set(buildRouter(service: service).routes.map { "\($0.method.rawValue) \($0.path)" })
+            #expect(routes == Set(RoutePolicy.needs.keys))
+        }
+    }
+
+    @Test func theOpenAPIDocumentDescribesExactlyTheAPIRoutes() async throws {
+        try await withFreshDemo(fraction: 0.002) { service in
+            let router = buildRouter(service: service)
+            let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter {
+                let path = $0.split(separator: " ")[1]
+                return path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics"
+            })
+            let app = Application(router: router)
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/api/v1/openapi.json", method: .get) { r in
+                    #expect(r.status == .ok)
+                    let doc = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+                    #expect((doc["openapi"] as? String)?.hasPrefix("3.") == true)
+                    let paths = try #require(doc["paths"] as? [String: [String: Any]])
+                    var documented = Set<String>()
+                    for (path, operations) in paths {
+                        for (method, operation) in operations {
+                            documented.insert("\(method.uppercased()) \(path)")
+                            // Every path parameter of the route is described.
+                            let parameters = ((operation as? [String: Any])?["parameters"] as? [[String: Any]]) ?? []
+                            for name in path.split(separator: "/").filter({ $0.hasPrefix("{") }).map({ String($0.dropFirst().dropLast()) }) {
+                                #expect(parameters.contains { $0["name"] as? String == name && $0["in"] as? String == "path" }, "\(path) \(name)")
+                            }
+                        }
+                    }
+                    #expect(documented == served, "documented but not served: \(documented.subtracting(served).sorted()); served but not documented: \(served.subtracting(documented).sorted())")
+                }
+            }
+        }
+    }
+}
