@@ -64,6 +64,38 @@ import Testing
         #expect(scale.status == 1)
     }
 
+    @Test func accountsAndTokensAreManagedFromTheCommandLine() throws {
+        let db = temporaryDatabase()
+        _ = try run(["init", "--database", db, "--name", "n", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        let added = try run(["account", "add", "cmcc-sys", "--role", "operator", "--operator", "cmcc", "--database", db])
+        #expect(added.status == 0, "\(added.err)")
+        let password = added.out.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(added.out.contains("已创建账号 cmcc-sys") && password.count >= 16, "a random password is printed once")
+        #expect(try run(["account", "add", "cmcc-sys", "--role", "operator", "--operator", "cmcc", "--database", db]).err.contains("已存在"))
+        let bad = try run(["account", "add", "dd", "--role", "district", "--region", "999999", "--database", db, "--lang", "en"])
+        #expect(bad.status == 1 && bad.err.contains("region codes"))
+        #expect(try run(["account", "add", "x1", "--role", "boss", "--database", db]).err.contains("未知的角色"))
+        let token = try run(["token", "create", "--account", "cmcc-sys", "--label", "OSS", "--database", db])
+        #expect(token.status == 0)
+        let secret = token.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.hasPrefix("rlt_") && token.err.contains("只显示这一次"))
+        let id = String(secret.split(separator: "_")[1])
+        let listed = try run(["token", "list", "--database", db])
+        #expect(listed.out.contains(id) && !listed.out.contains(secret), "the secret is never shown again")
+        #expect(try run(["token", "revoke", id, "--database", db]).status == 0)
+        #expect(try run(["token", "list", "--database", db]).out.contains("revoked"))
+        #expect(try run(["token", "revoke", "nothing", "--database", db]).status == 1)
+        #expect(try run(["token", "create", "--account", "nobody", "--database", db]).status == 1)
+        // An import as an account has that account's rights.
+        let file = NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString).csv"
+        try "region_code,target,due\r\n500103,10,2020-06-30\r\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try run(["import", "targets", file, "--as", "cmcc-sys", "--database", db])
+        #expect(refused.status == 1 && refused.err.contains("无权导入"))
+        #expect(try run(["import", "targets", file, "--as", "nobody", "--database", db]).status == 1)
+        #expect(try run(["account", "disable", "cmcc-sys", "--database", db]).status == 0)
+        #expect(try run(["account", "list", "--database", db]).out.contains("disabled"))
+    }
+
     @Test func usageErrorsExitWith2() throws {
         let r = try run(["export"])
         #expect(r.status == 2)

@@ -1,0 +1,106 @@
+import Testing
+@testable import RolloutCore
+
+/// The rights of each role, rule by rule: what each may use, send and record.
+@Suite struct AccessRulesTests {
+    static let t = Instant(seconds: 1_590_000_000)
+    static let office = Principal(account: "o", role: .cityOffice)
+    static let leader = Principal(account: "l", role: .leader)
+    static let yuzhong = Principal(account: "y", role: .district, region: "500103")
+    static let cmcc = Principal(account: "m", role: .operator, operator: .cmcc)
+    static let owner = Principal(account: "r", role: .resourceOwner, owner: "杆塔公司")
+    static let admin = Principal(account: "a", role: .admin)
+    static let everyone = [office, leader, yuzhong, cmcc, owner, admin]
+
+    static func registration(_ op: Operator) -> EventBody {
+        .siteRegistered(SiteRegistration(site: SiteKey(operator: op, code: "S1"), regionCode: "500103", name: "n", lat: 29.5, lon: 106.5, kind: .macro))
+    }
+
+    static func obstacle(org: String, region: String, site: SiteKey? = nil) -> EventBody {
+        .obstacleOpened(ObstacleOpening(org: org, ref: "1", site: site, regionCode: region, operator: site?.operator, category: .power,
+                                        responsible: nil, description: "d"))
+    }
+
+    @Test func routesAreOpenToTheRolesThatNeedThem() {
+        let table: [Need: Set<Role>] = [
+            .open: Set(Role.allCases), .signedIn: Set(Role.allCases),
+            .readFigures: [.cityOffice, .leader, .district, .operator, .resourceOwner],
+            .readRecords: [.cityOffice, .leader, .district, .operator],
+            .importFiles: [.cityOffice, .district, .operator, .resourceOwner],
+            .escalate: [.cityOffice, .district],
+            .manageAccounts: [.admin],
+            .metrics: [.admin, .cityOffice],
+        ]
+        for need in Need.allCases {
+            for role in Role.allCases { #expect(Access.allows(role, need) == table[need]!.contains(role), "\(role) \(need)") }
+        }
+    }
+
+    @Test func eachRoleSendsOnlyItsKindsOfFile() {
+        let table: [String: Set<Role>] = [
+            "sites": [.cityOffice, .operator], "progress": [.cityOffice, .operator], "obstacles": [.cityOffice, .operator, .district],
+            "resources": [.cityOffice, .resourceOwner], "targets": [.cityOffice],
+        ]
+        for (kind, roles) in table {
+            for p in Self.everyone { #expect(Access.mayImport(kind, p) == roles.contains(p.role), "\(p.role) \(kind)") }
+        }
+    }
+
+    @Test func eachRoleRecordsOnlyWhatIsItsOwn() {
+        let mine = SiteKey(operator: .cmcc, code: "S1"), theirs = SiteKey(operator: .ctcc, code: "S1")
+        let cases: [(EventBody, Set<String>)] = [
+            (Self.registration(.cmcc), ["o", "m"]),
+            (Self.registration(.ctcc), ["o"]),
+            (.stageReported(site: mine, stage: .designed, note: nil), ["o", "m"]),
+            (.stageReported(site: theirs, stage: .designed, note: nil), ["o"]),
+            (.stageRolledBack(site: mine, stage: .planned, reason: "r"), ["o", "m"]),
+            (Self.obstacle(org: "cmcc", region: "500101", site: mine), ["o", "m"]),
+            (Self.obstacle(org: "cmcc", region: "500101", site: theirs), ["o"]),
+            (Self.obstacle(org: "500103", region: "500103"), ["o", "y"]),
+            (Self.obstacle(org: "500101", region: "500101"), ["o"]),
+            (Self.obstacle(org: "500103", region: "500101"), ["o"]),
+            (.obstacleResolved(org: "500103", ref: "1"), ["o", "y"]),
+            (.obstacleResolved(org: "cmcc", ref: "1"), ["o", "m"]),
+            (.obstacleResolved(org: "ctcc", ref: "1"), ["o"]),
+            (.targetSet(TargetSetting(regionCode: "500103", target: 10, due: Self.t)), ["o"]),
+            (.resourceOffered(ResourceOffer(resourceId: "R", owner: "杆塔公司", kind: .streetLamp, regionCode: "500103", lat: 29.5, lon: 106.5)), ["o", "r"]),
+            (.resourceOffered(ResourceOffer(resourceId: "R", owner: "别家", kind: .streetLamp, regionCode: "500103", lat: 29.5, lon: 106.5)), ["o"]),
+        ]
+        for (body, allowed) in cases {
+            for p in Self.everyone { #expect(Access.mayRecord(body, p) == allowed.contains(p.account), "\(p.role) \(body.kind) \(body.entity)") }
+        }
+    }
+
+    @Test func onlyTheDistrictOfTheRegionOrTheCityEscalates() {
+        #expect(Access.mayEscalate(region: "500103", Self.yuzhong))
+        #expect(!Access.mayEscalate(region: "500101", Self.yuzhong))
+        #expect(Access.mayEscalate(region: "500101", Self.office))
+        for p in [Self.leader, Self.cmcc, Self.owner, Self.admin] { #expect(!Access.mayEscalate(region: "500103", p)) }
+        #expect(Access.maySeeAccount("y", Self.yuzhong) && !Access.maySeeAccount("m", Self.yuzhong))
+        #expect(Access.maySeeAccount("m", Self.admin) && Access.maySeeAccount("m", Self.office) && !Access.maySeeAccount("m", Self.leader))
+    }
+
+    @Test func accountsNeedAGoodNameAndExactlyTheirRolesScope() throws {
+        let regions: Set<String> = ["500103"]
+        #expect(throws: Never.self) { try Account(name: "yuzhong-1", role: .district, region: "500103", createdAt: Self.t).validated(regionCodes: regions) }
+        #expect(throws: Never.self) { try Account(name: "cmcc.api", role: .operator, operator: .cmcc, createdAt: Self.t).validated(regionCodes: regions) }
+        let refused: [(Account, String)] = [
+            (Account(name: "A", role: .leader, createdAt: Self.t), "bad_account_name"),
+            (Account(name: "1abc", role: .leader, createdAt: Self.t), "bad_account_name"),
+            (Account(name: "a b", role: .leader, createdAt: Self.t), "bad_account_name"),
+            (Account(name: "<script>", role: .leader, createdAt: Self.t), "bad_account_name"),
+            (Account(name: String(repeating: "a", count: 41), role: .leader, createdAt: Self.t), "bad_account_name"),
+            (Account(name: "cli", role: .leader, createdAt: Self.t), "reserved_account_name"),
+            (Account(name: "d", role: .district, region: "500103", createdAt: Self.t), "bad_account_name"),
+            (Account(name: "dd", role: .district, region: "500101", createdAt: Self.t), "account_needs_region"),
+            (Account(name: "dd", role: .district, region: "500103", operator: .cmcc, createdAt: Self.t), "account_needs_region"),
+            (Account(name: "op", role: .operator, createdAt: Self.t), "account_needs_operator"),
+            (Account(name: "ow", role: .resourceOwner, owner: "  ", createdAt: Self.t), "account_needs_owner"),
+            (Account(name: "ad", role: .admin, operator: .cmcc, createdAt: Self.t), "account_takes_no_scope"),
+        ]
+        for (account, code) in refused {
+            #expect(throws: RolloutError.self) { try account.validated(regionCodes: regions) }
+            do { _ = try account.validated(regionCodes: regions) } catch let e as RolloutError { #expect(e.code == code, "\(account.name)") }
+        }
+    }
+}
