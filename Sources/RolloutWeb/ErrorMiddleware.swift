@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Metrics
 import RolloutCore
 
 /// Turns every failure into an answer in the caller's language: a ``RolloutError`` with its code,
@@ -23,6 +24,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func answer(_ e: RolloutError, _ request: Request, status: HTTPResponse.Status? = nil) -> Response {
+        Counter(label: "rollout_errors_total", dimensions: [("code", e.code)]).increment()
         var response: Response
         if request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz" {
             response = JSONResponse.error(e, request.language)

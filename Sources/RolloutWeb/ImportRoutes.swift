@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Metrics
 import RolloutCore
 import RolloutImport
 import RolloutStorage
@@ -34,6 +35,10 @@ enum ImportRoutes {
             }
             let report = try await Importer.run(kind, file: file, store: service.store, now: campaign.now(), actor: principal.account,
                                                 scope: principal, dryRun: dryRun)
+            let outcome = !report.errors.isEmpty ? "rejected" : dryRun ? "dry_run" : "committed"
+            Counter(label: "rollout_imports_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment()
+            Counter(label: "rollout_import_rows_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment(by: report.rows)
+            Counter(label: "rollout_import_row_errors_total", dimensions: [("kind", kind.rawValue)]).increment(by: report.errors.count)
             return Response(status: report.errors.isEmpty ? .ok : .unprocessableContent,
                             headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try report.json(request.language))))

@@ -147,6 +147,7 @@ import Testing
                 let text = String(buffer: metrics.body)
                 #expect(text.contains("rollout_signin_failures_total"))
                 #expect(text.contains("hb_requests"))
+                #expect(text.contains("rollout_errors_total{code=\"bad_credentials\"}"))
             }
         }
     }
