@@ -13,6 +13,10 @@ public struct AccountService: Sendable {
     /// bcrypt's cost: 2^cost rounds (12 ≈ 0.25 s here; tests use less).
     let cost: UInt8
     let wallClock: @Sendable () -> Date
+    /// Verified tokens and active accounts, kept while no credential has changed (at most a minute).
+    let verified = Locked<[String: (principal: Principal, version: Int64, at: Date)]>([:])
+    static let verifiedLifetime: TimeInterval = 60
+    static let verifiedCapacity = 10_000
 
     /// Failed sign-ins allowed per account name, and per address, within ``window``.
     public static let perAccount = 5
@@ -52,6 +56,26 @@ public struct AccountService: Sendable {
         return stored.account
     }
 
+    /// The principal of a session's account (nil when disabled), from the cache while credentials are unchanged.
+    public func principal(sessionAccount name: String) async throws -> Principal? {
+        try await cached("session:" + name) { try await activeAccount(name)?.principal() }
+    }
+
+    /// A verified principal under a key, or `verify`'s answer (kept when not nil).
+    func cached(_ key: String, _ verify: () async throws -> Principal?) async throws -> Principal? {
+        let version = store.credentialsVersion()
+        let now = wallClock()
+        if let hit = verified.withLock({ $0[key] }), hit.version == version, now.timeIntervalSince(hit.at) < Self.verifiedLifetime {
+            return hit.principal
+        }
+        guard let principal = try await verify() else { return nil }
+        verified.withLock { v in
+            if v.count >= Self.verifiedCapacity { v.removeAll() }
+            v[key] = (principal, version, now)
+        }
+        return principal
+    }
+
     /// Checks a name and password. Too many failures for the name or the address within the window
     /// refuse the attempt before the password is looked at; a wrong name, a wrong password and a
     /// disabled account get the same answer, after the same work.
@@ -87,15 +111,23 @@ public struct AccountService: Sendable {
         return (info, "rlt_\(id)_\(secret)")
     }
 
-    /// The principal of a bearer token: refused when malformed, unknown, revoked, or its account disabled.
+    /// The principal of a bearer token: refused when malformed, unknown, revoked, or its account
+    /// disabled. A verified token is kept (by the hash of the whole token) until a credential changes.
     public func principal(bearer token: String) async throws -> Principal {
+        guard token.count <= 100, let principal = try await cached("token:" + Self.sha256(token), { try await verify(bearer: token) }) else {
+            throw RolloutError("bad_token", kind: .unauthenticated)
+        }
+        return principal
+    }
+
+    func verify(bearer token: String) async throws -> Principal? {
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "rlt", parts[1].count == 12, parts[2].count >= 40, token.count <= 100,
               let stored = try await store.token(id: String(parts[1])),
               Self.constantTimeEqual(stored.secretHash, Self.sha256(String(parts[2]))),
               stored.info.revokedAt == nil,
               let account = try await activeAccount(stored.info.account)
-        else { throw RolloutError("bad_token", kind: .unauthenticated) }
+        else { return nil }
         let now = self.now
         if (stored.info.lastUsedAt.map { now.seconds - $0.seconds > 3600 } ?? true) {
             // Noted at most hourly, and never in the request's way.
@@ -119,16 +151,23 @@ public struct AccountService: Sendable {
     /// A hash to check a password against when the name is unknown, so that both take as long.
     static let decoyHash = Bcrypt.hash("rollout-decoy-password", cost: 12)
 
-    /// SHA-256 in hex.
+    /// SHA-256 in hex (asked on every request that carries a token: no Foundation formatting).
     public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(Array(SHA256.hash(data: Array(text.utf8))))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: bytes.count * 2)
+        for (i, b) in bytes.enumerated() { out[2 * i] = digits[Int(b >> 4)]; out[2 * i + 1] = digits[Int(b & 15)] }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Random bytes from the system's generator, as hex or URL-safe base64 without padding.
     public static func random(bytes: Int, hex: Bool) -> String {
         var g = SystemRandomNumberGenerator()
         let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &g) })
-        if hex { return data.map { String(format: "%02x", $0) }.joined() }
+        if hex { return Self.hex(Array(data)) }
         return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

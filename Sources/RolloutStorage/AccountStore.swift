@@ -34,6 +34,10 @@ public protocol AccountStore: Sendable {
     func token(id: String) async throws -> StoredToken?
     /// The tokens of an account (or all).
     func tokens(account: String?) async throws -> [TokenInfo]
+    /// A number that moves whenever a token is revoked or an account disabled (here at once; by
+    /// another process within a second while the store watches its changes): what was verified
+    /// under an older number must be verified again.
+    func credentialsVersion() -> Int64
     /// Revokes a token; throws `unknown_token`.
     func revokeToken(id: String, at: Instant) async throws
     /// Notes when a token was last used.

@@ -3,6 +3,22 @@ import RolloutCore
 import SQLKit
 
 extension SQLCampaignStore {
+    public func credentialsVersion() -> Int64 { credentials.withLock { $0.version } }
+
+    func credentialsChanged() { credentials.withLock { $0.version += 1 } }
+
+    /// A number that changes when any token is revoked or account disabled (read by the watcher,
+    /// for changes made by other processes).
+    func credentialsGeneration() async throws -> Int64 {
+        try await read { db in
+            let r = try await db.raw("""
+                SELECT (SELECT COUNT(*) FROM tokens WHERE revoked_at IS NOT NULL) * 1000003
+                     + (SELECT COUNT(*) FROM accounts WHERE disabled_at IS NOT NULL) AS g
+                """).first()
+            return try r?.int("g") ?? 0
+        }
+    }
+
     public func createAccount(_ account: Account, passwordHash: String) async throws {
         try await write { db in
             if try await db.raw("SELECT name FROM accounts WHERE name = \(bind: account.name)").first() != nil {
@@ -44,6 +60,7 @@ extension SQLCampaignStore {
             }
             try await db.raw("UPDATE accounts SET disabled_at = \(bind: at.seconds) WHERE name = \(bind: name) AND disabled_at IS NULL").run()
         }
+        credentialsChanged()
     }
 
     public func setPasswordHash(_ name: String, _ hash: String) async throws {
@@ -53,6 +70,7 @@ extension SQLCampaignStore {
             }
             try await db.raw("UPDATE accounts SET password_hash = \(bind: hash) WHERE name = \(bind: name)").run()
         }
+        credentialsChanged()
     }
 
     public func createToken(_ token: StoredToken) async throws {
@@ -99,6 +117,7 @@ extension SQLCampaignStore {
             }
             try await db.raw("UPDATE tokens SET revoked_at = \(bind: at.seconds) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
         }
+        credentialsChanged()
     }
 
     public func touchToken(id: String, at: Instant) async throws {

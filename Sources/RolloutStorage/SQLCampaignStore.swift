@@ -12,6 +12,9 @@ public final class SQLCampaignStore: CampaignStore {
 
     /// The changes committed, for live pages.
     let feed = ChangeFeed()
+    /// Moves whenever a token is revoked or an account disabled or given a new password, by this
+    /// process at once, by another within the watcher's second.
+    let credentials = Locked<(version: Int64, generation: Int64?)>((0, nil))
     private let watcher = Locked<Task<Void, Never>?>(nil)
     /// The PostgreSQL channel of committed changes.
     static let changeChannel = "rollout_changes"
@@ -42,6 +45,11 @@ public final class SQLCampaignStore: CampaignStore {
             // subscription and this read must not pass unheard.
             while !Task.isCancelled {
                 if let seq = try? await self?.lastSeq() { feed.publish(StoreChange(lastSeq: seq)) }
+                if let self, let generation = try? await self.credentialsGeneration() {
+                    self.credentials.withLock { c in
+                        if c.generation != generation { c = (c.version + 1, generation) }
+                    }
+                }
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -33,13 +33,16 @@ struct AccessMiddleware: RouterMiddleware {
         }
 
         var bySession = false
-        if let header = request.headers[.authorization] {
+        // Open routes ask nobody who they are (the sign-in page only its session).
+        let authenticate = need != .open || path == Paths.signIn
+        if !authenticate {
+        } else if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw RolloutError("bad_token", kind: .unauthenticated) }
             context.principal = try await accounts.principal(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
         } else if let session = context.sessions.session {
-            if let account = try await accounts.activeAccount(session.account) {
-                context.principal = account.principal()
+            if let principal = try await accounts.principal(sessionAccount: session.account) {
+                context.principal = principal
                 context.csrf = session.csrf
                 bySession = true
             } else {
