@@ -27,13 +27,18 @@ public final class EventStreamReader: @unchecked Sendable {
     }
 
     /// Reads until `text` has arrived (true) or `seconds` have passed (false).
-    public func waitFor(_ text: String, seconds: Double) -> Bool {
+    ///
+    /// It never blocks its thread: the server under test may be in the same process, needing the
+    /// same few threads to answer.
+    public func waitFor(_ text: String, seconds: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while !String(decoding: received, as: UTF8.self).contains(text) {
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { return false }
+            if deadline.timeIntervalSinceNow <= 0 { return false }
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, Int32(left * 1000)) > 0 else { continue }
+            guard poll(&p, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(10))
+                continue
+            }
             var buffer = [UInt8](repeating: 0, count: 4096)
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { return false }

@@ -102,7 +102,7 @@ import Testing
                     // Nobody signed in.
                     if route.hasSuffix("/events/stream") {
                         let stream = try EventStreamReader(port: try #require(client.port), path: c.uri)
-                        #expect(stream.waitFor("401", seconds: 10), "anonymous \(route)")
+                        #expect(await stream.waitFor("401", seconds: 10), "anonymous \(route)")
                     } else {
                         let anonymous = try await send(nil)
                         if c.allowed == nil {
@@ -118,7 +118,7 @@ import Testing
                     for role in Role.allCases {
                         if route.hasSuffix("/events/stream") && allowed.contains(role) {
                             let stream = try EventStreamReader(port: try #require(client.port), path: c.uri, authorization: "Bearer \(tokensByRole[role]!)")
-                            #expect(stream.waitFor("event: hello", seconds: 10), "\(role) \(route)")
+                            #expect(await stream.waitFor("event: hello", seconds: 20), "\(role) \(route): \(stream.text.prefix(300))")
                             continue
                         }
                         let r = try await send(tokensByRole[role])

@@ -128,7 +128,9 @@ import Testing
                 let wrong = try await browser.signIn(name, "not the password")
                 let unknown = try await browser.signIn("nobody-here", Self.password)
                 let injected = try await browser.signIn("' OR '1'='1' --", "' OR '1'='1' --")
-                for r in [wrong, unknown, injected] {
+                let hostile = try await browser.signIn("\"><script>alert(1)</script>", "x")
+                #expect(!String(buffer: hostile.body).contains("<script>alert(1)") && String(buffer: hostile.body).contains("&lt;script&gt;"))
+                for r in [wrong, unknown, injected, hostile] {
                     #expect(r.status == .unauthorized)
                     #expect(String(buffer: r.body).contains("账号或密码不正确"))
                     #expect(browser.cookies["rollout_session"] == nil)
@@ -147,7 +149,7 @@ import Testing
                 let text = String(buffer: metrics.body)
                 #expect(text.contains("rollout_signin_failures_total"))
                 #expect(text.contains("hb_requests"))
-                #expect(text.contains("rollout_errors_total{code=\"bad_credentials\"}"))
+                #expect(text.contains("rollout_signin_failures_total{reason=\"bad_credentials\"}"))
             }
         }
     }
