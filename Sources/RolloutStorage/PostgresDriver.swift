@@ -33,7 +33,7 @@ final class PostgresDriver: SQLDriver {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { _ = try await client.query("SELECT 1") }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(15))
+                    try await Task.sleep(for: .seconds(30))
                     throw RolloutError("database_unreachable", kind: .unavailable, ["value": description, "reason": "timeout"])
                 }
                 try await group.next()
