@@ -36,17 +36,14 @@ struct AccountCommand: AsyncParsableCommand {
                     guard let o = Operator(codeOrName: text) else { throw RolloutError("unknown_operator", ["value": text]) }
                     op = o
                 }
-                let store = try await common.openChecked()
                 let (password, generated) = AccountCommand.password(fromStdin: passwordStdin)
-                let account: Account
-                do {
-                    account = try await AccountService(store: store).createAccount(
+                let account = try await common.withStore { store in
+                    try await AccountService(store: store).createAccount(
                         Account(name: name, role: role, region: region, operator: op, owner: owner, displayName: displayName,
                                 createdAt: Instant(Date())), password: password)
-                } catch { try? await store.close(); throw error }
+                }
                 common.say("account_created", ["value": account.name])
                 if generated { print(password) }
-                try await store.close()
             }
         }
     }
@@ -57,12 +54,10 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.run {
-                let store = try await common.openChecked()
-                for a in try await store.accounts() {
+                for a in try await common.withStore({ try await $0.accounts() }) {
                     let scope = a.region ?? a.operator?.rawValue ?? a.owner ?? ""
                     print([a.name, a.role.rawValue, scope, a.displayName, a.disabledAt.map { "disabled \($0)" } ?? ""].joined(separator: "\t"))
                 }
-                try await store.close()
             }
         }
     }
@@ -74,10 +69,8 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.run {
-                let store = try await common.openChecked()
-                do { try await store.disableAccount(name, at: Instant(Date())) } catch { try? await store.close(); throw error }
+                try await common.withStore { try await $0.disableAccount(name, at: Instant(Date())) }
                 common.say("account_disabled", ["value": name])
-                try await store.close()
             }
         }
     }
@@ -91,11 +84,9 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.run {
-                let store = try await common.openChecked()
                 let (password, generated) = AccountCommand.password(fromStdin: passwordStdin)
-                do { try await AccountService(store: store).setPassword(name, password) } catch { try? await store.close(); throw error }
+                try await common.withStore { try await AccountService(store: $0).setPassword(name, password) }
                 if generated { print(password) }
-                try await store.close()
             }
         }
     }
@@ -114,14 +105,9 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.run {
-                let store = try await common.openChecked()
-                let made: (info: TokenInfo, token: String)
-                do { made = try await AccountService(store: store).createToken(account: account, label: label) } catch {
-                    try? await store.close(); throw error
-                }
+                let made = try await common.withStore { try await AccountService(store: $0).createToken(account: account, label: label) }
                 FileHandle.standardError.write(Data((Catalogue.text("token_created", common.language, ["id": made.info.id, "account": account]) + "\n").utf8))
                 print(made.token)
-                try await store.close()
             }
         }
     }
@@ -133,12 +119,10 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.run {
-                let store = try await common.openChecked()
-                for t in try await store.tokens(account: account) {
+                for t in try await common.withStore({ try await $0.tokens(account: account) }) {
                     print([t.id, t.account, t.label, t.createdAt.description, t.revokedAt.map { "revoked \($0)" } ?? "",
                            t.lastUsedAt.map { "used \($0)" } ?? ""].joined(separator: "\t"))
                 }
-                try await store.close()
             }
         }
     }
@@ -150,10 +134,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.run {
-                let store = try await common.openChecked()
-                do { try await store.revokeToken(id: id, at: Instant(Date())) } catch { try? await store.close(); throw error }
+                try await common.withStore { try await $0.revokeToken(id: id, at: Instant(Date())) }
                 common.say("token_revoked", ["value": id])
-                try await store.close()
             }
         }
     }

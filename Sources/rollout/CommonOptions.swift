@@ -30,6 +30,19 @@ struct CommonOptions: ParsableArguments {
         return store
     }
 
+    /// Opens the store, runs `body` on it and closes it, whether `body` succeeds or throws.
+    func withStore<T>(_ body: (SQLCampaignStore) async throws -> T) async throws -> T {
+        let store = try await openChecked()
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
     /// Runs a command body; a ``RolloutError`` is printed in the user's language and exits 1.
     func run(_ body: () async throws -> Void) async throws {
         do {

@@ -24,6 +24,7 @@ struct BrowserTests {
     static func signIn(_ driver: WebDriver, _ base: String, then path: String, name: String, password: String) async throws {
         try await driver.open(base + path)
         #expect(try await driver.run("return location.pathname;") as? String == "/signin", "an anonymous visit is sent to the sign-in page")
+        try await driver.screenshot("signin-1366.png")
         _ = try await driver.run("""
             document.getElementById('name').value = '\(name)';
             document.getElementById('password').value = '\(password)';
