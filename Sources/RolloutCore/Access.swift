@@ -68,6 +68,8 @@ public enum Need: String, Sendable, CaseIterable {
     case manageAccounts
     /// Prometheus metrics.
     case metrics
+    /// Moving quota between regions.
+    case moveQuota
 }
 
 /// The rules.
@@ -82,6 +84,7 @@ public enum Access {
         case .escalate: [.cityOffice, .district].contains(role)
         case .manageAccounts: role == .admin
         case .metrics: [.admin, .cityOffice].contains(role)
+        case .moveQuota: role == .cityOffice
         }
     }
 

@@ -141,6 +141,39 @@ public struct CampaignService: Sendable {
         if result.applied == 0 { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
     }
 
+    /// Moves quota between regions now (the city office): checks the move against the targets in
+    /// force and the progress made, then appends the adjusted target lines in one append.
+    public func moveQuota(_ move: QuotaMove, by principal: Principal) async throws -> [TargetSetting] {
+        guard Access.allows(principal.role, .moveQuota) else {
+            throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue])
+        }
+        try await checkRegion(move.from)
+        try await checkRegion(move.to)
+        let c = try await campaign()
+        let now = c.now(wallClock: wallClock())
+        let moment = ReadMoment(asOf: .including(now))
+        let regions = try await figures(c.campaign, at: moment).regions
+        var operatorProgress: [String: [Operator: Int]] = [:]
+        for r in regions {
+            for o in r.operators { if let op = Operator(rawValue: o.operator) { operatorProgress[r.regionCode, default: [:]][op] = o.progress } }
+        }
+        let settings = try move.settings(targets: try await store.targets(at: moment),
+                                         progress: Dictionary(uniqueKeysWithValues: regions.map { ($0.regionCode, $0.progress) }),
+                                         operatorProgress: operatorProgress)
+        _ = try await store.append(settings.map {
+            NewEvent(.targetSet($0), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)
+        })
+        return settings
+    }
+
+    /// The proposed quota moves at a moment, with their effect.
+    public func quotaProposals(asOf: String? = nil) async throws -> (proposals: [QuotaAdvisor.Proposal], effect: QuotaAdvisor.Effect) {
+        let (c, moment) = try await self.moment(asOf: asOf, knownAt: nil)
+        let f = try await figures(c.campaign, at: moment)
+        let proposals = QuotaAdvisor.propose(f.regions)
+        return (proposals, QuotaAdvisor.effect(of: proposals.map { ($0.from, $0.to, $0.sites) }, on: f.regions, campaign: f.summary))
+    }
+
     /// One obstacle at a moment; throws `unknown_obstacle` when it was not raised (or known) then.
     public func obstacle(org: String, ref: String, asOf: String? = nil, knownAt: String? = nil) async throws -> ObstacleRow {
         let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)

@@ -42,6 +42,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     EscalationRoutes.add(to: router, service: service)
     SignInRoutes.add(to: router, accounts: accounts, secureCookies: security.secureCookies)
     AccountRoutes.add(to: router, service: service)
+    QuotaRoutes.add(to: router, service: service)
     OpenAPIRoutes.add(to: router)
     Telemetry.add(to: router)
     return router

@@ -75,7 +75,8 @@ enum HTMLPage {
     /// The signed-in account in the header: its name and role (a link to its page) and the sign-out button.
     static func account(_ c: PageContext) -> String {
         guard let p = c.principal else { return "" }
-        return """
+        let quota = Access.allows(p.role, .moveQuota) ? "<a href=\"\(c.link(Paths.quota))\" id=\"nav-quota\">\(c.t("page_quota"))</a>" : ""
+        return quota + """
         <form method="post" action="\(Paths.signOut)" class="who"><a href="\(c.link(Paths.account(p.account)))" id="who">\(escape(p.account))</a>
         <span class="small">\(c.t("page_role_\(p.role.rawValue)"))</span>\(c.csrfField)<input type="hidden" name="lang" value="\(c.language.rawValue)">
         <button type="submit" id="signout">\(c.t("page_signout"))</button></form>

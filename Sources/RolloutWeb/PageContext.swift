@@ -72,6 +72,7 @@ enum Paths {
     static let signIn = "/signin"
     static let signOut = "/signout"
     static let accounts = "/accounts"
+    static let quota = "/quota"
     static func account(_ name: String) -> String { "/accounts/\(encode(name))" }
 
     /// Percent-encodes a path segment or a query value.

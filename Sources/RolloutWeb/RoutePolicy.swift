@@ -21,6 +21,8 @@ enum RoutePolicy {
         "POST /obstacles/{org}/{ref}/escalate": .escalate,
         "GET /accounts": .manageAccounts,
         "GET /accounts/{name}": .signedIn,
+        "GET /quota": .moveQuota,
+        "POST /quota": .moveQuota,
         // API
         "GET /api/v1/summary": .readFigures,
         "GET /api/v1/regions": .readFigures,
@@ -34,6 +36,8 @@ enum RoutePolicy {
         "POST /api/v1/imports/{kind}": .importFiles,
         "GET /api/v1/me": .signedIn,
         "GET /api/v1/accounts": .manageAccounts,
+        "GET /api/v1/quota/proposals": .moveQuota,
+        "POST /api/v1/quota/moves": .moveQuota,
     ]
 
     /// The need of a request's route (`endpointPath` as the router names it); nil when unlisted.

@@ -63,6 +63,12 @@ import Testing
                                                      allowed: [.cityOffice, .operator]),
             "GET /api/v1/me": RouteCase(uri: "/api/v1/me", allowed: everyone),
             "GET /api/v1/accounts": RouteCase(uri: "/api/v1/accounts", allowed: [.admin]),
+            "GET /quota": RouteCase(uri: "/quota", allowed: [.cityOffice]),
+            "POST /quota": RouteCase(uri: "/quota", body: "from=\(region)&to=\(site.regionCode == region ? "500101" : site.regionCode)&sites=1&reason=test",
+                                     contentType: "application/x-www-form-urlencoded", allowed: [.cityOffice]),
+            "GET /api/v1/quota/proposals": RouteCase(uri: "/api/v1/quota/proposals", allowed: [.cityOffice]),
+            "POST /api/v1/quota/moves": RouteCase(uri: "/api/v1/quota/moves", body: #"{"from":"500101","to":"500102","sites":1,"reason":"test"}"#,
+                                                  contentType: "application/json", allowed: [.cityOffice]),
         ]
     }
 
