@@ -70,6 +70,8 @@ public enum Need: String, Sendable, CaseIterable {
     case metrics
     /// Moving quota between regions.
     case moveQuota
+    /// Issuing the weekly bulletin.
+    case issueBulletin
 }
 
 /// The rules.
@@ -84,7 +86,7 @@ public enum Access {
         case .escalate: [.cityOffice, .district].contains(role)
         case .manageAccounts: role == .admin
         case .metrics: [.admin, .cityOffice].contains(role)
-        case .moveQuota: role == .cityOffice
+        case .moveQuota, .issueBulletin: role == .cityOffice
         }
     }
 
@@ -112,6 +114,7 @@ public enum Access {
         case .obstacleEscalated: return p.role == .district
         case .targetSet: return false
         case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
+        case .bulletinIssued: return false
         }
     }
 

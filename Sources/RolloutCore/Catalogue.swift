@@ -36,6 +36,7 @@ public enum Catalogue {
     public static var keys: [String] { Array(entries.keys) }
 
     static let entries: [String: (zh: String, en: String)] = messages.merging(pageTexts) { a, _ in a }.merging(accessTexts) { a, _ in a }
+        .merging(leverTexts) { a, _ in a }
 
     static let messages: [String: (zh: String, en: String)] = [
         // Errors: reads

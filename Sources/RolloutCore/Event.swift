@@ -112,6 +112,9 @@ public enum EventBody: Hashable, Codable, Sendable {
     case obstacleEscalated(org: String, ref: String, reason: String)
     case targetSet(TargetSetting)
     case resourceOffered(ResourceOffer)
+    /// The city office issued the bulletin (通报) for the period ending at `cutoff`; its bytes are
+    /// kept beside the log, and `sha256` names them.
+    case bulletinIssued(id: Int64, cutoff: Instant, sha256: String)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -124,6 +127,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleEscalated: "obstacle.escalated"
         case .targetSet: "target.set"
         case .resourceOffered: "resource.offered"
+        case .bulletinIssued: "bulletin.issued"
         }
     }
 
@@ -136,6 +140,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleResolved(let org, let ref), .obstacleEscalated(let org, let ref, _): ObstacleOpening.entity(org: org, ref: ref)
         case .targetSet(let t): t.entity
         case .resourceOffered(let r): r.entity
+        case .bulletinIssued(let id, _, _): "bulletin:\(id)"
         }
     }
 
@@ -145,7 +150,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .siteRegistered(let r): r.site
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s
         case .obstacleOpened(let o): o.site
-        case .obstacleResolved, .obstacleEscalated, .targetSet, .resourceOffered: nil
+        case .obstacleResolved, .obstacleEscalated, .targetSet, .resourceOffered, .bulletinIssued: nil
         }
     }
 }
@@ -177,6 +182,7 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .targetSet(let t):
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
         case .resourceOffered(let r): "\(body.kind)|\(r.entity)"
+        case .bulletinIssued: "\(body.kind)|\(body.entity)"
         }
     }
 }

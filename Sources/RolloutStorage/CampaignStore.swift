@@ -154,6 +154,14 @@ public protocol CampaignStore: AccountStore {
     func rebuildProjections() async throws -> Int
     /// The changes committed from now on, by this process or (on PostgreSQL) by any instance.
     func changes() -> AsyncStream<StoreChange>
+    /// Keeps a bulletin's bytes and appends its `bulletin.issued` event, in one transaction;
+    /// throws `bulletin_exists` when the cut-off has one.
+    func issueBulletin(cutoff: Instant, html: String, csv: String, sha256: String, csvSha256: String,
+                       actor: String, via: String?, now: Instant) async throws -> BulletinInfo
+    /// A bulletin's stored bytes.
+    func bulletin(id: Int64) async throws -> StoredBulletin?
+    /// The bulletins issued, the latest cut-off first.
+    func bulletins() async throws -> [BulletinInfo]
     /// Closes the connections.
     func close() async throws
 }

@@ -115,6 +115,7 @@ extension SQLCampaignStore {
             case .obstacleResolved, .obstacleEscalated: break
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .resourceOffered(let r): region = r.regionCode
+            case .bulletinIssued: break
             }
             return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
         }

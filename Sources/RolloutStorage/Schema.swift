@@ -134,6 +134,31 @@ enum Schema {
                 "CREATE INDEX events_actor ON events (actor, seq)",
             ]
         }),
+        // Bulletins: their bytes, kept once and never changed (the log holds the issuing event).
+        ("bulletins", { d in
+            var s = [
+                """
+                CREATE TABLE bulletins (id BIGINT PRIMARY KEY, cutoff_at BIGINT NOT NULL, issued_at BIGINT NOT NULL, actor TEXT NOT NULL,
+                  html TEXT NOT NULL, csv TEXT NOT NULL, sha256 TEXT NOT NULL, csv_sha256 TEXT NOT NULL)
+                """,
+                "CREATE INDEX bulletins_cutoff ON bulletins (cutoff_at, id)",
+            ]
+            switch d {
+            case .sqlite:
+                s += [
+                    "CREATE TRIGGER bulletins_no_update BEFORE UPDATE ON bulletins BEGIN SELECT RAISE(ABORT, 'bulletins_are_kept'); END",
+                    "CREATE TRIGGER bulletins_no_delete BEFORE DELETE ON bulletins BEGIN SELECT RAISE(ABORT, 'bulletins_are_kept'); END",
+                ]
+            case .postgres:
+                s += [
+                    """
+                    CREATE TRIGGER bulletins_no_change BEFORE UPDATE OR DELETE ON bulletins
+                      FOR EACH ROW EXECUTE FUNCTION rollout_log_is_append_only()
+                    """,
+                ]
+            }
+            return s
+        }),
     ]
 
     /// The version the database is at (0: empty).

@@ -43,6 +43,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     SignInRoutes.add(to: router, accounts: accounts, secureCookies: security.secureCookies)
     AccountRoutes.add(to: router, service: service)
     QuotaRoutes.add(to: router, service: service)
+    BulletinRoutes.add(to: router, service: service)
     OpenAPIRoutes.add(to: router)
     Telemetry.add(to: router)
     return router

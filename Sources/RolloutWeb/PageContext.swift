@@ -27,6 +27,11 @@ struct PageContext: Sendable {
         csrf = context.csrf
     }
 
+    /// A context with no request behind it (a document rendered once, such as a bulletin).
+    init(language: Language, stored: StoredCampaign, moment: ReadMoment, asOf: String?, knownAt: String?) {
+        self.language = language; self.stored = stored; self.moment = moment; self.asOf = asOf; self.knownAt = knownAt
+    }
+
     /// What makes two people's copies of one page differ (the name and the sign-out form in the
     /// header): cached pages are kept apart by it.
     var cacheVariant: String { "\(principal?.account ?? "")|\(csrf ?? "")" }
@@ -73,6 +78,7 @@ enum Paths {
     static let signOut = "/signout"
     static let accounts = "/accounts"
     static let quota = "/quota"
+    static let bulletins = "/bulletins"
     static func account(_ name: String) -> String { "/accounts/\(encode(name))" }
 
     /// Percent-encodes a path segment or a query value.

@@ -23,6 +23,8 @@ enum RoutePolicy {
         "GET /accounts/{name}": .signedIn,
         "GET /quota": .moveQuota,
         "POST /quota": .moveQuota,
+        "GET /bulletins": .readFigures,
+        "POST /bulletins": .issueBulletin,
         // API
         "GET /api/v1/summary": .readFigures,
         "GET /api/v1/regions": .readFigures,
@@ -38,6 +40,10 @@ enum RoutePolicy {
         "GET /api/v1/accounts": .manageAccounts,
         "GET /api/v1/quota/proposals": .moveQuota,
         "POST /api/v1/quota/moves": .moveQuota,
+        "GET /api/v1/bulletins": .readFigures,
+        "POST /api/v1/bulletins": .issueBulletin,
+        "GET /api/v1/bulletins/{id}": .readFigures,
+        "GET /api/v1/bulletins/{id}/csv": .readFigures,
     ]
 
     /// The need of a request's route (`endpointPath` as the router names it); nil when unlisted.

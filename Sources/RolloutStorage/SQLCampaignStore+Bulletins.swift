@@ -1,0 +1,67 @@
+import Foundation
+import RolloutCore
+import SQLKit
+
+/// A bulletin as listed.
+public struct BulletinInfo: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var cutoff: Instant
+    public var issuedAt: Instant
+    public var actor: String
+    public var sha256: String
+    public var csvSha256: String
+}
+
+/// A bulletin with its bytes, exactly as issued.
+public struct StoredBulletin: Sendable, Equatable {
+    public var info: BulletinInfo
+    public var html: String
+    public var csv: String
+}
+
+extension SQLCampaignStore {
+    /// Keeps a bulletin's bytes and appends its `bulletin.issued` event, in one transaction;
+    /// refuses a second bulletin for the same cut-off.
+    public func issueBulletin(cutoff: Instant, html: String, csv: String, sha256: String, csvSha256: String,
+                              actor: String, via: String?, now: Instant) async throws -> BulletinInfo {
+        try await withWriteSession { session in
+            let s = session as! SQLWriteSession
+            return try await s.keepBulletin(cutoff: cutoff, html: html, csv: csv, sha256: sha256, csvSha256: csvSha256, actor: actor, via: via, now: now)
+        }
+    }
+
+    public func bulletin(id: Int64) async throws -> StoredBulletin? {
+        try await read { db in
+            guard let r = try await db.raw("SELECT * FROM bulletins WHERE id = \(bind: id)").first() else { return nil }
+            return StoredBulletin(info: try Self.bulletinInfo(r), html: try r.string("html"), csv: try r.string("csv"))
+        }
+    }
+
+    public func bulletins() async throws -> [BulletinInfo] {
+        try await read { db in
+            try await db.raw("SELECT id, cutoff_at, issued_at, actor, sha256, csv_sha256 FROM bulletins ORDER BY cutoff_at DESC, id DESC").all()
+                .map(Self.bulletinInfo)
+        }
+    }
+
+    static func bulletinInfo(_ r: any SQLRow) throws -> BulletinInfo {
+        BulletinInfo(id: try r.int("id"), cutoff: Instant(seconds: try r.int("cutoff_at")), issuedAt: Instant(seconds: try r.int("issued_at")),
+                     actor: try r.string("actor"), sha256: try r.string("sha256"), csvSha256: try r.string("csv_sha256"))
+    }
+}
+
+extension SQLWriteSession {
+    func keepBulletin(cutoff: Instant, html: String, csv: String, sha256: String, csvSha256: String, actor: String, via: String?,
+                      now: Instant) async throws -> BulletinInfo {
+        if let r = try await db.raw("SELECT id FROM bulletins WHERE cutoff_at = \(bind: cutoff.seconds)").first() {
+            throw RolloutError("bulletin_exists", kind: .conflict, ["value": "\(try r.int("id"))"])
+        }
+        let id = try await db.raw("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS n FROM bulletins").first()!.int("n") + 1
+        try await db.raw("""
+            INSERT INTO bulletins (id, cutoff_at, issued_at, actor, html, csv, sha256, csv_sha256)
+            VALUES (\(bind: id), \(bind: cutoff.seconds), \(bind: now.seconds), \(bind: actor), \(bind: html), \(bind: csv), \(bind: sha256), \(bind: csvSha256))
+            """).run()
+        _ = try await append([NewEvent(.bulletinIssued(id: id, cutoff: cutoff, sha256: sha256), occurredAt: now, recordedAt: now, actor: actor, via: via)])
+        return BulletinInfo(id: id, cutoff: cutoff, issuedAt: now, actor: actor, sha256: sha256, csvSha256: csvSha256)
+    }
+}
