@@ -72,6 +72,8 @@ public enum Need: String, Sendable, CaseIterable {
     case moveQuota
     /// Issuing the weekly bulletin.
     case issueBulletin
+    /// Listing, reviewing and delisting regions; setting the rule.
+    case supervise
 }
 
 /// The rules.
@@ -86,7 +88,7 @@ public enum Access {
         case .escalate: [.cityOffice, .district].contains(role)
         case .manageAccounts: role == .admin
         case .metrics: [.admin, .cityOffice].contains(role)
-        case .moveQuota, .issueBulletin: role == .cityOffice
+        case .moveQuota, .issueBulletin, .supervise: role == .cityOffice
         }
     }
 
@@ -114,7 +116,7 @@ public enum Access {
         case .obstacleEscalated: return p.role == .district
         case .targetSet: return false
         case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
-        case .bulletinIssued: return false
+        case .bulletinIssued, .supervision, .supervisionRuleSet: return false
         }
     }
 

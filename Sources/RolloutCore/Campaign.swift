@@ -10,6 +10,13 @@ public struct Campaign: Hashable, Codable, Sendable {
     public init(name: String, start: Instant, deadline: Instant) {
         self.name = name; self.start = start; self.deadline = deadline
     }
+
+    /// The share of the campaign's time gone by at an instant (0 before the start, 1 at the deadline).
+    public func elapsed(at t: Instant) -> Double {
+        let span = Double(deadline.seconds - start.seconds)
+        guard span > 0 else { return 1 }
+        return min(1, max(0, Double(t.seconds - start.seconds) / span))
+    }
 }
 
 /// The moment a read is about: what was true before `asOf` in the field, as the platform knew it

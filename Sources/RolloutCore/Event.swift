@@ -115,6 +115,10 @@ public enum EventBody: Hashable, Codable, Sendable {
     /// The city office issued the bulletin (通报) for the period ending at `cutoff`; its bytes are
     /// kept beside the log, and `sha256` names them.
     case bulletinIssued(id: Int64, cutoff: Instant, sha256: String)
+    /// A step of listed supervision (挂牌督办) of a region: listed, reviewed, delisted.
+    case supervision(region: String, step: Supervision.Step)
+    /// The city office set the rule that proposes listings.
+    case supervisionRuleSet(Supervision.Rule)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -128,6 +132,13 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .targetSet: "target.set"
         case .resourceOffered: "resource.offered"
         case .bulletinIssued: "bulletin.issued"
+        case .supervision(_, let step):
+            switch step {
+            case .listed: "supervision.listed"
+            case .reviewed: "supervision.reviewed"
+            case .delisted: "supervision.delisted"
+            }
+        case .supervisionRuleSet: "supervision.rule_set"
         }
     }
 
@@ -141,6 +152,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .targetSet(let t): t.entity
         case .resourceOffered(let r): r.entity
         case .bulletinIssued(let id, _, _): "bulletin:\(id)"
+        case .supervision(let region, _): "supervision:\(region)"
+        case .supervisionRuleSet: "supervision-rule"
         }
     }
 
@@ -150,7 +163,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .siteRegistered(let r): r.site
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s
         case .obstacleOpened(let o): o.site
-        case .obstacleResolved, .obstacleEscalated, .targetSet, .resourceOffered, .bulletinIssued: nil
+        case .obstacleResolved, .obstacleEscalated, .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet: nil
         }
     }
 }
@@ -183,6 +196,7 @@ public struct NewEvent: Hashable, Codable, Sendable {
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
         case .resourceOffered(let r): "\(body.kind)|\(r.entity)"
         case .bulletinIssued: "\(body.kind)|\(body.entity)"
+        case .supervision, .supervisionRuleSet: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         }
     }
 }

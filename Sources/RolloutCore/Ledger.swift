@@ -156,8 +156,8 @@ public struct Ledger: Sendable {
             newTargets.append(TargetRecord(setting: t, setAt: e.occurredAt, recordedAt: e.recordedAt, seq: logged.seq))
         case .resourceOffered(let r):
             newResources.append((r, e.occurredAt))
-        case .bulletinIssued:
-            break  // kept in the bulletins table, written with the event
+        case .bulletinIssued, .supervision, .supervisionRuleSet:
+            break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }
 

@@ -25,7 +25,7 @@ enum Projector {
             case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): siteKeys.insert(s)
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
             case .obstacleResolved, .obstacleEscalated: obstacleEntities.insert(e.event.body.entity)
-            case .targetSet, .resourceOffered, .bulletinIssued: break
+            case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

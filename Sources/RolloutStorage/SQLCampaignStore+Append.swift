@@ -115,7 +115,8 @@ extension SQLCampaignStore {
             case .obstacleResolved, .obstacleEscalated: break
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .resourceOffered(let r): region = r.regionCode
-            case .bulletinIssued: break
+            case .bulletinIssued, .supervisionRuleSet: break
+            case .supervision(let r, _): region = r
             }
             return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
         }

@@ -44,6 +44,15 @@ extension SQLCampaignStore {
         }
     }
 
+    public func events(kinds: [String]) async throws -> [LoggedEvent] {
+        guard !kinds.isEmpty else { return [] }
+        return try await read { db in
+            let decoder = JSONDecoder()
+            return try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE kind IN (\(binds: kinds)) ORDER BY seq").all()
+                .map { try EventRow.decode($0, decoder: decoder) }
+        }
+    }
+
     static func bulletinInfo(_ r: any SQLRow) throws -> BulletinInfo {
         BulletinInfo(id: try r.int("id"), cutoff: Instant(seconds: try r.int("cutoff_at")), issuedAt: Instant(seconds: try r.int("issued_at")),
                      actor: try r.string("actor"), sha256: try r.string("sha256"), csvSha256: try r.string("csv_sha256"))

@@ -159,6 +159,8 @@ enum Schema {
             }
             return s
         }),
+        // The log read by kind (listed supervision, bulletins' events).
+        ("events_by_kind", { _ in ["CREATE INDEX events_kind ON events (kind, seq)"] }),
     ]
 
     /// The version the database is at (0: empty).

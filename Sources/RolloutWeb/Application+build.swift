@@ -44,6 +44,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     AccountRoutes.add(to: router, service: service)
     QuotaRoutes.add(to: router, service: service)
     BulletinRoutes.add(to: router, service: service)
+    SupervisionRoutes.add(to: router, service: service)
     OpenAPIRoutes.add(to: router)
     Telemetry.add(to: router)
     return router

@@ -28,6 +28,10 @@ public enum Bulletin {
         var names: [String: Region]
         /// The share of the campaign's time gone by at the cut-off.
         var elapsed: Double
+        /// Regions under listed supervision at the cut-off, and the changes since the last bulletin.
+        var listed: [String] = []
+        var listedSince: [String] = []
+        var delistedSince: [String] = []
     }
 
     /// Issues the bulletin for the end of `day` (a date) as the principal: refuses a cut-off in the
@@ -49,20 +53,25 @@ public enum Bulletin {
         let (stored, moment) = try await service.moment(asOf: asOf, knownAt: asOf)
         let f = try await service.figures(stored.campaign, at: moment)
         var previous: Model.Previous? = nil
+        var listedThen: Set<String> = []
+        let supervision = try await service.store.events(kinds: CampaignService.supervisionKinds)
+        func active(_ m: ReadMoment) -> Set<String> { Set(Supervision.listings(supervision, at: m).values.filter(\.isActive).map(\.region)) }
         if let last = try await service.store.bulletins().first(where: { $0.cutoff < moment.asOf.before }) {
             let day = ShanghaiCalendar.dateString(last.cutoff.adding(seconds: -1))
             let (_, m) = try await service.moment(asOf: day, knownAt: day)
             let p = try await service.figures(stored.campaign, at: m)
             previous = (day, p.regions, p.summary)
+            listedThen = active(m)
         }
+        let listedNow = active(moment)
         var series = try await service.progressByDay(region: nil, operator: nil, stored.campaign, at: moment)
         if !series.isEmpty { series[series.count - 1].progress = f.summary.progress }
         let overdue = try await service.store.obstacles(ObstacleQuery(status: .open, minAgeDays: clockDays + 1, perPage: 1000), at: moment).obstacles
         let names = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
-        let span = Double(stored.campaign.deadline.seconds - stored.campaign.start.seconds)
-        let gone = Double(moment.asOf.before.seconds - stored.campaign.start.seconds)
         return Model(campaign: stored, moment: moment, day: asOf, summary: f.summary, regions: f.regions, previous: previous,
-                     series: series, overdue: overdue, names: names, elapsed: span > 0 ? min(1, max(0, gone / span)) : 1)
+                     series: series, overdue: overdue, names: names, elapsed: stored.campaign.elapsed(at: moment.asOf.before),
+                     listed: listedNow.sorted(), listedSince: listedNow.subtracting(listedThen).sorted(),
+                     delistedSince: listedThen.subtracting(listedNow).sorted())
     }
 
     /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
@@ -142,6 +151,16 @@ public enum Bulletin {
             }
             b += "</tbody></table>"
         }
+        // Names unescaped: `t` escapes the whole sentence.
+        func raw(_ code: String) -> String { m.names[code]?.nameZh ?? code }
+        b += "<h2>\(t("bulletin_supervision"))</h2><p id=\"supervision\">"
+        b += m.listed.isEmpty ? t("bulletin_none") : t("bulletin_supervision_text", ["value": m.listed.map(raw).joined(separator: "、")])
+        if m.previous != nil {
+            let none = Catalogue.text("bulletin_none", .zh)
+            b += " " + t("bulletin_supervision_changes", ["listed": m.listedSince.isEmpty ? none : m.listedSince.map(raw).joined(separator: "、"),
+                                                          "delisted": m.delistedSince.isEmpty ? none : m.delistedSince.map(raw).joined(separator: "、")])
+        }
+        b += "</p>"
         let title = Catalogue.text("bulletin_title", .zh, ["name": m.campaign.campaign.name, "value": m.day])
         return """
         <!doctype html>

@@ -11,6 +11,11 @@ enum Dashboard {
     }
 
     /// The same moment a week earlier.
+    /// The mark of a region under listed supervision.
+    static func listedTag(_ c: PageContext) -> String {
+        " <a class=\"tag escalated\" href=\"\(c.link(Paths.supervision))\">\(c.t("page_supervision_listed"))</a>"
+    }
+
     static func weekBefore(_ moment: ReadMoment) -> ReadMoment {
         moment.at(Cutoff(before: moment.asOf.before.adding(days: -7)))
     }

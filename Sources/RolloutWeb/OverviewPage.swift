@@ -16,6 +16,8 @@ enum OverviewPage {
         var late: LateSites
         var outlines: [String: Outline]
         var regionList: [Region]
+        /// Regions under listed supervision at the moment.
+        var listed: Set<String> = []
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
@@ -36,7 +38,8 @@ enum OverviewPage {
                      series: try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c),
                      obstacles: try await service.store.obstacles(ObstacleQuery(status: .open, perPage: 10), at: c.moment),
                      late: try await service.store.lateSites(region: nil, operator: nil, limit: 10, at: c.moment),
-                     outlines: try await Dashboard.outlines(service), regionList: try await service.store.regions())
+                     outlines: try await Dashboard.outlines(service), regionList: try await service.store.regions(),
+                     listed: try await service.listedRegions(at: c.moment))
     }
 
     static func render(_ m: Model, context c: PageContext) -> String {
@@ -90,7 +93,7 @@ enum OverviewPage {
             let lagging = (r.completion ?? 1) < 0.8 ? " class=\"lag\"" : ""
             let name = HTMLPage.escape(c.language == .zh ? r.name : r.nameEn)
             let chance = r.forecast.probabilityByDeadline.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
-            h += "<tr data-region=\"\(HTMLPage.escape(r.regionCode))\"><td>\(r.rank)</td><td class=\"l\"><a href=\"\(c.link(Paths.region(r.regionCode)))\">\(name)</a></td>"
+            h += "<tr data-region=\"\(HTMLPage.escape(r.regionCode))\"><td>\(r.rank)</td><td class=\"l\"><a href=\"\(c.link(Paths.region(r.regionCode)))\">\(name)</a>\(m.listed.contains(r.regionCode) ? Dashboard.listedTag(c) : "")</td>"
             h += "<td>\(r.target.map(String.init) ?? "—")</td><td>\(r.progress)</td><td\(lagging)>\(c.percent(r.completion))</td>"
             h += "<td class=\"hide-s\">\(Dashboard.bar(r.completion))</td><td>\(week)</td><td>\(moveText)</td><td>\(r.openObstacles)</td>"
             h += "<td>\(m.late.byRegion[r.regionCode] ?? 0)</td><td class=\"hide-s\">\(r.forecast.expectedAtDeadline) (\(chance))</td></tr>\n"

@@ -79,6 +79,7 @@ enum Paths {
     static let accounts = "/accounts"
     static let quota = "/quota"
     static let bulletins = "/bulletins"
+    static let supervision = "/supervision"
     static func account(_ name: String) -> String { "/accounts/\(encode(name))" }
 
     /// Percent-encodes a path segment or a query value.

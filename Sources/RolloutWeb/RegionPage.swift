@@ -18,6 +18,7 @@ enum RegionPage {
         var outlines: [String: Outline]
         var keyAreas: [TargetSetting]
         var escalated: String?
+        var listing: Supervision.Listing? = nil
     }
 
     /// The most sites drawn on a region's map.
@@ -51,7 +52,9 @@ enum RegionPage {
                      outlines: try await Dashboard.outlines(service),
                      keyAreas: targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
                         .sorted { ($0.keyArea ?? "", $0.operator?.rawValue ?? "") < ($1.keyArea ?? "", $1.operator?.rawValue ?? "") },
-                     escalated: escalated)
+                     escalated: escalated,
+                     listing: Supervision.listings(try await service.store.events(kinds: CampaignService.supervisionKinds), at: c.moment)[code]
+                        .flatMap { $0.isActive ? $0 : nil })
     }
 
     static func render(_ m: Model, context c: PageContext) -> String {
@@ -59,6 +62,10 @@ enum RegionPage {
         let path = Paths.region(m.region.code)
         var body = ""
         if let e = m.escalated { body += "<p class=\"notice\">\(c.t("page_escalated_done", ["value": e]))</p>" }
+        if let l = m.listing {
+            let overdue = l.isOverdue(at: c.moment.asOf.before) ? " <b class=\"lag\">\(c.t("page_supervision_overdue"))</b>" : ""
+            body += "<p class=\"notice listed\" id=\"listed\">\(Dashboard.listedTag(c)) \(c.t("page_supervision_deadline")) \(ShanghaiCalendar.dateString(l.deadline.adding(seconds: -1)))\(overdue) · \(c.t("page_supervision_rectification"))：\(HTMLPage.escape(l.rectification))</p>"
+        }
         body += "<p class=\"muted\">\(c.t("page_rank_of", ["rank": "\(r.rank)", "count": "\(m.count)"])) · \(c.t("page_as_of_line", ["as_of": c.moment.asOf.description, "deadline": r.due ?? ShanghaiCalendar.dateString(c.stored.campaign.deadline.adding(seconds: -1))]))</p>"
         body += "<div class=\"cards\">"
         body += Dashboard.card(c.t("page_rank"), "\(r.rank)", live: "rank", note: "/ \(m.count)")

@@ -25,6 +25,8 @@ enum RoutePolicy {
         "POST /quota": .moveQuota,
         "GET /bulletins": .readFigures,
         "POST /bulletins": .issueBulletin,
+        "GET /supervision": .readFigures,
+        "POST /supervision": .supervise,
         // API
         "GET /api/v1/summary": .readFigures,
         "GET /api/v1/regions": .readFigures,
@@ -44,6 +46,9 @@ enum RoutePolicy {
         "POST /api/v1/bulletins": .issueBulletin,
         "GET /api/v1/bulletins/{id}": .readFigures,
         "GET /api/v1/bulletins/{id}/csv": .readFigures,
+        "GET /api/v1/supervision": .readFigures,
+        "POST /api/v1/supervision/rule": .supervise,
+        "POST /api/v1/supervision/{region}": .supervise,
     ]
 
     /// The need of a request's route (`endpointPath` as the router names it); nil when unlisted.

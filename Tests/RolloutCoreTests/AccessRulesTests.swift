@@ -30,7 +30,7 @@ import Testing
             .escalate: [.cityOffice, .district],
             .manageAccounts: [.admin],
             .metrics: [.admin, .cityOffice],
-            .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice],
+            .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice],
         ]
         for need in Need.allCases {
             let allowed = try #require(table[need], "no line for \(need)")
