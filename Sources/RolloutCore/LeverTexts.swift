@@ -55,6 +55,12 @@ extension Catalogue {
         "page_bulletin_number": ("编号", "Number"),
         "page_bulletin_done": ("已发布通报第 {value} 号", "Bulletin {value} issued"),
         "page_none_yet": ("暂无", "None yet"),
+        // Co-build and share
+        "bad_radius": ("半径须在 1 到 20000 米之间，“{value}”不是", "the radius must be 1–20,000 metres; “{value}” is not"),
+        "page_matches": ("可共享的资源（{value} 米内）", "Resources to share (within {value} m)"),
+        "page_matches_located": ("站址已落实，无需匹配资源", "The site's location is secured: no match needed"),
+        "page_distance": ("距离（米）", "Distance (m)"),
+        "page_owner": ("产权单位", "Owner"),
         // Listed supervision
         "supervision_bad_share": ("比例须在 0 与 1 之间（如 0.6），“{value}”不是", "the share must be between 0 and 1 (e.g. 0.6); “{value}” is not"),
         "supervision_bad_consecutive": ("连续期数须为 1–12，“{value}”不是", "the number of bulletins must be 1–12; “{value}” is not"),

@@ -10,6 +10,8 @@ public struct CampaignService: Sendable {
     private let cache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
     private let stored = Locked<StoredCampaign?>(nil)
     private let outlineGeometries = Locked<[String: String]?>(nil)
+    /// The offered resources' index, per log version and moment.
+    let resourceIndexes = Locked<[String: ResourceMatching.Index]>([:])
     /// The most moments kept.
     static let cacheSize = 64
 

@@ -162,6 +162,8 @@ public protocol CampaignStore: AccountStore {
     func bulletin(id: Int64) async throws -> StoredBulletin?
     /// The bulletins issued, the latest cut-off first.
     func bulletins() async throws -> [BulletinInfo]
+    /// The resources on offer at a moment (co-build and share).
+    func resources(at moment: ReadMoment) async throws -> [ResourceOffer]
     /// The events of some kinds, in log order.
     func events(kinds: [String]) async throws -> [LoggedEvent]
     /// Closes the connections.

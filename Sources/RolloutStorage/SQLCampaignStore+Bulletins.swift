@@ -53,6 +53,17 @@ extension SQLCampaignStore {
         }
     }
 
+    public func resources(at moment: ReadMoment) async throws -> [ResourceOffer] {
+        try await read { db in
+            try await db.raw("SELECT * FROM resources WHERE offered_at < \(bind: moment.asOf.before.seconds) ORDER BY entity").all().map { r in
+                ResourceOffer(resourceId: try r.string("resource_id"), owner: try r.string("owner"),
+                              kind: Host(rawValue: try r.string("kind")) ?? .existingTower, regionCode: try r.string("region_code"),
+                              lat: try r.decode(column: "lat", as: Double.self), lon: try r.decode(column: "lon", as: Double.self),
+                              heightM: try r.decode(column: "height_m", as: Double?.self))
+            }
+        }
+    }
+
     static func bulletinInfo(_ r: any SQLRow) throws -> BulletinInfo {
         BulletinInfo(id: try r.int("id"), cutoff: Instant(seconds: try r.int("cutoff_at")), issuedAt: Instant(seconds: try r.int("issued_at")),
                      actor: try r.string("actor"), sha256: try r.string("sha256"), csvSha256: try r.string("csv_sha256"))

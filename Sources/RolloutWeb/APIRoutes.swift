@@ -52,6 +52,20 @@ enum APIRoutes {
         }
     }
 
+    /// `GET /api/v1/sites/{operator}/{code}/matches?radius_m=&limit=`: resources a planned site could share.
+    static func addMatches(to router: Router<RolloutContext>, service: CampaignService) {
+        router.get("/api/v1/sites/:operator/:code/matches") { request, context in
+            let op = try checkedOperator(try context.parameters.require("operator"))
+            let key = SiteKey(operator: op, code: try context.parameters.require("code"))
+            let radius = try request.query("radius_m").map { text -> Double in
+                guard let r = Double(text) else { throw RolloutError("bad_radius", ["value": text]) }
+                return r
+            } ?? SiteDetailPage.matchRadius
+            let limit = try request.query("limit").map { try bounded($0, 1...100) } ?? 10
+            return try JSONResponse.ok(try await service.matches(for: key, radius: radius, limit: limit, asOf: request.query("as_of")))
+        }
+    }
+
     static func checkedOperator(_ text: String) throws -> Operator {
         guard let op = Operator(codeOrName: text) else { throw RolloutError("unknown_operator", ["value": text]) }
         return op

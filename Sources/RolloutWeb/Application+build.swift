@@ -33,6 +33,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     router.add(middleware: AccessMiddleware(accounts: accounts))
     let cache = ResponseCache()
     APIRoutes.add(to: router, service: service, cache: cache)
+    APIRoutes.addMatches(to: router, service: service)
     ImportRoutes.add(to: router, service: service)
     LiveRoutes.add(to: router, service: service)
     OverviewPage.add(to: router, service: service, cache: cache)

@@ -34,6 +34,7 @@ enum RoutePolicy {
         "GET /api/v1/events/stream": .readFigures,
         "GET /api/v1/sites": .readRecords,
         "GET /api/v1/sites/{operator}/{code}": .readRecords,
+        "GET /api/v1/sites/{operator}/{code}/matches": .readRecords,
         "GET /api/v1/obstacles": .readRecords,
         "GET /api/v1/late_sites": .readRecords,
         "POST /api/v1/obstacles/{org}/{ref}/escalate": .escalate,

@@ -6,6 +6,9 @@ import RolloutStorage
 /// A site's page: what it is and what carries it, its stage timeline, its log with both times
 /// (when it happened, when the platform learned it), and its obstacles.
 enum SiteDetailPage {
+    /// How far the page looks for resources to share.
+    static let matchRadius = 1_000.0
+
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
         router.get("/sites/:operator/:code") { request, context in
             let opText = try context.parameters.require("operator")
@@ -16,12 +19,14 @@ enum SiteDetailPage {
             return try await cache.respond(request, service: service, contentType: ResponseCache.html, variant: c.cacheVariant) {
             let detail = try await service.site(key, asOf: request.query("as_of"), knownAt: request.query("known_at"))
             let region = try await service.store.regions().first { $0.code == detail.site.regionCode }
-            return ByteBuffer(string: render(detail, region: region, context: c))
+            let matches = detail.site.stage == Stage.planned.rawValue
+                ? try await service.matches(for: key, radius: matchRadius, limit: 10, asOf: request.query("as_of")) : nil
+            return ByteBuffer(string: render(detail, region: region, matches: matches, context: c))
             }
         }
     }
 
-    static func render(_ d: SiteDetail, region: Region?, context c: PageContext) -> String {
+    static func render(_ d: SiteDetail, region: Region?, matches: SiteMatches? = nil, context c: PageContext) -> String {
         let s = d.site
         func row(_ label: String, _ value: String) -> String { "<tr><th class=\"l\">\(label)</th><td class=\"l\">\(value)</td></tr>" }
         let op = Operator(rawValue: s.operator)
@@ -57,6 +62,20 @@ enum SiteDetailPage {
         }
         if d.obstacles.isEmpty { body += "<tr><td class=\"l\" colspan=\"5\">\(c.t("page_none"))</td></tr>" }
         body += "</tbody></table></div>"
+        if let m = matches, m.needsLocation {
+            body += "<h2>\(c.t("page_matches", ["value": String(format: "%.0f", m.radiusM)]))</h2>"
+            if m.candidates.isEmpty {
+                body += "<p class=\"muted\">\(c.t("page_none"))</p>"
+            } else {
+                body += "<div class=\"scroll\"><table id=\"matches\"><thead><tr><th>\(c.t("page_distance"))</th><th class=\"l\">\(c.t("page_host"))</th>"
+                body += "<th class=\"l\">\(c.t("page_owner"))</th><th class=\"l\">\(c.t("page_resource"))</th></tr></thead><tbody>"
+                for x in m.candidates {
+                    body += "<tr><td>\(Int(x.distanceM.rounded()))</td><td class=\"l\">\(c.name(x.resource.kind))</td>"
+                    body += "<td class=\"l\">\(HTMLPage.escape(x.resource.owner))</td><td class=\"l\">\(HTMLPage.escape(x.resource.resourceId))</td></tr>"
+                }
+                body += "</tbody></table></div>"
+            }
+        }
         return HTMLPage.frame(title: Catalogue.text("page_site_title", c.language, ["value": "\(s.operator) \(s.siteCode)"]),
                               context: c, path: Paths.site(s.operator, s.siteCode), body: body)
     }

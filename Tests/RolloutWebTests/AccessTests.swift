@@ -55,6 +55,7 @@ import Testing
             "GET /api/v1/events/stream": RouteCase(uri: "/api/v1/events/stream", allowed: readers),
             "GET /api/v1/sites": RouteCase(uri: "/api/v1/sites?per_page=2", allowed: recordReaders),
             "GET /api/v1/sites/{operator}/{code}": RouteCase(uri: "/api/v1/sites/\(site.operator)/\(site.siteCode)", allowed: recordReaders),
+            "GET /api/v1/sites/{operator}/{code}/matches": RouteCase(uri: "/api/v1/sites/\(site.operator)/\(site.siteCode)/matches", allowed: recordReaders),
             "GET /api/v1/obstacles": RouteCase(uri: "/api/v1/obstacles?per_page=2", allowed: recordReaders),
             "GET /api/v1/late_sites": RouteCase(uri: "/api/v1/late_sites?limit=2", allowed: recordReaders),
             "POST /api/v1/obstacles/{org}/{ref}/escalate": RouteCase(uri: apiEsc, body: "{}", contentType: "application/json",

@@ -1,0 +1,50 @@
+import Testing
+@testable import RolloutCore
+
+/// Matching planned sites to offered resources: the grid index against a look at every offer.
+@Suite struct ResourceMatchingTests {
+    struct Rng { var s: UInt64; mutating func unit() -> Double { s = s &* 6364136223846793005 &+ 1442695040888963407; return Double(s >> 11) * 0x1.0p-53 } }
+
+    @Test func theIndexFindsWhatLookingAtEveryOfferFinds() {
+        var rng = Rng(s: 42)
+        let hosts = Host.allCases
+        for round in 0..<4 {
+            // Clustered offers (many in a few square kilometres) and scattered ones, some on cell edges.
+            let offers = (0..<3_000).map { i -> ResourceOffer in
+                let clustered = i % 3 == 0
+                let lat = clustered ? 29.55 + rng.unit() * 0.02 : 28.5 + rng.unit() * 3
+                let lon = clustered ? 106.55 + rng.unit() * 0.02 : 106 + rng.unit() * 3
+                return ResourceOffer(resourceId: "R\(i)", owner: "o\(i % 7)", kind: hosts[i % hosts.count], regionCode: "x", lat: lat, lon: lon)
+            }
+            let index = ResourceMatching.Index(offers, cellMeters: [250.0, 1_000, 5_000, 700][round])
+            for q in 0..<300 {
+                let near = q % 2 == 0
+                let lat = near ? 29.55 + rng.unit() * 0.02 : 28.5 + rng.unit() * 3
+                let lon = near ? 106.55 + rng.unit() * 0.02 : 106 + rng.unit() * 3
+                let kind = SiteKind.allCases[q % SiteKind.allCases.count]
+                for radius in [100.0, 800, 2_500, 12_000] {
+                    let fast = index.nearest(lat: lat, lon: lon, kind: kind, radius: radius, limit: 7)
+                    let slow = ResourceMatching.bruteForce(offers, lat: lat, lon: lon, kind: kind, radius: radius, limit: 7)
+                    #expect(fast == slow, "round \(round) query \(q) radius \(radius)")
+                }
+            }
+        }
+    }
+
+    @Test func onlySuitableResourcesWithinTheRadiusNearestFirst() {
+        let at = (29.56, 106.55)
+        let offers = [
+            ResourceOffer(resourceId: "lamp", owner: "市政", kind: .streetLamp, regionCode: "x", lat: at.0 + 0.001, lon: at.1),
+            ResourceOffer(resourceId: "tower", owner: "铁塔", kind: .existingTower, regionCode: "x", lat: at.0 + 0.003, lon: at.1),
+            ResourceOffer(resourceId: "roof", owner: "物业", kind: .rooftop, regionCode: "x", lat: at.0 + 0.002, lon: at.1),
+            ResourceOffer(resourceId: "far", owner: "铁塔", kind: .existingTower, regionCode: "x", lat: at.0 + 0.05, lon: at.1),
+        ]
+        let index = ResourceMatching.Index(offers)
+        #expect(index.nearest(lat: at.0, lon: at.1, kind: .macro, radius: 1_000, limit: 10).map(\.resource.resourceId) == ["roof", "tower"])
+        #expect(index.nearest(lat: at.0, lon: at.1, kind: .pole, radius: 1_000, limit: 2).map(\.resource.resourceId) == ["lamp", "roof"])
+        #expect(index.nearest(lat: at.0, lon: at.1, kind: .indoor, radius: 1_000, limit: 10).map(\.resource.resourceId) == ["roof"])
+        let d = ResourceMatching.distance(at.0, at.1, at.0 + 0.001, at.1)
+        #expect(abs(d - 111.2) < 0.5, "0.001° of latitude is about 111 m: \(d)")
+        for kind in SiteKind.allCases { #expect(!ResourceMatching.suits(kind, .newTower)) }
+    }
+}

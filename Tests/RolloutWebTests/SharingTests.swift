@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RolloutCore
+import RolloutTestSupport
+import Testing
+@testable import RolloutStorage
+@testable import RolloutWeb
+
+/// Co-build and share: offers imported by their owner are proposed to a planned site nearby.
+@Suite struct SharingTests {
+    @Test func aPlannedSiteIsShownTheNearestSuitableOffers() async throws {
+        try await withFreshDemo { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 200)).sites.first { $0.kind == "macro" && $0.resourceId == nil })
+            let built = try #require(try await service.sites(SiteQuery(stage: .onAir, perPage: 1)).sites.first)
+            let offers = "resource_id,owner,kind,region_code,lat,lon\r\n" + [
+                "N1,杆塔公司,rooftop,\(site.regionCode),\(site.lat + 0.0005),\(site.lon)",
+                "N2,杆塔公司,existing_tower,\(site.regionCode),\(site.lat + 0.002),\(site.lon)",
+                "N3,杆塔公司,street_lamp,\(site.regionCode),\(site.lat + 0.0001),\(site.lon)",
+                "N4,杆塔公司,existing_tower,\(site.regionCode),\(site.lat + 0.02),\(site.lon)",
+            ].joined(separator: "\r\n") + "\r\n"
+            try await app.test(.router) { client in
+                let owner = try await TestAccess.client(client, service.store, role: .resourceOwner, owner: "杆塔公司")
+                try await owner.execute(uri: "/api/v1/imports/resources", method: .post, body: ByteBuffer(string: offers)) { r in
+                    #expect(r.status == .ok, "\(String(buffer: r.body))")
+                }
+                let office = try await TestAccess.client(client, service.store, role: .cityOffice)
+                try await office.execute(uri: "/api/v1/sites/\(site.operator)/\(site.siteCode)/matches?radius_m=1000", method: .get) { r in
+                    #expect(r.status == .ok)
+                    let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+                    let ids = (body["candidates"] as? [[String: Any]] ?? []).compactMap { ($0["resource"] as? [String: Any])?["resource_id"] as? String }
+                    #expect(body["needs_location"] as? Bool == true)
+                    #expect(ids == ["N1", "N2"], "a macro site: not the lamp, not the one 2 km away")
+                }
+                let page = try await office.execute(uri: "/sites/\(site.operator)/\(site.siteCode)", method: .get) { String(buffer: $0.body) }
+                #expect(page.contains("id=\"matches\"") && page.contains("N1"))
+                try await office.execute(uri: "/api/v1/sites/\(built.operator)/\(built.siteCode)/matches", method: .get) { r in
+                    let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+                    #expect(body["needs_location"] as? Bool == false && (body["candidates"] as? [Any])?.isEmpty == true)
+                }
+                try await office.execute(uri: "/api/v1/sites/\(site.operator)/\(site.siteCode)/matches?radius_m=-1", method: .get) { r in
+                    #expect(r.status == .badRequest && String(buffer: r.body).contains("bad_radius"))
+                }
+            }
+        }
+    }
+}
