@@ -9,6 +9,8 @@ public enum Metric {
     public static func toBuilt(_ s: Stage, bucket: Int) -> String { "tobuilt.\(s.rawValue).\(bucket)" }
     /// The prefix of every ``toBuilt(_:bucket:)`` metric.
     public static let toBuiltPrefix = "tobuilt."
+    /// Registered sites on shared or existing infrastructure (not a new tower): the sharing rate's numerator.
+    public static let sharedSites = "sites.shared"
 }
 
 /// One counter: a metric for a region and an operator (`""` when no operator is concerned).
@@ -75,6 +77,11 @@ public struct CounterValues: Sendable, Equatable {
     public func sites(at stage: Stage, region: String? = nil, operator op: String? = nil) -> Int {
         let m = Metric.stage(stage)
         return sum(region: region, operator: op) { $0 == m }
+    }
+
+    /// Registered sites on shared or existing infrastructure.
+    public func shared(region: String? = nil, operator op: String? = nil) -> Int {
+        sum(region: region, operator: op) { $0 == Metric.sharedSites }
     }
 
     /// Built sites (at `on_air` or later).

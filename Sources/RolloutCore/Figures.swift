@@ -22,6 +22,9 @@ public struct Summary: Codable, Equatable, Sendable {
     public var openObstacles: Int
     public var openObstaclesByCategory: [String: Int]
     public var forecast: Forecast
+    /// Registered sites on shared or existing infrastructure, and their share of all registered sites (共享率).
+    public var shared: Int = 0
+    public var sharingRate: Double? = nil
 }
 
 /// A region's numbers at a moment: one row of `/api/v1/regions` and of `export regions`.
@@ -43,6 +46,9 @@ public struct RegionFigures: Codable, Equatable, Sendable {
     public var openObstacles: Int
     public var operators: [OperatorFigures]
     public var forecast: Forecast
+    /// Registered sites on shared or existing infrastructure, and their share (共享率).
+    public var shared: Int = 0
+    public var sharingRate: Double? = nil
 }
 
 /// An operator's part of a region's numbers.
@@ -52,6 +58,8 @@ public struct OperatorFigures: Codable, Equatable, Sendable {
     public var built: Int
     public var progress: Int
     public var sites: Int
+    /// Its registered sites on shared or existing infrastructure.
+    public var shared: Int = 0
 }
 
 /// Where the campaign is heading by the deadline.
@@ -160,7 +168,8 @@ public enum Figures {
             openObstacles: inputs.now.openObstacles(), openObstaclesByCategory: byCategory,
             forecast: forecast(progress: progress, paceBuilt: built - inputs.paceStart.built(),
                                pipeline: pipeline(inputs.now, region: nil), arrivals: arrivals(inputs, region: nil), inputs: inputs,
-                               target: target, campaign: campaign, moment: moment, withPath: true))
+                               target: target, campaign: campaign, moment: moment, withPath: true),
+            shared: inputs.now.shared(), sharingRate: ratio(inputs.now.shared(), stages.values.reduce(0, +)))
     }
 
     /// Every region's figures, ranked.
@@ -178,7 +187,8 @@ public enum Figures {
                 let t = targets.target(region: r.code, operator: op)
                 if sites == 0 && t == nil { return nil }
                 return OperatorFigures(operator: op.rawValue, target: t, built: b,
-                                       progress: b - inputs.atStart.built(region: r.code, operator: op.rawValue), sites: sites)
+                                       progress: b - inputs.atStart.built(region: r.code, operator: op.rawValue), sites: sites,
+                                       shared: inputs.now.shared(region: r.code, operator: op.rawValue))
             }
             return RegionFigures(
                 regionCode: r.code, name: r.nameZh, nameEn: r.nameEn, kind: r.kind.rawValue, target: target,
@@ -189,7 +199,8 @@ public enum Figures {
                 forecast: forecast(progress: built - atStart, paceBuilt: built - inputs.paceStart.built(region: r.code),
                                    pipeline: pipeline(inputs.now, region: r.code), arrivals: arrivals(inputs, region: r.code),
                                    inputs: inputs, target: target ?? 0,
-                                   campaign: campaign, moment: moment, withPath: true))
+                                   campaign: campaign, moment: moment, withPath: true),
+                shared: inputs.now.shared(region: r.code), sharingRate: ratio(inputs.now.shared(region: r.code), stages.values.reduce(0, +)))
         }
         let order = rows.indices.sorted { a, b in
             let (x, y) = (rows[a], rows[b])

@@ -115,6 +115,10 @@ public struct Ledger: Sendable {
                                       steps: steps, lastOccurredAt: Ledger.noChangeYet)
             if histories[r.site] == nil { histories[r.site] = [] }
             emit(site: r, transitions: [Transition(at: e.occurredAt, from: nil, to: .planned)], sign: 1, recordedAt: e.recordedAt)
+            if r.host.isShared {
+                deltas.append(CounterDelta(key: CounterKey(regionCode: r.regionCode, operatorCode: r.site.operator.rawValue, metric: Metric.sharedSites),
+                                           occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
+            }
             changedSites.insert(r.site)
         case .stageReported(let s, let stage, _):
             try change(StageChange(.report, stage, at: e.occurredAt, seq: logged.seq), of: s, recordedAt: e.recordedAt)

@@ -61,6 +61,9 @@ extension Catalogue {
         "page_matches_located": ("站址已落实，无需匹配资源", "The site's location is secured: no match needed"),
         "page_distance": ("距离（米）", "Distance (m)"),
         "page_owner": ("产权单位", "Owner"),
+        "page_sharing_rate": ("共享率", "Sharing rate"),
+        "page_sharing_note": ("{sites} 个站址中 {shared} 个利用存量或社会资源", "{shared} of {sites} sites on existing or shared infrastructure"),
+        "bulletin_sharing": ("共享率 {value}。", " Sharing rate {value}."),
         // Listed supervision
         "supervision_bad_share": ("比例须在 0 与 1 之间（如 0.6），“{value}”不是", "the share must be between 0 and 1 (e.g. 0.6); “{value}” is not"),
         "supervision_bad_consecutive": ("连续期数须为 1–12，“{value}”不是", "the number of bulletins must be 1–12; “{value}” is not"),

@@ -29,10 +29,12 @@ public enum CampaignExports {
         if format == "json" { return try json(rows) }
         let header = ["rank", "region_code", "name", "name_en", "kind", "target", "due", "built", "built_at_start", "progress",
                       "completion", "sites", "open_obstacles", "pace_per_day", "expected_at_deadline"] + Stage.allCases.map(\.rawValue)
+            + ["shared", "sharing_rate"]
         let body = rows.sorted { $0.rank < $1.rank }.map { r -> [String] in
             ["\(r.rank)", r.regionCode, r.name, r.nameEn, r.kind, r.target.map(String.init) ?? "", r.due ?? "", "\(r.built)",
              "\(r.builtAtStart)", "\(r.progress)", r.completion.map { String($0) } ?? "", "\(r.sites)", "\(r.openObstacles)",
              String(r.forecast.pacePerDay), "\(r.forecast.expectedAtDeadline)"] + Stage.allCases.map { "\(r.stages[$0.rawValue] ?? 0)" }
+                + ["\(r.shared)", r.sharingRate.map { String($0) } ?? ""]
         }
         return CSVTable.render(header: header, rows: body)
     }

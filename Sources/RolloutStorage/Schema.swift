@@ -7,7 +7,7 @@ enum Schema {
     /// The newest version this program knows.
     static var latest: Int { migrations.count }
     /// A database older than this version has its projections rebuilt after migrating.
-    static let rebuildAfter = 3
+    static let rebuildAfter = 7
 
     /// Each migration: statements, written once for both engines where they agree.
     static let migrations: [(name: String, statements: @Sendable (Dialect) -> [String])] = [
@@ -161,6 +161,9 @@ enum Schema {
         }),
         // The log read by kind (listed supervision, bulletins' events).
         ("events_by_kind", { _ in ["CREATE INDEX events_kind ON events (kind, seq)"] }),
+        // The sharing rate's counter (sites on shared infrastructure): filled by the rebuild that
+        // follows (`rebuildAfter`), no new table.
+        ("sharing_counter", { _ in [] }),
     ]
 
     /// The version the database is at (0: empty).

@@ -113,19 +113,20 @@ public enum Bulletin {
         b += t("bulletin_overall_text", ["target": "\(s.target)", "progress": "\(s.progress)", "completion": percent(s.completion),
                                          "elapsed": percent(m.elapsed), "expected": "\(s.forecast.expectedAtDeadline)",
                                          "chance": percent(s.forecast.probabilityByDeadline)])
+        b += t("bulletin_sharing", ["value": percent(s.sharingRate)])
         if let p = m.previous {
             b += t("bulletin_since_last", ["day": p.day, "value": "\(s.progress - p.summary.progress)"])
         }
         b += "</p>"
         b += Dashboard.chart(m.series, target: s.target, forecast: s.forecast, context: c)
         b += "<h2>\(t("bulletin_regions"))</h2><table id=\"bulletin-regions\"><thead><tr><th>\(t("page_rank"))</th><th class=\"l\">\(t("page_region"))</th>"
-        b += "<th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th><th>\(t("bulletin_change"))</th><th>\(t("bulletin_rank_change"))</th><th>\(t("page_forecast"))</th></tr></thead><tbody>"
+        b += "<th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th><th>\(t("bulletin_change"))</th><th>\(t("bulletin_rank_change"))</th><th>\(t("page_forecast"))</th><th>\(t("page_sharing_rate"))</th></tr></thead><tbody>"
         for r in m.regions.sorted(by: { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }) {
             let before = prevRegions[r.regionCode]
             let change = before.map { "\(r.progress - $0.progress)" } ?? "—"
             let rankChange = before.map { $0.rank - r.rank }.map { $0 > 0 ? "↑\($0)" : $0 < 0 ? "↓\(-$0)" : "—" } ?? "—"
             b += "<tr data-region=\"\(HTMLPage.escape(r.regionCode))\"><td>\(r.rank)</td><td class=\"l\">\(name(r.regionCode))</td><td>\(r.target.map(String.init) ?? "—")</td>"
-            b += "<td>\(r.progress)</td><td>\(percent(r.completion))</td><td>\(change)</td><td>\(rankChange)</td><td>\(r.forecast.expectedAtDeadline)</td></tr>"
+            b += "<td>\(r.progress)</td><td>\(percent(r.completion))</td><td>\(change)</td><td>\(rankChange)</td><td>\(r.forecast.expectedAtDeadline)</td><td>\(percent(r.sharingRate))</td></tr>"
         }
         b += "</tbody></table>"
         b += "<h2>\(t("bulletin_operators"))</h2><table id=\"bulletin-operators\"><thead><tr><th class=\"l\">\(t("page_operator"))</th><th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th></tr></thead><tbody>"
@@ -177,19 +178,20 @@ public enum Bulletin {
         let prev = Dictionary(uniqueKeysWithValues: (m.previous?.regions ?? []).map { ($0.regionCode, $0) })
         var rows: [[String]] = [["total", "", m.campaign.campaign.name, "\(m.summary.target)", "\(m.summary.progress)",
                                  m.summary.completion.map { String(format: "%.4f", $0) } ?? "", "",
-                                 m.previous.map { "\(m.summary.progress - $0.summary.progress)" } ?? "", "", "\(m.summary.forecast.expectedAtDeadline)"]]
+                                 m.previous.map { "\(m.summary.progress - $0.summary.progress)" } ?? "", "", "\(m.summary.forecast.expectedAtDeadline)",
+                                 m.summary.sharingRate.map { String(format: "%.4f", $0) } ?? ""]]
         for r in m.regions.sorted(by: { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }) {
             rows.append(["region", r.regionCode, r.name, r.target.map(String.init) ?? "", "\(r.progress)",
                          r.completion.map { String(format: "%.4f", $0) } ?? "", "\(r.rank)",
                          prev[r.regionCode].map { "\(r.progress - $0.progress)" } ?? "", prev[r.regionCode].map { "\($0.rank - r.rank)" } ?? "",
-                         "\(r.forecast.expectedAtDeadline)"])
+                         "\(r.forecast.expectedAtDeadline)", r.sharingRate.map { String(format: "%.4f", $0) } ?? ""])
         }
         for o in operators(m.regions) {
             rows.append(["operator", o.op, Operator(rawValue: o.op)?.chineseName ?? o.op, "\(o.target)", "\(o.progress)",
-                         o.target > 0 ? String(format: "%.4f", Double(o.progress) / Double(o.target)) : "", "", "", "", ""])
+                         o.target > 0 ? String(format: "%.4f", Double(o.progress) / Double(o.target)) : "", "", "", "", "", ""])
         }
         return CSVTable.render(header: ["table", "code", "name", "target", "progress", "completion", "rank", "progress_change",
-                                        "rank_change", "expected_at_deadline"], rows: rows)
+                                        "rank_change", "expected_at_deadline", "sharing_rate"], rows: rows)
     }
 }
 

@@ -54,6 +54,8 @@ enum OverviewPage {
         body += Dashboard.card(c.t("page_open_obstacles"), "\(s.openObstacles)", live: "open_obstacles",
                                note: "\(c.t("page_older_than_week")) \(m.obstacles.byCategory.reduce(0) { $0 + $1.olderThanWeek })")
         body += Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", note: c.t("page_late_hint"), alarm: m.late.total > 0)
+        body += Dashboard.card(c.t("page_sharing_rate"), c.percent(s.sharingRate), live: "sharing_rate",
+                               note: c.t("page_sharing_note", ["shared": "\(s.shared)", "sites": "\(s.sites)"]))
         body += "</div>"
         let unmapped = m.regions.filter { m.outlines[$0.regionCode] == nil }
             .map { HTMLPage.escape(c.language == .zh ? $0.name : $0.nameEn) }.joined(separator: "、")

@@ -76,6 +76,8 @@ enum RegionPage {
         body += Dashboard.card(c.t("page_open_obstacles"), "\(r.openObstacles)", live: "open_obstacles",
                                note: "\(c.t("page_older_than_week")) \(m.obstacles.obstacles.filter { $0.ageDays > 7 }.count)")
         body += Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0)
+        body += Dashboard.card(c.t("page_sharing_rate"), c.percent(r.sharingRate), live: "sharing_rate",
+                               note: c.t("page_sharing_note", ["shared": "\(r.shared)", "sites": "\(r.sites)"]))
         body += "</div>"
         body += "<div class=\"grid\"><div class=\"panel\"><h2>\(c.t("page_burnup"))</h2>"
         body += Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c) + "</div>"

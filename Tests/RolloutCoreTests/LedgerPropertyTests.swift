@@ -123,7 +123,7 @@ import Testing
             for d in deltas where t.includes(d.occurredAt) && (k?.includes(d.recordedAt) ?? true) {
                 if d.key.metric.hasPrefix(Metric.toBuiltPrefix) {
                     durations[d.key.operatorCode + "|" + d.key.metric, default: 0] += d.delta
-                } else {
+                } else if d.key.metric.hasPrefix("stage.") {
                     counted[Stage(rawValue: String(d.key.metric.dropFirst("stage.".count)))!, default: 0] += d.delta
                 }
             }

@@ -18,7 +18,7 @@ struct RandomLog {
             let region = ["500101", "500102", "500103"][next(3)]
             let reg = Self.base.adding(seconds: Int64(next(6 * 86_400)))
             var recorded = reg.adding(seconds: Int64(next(86_400)))
-            out.append(NewEvent(.siteRegistered(SiteRegistration(site: key, regionCode: region, name: "站\(s)", lat: 30, lon: 108, kind: .macro)),
+            out.append(NewEvent(.siteRegistered(SiteRegistration(site: key, regionCode: region, name: "站\(s)", lat: 30, lon: 108, kind: .macro, host: s % 3 == 0 ? .streetLamp : .newTower)),
                                 occurredAt: reg, recordedAt: recorded, actor: "t"))
             for _ in 0..<next(8) {
                 recorded = recorded.adding(seconds: Int64(1 + next(2 * 86_400)))
@@ -66,6 +66,9 @@ struct RandomLog {
             let steps = SiteTimeline.fold(registeredAt: at, changes: changes[key] ?? [])
             if let stage = SiteTimeline.stage(of: steps, at: moment.asOf) {
                 values.add(CounterKey(regionCode: r.regionCode, operatorCode: key.operator.rawValue, metric: Metric.stage(stage)), 1)
+            }
+            if r.host.isShared && moment.asOf.includes(at) {
+                values.add(CounterKey(regionCode: r.regionCode, operatorCode: key.operator.rawValue, metric: Metric.sharedSites), 1)
             }
             for rec in SiteTimeline.buildRecords(steps) where moment.asOf.includes(rec.builtAt) {
                 values.add(CounterKey(regionCode: "", operatorCode: key.operator.rawValue, metric: Metric.toBuilt(rec.stage, bucket: rec.bucket)), 1)

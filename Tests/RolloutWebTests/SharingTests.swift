@@ -7,8 +7,31 @@ import Testing
 @testable import RolloutStorage
 @testable import RolloutWeb
 
-/// Co-build and share: offers imported by their owner are proposed to a planned site nearby.
+/// Co-build and share: offers imported by their owner are proposed to a planned site nearby; the
+/// sharing rate counts the sites on existing or shared infrastructure.
 @Suite struct SharingTests {
+    @Test func theSharingRateCountsTheSitesNotOnANewTower() async throws {
+        try await withFreshDemo { service in
+            for day in ["2020-03-01", "2020-06-01", nil] as [String?] {
+                var all: [SiteRow] = []
+                var page = 1
+                while true {
+                    let p = try await service.sites(SiteQuery(page: page, perPage: 1000), asOf: day)
+                    all += p.sites
+                    if all.count >= p.total || p.sites.isEmpty { break }
+                    page += 1
+                }
+                let shared = all.filter { $0.host != "new_tower" }
+                let summary = try await service.summary(asOf: day)
+                #expect(summary.shared == shared.count && summary.sites == all.count, "\(day ?? "now")")
+                #expect(summary.sharingRate == (Double(shared.count) / Double(all.count) * 10_000).rounded() / 10_000)
+                let regions = try await service.regions(asOf: day)
+                for r in regions { #expect(r.shared == shared.filter { $0.regionCode == r.regionCode }.count, "\(r.regionCode)") }
+                #expect(shared.count > 0)
+            }
+        }
+    }
+
     @Test func aPlannedSiteIsShownTheNearestSuitableOffers() async throws {
         try await withFreshDemo { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
