@@ -74,6 +74,8 @@ public enum Need: String, Sendable, CaseIterable {
     case issueBulletin
     /// Listing, reviewing and delisting regions; setting the rule.
     case supervise
+    /// Asking an owner for a resource (operators for their sites) or answering (owners).
+    case shareResources
 }
 
 /// The rules.
@@ -89,6 +91,7 @@ public enum Access {
         case .manageAccounts: role == .admin
         case .metrics: [.admin, .cityOffice].contains(role)
         case .moveQuota, .issueBulletin, .supervise: role == .cityOffice
+        case .shareResources: [.cityOffice, .operator, .resourceOwner].contains(role)
         }
     }
 
@@ -117,6 +120,8 @@ public enum Access {
         case .targetSet: return false
         case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
         case .bulletinIssued, .supervision, .supervisionRuleSet: return false
+        case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
+        case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }
     }
 

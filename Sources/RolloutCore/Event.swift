@@ -119,6 +119,10 @@ public enum EventBody: Hashable, Codable, Sendable {
     case supervision(region: String, step: Supervision.Step)
     /// The city office set the rule that proposes listings.
     case supervisionRuleSet(Supervision.Rule)
+    /// An operator asked an owner for an offered resource for one of its planned sites.
+    case resourceRequested(ResourceRequest)
+    /// The owner accepted (the site is then hosted by the resource) or declined, with a reason.
+    case resourceRequestAnswered(ResourceRequest, accepted: Bool, reason: String)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -139,6 +143,8 @@ public enum EventBody: Hashable, Codable, Sendable {
             case .delisted: "supervision.delisted"
             }
         case .supervisionRuleSet: "supervision.rule_set"
+        case .resourceRequested: "resource.requested"
+        case .resourceRequestAnswered: "resource.request_answered"
         }
     }
 
@@ -154,6 +160,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .bulletinIssued(let id, _, _): "bulletin:\(id)"
         case .supervision(let region, _): "supervision:\(region)"
         case .supervisionRuleSet: "supervision-rule"
+        case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): ResourceRequest.entity(r.id)
         }
     }
 
@@ -163,6 +170,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .siteRegistered(let r): r.site
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s
         case .obstacleOpened(let o): o.site
+        case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): r.site
         case .obstacleResolved, .obstacleEscalated, .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet: nil
         }
     }
@@ -197,6 +205,7 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .resourceOffered(let r): "\(body.kind)|\(r.entity)"
         case .bulletinIssued: "\(body.kind)|\(body.entity)"
         case .supervision, .supervisionRuleSet: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
+        case .resourceRequested, .resourceRequestAnswered: "\(body.kind)|\(body.entity)"
         }
     }
 }

@@ -160,7 +160,19 @@ public struct Ledger: Sendable {
             newTargets.append(TargetRecord(setting: t, setAt: e.occurredAt, recordedAt: e.recordedAt, seq: logged.seq))
         case .resourceOffered(let r):
             newResources.append((r, e.occurredAt))
-        case .bulletinIssued, .supervision, .supervisionRuleSet:
+        case .resourceRequestAnswered(let r, let accepted, _):
+            // Accepted: the site is hosted by the resource from then on; the sharing counter follows.
+            guard accepted, var state = sites[r.site] else { break }
+            let wasShared = state.registration.host.isShared
+            state.registration.host = r.host
+            state.registration.resourceId = r.resourceId
+            sites[r.site] = state
+            changedSites.insert(r.site)
+            if !wasShared && r.host.isShared {
+                deltas.append(CounterDelta(key: CounterKey(regionCode: state.registration.regionCode, operatorCode: r.site.operator.rawValue,
+                                                           metric: Metric.sharedSites), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
+            }
+        case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }

@@ -25,7 +25,8 @@ enum Projector {
             case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): siteKeys.insert(s)
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
             case .obstacleResolved, .obstacleEscalated: obstacleEntities.insert(e.event.body.entity)
-            case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet: break
+            case .resourceRequestAnswered(let r, _, _): siteKeys.insert(r.site)
+            case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

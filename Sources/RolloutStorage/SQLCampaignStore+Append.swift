@@ -117,6 +117,7 @@ extension SQLCampaignStore {
             case .resourceOffered(let r): region = r.regionCode
             case .bulletinIssued, .supervisionRuleSet: break
             case .supervision(let r, _): region = r
+            case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): region = regionOf[r.site]; op = r.site.operator.rawValue
             }
             return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
         }

@@ -46,6 +46,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     QuotaRoutes.add(to: router, service: service)
     BulletinRoutes.add(to: router, service: service)
     SupervisionRoutes.add(to: router, service: service)
+    SharingRoutes.add(to: router, service: service)
     OpenAPIRoutes.add(to: router)
     Telemetry.add(to: router)
     return router

@@ -80,6 +80,7 @@ enum Paths {
     static let quota = "/quota"
     static let bulletins = "/bulletins"
     static let supervision = "/supervision"
+    static let sharing = "/sharing"
     static func account(_ name: String) -> String { "/accounts/\(encode(name))" }
 
     /// Percent-encodes a path segment or a query value.

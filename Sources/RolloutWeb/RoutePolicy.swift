@@ -27,6 +27,8 @@ enum RoutePolicy {
         "POST /bulletins": .issueBulletin,
         "GET /supervision": .readFigures,
         "POST /supervision": .supervise,
+        "GET /sharing": .signedIn,
+        "POST /sharing": .shareResources,
         // API
         "GET /api/v1/summary": .readFigures,
         "GET /api/v1/regions": .readFigures,
@@ -50,6 +52,9 @@ enum RoutePolicy {
         "GET /api/v1/supervision": .readFigures,
         "POST /api/v1/supervision/rule": .supervise,
         "POST /api/v1/supervision/{region}": .supervise,
+        "GET /api/v1/sharing/requests": .signedIn,
+        "POST /api/v1/sharing/requests": .shareResources,
+        "POST /api/v1/sharing/requests/{id}/answer": .shareResources,
     ]
 
     /// The need of a request's route (`endpointPath` as the router names it); nil when unlisted.

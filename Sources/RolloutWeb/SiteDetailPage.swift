@@ -68,10 +68,20 @@ enum SiteDetailPage {
                 body += "<p class=\"muted\">\(c.t("page_none"))</p>"
             } else {
                 body += "<div class=\"scroll\"><table id=\"matches\"><thead><tr><th>\(c.t("page_distance"))</th><th class=\"l\">\(c.t("page_host"))</th>"
-                body += "<th class=\"l\">\(c.t("page_owner"))</th><th class=\"l\">\(c.t("page_resource"))</th></tr></thead><tbody>"
+                body += "<th class=\"l\">\(c.t("page_owner"))</th><th class=\"l\">\(c.t("page_resource"))</th><th></th></tr></thead><tbody>"
+                let mayRequest = c.principal.map { $0.role == .cityOffice || ($0.role == .operator && $0.operator?.rawValue == s.operator) } ?? false
                 for x in m.candidates {
                     body += "<tr><td>\(Int(x.distanceM.rounded()))</td><td class=\"l\">\(c.name(x.resource.kind))</td>"
-                    body += "<td class=\"l\">\(HTMLPage.escape(x.resource.owner))</td><td class=\"l\">\(HTMLPage.escape(x.resource.resourceId))</td></tr>"
+                    body += "<td class=\"l\">\(HTMLPage.escape(x.resource.owner))</td><td class=\"l\">\(HTMLPage.escape(x.resource.resourceId))</td><td class=\"l\">"
+                    if mayRequest {
+                        body += """
+                        <form method="post" action="\(Paths.sharing)">\(c.csrfField)<input type="hidden" name="lang" value="\(c.language.rawValue)">
+                        <input type="hidden" name="action" value="request"><input type="hidden" name="operator" value="\(HTMLPage.escape(s.operator))">
+                        <input type="hidden" name="site_code" value="\(HTMLPage.escape(s.siteCode))"><input type="hidden" name="owner" value="\(HTMLPage.escape(x.resource.owner))">
+                        <input type="hidden" name="resource_id" value="\(HTMLPage.escape(x.resource.resourceId))"><button class="btn" type="submit">\(c.t("page_request"))</button></form>
+                        """
+                    }
+                    body += "</td></tr>"
                 }
                 body += "</tbody></table></div>"
             }

@@ -30,7 +30,7 @@ import Testing
             .escalate: [.cityOffice, .district],
             .manageAccounts: [.admin],
             .metrics: [.admin, .cityOffice],
-            .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice],
+            .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice], .shareResources: [.cityOffice, .operator, .resourceOwner],
         ]
         for need in Need.allCases {
             let allowed = try #require(table[need], "no line for \(need)")

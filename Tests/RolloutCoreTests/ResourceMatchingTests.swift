@@ -48,3 +48,40 @@ import Testing
         for kind in SiteKind.allCases { #expect(!ResourceMatching.suits(kind, .newTower)) }
     }
 }
+
+/// Requests for offers: answered once; declining needs a reason; the fold at a moment.
+@Suite struct SharingRequestTests {
+    static let t = Instant(seconds: 1_590_000_000)
+    static let request = ResourceRequest(id: "Q1", site: SiteKey(operator: .cmcc, code: "S1"), owner: "杆塔公司", resourceId: "T1",
+                                         host: .existingTower, note: "")
+
+    @Test func aRequestIsAnsweredOnceAndADeclineNeedsAReason() throws {
+        let waiting = RequestState(request: Self.request, requestedAt: Self.t, requestedBy: "cmcc")
+        #expect(waiting.status == "waiting")
+        #expect(try SharingRequests.answer(waiting, id: "Q1", accepted: true, reason: "", at: Self.t).status == "accepted")
+        let declined = try SharingRequests.answer(waiting, id: "Q1", accepted: false, reason: "高度不够", at: Self.t)
+        #expect(declined.status == "declined" && declined.reason == "高度不够")
+        #expect(throws: RolloutError("decline_needs_reason")) { try SharingRequests.answer(waiting, id: "Q1", accepted: false, reason: " ", at: Self.t) }
+        #expect(throws: RolloutError("request_already_answered", kind: .conflict, ["value": "Q1"])) {
+            try SharingRequests.answer(declined, id: "Q1", accepted: true, reason: "", at: Self.t)
+        }
+        #expect(throws: RolloutError("unknown_request", kind: .notFound, ["value": "Q9"])) { try SharingRequests.answer(nil, id: "Q9", accepted: true, reason: "", at: Self.t) }
+        let log = [LoggedEvent(seq: 1, event: NewEvent(.resourceRequested(Self.request), occurredAt: Self.t, recordedAt: Self.t, actor: "cmcc")),
+                   LoggedEvent(seq: 2, event: NewEvent(.resourceRequestAnswered(Self.request, accepted: true, reason: ""), occurredAt: Self.t.adding(days: 2),
+                                                       recordedAt: Self.t.adding(days: 2), actor: "owner"))]
+        #expect(SharingRequests.fold(log, at: ReadMoment(asOf: .including(Self.t.adding(days: 1))))["Q1"]?.status == "waiting")
+        #expect(SharingRequests.fold(log, at: ReadMoment(asOf: .including(Self.t.adding(days: 3))))["Q1"]?.status == "accepted")
+    }
+
+    @Test func anAcceptedRequestHostsTheSiteAndCountsItAsSharedFromThen() throws {
+        let reg = SiteRegistration(site: Self.request.site, regionCode: "500103", name: "n", lat: 29.5, lon: 106.5, kind: .macro)
+        var ledger = Ledger()
+        try ledger.apply(LoggedEvent(seq: 1, event: NewEvent(.siteRegistered(reg), occurredAt: Self.t, recordedAt: Self.t, actor: "cmcc")))
+        #expect(!ledger.deltas.contains { $0.key.metric == Metric.sharedSites })
+        try ledger.apply(LoggedEvent(seq: 2, event: NewEvent(.resourceRequestAnswered(Self.request, accepted: true, reason: ""),
+                                                             occurredAt: Self.t.adding(days: 3), recordedAt: Self.t.adding(days: 3), actor: "o")))
+        #expect(ledger.sites[reg.site]?.registration.host == .existingTower && ledger.sites[reg.site]?.registration.resourceId == "T1")
+        let shared = ledger.deltas.filter { $0.key.metric == Metric.sharedSites }
+        #expect(shared.count == 1 && shared[0].occurredAt == Self.t.adding(days: 3))
+    }
+}

@@ -59,7 +59,7 @@ struct RandomLog {
             case .stageRolledBack(let s, let st, _): changes[s, default: []].append(StageChange(.rollback, st, at: e.occurredAt, seq: Int64(i)))
             case .obstacleOpened(let o): obstacles[o.entity] = (o, e.occurredAt, nil)
             case .obstacleResolved(let org, let ref): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2 = e.occurredAt
-            case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet: break
+            case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered: break
             }
         }
         for (key, (r, at)) in registrations {

@@ -68,4 +68,61 @@ import Testing
             }
         }
     }
+
+    @Test func anOperatorRequestsAnOfferAndTheOwnerAnswers() async throws {
+        try await withFreshDemo { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let site = try #require(try await service.sites(SiteQuery(operator: .cmcc, stage: .planned, perPage: 500)).sites
+                .first { $0.kind == "macro" && $0.resourceId == nil && $0.host == "new_tower" })
+            let offers = "resource_id,owner,kind,region_code,lat,lon\r\nT1,杆塔公司,existing_tower,\(site.regionCode),\(site.lat + 0.001),\(site.lon)\r\n"
+                + "L1,杆塔公司,street_lamp,\(site.regionCode),\(site.lat + 0.001),\(site.lon)\r\n"
+            let sharedBefore = try await service.summary().shared
+            let yesterday = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -1))
+            let sharedYesterday = try await service.summary(asOf: yesterday).shared
+            try await app.test(.router) { client in
+                let owner = try await TestAccess.client(client, service.store, role: .resourceOwner, owner: "杆塔公司")
+                let otherOwner = try await TestAccess.client(client, service.store, role: .resourceOwner, owner: "别家")
+                let cmcc = try await TestAccess.client(client, service.store, role: .operator, operator: .cmcc)
+                let ctcc = try await TestAccess.client(client, service.store, role: .operator, operator: .ctcc)
+                try await owner.execute(uri: "/api/v1/imports/resources", method: .post, body: ByteBuffer(string: offers)) { #expect($0.status == .ok) }
+                func ask(_ who: SignedInClient, _ resource: String) async throws -> TestResponse {
+                    try await who.executeRequest(uri: "/api/v1/sharing/requests", method: .post, headers: [:], body: ByteBuffer(string:
+                        #"{"operator":"cmcc","site_code":"\#(site.siteCode)","owner":"杆塔公司","resource_id":"\#(resource)","note":"请支持"}"#))
+                }
+                #expect(try await ask(ctcc, "T1").status == .forbidden, "another operator's site")
+                #expect(try await ask(cmcc, "L1").status == .badRequest, "a lamp cannot carry a macro site")
+                #expect(try await ask(cmcc, "NOPE").status == .notFound)
+                let asked = try await ask(cmcc, "T1")
+                #expect(asked.status == .ok, "\(String(buffer: asked.body))")
+                #expect(try await ask(cmcc, "T1").status == .conflict, "asked already")
+                let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: asked.body)) as? [String: Any])?["request"] as? [String: Any])["id"] as! String
+                // Who sees it; who may answer; a decline needs a reason.
+                let listed = try await otherOwner.execute(uri: "/api/v1/sharing/requests", method: .get) { String(buffer: $0.body) }
+                #expect(!listed.contains(id))
+                try await otherOwner.execute(uri: "/api/v1/sharing/requests/\(id)/answer", method: .post, body: ByteBuffer(string: #"{"accepted":true}"#)) {
+                    #expect($0.status == .forbidden)
+                }
+                try await owner.execute(uri: "/api/v1/sharing/requests/\(id)/answer", method: .post, body: ByteBuffer(string: #"{"accepted":false}"#)) {
+                    #expect($0.status == .badRequest && String(buffer: $0.body).contains("decline_needs_reason"))
+                }
+                let page = try await owner.execute(uri: "/sharing", method: .get) { String(buffer: $0.body) }
+                #expect(page.contains("data-request=\"\(id)\"") && page.contains("name=\"action\" value=\"accept\""))
+                try await owner.execute(uri: "/api/v1/sharing/requests/\(id)/answer", method: .post, body: ByteBuffer(string: #"{"accepted":true,"reason":"同意共享"}"#)) {
+                    #expect($0.status == .ok)
+                }
+                try await owner.execute(uri: "/api/v1/sharing/requests/\(id)/answer", method: .post, body: ByteBuffer(string: #"{"accepted":true}"#)) {
+                    #expect($0.status == .conflict)
+                }
+            }
+            // Accepted: the site is hosted by the tower, the sharing rate counts it from now on, not before.
+            let after = try await service.site(SiteKey(operator: .cmcc, code: site.siteCode))
+            #expect(after.site.host == "existing_tower" && after.site.resourceId == "T1")
+            #expect(try await service.summary().shared == sharedBefore + 1)
+            #expect(try await service.summary(asOf: yesterday).shared == sharedYesterday)
+            _ = try await service.store.rebuildProjections()
+            #expect(try await service.summary().shared == sharedBefore + 1, "the same after a rebuild from the log")
+            let requests = try await service.requests(for: Principal(account: "o", role: .cityOffice))
+            #expect(requests.first?.status == "accepted" && requests.first?.reason == "同意共享")
+        }
+    }
 }
