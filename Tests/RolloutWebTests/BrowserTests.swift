@@ -143,4 +143,36 @@ struct BrowserTests {
             }
         }
     }
+
+    @Test func theCityOfficesLeverPagesOpenInBothLanguagesWithoutConsoleErrors() async throws {
+        try await withFreshDemo { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)),
+                                  configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let day = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -1))
+            let office = try await TestAccess.token(service.store, role: .cityOffice)
+            _ = try await Bulletin.issue(day: day, service: service, by: Principal(account: office.account, role: .cityOffice))
+            let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 1)).sites.first)
+            try await app.test(.live) { client in
+                let base = "http://127.0.0.1:\(try #require(client.port))"
+                try await WebDriver.with(browser: Self.browser) { driver in
+                    try await Self.signIn(driver, base, then: "/quota?lang=zh", name: office.account, password: "correct horse battery")
+                    for lang in ["zh", "en"] {
+                        for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"),
+                                               ("/sharing", "#requests"), ("/sites/\(site.operator)/\(site.siteCode)", "#site"),
+                                               ("/accounts/\(office.account)", "#account")] {
+                            try await driver.open("\(base)\(path)?lang=\(lang)")
+                            #expect(try await driver.run("return document.querySelectorAll('\(marker)').length;") as? Int == 1, "\(path) \(lang)")
+                            let errors = try await driver.consoleErrors(); #expect(errors == [], "\(path) \(lang): \(errors)")
+                            try await driver.screenshot("lever\(path.split(separator: "/").first.map(String.init) ?? "")-\(lang)-1366.png"
+                                .replacingOccurrences(of: "/", with: "-"))
+                        }
+                    }
+                    // The stored bulletin, as the browser shows it.
+                    try await driver.open("\(base)/api/v1/bulletins/1")
+                    #expect(try await driver.text().contains("一、总体进度"))
+                    try await driver.screenshot("bulletin-1.png")
+                }
+            }
+        }
+    }
 }
