@@ -21,7 +21,7 @@ public struct ResourceRequest: Hashable, Codable, Sendable {
 }
 
 /// A request as it stands.
-public struct RequestState: Codable, Equatable, Sendable {
+public struct RequestState: Encodable, Equatable, Sendable {
     public var request: ResourceRequest
     public var requestedAt: Instant
     public var requestedBy: String
@@ -31,6 +31,19 @@ public struct RequestState: Codable, Equatable, Sendable {
     public var reason: String?
 
     public var status: String { accepted.map { $0 ? "accepted" : "declined" } ?? "waiting" }
+
+    enum CodingKeys: String, CodingKey { case request, status, requestedAt, requestedBy, answeredAt, reason }
+
+    /// Instants as ISO-8601, with the status in words.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(request, forKey: .request)
+        try c.encode(status, forKey: .status)
+        try c.encode(requestedAt.description, forKey: .requestedAt)
+        try c.encode(requestedBy, forKey: .requestedBy)
+        try c.encodeIfPresent(answeredAt?.description, forKey: .answeredAt)
+        try c.encodeIfPresent(reason, forKey: .reason)
+    }
 
     public init(request: ResourceRequest, requestedAt: Instant, requestedBy: String, accepted: Bool? = nil, answeredAt: Instant? = nil,
                 reason: String? = nil) {

@@ -29,7 +29,7 @@ public enum Supervision {
     }
 
     /// A region's listing as it stands.
-    public struct Listing: Codable, Equatable, Sendable {
+    public struct Listing: Encodable, Equatable, Sendable {
         public var region: String
         public var listedAt: Instant
         public var deadline: Instant
@@ -39,11 +39,34 @@ public enum Supervision {
         public var delistedAt: Instant?
         public var delistReason: String?
 
-        public struct Review: Codable, Equatable, Sendable {
+        public struct Review: Encodable, Equatable, Sendable {
             public var at: Instant
             public var note: String
             /// A new deadline set at the review, if any.
             public var deadline: Instant?
+
+            enum CodingKeys: String, CodingKey { case at, note, deadline }
+            public func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(at.description, forKey: .at)
+                try c.encode(note, forKey: .note)
+                try c.encodeIfPresent(deadline.map(Supervision.day), forKey: .deadline)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case region, listedAt, deadline, rectification, reviews, delistedAt, delistReason, active }
+
+        /// Instants as ISO-8601, the deadline as its last day.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(region, forKey: .region)
+            try c.encode(listedAt.description, forKey: .listedAt)
+            try c.encode(Supervision.day(deadline), forKey: .deadline)
+            try c.encode(rectification, forKey: .rectification)
+            try c.encode(reviews, forKey: .reviews)
+            try c.encodeIfPresent(delistedAt?.description, forKey: .delistedAt)
+            try c.encodeIfPresent(delistReason, forKey: .delistReason)
+            try c.encode(isActive, forKey: .active)
         }
 
         public var isActive: Bool { delistedAt == nil }
@@ -78,6 +101,9 @@ public enum Supervision {
             return listing
         }
     }
+
+    /// A deadline (the start of the day after) as its last day.
+    static func day(_ t: Instant) -> String { ShanghaiCalendar.dateString(t.adding(seconds: -1)) }
 
     static func required(_ text: String, _ code: String) throws -> String {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -2,7 +2,7 @@ import Foundation
 import RolloutCore
 
 /// Listed supervision as the pages and the API see it at a moment.
-public struct SupervisionView: Codable, Sendable, Equatable {
+public struct SupervisionView: Encodable, Sendable, Equatable {
     public var rule: Supervision.Rule
     /// Every region's latest listing (active or delisted), by region code.
     public var listings: [Supervision.Listing]

@@ -95,7 +95,9 @@ import Testing
                 let asked = try await ask(cmcc, "T1")
                 #expect(asked.status == .ok, "\(String(buffer: asked.body))")
                 #expect(try await ask(cmcc, "T1").status == .conflict, "asked already")
-                let id = try #require((try JSONSerialization.jsonObject(with: Data(buffer: asked.body)) as? [String: Any])?["request"] as? [String: Any])["id"] as! String
+                let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: asked.body)) as? [String: Any])
+                #expect(answer["status"] as? String == "waiting" && (answer["requested_at"] as? String)?.hasSuffix("+08:00") == true)
+                let id = try #require(answer["request"] as? [String: Any])["id"] as! String
                 // Who sees it; who may answer; a decline needs a reason.
                 let listed = try await otherOwner.execute(uri: "/api/v1/sharing/requests", method: .get) { String(buffer: $0.body) }
                 #expect(!listed.contains(id))

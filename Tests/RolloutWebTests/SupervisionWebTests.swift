@@ -37,6 +37,11 @@ import Testing
                 try await office.execute(uri: "/api/v1/supervision/\(region)", method: .post, body: ByteBuffer(string: listing)) { r in
                     #expect(r.status == .conflict && String(buffer: r.body).contains("supervision_already_listed"))
                 }
+                try await leader.execute(uri: "/api/v1/supervision", method: .get) { r in
+                    let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+                    let first = try #require((body["listings"] as? [[String: Any]])?.first)
+                    #expect(first["deadline"] as? String == day(14) && first["active"] as? Bool == true && (first["listed_at"] as? String)?.hasSuffix("+08:00") == true)
+                }
                 try await office.execute(uri: "/api/v1/supervision/999999", method: .post, body: ByteBuffer(string: listing)) { #expect($0.status == .badRequest) }
                 try await office.execute(uri: "/api/v1/supervision/\(region)", method: .post,
                                          body: ByteBuffer(string: #"{"action":"list","deadline":"2020-01-01","rectification":"x"}"#)) { #expect($0.status == .conflict) }
