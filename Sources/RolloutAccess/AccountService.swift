@@ -172,7 +172,8 @@ public struct AccountService: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    /// Compares secrets in a time that does not depend on where they differ.
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0

@@ -71,37 +71,17 @@ struct AccessMiddleware: RouterMiddleware {
             } else if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
                 let buffer = try await request.body.collect(upTo: Self.maxForm)
                 request.body = .init(buffer: buffer)
-                sent = FormFields.parse(String(buffer: buffer))["csrf"]
+                sent = (try? URLEncodedFormDecoder().decode(FormToken.self, from: String(buffer: buffer)))?.csrf
             } else {
                 sent = nil
             }
-            guard let sent, let expected = context.csrf, AccessMiddleware.same(sent, expected) else {
+            guard let sent, let expected = context.csrf, AccountService.constantTimeEqual(sent, expected) else {
                 throw RolloutError("csrf_failed", kind: .forbidden)
             }
         }
         return try await next(request, context)
     }
-
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }
 
-/// `application/x-www-form-urlencoded` fields.
-enum FormFields {
-    static func parse(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decode(kv[0]), value = kv.count > 1 ? decode(kv[1]) : ""
-            if fields[name] == nil { fields[name] = value }
-        }
-        return fields
-    }
-
-    static func decode(_ s: Substring) -> String {
-        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
-    }
-}
+/// The form token of a form body (the other fields are the handler's).
+struct FormToken: Decodable { var csrf: String? }

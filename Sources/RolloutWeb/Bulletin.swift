@@ -100,8 +100,6 @@ public enum Bulletin {
 
     static func t(_ key: String, _ args: [String: String] = [:]) -> String { HTMLPage.escape(Catalogue.text(key, .zh, args)) }
 
-    static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
-
     /// The document: one file, its style and charts inline, for A4.
     static func render(_ m: Model) -> String {
         let c = PageContext(language: .zh, stored: m.campaign, moment: m.moment, asOf: m.day, knownAt: m.day)
@@ -110,10 +108,10 @@ public enum Bulletin {
         func name(_ code: String) -> String { m.names[code].map { HTMLPage.escape($0.nameZh) } ?? HTMLPage.escape(code) }
         var b = "<p class=\"muted\">\(t("bulletin_cutoff", ["value": m.day, "instant": m.moment.asOf.before.adding(seconds: -1).description]))</p>"
         b += "<h2>\(t("bulletin_overall"))</h2><p id=\"overall\">"
-        b += t("bulletin_overall_text", ["target": "\(s.target)", "progress": "\(s.progress)", "completion": percent(s.completion),
-                                         "elapsed": percent(m.elapsed), "expected": "\(s.forecast.expectedAtDeadline)",
-                                         "chance": percent(s.forecast.probabilityByDeadline)])
-        b += t("bulletin_sharing", ["value": percent(s.sharingRate)])
+        b += t("bulletin_overall_text", ["target": "\(s.target)", "progress": "\(s.progress)", "completion": c.percent(s.completion),
+                                         "elapsed": c.percent(m.elapsed), "expected": "\(s.forecast.expectedAtDeadline)",
+                                         "chance": c.percent(s.forecast.probabilityByDeadline)])
+        b += t("bulletin_sharing", ["value": c.percent(s.sharingRate)])
         if let p = m.previous {
             b += t("bulletin_since_last", ["day": p.day, "value": "\(s.progress - p.summary.progress)"])
         }
@@ -126,22 +124,22 @@ public enum Bulletin {
             let change = before.map { "\(r.progress - $0.progress)" } ?? "—"
             let rankChange = before.map { $0.rank - r.rank }.map { $0 > 0 ? "↑\($0)" : $0 < 0 ? "↓\(-$0)" : "—" } ?? "—"
             b += "<tr data-region=\"\(HTMLPage.escape(r.regionCode))\"><td>\(r.rank)</td><td class=\"l\">\(name(r.regionCode))</td><td>\(r.target.map(String.init) ?? "—")</td>"
-            b += "<td>\(r.progress)</td><td>\(percent(r.completion))</td><td>\(change)</td><td>\(rankChange)</td><td>\(r.forecast.expectedAtDeadline)</td><td>\(percent(r.sharingRate))</td></tr>"
+            b += "<td>\(r.progress)</td><td>\(c.percent(r.completion))</td><td>\(change)</td><td>\(rankChange)</td><td>\(r.forecast.expectedAtDeadline)</td><td>\(c.percent(r.sharingRate))</td></tr>"
         }
         b += "</tbody></table>"
         b += "<h2>\(t("bulletin_operators"))</h2><table id=\"bulletin-operators\"><thead><tr><th class=\"l\">\(t("page_operator"))</th><th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th></tr></thead><tbody>"
         for o in operators(m.regions) {
             let name = Operator(rawValue: o.op).map { HTMLPage.escape($0.chineseName) } ?? HTMLPage.escape(o.op)
-            b += "<tr><td class=\"l\">\(name)</td><td>\(o.target)</td><td>\(o.progress)</td><td>\(percent(o.target > 0 ? Double(o.progress) / Double(o.target) : nil))</td></tr>"
+            b += "<tr><td class=\"l\">\(name)</td><td>\(o.target)</td><td>\(o.progress)</td><td>\(c.percent(o.target > 0 ? Double(o.progress) / Double(o.target) : nil))</td></tr>"
         }
         b += "</tbody></table>"
         let poorRegions = poor(m), praisedRegions = praised(m)
         b += "<h2>\(t("bulletin_poor"))</h2>"
-        b += poorRegions.isEmpty ? "<p>\(t("bulletin_none"))</p>" : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": percent(poorShare)]))" +
-            poorRegions.map { "\(name($0.regionCode))（\(percent($0.completion))）" }.joined(separator: "、") + "</p>"
+        b += poorRegions.isEmpty ? "<p>\(t("bulletin_none"))</p>" : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": c.percent(poorShare)]))" +
+            poorRegions.map { "\(name($0.regionCode))（\(c.percent($0.completion))）" }.joined(separator: "、") + "</p>"
         b += "<h2>\(t("bulletin_praised"))</h2>"
         b += praisedRegions.isEmpty ? "<p>\(t("bulletin_none"))</p>" : "<p id=\"praised\">" +
-            praisedRegions.map { "\(name($0.regionCode))（\(percent($0.completion))）" }.joined(separator: "、") + "</p>"
+            praisedRegions.map { "\(name($0.regionCode))（\(c.percent($0.completion))）" }.joined(separator: "、") + "</p>"
         b += "<h2>\(t("bulletin_overdue", ["value": "\(clockDays)"]))</h2>"
         if m.overdue.isEmpty {
             b += "<p>\(t("bulletin_none"))</p>"

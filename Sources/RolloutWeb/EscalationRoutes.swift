@@ -69,7 +69,7 @@ enum EscalationRoutes {
     struct APIBody: Decodable { var reason: String? }
 
     /// The fields of the escalation form (`application/x-www-form-urlencoded`).
-    struct Form: Decodable { var reason: String?; var back: String?; var lang: String?; var csrf: String? }
+    struct Form: Decodable { var reason: String?; var back: String?; var lang: String? }
 
     static func form(_ request: Request) async throws -> Form {
         let buffer = try await request.body.collect(upTo: maxBody)

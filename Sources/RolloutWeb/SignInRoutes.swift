@@ -14,6 +14,9 @@ enum SignInRoutes {
     /// How long a session lasts.
     static let sessionLifetime: Duration = .seconds(12 * 3600)
 
+    /// The sign-in form's fields.
+    struct Form: Decodable { var name: String?; var password: String?; var csrf: String?; var next: String?; var lang: String? }
+
     static func add(to router: Router<RolloutContext>, accounts: AccountService, secureCookies: Bool) {
         router.get(RouterPath(Paths.signIn)) { request, context in
             let lang = request.language
@@ -22,17 +25,18 @@ enum SignInRoutes {
         }
         router.post(RouterPath(Paths.signIn)) { request, context in
             let buffer = try await request.body.collect(upTo: 16 * 1024)
-            let fields = FormFields.parse(String(buffer: buffer))
-            let lang = fields["lang"].map { Language(preferring: $0) } ?? request.language
-            let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
-            let next = fields["next"].flatMap { $0.isEmpty ? nil : $0 }
-            guard let sent = fields["csrf"], let cookie = request.cookies[formCookie]?.value, AccessMiddleware.same(sent, String(cookie)) else {
+            let fields = (try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: buffer))) ?? Form()
+            let lang = fields.lang.map { Language(preferring: $0) } ?? request.language
+            let name = (fields.name ?? "").trimmingCharacters(in: .whitespaces)
+            let next = fields.next.flatMap { $0.isEmpty ? nil : $0 }
+            guard let sent = fields.csrf, let cookie = request.cookies[formCookie]?.value,
+                  AccountService.constantTimeEqual(sent, String(cookie)) else {
                 return form(language: lang, next: next, name: name, error: RolloutError("csrf_failed", kind: .forbidden), status: .forbidden,
                             secure: secureCookies)
             }
             let account: Account
             do {
-                account = try await accounts.signIn(name: name, password: fields["password"] ?? "", address: context.remoteAddress)
+                account = try await accounts.signIn(name: name, password: fields.password ?? "", address: context.remoteAddress)
             } catch let e as RolloutError {
                 Counter(label: "rollout_signin_failures_total", dimensions: [("reason", e.code)]).increment()
                 return form(language: lang, next: next, name: name, error: e, status: JSONResponse.status(e), secure: secureCookies)
@@ -54,7 +58,8 @@ enum SignInRoutes {
         router.post(RouterPath(Paths.signOut)) { request, context in
             context.sessions.clearSession()
             let buffer = try? await request.body.collect(upTo: 16 * 1024)
-            let lang = buffer.flatMap { FormFields.parse(String(buffer: $0))["lang"] }.map { Language(preferring: $0) } ?? request.language
+            let lang = buffer.flatMap { try? URLEncodedFormDecoder().decode(Form.self, from: String(buffer: $0)) }?.lang
+                .map { Language(preferring: $0) } ?? request.language
             return Response(status: .seeOther, headers: [.location: "\(Paths.signIn)?lang=\(lang.rawValue)"])
         }
     }
