@@ -64,6 +64,10 @@ public enum Need: String, Sendable, CaseIterable {
     case importFiles
     /// Escalating an obstacle to the city (which obstacles is decided per record).
     case escalate
+    /// Dispatching, pausing, resuming, reopening, resolving an obstacle (which ones: per record).
+    case handleObstacles
+    /// Changing the routing table of dispatching.
+    case editRouting
     /// Listing and managing accounts.
     case manageAccounts
     /// Prometheus metrics.
@@ -88,6 +92,8 @@ public enum Access {
         case .readRecords: [.cityOffice, .leader, .district, .operator].contains(role)
         case .importFiles: [.cityOffice, .district, .operator, .resourceOwner].contains(role)
         case .escalate: [.cityOffice, .district].contains(role)
+        case .handleObstacles: [.cityOffice, .district, .operator].contains(role)
+        case .editRouting: role == .cityOffice
         case .manageAccounts: role == .admin
         case .metrics: [.admin, .cityOffice].contains(role)
         case .moveQuota, .issueBulletin, .supervise: role == .cityOffice
@@ -117,6 +123,8 @@ public enum Access {
         case .obstacleOpened(let o): return owns(obstacle: o.org, region: o.regionCode, site: o.site, p)
         case .obstacleResolved(let org, _): return owns(obstacle: org, region: nil, site: nil, p)
         case .obstacleEscalated: return p.role == .district
+        case .obstacleStep: return p.role == .district || p.role == .operator
+        case .dispatchRuleSet: return false
         case .targetSet: return false
         case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
         case .bulletinIssued, .supervision, .supervisionRuleSet: return false
@@ -128,6 +136,24 @@ public enum Access {
     /// Whether an account may escalate an obstacle of a region to the city.
     public static func mayEscalate(region: String, _ p: Principal) -> Bool {
         p.role == .cityOffice || (p.role == .district && p.region == region)
+    }
+
+    /// Whether an account may take an action on an obstacle of a region, raised by `org`, with `unit`
+    /// now: the city office any; a district those of its region; an operator (or China Tower) may
+    /// pause, resume and resolve what waits on it or what it raised, and reopen what it raised.
+    public static func mayHandle(_ action: ObstacleAction, region: String, org: String, unit: String?, _ p: Principal) -> Bool {
+        switch p.role {
+        case .cityOffice: return true
+        case .district: return p.region == region
+        case .operator:
+            guard let op = p.operator?.rawValue else { return false }
+            switch action {
+            case .dispatch: return false
+            case .reopen: return org == op
+            case .pause, .resume, .resolve: return org == op || unit == op
+            }
+        case .leader, .resourceOwner, .admin: return false
+        }
     }
 
     /// Whether an account may see another account's page (what it did, its tokens).

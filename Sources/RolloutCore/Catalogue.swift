@@ -36,7 +36,7 @@ public enum Catalogue {
     public static var keys: [String] { Array(entries.keys) }
 
     static let entries: [String: (zh: String, en: String)] = messages.merging(pageTexts) { a, _ in a }.merging(accessTexts) { a, _ in a }
-        .merging(leverTexts) { a, _ in a }
+        .merging(leverTexts) { a, _ in a }.merging(dispatchTexts) { a, _ in a }
 
     static let messages: [String: (zh: String, en: String)] = [
         // Errors: reads
@@ -80,7 +80,7 @@ public enum Catalogue {
                             "the site is already at “{current}” and cannot move back to “{value}” (a move back needs a rollback reason)"),
         "obstacle_exists": ("问题编号“{value}”已存在", "obstacle reference “{value}” already exists"),
         "unknown_obstacle": ("找不到问题编号“{value}”", "no obstacle with reference “{value}”"),
-        "obstacle_already_resolved": ("问题“{value}”已解决，无需上报", "the obstacle “{value}” is already resolved: there is nothing to escalate"),
+        "obstacle_already_resolved": ("问题“{value}”已解决", "the obstacle “{value}” is already resolved"),
         "obstacle_already_escalated": ("问题“{value}”已上报市级", "the obstacle “{value}” has already been escalated to the city"),
         "escalated_before_opened": ("上报时间早于问题“{value}”的提出时间", "the escalation is dated before the obstacle “{value}” was raised"),
         "escalation_too_long": ("上报说明不能超过 {value} 个字符", "the reason for the escalation must not exceed {value} characters"),

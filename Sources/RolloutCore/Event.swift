@@ -110,6 +110,10 @@ public enum EventBody: Hashable, Codable, Sendable {
     case obstacleResolved(org: String, ref: String)
     /// A district asks the city to take over an obstacle it cannot clear itself.
     case obstacleEscalated(org: String, ref: String, reason: String)
+    /// A dispatching step: sent to a unit, waiting on the reporter, no longer waiting, reopened.
+    case obstacleStep(org: String, ref: String, step: ObstacleStep)
+    /// The city office changed a line of the routing table.
+    case dispatchRuleSet(Dispatch.Rule)
     case targetSet(TargetSetting)
     case resourceOffered(ResourceOffer)
     /// The city office issued the bulletin (通报) for the period ending at `cutoff`; its bytes are
@@ -133,6 +137,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleOpened: "obstacle.opened"
         case .obstacleResolved: "obstacle.resolved"
         case .obstacleEscalated: "obstacle.escalated"
+        case .obstacleStep(_, _, let step): step.kind
+        case .dispatchRuleSet: "dispatch.rule_set"
         case .targetSet: "target.set"
         case .resourceOffered: "resource.offered"
         case .bulletinIssued: "bulletin.issued"
@@ -154,7 +160,9 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .siteRegistered(let r): r.site.entity
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s.entity
         case .obstacleOpened(let o): o.entity
-        case .obstacleResolved(let org, let ref), .obstacleEscalated(let org, let ref, _): ObstacleOpening.entity(org: org, ref: ref)
+        case .obstacleResolved(let org, let ref), .obstacleEscalated(let org, let ref, _), .obstacleStep(let org, let ref, _):
+            ObstacleOpening.entity(org: org, ref: ref)
+        case .dispatchRuleSet(let r): "dispatch-rule:\(r.category.rawValue)"
         case .targetSet(let t): t.entity
         case .resourceOffered(let r): r.entity
         case .bulletinIssued(let id, _, _): "bulletin:\(id)"
@@ -171,7 +179,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): s
         case .obstacleOpened(let o): o.site
         case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): r.site
-        case .obstacleResolved, .obstacleEscalated, .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet: nil
+        case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
+             .supervision, .supervisionRuleSet: nil
         }
     }
 }
@@ -199,7 +208,12 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .stageReported(let s, let stage, _): "\(body.kind)|\(s.entity)|\(stage.rawValue)|\(occurredAt.seconds)"
         case .stageRolledBack(let s, let stage, _): "\(body.kind)|\(s.entity)|\(stage.rawValue)|\(occurredAt.seconds)"
         case .obstacleOpened(let o): "\(body.kind)|\(o.entity)"
-        case .obstacleResolved, .obstacleEscalated: "\(body.kind)|\(body.entity)"
+        // Once: an obstacle is escalated to the city once. A resolution is named by its time, so
+        // the same resolution re-sent changes nothing, and one after a reopening still counts.
+        case .obstacleEscalated: "\(body.kind)|\(body.entity)"
+        case .obstacleResolved: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
+        case .obstacleStep(_, _, .dispatched(let unit, _)): "\(body.kind)|\(body.entity)|\(unit)|\(occurredAt.seconds)"
+        case .obstacleStep, .dispatchRuleSet: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         case .targetSet(let t):
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
         case .resourceOffered(let r): "\(body.kind)|\(r.entity)"

@@ -26,22 +26,75 @@ public struct SiteState: Hashable, Codable, Sendable {
     }
 }
 
-/// What the projections keep of an obstacle.
+/// What the projections keep of an obstacle: how it was raised and everything that happened to it
+/// since (its marks); the fields below the marks are what the marks say now, kept for the indexes.
 public struct ObstacleState: Hashable, Codable, Sendable {
     public var opening: ObstacleOpening
     public var openedAt: Instant
     public var openedRecordedAt: Instant
+    /// Resolutions, escalation and the dispatching steps, in log order.
+    public var marks: [ObstacleMark]
+    /// Set while the obstacle stands resolved (a reopening clears it).
     public var resolvedAt: Instant?
     public var resolvedRecordedAt: Instant?
-    /// When a district escalated it to the city, and why.
+    /// When it was escalated to the city (by a district or when its clock ran out), and why.
     public var escalatedAt: Instant?
     public var escalatedRecordedAt: Instant?
     public var escalationReason: String?
 
-    public init(opening: ObstacleOpening, openedAt: Instant, openedRecordedAt: Instant,
-                resolvedAt: Instant? = nil, resolvedRecordedAt: Instant? = nil) {
+    public init(opening: ObstacleOpening, openedAt: Instant, openedRecordedAt: Instant, marks: [ObstacleMark] = []) {
         self.opening = opening; self.openedAt = openedAt; self.openedRecordedAt = openedRecordedAt
-        self.resolvedAt = resolvedAt; self.resolvedRecordedAt = resolvedRecordedAt
+        self.marks = []
+        for m in marks { add(m) }
+    }
+
+    /// Every unit it was ever dispatched to.
+    public var units: Set<String> {
+        Set(marks.compactMap { if case .step(.dispatched(let u, _)) = $0.what { u } else { nil } })
+    }
+
+    /// Whether it was ever reopened (its resolution then depends on the moment).
+    public var wasReopened: Bool { marks.contains { if case .step(.reopened) = $0.what { true } else { false } } }
+
+    /// The situation with every mark known.
+    public var situation: ObstacleSituation { ObstacleWorkflow.situation(openedAt: openedAt, marks: marks) }
+
+    /// Adds a mark and brings the summary fields up to date.
+    public mutating func add(_ mark: ObstacleMark) {
+        marks.append(mark)
+        let s = situation
+        resolvedAt = s.resolvedAt
+        resolvedRecordedAt = s.resolvedAt == nil ? nil : marks.last { m in if case .resolved = m.what { m.at == s.resolvedAt } else { false } }?.recordedAt
+        escalatedAt = s.escalatedAt
+        escalatedRecordedAt = s.escalatedAt == nil ? nil : marks.first { if case .escalated = $0.what { true } else { false } }?.recordedAt
+        escalationReason = s.escalationReason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case opening, openedAt, openedRecordedAt, marks, resolvedAt, resolvedRecordedAt, escalatedAt, escalatedRecordedAt, escalationReason
+    }
+
+    /// States stored before the marks were kept (schema < 8) read their resolution and escalation as marks.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        opening = try c.decode(ObstacleOpening.self, forKey: .opening)
+        openedAt = try c.decode(Instant.self, forKey: .openedAt)
+        openedRecordedAt = try c.decode(Instant.self, forKey: .openedRecordedAt)
+        resolvedAt = try c.decodeIfPresent(Instant.self, forKey: .resolvedAt)
+        resolvedRecordedAt = try c.decodeIfPresent(Instant.self, forKey: .resolvedRecordedAt)
+        escalatedAt = try c.decodeIfPresent(Instant.self, forKey: .escalatedAt)
+        escalatedRecordedAt = try c.decodeIfPresent(Instant.self, forKey: .escalatedRecordedAt)
+        escalationReason = try c.decodeIfPresent(String.self, forKey: .escalationReason)
+        if let marks = try c.decodeIfPresent([ObstacleMark].self, forKey: .marks) {
+            self.marks = marks
+        } else {
+            var marks: [ObstacleMark] = []
+            if let e = escalatedAt {
+                marks.append(ObstacleMark(.escalated(reason: escalationReason ?? ""), at: e, recordedAt: escalatedRecordedAt ?? e, actor: ""))
+            }
+            if let r = resolvedAt { marks.append(ObstacleMark(.resolved, at: r, recordedAt: resolvedRecordedAt ?? r, actor: "")) }
+            self.marks = marks
+        }
     }
 }
 
@@ -135,26 +188,18 @@ public struct Ledger: Sendable {
         case .obstacleResolved(let org, let ref):
             let entity = ObstacleOpening.entity(org: org, ref: ref)
             guard var state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
+            // A resolution re-sent for a resolved obstacle changes nothing.
             guard state.resolvedAt == nil else { return }
             guard e.occurredAt >= state.openedAt else { throw RolloutError("resolved_before_opened") }
-            state.resolvedAt = e.occurredAt
-            state.resolvedRecordedAt = e.recordedAt
+            let was = state.situation
+            state.add(ObstacleMark(.resolved, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor))
             obstacles[entity] = state
-            deltas.append(CounterDelta(key: obstacleKey(state.opening), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: -1))
+            recount(state.opening, was: was, now: state.situation, at: e.occurredAt, recordedAt: e.recordedAt)
             changedObstacles.insert(entity)
         case .obstacleEscalated(let org, let ref, let reason):
-            let entity = ObstacleOpening.entity(org: org, ref: ref)
-            guard var state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
-            guard state.resolvedAt.map({ e.occurredAt < $0 }) ?? true else {
-                throw RolloutError("obstacle_already_resolved", kind: .conflict, ["value": ref])
-            }
-            guard state.escalatedAt == nil else { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
-            guard e.occurredAt >= state.openedAt else { throw RolloutError("escalated_before_opened", ["value": ref]) }
-            state.escalatedAt = e.occurredAt
-            state.escalatedRecordedAt = e.recordedAt
-            state.escalationReason = reason
-            obstacles[entity] = state
-            changedObstacles.insert(entity)
+            try mark(org: org, ref: ref, .escalated(reason: reason), e)
+        case .obstacleStep(let org, let ref, let step):
+            try mark(org: org, ref: ref, .step(step), e)
         case .targetSet(let t):
             guard t.target >= 0 else { throw RolloutError("bad_target") }
             newTargets.append(TargetRecord(setting: t, setAt: e.occurredAt, recordedAt: e.recordedAt, seq: logged.seq))
@@ -172,7 +217,7 @@ public struct Ledger: Sendable {
                 deltas.append(CounterDelta(key: CounterKey(regionCode: state.registration.regionCode, operatorCode: r.site.operator.rawValue,
                                                            metric: Metric.sharedSites), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
             }
-        case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested:
+        case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }
@@ -226,6 +271,26 @@ public struct Ledger: Sendable {
                                                        metric: Metric.stage(t.to)),
                                        occurredAt: t.at, recordedAt: recordedAt, delta: sign))
         }
+    }
+
+    /// Adds a mark to an obstacle when the workflow allows it.
+    private mutating func mark(org: String, ref: String, _ what: ObstacleMark.What, _ e: NewEvent) throws {
+        let entity = ObstacleOpening.entity(org: org, ref: ref)
+        guard var state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
+        guard e.occurredAt >= state.openedAt else { throw RolloutError("step_before_opened", ["value": ref]) }
+        let was = state.situation
+        if let refusal = ObstacleWorkflow.refusal(what, ref: ref, on: was) { throw refusal }
+        state.add(ObstacleMark(what, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor))
+        obstacles[entity] = state
+        recount(state.opening, was: was, now: state.situation, at: e.occurredAt, recordedAt: e.recordedAt)
+        changedObstacles.insert(entity)
+    }
+
+    /// The open-obstacle counter follows a resolution or a reopening.
+    private mutating func recount(_ o: ObstacleOpening, was: ObstacleSituation, now: ObstacleSituation, at: Instant, recordedAt: Instant) {
+        let before = was.resolvedAt == nil, after = now.resolvedAt == nil
+        guard before != after else { return }
+        deltas.append(CounterDelta(key: obstacleKey(o), occurredAt: at, recordedAt: recordedAt, delta: after ? 1 : -1))
     }
 
     private func obstacleKey(_ o: ObstacleOpening) -> CounterKey {

@@ -18,14 +18,18 @@ public struct ObstacleQuery: Sendable, Equatable {
     public var status: Status
     /// Only those open at least this many days.
     public var minAgeDays: Int?
+    /// Only the unresolved ones with this unit (dispatched to it).
+    public var unit: String?
+    /// Only those whose service-level clock has run out.
+    public var overdue: Bool
     /// From 1.
     public var page: Int
     public var perPage: Int
 
     public init(region: String? = nil, operator: Operator? = nil, category: ObstacleCategory? = nil, status: Status = .open,
-                minAgeDays: Int? = nil, page: Int = 1, perPage: Int = 50) {
+                minAgeDays: Int? = nil, unit: String? = nil, overdue: Bool = false, page: Int = 1, perPage: Int = 50) {
         self.region = region; self.operator = `operator`; self.category = category; self.status = status
-        self.minAgeDays = minAgeDays; self.page = page; self.perPage = perPage
+        self.minAgeDays = minAgeDays; self.unit = unit; self.overdue = overdue; self.page = page; self.perPage = perPage
     }
 }
 
@@ -40,14 +44,32 @@ public struct ObstacleRow: Codable, Sendable, Equatable {
     public var category: String
     public var responsible: String?
     public var description: String
-    /// `open`, `escalated` or `resolved`, at the moment.
+    /// `open`, `dispatched`, `escalated` or `resolved`, at the moment.
     public var status: String
     public var openedAt: String
+    /// The unit it is with (dispatched to), and since when.
+    public var unit: String?
+    public var dispatchedAt: String?
     public var escalatedAt: String?
     public var escalationReason: String?
+    /// `system` when the clock ran out, else the account that escalated it.
+    public var escalatedBy: String?
     public var resolvedAt: String?
+    /// Waiting on the reporter (the clock stopped) since then, and why.
+    public var waitingSince: String?
+    public var waitingReason: String?
+    public var reopenedAt: String?
+    public var reopenReason: String?
     /// Whole days from opening to the moment (or to its resolution).
     public var ageDays: Int
+    /// The category's service-level clock, in days.
+    public var slaDays: Int
+    /// When the clock runs out as things stand (nil once resolved).
+    public var due: String?
+    /// Whole days left on the clock (negative once run out; nil once resolved).
+    public var daysLeft: Int?
+    /// Whether the clock has run out.
+    public var overdue: Bool
 }
 
 /// One page of obstacles, with the counts of all that match.

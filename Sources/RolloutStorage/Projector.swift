@@ -24,9 +24,9 @@ enum Projector {
             case .siteRegistered(let r): siteKeys.insert(r.site)
             case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): siteKeys.insert(s)
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
-            case .obstacleResolved, .obstacleEscalated: obstacleEntities.insert(e.event.body.entity)
+            case .obstacleResolved, .obstacleEscalated, .obstacleStep: obstacleEntities.insert(e.event.body.entity)
             case .resourceRequestAnswered(let r, _, _): siteKeys.insert(r.site)
-            case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested: break
+            case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]
@@ -119,12 +119,13 @@ enum Projector {
             let o = ledger.obstacles[entity]!
             obstacleRows.append([entity, o.opening.regionCode, o.opening.operator?.rawValue, o.opening.site?.code,
                                  o.opening.category.rawValue, o.openedAt.seconds, o.resolvedAt?.seconds,
-                                 String(decoding: try encoder.encode(o), as: UTF8.self), o.escalatedAt?.seconds, o.opening.responsible])
+                                 String(decoding: try encoder.encode(o), as: UTF8.self), o.escalatedAt?.seconds, o.opening.responsible,
+                                 o.units.isEmpty ? "" : "|" + o.units.sorted().joined(separator: "|") + "|", o.wasReopened ? 1 : 0])
         }
         try await db.insertRows("obstacles", columns: ["entity", "region_code", "operator", "site_code", "category", "opened_at", "resolved_at", "state",
-                                                       "escalated_at", "responsible"],
+                                                       "escalated_at", "responsible", "units", "reopened"],
                                 rows: obstacleRows,
-                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at")
+                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at, units = excluded.units, reopened = excluded.reopened")
         let targetRows: [[any Encodable & Sendable]] = ledger.newTargets.map { t in
             [t.seq, t.setting.entity, t.setting.regionCode, t.setting.operator?.rawValue, t.setting.keyArea, Int64(t.setting.target),
              t.setting.due.seconds, t.setAt.seconds, t.recordedAt.seconds, t.setting.reason]

@@ -112,7 +112,7 @@ extension SQLCampaignStore {
             case .siteRegistered(let r): region = r.regionCode; op = r.site.operator.rawValue; regionOf[r.site] = r.regionCode
             case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): region = regionOf[s]; op = s.operator.rawValue
             case .obstacleOpened(let o): region = o.regionCode; op = o.operator?.rawValue
-            case .obstacleResolved, .obstacleEscalated: break
+            case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet: break
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .resourceOffered(let r): region = r.regionCode
             case .bulletinIssued, .supervisionRuleSet: break

@@ -7,7 +7,7 @@ enum Schema {
     /// The newest version this program knows.
     static var latest: Int { migrations.count }
     /// A database older than this version has its projections rebuilt after migrating.
-    static let rebuildAfter = 7
+    static let rebuildAfter = 8
 
     /// Each migration: statements, written once for both engines where they agree.
     static let migrations: [(name: String, statements: @Sendable (Dialect) -> [String])] = [
@@ -164,6 +164,15 @@ enum Schema {
         // The sharing rate's counter (sites on shared infrastructure): filled by the rebuild that
         // follows (`rebuildAfter`), no new table.
         ("sharing_counter", { _ in [] }),
+        // Dispatching: the units an obstacle was ever sent to (`|grid|police|`, to narrow a unit's
+        // list) and whether it was reopened (its resolution then depends on the moment). Filled,
+        // with the marks in the states, by the rebuild that follows.
+        ("dispatching", { _ in
+            [
+                "ALTER TABLE obstacles ADD COLUMN units TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE obstacles ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0",
+            ]
+        }),
     ]
 
     /// The version the database is at (0: empty).

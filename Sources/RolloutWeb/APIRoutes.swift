@@ -90,6 +90,14 @@ enum APIRoutes {
             q.status = status
         }
         q.minAgeDays = try request.query("min_age_days").map { try bounded($0, 0...100_000) }
+        if let u = request.query("unit") {
+            guard Dispatch.isUnit(u) else { throw RolloutError("unknown_unit", ["value": u]) }
+            q.unit = u
+        }
+        if let o = request.query("overdue") {
+            guard let b = Bool(o) else { throw RolloutError("bad_overdue", ["value": o]) }
+            q.overdue = b
+        }
         q.page = try request.query("page").map { try bounded($0, 1...1_000_000) } ?? 1
         q.perPage = try request.query("per_page").map { try bounded($0, 1...1000) } ?? 50
         return q

@@ -41,6 +41,8 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     OperatorPage.add(to: router, service: service, cache: cache)
     SiteDetailPage.add(to: router, service: service, cache: cache)
     EscalationRoutes.add(to: router, service: service)
+    ObstacleRoutes.add(to: router, service: service)
+    DispatchRoutes.add(to: router, service: service)
     SignInRoutes.add(to: router, accounts: accounts, secureCookies: security.secureCookies)
     AccountRoutes.add(to: router, service: service)
     QuotaRoutes.add(to: router, service: service)
@@ -63,6 +65,6 @@ public func buildApplication(service: CampaignService, host: String, port: Int, 
                           configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
                           logger: logger)
-    app.addServices(SQLPersistDriver(store: service.store))
+    app.addServices(SQLPersistDriver(store: service.store), OverdueSweeper(service: service))
     return app
 }

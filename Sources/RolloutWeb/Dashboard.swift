@@ -79,28 +79,39 @@ enum Dashboard {
         ObstacleCategory(rawValue: code).map { c.name($0) } ?? HTMLPage.escape(code)
     }
 
-    /// A list of obstacles; with `escalate`, each open one gets the escalation link.
+    /// An obstacle's service-level clock: days left, overdue, paused, or its due day once resolved.
+    static func clock(_ o: ObstacleRow, _ c: PageContext) -> String {
+        guard let left = o.daysLeft else { return "—" }
+        let due = o.due.map { " <span class=\"small\">\(c.t("page_due")) \(HTMLPage.escape(String($0.prefix(10))))</span>" } ?? ""
+        if o.waitingSince != nil { return "<span class=\"clock paused\">\(c.t("page_clock_paused"))</span>\(due)" }
+        if o.overdue { return "<span class=\"clock lag\">\(c.t("page_overdue_by", ["value": "\(max(1, -left))"]))</span>\(due)" }
+        return "<span class=\"clock\">\(c.t("page_days_left", ["value": "\(left)"]))</span>\(due)"
+    }
+
+    /// A list of obstacles, each linked to its page; with `escalate`, each open one gets the escalation link.
     static func obstacleTable(_ rows: [ObstacleRow], regions: [String: Region], escalate: Bool, back: String, context c: PageContext) -> String {
         var h = "<div class=\"scroll\"><table><thead><tr><th>\(c.t("page_age_days"))</th><th class=\"l\">\(c.t("page_category"))</th>"
             + "<th class=\"l\">\(c.t("page_region"))</th><th class=\"l\">\(c.t("page_site"))</th><th class=\"l\">\(c.t("page_responsible"))</th>"
-            + "<th class=\"l\">\(c.t("page_description"))</th><th class=\"l\">\(c.t("page_status"))</th>\(escalate ? "<th></th>" : "")</tr></thead><tbody>"
+            + "<th class=\"l\">\(c.t("page_description"))</th><th class=\"l\">\(c.t("page_status"))</th><th class=\"l\">\(c.t("page_clock"))</th>\(escalate ? "<th></th>" : "")</tr></thead><tbody>"
         for o in rows {
             let region = regions[o.regionCode].map { "<a href=\"\(c.link(Paths.region($0.code)))\">\(c.name($0))</a>" } ?? HTMLPage.escape(o.regionCode)
             let site = o.siteCode.map { code in
                 "<a href=\"\(c.link(Paths.site(o.operator ?? "", code)))\">\(HTMLPage.escape(o.operator ?? "")) \(HTMLPage.escape(code))</a>"
             } ?? "—"
-            let status = "<span class=\"tag \(o.status)\">\(c.t("page_status_\(o.status)"))</span>"
-            h += "<tr><td\(o.ageDays > 7 ? " class=\"lag\"" : "")>\(o.ageDays)</td><td class=\"l\">\(categoryName(o.category, c))</td>"
+            let unit = o.unit.map { " → <a href=\"\(c.link(Paths.unit($0)))\">\(HTMLPage.escape(Dispatch.unitName($0, c.language)))</a>" } ?? ""
+            let status = "<span class=\"tag \(o.status)\">\(c.t("page_status_\(o.status)"))</span>\(unit)"
+            h += "<tr data-ref=\"\(HTMLPage.escape(o.ref))\"><td\(o.ageDays > 7 ? " class=\"lag\"" : "")>\(o.ageDays)</td><td class=\"l\">\(categoryName(o.category, c))</td>"
             h += "<td class=\"l\">\(region)</td><td class=\"l\">\(site)</td><td class=\"l\">\(HTMLPage.escape(o.responsible ?? Catalogue.text("page_unassigned", c.language)))</td>"
-            h += "<td class=\"l\">\(HTMLPage.escape(o.description))</td><td class=\"l\">\(status)</td>"
+            h += "<td class=\"l\"><a href=\"\(c.link(Paths.obstacle(org: o.org, ref: o.ref)))\">\(HTMLPage.escape(o.description))</a></td><td class=\"l\">\(status)</td>"
+            h += "<td class=\"l\">\(clock(o, c))</td>"
             if escalate {
-                h += o.status == "open" && c.principal.map({ Access.mayEscalate(region: o.regionCode, $0) }) == true
+                h += o.status != "resolved" && o.escalatedAt == nil && c.principal.map({ Access.mayEscalate(region: o.regionCode, $0) }) == true
                     ? "<td><a class=\"btn\" href=\"\(c.link(Paths.escalate(org: o.org, ref: o.ref), [("back", back)]))\">\(c.t("page_escalate"))</a></td>"
                     : "<td></td>"
             }
             h += "</tr>"
         }
-        if rows.isEmpty { h += "<tr><td class=\"l\" colspan=\"\(escalate ? 8 : 7)\">\(c.t("page_none"))</td></tr>" }
+        if rows.isEmpty { h += "<tr><td class=\"l\" colspan=\"\(escalate ? 9 : 8)\">\(c.t("page_none"))</td></tr>" }
         return h + "</tbody></table></div>"
     }
 

@@ -78,8 +78,9 @@ enum HTMLPage {
         let quota = Access.allows(p.role, .moveQuota) ? "<a href=\"\(c.link(Paths.quota))\" id=\"nav-quota\">\(c.t("page_quota"))</a>" : ""
         let bulletins = Access.allows(p.role, .readFigures) ? "<a href=\"\(c.link(Paths.bulletins))\" id=\"nav-bulletins\">\(c.t("page_bulletins"))</a>" : ""
         let supervision = Access.allows(p.role, .readFigures) ? "<a href=\"\(c.link(Paths.supervision))\" id=\"nav-supervision\">\(c.t("page_supervision"))</a>" : ""
+        let dispatch = Access.allows(p.role, .readRecords) ? "<a href=\"\(c.link(Paths.dispatch))\" id=\"nav-dispatch\">\(c.t("page_dispatch"))</a>" : ""
         let sharing = Access.allows(p.role, .shareResources) ? "<a href=\"\(c.link(Paths.sharing))\" id=\"nav-sharing\">\(c.t("page_sharing"))</a>" : ""
-        return bulletins + supervision + quota + sharing + """
+        return bulletins + supervision + dispatch + quota + sharing + """
         <form method="post" action="\(Paths.signOut)" class="who"><a href="\(c.link(Paths.account(p.account)))" id="who">\(escape(p.account))</a>
         <span class="small">\(c.t("page_role_\(p.role.rawValue)"))</span>\(c.csrfField)<input type="hidden" name="lang" value="\(c.language.rawValue)">
         <button type="submit" id="signout">\(c.t("page_signout"))</button></form>

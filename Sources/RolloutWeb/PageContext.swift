@@ -81,6 +81,9 @@ enum Paths {
     static let bulletins = "/bulletins"
     static let supervision = "/supervision"
     static let sharing = "/sharing"
+    static let dispatch = "/dispatch"
+    static func unit(_ code: String) -> String { "/units/\(encode(code))" }
+    static func obstacle(org: String, ref: String) -> String { "/obstacles/\(encode(org))/\(encode(ref))" }
     static func account(_ name: String) -> String { "/accounts/\(encode(name))" }
 
     /// Percent-encodes a path segment or a query value.

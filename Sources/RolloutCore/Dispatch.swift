@@ -1,0 +1,112 @@
+/// Network-wide dispatching (全网调度): the units an obstacle can be sent to, and the routing table
+/// that says, per category, which unit clears it by default and in how many days (its service-level
+/// clock). The city office edits the table; every change is an event, so the table at any moment is
+/// the defaults overlaid with the changes made up to then.
+public enum Dispatch {
+    /// The units that clear obstacles: departments of the city and districts, and the operators and
+    /// China Tower (by their codes). Their names are in the catalogue (`unit_<code>`).
+    public static let departments = ["grid", "district_gov", "property", "police", "transport", "municipal", "planning"]
+
+    /// Every unit code an obstacle can be dispatched to.
+    public static var units: [String] { departments + Operator.allCases.map(\.rawValue) }
+
+    /// In a routing rule: the operator of the obstacle's site (the district government when the
+    /// obstacle has no operator).
+    public static let siteOperator = "site_operator"
+
+    /// Whether a code names a unit.
+    public static func isUnit(_ code: String) -> Bool { units.contains(code) }
+
+    /// The unit a free-text `responsible` (责任单位) of an imported obstacle names, if it names one:
+    /// the code, or the Chinese names reporters write.
+    public static func unit(named text: String?) -> String? {
+        guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
+        if isUnit(t.lowercased()) { return t.lowercased() }
+        if let op = Operator(codeOrName: t) { return op.rawValue }
+        let names: [String: String] = [
+            "电力公司": "grid", "供电公司": "grid", "国网": "grid", "电网": "grid", "国网重庆市电力公司": "grid",
+            "区县政府": "district_gov", "区政府": "district_gov", "县政府": "district_gov", "街道办事处": "district_gov",
+            "乡镇政府": "district_gov", "区县应急管理局": "district_gov",
+            "物业": "property", "物业公司": "property", "业委会": "property",
+            "公安": "police", "公安局": "police", "交通": "transport", "交通局": "transport",
+            "市政": "municipal", "城管": "municipal", "城市管理局": "municipal",
+            "规划": "planning", "规划和自然资源局": "planning", "审批部门": "planning",
+        ]
+        return names[t]
+    }
+
+    /// One line of the routing table.
+    public struct Rule: Codable, Hashable, Sendable {
+        public var category: ObstacleCategory
+        /// A unit code, or ``Dispatch/siteOperator``.
+        public var unit: String
+        /// Days from opening (or reopening) until the clock runs out, not counting the days spent
+        /// waiting on the reporter.
+        public var slaDays: Int
+
+        public init(category: ObstacleCategory, unit: String, slaDays: Int) {
+            self.category = category; self.unit = unit; self.slaDays = slaDays
+        }
+
+        /// Checks a rule the office sets: a known unit, a clock of 1 to 180 days.
+        public func validated() throws -> Rule {
+            guard unit == Dispatch.siteOperator || Dispatch.isUnit(unit) else { throw RolloutError("unknown_unit", ["value": unit]) }
+            guard (1...180).contains(slaDays) else { throw RolloutError("dispatch_bad_sla", ["value": "\(slaDays)"]) }
+            return self
+        }
+    }
+
+    /// The routing table: a rule per category.
+    public struct Table: Hashable, Sendable {
+        public private(set) var rules: [ObstacleCategory: Rule]
+
+        /// The table before the office changes it.
+        public static let standard = Table(rules: Dictionary(uniqueKeysWithValues: [
+            Rule(category: .access, unit: "district_gov", slaDays: 7),
+            Rule(category: .power, unit: "grid", slaDays: 15),
+            Rule(category: .permit, unit: "planning", slaDays: 10),
+            Rule(category: .siting, unit: "district_gov", slaDays: 14),
+            Rule(category: .complaint, unit: "district_gov", slaDays: 7),
+            Rule(category: .rent, unit: "property", slaDays: 10),
+            Rule(category: .transmission, unit: "tower", slaDays: 10),
+            Rule(category: .equipment, unit: Dispatch.siteOperator, slaDays: 10),
+            Rule(category: .safety, unit: "police", slaDays: 5),
+            Rule(category: .other, unit: "district_gov", slaDays: 7),
+        ].map { ($0.category, $0) }))
+
+        public init(rules: [ObstacleCategory: Rule]) { self.rules = rules }
+
+        /// The rule of a category.
+        public func rule(_ category: ObstacleCategory) -> Rule { rules[category] ?? Table.standard.rules[category]! }
+
+        /// The unit an obstacle goes to by default.
+        public func unit(for opening: ObstacleOpening) -> String {
+            let u = rule(opening.category).unit
+            guard u == Dispatch.siteOperator else { return u }
+            return opening.operator?.rawValue ?? "district_gov"
+        }
+
+        /// The rules in the order of the categories.
+        public var ordered: [Rule] { ObstacleCategory.allCases.map(rule) }
+
+        /// The table as the log has it at a moment: the standard table with the office's changes
+        /// (events in log order) made up to then.
+        public static func at(_ events: [LoggedEvent], moment: ReadMoment) -> Table {
+            var table = Table.standard
+            for e in events.sorted(by: { $0.seq < $1.seq }) {
+                guard case .dispatchRuleSet(let r) = e.event.body, moment.asOf.includes(e.event.occurredAt) else { continue }
+                if let k = moment.knownAt, !k.includes(e.event.recordedAt) { continue }
+                table.rules[r.category] = r
+            }
+            return table
+        }
+    }
+}
+
+extension Dispatch {
+    /// A unit's name in a language: an operator's own name, else the catalogue's.
+    public static func unitName(_ code: String, _ language: Language) -> String {
+        if let op = Operator(rawValue: code) { return language == .zh ? op.chineseName : op.englishName }
+        return Catalogue.entries["unit_\(code)"].map { language == .zh ? $0.zh : $0.en } ?? code
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Logging
+import RolloutStorage
+import Hummingbird
+
+/// Escalates to the city, once a minute, the obstacles whose service-level clock has run out
+/// (``CampaignService/escalateOverdue()``). Every instance runs it; an obstacle is escalated once.
+struct OverdueSweeper: Service {
+    let service: CampaignService
+    var interval: Duration = .seconds(60)
+
+    func run() async throws {
+        let logger = Logger(label: "rollout.sweeper")
+        while !Task.isCancelledOrShuttingDown {
+            do {
+                let n = try await service.escalateOverdue()
+                if n > 0 { logger.notice("escalated \(n) obstacles whose clock ran out") }
+            } catch {
+                logger.warning("automatic escalation failed: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Whether the task is cancelled or the service group is shutting down.
+    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+}
