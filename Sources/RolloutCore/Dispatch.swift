@@ -62,16 +62,16 @@ public enum Dispatch {
 
         /// The table before the office changes it.
         public static let standard = Table(rules: Dictionary(uniqueKeysWithValues: [
-            Rule(category: .access, unit: "district_gov", slaDays: 7),
-            Rule(category: .power, unit: "grid", slaDays: 15),
-            Rule(category: .permit, unit: "planning", slaDays: 10),
-            Rule(category: .siting, unit: "district_gov", slaDays: 14),
-            Rule(category: .complaint, unit: "district_gov", slaDays: 7),
-            Rule(category: .rent, unit: "property", slaDays: 10),
+            Rule(category: .access, unit: "district_gov", slaDays: 15),
+            Rule(category: .power, unit: "grid", slaDays: 20),
+            Rule(category: .permit, unit: "planning", slaDays: 25),
+            Rule(category: .siting, unit: "district_gov", slaDays: 25),
+            Rule(category: .complaint, unit: "district_gov", slaDays: 15),
+            Rule(category: .rent, unit: "property", slaDays: 15),
             Rule(category: .transmission, unit: "tower", slaDays: 10),
-            Rule(category: .equipment, unit: Dispatch.siteOperator, slaDays: 10),
-            Rule(category: .safety, unit: "police", slaDays: 5),
-            Rule(category: .other, unit: "district_gov", slaDays: 7),
+            Rule(category: .equipment, unit: Dispatch.siteOperator, slaDays: 15),
+            Rule(category: .safety, unit: "police", slaDays: 7),
+            Rule(category: .other, unit: "district_gov", slaDays: 10),
         ].map { ($0.category, $0) }))
 
         public init(rules: [ObstacleCategory: Rule]) { self.rules = rules }

@@ -135,9 +135,9 @@ public struct DemoCampaign: Sendable {
         for (n, o) in story.obstacles.enumerated() {
             let ref = "OB-\(key.code)-\(n + 1)"
             let before = events.count
-            report(.obstacleOpened(ObstacleOpening(org: op.rawValue, ref: ref, site: key, regionCode: region, operator: op,
-                                                   category: o.category, responsible: o.responsible, description: o.description)),
-                   at: o.openedAt)
+            let opening = ObstacleOpening(org: op.rawValue, ref: ref, site: key, regionCode: region, operator: op,
+                                          category: o.category, responsible: o.responsible, description: o.description)
+            report(.obstacleOpened(opening), at: o.openedAt)
             if events.count > before {
                 let openedKnown = events[before].recordedAt
                 let resolvedIndex = events.count
@@ -147,6 +147,8 @@ public struct DemoCampaign: Sendable {
                     events[resolvedIndex].recordedAt = openedKnown.adding(seconds: 1)
                     if !clock.includes(events[resolvedIndex].recordedAt) { events.removeLast() }
                 }
+                events += DispatchStory.events(for: opening, opened: events[before], resolved: events.count > resolvedIndex ? events[resolvedIndex] : nil,
+                                               operatorActor: actor, clock: clock, rng: &rng)
             }
         }
         // The registration must come first: a report the platform learned earlier waits for it.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import RolloutStorage
-import Hummingbird
+import ServiceLifecycle
 
 /// Escalates to the city, once a minute, the obstacles whose service-level clock has run out
 /// (``CampaignService/escalateOverdue()``). Every instance runs it; an obstacle is escalated once.

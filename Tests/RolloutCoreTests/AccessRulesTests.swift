@@ -28,6 +28,7 @@ import Testing
             .readRecords: [.cityOffice, .leader, .district, .operator],
             .importFiles: [.cityOffice, .district, .operator, .resourceOwner],
             .escalate: [.cityOffice, .district],
+            .handleObstacles: [.cityOffice, .district, .operator], .editRouting: [.cityOffice],
             .manageAccounts: [.admin],
             .metrics: [.admin, .cityOffice],
             .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice], .shareResources: [.cityOffice, .operator, .resourceOwner],
@@ -64,6 +65,9 @@ import Testing
             (.obstacleResolved(org: "500103", ref: "1"), ["o", "y"]),
             (.obstacleResolved(org: "cmcc", ref: "1"), ["o", "m"]),
             (.obstacleResolved(org: "ctcc", ref: "1"), ["o"]),
+            // Steps: which obstacle is checked by `mayHandle` before the service appends.
+            (.obstacleStep(org: "cmcc", ref: "1", step: .paused(reason: "r")), ["o", "y", "m"]),
+            (.dispatchRuleSet(Dispatch.Rule(category: .power, unit: "grid", slaDays: 9)), ["o"]),
             (.targetSet(TargetSetting(regionCode: "500103", target: 10, due: Self.t)), ["o"]),
             (.resourceOffered(ResourceOffer(resourceId: "R", owner: "杆塔公司", kind: .streetLamp, regionCode: "500103", lat: 29.5, lon: 106.5)), ["o", "r"]),
             (.resourceOffered(ResourceOffer(resourceId: "R", owner: "别家", kind: .streetLamp, regionCode: "500103", lat: 29.5, lon: 106.5)), ["o"]),

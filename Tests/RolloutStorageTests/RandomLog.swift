@@ -36,8 +36,19 @@ struct RandomLog {
                 out.append(NewEvent(.obstacleOpened(o), occurredAt: opened, recordedAt: openedKnown, actor: "t"))
                 if next(2) == 0 {
                     let resolved = opened.adding(seconds: Int64(next(5 * 86_400)))
-                    out.append(NewEvent(.obstacleResolved(org: o.org, ref: o.ref), occurredAt: resolved,
-                                        recordedAt: max(resolved, openedKnown).adding(seconds: Int64(1 + next(86_400))), actor: "t"))
+                    let resolvedKnown = max(resolved, openedKnown).adding(seconds: Int64(1 + next(86_400)))
+                    out.append(NewEvent(.obstacleResolved(org: o.org, ref: o.ref), occurredAt: resolved, recordedAt: resolvedKnown, actor: "t"))
+                    // Now and then it comes back (dispatched meanwhile), and is resolved again.
+                    if next(3) == 0 {
+                        let reopened = max(resolved, resolvedKnown).adding(seconds: Int64(1 + next(2 * 86_400)))
+                        out.append(NewEvent(.obstacleStep(org: o.org, ref: o.ref, step: .reopened(reason: "复发")), occurredAt: reopened, recordedAt: reopened, actor: "t"))
+                        let dispatched = reopened.adding(seconds: Int64(1 + next(86_400)))
+                        out.append(NewEvent(.obstacleStep(org: o.org, ref: o.ref, step: .dispatched(unit: "grid", note: "")), occurredAt: dispatched, recordedAt: dispatched, actor: "t"))
+                        if next(2) == 0 {
+                            let again = dispatched.adding(seconds: Int64(1 + next(3 * 86_400)))
+                            out.append(NewEvent(.obstacleResolved(org: o.org, ref: o.ref), occurredAt: again, recordedAt: again, actor: "t"))
+                        }
+                    }
                 }
             }
         }
@@ -51,14 +62,17 @@ struct RandomLog {
         var values = CounterValues()
         var registrations: [SiteKey: (SiteRegistration, Instant)] = [:]
         var changes: [SiteKey: [StageChange]] = [:]
-        var obstacles: [String: (ObstacleOpening, Instant, Instant?)] = [:]
+        // Each obstacle's opening and its openings (true) and resolutions (false) after it.
+        var obstacles: [String: (ObstacleOpening, Instant, [(Instant, Bool)])] = [:]
         for (i, e) in known {
             switch e.body {
             case .siteRegistered(let r): registrations[r.site] = (r, e.occurredAt)
             case .stageReported(let s, let st, _): changes[s, default: []].append(StageChange(.report, st, at: e.occurredAt, seq: Int64(i)))
             case .stageRolledBack(let s, let st, _): changes[s, default: []].append(StageChange(.rollback, st, at: e.occurredAt, seq: Int64(i)))
-            case .obstacleOpened(let o): obstacles[o.entity] = (o, e.occurredAt, nil)
-            case .obstacleResolved(let org, let ref): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2 = e.occurredAt
+            case .obstacleOpened(let o): obstacles[o.entity] = (o, e.occurredAt, [])
+            case .obstacleResolved(let org, let ref): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2.append((e.occurredAt, false))
+            case .obstacleStep(let org, let ref, .reopened): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2.append((e.occurredAt, true))
+            case .obstacleStep, .dispatchRuleSet: break
             case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered: break
             }
         }
@@ -74,7 +88,11 @@ struct RandomLog {
                 values.add(CounterKey(regionCode: "", operatorCode: key.operator.rawValue, metric: Metric.toBuilt(rec.stage, bucket: rec.bucket)), 1)
             }
         }
-        for (o, opened, resolved) in obstacles.values where moment.asOf.includes(opened) && !(resolved.map(moment.asOf.includes) ?? false) {
+        for (o, opened, changes) in obstacles.values where moment.asOf.includes(opened) {
+            // Open when the last change before the moment (in field time) is an opening.
+            var open = true
+            for (at, opens) in changes.sorted(by: { $0.0 < $1.0 }) where moment.asOf.includes(at) { open = opens }
+            guard open else { continue }
             values.add(CounterKey(regionCode: o.regionCode, operatorCode: o.operator?.rawValue ?? "", metric: Metric.openObstacles(o.category)), 1)
         }
         return values
