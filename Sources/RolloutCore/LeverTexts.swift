@@ -45,7 +45,7 @@ extension Catalogue {
         "bulletin_poor": ("四、通报批评", "4. Poor progress"),
         "bulletin_poor_text": ("以下区县完成量低于按时间进度应完成量的 {share}，予以通报：", "These regions built less than {share} of their target pro rata to the time gone by: "),
         "bulletin_praised": ("五、通报表扬", "5. Ahead of pace"),
-        "bulletin_overdue": ("六、超过 {value} 天未解决的问题", "6. Obstacles open longer than {value} days"),
+        "bulletin_overdue": ("六、超过处理时限未解决的问题", "6. Obstacles whose clock has run out"),
         "bulletin_none": ("无", "None"),
         "page_bulletins": ("工作通报", "Bulletins"),
         "page_bulletin_issue": ("发布通报", "Issue a bulletin"),

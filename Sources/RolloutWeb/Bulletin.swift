@@ -8,8 +8,6 @@ import RolloutStorage
 /// a CSV of its tables. It is rendered once, stored as bytes with their SHA-256, and every later
 /// read returns those bytes.
 public enum Bulletin {
-    /// Obstacles open longer than this are named (the default service-level clock).
-    static let clockDays = 7
     /// A region below this share of its pro-rata target is named for poor progress.
     static let poorShare = 0.6
     /// The regions praised, at most.
@@ -66,7 +64,7 @@ public enum Bulletin {
         let listedNow = active(moment)
         var series = try await service.progressByDay(region: nil, operator: nil, stored.campaign, at: moment)
         if !series.isEmpty { series[series.count - 1].progress = f.summary.progress }
-        let overdue = try await service.store.obstacles(ObstacleQuery(status: .open, minAgeDays: clockDays + 1, perPage: 1000), at: moment).obstacles
+        let overdue = try await service.store.obstacles(ObstacleQuery(status: .open, overdue: true, perPage: 1000), at: moment).obstacles
         let names = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
         return Model(campaign: stored, moment: moment, day: asOf, summary: f.summary, regions: f.regions, previous: previous,
                      series: series, overdue: overdue, names: names, elapsed: stored.campaign.elapsed(at: moment.asOf.before),
@@ -140,13 +138,15 @@ public enum Bulletin {
         b += "<h2>\(t("bulletin_praised"))</h2>"
         b += praisedRegions.isEmpty ? "<p>\(t("bulletin_none"))</p>" : "<p id=\"praised\">" +
             praisedRegions.map { "\(name($0.regionCode))（\(c.percent($0.completion))）" }.joined(separator: "、") + "</p>"
-        b += "<h2>\(t("bulletin_overdue", ["value": "\(clockDays)"]))</h2>"
+        b += "<h2>\(t("bulletin_overdue"))</h2>"
         if m.overdue.isEmpty {
             b += "<p>\(t("bulletin_none"))</p>"
         } else {
-            b += "<table id=\"bulletin-overdue\"><thead><tr><th>\(t("page_age_days"))</th><th class=\"l\">\(t("page_region"))</th><th class=\"l\">\(t("page_category"))</th><th class=\"l\">\(t("page_description"))</th></tr></thead><tbody>"
+            b += "<table id=\"bulletin-overdue\"><thead><tr><th>\(t("page_age_days"))</th><th class=\"l\">\(t("page_region"))</th><th class=\"l\">\(t("page_category"))</th><th class=\"l\">\(t("page_unit"))</th><th class=\"l\">\(t("page_clock"))</th><th class=\"l\">\(t("page_description"))</th></tr></thead><tbody>"
             for o in m.overdue.sorted(by: { ($0.ageDays, $1.ref) > ($1.ageDays, $0.ref) }) {
-                b += "<tr><td>\(o.ageDays)</td><td class=\"l\">\(name(o.regionCode))</td><td class=\"l\">\(Dashboard.categoryName(o.category, c))</td><td class=\"l\">\(HTMLPage.escape(String(o.description.prefix(200))))</td></tr>"
+                let unit = o.unit.map { HTMLPage.escape(Dispatch.unitName($0, c.language)) } ?? "—"
+                b += "<tr><td>\(o.ageDays)</td><td class=\"l\">\(name(o.regionCode))</td><td class=\"l\">\(Dashboard.categoryName(o.category, c))</td><td class=\"l\">\(unit)</td>"
+                b += "<td class=\"l\">\(t("page_overdue_by", ["value": "\(max(1, -(o.daysLeft ?? 0)))"]))</td><td class=\"l\">\(HTMLPage.escape(String(o.description.prefix(200))))</td></tr>"
             }
             b += "</tbody></table>"
         }

@@ -8,7 +8,10 @@ import RolloutStorage
 /// first. The API: `GET|POST /api/v1/dispatch/rules`, `GET /api/v1/units`, `GET /api/v1/units/{unit}/obstacles`.
 enum DispatchRoutes {
     struct RuleForm: Decodable { var category: String?; var unit: String?; var sla_days: String?; var lang: String? }
-    struct RuleBody: Decodable { var category: String; var unit: String; var slaDays: Int }
+    struct RuleBody: Decodable {
+        var category: String; var unit: String; var slaDays: Int
+        enum CodingKeys: String, CodingKey { case category, unit, slaDays = "sla_days" }
+    }
 
     /// The routing table as the API gives it.
     struct RuleView: Encodable { var category: String; var unit: String; var slaDays: Int }

@@ -31,6 +31,7 @@ import Testing
         let everyone = Set(Role.allCases)
         let esc = "/obstacles/\(Paths.encode(obstacle.org))/\(Paths.encode(obstacle.ref))/escalate"
         let apiEsc = "/api/v1/obstacles/\(Paths.encode(otherObstacle.org))/\(Paths.encode(otherObstacle.ref))/escalate"
+        let page = "/obstacles/\(Paths.encode(obstacle.org))/\(Paths.encode(obstacle.ref))"
         let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),designed,2020-06-01\r\n"
         return [
             "GET /healthz": RouteCase(uri: "/healthz", allowed: nil),
@@ -47,6 +48,22 @@ import Testing
             "GET /obstacles/{org}/{ref}/escalate": RouteCase(uri: esc, allowed: [.cityOffice, .district]),
             "POST /obstacles/{org}/{ref}/escalate": RouteCase(uri: esc, body: "reason=x", contentType: "application/x-www-form-urlencoded",
                                                               allowed: [.cityOffice, .district]),
+            "GET /obstacles/{org}/{ref}": RouteCase(uri: page, allowed: recordReaders),
+            // An unknown action: refused (400) after the route's check, so nothing is recorded.
+            "POST /obstacles/{org}/{ref}/action": RouteCase(uri: page + "/action", body: "action=nope", contentType: "application/x-www-form-urlencoded",
+                                                            allowed: [.cityOffice, .district, .operator]),
+            "GET /dispatch": RouteCase(uri: "/dispatch", allowed: recordReaders),
+            "POST /dispatch": RouteCase(uri: "/dispatch", body: "category=power&unit=grid&sla_days=0", contentType: "application/x-www-form-urlencoded",
+                                        allowed: [.cityOffice]),
+            "GET /units/{unit}": RouteCase(uri: "/units/grid", allowed: recordReaders),
+            "GET /api/v1/obstacles/{org}/{ref}": RouteCase(uri: "/api/v1" + page, allowed: recordReaders),
+            "POST /api/v1/obstacles/{org}/{ref}/actions": RouteCase(uri: "/api/v1" + page + "/actions", body: #"{"action":"nope"}"#, contentType: "application/json",
+                                                                    allowed: [.cityOffice, .district, .operator]),
+            "GET /api/v1/dispatch/rules": RouteCase(uri: "/api/v1/dispatch/rules", allowed: recordReaders),
+            "POST /api/v1/dispatch/rules": RouteCase(uri: "/api/v1/dispatch/rules", body: #"{"category":"power","unit":"grid","sla_days":0}"#,
+                                                     contentType: "application/json", allowed: [.cityOffice]),
+            "GET /api/v1/units": RouteCase(uri: "/api/v1/units", allowed: recordReaders),
+            "GET /api/v1/units/{unit}/obstacles": RouteCase(uri: "/api/v1/units/grid/obstacles", allowed: recordReaders),
             "GET /accounts": RouteCase(uri: "/accounts", allowed: [.admin]),
             "GET /accounts/{name}": RouteCase(uri: "/accounts/\(districtAccount)", allowed: [.admin, .cityOffice, .district]),
             "GET /api/v1/summary": RouteCase(uri: "/api/v1/summary", allowed: readers),
@@ -101,7 +118,7 @@ import Testing
             let router = buildRouter(service: service, security: .init(bcryptCost: 4))
             let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
             // Two open obstacles of one region: one for the page's escalation, one for the API's.
-            let all = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles
+            let all = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles.filter { $0.escalatedAt == nil }
             let byRegion = Dictionary(grouping: all, by: \.regionCode).first { $0.value.count >= 2 }
             let (region, obstacles) = try #require(byRegion)
             let site = try #require(try await service.sites(SiteQuery(operator: .cmcc, stage: .planned, perPage: 1)).sites.first)
@@ -167,7 +184,9 @@ import Testing
                 #expect(known.status == .notFound)
             }
             // Only the district of the region and the city office escalated: the log says who.
-            let escalations = try await service.store.events(after: 0, limit: 1_000_000).filter { $0.event.body.kind == "obstacle.escalated" }
+            let escalations = try await service.store.events(after: 0, limit: 1_000_000).filter {
+                $0.event.body.kind == "obstacle.escalated" && $0.event.actor != CampaignService.systemActor
+            }
             #expect(escalations.count == 2)
             #expect(escalations.allSatisfy { $0.event.via != nil })
         }
