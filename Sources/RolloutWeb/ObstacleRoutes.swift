@@ -82,7 +82,7 @@ enum ObstacleRoutes {
     static func history(_ state: ObstacleState, at moment: ReadMoment, _ c: PageContext) -> String {
         let known = state.marks.filter { m in moment.asOf.includes(m.at) && (moment.knownAt.map { $0.includes(m.recordedAt) } ?? true) }
         var h = "<h2>\(c.t("page_history"))</h2><div class=\"scroll\"><table id=\"obstacle-history\"><thead><tr><th class=\"l\">\(c.t("page_occurred"))</th>"
-            + "<th class=\"l\">\(c.t("page_recorded"))</th><th class=\"l\"></th><th class=\"l\">\(c.t("page_actor"))</th></tr></thead><tbody>"
+            + "<th class=\"l\">\(c.t("page_recorded"))</th><th class=\"l\"></th><th class=\"l\">\(c.t("page_step_actor"))</th></tr></thead><tbody>"
         h += "<tr><td class=\"l\">\(state.openedAt)</td><td class=\"l\">\(state.openedRecordedAt)</td><td class=\"l\">\(c.t("page_step_opened"))</td><td class=\"l\">\(HTMLPage.escape(state.opening.org))</td></tr>"
         for m in known.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map({ $0.element }) {
             let what: String = switch m.what {
@@ -128,6 +128,6 @@ enum ObstacleRoutes {
             forms.append("<p><a class=\"btn\" id=\"escalate\" href=\"\(c.link(Paths.escalate(org: o.org, ref: o.ref), [("back", path)]))\">\(c.t("page_escalate"))</a></p>")
         }
         guard !forms.isEmpty else { return "" }
-        return "<h2>\(c.t("page_actions"))</h2><div class=\"panel\" id=\"obstacle-actions\">" + forms.joined() + "</div>"
+        return "<h2>\(c.t("page_obstacle_actions"))</h2><div class=\"panel\" id=\"obstacle-actions\">" + forms.joined() + "</div>"
     }
 }

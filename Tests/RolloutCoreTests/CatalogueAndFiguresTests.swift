@@ -14,6 +14,15 @@ import Testing
         }
     }
 
+    @Test func noKeyIsInTwoPartsOfTheCatalogue() {
+        // The parts are merged into one table: a key written twice would silently lose one text.
+        let parts = [Catalogue.messages, Catalogue.pageTexts, Catalogue.accessTexts, Catalogue.leverTexts, Catalogue.dispatchTexts]
+        var seen: [String: Int] = [:]
+        for part in parts { for key in part.keys { seen[key, default: 0] += 1 } }
+        #expect(seen.filter { $0.value > 1 }.keys.sorted() == [])
+        #expect(Catalogue.entries.count == parts.reduce(0) { $0 + $1.count })
+    }
+
     @Test func chineseIsTheDefaultAndEnglishIsChosenWhenPreferred() {
         #expect(Language(preferring: nil) == .zh)
         #expect(Language(preferring: "en-US,en;q=0.9") == .en)

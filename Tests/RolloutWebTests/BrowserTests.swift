@@ -152,6 +152,7 @@ struct BrowserTests {
             let office = try await TestAccess.token(service.store, role: .cityOffice)
             _ = try await Bulletin.issue(day: day, service: service, by: Principal(account: office.account, role: .cityOffice))
             let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 1)).sites.first)
+            let obstacle = try #require(try await service.obstacles(ObstacleQuery(status: .open, perPage: 1)).obstacles.first)
             try await app.test(.live) { client in
                 let base = "http://127.0.0.1:\(try #require(client.port))"
                 try await WebDriver.with(browser: Self.browser) { driver in
@@ -159,7 +160,8 @@ struct BrowserTests {
                     for lang in ["zh", "en"] {
                         for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"),
                                                ("/sharing", "#requests"), ("/sites/\(site.operator)/\(site.siteCode)", "#site"),
-                                               ("/accounts/\(office.account)", "#account")] {
+                                               ("/accounts/\(office.account)", "#account"), ("/dispatch", "#unit-loads"), ("/units/grid", "#unit-count"),
+                                               (Paths.obstacle(org: obstacle.org, ref: obstacle.ref), "#obstacle-history")] {
                             try await driver.open("\(base)\(path)?lang=\(lang)")
                             #expect(try await driver.run("return document.querySelectorAll('\(marker)').length;") as? Int == 1, "\(path) \(lang)")
                             let errors = try await driver.consoleErrors(); #expect(errors == [], "\(path) \(lang): \(errors)")
