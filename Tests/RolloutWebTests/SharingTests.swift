@@ -127,4 +127,43 @@ import Testing
             #expect(requests.first?.status == "accepted" && requests.first?.reason == "同意共享")
         }
     }
+
+    @Test func anOwnerOffersAResourceThroughTheFormWithTheImportsChecks() async throws {
+        try await withFreshDemo { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let site = try #require(try await service.sites(SiteQuery(perPage: 1)).sites.first)
+            let other = try #require(try await service.store.regions().first { $0.code != site.regionCode })
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            try await app.test(.router) { client in
+                let owner = try await TestAccess.client(client, service.store, role: .resourceOwner, owner: "杆塔公司")
+                let op = try await TestAccess.client(client, service.store, role: .operator, operator: .cmcc)
+                let page = try await owner.execute(uri: "/sharing", method: .get) { String(buffer: $0.body) }
+                #expect(page.contains("id=\"offer-form\"") && page.contains("<b>杆塔公司</b>"))
+                let before = try await service.store.eventCount()
+                func offer(_ fields: String) -> ByteBuffer { ByteBuffer(string: "action=offer&kind=street_lamp&" + fields) }
+                // Outside the region it names, and a bad height: the importer's messages, nothing written.
+                try await owner.execute(uri: "/sharing", method: .post, headers: form,
+                                        body: offer("resource_id=L1&region_code=\(other.code)&lat=\(site.lat)&lon=\(site.lon)&height_m=tall")) { r in
+                    let body = String(buffer: r.body)
+                    #expect(r.status == .unprocessableContent && body.contains("id=\"offer-errors\"") && body.contains("height_m"), "\(body.prefix(400))")
+                }
+                #expect(try await service.store.eventCount() == before)
+                // Another owner's name is not the owner's to give: an owner always offers as itself.
+                try await owner.execute(uri: "/sharing", method: .post, headers: form,
+                                        body: offer("owner=%E5%88%AB%E5%AE%B6&resource_id=%3Cb%3EL2%3C%2Fb%3E&region_code=\(site.regionCode)&lat=\(site.lat)&lon=\(site.lon)&height_m=12")) { r in
+                    #expect(r.status == .seeOther, "\(String(buffer: r.body).prefix(400))")
+                }
+                let offers = try await service.store.resources(at: ReadMoment(asOf: .including(try await service.campaign().now())))
+                let mine = try #require(offers.first { $0.resourceId == "<b>L2</b>" })
+                #expect(mine.owner == "杆塔公司" && mine.kind == .streetLamp && mine.heightM == 12)
+                let after = try await owner.execute(uri: "/sharing", method: .get) { String(buffer: $0.body) }
+                #expect(after.contains("&lt;b&gt;L2&lt;/b&gt;") && !after.contains("<b>L2</b>"))
+                // An operator does not offer resources.
+                try await op.execute(uri: "/sharing", method: .post, headers: form,
+                                     body: offer("owner=x&resource_id=L3&region_code=\(site.regionCode)&lat=\(site.lat)&lon=\(site.lon)")) { r in
+                    #expect(r.status == .forbidden)
+                }
+            }
+        }
+    }
 }
