@@ -60,7 +60,7 @@ import Testing
     @Test func aPersonSignsInChangesWithTheFormTokenAndSignsOut() async throws {
         try await withFreshDemo { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
-            let o = try #require(try await service.obstacles(ObstacleQuery(status: .open, perPage: 1)).obstacles.first)
+            let o = try #require(try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles.first { $0.escalatedAt == nil })
             let name = try await Self.make(service.store, role: .district, region: o.regionCode)
             try await app.test(.router) { client in
                 let browser = Browser(client)
@@ -99,11 +99,13 @@ import Testing
                     #expect(r.status == .forbidden)
                     #expect(String(buffer: r.body).contains("表单已过期"))
                 }
-                #expect(try await service.obstacle(org: o.org, ref: o.ref).status == "open")
+                #expect(try await service.obstacle(org: o.org, ref: o.ref).escalatedAt == nil)
                 // With it: recorded, under the account, with no token.
                 let done = try await browser.send(link, .post, form: ["reason": "需协调", "csrf": token, "back": "/regions/\(o.regionCode)"])
                 #expect(done.status == .seeOther)
-                let log = try await service.store.events(after: 0, limit: 1_000_000).filter { $0.event.body.kind == "obstacle.escalated" }
+                let log = try await service.store.events(after: 0, limit: 1_000_000).filter {
+                    $0.event.body.kind == "obstacle.escalated" && $0.event.actor != CampaignService.systemActor
+                }
                 #expect(log.count == 1 && log[0].event.actor == name && log[0].event.via == nil)
                 // The account's page lists what it did.
                 let mine = String(buffer: try await browser.send("/accounts/\(name)").body)
@@ -193,7 +195,7 @@ import Testing
         try await withFreshDemo { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let open = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles
-            let o = try #require(open.first)
+            let o = try #require(open.first { $0.escalatedAt == nil })
             let elsewhere = try #require(try await service.store.regions().first { $0.code != o.regionCode })
             let ctcc = try #require(try await service.sites(SiteQuery(operator: .ctcc, stage: .planned, perPage: 1)).sites.first)
             let cmcc = try #require(try await service.sites(SiteQuery(operator: .cmcc, stage: .planned, perPage: 1)).sites.first)
