@@ -106,7 +106,7 @@ enum Projector {
             let s = ledger.sites[key]!
             siteRows.append([key.operator.rawValue, key.code, s.registration.regionCode, s.stage.rawValue,
                              s.steps[0].at.seconds, s.registeredRecordedAt.seconds,
-                             String(decoding: try encoder.encode(s), as: UTF8.self),
+                             FastJSON.siteState(s),
                              s.registration.plannedOnAir?.seconds, s.builtSince?.seconds,
                              s.steps.first(where: { $0.stage.isBuilt })?.at.seconds])
         }

@@ -48,7 +48,7 @@ enum EventRow {
     static let select = "seq, entity, kind, occurred_at, recorded_at, actor, via, payload"
 
     static func values(_ e: LoggedEvent, regionCode: String?, operator op: String?, encoder: JSONEncoder) throws -> [any Encodable & Sendable] {
-        let payload = String(decoding: try encoder.encode(e.event.body), as: UTF8.self)
+        let payload = try FastJSON.payload(e.event.body, encoder: encoder)
         return [e.seq, e.event.body.entity, e.event.body.kind, e.event.occurredAt.seconds, e.event.recordedAt.seconds,
                 regionCode, op, e.event.actor, e.event.via, e.event.dedupKey, payload]
     }
