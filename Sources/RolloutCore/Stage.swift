@@ -38,7 +38,7 @@ public enum Stage: String, CaseIterable, Codable, Sendable, Comparable {
 
     /// Reads a stage written as its code or its Chinese name.
     public init?(codeOrName text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         if let s = Stage(rawValue: t) { self = s; return }
         if let s = Stage.allCases.first(where: { $0.chineseName == t }) { self = s; return }
         if t == "土建完成" || t == "塔桅完成" { self = .civilDone; return }

@@ -124,7 +124,7 @@ public enum ShanghaiCalendar {
 
     /// Reads `YYYY-MM-DD`, `YYYY/M/D`, or ISO-8601 (`YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]`).
     public static func parse(_ raw: String) -> Written? {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmedSpaces
         let bytes = Array(text.utf8)
         var i = 0
         func number(maxDigits: Int) -> Int? {

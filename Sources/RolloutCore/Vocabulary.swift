@@ -46,7 +46,7 @@ public enum Operator: String, CaseIterable, Codable, Sendable, Comparable {
 
     /// Reads an operator written as its code, its short or its full Chinese name.
     public init?(codeOrName text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         if let o = Operator(rawValue: t.lowercased()) { self = o; return }
         if let o = Operator.allCases.first(where: { $0.shortChineseName == t || $0.chineseName == t }) {
             self = o; return
@@ -71,7 +71,7 @@ public enum SiteKind: String, CaseIterable, Codable, Sendable {
 
     /// Reads a kind written as its code or its Chinese name.
     public init?(codeOrName text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         if let k = SiteKind(rawValue: t.lowercased()) { self = k; return }
         if let k = SiteKind.allCases.first(where: { $0.chineseName == t }) { self = k; return }
         return nil
@@ -129,7 +129,7 @@ public enum ObstacleCategory: String, CaseIterable, Codable, Sendable {
 
     /// Reads a category written as its code or its Chinese name.
     public init?(codeOrName text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         if let c = ObstacleCategory(rawValue: t.lowercased()) { self = c; return }
         if let c = ObstacleCategory.allCases.first(where: { $0.chineseName == t }) { self = c; return }
         let aliases: [String: ObstacleCategory] = [

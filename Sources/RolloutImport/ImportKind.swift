@@ -51,7 +51,7 @@ struct HeaderMap {
         width = header.count
         let columns = kind.columns
         for (i, raw) in header.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces)
+            let name = raw.trimmedSpaces
             let normal = name.lowercased()
             guard let col = columns.first(where: { $0.code == normal || $0.chinese == name
                 || $0.chinese.replacingOccurrences(of: "(", with: "（").replacingOccurrences(of: ")", with: "）") == name }) else {
@@ -94,19 +94,5 @@ extension ImportKind {
         case .targets: ["region_code"]
         }
         return candidates.first { header.index[$0] != nil } ?? ""
-    }
-}
-
-extension String {
-    /// The text without leading and trailing white space and line breaks: the same as
-    /// `trimmingCharacters(in: .whitespacesAndNewlines)`, without Foundation's bridging (every cell
-    /// of every row passes here), and without a copy when there is nothing to trim.
-    var trimmedFast: String {
-        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return self }
-        if !first.properties.isWhitespace && !last.properties.isWhitespace { return self }
-        let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(scalars[start...end])
     }
 }

@@ -160,7 +160,7 @@ final class RowChannel: @unchecked Sendable {
                     if !sawHeader {
                         sawHeader = true
                         for (i, c) in cells.enumerated() {
-                            let name = c.trimmingCharacters(in: .whitespaces)
+                            let name = c.trimmedSpaces
                             if dates.contains(where: { $0.code == name.lowercased() || $0.chinese == name }) { dateColumns.insert(i) }
                         }
                     }

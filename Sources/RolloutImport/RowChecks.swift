@@ -23,7 +23,7 @@ struct RowReader {
 
     init(number: Int, cells: [String], header: HeaderMap, context: ImportContext) {
         self.number = number; self.cells = cells; self.header = header; self.context = context
-        if cells.count > header.width, cells[header.width...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if cells.count > header.width, cells[header.width...].contains(where: { !$0.trimmedSpaces.isEmpty }) {
             errors.append(ImportError(row: number, column: "", code: "too_many_cells", arguments: ["value": "\(cells.count)"]))
         }
         for (code, i) in header.index where i < cells.count && cells[i].hasPrefix(XLSXReader.formulaMark) {
