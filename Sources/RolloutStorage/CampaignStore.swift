@@ -81,18 +81,11 @@ public struct SiteDetail: Codable, Sendable, Equatable {
         public var actor: String
         public var note: String?
     }
-    public struct ObstacleEntry: Codable, Sendable, Equatable {
-        public var ref: String
-        public var category: String
-        public var responsible: String?
-        public var description: String
-        public var openedAt: String
-        public var resolvedAt: String?
-    }
     public var site: SiteRow
     public var timeline: [Step]
     public var events: [LogEntry]
-    public var obstacles: [ObstacleEntry]
+    /// Its obstacles as of the moment, with their state, unit and clock.
+    public var obstacles: [ObstacleRow]
 }
 
 /// The campaign's storage: the append-only log and the projections kept beside it.

@@ -95,17 +95,10 @@ extension SQLCampaignStore {
                 return SiteDetail.LogEntry(seq: e.seq, kind: e.event.body.kind, stage: stage, occurredAt: e.event.occurredAt.description,
                                            recordedAt: e.event.recordedAt.description, actor: e.event.actor, note: note)
             }
-            let obstacles = try await db.raw("SELECT state FROM obstacles WHERE operator = \(bind: key.operator.rawValue) AND site_code = \(bind: key.code) ORDER BY opened_at")
-                .all().map { try StoredJSON.decode(ObstacleState.self, try $0.string("state")) }
-                .filter { moment.asOf.includes($0.openedAt) && (moment.knownAt?.includes($0.openedRecordedAt) ?? true) }
-                .map { o in
-                    let resolved = o.resolvedAt.flatMap { at in
-                        moment.asOf.includes(at) && (moment.knownAt.map { k in o.resolvedRecordedAt.map(k.includes) ?? false } ?? true) ? at : nil
-                    }
-                    return SiteDetail.ObstacleEntry(ref: o.opening.ref, category: o.opening.category.rawValue, responsible: o.opening.responsible,
-                                                    description: o.opening.description, openedAt: o.openedAt.description,
-                                                    resolvedAt: resolved?.description)
-                }
+            // Each folded as of the moment: its state, unit and clock (a reopened one included).
+            let table = try await SQLCampaignStore.dispatchTable(at: moment, db: db)
+            let obstacles = try await db.raw("SELECT state FROM obstacles WHERE operator = \(bind: key.operator.rawValue) AND site_code = \(bind: key.code) ORDER BY opened_at, entity")
+                .all().compactMap { SQLCampaignStore.obstacleRow(try StoredJSON.decode(ObstacleState.self, try $0.string("state")), at: moment, table: table) }
             return SiteDetail(site: SQLCampaignStore.row(state, steps: steps, at: moment),
                               timeline: shown.map { SiteDetail.Step(stage: $0.stage.rawValue, at: $0.at.description) },
                               events: log, obstacles: obstacles)

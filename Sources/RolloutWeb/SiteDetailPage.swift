@@ -53,15 +53,8 @@ enum SiteDetailPage {
             body += "<tr><td>\(e.seq)</td><td class=\"l\">\(HTMLPage.escape(e.kind))</td><td class=\"l\">\(e.stage.flatMap { Stage(rawValue: $0) }.map { c.name($0) } ?? "")</td>"
             body += "<td class=\"l\">\(e.occurredAt)</td><td class=\"l\">\(e.recordedAt)</td><td class=\"l\">\(HTMLPage.escape(e.actor))</td><td class=\"l\">\(HTMLPage.escape(e.note ?? ""))</td></tr>"
         }
-        body += "</tbody></table></div><h2>\(c.t("page_obstacles"))</h2><div class=\"scroll\"><table><thead><tr><th class=\"l\">\(c.t("page_category"))</th>"
-        body += "<th class=\"l\">\(c.t("page_responsible"))</th><th class=\"l\">\(c.t("page_description"))</th><th class=\"l\">\(c.t("page_opened_at"))</th><th class=\"l\">\(c.t("page_status"))</th></tr></thead><tbody>"
-        for o in d.obstacles {
-            let status = o.resolvedAt.map { "\(c.t("page_status_resolved")) \($0)" } ?? c.t("page_status_open")
-            body += "<tr><td class=\"l\">\(Dashboard.categoryName(o.category, c))</td><td class=\"l\">\(HTMLPage.escape(o.responsible ?? "—"))</td>"
-            body += "<td class=\"l\">\(HTMLPage.escape(o.description))</td><td class=\"l\">\(o.openedAt)</td><td class=\"l\">\(status)</td></tr>"
-        }
-        if d.obstacles.isEmpty { body += "<tr><td class=\"l\" colspan=\"5\">\(c.t("page_none"))</td></tr>" }
-        body += "</tbody></table></div>"
+        body += "</tbody></table></div><h2>\(c.t("page_obstacles"))</h2>"
+        body += Dashboard.obstacleTable(d.obstacles, regions: region.map { [$0.code: $0] } ?? [:], escalate: false, back: Paths.site(d.site.operator, d.site.siteCode), context: c)
         if let m = matches, m.needsLocation {
             body += "<h2>\(c.t("page_matches", ["value": String(format: "%.0f", m.radiusM)]))</h2>"
             if m.candidates.isEmpty {

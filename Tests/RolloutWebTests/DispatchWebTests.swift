@@ -39,6 +39,11 @@ import Testing
                 }
                 let after = try await district.execute(uri: page, method: .get) { String(buffer: $0.body) }
                 #expect(after.contains(Dispatch.unitName(target, .zh)) && after.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !after.contains("<script>alert"))
+                // The site's page shows it with its unit and clock, as of the moment.
+                if let code = o.siteCode {
+                    let sitePage = try await leader.execute(uri: Paths.site(o.operator!, code), method: .get) { String(buffer: $0.body) }
+                    #expect(sitePage.contains("data-ref=\"\(o.ref)\"") && sitePage.contains(Dispatch.unitName(target, .zh)) && sitePage.contains("class=\"clock"))
+                }
                 // Again to the same unit: refused in Chinese, then in English; nothing recorded twice.
                 try await district.execute(uri: page + "/action", method: .post, headers: Self.form, body: ByteBuffer(string: "action=dispatch&unit=\(target)")) { r in
                     #expect(r.status == .conflict && String(buffer: r.body).contains("已派给该单位"))
