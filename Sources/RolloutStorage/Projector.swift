@@ -33,7 +33,8 @@ enum Projector {
         var obstacles: [String: ObstacleState] = [:]
         var histories: [SiteKey: [StageChange]] = [:]
         if existing {
-            sites = known.filter { siteKeys.contains($0.key) }
+            // Looked up key by key: `known` holds every site read in this write, far more than a batch touches.
+            for k in siteKeys { if let state = known[k] { sites[k] = state } }
             sites.merge(try await loadSites(siteKeys.filter { known[$0] == nil }, db: db)) { a, _ in a }
             obstacles = try await loadObstacles(obstacleEntities, db: db)
             let needs = Ledger.sitesNeedingHistory(batch.map(\.event), states: sites)
