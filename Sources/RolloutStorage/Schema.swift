@@ -171,6 +171,11 @@ enum Schema {
             [
                 "ALTER TABLE obstacles ADD COLUMN units TEXT NOT NULL DEFAULT ''",
                 "ALTER TABLE obstacles ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0",
+                // The open lists count the never-reopened ones from the index alone (it covers
+                // `reopened` too) and read the few reopened ones through their own small index.
+                "DROP INDEX obstacles_open",
+                "CREATE INDEX obstacles_open ON obstacles (opened_at, resolved_at, escalated_at, category, responsible, region_code, operator, reopened)",
+                "CREATE INDEX obstacles_reopened ON obstacles (opened_at) WHERE reopened = 1",
             ]
         }),
     ]

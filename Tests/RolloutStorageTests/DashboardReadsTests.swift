@@ -162,7 +162,9 @@ import Testing
             let summary = try await store.counters(at: moment)
             // Take the database back to schema 2: what the dashboard's migration (and the later ones) added is gone.
             try await store.write { db in
-                for statement in ["ALTER TABLE obstacles DROP COLUMN units", "ALTER TABLE obstacles DROP COLUMN reopened", "DELETE FROM schema_version WHERE version = 8",
+                for statement in ["DROP INDEX obstacles_reopened", "DROP INDEX obstacles_open",
+                                  "CREATE INDEX obstacles_open ON obstacles (opened_at, resolved_at, escalated_at, category, responsible, region_code, operator)",
+                                  "ALTER TABLE obstacles DROP COLUMN units", "ALTER TABLE obstacles DROP COLUMN reopened", "DELETE FROM schema_version WHERE version = 8",
                                   "DELETE FROM schema_version WHERE version = 7", "DROP INDEX events_kind", "DELETE FROM schema_version WHERE version = 6", "DROP TABLE bulletins", "DELETE FROM schema_version WHERE version = 5", "DROP TABLE tokens", "DROP TABLE accounts", "DROP TABLE persist", "DROP TABLE signin_failures",
                                   "DROP INDEX events_actor", "ALTER TABLE events DROP COLUMN via", "DELETE FROM schema_version WHERE version = 4",
                                   "DROP INDEX sites_late", "DROP INDEX obstacles_open", "DROP INDEX events_operator",
