@@ -10,20 +10,14 @@ struct OverdueSweeper: Service {
     var interval: Duration = .seconds(60)
 
     func run() async throws {
-        let logger = Logger(label: "rollout.sweeper")
-        while !Task.isCancelledOrShuttingDown {
+        let (service, logger) = (self.service, Logger(label: "rollout.sweeper"))
+        await Periodic.run(every: interval) {
             do {
                 let n = try await service.escalateOverdue()
                 if n > 0 { logger.notice("escalated \(n) obstacles whose clock ran out") }
             } catch {
                 logger.warning("automatic escalation failed: \(error)")
             }
-            try? await Task.sleep(for: interval)
         }
     }
-}
-
-extension Task where Success == Never, Failure == Never {
-    /// Whether the task is cancelled or the service group is shutting down.
-    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }

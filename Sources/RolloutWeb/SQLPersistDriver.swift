@@ -52,10 +52,10 @@ struct SQLPersistDriver: PersistDriver {
 
     /// Clears expired sessions and old failed sign-ins every ten minutes while the server runs.
     func run() async throws {
-        while !Task.isCancelled {
-            let now = self.now
+        let (store, wallClock) = (self.store, self.wallClock)
+        await Periodic.run(every: .seconds(600)) {
+            let now = Instant(wallClock())
             try? await store.persistPurge(now: now, failuresBefore: now.adding(seconds: -AccountService.window))
-            try await Task.sleep(for: .seconds(600))
         }
     }
 }

@@ -27,6 +27,39 @@ import Testing
 
     func temporaryDatabase() -> String { "sqlite:" + NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString)/r.sqlite" }
 
+    @Test func aServerStopsWhenAskedWithoutWaitingForItsBackgroundWork() async throws {
+        let db = temporaryDatabase()
+        #expect(try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"]).status == 0)
+        let process = Process()
+        process.executableURL = try #require(Self.executable)
+        process.arguments = ["serve", "--database", db, "--port", "0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let said = Captured()
+        output.fileHandleForReading.readabilityHandler = { said.append($0.availableData) }
+        try process.run()
+        let started = Date()
+        while !said.text.contains("http://127.0.0.1:") && Date().timeIntervalSince(started) < 60 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(said.text.contains("http://127.0.0.1:"), "\(said.text)")
+        // SIGTERM: the server and its periodic services (the sweeper waits a minute, the session purge
+        // ten) end together; before, the process outlived the signal by the purge's interval.
+        let asked = Date()
+        process.terminate()
+        while process.isRunning && Date().timeIntervalSince(asked) < 30 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "still running 30 s after SIGTERM")
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+
+    /// What a child process wrote so far.
+    final class Captured: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
+        var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+    }
+
     @Test func aCampaignIsInitialisedOnceAndExportsItsRegions() throws {
         let db = temporaryDatabase()
         let created = try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"])
