@@ -82,7 +82,6 @@ public enum Catalogue {
         "unknown_obstacle": ("找不到问题编号“{value}”", "no obstacle with reference “{value}”"),
         "obstacle_already_resolved": ("问题“{value}”已解决", "the obstacle “{value}” is already resolved"),
         "obstacle_already_escalated": ("问题“{value}”已上报市级", "the obstacle “{value}” has already been escalated to the city"),
-        "escalated_before_opened": ("上报时间早于问题“{value}”的提出时间", "the escalation is dated before the obstacle “{value}” was raised"),
         "escalation_too_long": ("上报说明不能超过 {value} 个字符", "the reason for the escalation must not exceed {value} characters"),
         "resolved_before_opened": ("解决时间不能早于提出时间", "an obstacle cannot be resolved before it was opened"),
         "bad_target": ("目标站数必须是不小于 0 的整数", "a target must be a whole number of at least 0"),

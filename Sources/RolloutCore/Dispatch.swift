@@ -17,24 +17,6 @@ public enum Dispatch {
     /// Whether a code names a unit.
     public static func isUnit(_ code: String) -> Bool { units.contains(code) }
 
-    /// The unit a free-text `responsible` (责任单位) of an imported obstacle names, if it names one:
-    /// the code, or the Chinese names reporters write.
-    public static func unit(named text: String?) -> String? {
-        guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
-        if isUnit(t.lowercased()) { return t.lowercased() }
-        if let op = Operator(codeOrName: t) { return op.rawValue }
-        let names: [String: String] = [
-            "电力公司": "grid", "供电公司": "grid", "国网": "grid", "电网": "grid", "国网重庆市电力公司": "grid",
-            "区县政府": "district_gov", "区政府": "district_gov", "县政府": "district_gov", "街道办事处": "district_gov",
-            "乡镇政府": "district_gov", "区县应急管理局": "district_gov",
-            "物业": "property", "物业公司": "property", "业委会": "property",
-            "公安": "police", "公安局": "police", "交通": "transport", "交通局": "transport",
-            "市政": "municipal", "城管": "municipal", "城市管理局": "municipal",
-            "规划": "planning", "规划和自然资源局": "planning", "审批部门": "planning",
-        ]
-        return names[t]
-    }
-
     /// One line of the routing table.
     public struct Rule: Codable, Hashable, Sendable {
         public var category: ObstacleCategory

@@ -187,15 +187,11 @@ public struct Ledger: Sendable {
             changedObstacles.insert(o.entity)
         case .obstacleResolved(let org, let ref):
             let entity = ObstacleOpening.entity(org: org, ref: ref)
-            guard var state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
+            guard let state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
             // A resolution re-sent for a resolved obstacle changes nothing.
             guard state.resolvedAt == nil else { return }
             guard e.occurredAt >= state.openedAt else { throw RolloutError("resolved_before_opened") }
-            let was = state.situation
-            state.add(ObstacleMark(.resolved, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor))
-            obstacles[entity] = state
-            recount(state.opening, was: was, now: state.situation, at: e.occurredAt, recordedAt: e.recordedAt)
-            changedObstacles.insert(entity)
+            try mark(org: org, ref: ref, .resolved, e)
         case .obstacleEscalated(let org, let ref, let reason):
             try mark(org: org, ref: ref, .escalated(reason: reason), e)
         case .obstacleStep(let org, let ref, let step):

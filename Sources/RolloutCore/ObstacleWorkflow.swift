@@ -60,7 +60,6 @@ public struct ObstacleMark: Codable, Hashable, Sendable {
 public struct ObstacleSituation: Equatable, Sendable {
     public enum Status: String, Sendable, CaseIterable { case open, dispatched, escalated, resolved }
 
-    public var openedAt: Instant
     public var unit: String?
     public var dispatchedAt: Instant?
     public var escalatedAt: Instant?
@@ -112,7 +111,7 @@ public enum ObstacleWorkflow {
     /// equal times). A mark that no longer applies when its turn comes (a pause of a resolved
     /// obstacle reported late) changes nothing.
     public static func situation(openedAt: Instant, marks: [ObstacleMark]) -> ObstacleSituation {
-        var s = ObstacleSituation(openedAt: openedAt, clockStart: openedAt)
+        var s = ObstacleSituation(clockStart: openedAt)
         let ordered = marks.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         for m in ordered {
             switch m.what {

@@ -34,8 +34,7 @@ extension CampaignService {
         case .escalated(let reason): .obstacleEscalated(org: org, ref: ref, reason: reason)
         case .step(let step): .obstacleStep(org: org, ref: ref, step: step)
         }
-        let at = max(now, state.marks.map(\.at).max() ?? now)
-        let result = try await store.append([NewEvent(body, occurredAt: at, recordedAt: now, actor: principal.account, via: principal.token)])
+        let result = try await store.append([NewEvent(body, occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
         if result.applied == 0 { throw RolloutError("obstacle_step_repeated", kind: .conflict, ["value": ref]) }
         return try await obstacle(org: org, ref: ref)
     }

@@ -72,6 +72,29 @@ public struct ObstacleRow: Codable, Sendable, Equatable {
     public var overdue: Bool
 }
 
+extension ObstacleRow {
+    /// An obstacle as it stood at a moment, or nil when it was not yet raised (or known) then.
+    public init?(_ s: ObstacleState, at moment: ReadMoment, table: Dispatch.Table) {
+        guard moment.asOf.includes(s.openedAt), moment.knownAt.map({ $0.includes(s.openedRecordedAt) }) ?? true else { return nil }
+        let now = ObstacleWorkflow.situation(openedAt: s.openedAt, marks: s.marks, at: moment)
+        let end = now.resolvedAt ?? moment.asOf.before
+        let sla = table.rule(s.opening.category).slaDays
+        let o = s.opening
+        self.init(org: o.org, ref: o.ref, regionCode: o.regionCode, operator: o.operator?.rawValue, siteCode: o.site?.code,
+                           category: o.category.rawValue, responsible: o.responsible, description: o.description,
+                           status: now.status.rawValue, openedAt: s.openedAt.description,
+                           unit: now.unit, dispatchedAt: now.dispatchedAt?.description,
+                           escalatedAt: now.escalatedAt?.description, escalationReason: now.escalationReason,
+                           escalatedBy: now.escalatedBy, resolvedAt: now.resolvedAt?.description,
+                           waitingSince: now.waitingSince?.description, waitingReason: now.waitingReason,
+                           reopenedAt: now.reopenedAt?.description, reopenReason: now.reopenReason,
+                           ageDays: Int(max(0, end.seconds - s.openedAt.seconds) / 86_400), slaDays: sla,
+                           due: now.resolvedAt == nil ? now.deadline(slaDays: sla, end: moment.asOf.before).description : nil,
+                           daysLeft: now.daysLeft(slaDays: sla, end: moment.asOf.before),
+                           overdue: now.isOverdue(slaDays: sla, end: moment.asOf.before))
+    }
+}
+
 /// One page of obstacles, with the counts of all that match.
 public struct ObstaclePage: Codable, Sendable, Equatable {
     public var total: Int

@@ -27,7 +27,7 @@ extension SQLCampaignStore {
     public func obstacle(org: String, ref: String, at moment: ReadMoment) async throws -> ObstacleRow? {
         try await read { db in
             guard let s = try await SQLCampaignStore.obstacleState(ObstacleOpening.entity(org: org, ref: ref), db: db) else { return nil }
-            return SQLCampaignStore.obstacleRow(s, at: moment, table: try await SQLCampaignStore.dispatchTable(at: moment, db: db))
+            return ObstacleRow(s, at: moment, table: try await SQLCampaignStore.dispatchTable(at: moment, db: db))
         }
     }
 
@@ -46,7 +46,7 @@ extension SQLCampaignStore {
             let q = SQLQueryString("SELECT state FROM obstacles WHERE units <> '' AND opened_at < \(bind: t) AND (resolved_at IS NULL OR resolved_at >= \(bind: t) OR reopened = 1)")
             var loads: [String: UnitLoad] = [:]
             for r in try await db.raw(q).all() {
-                guard let row = SQLCampaignStore.obstacleRow(try StoredJSON.decode(ObstacleState.self, try r.string("state")), at: moment, table: table),
+                guard let row = ObstacleRow(try StoredJSON.decode(ObstacleState.self, try r.string("state")), at: moment, table: table),
                       row.status != "resolved", let unit = row.unit else { continue }
                 var l = loads[unit] ?? UnitLoad(unit: unit, waiting: 0, overdue: 0, onHold: 0, oldestDays: 0)
                 l.waiting += 1
@@ -108,7 +108,7 @@ extension SQLCampaignStore {
         var rows: [ObstacleRow] = []
         for r in try await db.raw(q).all() {
             let s = try StoredJSON.decode(ObstacleState.self, try r.string("state"))
-            guard let row = obstacleRow(s, at: moment, table: table), matches(row, query) else { continue }
+            guard let row = ObstacleRow(s, at: moment, table: table), matches(row, query) else { continue }
             rows.append(row)
         }
         return rows
@@ -169,7 +169,7 @@ extension SQLCampaignStore {
         page.appendInterpolation(unsafeRaw: " ORDER BY opened_at, entity LIMIT \(query.perPage + offset - skip) OFFSET \(skip)")
         var rows: [(Int64, String, ObstacleRow)] = try await db.raw(page).all().compactMap { r in
             let s = try StoredJSON.decode(ObstacleState.self, try r.string("state"))
-            return obstacleRow(s, at: moment, table: table).map { (s.openedAt.seconds, s.opening.entity, $0) }
+            return ObstacleRow(s, at: moment, table: table).map { (s.openedAt.seconds, s.opening.entity, $0) }
         }
         if !reopened.isEmpty {
             rows += reopened.compactMap { r in
@@ -180,27 +180,6 @@ extension SQLCampaignStore {
         }
         return ObstaclePage(total: byCategory.reduce(0) { $0 + $1.count }, page: query.page, perPage: query.perPage,
                             obstacles: rows.map(\.2), byCategory: byCategory, byResponsible: byResponsible)
-    }
-
-    /// An obstacle as it stood at a moment, or nil when it was not yet raised (or known) then.
-    static func obstacleRow(_ s: ObstacleState, at moment: ReadMoment, table: Dispatch.Table) -> ObstacleRow? {
-        guard moment.asOf.includes(s.openedAt), moment.knownAt.map({ $0.includes(s.openedRecordedAt) }) ?? true else { return nil }
-        let now = ObstacleWorkflow.situation(openedAt: s.openedAt, marks: s.marks, at: moment)
-        let end = now.resolvedAt ?? moment.asOf.before
-        let sla = table.rule(s.opening.category).slaDays
-        let o = s.opening
-        return ObstacleRow(org: o.org, ref: o.ref, regionCode: o.regionCode, operator: o.operator?.rawValue, siteCode: o.site?.code,
-                           category: o.category.rawValue, responsible: o.responsible, description: o.description,
-                           status: now.status.rawValue, openedAt: s.openedAt.description,
-                           unit: now.unit, dispatchedAt: now.dispatchedAt?.description,
-                           escalatedAt: now.escalatedAt?.description, escalationReason: now.escalationReason,
-                           escalatedBy: now.escalatedBy, resolvedAt: now.resolvedAt?.description,
-                           waitingSince: now.waitingSince?.description, waitingReason: now.waitingReason,
-                           reopenedAt: now.reopenedAt?.description, reopenReason: now.reopenReason,
-                           ageDays: Int(max(0, end.seconds - s.openedAt.seconds) / 86_400), slaDays: sla,
-                           due: now.resolvedAt == nil ? now.deadline(slaDays: sla, end: moment.asOf.before).description : nil,
-                           daysLeft: now.daysLeft(slaDays: sla, end: moment.asOf.before),
-                           overdue: now.isOverdue(slaDays: sla, end: moment.asOf.before))
     }
 
     static func groups(_ rows: [ObstacleRow], by key: (ObstacleRow) -> String) -> [ObstacleGroup] {

@@ -74,7 +74,8 @@ enum DispatchRoutes {
         let c = PageContext(request: request, context: context, stored: stored, moment: moment)
         let table = try await service.store.dispatchTable(at: moment)
         let loads = try await service.store.unitLoads(at: moment)
-        let office = c.principal.map { Access.allows($0.role, .editRouting) } ?? false && moment.knownAt == nil && request.query("as_of") == nil
+        // The form edits the table as it stands now; a past moment shows it read-only.
+        let office = (c.principal.map { Access.allows($0.role, .editRouting) } ?? false) && moment.knownAt == nil && request.query("as_of") == nil
         var body = "<p class=\"muted\">\(c.t("page_dispatch_intro"))</p>"
         if request.query("done") != nil { body += "<p class=\"notice\" id=\"done\">\(c.t("page_dispatch_done"))</p>" }
         if let error { body += "<p class=\"lag\" id=\"dispatch-error\">\(HTMLPage.escape(error.message(c.language)))</p>" }
@@ -116,10 +117,12 @@ enum DispatchRoutes {
         let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
         let c = PageContext(request: request, context: context, stored: stored, moment: moment)
         let list = try await service.unitObstacles(unit, asOf: request.query("as_of"), knownAt: request.query("known_at"), perPage: 500)
+        // Counted over all of them, not only the rows shown.
+        let overdue = try await service.store.obstacles(ObstacleQuery(status: .open, unit: unit, overdue: true, perPage: 1), at: moment).total
         let regions = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
         let path = Paths.unit(unit)
         var body = "<p class=\"muted\">\(c.t("page_unit_intro"))</p>"
-        body += "<p id=\"unit-count\" data-total=\"\(list.total)\">\(c.t("page_unit_waiting")) <b>\(list.total)</b> · \(c.t("page_unit_overdue")) <b class=\"lag\">\(list.obstacles.filter(\.overdue).count)</b></p>"
+        body += "<p id=\"unit-count\" data-total=\"\(list.total)\">\(c.t("page_unit_waiting")) <b>\(list.total)</b> · \(c.t("page_unit_overdue")) <b class=\"lag\" id=\"unit-overdue\">\(overdue)</b></p>"
         body += Dashboard.obstacleTable(list.obstacles, regions: regions, escalate: false, back: path, context: c)
         if list.total > list.obstacles.count { body += "<p class=\"muted\">\(c.t("page_more", ["value": "\(list.total)", "shown": "\(list.obstacles.count)"]))</p>" }
         let title = Catalogue.text("page_unit_title", c.language, ["value": Dispatch.unitName(unit, c.language)])

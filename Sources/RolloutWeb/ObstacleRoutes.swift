@@ -46,8 +46,9 @@ enum ObstacleRoutes {
         let org = try context.parameters.require("org"), ref = try context.parameters.require("ref")
         let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
         let c = PageContext(request: request, context: context, stored: stored, moment: moment)
-        let o = try await service.obstacle(org: org, ref: ref, asOf: request.query("as_of"), knownAt: request.query("known_at"))
-        guard let state = try await service.store.obstacleState(org: org, ref: ref) else {
+        // One read of the state and the table: the row, the history and the forms all come from them.
+        let table = try await service.store.dispatchTable(at: moment)
+        guard let state = try await service.store.obstacleState(org: org, ref: ref), let o = ObstacleRow(state, at: moment, table: table) else {
             throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref])
         }
         let regions = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
@@ -72,7 +73,7 @@ enum ObstacleRoutes {
         body += "</tbody></table>"
         body += history(state, at: moment, c)
         if let p = c.principal, moment.knownAt == nil, request.query("as_of") == nil {
-            body += actions(o, path: path, principal: p, table: try await service.store.dispatchTable(at: moment), c)
+            body += actions(o, path: path, principal: p, defaultUnit: table.unit(for: state.opening), c)
         }
         return HTMLPage.html(HTMLPage.frame(title: Catalogue.text("page_obstacle_title", c.language, ["value": ref]), context: c, path: path, body: body),
                              status: status)
@@ -99,7 +100,7 @@ enum ObstacleRoutes {
     }
 
     /// The forms of the actions the account may take now.
-    static func actions(_ o: ObstacleRow, path: String, principal p: Principal, table: Dispatch.Table, _ c: PageContext) -> String {
+    static func actions(_ o: ObstacleRow, path: String, principal p: Principal, defaultUnit: String, _ c: PageContext) -> String {
         let may = { (a: ObstacleAction) in Access.mayHandle(a, region: o.regionCode, org: o.org, unit: o.unit, p) }
         let hidden = "\(c.csrfField)<input type=\"hidden\" name=\"lang\" value=\"\(c.language.rawValue)\">"
         let action = HTMLPage.escape("\(path)/action")
@@ -112,11 +113,10 @@ enum ObstacleRoutes {
         }
         var forms: [String] = []
         let resolved = o.status == "resolved"
-        if !resolved && may(.dispatch), let category = ObstacleCategory(rawValue: o.category) {
-            let byRule = table.rule(category).unit == Dispatch.siteOperator ? (o.operator ?? "district_gov") : table.rule(category).unit
+        if !resolved && may(.dispatch) {
             var select = "<select name=\"unit\">"
             for u in Dispatch.units where u != o.unit {
-                select += "<option value=\"\(u)\"\(u == byRule ? " selected" : "")>\(HTMLPage.escape(Dispatch.unitName(u, c.language)))\(u == byRule ? " · " + c.t("page_action_default_unit") : "")</option>"
+                select += "<option value=\"\(u)\"\(u == defaultUnit ? " selected" : "")>\(HTMLPage.escape(Dispatch.unitName(u, c.language)))\(u == defaultUnit ? " · " + c.t("page_action_default_unit") : "")</option>"
             }
             forms.append(form(.dispatch, fields: select + "</select>", required: false))
         }

@@ -120,9 +120,6 @@ import Testing
         #expect(throws: RolloutError.self) { try Dispatch.Rule(category: .power, unit: "grid", slaDays: 0).validated() }
         #expect(throws: RolloutError.self) { try Dispatch.Rule(category: .power, unit: "grid", slaDays: 181).validated() }
         #expect(try Dispatch.Rule(category: .power, unit: Dispatch.siteOperator, slaDays: 180).validated().slaDays == 180)
-        // Free-text responsible units name units when they can.
-        #expect(Dispatch.unit(named: "电力公司") == "grid" && Dispatch.unit(named: "铁塔") == "tower" && Dispatch.unit(named: " police ") == "police")
-        #expect(Dispatch.unit(named: "设备厂商") == nil && Dispatch.unit(named: nil) == nil)
         for u in Dispatch.units { #expect(Dispatch.unitName(u, .zh) != u && Dispatch.unitName(u, .en) != u) }
     }
 

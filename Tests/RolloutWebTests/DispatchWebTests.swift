@@ -27,7 +27,7 @@ import Testing
                 let office = try await TestAccess.client(client, service.store, role: .cityOffice)
                 // One click from the district page to the obstacle page, whose forms take the step.
                 let regionPage = try await district.execute(uri: Paths.region(o.regionCode), method: .get) { String(buffer: $0.body) }
-                #expect(regionPage.contains("href=\"\(page)") || regionPage.contains("data-ref"), "the district page links its obstacles")
+                #expect(regionPage.contains("href=\"/obstacles/"), "the district page links its obstacles to their pages")
                 let before = try await district.execute(uri: page, method: .get) { String(buffer: $0.body) }
                 #expect(before.contains("id=\"form-dispatch\"") && before.contains("id=\"obstacle-clock\""))
                 let leaderView = try await leader.execute(uri: page, method: .get) { String(buffer: $0.body) }
@@ -55,6 +55,8 @@ import Testing
                 // The unit's page and the loads list it.
                 let unitPage = try await leader.execute(uri: Paths.unit(target), method: .get) { String(buffer: $0.body) }
                 #expect(unitPage.contains("data-ref=\"\(o.ref)\""))
+                let overdueHere = try await service.store.obstacles(ObstacleQuery(status: .open, unit: target, overdue: true), at: ReadMoment(asOf: .including(try await service.campaign().now()))).total
+                #expect(unitPage.contains("id=\"unit-overdue\">\(overdueHere)<"))
                 try await leader.execute(uri: "/api/v1/units/\(target)/obstacles?per_page=1000", method: .get) { r in
                     let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
                     let rows = try #require(body["obstacles"] as? [[String: Any]])
