@@ -23,7 +23,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     Telemetry.start()
     let accounts = AccountService(store: service.store, cost: security.bcryptCost)
     let router = Router(context: RolloutContext.self)
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetrics())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: SessionMiddleware(
         storage: SQLPersistDriver(store: service.store),

@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
     /// Serves a store until the process is stopped; `then` runs once the server listens.
     static func serve(store: SQLCampaignStore, host: String, port: Int, secureCookies: Bool = false, common: CommonOptions,
                       then: @escaping @Sendable () async -> Void = {}) async throws {
+        ServerThreads.useEventLoopsForTasks()
         let service = CampaignService(store: store)
         _ = try await service.campaign()
         let app = buildApplication(service: service, host: host, port: port, security: .init(secureCookies: secureCookies)) { bound in
