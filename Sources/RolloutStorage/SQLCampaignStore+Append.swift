@@ -82,9 +82,10 @@ extension SQLCampaignStore {
 
     public func rebuildProjections() async throws -> Int {
         try await write { db in
-            for table in ["sites", "obstacles", "targets", "resources", "counter_days", "counter_totals", "counter_span"] {
+            for table in ["sites", "obstacles", "targets", "resources", "counter_days", "counter_totals", "counter_span", "report_days"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
+            try await db.raw(SQLQueryString(ReportDays.fill)).run()
             var counters = CounterWriter()
             var after: Int64 = 0
             var total = 0
@@ -105,6 +106,7 @@ extension SQLCampaignStore {
     static func insertEvents(_ logged: [LoggedEvent], db: any SQLDatabase) async throws {
         let encoder = EventRow.encoder()
         var regionOf: [SiteKey: String] = [:]
+        var reports = ReportDays()
         let rows: [[any Encodable & Sendable]] = try logged.map { e in
             var region: String? = nil
             var op: String? = nil
@@ -119,8 +121,10 @@ extension SQLCampaignStore {
             case .supervision(let r, _): region = r
             case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): region = regionOf[r.site]; op = r.site.operator.rawValue
             }
+            if let op { reports.add(e.event, operator: op) }
             return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
         }
         try await db.insertRows("events", columns: EventRow.columns, rows: rows)
+        try await reports.write(db: db)
     }
 }

@@ -79,19 +79,32 @@ extension SQLCampaignStore {
         }
     }
 
+    /// An operator's reports over the last `days` Shanghai days up to the moment (its day
+    /// included, up to the moment): whole days from `report_days`, the moment's own day, when it
+    /// has begun, from the log.
     public func reports(operator op: Operator, days: Int, at moment: ReadMoment) async throws -> [ReportDay] {
         try await read { db in
-            let end = (moment.knownAt.map { min($0, moment.asOf) } ?? moment.asOf).before.seconds
-            let start = end - Int64(days) * 86_400
-            let offset = Int64(ShanghaiCalendar.offset)
-            return try await db.raw("""
-                SELECT (recorded_at + \(unsafeRaw: "\(offset)")) / 86400 AS d, kind, actor, COUNT(*) AS n FROM events
-                WHERE operator = \(bind: op.rawValue) AND recorded_at >= \(bind: start) AND recorded_at < \(bind: end)
-                GROUP BY (recorded_at + \(unsafeRaw: "\(offset)")) / 86400, kind, actor ORDER BY d DESC, kind, actor
-                """).all().map { r in
-                ReportDay(date: ShanghaiCalendar.dateString(Int(try r.int("d"))), kind: try r.string("kind"),
-                          actor: try r.string("actor"), events: Int(try r.int("n")))
+            let end = (moment.knownAt.map { min($0, moment.asOf) } ?? moment.asOf).before
+            let endDay = ShanghaiCalendar.day(of: end)
+            let dayStart = ShanghaiCalendar.start(of: endDay)
+            var counts: [ReportDays.Key: Int] = [:]
+            for r in try await db.raw("""
+                SELECT day, kind, actor, events FROM report_days
+                WHERE operator = \(bind: op.rawValue) AND day >= \(bind: Int64(endDay - days + (dayStart == end ? 0 : 1))) AND day < \(bind: Int64(endDay))
+                """).all() {
+                counts[.init(op: op.rawValue, day: Int(try r.int("day")), kind: try r.string("kind"), actor: try r.string("actor"))] = Int(try r.int("events"))
             }
+            if end.seconds > dayStart.seconds {
+                for r in try await db.raw("""
+                    SELECT kind, actor, COUNT(*) AS n FROM events
+                    WHERE operator = \(bind: op.rawValue) AND recorded_at >= \(bind: dayStart.seconds) AND recorded_at < \(bind: end.seconds)
+                    GROUP BY kind, actor
+                    """).all() {
+                    counts[.init(op: op.rawValue, day: endDay, kind: try r.string("kind"), actor: try r.string("actor"))] = Int(try r.int("n"))
+                }
+            }
+            return counts.map { ReportDay(date: ShanghaiCalendar.dateString($0.key.day), kind: $0.key.kind, actor: $0.key.actor, events: $0.value) }
+                .sorted { ($1.date, $0.kind, $0.actor) < ($0.date, $1.kind, $1.actor) }
         }
     }
 }

@@ -160,9 +160,11 @@ import Testing
             let late = try await store.lateSites(region: nil, operator: nil, limit: 100, at: moment)
             let open = try await store.obstacles(ObstacleQuery(status: .all), at: moment)
             let summary = try await store.counters(at: moment)
+            let reports = try await store.reports(operator: .cmcc, days: 30, at: moment)
             // Take the database back to schema 2: what the dashboard's migration (and the later ones) added is gone.
             try await store.write { db in
-                for statement in ["DROP INDEX obstacles_reopened", "DROP INDEX obstacles_open",
+                for statement in ["DROP TABLE report_days", "DELETE FROM schema_version WHERE version = 9",
+                                  "DROP INDEX obstacles_reopened", "DROP INDEX obstacles_open",
                                   "CREATE INDEX obstacles_open ON obstacles (opened_at, resolved_at, escalated_at, category, responsible, region_code, operator)",
                                   "ALTER TABLE obstacles DROP COLUMN units", "ALTER TABLE obstacles DROP COLUMN reopened", "DELETE FROM schema_version WHERE version = 8",
                                   "DELETE FROM schema_version WHERE version = 7", "DROP INDEX events_kind", "DELETE FROM schema_version WHERE version = 6", "DROP TABLE bulletins", "DELETE FROM schema_version WHERE version = 5", "DROP TABLE tokens", "DROP TABLE accounts", "DROP TABLE persist", "DROP TABLE signin_failures",
@@ -181,6 +183,7 @@ import Testing
             #expect(try await store.lateSites(region: nil, operator: nil, limit: 100, at: moment) == late)
             #expect(try await store.obstacles(ObstacleQuery(status: .all), at: moment) == open)
             #expect(try await store.counters(at: moment) == summary)
+            #expect(try await store.reports(operator: .cmcc, days: 30, at: moment) == reports)
         }
     }
 
