@@ -1,32 +1,35 @@
 import Foundation
 
-/// A lock that async code waits for without blocking a thread: one holder at a time, first come first served.
+/// Connections handed to one holder at a time, first come first served; who asks while all are
+/// taken waits without blocking a thread. A pool of one is a lock.
 ///
-/// Used to give one SQLite connection to one transaction at a time.
-actor AsyncLock {
-    private var held = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+/// Used to give each SQLite connection to one transaction at a time.
+actor ConnectionPool<Connection: Sendable> {
+    private var free: [Connection]
+    private var waiters: [CheckedContinuation<Connection, Never>] = []
 
-    /// Runs `body` while holding the lock.
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        await acquire()
+    init(_ connections: [Connection]) { free = connections }
+
+    /// Runs `body` with a connection nobody else holds meanwhile.
+    func run<T: Sendable>(_ body: @Sendable (Connection) async throws -> T) async throws -> T {
+        let connection = await acquire()
         do {
-            let result = try await body()
-            release()
+            let result = try await body(connection)
+            release(connection)
             return result
         } catch {
-            release()
+            release(connection)
             throw error
         }
     }
 
-    private func acquire() async {
-        if !held { held = true; return }
-        await withCheckedContinuation { waiters.append($0) }
+    private func acquire() async -> Connection {
+        if let c = free.popLast() { return c }
+        return await withCheckedContinuation { waiters.append($0) }
     }
 
-    private func release() {
-        if waiters.isEmpty { held = false } else { waiters.removeFirst().resume() }
+    private func release(_ connection: Connection) {
+        if waiters.isEmpty { free.append(connection) } else { waiters.removeFirst().resume(returning: connection) }
     }
 }
 

@@ -5,17 +5,22 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
-/// The embedded engine: one SQLite file in WAL mode, one connection for writes and one for reads,
-/// each used by one transaction at a time.
+/// The embedded engine: one SQLite file in WAL mode, one connection for writes and a few for
+/// reads (WAL lets them read side by side, each its own snapshot, while the writer writes), each
+/// used by one transaction at a time.
 final class SQLiteDriver: SQLDriver {
     let dialect = Dialect.sqlite
     private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
-    private let writeLock = AsyncLock()
-    private let readLock = AsyncLock()
+    private let readers: [SQLiteConnection]
+    private let writePool: ConnectionPool<SQLiteConnection>
+    private let readPool: ConnectionPool<SQLiteConnection>
 
-    private init(writer: SQLiteConnection, reader: SQLiteConnection) {
-        self.writer = writer; self.reader = reader
+    /// How many transactions read at once: one a core, at least two (a page's reads run side by side).
+    static let readerCount = max(2, min(8, ProcessInfo.processInfo.activeProcessorCount))
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.writer = writer; self.readers = readers
+        writePool = ConnectionPool([writer]); readPool = ConnectionPool(readers)
     }
 
     /// Opens (and creates, with its folder) the database file.
@@ -28,9 +33,15 @@ final class SQLiteDriver: SQLDriver {
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-65536"] {
                 _ = try await writer.sql().raw(SQLQueryString(pragma)).all()
             }
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            _ = try await reader.sql().raw("PRAGMA busy_timeout=30000").all()
-            return SQLiteDriver(writer: writer, reader: reader)
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<readerCount {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                for pragma in ["PRAGMA busy_timeout=30000", "PRAGMA cache_size=-32768"] {
+                    _ = try await reader.sql().raw(SQLQueryString(pragma)).all()
+                }
+                readers.append(reader)
+            }
+            return SQLiteDriver(writer: writer, readers: readers)
         } catch let e as RolloutError {
             throw e
         } catch {
@@ -44,17 +55,17 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transaction(on: writer, lock: writeLock, begin: "BEGIN IMMEDIATE", body)
+        try await transaction(in: writePool, begin: "BEGIN IMMEDIATE", body)
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transaction(on: reader, lock: readLock, begin: "BEGIN", body)
+        try await transaction(in: readPool, begin: "BEGIN", body)
     }
 
     /// Runs `body` in a transaction on a connection that no other transaction uses meanwhile.
-    private func transaction<T: Sendable>(on connection: SQLiteConnection, lock: AsyncLock, begin: SQLQueryString,
+    private func transaction<T: Sendable>(in pool: ConnectionPool<SQLiteConnection>, begin: SQLQueryString,
                                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await lock.run {
+        try await pool.run { connection in
             let db = connection.sql(queryLogLevel: nil)
             try await db.raw(begin).run()
             do {
@@ -71,8 +82,7 @@ final class SQLiteDriver: SQLDriver {
     /// Loads rows with SQLite's own fastest path from Swift: one prepared multi-row INSERT of 500
     /// rows at a time through SQLiteNIO, in one transaction (the benchmark's baseline).
     func rawInsert(table: String, columns: [String], rows: Int, row: @escaping @Sendable (Int) -> [SQLiteData]) async throws {
-        let connection = writer
-        try await writeLock.run {
+        try await writePool.run { connection in
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
             _ = try await connection.query("BEGIN IMMEDIATE", [])
             var i = 0
@@ -91,6 +101,6 @@ final class SQLiteDriver: SQLDriver {
 
     func close() async throws {
         try await writer.close()
-        try await reader.close()
+        for reader in readers { try await reader.close() }
     }
 }

@@ -23,12 +23,15 @@ enum OperatorPage {
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
             let c = PageContext(request: request, context: context, stored: stored, moment: moment)
             return try await cache.respond(request, service: service, contentType: ResponseCache.html, variant: c.cacheVariant) {
-            let m = Model(op: op, counters: try await service.store.counters(at: moment),
-                          atStart: try await service.store.counters(at: moment.at(Cutoff(before: stored.campaign.start))),
-                          regions: try await service.store.regions(),
-                          obstacles: try await service.store.obstacles(ObstacleQuery(operator: op, status: .open, perPage: 100), at: moment),
-                          late: try await service.store.lateSites(region: nil, operator: op, limit: 50, at: moment),
-                          reports: try await service.store.reports(operator: op, days: 30, at: moment))
+            // The page's reads, side by side.
+            async let counters = service.store.counters(at: moment)
+            async let atStart = service.store.counters(at: moment.at(Cutoff(before: stored.campaign.start)))
+            async let regions = service.store.regions()
+            async let obstacles = service.store.obstacles(ObstacleQuery(operator: op, status: .open, perPage: 100), at: moment)
+            async let late = service.store.lateSites(region: nil, operator: op, limit: 50, at: moment)
+            async let reports = service.store.reports(operator: op, days: 30, at: moment)
+            let m = Model(op: op, counters: try await counters, atStart: try await atStart, regions: try await regions,
+                          obstacles: try await obstacles, late: try await late, reports: try await reports)
             return ByteBuffer(string: render(m, context: c))
             }
         }

@@ -30,16 +30,21 @@ enum OverviewPage {
         }
     }
 
+    /// The page's reads, side by side (each its own read transaction; the store has readers enough).
     static func query(_ service: CampaignService, context c: PageContext) async throws -> Model {
-        let (summary, regions) = try await service.figures(c.stored.campaign, at: c.moment)
-        let (_, before) = try await service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        async let now = service.figures(c.stored.campaign, at: c.moment)
+        async let weekBefore = service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        async let obstacles = service.store.obstacles(ObstacleQuery(status: .open, perPage: 10), at: c.moment)
+        async let late = service.store.lateSites(region: nil, operator: nil, limit: 10, at: c.moment)
+        async let outlines = Dashboard.outlines(service)
+        async let regionList = service.store.regions()
+        async let listed = service.listedRegions(at: c.moment)
+        let (summary, regions) = try await now
+        let series = try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c)
         return Model(summary: summary, regions: regions,
-                     weekAgo: Dictionary(uniqueKeysWithValues: before.map { ($0.regionCode, $0) }),
-                     series: try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c),
-                     obstacles: try await service.store.obstacles(ObstacleQuery(status: .open, perPage: 10), at: c.moment),
-                     late: try await service.store.lateSites(region: nil, operator: nil, limit: 10, at: c.moment),
-                     outlines: try await Dashboard.outlines(service), regionList: try await service.store.regions(),
-                     listed: try await service.listedRegions(at: c.moment))
+                     weekAgo: Dictionary(uniqueKeysWithValues: try await weekBefore.1.map { ($0.regionCode, $0) }),
+                     series: series, obstacles: try await obstacles, late: try await late,
+                     outlines: try await outlines, regionList: try await regionList, listed: try await listed)
     }
 
     static func render(_ m: Model, context c: PageContext) -> String {

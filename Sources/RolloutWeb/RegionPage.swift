@@ -40,21 +40,24 @@ enum RegionPage {
         guard let region = regions.first(where: { $0.code == code }) else {
             throw RolloutError("unknown_region", kind: .notFound, ["value": code])
         }
-        let targets = try await service.store.targets(at: c.moment)
-        let (_, all) = try await service.figures(c.stored.campaign, at: c.moment)
-        let (_, before) = try await service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        // The page's reads, side by side.
+        async let targets = service.store.targets(at: c.moment)
+        async let now = service.figures(c.stored.campaign, at: c.moment)
+        async let weekBefore = service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        async let obstacles = service.store.obstacles(ObstacleQuery(region: code, status: .open, perPage: 200), at: c.moment)
+        async let late = service.store.lateSites(region: code, operator: nil, limit: 100, at: c.moment)
+        async let sites = service.store.sites(SiteQuery(region: code, perPage: mapLimit), at: c.moment)
+        async let outlines = Dashboard.outlines(service)
+        async let supervision = service.store.events(kinds: CampaignService.supervisionKinds)
+        let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
-        return Model(region: region, figures: figures, count: all.count, weekAgo: before.first { $0.regionCode == code },
-                     series: try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c),
-                     obstacles: try await service.store.obstacles(ObstacleQuery(region: code, status: .open, perPage: 200), at: c.moment),
-                     late: try await service.store.lateSites(region: code, operator: nil, limit: 100, at: c.moment),
-                     sites: try await service.store.sites(SiteQuery(region: code, perPage: mapLimit), at: c.moment),
-                     outlines: try await Dashboard.outlines(service),
-                     keyAreas: targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
+        let series = try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c)
+        return Model(region: region, figures: figures, count: all.count, weekAgo: try await weekBefore.1.first { $0.regionCode == code },
+                     series: series, obstacles: try await obstacles, late: try await late, sites: try await sites, outlines: try await outlines,
+                     keyAreas: try await targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
                         .sorted { ($0.keyArea ?? "", $0.operator?.rawValue ?? "") < ($1.keyArea ?? "", $1.operator?.rawValue ?? "") },
                      escalated: escalated,
-                     listing: Supervision.listings(try await service.store.events(kinds: CampaignService.supervisionKinds), at: c.moment)[code]
-                        .flatMap { $0.isActive ? $0 : nil })
+                     listing: Supervision.listings(try await supervision, at: c.moment)[code].flatMap { $0.isActive ? $0 : nil })
     }
 
     static func render(_ m: Model, context c: PageContext) -> String {
