@@ -121,12 +121,13 @@ enum Projector {
             obstacleRows.append([entity, o.opening.regionCode, o.opening.operator?.rawValue, o.opening.site?.code,
                                  o.opening.category.rawValue, o.openedAt.seconds, o.resolvedAt?.seconds,
                                  String(decoding: try encoder.encode(o), as: UTF8.self), o.escalatedAt?.seconds, o.opening.responsible,
-                                 o.units.isEmpty ? "" : "|" + o.units.sorted().joined(separator: "|") + "|", o.wasReopened ? 1 : 0])
+                                 o.units.isEmpty ? "" : "|" + o.units.sorted().joined(separator: "|") + "|", o.wasReopened ? 1 : 0,
+                                 o.resolvedRecordedAt?.seconds])
         }
         try await db.insertRows("obstacles", columns: ["entity", "region_code", "operator", "site_code", "category", "opened_at", "resolved_at", "state",
-                                                       "escalated_at", "responsible", "units", "reopened"],
+                                                       "escalated_at", "responsible", "units", "reopened", "resolved_recorded_at"],
                                 rows: obstacleRows,
-                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at, units = excluded.units, reopened = excluded.reopened")
+                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at, units = excluded.units, reopened = excluded.reopened, resolved_recorded_at = excluded.resolved_recorded_at")
         let targetRows: [[any Encodable & Sendable]] = ledger.newTargets.map { t in
             [t.seq, t.setting.entity, t.setting.regionCode, t.setting.operator?.rawValue, t.setting.keyArea, Int64(t.setting.target),
              t.setting.due.seconds, t.setAt.seconds, t.recordedAt.seconds, t.setting.reason]

@@ -43,7 +43,7 @@ extension SQLCampaignStore {
         try await read { db in
             let table = try await SQLCampaignStore.dispatchTable(at: moment, db: db)
             let t = moment.asOf.before.seconds
-            let q = SQLQueryString("SELECT state FROM obstacles WHERE units <> '' AND opened_at < \(bind: t) AND (resolved_at IS NULL OR resolved_at >= \(bind: t) OR reopened = 1)")
+            let q = SQLQueryString("SELECT state FROM obstacles WHERE units <> '' AND opened_at < \(bind: t) AND \(unsafeRaw: SQLCampaignStore.unresolved(at: moment))")
             var loads: [String: UnitLoad] = [:]
             for r in try await db.raw(q).all() {
                 guard let row = ObstacleRow(try StoredJSON.decode(ObstacleState.self, try r.string("state")), at: moment, table: table),
@@ -94,8 +94,8 @@ extension SQLCampaignStore {
         // The field times narrow the rows; the recorded times (known_at) are checked on the states.
         var q = SQLQueryString("SELECT state FROM obstacles WHERE opened_at < \(bind: t)")
         switch query.status {
-        case .open: q.appendInterpolation(unsafeRaw: " AND (resolved_at IS NULL OR resolved_at >= \(t) OR reopened = 1)")
-        case .escalated: q.appendInterpolation(unsafeRaw: " AND escalated_at < \(t) AND (resolved_at IS NULL OR resolved_at >= \(t) OR reopened = 1)")
+        case .open: q.appendInterpolation(unsafeRaw: " AND " + unresolved(at: moment))
+        case .escalated: q.appendInterpolation(unsafeRaw: " AND escalated_at < \(t) AND " + unresolved(at: moment))
         case .resolved: q.appendInterpolation(unsafeRaw: " AND (resolved_at < \(t) OR reopened = 1)")
         case .all: break
         }
@@ -112,6 +112,18 @@ extension SQLCampaignStore {
             rows.append(row)
         }
         return rows
+    }
+
+    /// The rows that may be unresolved at a moment (the states decide).
+    ///
+    /// `resolved_at` is the resolution in effect once every mark is folded; when all marks are
+    /// known, an obstacle is resolved at every moment after it, even one reopened earlier (a later
+    /// reopening would have left it unresolved). As known at an earlier moment, a resolution
+    /// recorded after that moment did not count yet.
+    static func unresolved(at moment: ReadMoment) -> String {
+        let t = moment.asOf.before.seconds
+        guard let k = moment.knownAt else { return "(resolved_at IS NULL OR resolved_at >= \(t))" }
+        return "(resolved_at IS NULL OR resolved_at >= \(t) OR reopened = 1 OR resolved_recorded_at IS NULL OR resolved_recorded_at >= \(k.before.seconds))"
     }
 
     /// Whether a row at its moment is one the query asks for (beyond what the SQL narrowed).

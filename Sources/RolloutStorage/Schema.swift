@@ -181,13 +181,19 @@ enum Schema {
         // An operator's reports (events recorded, by Shanghai day, kind and actor), kept as they
         // are appended: the operator page read the last 30 days' events one by one (1.1 s for the
         // 250 k events of one operator at `--scale 10`). Filled here from the log.
-        ("report_days", { _ in
+        // And when an obstacle's resolution was recorded: a list as known at a moment must keep
+        // the obstacles whose resolution was not known yet (it dropped them). Filled from the states.
+        ("report_days", { d in
             [
                 """
                 CREATE TABLE report_days (operator TEXT NOT NULL, day BIGINT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
                   events BIGINT NOT NULL, PRIMARY KEY (operator, day, kind, actor))
                 """,
                 ReportDays.fill,
+                "ALTER TABLE obstacles ADD COLUMN resolved_recorded_at BIGINT NULL",
+                d == .sqlite
+                    ? "UPDATE obstacles SET resolved_recorded_at = json_extract(state, '$.resolvedRecordedAt') WHERE resolved_at IS NOT NULL"
+                    : "UPDATE obstacles SET resolved_recorded_at = (state::jsonb ->> 'resolvedRecordedAt')::bigint WHERE resolved_at IS NOT NULL",
             ]
         }),
     ]

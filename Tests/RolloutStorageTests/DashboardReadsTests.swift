@@ -82,6 +82,13 @@ import Testing
             // Known at day 1.5: the obstacles recorded later are not yet known.
             let early = ReadMoment(asOf: Cutoff(before: Self.at(3)), knownAt: Cutoff(before: Self.at(1.5)))
             #expect(try await store.obstacles(ObstacleQuery(), at: early).obstacles.map(\.ref) == ["O0"])
+            // O1 was resolved on day 15 and that was recorded on day 16: as known before, it was open.
+            for (known, open) in [(15.7, ["O0", "O1", "O2", "O3"]), (16.5, ["O0", "O2", "O3"])] {
+                let m = ReadMoment(asOf: Cutoff(before: Self.at(15.5)), knownAt: Cutoff(before: Self.at(known)))
+                #expect(try await store.obstacles(ObstacleQuery(perPage: 100), at: m).obstacles.map(\.ref) == open, "known at day \(known)")
+                #expect(try await store.obstacles(ObstacleQuery(status: .all, perPage: 100), at: m).obstacles.filter { $0.status != "resolved" }
+                    .map(\.ref) == open, "known at day \(known), every status")
+            }
             let reports = try await store.reports(operator: .cmcc, days: 90, at: ReadMoment(asOf: Cutoff(before: Self.at(90))))
             #expect(reports.reduce(0) { $0 + $1.events } == Self.log().filter { e in
                 switch e.body {
@@ -161,9 +168,12 @@ import Testing
             let open = try await store.obstacles(ObstacleQuery(status: .all), at: moment)
             let summary = try await store.counters(at: moment)
             let reports = try await store.reports(operator: .cmcc, days: 30, at: moment)
+            let asKnown = ReadMoment(asOf: Cutoff(before: Self.at(15.5)), knownAt: Cutoff(before: Self.at(15.7)))
+            let openAsKnown = try await store.obstacles(ObstacleQuery(perPage: 100), at: asKnown)
+            #expect(openAsKnown.obstacles.map(\.ref).contains("O1"))
             // Take the database back to schema 2: what the dashboard's migration (and the later ones) added is gone.
             try await store.write { db in
-                for statement in ["DROP TABLE report_days", "DELETE FROM schema_version WHERE version = 9",
+                for statement in ["DROP TABLE report_days", "ALTER TABLE obstacles DROP COLUMN resolved_recorded_at", "DELETE FROM schema_version WHERE version = 9",
                                   "DROP INDEX obstacles_reopened", "DROP INDEX obstacles_open",
                                   "CREATE INDEX obstacles_open ON obstacles (opened_at, resolved_at, escalated_at, category, responsible, region_code, operator)",
                                   "ALTER TABLE obstacles DROP COLUMN units", "ALTER TABLE obstacles DROP COLUMN reopened", "DELETE FROM schema_version WHERE version = 8",
@@ -184,6 +194,7 @@ import Testing
             #expect(try await store.obstacles(ObstacleQuery(status: .all), at: moment) == open)
             #expect(try await store.counters(at: moment) == summary)
             #expect(try await store.reports(operator: .cmcc, days: 30, at: moment) == reports)
+            #expect(try await store.obstacles(ObstacleQuery(perPage: 100), at: asKnown) == openAsKnown)
         }
     }
 
