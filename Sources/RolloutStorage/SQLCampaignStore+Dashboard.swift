@@ -15,11 +15,14 @@ extension SQLCampaignStore {
             // since (a rollback): the timeline decides, for these few.
             let never = " AND (first_built_at IS NULL OR first_built_at >= \(t))"
             let broken = " AND first_built_at < \(t) AND (built_at IS NULL OR built_at >= \(t))"
-            var countQ = SQLQueryString("SELECT region_code, COUNT(*) AS n FROM sites WHERE ")
+            // Grouped by an expression, not the column: SQLite would otherwise read every site in
+            // `sites_region`'s order to group without sorting, instead of the dates' covering index
+            // (at `--scale 10`, 300 ms against 35–50 ms).
+            var countQ = SQLQueryString("SELECT region_code || '' AS r, COUNT(*) AS n FROM sites WHERE ")
             countQ.appendInterpolation(filter)
-            countQ.appendInterpolation(unsafeRaw: never + " GROUP BY region_code")
+            countQ.appendInterpolation(unsafeRaw: never + " GROUP BY region_code || ''")
             var byRegion: [String: Int] = [:]
-            for r in try await db.raw(countQ).all() { byRegion[try r.string("region_code")] = Int(try r.int("n")) }
+            for r in try await db.raw(countQ).all() { byRegion[try r.string("r")] = Int(try r.int("n")) }
             func rows(_ condition: String, limit: Int?) async throws -> [SiteRow] {
                 var q = SQLQueryString("SELECT state FROM sites WHERE ")
                 q.appendInterpolation(filter)
