@@ -6,6 +6,7 @@ extension SQLDatabase {
     /// Inserts rows with multi-row INSERT statements of a bounded number of binds each.
     func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String = "") async throws {
         guard !rows.isEmpty else { return }
+        if let lite = self as? SQLiteSession { return try await lite.insertRows(table, columns: columns, rows: rows, suffix: suffix) }
         let perStatement = max(1, 30_000 / columns.count)
         var start = 0
         while start < rows.count {

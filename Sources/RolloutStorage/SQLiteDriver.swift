@@ -66,7 +66,7 @@ final class SQLiteDriver: SQLDriver {
     private func transaction<T: Sendable>(in pool: ConnectionPool<SQLiteConnection>, begin: SQLQueryString,
                                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await pool.run { connection in
-            let db = connection.sql(queryLogLevel: nil)
+            let db = SQLiteSession(base: connection.sql(queryLogLevel: nil), connection: connection)
             try await db.raw(begin).run()
             do {
                 let result = try await body(db)

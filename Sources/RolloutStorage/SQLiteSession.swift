@@ -1,0 +1,60 @@
+import Logging
+import NIOCore
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// An SQLite transaction's database: SQLKit's, plus a way to insert rows as SQLite values without
+/// SQLKit's encoding of each one (the bulk writes: the log and the projections). Measured with
+/// `rollout bench import`: see the README's figures.
+struct SQLiteSession: SQLDatabase {
+    let base: any SQLDatabase
+    let connection: SQLiteConnection
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try await base.execute(sql: query, onRow)
+    }
+
+    /// The same statements as ``SQLDatabase/insertRows(_:columns:rows:suffix:)``, bound directly.
+    func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String) async throws {
+        let perStatement = max(1, 30_000 / columns.count)
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        let tail = suffix.isEmpty ? "" : " " + suffix
+        let encoder = SQLiteDataEncoder()
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + perStatement)
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity((end - start) * columns.count)
+            for row in rows[start..<end] {
+                for value in row { binds.append(try Self.data(value, encoder: encoder)) }
+            }
+            let sql = head + Array(repeating: placeholders, count: end - start).joined(separator: ", ") + tail
+            _ = try await connection.query(sql, binds)
+            start = end
+        }
+    }
+
+    /// A value as SQLite stores it: the common types directly, the others (nil among them) through
+    /// SQLiteKit's encoder.
+    static func data(_ value: any Encodable & Sendable, encoder: SQLiteDataEncoder) throws -> SQLiteData {
+        switch value {
+        case let v as String: .text(v)
+        case let v as Int64: .integer(Int(v))
+        case let v as Int: .integer(v)
+        case let v as Double: .float(v)
+        default: try encoder.encode(value)
+        }
+    }
+}
