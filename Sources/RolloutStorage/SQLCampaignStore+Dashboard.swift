@@ -92,14 +92,15 @@ extension SQLCampaignStore {
             let end = (moment.knownAt.map { min($0, moment.asOf) } ?? moment.asOf).before
             let endDay = ShanghaiCalendar.day(of: end)
             let dayStart = ShanghaiCalendar.start(of: endDay)
+            let begun = dayStart < end
             var counts: [ReportDays.Key: Int] = [:]
             for r in try await db.raw("""
                 SELECT day, kind, actor, events FROM report_days
-                WHERE operator = \(bind: op.rawValue) AND day >= \(bind: Int64(endDay - days + (dayStart == end ? 0 : 1))) AND day < \(bind: Int64(endDay))
+                WHERE operator = \(bind: op.rawValue) AND day >= \(bind: Int64(endDay - days + (begun ? 1 : 0))) AND day < \(bind: Int64(endDay))
                 """).all() {
                 counts[.init(op: op.rawValue, day: Int(try r.int("day")), kind: try r.string("kind"), actor: try r.string("actor"))] = Int(try r.int("events"))
             }
-            if end.seconds > dayStart.seconds {
+            if begun {
                 for r in try await db.raw("""
                     SELECT kind, actor, COUNT(*) AS n FROM events
                     WHERE operator = \(bind: op.rawValue) AND recorded_at >= \(bind: dayStart.seconds) AND recorded_at < \(bind: end.seconds)

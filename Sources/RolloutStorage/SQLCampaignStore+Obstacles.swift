@@ -145,7 +145,7 @@ extension SQLCampaignStore {
     static func openObstacles(_ query: ObstacleQuery, at moment: ReadMoment, table: Dispatch.Table,
                               db: any SQLDatabase) async throws -> ObstaclePage {
         let t = moment.asOf.before.seconds
-        var filter = SQLQueryString("reopened = 0 AND opened_at < \(bind: t) AND (resolved_at IS NULL OR resolved_at >= \(bind: t))")
+        var filter = SQLQueryString("reopened = 0 AND opened_at < \(bind: t) AND \(unsafeRaw: unresolved(at: moment))")
         if query.status == .escalated { filter.appendInterpolation(unsafeRaw: " AND escalated_at < "); filter.appendInterpolation(bind: t) }
         if let r = query.region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: r) }
         // As an expression: SQLite then reads the covering index of the open ones, not every

@@ -27,22 +27,18 @@ struct SQLiteSession: SQLDatabase {
 
     /// The same statements as ``SQLDatabase/insertRows(_:columns:rows:suffix:)``, bound directly.
     func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String) async throws {
-        let perStatement = max(1, 30_000 / columns.count)
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         let tail = suffix.isEmpty ? "" : " " + suffix
         let encoder = SQLiteDataEncoder()
-        var start = 0
-        while start < rows.count {
-            let end = min(rows.count, start + perStatement)
+        for statement in rows.chunked(Self.rowsPerInsert(columns: columns.count)) {
             var binds: [SQLiteData] = []
-            binds.reserveCapacity((end - start) * columns.count)
-            for row in rows[start..<end] {
+            binds.reserveCapacity(statement.count * columns.count)
+            for row in statement {
                 for value in row { binds.append(try Self.data(value, encoder: encoder)) }
             }
-            let sql = head + Array(repeating: placeholders, count: end - start).joined(separator: ", ") + tail
+            let sql = head + Array(repeating: placeholders, count: statement.count).joined(separator: ", ") + tail
             _ = try await connection.query(sql, binds)
-            start = end
         }
     }
 

@@ -183,7 +183,7 @@ enum Schema {
         // 250 k events of one operator at `--scale 10`). Filled here from the log.
         // And when an obstacle's resolution was recorded: a list as known at a moment must keep
         // the obstacles whose resolution was not known yet (it dropped them). Filled from the states.
-        ("report_days", { d in
+        ("report_days_and_resolution_recording", { d in
             [
                 """
                 CREATE TABLE report_days (operator TEXT NOT NULL, day BIGINT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,

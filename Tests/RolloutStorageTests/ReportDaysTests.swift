@@ -36,13 +36,13 @@ import Testing
         let lastDay = ShanghaiCalendar.day(of: end.adding(seconds: -1))
         var counts: [String: Int] = [:]
         for e in events where e.recordedAt < end && ShanghaiCalendar.day(of: e.recordedAt) > lastDay - days {
-            guard case .siteRegistered(let r) = e.body, r.site.operator == op else {
-                if case .stageReported(let s, _, _) = e.body, s.operator == op {
-                    counts["\(ShanghaiCalendar.dateString(e.recordedAt))|\(e.body.kind)|\(e.actor)", default: 0] += 1
-                }
-                continue
+            let site: SiteKey
+            switch e.body {
+            case .siteRegistered(let r): site = r.site
+            case .stageReported(let s, _, _): site = s
+            default: continue
             }
-            counts["\(ShanghaiCalendar.dateString(e.recordedAt))|\(e.body.kind)|\(e.actor)", default: 0] += 1
+            if site.operator == op { counts["\(ShanghaiCalendar.dateString(e.recordedAt))|\(e.body.kind)|\(e.actor)", default: 0] += 1 }
         }
         return counts.map { k, n in
             let p = k.split(separator: "|").map(String.init)

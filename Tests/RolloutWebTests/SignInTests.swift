@@ -151,6 +151,10 @@ import Testing
                 let text = String(buffer: metrics.body)
                 #expect(text.contains("rollout_signin_failures_total"))
                 #expect(text.contains("hb_requests"))
+                // Per route and status, timed: the refused sign-in is among them.
+                let lines = text.split(separator: "\n")
+                #expect(lines.contains { $0.hasPrefix("hb_request") && $0.contains("http_route=\"/signin\"") && $0.contains("\"429\"") })
+                #expect(lines.contains { $0.hasPrefix("http_server_request_duration") && $0.contains("http_route=\"/signin\"") })
                 #expect(text.contains("rollout_signin_failures_total{reason=\"bad_credentials\"}"))
             }
         }
