@@ -3,23 +3,24 @@ import RolloutCore
 import SQLKit
 
 extension SQLDatabase {
-    /// Rows in one INSERT: at most 30,000 binds (both engines allow more than 32,000).
-    static func rowsPerInsert(columns: Int) -> Int { max(1, 30_000 / columns) }
-
     /// Inserts rows with multi-row INSERT statements of a bounded number of binds each.
     func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String = "") async throws {
         guard !rows.isEmpty else { return }
         if let lite = self as? SQLiteSession { return try await lite.insertRows(table, columns: columns, rows: rows, suffix: suffix) }
-        for statement in rows.chunked(Self.rowsPerInsert(columns: columns.count)) {
+        let perStatement = max(1, 30_000 / columns.count)
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + perStatement)
             var q = SQLQueryString("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ")
-            for (i, row) in statement.enumerated() {
-                if i > 0 { q.appendLiteral(", ") }
+            for i in start..<end {
+                if i > start { q.appendLiteral(", ") }
                 q.appendLiteral("(")
-                q.appendInterpolation(binds: row)
+                q.appendInterpolation(binds: rows[i])
                 q.appendLiteral(")")
             }
             if !suffix.isEmpty { q.appendLiteral(" " + suffix) }
             try await raw(q).run()
+            start = end
         }
     }
 }

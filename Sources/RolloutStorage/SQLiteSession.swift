@@ -27,18 +27,22 @@ struct SQLiteSession: SQLDatabase {
 
     /// The same statements as ``SQLDatabase/insertRows(_:columns:rows:suffix:)``, bound directly.
     func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String) async throws {
+        let perStatement = max(1, 30_000 / columns.count)
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         let tail = suffix.isEmpty ? "" : " " + suffix
         let encoder = SQLiteDataEncoder()
-        for statement in rows.chunked(Self.rowsPerInsert(columns: columns.count)) {
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + perStatement)
             var binds: [SQLiteData] = []
-            binds.reserveCapacity(statement.count * columns.count)
-            for row in statement {
+            binds.reserveCapacity((end - start) * columns.count)
+            for row in rows[start..<end] {
                 for value in row { binds.append(try Self.data(value, encoder: encoder)) }
             }
-            let sql = head + Array(repeating: placeholders, count: statement.count).joined(separator: ", ") + tail
+            let sql = head + Array(repeating: placeholders, count: end - start).joined(separator: ", ") + tail
             _ = try await connection.query(sql, binds)
+            start = end
         }
     }
 
