@@ -76,24 +76,26 @@ public struct AccountService: Sendable {
         return principal
     }
 
-    /// Checks a name and password. Too many failures for the name or the address within the window
-    /// refuse the attempt before the password is looked at; a wrong name, a wrong password and a
+    /// Checks a name and password. The attempt is counted first, for the name and the address, in
+    /// one atomic step; one past the allowed number within the window is refused before the
+    /// password is looked at, so concurrent attempts cannot all slip under the limit. A success
+    /// takes its attempt back (and clears the name's count). A wrong name, a wrong password and a
     /// disabled account get the same answer, after the same work.
     public func signIn(name: String, password: String, address: String?) async throws -> Account {
         let now = self.now
         let since = now.adding(seconds: -Self.window)
-        let keys = ["account:\(name.lowercased().prefix(64))"] + (address.map { ["address:\($0)"] } ?? [])
-        let byAccount = try await store.signinFailures(key: keys[0], since: since)
-        let byAddress = keys.count > 1 ? try await store.signinFailures(key: keys[1], since: since) : 0
-        if byAccount >= Self.perAccount || byAddress >= Self.perAddress {
+        let accountKey = "account:\(name.lowercased().prefix(64))"
+        let addressKey = address.map { "address:\($0)" }
+        let counts = try await store.recordSigninAttempt(keys: [accountKey] + (addressKey.map { [$0] } ?? []), at: now, windowSince: since)
+        if counts[0] > Self.perAccount || (counts.count > 1 && counts[1] > Self.perAddress) {
             throw RolloutError("too_many_signins", kind: .tooMany, ["value": "\(Self.window / 60)"])
         }
         let stored = try await store.account(named: name)
         let ok = try await verify(password, hash: stored?.passwordHash ?? Self.decoyHash)
         guard ok, let account = stored?.account, account.disabledAt == nil else {
-            try await store.recordSigninFailure(keys: keys, at: now)
             throw RolloutError("bad_credentials", kind: .unauthenticated)
         }
+        try await store.clearSigninAttempt(accountKey: accountKey, addressKey: addressKey)
         return account
     }
 

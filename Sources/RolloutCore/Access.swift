@@ -101,6 +101,14 @@ public enum Access {
         }
     }
 
+    /// Whether an account may receive site-level records (a site's code, name or location, an
+    /// obstacle's reference or description, the late sites): every page and answer built for a
+    /// figures-only account (a resource owner) leaves them out when it is read, not when it is shown.
+    /// The requests addressed to an owner, which name their sites, are its own and decided apart.
+    public static func mayReadRecords(_ p: Principal) -> Bool {
+        allows(p.role, .readRecords)
+    }
+
     /// Whether an account may send files of a kind (`sites`, `progress`, `obstacles`, `resources`, `targets`).
     public static func mayImport(_ kind: String, _ p: Principal) -> Bool {
         switch p.role {

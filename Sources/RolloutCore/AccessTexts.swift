@@ -54,11 +54,16 @@ extension Catalogue {
         "page_no_actions": ("暂无操作记录", "Nothing recorded yet"),
         "page_entity": ("对象", "Record"),
         "page_event_kind": ("事件类型", "Event"),
+        "page_figures_only": ("本账号只查看统计数字：站点、困难问题和逾期站点的明细不向本账号提供。",
+                              "This account sees the figures only: the lists of sites, obstacles and late sites are not given to it."),
+        "page_map_outline": ("区县范围", "The district's outline"),
         // Command line
         "account_created": ("已创建账号 {value}", "account {value} created"),
         "account_disabled": ("已停用账号 {value}，其会话与令牌即刻失效", "account {value} disabled; its sessions and tokens stop working now"),
         "token_created": ("已为 {account} 创建令牌 {id}。请立即保存，令牌只显示这一次：", "token {id} created for {account}. Keep it now: it is shown only this once:"),
         "token_revoked": ("已撤销令牌 {value}", "token {value} revoked"),
         "demo_accounts": ("演示账号（每种角色一个；密码随机生成，保存在 {value}）：", "demo accounts (one per role; random passwords, kept in {value}):"),
+        "demo_accounts_kept": ("演示账号（密码创建时已显示，保存在 {value}，仅文件所有者可读）：",
+                               "demo accounts (their passwords were shown when made and are kept in {value}, readable by its owner only):"),
     ]
 }

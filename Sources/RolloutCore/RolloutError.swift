@@ -23,6 +23,8 @@ public struct RolloutError: Error, Equatable, Sendable, CustomStringConvertible 
         case forbidden
         /// Too many attempts; wait (429).
         case tooMany
+        /// The request's body is larger than the limit (413).
+        case tooLarge
     }
 
     public init(_ code: String, kind: Kind = .invalid, _ arguments: [String: String] = [:]) {

@@ -5,7 +5,13 @@ import RolloutCore
 ///
 /// It is strict where a lenient parser would guess: a quote inside an unquoted field, text after
 /// a closing quote, an unterminated quote and a NUL byte are errors with the record's number.
+/// So are a field longer than `maxFieldBytes` and a record of more than `maxFields` fields: they
+/// are refused as they grow, before memory is spent on them.
 struct CSVParser {
+    /// The longest field, in bytes.
+    var maxFieldBytes = Limits.standard.fieldBytes
+    /// The most fields in one record.
+    var maxFields = Limits.standard.fieldsPerRecord
     private var field: [UInt8] = []
     private var record: [String] = []
     private var inQuotes = false
@@ -24,23 +30,23 @@ struct CSVParser {
             }
             if b == 0 { throw RolloutError("nul_byte", ["row": "\(recordNumber)"]) }
             if inQuotes {
-                if b == 0x22 { inQuotes = false; afterQuote = true } else { field.append(b) }
+                if b == 0x22 { inQuotes = false; afterQuote = true } else { try append(b) }
                 continue
             }
             switch b {
             case 0x22:  // "
-                if afterQuote { field.append(0x22); inQuotes = true; afterQuote = false }
+                if afterQuote { try append(0x22); inQuotes = true; afterQuote = false }
                 else if field.isEmpty && !fieldStarted { inQuotes = true; fieldStarted = true }
                 else { throw RolloutError("bad_quoting", ["row": "\(recordNumber)"]) }
             case 0x2C:  // ,
-                endField()
+                try endField()
             case 0x0A, 0x0D:
-                endField()
+                try endField()
                 if b == 0x0D { pendingCR = true }
                 try endRecord(emit)
             default:
                 if afterQuote { throw RolloutError("bad_quoting", ["row": "\(recordNumber)"]) }
-                field.append(b)
+                try append(b)
                 fieldStarted = true
             }
         }
@@ -50,12 +56,22 @@ struct CSVParser {
     mutating func finish(emit: (Int, [String]) throws -> Void) throws {
         if inQuotes { throw RolloutError("bad_quoting", ["row": "\(recordNumber)"]) }
         if fieldStarted || !field.isEmpty || !record.isEmpty || afterQuote {
-            endField()
+            try endField()
             try endRecord(emit)
         }
     }
 
-    private mutating func endField() {
+    private mutating func append(_ b: UInt8) throws {
+        guard field.count < maxFieldBytes else {
+            throw RolloutError("field_too_long", ["row": "\(recordNumber)", "value": "\(maxFieldBytes)"])
+        }
+        field.append(b)
+    }
+
+    private mutating func endField() throws {
+        guard record.count < maxFields else {
+            throw RolloutError("too_many_fields", ["row": "\(recordNumber)", "value": "\(maxFields)"])
+        }
         record.append(String(decoding: field, as: UTF8.self))
         field.removeAll(keepingCapacity: true)
         afterQuote = false

@@ -34,13 +34,15 @@ public enum Importer {
     /// anything is read, and every row about another organisation's records is a row error
     /// (`not_yours`); its events carry the account as actor and the token it came with.
     public static func run(_ kind: ImportKind, file: URL, store: any CampaignStore, now: Instant, actor: String,
-                           scope: Principal? = nil, dryRun: Bool, progress: Progress? = nil) async throws -> ImportReport {
+                           scope: Principal? = nil, dryRun: Bool, limits: Limits = .standard,
+                           progress: Progress? = nil) async throws -> ImportReport {
         if let scope, !Access.mayImport(kind.rawValue, scope) {
             throw RolloutError("forbidden_import", kind: .forbidden, ["role": scope.role.rawValue, "value": kind.rawValue])
         }
+        guard let campaign = try await store.campaign()?.campaign else { throw RolloutError("no_campaign") }
         do {
             return try await store.withWriteSession { session in
-                var context = try await context(session, now: now, actor: actor)
+                var context = try await context(session, campaign: campaign, now: now, actor: actor, limits: limits)
                 context.principal = scope
                 let report = try await importRows(kind, file: file, session: session, context: context, dryRun: dryRun, progress: progress)
                 // Nothing is kept of a dry run or a rejected file: the transaction is rolled back.
@@ -55,12 +57,14 @@ public enum Importer {
     /// Carries the report of an import whose transaction must not be committed.
     struct Outcome: Error { var report: ImportReport }
 
-    static func context(_ session: any WriteSession, now: Instant, actor: String) async throws -> ImportContext {
+    static func context(_ session: any WriteSession, campaign: Campaign, now: Instant, actor: String,
+                        limits: Limits) async throws -> ImportContext {
         let regions = try await session.regions()
         let geometries = try await session.outlines()
         let outlines = try OutlineCache.shared.outlines(geometries)
         return ImportContext(regions: Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0) }), outlines: outlines,
-                             now: now, actor: actor)
+                             now: now, actor: actor,
+                             dates: FieldDateWindow(campaign: campaign, now: now, historyYears: limits.historyYears), limits: limits)
     }
 
     static func checker(_ kind: ImportKind) -> any RowChecker {
@@ -78,7 +82,7 @@ public enum Importer {
         var report = ImportReport(kind: kind, committed: false, dryRun: dryRun, rows: 0, applied: 0, unchanged: 0, errors: [])
         var checker = checker(kind)
         var header: HeaderMap? = nil
-        let channel = RowChannel(file: file, kind: kind, chunkSize: chunkSize)
+        let channel = RowChannel(file: file, kind: kind, chunkSize: chunkSize, limits: context.limits)
         defer { channel.cancel() }
         do {
             while let chunk = try await channel.next() {
@@ -145,7 +149,7 @@ final class RowChannel: @unchecked Sendable {
     /// How much of the file has been read.
     let read = ReadProgress()
 
-    init(file: URL, kind: ImportKind, chunkSize: Int) {
+    init(file: URL, kind: ImportKind, chunkSize: Int, limits: Limits) {
         let (stream, continuation) = AsyncThrowingStream<[(Int, [String])], any Error>.makeStream()
         iterator = stream.makeAsyncIterator()
         let (space, cancelled, read) = (self.space, self.cancelled, self.read)
@@ -155,7 +159,7 @@ final class RowChannel: @unchecked Sendable {
             var sawHeader = false
             let dates = kind.columns.filter(\.isDate)
             do {
-                try TableReader.rows(of: file, dateColumns: { dateColumns.contains($0) }, read: read) { number, cells in
+                try TableReader.rows(of: file, limits: limits, dateColumns: { dateColumns.contains($0) }, read: read) { number, cells in
                     if cancelled.isSet { throw CancellationError() }
                     if !sawHeader {
                         sawHeader = true

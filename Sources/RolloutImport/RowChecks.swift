@@ -9,6 +9,10 @@ struct ImportContext: Sendable {
     var now: Instant
     /// Who imports (recorded on every event).
     var actor: String
+    /// Which moments a date in the file may name.
+    var dates: FieldDateWindow
+    /// The bounds on the file's structure.
+    var limits: Limits
     /// The account sending the file, whose rights every row is checked against (nil: the command line, unrestricted).
     var principal: Principal? = nil
 }
@@ -74,11 +78,16 @@ struct RowReader {
         return v
     }
 
-    /// A date or instant; a date means 00:00 that day in Asia/Shanghai. Field times may not lie in the future.
+    /// A date or instant; a date means 00:00 that day in Asia/Shanghai. Field times may not lie in
+    /// the future; no date may lie outside the campaign's window (``FieldDateWindow``).
     mutating func date(_ column: String, required: Bool, notFuture: Bool = true) -> Instant? {
         guard let v = required ? self.required(column) : text(column) else { return nil }
         guard let at = ShanghaiCalendar.parseInstant(v) else { fail(column, "bad_date", ["value": v]); return nil }
-        if notFuture && at > context.now { fail(column, "in_future", ["value": v]); return nil }
+        if let code = context.dates.refusal(at, happened: notFuture) {
+            fail(column, code, ["value": v, "earliest": ShanghaiCalendar.dateString(context.dates.earliest),
+                                "latest": ShanghaiCalendar.dateString(context.dates.latestPlanned)])
+            return nil
+        }
         return at
     }
 

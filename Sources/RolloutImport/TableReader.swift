@@ -6,8 +6,8 @@ import RolloutCore
 public enum TableReader {
     /// Streams the rows of a file: (row number as a spreadsheet shows it, cells).
     /// A file that is not a table at all throws a ``FileProblem``.
-    static func rows(of url: URL, dateColumns: @escaping (Int) -> Bool = { _ in false }, read: ReadProgress? = nil,
-                     _ body: (Int, [String]) throws -> Void) throws {
+    static func rows(of url: URL, limits: Limits = .standard, dateColumns: @escaping (Int) -> Bool = { _ in false },
+                     read: ReadProgress? = nil, _ body: (Int, [String]) throws -> Void) throws {
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw FileProblem(error: ImportError(row: 0, column: "", code: "unreadable"))
         }
@@ -15,13 +15,15 @@ public enum TableReader {
         let head = (try? handle.read(upToCount: 4)) ?? Data()
         if head.isEmpty { throw FileProblem(error: ImportError(row: 0, column: "", code: "empty_file")) }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            try XLSXReader.rows(of: url, dateColumns: dateColumns, body)
+            try XLSXReader.rows(of: url, limits: limits, dateColumns: dateColumns, body)
             return
         }
         try handle.seek(toOffset: 0)
         read?.start(total: (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil)
         var decoder = TextDecoder()
         var parser = CSVParser()
+        parser.maxFieldBytes = limits.fieldBytes
+        parser.maxFields = limits.fieldsPerRecord
         do {
             while true {
                 let chunk = (try handle.read(upToCount: 1 << 20)) ?? Data()
@@ -33,7 +35,8 @@ public enum TableReader {
             }
             try parser.finish(emit: body)
         } catch let e as RolloutError {
-            throw FileProblem(error: ImportError(row: Int(e.arguments["row"] ?? "") ?? parser.recordNumber, column: "", code: e.code))
+            throw FileProblem(error: ImportError(row: Int(e.arguments["row"] ?? "") ?? parser.recordNumber, column: "", code: e.code,
+                                                 arguments: e.arguments))
         }
     }
 }

@@ -7,71 +7,131 @@ import ZIPFoundation
 
 /// Reads the first sheet of an `.xlsx` workbook as rows of text cells.
 ///
-/// The sheet and its shared strings are extracted to temporary files and parsed as streams
-/// (`XMLParser(data:)` fails on inputs of 10 MB or more on Linux). Shared and inline strings,
-/// numbers, booleans and dates stored as serial numbers (in the date columns) are read; cells that
-/// the XML skips stay empty; a cell holding a formula is marked so that validation refuses it.
+/// The sheet and its shared strings are extracted to private temporary files and parsed as
+/// streams (`XMLParser(data:)` fails on inputs of 10 MB or more on Linux). Shared and inline
+/// strings, numbers, booleans and dates stored as serial numbers (in the date columns) are read;
+/// cells that the XML skips stay empty; a cell holding a formula is marked so that validation
+/// refuses it.
+///
+/// Nothing in the workbook is trusted before it is checked: every part's uncompressed size is
+/// counted while it is extracted (not taken from its header) and capped, a part declaring a
+/// document type (where entity expansion hides) is refused, rows lie within 1…1,048,576 in
+/// ascending order, columns within A…XFD, shared-string indexes within the table, and no cell is
+/// longer than the field limit. Each refusal names the part.
 enum XLSXReader {
     /// The mark put before the cached value of a formula cell.
     static let formulaMark = "\u{1}"
+    /// The most rows a sheet has (Excel's limit).
+    static let maxRows = 1_048_576
+    /// The most columns a sheet has (Excel's limit: XFD).
+    static let maxColumns = 16_384
+    /// The largest workbook and relationships parts (they are small lists).
+    static let maxMetadataBytes = 4 << 20
 
-    static func rows(of url: URL, dateColumns: @escaping (Int) -> Bool, _ body: (Int, [String]) throws -> Void) throws {
+    static func rows(of url: URL, limits: Limits, dateColumns: @escaping (Int) -> Bool, _ body: (Int, [String]) throws -> Void) throws {
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw FileProblem(error: ImportError(row: 0, column: "", code: "not_xlsx"))
         }
-        guard let sheetPath = firstSheetPath(archive), let sheet = archive[sheetPath] else {
+        guard let sheetPath = try firstSheetPath(archive), let sheet = archive[sheetPath] else {
             throw FileProblem(error: ImportError(row: 0, column: "", code: "not_xlsx"))
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-xlsx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try PrivateTemporaryDirectory()
+        defer { dir.remove() }
         var shared: [String] = []
-        if let entry = archive["xl/sharedStrings.xml"] {
-            let file = dir.appendingPathComponent("shared.xml")
-            _ = try archive.extract(entry, to: file)
+        let sharedPath = "xl/sharedStrings.xml"
+        if let entry = archive[sharedPath] {
+            let file = try dir.file("shared.xml")
+            try extract(archive, entry, path: sharedPath, cap: min(limits.xlsxSharedStringsBytes, limits.xlsxPartBytes), to: file)
             let reader = SharedStringsDelegate()
-            try parse(file, reader)
+            try parse(file, reader, part: sharedPath)
             shared = reader.strings
         }
-        let file = dir.appendingPathComponent("sheet.xml")
-        do { _ = try archive.extract(sheet, to: file) } catch {
-            throw FileProblem(error: ImportError(row: 0, column: "", code: "not_xlsx"))
-        }
+        let file = try dir.file("sheet.xml")
+        try extract(archive, sheet, path: sheetPath, cap: limits.xlsxPartBytes, to: file)
         try withoutActuallyEscaping(body) { escapable in
-            let reader = SheetDelegate(shared: shared, dateColumns: dateColumns, body: escapable)
-            try parse(file, reader)
+            let reader = SheetDelegate(part: sheetPath, shared: shared, fieldBytes: limits.fieldBytes, dateColumns: dateColumns, body: escapable)
+            try parse(file, reader, part: sheetPath)
         }
     }
 
-    private static func parse(_ file: URL, _ delegate: any XMLParserDelegate & Failing) throws {
-        guard let stream = InputStream(url: file) else { throw FileProblem(error: ImportError(row: 0, column: "", code: "not_xlsx")) }
+    /// A problem with the structure of one part of the workbook.
+    static func problem(_ code: String, part: String, row: Int = 0, value: String = "") -> FileProblem {
+        FileProblem(error: ImportError(row: row, column: "", code: code, arguments: ["part": part, "value": value, "row": "\(row)"]))
+    }
+
+    /// Extracts an entry, counting its bytes as they come (a header may lie) and looking for a
+    /// document type declaration; `consume` gets each chunk.
+    static func extract(_ archive: Archive, _ entry: Entry, path: String, cap: Int, consume: @escaping (Data) throws -> Void) throws {
+        // A symbolic link's or a folder's bytes are read whole, by the size its header claims.
+        guard entry.type == .file else { throw problem("xlsx_bad_part", part: path) }
+        var total = 0
+        var tail: [UInt8] = []
+        do {
+            _ = try archive.extract(entry, bufferSize: 64 << 10, skipCRC32: false) { chunk in
+                total += chunk.count
+                if total > cap { throw problem("xlsx_part_too_large", part: path, value: "\(cap)") }
+                // `<!D` begins a DOCTYPE (and with it any ENTITY): no part of a workbook has one.
+                let window = tail + chunk.prefix(2)
+                if containsDoctype(window) || containsDoctype(chunk) { throw problem("xlsx_doctype", part: path) }
+                tail = Array(chunk.suffix(2))
+                try consume(chunk)
+            }
+        } catch let p as FileProblem {
+            throw p
+        } catch {
+            throw problem("xlsx_bad_part", part: path)
+        }
+    }
+
+    static func extract(_ archive: Archive, _ entry: Entry, path: String, cap: Int, to file: PrivateFile) throws {
+        let handle = try file.openForWriting()
+        defer { try? handle.close() }
+        try extract(archive, entry, path: path, cap: cap) { handle.write($0) }
+    }
+
+    private static func containsDoctype<C: Collection<UInt8>>(_ bytes: C) -> Bool where C.Index == Int {
+        var i = bytes.startIndex
+        while i + 2 < bytes.endIndex {
+            if bytes[i] == 0x3C, bytes[i + 1] == 0x21, bytes[i + 2] == 0x44 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    private static func containsDoctype(_ data: Data) -> Bool { containsDoctype([UInt8](data)) }
+
+    private static func parse(_ file: PrivateFile, _ delegate: any XMLParserDelegate & Failing, part: String) throws {
+        guard let stream = InputStream(url: file.url) else { throw problem("xlsx_bad_part", part: part) }
         let parser = XMLParser(stream: stream)
+        parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
         if !parser.parse(), delegate.failure == nil {
-            throw FileProblem(error: ImportError(row: 0, column: "", code: "not_xlsx"))
+            throw problem("xlsx_bad_xml", part: part, row: delegate.lastRow, value: "\(parser.lineNumber)")
         }
         if let e = delegate.failure { throw e }
     }
 
     /// The path of the workbook's first sheet, from the workbook and its relationships.
-    private static func firstSheetPath(_ archive: Archive) -> String? {
-        func read(_ path: String) -> Data? {
+    private static func firstSheetPath(_ archive: Archive) throws -> String? {
+        func read(_ path: String) throws -> Data? {
             guard let entry = archive[path] else { return nil }
             var data = Data()
-            _ = try? archive.extract(entry) { data.append($0) }
+            try extract(archive, entry, path: path, cap: maxMetadataBytes) { data.append($0) }
             return data
         }
-        guard let workbook = read("xl/workbook.xml") else { return nil }
+        guard let workbook = try read("xl/workbook.xml") else { return nil }
         let first = AttributeGrabber(element: "sheet", attribute: "r:id")
         let p = XMLParser(data: workbook)
+        p.shouldResolveExternalEntities = false
         p.delegate = first
         p.parse()
-        guard let rid = first.values.first, let rels = read("xl/_rels/workbook.xml.rels") else {
+        guard let rid = first.values.first, let rels = try read("xl/_rels/workbook.xml.rels") else {
             return archive["xl/worksheets/sheet1.xml"] != nil ? "xl/worksheets/sheet1.xml" : nil
         }
         let targets = RelationshipGrabber()
         let q = XMLParser(data: rels)
+        q.shouldResolveExternalEntities = false
         q.delegate = targets
         q.parse()
         guard var target = targets.targets[rid] else { return nil }
@@ -84,32 +144,56 @@ enum XLSXReader {
         guard let serial = Double(text), serial.isFinite, serial > 0, serial < 2_958_466 else { return nil }
         let base = ShanghaiCalendar.dayNumber(year: 1899, month: 12, day: 30)!
         let day = base + Int(serial.rounded(.down))
-        let seconds = Int(((serial - serial.rounded(.down)) * 86_400).rounded())
+        let seconds = min(Int(((serial - serial.rounded(.down)) * 86_400).rounded()), 86_399)
         if seconds == 0 { return ShanghaiCalendar.dateString(day) }
         return ShanghaiCalendar.dateString(day) + String(format: "T%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 
-    /// The zero-based column of a cell reference such as `AB12`.
+    /// The zero-based column of a cell reference such as `AB12`: one to three capital letters
+    /// (at most `XFD`), then the row's digits. Anything else is nil.
     static func column(of reference: String) -> Int? {
         var n = 0
         var letters = 0
-        for u in reference.unicodeScalars {
-            guard u.value >= 65, u.value <= 90 else { break }
-            n = n * 26 + Int(u.value - 64)
-            letters += 1
+        var digits = 0
+        for u in reference.utf8 {
+            if digits == 0, u >= 65, u <= 90 {
+                letters += 1
+                if letters > 3 { return nil }
+                n = n * 26 + Int(u - 64)
+            } else if u >= 48, u <= 57, letters > 0 {
+                digits += 1
+                if digits > 7 { return nil }
+            } else {
+                return nil
+            }
         }
-        return letters == 0 ? nil : n - 1
+        guard letters > 0, n <= maxColumns else { return nil }
+        return n - 1
+    }
+
+    /// A row number as written in `r`: 1…1,048,576, or nil.
+    static func rowNumber(_ text: String) -> Int? {
+        guard text.utf8.count <= 7, let n = Int(text), n >= 1, n <= maxRows else { return nil }
+        return n
     }
 }
 
-protocol Failing: AnyObject { var failure: (any Error)? { get } }
+protocol Failing: AnyObject {
+    var failure: (any Error)? { get }
+    /// The last row the delegate began (0 when it reads no rows).
+    var lastRow: Int { get }
+}
 
-private final class AttributeGrabber: NSObject, XMLParserDelegate, Failing {
+extension Failing {
+    var lastRow: Int { 0 }
+}
+
+private final class AttributeGrabber: NSObject, XMLParserDelegate {
     let element: String, attribute: String
     var values: [String] = []
-    var failure: (any Error)? = nil
     init(element: String, attribute: String) { self.element = element; self.attribute = attribute }
     func parser(_ p: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+        guard values.isEmpty else { return }
         if name == element || name.hasSuffix(":" + element), let v = attributes[attribute] ?? attributes.first(where: { $0.key.hasSuffix(":id") })?.value {
             values.append(v)
         }
@@ -149,7 +233,9 @@ private final class SharedStringsDelegate: NSObject, XMLParserDelegate, Failing 
 }
 
 private final class SheetDelegate: NSObject, XMLParserDelegate, Failing {
+    let part: String
     let shared: [String]
+    let fieldBytes: Int
     let dateColumns: (Int) -> Bool
     let body: (Int, [String]) throws -> Void
     var failure: (any Error)? = nil
@@ -158,23 +244,57 @@ private final class SheetDelegate: NSObject, XMLParserDelegate, Failing {
     private var cellColumn = 0
     private var cellType = "n"
     private var value = ""
+    private var valueBytes = 0
     private var inValue = false
     private var hasFormula = false
 
-    init(shared: [String], dateColumns: @escaping (Int) -> Bool, body: @escaping (Int, [String]) throws -> Void) {
-        self.shared = shared; self.dateColumns = dateColumns; self.body = body
+    var lastRow: Int { rowNumber }
+
+    init(part: String, shared: [String], fieldBytes: Int, dateColumns: @escaping (Int) -> Bool, body: @escaping (Int, [String]) throws -> Void) {
+        self.part = part; self.shared = shared; self.fieldBytes = fieldBytes; self.dateColumns = dateColumns; self.body = body
+    }
+
+    private func fail(_ p: XMLParser, _ problem: FileProblem) {
+        guard failure == nil else { return }
+        failure = problem
+        p.abortParsing()
     }
 
     func parser(_ p: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+        guard failure == nil else { return }
         switch name {
         case "row":
-            rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
+            if let r = attributes["r"] {
+                guard let n = XLSXReader.rowNumber(r) else {
+                    return fail(p, XLSXReader.problem("xlsx_bad_row", part: part, row: rowNumber, value: String(r.prefix(40))))
+                }
+                guard n > rowNumber else {
+                    return fail(p, XLSXReader.problem("xlsx_row_order", part: part, row: rowNumber, value: r))
+                }
+                rowNumber = n
+            } else {
+                guard rowNumber < XLSXReader.maxRows else {
+                    return fail(p, XLSXReader.problem("xlsx_bad_row", part: part, row: rowNumber, value: "\(XLSXReader.maxRows + 1)"))
+                }
+                rowNumber += 1
+            }
             cells = [:]
             cellColumn = -1
         case "c":
-            cellColumn = attributes["r"].flatMap(XLSXReader.column(of:)) ?? cellColumn + 1
+            if let r = attributes["r"] {
+                guard let c = XLSXReader.column(of: r) else {
+                    return fail(p, XLSXReader.problem("xlsx_bad_cell_reference", part: part, row: rowNumber, value: String(r.prefix(40))))
+                }
+                cellColumn = c
+            } else {
+                guard cellColumn + 1 < XLSXReader.maxColumns else {
+                    return fail(p, XLSXReader.problem("xlsx_bad_cell_reference", part: part, row: rowNumber, value: "XFE"))
+                }
+                cellColumn += 1
+            }
             cellType = attributes["t"] ?? "n"
             value = ""
+            valueBytes = 0
             hasFormula = false
         case "v", "t": inValue = true
         case "f": hasFormula = true
@@ -182,15 +302,32 @@ private final class SheetDelegate: NSObject, XMLParserDelegate, Failing {
         }
     }
 
-    func parser(_ p: XMLParser, foundCharacters s: String) { if inValue { value += s } }
+    func parser(_ p: XMLParser, foundCharacters s: String) {
+        guard inValue, failure == nil else { return }
+        valueBytes += s.utf8.count
+        if valueBytes > fieldBytes { return tooLong(p) }
+        value += s
+    }
+
+    private func tooLong(_ p: XMLParser) {
+        fail(p, FileProblem(error: ImportError(row: rowNumber, column: "", code: "field_too_long",
+                                               arguments: ["row": "\(rowNumber)", "value": "\(fieldBytes)", "part": part])))
+    }
 
     func parser(_ p: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        guard failure == nil else { return }
         switch name {
         case "v", "t": inValue = false
         case "c":
+            guard cellColumn >= 0 else { return }
             var text: String
             switch cellType {
-            case "s": text = Int(value).flatMap { $0 < shared.count ? shared[$0] : nil } ?? ""
+            case "s":
+                guard let i = Int(value.trimmedSpaces), i >= 0, i < shared.count else {
+                    return fail(p, XLSXReader.problem("xlsx_bad_shared_string", part: part, row: rowNumber, value: String(value.prefix(40))))
+                }
+                text = shared[i]
+                if text.utf8.count > fieldBytes { return tooLong(p) }
             case "b": text = value == "1" ? "TRUE" : "FALSE"
             case "n" where dateColumns(cellColumn): text = XLSXReader.serialDate(value) ?? value
             default: text = value

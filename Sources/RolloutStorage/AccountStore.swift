@@ -44,20 +44,21 @@ public protocol AccountStore: Sendable {
     func touchToken(id: String, at: Instant) async throws
 
     /// Stores a value under the hash of a key, failing with `duplicate` when one is there and alive.
-    func persistCreate(keyHash: String, value: String, expiresAt: Instant?, now: Instant) async throws -> Bool
+    func persistCreate(keyHash: String, value: String, expiresAt: Instant?, account: String?, now: Instant) async throws -> Bool
     /// Stores a value under the hash of a key, replacing any.
-    func persistSet(keyHash: String, value: String, expiresAt: Instant?) async throws
+    func persistSet(keyHash: String, value: String, expiresAt: Instant?, account: String?) async throws
     /// The value under the hash of a key, unless it has expired.
     func persistGet(keyHash: String, now: Instant) async throws -> (value: String, expiresAt: Instant?)?
     /// Removes the value under the hash of a key.
     func persistRemove(keyHash: String) async throws
-    /// Removes expired values and failed sign-ins older than `before`.
+    /// Removes expired values and sign-in attempt windows that began before `failuresBefore`.
     func persistPurge(now: Instant, failuresBefore: Instant) async throws
 
-    /// Notes a failed sign-in under each key (the account name, the address).
-    func recordSigninFailure(keys: [String], at: Instant) async throws
-    /// The failed sign-ins under a key since a moment.
-    func signinFailures(key: String, since: Instant) async throws -> Int
+    /// Counts one sign-in attempt under each key (the account name, the address), atomically, and
+    /// answers each key's attempts in its window (a window that began before `windowSince` starts anew).
+    func recordSigninAttempt(keys: [String], at: Instant, windowSince: Instant) async throws -> [Int]
+    /// Takes back a successful attempt: the account's count is cleared, the address's lowered by one.
+    func clearSigninAttempt(accountKey: String, addressKey: String?) async throws
 
     /// The events an account caused, newest first.
     func events(byActor actor: String, limit: Int) async throws -> [LoggedEvent]

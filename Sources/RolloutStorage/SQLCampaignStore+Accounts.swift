@@ -59,6 +59,8 @@ extension SQLCampaignStore {
                 throw RolloutError("unknown_account", kind: .notFound, ["value": name])
             }
             try await db.raw("UPDATE accounts SET disabled_at = \(bind: at.seconds) WHERE name = \(bind: name) AND disabled_at IS NULL").run()
+            // Its sessions end with it, on every instance (they all read this table).
+            try await db.raw("DELETE FROM persist WHERE account = \(bind: name)").run()
         }
         credentialsChanged()
     }
@@ -69,6 +71,8 @@ extension SQLCampaignStore {
                 throw RolloutError("unknown_account", kind: .notFound, ["value": name])
             }
             try await db.raw("UPDATE accounts SET password_hash = \(bind: hash) WHERE name = \(bind: name)").run()
+            // A new password ends every session signed in with the old one, on every instance.
+            try await db.raw("DELETE FROM persist WHERE account = \(bind: name)").run()
         }
         credentialsChanged()
     }
@@ -124,7 +128,7 @@ extension SQLCampaignStore {
         try await write { db in try await db.raw("UPDATE tokens SET last_used_at = \(bind: at.seconds) WHERE id = \(bind: id)").run() }
     }
 
-    public func persistCreate(keyHash: String, value: String, expiresAt: Instant?, now: Instant) async throws -> Bool {
+    public func persistCreate(keyHash: String, value: String, expiresAt: Instant?, account: String?, now: Instant) async throws -> Bool {
         try await write { db in
             if let r = try await db.raw("SELECT expires_at FROM persist WHERE key_hash = \(bind: keyHash)").first() {
                 if let e = try r.optionalInt("expires_at"), e <= now.seconds {
@@ -133,15 +137,21 @@ extension SQLCampaignStore {
                     return false
                 }
             }
-            try await db.raw("INSERT INTO persist (key_hash, value, expires_at) VALUES (\(bind: keyHash), \(bind: value), \(bind: expiresAt?.seconds))").run()
+            try await db.raw("""
+                INSERT INTO persist (key_hash, value, expires_at, account)
+                VALUES (\(bind: keyHash), \(bind: value), \(bind: expiresAt?.seconds), \(bind: account))
+                """).run()
             return true
         }
     }
 
-    public func persistSet(keyHash: String, value: String, expiresAt: Instant?) async throws {
+    public func persistSet(keyHash: String, value: String, expiresAt: Instant?, account: String?) async throws {
         try await write { db in
             try await db.raw("DELETE FROM persist WHERE key_hash = \(bind: keyHash)").run()
-            try await db.raw("INSERT INTO persist (key_hash, value, expires_at) VALUES (\(bind: keyHash), \(bind: value), \(bind: expiresAt?.seconds))").run()
+            try await db.raw("""
+                INSERT INTO persist (key_hash, value, expires_at, account)
+                VALUES (\(bind: keyHash), \(bind: value), \(bind: expiresAt?.seconds), \(bind: account))
+                """).run()
         }
     }
 
@@ -161,20 +171,37 @@ extension SQLCampaignStore {
     public func persistPurge(now: Instant, failuresBefore: Instant) async throws {
         try await write { db in
             try await db.raw("DELETE FROM persist WHERE expires_at IS NOT NULL AND expires_at <= \(bind: now.seconds)").run()
-            try await db.raw("DELETE FROM signin_failures WHERE at < \(bind: failuresBefore.seconds)").run()
+            try await db.raw("DELETE FROM signin_attempts WHERE window_start < \(bind: failuresBefore.seconds)").run()
         }
     }
 
-    public func recordSigninFailure(keys: [String], at: Instant) async throws {
+    public func recordSigninAttempt(keys: [String], at: Instant, windowSince: Instant) async throws -> [Int] {
         try await write { db in
-            try await db.insertRows("signin_failures", columns: ["key", "at"], rows: keys.map { [$0, at.seconds] })
+            var counts: [Int] = []
+            for key in keys {
+                // One statement per key: the row is locked (PostgreSQL) or the database is (SQLite)
+                // while it counts, so concurrent attempts each see the others'.
+                let r = try await db.raw("""
+                    INSERT INTO signin_attempts (key, attempts, window_start) VALUES (\(bind: key), 1, \(bind: at.seconds))
+                    ON CONFLICT (key) DO UPDATE SET
+                      attempts = CASE WHEN signin_attempts.window_start < \(bind: windowSince.seconds) THEN 1
+                                      ELSE signin_attempts.attempts + 1 END,
+                      window_start = CASE WHEN signin_attempts.window_start < \(bind: windowSince.seconds) THEN \(bind: at.seconds)
+                                          ELSE signin_attempts.window_start END
+                    RETURNING attempts
+                    """).first()
+                counts.append(Int(try r?.int("attempts") ?? 1))
+            }
+            return counts
         }
     }
 
-    public func signinFailures(key: String, since: Instant) async throws -> Int {
-        try await read { db in
-            let r = try await db.raw("SELECT COUNT(*) AS n FROM signin_failures WHERE key = \(bind: key) AND at >= \(bind: since.seconds)").first()
-            return Int(try r?.int("n") ?? 0)
+    public func clearSigninAttempt(accountKey: String, addressKey: String?) async throws {
+        try await write { db in
+            try await db.raw("DELETE FROM signin_attempts WHERE key = \(bind: accountKey)").run()
+            if let addressKey {
+                try await db.raw("UPDATE signin_attempts SET attempts = attempts - 1 WHERE key = \(bind: addressKey) AND attempts > 0").run()
+            }
         }
     }
 

@@ -196,6 +196,17 @@ enum Schema {
                     : "UPDATE obstacles SET resolved_recorded_at = (state::jsonb ->> 'resolvedRecordedAt')::bigint WHERE resolved_at IS NOT NULL",
             ]
         }),
+        // Sign-in attempts counted per key in one row updated atomically (an upsert), before the
+        // password is checked: counting failures after bcrypt let concurrent attempts all pass.
+        // Sessions name their account, so a password change or a disabled account ends them.
+        ("signin_attempts_and_session_accounts", { _ in
+            [
+                "CREATE TABLE signin_attempts (key TEXT PRIMARY KEY, attempts BIGINT NOT NULL, window_start BIGINT NOT NULL)",
+                "DROP TABLE signin_failures",
+                "ALTER TABLE persist ADD COLUMN account TEXT NULL",
+                "CREATE INDEX persist_account ON persist (account)",
+            ]
+        }),
     ]
 
     /// The version the database is at (0: empty).

@@ -11,9 +11,11 @@ public struct WebSecurity: Sendable {
     public var secureCookies: Bool
     /// bcrypt's cost for passwords set through the server.
     public var bcryptCost: UInt8
+    /// The bounds on request bodies, bulk files and event streams.
+    public var limits: Limits
 
-    public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12) {
-        self.secureCookies = secureCookies; self.bcryptCost = bcryptCost
+    public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12, limits: Limits = .standard) {
+        self.secureCookies = secureCookies; self.bcryptCost = bcryptCost; self.limits = limits
     }
 }
 
@@ -24,7 +26,9 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     let accounts = AccountService(store: service.store, cost: security.bcryptCost)
     let router = Router(context: RolloutContext.self)
     router.add(middleware: RequestMetrics())
+    router.add(middleware: SecurityHeaders())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: BodyLimitMiddleware(limits: security.limits))
     router.add(middleware: SessionMiddleware(
         storage: SQLPersistDriver(store: service.store),
         configuration: .init(sessionCookieParameters: .init(name: SignInRoutes.sessionCookie, path: "/", secure: security.secureCookies,
@@ -34,8 +38,8 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     let cache = ResponseCache()
     APIRoutes.add(to: router, service: service, cache: cache)
     APIRoutes.addMatches(to: router, service: service)
-    ImportRoutes.add(to: router, service: service)
-    LiveRoutes.add(to: router, service: service)
+    ImportRoutes.add(to: router, service: service, limits: security.limits)
+    LiveRoutes.add(to: router, service: service, streams: StreamQuota(perAccount: security.limits.eventStreamsPerAccount))
     OverviewPage.add(to: router, service: service, cache: cache)
     RegionPage.add(to: router, service: service, cache: cache)
     OperatorPage.add(to: router, service: service, cache: cache)

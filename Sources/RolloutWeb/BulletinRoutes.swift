@@ -4,7 +4,8 @@ import RolloutCore
 import RolloutStorage
 
 /// The bulletins: the list (and, for the city office, the button that issues one), and the stored
-/// bytes of each, identical on every read.
+/// bytes of each, identical on every read. The HTML lists overdue obstacles, so it is for accounts
+/// that read records (``RoutePolicy``); an account of figures only gets the CSV, its tables.
 enum BulletinRoutes {
     struct Form: Decodable { var as_of: String?; var lang: String? }
 
@@ -77,10 +78,12 @@ enum BulletinRoutes {
         } else {
             body += "<div class=\"scroll\"><table id=\"bulletins\"><thead><tr><th>\(c.t("page_bulletin_number"))</th><th class=\"l\">\(c.t("page_bulletin_cutoff"))</th>"
             body += "<th class=\"l\">\(c.t("page_bulletin_issued_at"))</th><th class=\"l\">\(c.t("page_bulletin_by"))</th><th class=\"l\">SHA-256</th><th></th></tr></thead><tbody>"
+            // The HTML names overdue obstacles (site-level records): linked for the accounts that read them.
+            let html = c.readsRecords
             for b in list {
                 body += "<tr><td>\(b.id)</td><td class=\"l\">\(ShanghaiCalendar.dateString(b.cutoff.adding(seconds: -1)))</td><td class=\"l\">\(b.issuedAt.description)</td>"
                 body += "<td class=\"l\">\(HTMLPage.escape(b.actor))</td><td class=\"l small\"><code>\(b.sha256.prefix(16))…</code></td>"
-                body += "<td class=\"l\"><a href=\"/api/v1/bulletins/\(b.id)\">HTML</a> <a href=\"/api/v1/bulletins/\(b.id)/csv\">CSV</a></td></tr>"
+                body += "<td class=\"l\">\(html ? "<a href=\"/api/v1/bulletins/\(b.id)\">HTML</a> " : "")<a href=\"/api/v1/bulletins/\(b.id)/csv\">CSV</a></td></tr>"
             }
             body += "</tbody></table></div>"
         }

@@ -14,6 +14,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return answer(e, request)
         } catch let e as HTTPError where e.status == .notFound {
             return answer(RolloutError("not_found", kind: .notFound, ["value": request.uri.path]), request)
+        } catch let e as HTTPError where e.status == .contentTooLarge {
+            return answer(RolloutError("request_too_large", kind: .tooLarge, ["value": "?"]), request)
         } catch let e as HTTPError {
             return Response(status: e.status)
         } catch {

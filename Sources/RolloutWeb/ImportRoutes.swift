@@ -8,7 +8,7 @@ import RolloutStorage
 /// `POST /api/v1/imports/{kind}`: the body is the file (CSV or XLSX); the answer is the CLI's
 /// `--json`, with 200 when committed (or a clean dry run) and 422 when rejected.
 enum ImportRoutes {
-    static func add(to router: Router<RolloutContext>, service: CampaignService) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService, limits: Limits) {
         router.post("/api/v1/imports/:kind") { request, context in
             let kindText = try context.parameters.require("kind")
             guard let kind = ImportKind(rawValue: kindText) else {
@@ -21,11 +21,12 @@ enum ImportRoutes {
             }
             let dryRun = ["true", "1", "yes"].contains(request.query("dry_run")?.lowercased() ?? "")
             let campaign = try await service.campaign()
-            // The body goes to a temporary file, so a large upload is never held in memory.
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-upload-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: file.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: file) }
-            let handle = try FileHandle(forWritingTo: file)
+            // The body goes to a private temporary file (0600 in a 0700 folder of its own), so a
+            // large upload is never held in memory; it is removed however the request ends.
+            let dir = try PrivateTemporaryDirectory()
+            defer { dir.remove() }
+            let file = try dir.file("upload")
+            let handle = try file.openForWriting()
             do {
                 for try await buffer in request.body { handle.write(Data(buffer: buffer)) }
                 try handle.close()
@@ -33,8 +34,8 @@ enum ImportRoutes {
                 try? handle.close()
                 throw error
             }
-            let report = try await Importer.run(kind, file: file, store: service.store, now: campaign.now(), actor: principal.account,
-                                                scope: principal, dryRun: dryRun)
+            let report = try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(), actor: principal.account,
+                                                scope: principal, dryRun: dryRun, limits: limits)
             let outcome = !report.errors.isEmpty ? "rejected" : dryRun ? "dry_run" : "committed"
             Counter(label: "rollout_imports_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment()
             Counter(label: "rollout_import_rows_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment(by: report.rows)

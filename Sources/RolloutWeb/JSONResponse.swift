@@ -36,6 +36,7 @@ enum JSONResponse {
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .tooMany: .tooManyRequests
+        case .tooLarge: .contentTooLarge
         }
     }
 }

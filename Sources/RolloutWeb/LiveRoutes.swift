@@ -10,14 +10,17 @@ enum LiveRoutes {
     /// A comment line keeps idle connections (and proxies) open.
     static let keepAlive: Duration = .seconds(15)
 
-    static func add(to router: Router<RolloutContext>, service: CampaignService) {
-        router.get("/api/v1/events/stream") { _, _ in
+    static func add(to router: Router<RolloutContext>, service: CampaignService, streams: StreamQuota) {
+        router.get("/api/v1/events/stream") { _, context in
+            // Each account holds a bounded number of streams; its place is given back when the stream ends.
+            let ticket = try streams.acquire(try context.requirePrincipal().account)
             let changes = service.store.changes()
             let lastSeq = try await service.store.lastSeq()
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
                 body: .init { writer in
+                    defer { ticket.release() }
                     try await writer.write(ByteBuffer(string: "retry: 2000\nevent: hello\ndata: {\"last_seq\":\(lastSeq)}\n\n"))
                     // Changes and keep-alive ticks arrive through one stream, so one loop writes them all.
                     let (ticks, tick) = AsyncStream.makeStream(of: StoreChange?.self)
@@ -72,17 +75,29 @@ enum LiveRoutes {
               })
               .catch(function () { dot.className = "live off"; });
           }
-          var source = new EventSource("/api/v1/events/stream");
-          source.addEventListener("hello", function () {
-            dot.className = "live";
-            dot.textContent = "● " + (dot.getAttribute("data-label") || "");
-            document.documentElement.setAttribute("data-live", "connected");
-          });
-          source.addEventListener("change", function () {
-            if (timer) { clearTimeout(timer); }
-            timer = setTimeout(refresh, 150);
-          });
-          source.onerror = function () { dot.className = "live off"; };
+          var source = null;
+          // The stream is closed when the page is left (so the browser's few connections to the
+          // server are never held by pages nobody sees) and opened again when it is shown.
+          function open() {
+            if (source) { return; }
+            source = new EventSource("/api/v1/events/stream");
+            source.addEventListener("hello", function () {
+              dot.className = "live";
+              dot.textContent = "● " + (dot.getAttribute("data-label") || "");
+              document.documentElement.setAttribute("data-live", "connected");
+            });
+            source.addEventListener("change", function () {
+              if (timer) { clearTimeout(timer); }
+              timer = setTimeout(refresh, 150);
+            });
+            source.onerror = function () { dot.className = "live off"; };
+          }
+          function close() {
+            if (source) { source.close(); source = null; }
+          }
+          window.addEventListener("pagehide", close);
+          window.addEventListener("pageshow", function (e) { if (e.persisted) { refresh(); } open(); });
+          open();
         })();
         """
 }

@@ -6,6 +6,7 @@ import RolloutStorage
 /// The city overview, the leaders' page: target against built, today's pace, the forecast, the
 /// burn-up chart, the map, the regions ranked with their change over a week, the reasons for
 /// difficulty (open obstacles by category and responsible unit, with their ages), late sites.
+/// For an account that reads figures only, the lists of obstacles and late sites are not read.
 enum OverviewPage {
     struct Model {
         var summary: Summary
@@ -18,6 +19,8 @@ enum OverviewPage {
         var regionList: [Region]
         /// Regions under listed supervision at the moment.
         var listed: Set<String> = []
+        /// Whether the lists of obstacles and late sites were read (false: their counts only).
+        var records: Bool = true
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
@@ -32,19 +35,24 @@ enum OverviewPage {
 
     /// The page's reads, side by side (each its own read transaction; the store has readers enough).
     static func query(_ service: CampaignService, context c: PageContext) async throws -> Model {
+        // A figures-only account: the counts and groups, no row (an empty page of each list).
+        let records = c.readsRecords
         async let now = service.figures(c.stored.campaign, at: c.moment)
         async let weekBefore = service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
-        async let obstacles = service.store.obstacles(ObstacleQuery(status: .open, perPage: 10), at: c.moment)
-        async let late = service.store.lateSites(region: nil, operator: nil, limit: 10, at: c.moment)
+        async let obstacles = service.store.obstacles(ObstacleQuery(status: .open, perPage: records ? 10 : 0), at: c.moment)
+        async let late = service.store.lateSites(region: nil, operator: nil, limit: records ? 10 : 0, at: c.moment)
         async let outlines = Dashboard.outlines(service)
         async let regionList = service.store.regions()
         async let listed = service.listedRegions(at: c.moment)
         let (summary, regions) = try await now
         let series = try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c)
+        var obstaclePage = try await obstacles
+        var lateList = try await late
+        if !records { obstaclePage.obstacles = []; lateList.sites = [] }
         return Model(summary: summary, regions: regions,
                      weekAgo: Dictionary(uniqueKeysWithValues: try await weekBefore.1.map { ($0.regionCode, $0) }),
-                     series: series, obstacles: try await obstacles, late: try await late,
-                     outlines: try await outlines, regionList: try await regionList, listed: try await listed)
+                     series: series, obstacles: obstaclePage, late: lateList,
+                     outlines: try await outlines, regionList: try await regionList, listed: try await listed, records: records)
     }
 
     static func render(_ m: Model, context c: PageContext) -> String {
@@ -77,6 +85,10 @@ enum OverviewPage {
         body += Dashboard.groupTable(m.obstacles.byResponsible, heading: c.t("page_obstacles_by_unit"),
                                      label: { $0.isEmpty ? c.t("page_unassigned") : HTMLPage.escape($0) }, context: c)
         body += "</div></div><p></p>"
+        guard m.records else {
+            body += "<p class=\"muted\" id=\"figures-only\">\(c.t("page_figures_only"))</p>"
+            return HTMLPage.frame(title: s.campaign, context: c, path: Paths.overview, body: body)
+        }
         body += Dashboard.obstacleTable(m.obstacles.obstacles, regions: regionsByCode, escalate: false, back: Paths.overview, context: c)
         if m.obstacles.total > m.obstacles.obstacles.count {
             body += "<p class=\"muted\">\(c.t("page_more", ["value": "\(m.obstacles.total)", "shown": "\(m.obstacles.obstacles.count)"]))</p>"

@@ -32,6 +32,10 @@ struct PageContext: Sendable {
         self.language = language; self.stored = stored; self.moment = moment; self.asOf = asOf; self.knownAt = knownAt
     }
 
+    /// Whether the page's reads may load site-level records (``Access/mayReadRecords(_:)``): false
+    /// for a figures-only account, and for a page without a signed-in account.
+    var readsRecords: Bool { principal.map(Access.mayReadRecords) ?? false }
+
     /// What makes two people's copies of one page differ (the name and the sign-out form in the
     /// header): cached pages are kept apart by it.
     var cacheVariant: String { "\(principal?.account ?? "")|\(csrf ?? "")" }

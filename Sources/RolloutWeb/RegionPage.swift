@@ -5,6 +5,8 @@ import RolloutStorage
 
 /// The district page: its rank, target and built by operator, its forecast, its map with the
 /// sites, its late sites, and its open obstacles (the oldest first) with the escalation action.
+/// For an account that reads figures only, the sites, the late sites and the obstacles are not
+/// read: their counts, and the region's outline without points.
 enum RegionPage {
     struct Model {
         var region: Region
@@ -14,11 +16,14 @@ enum RegionPage {
         var series: [DayProgress]
         var obstacles: ObstaclePage
         var late: LateSites
-        var sites: RolloutStorage.SitePage
+        /// The sites drawn on the map; nil when the account reads figures only.
+        var sites: RolloutStorage.SitePage?
         var outlines: [String: Outline]
         var keyAreas: [TargetSetting]
         var escalated: String?
         var listing: Supervision.Listing? = nil
+        /// Whether the lists of obstacles, late sites and sites were read (false: their counts only).
+        var records: Bool = true
     }
 
     /// The most sites drawn on a region's map.
@@ -40,24 +45,36 @@ enum RegionPage {
         guard let region = regions.first(where: { $0.code == code }) else {
             throw RolloutError("unknown_region", kind: .notFound, ["value": code])
         }
-        // The page's reads, side by side.
+        // The page's reads, side by side; a figures-only account's lists are empty pages (their counts).
+        let records = c.readsRecords
         async let targets = service.store.targets(at: c.moment)
         async let now = service.figures(c.stored.campaign, at: c.moment)
         async let weekBefore = service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
-        async let obstacles = service.store.obstacles(ObstacleQuery(region: code, status: .open, perPage: 200), at: c.moment)
-        async let late = service.store.lateSites(region: code, operator: nil, limit: 100, at: c.moment)
-        async let sites = service.store.sites(SiteQuery(region: code, perPage: mapLimit), at: c.moment)
+        async let obstacles = service.store.obstacles(ObstacleQuery(region: code, status: .open, perPage: records ? 200 : 0), at: c.moment)
+        async let late = service.store.lateSites(region: code, operator: nil, limit: records ? 100 : 0, at: c.moment)
+        async let sites = mapSites(service, region: code, records: records, at: c.moment)
         async let outlines = Dashboard.outlines(service)
         async let supervision = service.store.events(kinds: CampaignService.supervisionKinds)
         let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
         let series = try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c)
+        var obstaclePage = try await obstacles
+        var lateList = try await late
+        if !records { obstaclePage.obstacles = []; lateList.sites = [] }
         return Model(region: region, figures: figures, count: all.count, weekAgo: try await weekBefore.1.first { $0.regionCode == code },
-                     series: series, obstacles: try await obstacles, late: try await late, sites: try await sites, outlines: try await outlines,
+                     series: series, obstacles: obstaclePage, late: lateList, sites: try await sites, outlines: try await outlines,
                      keyAreas: try await targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
                         .sorted { ($0.keyArea ?? "", $0.operator?.rawValue ?? "") < ($1.keyArea ?? "", $1.operator?.rawValue ?? "") },
                      escalated: escalated,
-                     listing: Supervision.listings(try await supervision, at: c.moment)[code].flatMap { $0.isActive ? $0 : nil })
+                     listing: Supervision.listings(try await supervision, at: c.moment)[code].flatMap { $0.isActive ? $0 : nil },
+                     records: records)
+    }
+
+    /// The sites of the region's map, or nil (not read) for an account that reads figures only.
+    static func mapSites(_ service: CampaignService, region code: String, records: Bool,
+                         at moment: ReadMoment) async throws -> RolloutStorage.SitePage? {
+        guard records else { return nil }
+        return try await service.store.sites(SiteQuery(region: code, perPage: mapLimit), at: moment)
     }
 
     static func render(_ m: Model, context c: PageContext) -> String {
@@ -77,17 +94,22 @@ enum RegionPage {
         body += Dashboard.card(c.t("page_week_change"), "\(r.progress - (m.weekAgo?.progress ?? 0))", live: "week")
         body += Dashboard.forecastCard(r.forecast, progress: r.progress, target: r.target, context: c)
         body += Dashboard.card(c.t("page_open_obstacles"), "\(r.openObstacles)", live: "open_obstacles",
-                               note: "\(c.t("page_older_than_week")) \(m.obstacles.obstacles.filter { $0.ageDays > 7 }.count)")
+                               note: "\(c.t("page_older_than_week")) \(m.obstacles.byCategory.reduce(0) { $0 + $1.olderThanWeek })")
         body += Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0)
         body += Dashboard.card(c.t("page_sharing_rate"), c.percent(r.sharingRate), live: "sharing_rate",
                                note: c.t("page_sharing_note", ["shared": "\(r.shared)", "sites": "\(r.sites)"]))
         body += "</div>"
         body += "<div class=\"grid\"><div class=\"panel\"><h2>\(c.t("page_burnup"))</h2>"
         body += Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c) + "</div>"
-        body += "<div class=\"panel\"><h2>\(c.t("page_map_sites"))</h2>"
-        body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites.sites, context: c)
-        if m.sites.total > m.sites.sites.count {
-            body += "<p class=\"muted small\">\(c.t("page_more", ["value": "\(m.sites.total)", "shown": "\(m.sites.sites.count)"]))</p>"
+        if let sites = m.sites {
+            body += "<div class=\"panel\"><h2>\(c.t("page_map_sites"))</h2>"
+            body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: sites.sites, context: c)
+            if sites.total > sites.sites.count {
+                body += "<p class=\"muted small\">\(c.t("page_more", ["value": "\(sites.total)", "shown": "\(sites.sites.count)"]))</p>"
+            }
+        } else {
+            body += "<div class=\"panel\"><h2>\(c.t("page_map_outline"))</h2>"
+            body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: nil, context: c)
         }
         body += "</div></div>"
         body += "<h2>\(c.t("page_operators"))</h2><div class=\"scroll\"><table id=\"operators\"><thead><tr><th class=\"l\">\(c.t("page_operator"))</th>"
@@ -114,9 +136,13 @@ enum RegionPage {
         }
         body += "<p class=\"muted small\">\(c.t("page_key_area_note"))</p>"
         // The oldest first: those waiting more than a week lead the list.
-        body += "<h2>\(c.t("page_obstacles"))</h2>"
-        body += Dashboard.obstacleTable(m.obstacles.obstacles, regions: [m.region.code: m.region], escalate: true, back: path, context: c)
-        body += "<h2>\(c.t("page_late"))</h2>" + Dashboard.lateTable(m.late, regions: [m.region.code: m.region], context: c)
+        if m.records {
+            body += "<h2>\(c.t("page_obstacles"))</h2>"
+            body += Dashboard.obstacleTable(m.obstacles.obstacles, regions: [m.region.code: m.region], escalate: true, back: path, context: c)
+            body += "<h2>\(c.t("page_late"))</h2>" + Dashboard.lateTable(m.late, regions: [m.region.code: m.region], context: c)
+        } else {
+            body += "<p class=\"muted\" id=\"figures-only\">\(c.t("page_figures_only"))</p>"
+        }
         return HTMLPage.frame(title: Catalogue.text("page_region_title", c.language, ["value": c.language == .zh ? m.region.nameZh : m.region.nameEn]),
                               context: c, path: path, body: body)
     }

@@ -58,7 +58,9 @@ enum RoutePolicy {
         "POST /api/v1/quota/moves": .moveQuota,
         "GET /api/v1/bulletins": .readFigures,
         "POST /api/v1/bulletins": .issueBulletin,
-        "GET /api/v1/bulletins/{id}": .readFigures,
+        // A bulletin's stored HTML names the obstacles whose clocks ran out (site-level records,
+        // kept as issued, so not trimmed per reader); its CSV holds the figures only.
+        "GET /api/v1/bulletins/{id}": .readRecords,
         "GET /api/v1/bulletins/{id}/csv": .readFigures,
         "GET /api/v1/supervision": .readFigures,
         "POST /api/v1/supervision/rule": .supervise,

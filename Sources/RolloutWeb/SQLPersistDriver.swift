@@ -21,7 +21,8 @@ struct SQLPersistDriver: PersistDriver {
 
     func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         let text = String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
-        guard try await store.persistCreate(keyHash: AccountService.sha256(key), value: text, expiresAt: expiry(expires), now: now) else {
+        guard try await store.persistCreate(keyHash: AccountService.sha256(key), value: text, expiresAt: expiry(expires),
+                                            account: Self.account(of: value), now: now) else {
             throw PersistError.duplicate
         }
     }
@@ -32,8 +33,11 @@ struct SQLPersistDriver: PersistDriver {
         // Keeping the expiry when none is given, as the library's own drivers do.
         var expiresAt = expiry(expires)
         if expires == nil { expiresAt = try await store.persistGet(keyHash: keyHash, now: now)?.expiresAt }
-        try await store.persistSet(keyHash: keyHash, value: text, expiresAt: expiresAt)
+        try await store.persistSet(keyHash: keyHash, value: text, expiresAt: expiresAt, account: Self.account(of: value))
     }
+
+    /// The account a stored value belongs to: a session's, so that it ends with the account's password.
+    static func account<Object>(of value: Object) -> String? { (value as? WebSession)?.account }
 
     func get<Object: Codable & Sendable>(key: String, as: Object.Type) async throws -> Object? {
         try await getWithTTL(key: key, as: Object.self)?.object

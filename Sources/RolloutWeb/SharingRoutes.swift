@@ -107,7 +107,11 @@ enum SharingRoutes {
         body += "<div class=\"scroll\"><table id=\"requests\"><tbody>"
         for r in requests {
             let q = r.request
-            body += "<tr data-request=\"\(HTMLPage.escape(q.id))\"><td class=\"l\"><a href=\"\(c.link(Paths.site(q.site.operator.rawValue, q.site.code)))\">\(HTMLPage.escape(q.site.operator.rawValue)) \(HTMLPage.escape(q.site.code))</a></td>"
+            // The site a request names is the reader's (its own site, or the one its offer is asked
+            // for); its page is linked for the accounts that read site records.
+            let site = "\(HTMLPage.escape(q.site.operator.rawValue)) \(HTMLPage.escape(q.site.code))"
+            let siteCell = c.readsRecords ? "<a href=\"\(c.link(Paths.site(q.site.operator.rawValue, q.site.code)))\">\(site)</a>" : site
+            body += "<tr data-request=\"\(HTMLPage.escape(q.id))\"><td class=\"l\">\(siteCell)</td>"
             body += "<td class=\"l\">\(HTMLPage.escape(q.owner)) · \(HTMLPage.escape(q.resourceId)) (\(c.name(q.host)))</td>"
             body += "<td class=\"l\">\(HTMLPage.escape(q.note))<br><span class=\"small\">\(c.t("page_requested_by")) \(HTMLPage.escape(r.requestedBy))</span></td>"
             body += "<td class=\"l\"><span class=\"tag\">\(c.t("page_request_status_\(r.status)"))</span> \(HTMLPage.escape(r.reason ?? ""))</td><td class=\"l\">"

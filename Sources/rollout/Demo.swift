@@ -30,14 +30,14 @@ struct Demo: AsyncParsableCommand {
             }
             let url = try common.url()
             let store = try await Demo.prepare(url: url, seed: seed, scale: scale, clockDay: clockDay, common: common)
-            try await DemoAccounts.ensure(store, url: url)
+            let created = try await DemoAccounts.ensure(store, url: url)
             if noServe {
-                try await DemoAccounts.show(store, url: url, common: common)
+                try await DemoAccounts.show(store, url: url, passwords: created, common: common)
                 try await store.close()
             } else {
                 // Printed once the address is known: the last lines the user sees.
                 try await Serve.serve(store: store, host: host, port: port, common: common) {
-                    try? await DemoAccounts.show(store, url: url, common: common)
+                    try? await DemoAccounts.show(store, url: url, passwords: created, common: common)
                 }
             }
         }

@@ -4,8 +4,8 @@ import RolloutCore
 import RolloutStorage
 
 /// The demo's accounts: one per role, districts and operators for a few of each, with random
-/// passwords kept in a file beside the database (readable by its owner only) and printed when
-/// the demo starts.
+/// passwords kept in a file beside the database (readable by its owner only) and printed once,
+/// when they are created; later starts name the accounts and the file, not the passwords.
 enum DemoAccounts {
     static let accounts: [Account] = {
         let t = Instant(seconds: 0)
@@ -28,30 +28,35 @@ enum DemoAccounts {
         }
     }
 
-    /// Creates the accounts in a database that has none, keeping their passwords in ``file(for:)``.
-    static func ensure(_ store: SQLCampaignStore, url: DatabaseURL) async throws {
+    /// Creates the accounts in a database that has none, keeping their passwords in ``file(for:)``;
+    /// answers whether it created them.
+    @discardableResult
+    static func ensure(_ store: SQLCampaignStore, url: DatabaseURL) async throws -> Bool {
         let file = file(for: url)
-        if try await store.accounts().isEmpty {
-            let service = AccountService(store: store)
-            var lines: [String] = []
-            for account in accounts {
-                let password = AccountService.random(bytes: 9, hex: false)
-                try await service.createAccount(account, password: password)
-                lines.append("\(account.name)\t\(password)\t\(account.role.rawValue)\t\(account.region ?? account.operator?.rawValue ?? account.owner ?? "")")
-            }
-            try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: file.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8),
-                                           attributes: [.posixPermissions: 0o600])
+        guard try await store.accounts().isEmpty else { return false }
+        let service = AccountService(store: store)
+        var lines: [String] = []
+        for account in accounts {
+            let password = AccountService.random(bytes: 9, hex: false)
+            try await service.createAccount(account, password: password)
+            lines.append("\(account.name)\t\(password)\t\(account.role.rawValue)\t\(account.region ?? account.operator?.rawValue ?? account.owner ?? "")")
         }
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: file.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8),
+                                       attributes: [.posixPermissions: 0o600])
+        return true
     }
 
-    /// Prints the accounts, each with its password when the file beside the database knows it.
-    static func show(_ store: SQLCampaignStore, url: DatabaseURL, common: CommonOptions) async throws {
+    /// Prints the accounts; with `passwords` (right after they were made) each with its password,
+    /// otherwise only where the passwords are kept.
+    static func show(_ store: SQLCampaignStore, url: DatabaseURL, passwords: Bool, common: CommonOptions) async throws {
         let file = file(for: url)
-        common.say("demo_accounts", ["value": file.path])
-        let known = (try? String(contentsOf: file, encoding: .utf8))?.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) } ?? []
+        common.say(passwords ? "demo_accounts" : "demo_accounts_kept", ["value": file.path])
+        let known = passwords
+            ? (try? String(contentsOf: file, encoding: .utf8))?.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) } ?? []
+            : []
         for account in try await store.accounts() {
-            let password = known.first { $0.first == account.name }?.dropFirst().first ?? "—"
+            let password = known.first { $0.first == account.name }?.dropFirst().first ?? (passwords ? "—" : "")
             let scope = account.region ?? account.operator?.rawValue ?? account.owner ?? ""
             print("  \(account.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(password.padding(toLength: 14, withPad: " ", startingAt: 0)) "
                   + "\(Catalogue.text("page_role_\(account.role.rawValue)", common.language)) \(scope)")

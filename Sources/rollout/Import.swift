@@ -17,6 +17,7 @@ struct Import: AsyncParsableCommand {
     @Flag(help: "Answer in JSON (the same answer as POST /api/v1/imports/{kind}).") var json = false
     @Option(name: .customLong("as"), help: "Import as this account, with its rights (default: the command line, unrestricted, recorded as 'cli').")
     var account: String?
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func validate() throws {
         guard ImportKind(rawValue: kind) != nil else {
@@ -27,6 +28,7 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         var rejected = false
         try await common.run {
+            let limits = try limitOptions.limits()
             let store = try await common.openChecked()
             let report: ImportReport
             do {
@@ -41,7 +43,8 @@ struct Import: AsyncParsableCommand {
                     scope = stored.account.principal()
                 }
                 report = try await Importer.run(ImportKind(rawValue: kind)!, file: URL(fileURLWithPath: file), store: store,
-                                                now: campaign.now(), actor: account ?? "cli", scope: scope, dryRun: dryRun) { rows, fraction in
+                                                now: campaign.now(), actor: account ?? "cli", scope: scope, dryRun: dryRun,
+                                                limits: limits) { rows, fraction in
                     guard bar else { return }
                     let seconds = max(Date().timeIntervalSince(started), 0.001)
                     var line = String(format: "\r%d rows, %.0f rows/s, %.0f s", rows, Double(rows) / seconds, seconds)

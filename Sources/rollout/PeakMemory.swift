@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,6 +7,27 @@ import Darwin
 
 /// The peak resident memory of this process, from getrusage.
 enum PeakMemory {
+    /// The high-water mark of this program's own memory (VmHWM, in KB): unlike getrusage's
+    /// figure, it does not include the memory of the process that started it (Linux counts the
+    /// parent's pages in a child's `ru_maxrss` across exec).
+    static func ownHighWaterKB() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).filter(\.isNumber))
+        }
+        return nil
+    }
+
+    /// With ROLLOUT_PEAK_MEMORY_FILE set, writes ``ownHighWaterKB()`` to that file when the process exits
+    /// (tests and benchmarks read it to bound a command's memory).
+    static func reportAtExitIfAsked() {
+        guard ProcessInfo.processInfo.environment["ROLLOUT_PEAK_MEMORY_FILE"] != nil else { return }
+        atexit {
+            guard let path = ProcessInfo.processInfo.environment["ROLLOUT_PEAK_MEMORY_FILE"], let kb = PeakMemory.ownHighWaterKB() else { return }
+            FileManager.default.createFile(atPath: path, contents: Data("\(kb)\n".utf8))
+        }
+    }
+
     static func megabytes() -> Int {
         var usage = rusage()
         #if os(Linux)

@@ -18,6 +18,7 @@ struct Rollout: AsyncParsableCommand {
     )
 
     static func main() async {
+        PeakMemory.reportAtExitIfAsked()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

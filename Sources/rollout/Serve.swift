@@ -13,21 +13,23 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when served behind TLS).") var secureCookies = false
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() async throws {
         try await common.run {
+            let limits = try limitOptions.limits()
             let store = try await common.openChecked()
-            try await Serve.serve(store: store, host: host, port: port, secureCookies: secureCookies, common: common)
+            try await Serve.serve(store: store, host: host, port: port, secureCookies: secureCookies, limits: limits, common: common)
         }
     }
 
     /// Serves a store until the process is stopped; `then` runs once the server listens.
-    static func serve(store: SQLCampaignStore, host: String, port: Int, secureCookies: Bool = false, common: CommonOptions,
-                      then: @escaping @Sendable () async -> Void = {}) async throws {
+    static func serve(store: SQLCampaignStore, host: String, port: Int, secureCookies: Bool = false, limits: Limits = .standard,
+                      common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
         ServerThreads.useEventLoopsForTasks()
         let service = CampaignService(store: store)
         _ = try await service.campaign()
-        let app = buildApplication(service: service, host: host, port: port, security: .init(secureCookies: secureCookies)) { bound in
+        let app = buildApplication(service: service, host: host, port: port, security: .init(secureCookies: secureCookies, limits: limits)) { bound in
             common.say("serving", ["url": "http://\(host):\(bound)"])
             await then()
         }

@@ -39,6 +39,10 @@ import Testing
         }
     }
 
+    @Test func onlyTheAccountsThatReadRecordsReceiveSiteLevelRecords() {
+        for p in Self.everyone { #expect(Access.mayReadRecords(p) == [.cityOffice, .leader, .district, .operator].contains(p.role), "\(p.role)") }
+    }
+
     @Test func eachRoleSendsOnlyItsKindsOfFile() {
         let table: [String: Set<Role>] = [
             "sites": [.cityOffice, .operator], "progress": [.cityOffice, .operator], "obstacles": [.cityOffice, .operator, .district],

@@ -40,24 +40,33 @@ import Testing
             #expect(try await store.accounts().first?.disabledAt == Self.t.adding(seconds: 5))
 
             // Session data: created once, read until it expires, replaced, removed.
-            #expect(try await store.persistCreate(keyHash: "k", value: "v1", expiresAt: Self.t.adding(seconds: 100), now: Self.t))
-            #expect(try await !store.persistCreate(keyHash: "k", value: "v2", expiresAt: nil, now: Self.t))
+            #expect(try await store.persistCreate(keyHash: "k", value: "v1", expiresAt: Self.t.adding(seconds: 100), account: nil, now: Self.t))
+            #expect(try await !store.persistCreate(keyHash: "k", value: "v2", expiresAt: nil, account: nil, now: Self.t))
             #expect(try await store.persistGet(keyHash: "k", now: Self.t)?.value == "v1")
             #expect(try await store.persistGet(keyHash: "k", now: Self.t.adding(seconds: 100)) == nil)
-            #expect(try await store.persistCreate(keyHash: "k", value: "v3", expiresAt: nil, now: Self.t.adding(seconds: 200)))
-            try await store.persistSet(keyHash: "k", value: "v4", expiresAt: nil)
+            #expect(try await store.persistCreate(keyHash: "k", value: "v3", expiresAt: nil, account: nil, now: Self.t.adding(seconds: 200)))
+            try await store.persistSet(keyHash: "k", value: "v4", expiresAt: nil, account: nil)
             #expect(try await store.persistGet(keyHash: "k", now: Self.t.adding(seconds: 999_999))?.value == "v4")
             try await store.persistRemove(keyHash: "k")
             #expect(try await store.persistGet(keyHash: "k", now: Self.t) == nil)
 
-            // Failed sign-ins, counted per key within a window, purged when old.
-            try await store.recordSigninFailure(keys: ["account:x", "address:1.2.3.4"], at: Self.t)
-            try await store.recordSigninFailure(keys: ["account:x"], at: Self.t.adding(seconds: 60))
-            #expect(try await store.signinFailures(key: "account:x", since: Self.t) == 2)
-            #expect(try await store.signinFailures(key: "account:x", since: Self.t.adding(seconds: 1)) == 1)
-            #expect(try await store.signinFailures(key: "address:1.2.3.4", since: Self.t) == 1)
-            try await store.persistPurge(now: Self.t, failuresBefore: Self.t.adding(seconds: 30))
-            #expect(try await store.signinFailures(key: "account:x", since: Self.t) == 1)
+            // Sign-in attempts, counted per key within a window that starts anew when old, taken back on success, purged.
+            #expect(try await store.recordSigninAttempt(keys: ["account:x", "address:1.2.3.4"], at: Self.t, windowSince: Self.t.adding(seconds: -900)) == [1, 1])
+            #expect(try await store.recordSigninAttempt(keys: ["account:x"], at: Self.t.adding(seconds: 60), windowSince: Self.t.adding(seconds: -840)) == [2])
+            #expect(try await store.recordSigninAttempt(keys: ["account:x", "address:1.2.3.4"], at: Self.t.adding(seconds: 61), windowSince: Self.t.adding(seconds: -839)) == [3, 2])
+            try await store.clearSigninAttempt(accountKey: "account:x", addressKey: "address:1.2.3.4")
+            #expect(try await store.recordSigninAttempt(keys: ["account:x", "address:1.2.3.4"], at: Self.t.adding(seconds: 62), windowSince: Self.t.adding(seconds: -838)) == [1, 2])
+            // A window begun before `windowSince` starts again at one.
+            #expect(try await store.recordSigninAttempt(keys: ["address:1.2.3.4"], at: Self.t.adding(seconds: 2000), windowSince: Self.t.adding(seconds: 1100)) == [1])
+            try await store.persistPurge(now: Self.t, failuresBefore: Self.t.adding(seconds: 1000))
+            #expect(try await store.recordSigninAttempt(keys: ["account:x"], at: Self.t.adding(seconds: 2001), windowSince: Self.t) == [1])
+
+            // Sessions name their account: a new password or a disabled account ends them.
+            #expect(try await store.persistCreate(keyHash: "s1", value: "{}", expiresAt: nil, account: "yuzhong", now: Self.t))
+            #expect(try await store.persistCreate(keyHash: "s2", value: "{}", expiresAt: nil, account: "other", now: Self.t))
+            try await store.setPasswordHash("yuzhong", "$2b$04$abcdefghijklmnopqrstuu5n0nBcJk0A5o0jHq8bD1S2JmW6y1K6i")
+            #expect(try await store.persistGet(keyHash: "s1", now: Self.t) == nil)
+            #expect(try await store.persistGet(keyHash: "s2", now: Self.t) != nil)
 
             // What an account did: its events, newest first, with the token they came with.
             try await store.createCampaign(Campaign(name: "c", start: Self.t, deadline: Self.t.adding(days: 100)), clock: nil,

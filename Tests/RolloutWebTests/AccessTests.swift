@@ -88,7 +88,8 @@ import Testing
             "POST /bulletins": RouteCase(uri: "/bulletins", body: "as_of=2020-06-01", contentType: "application/x-www-form-urlencoded", allowed: [.cityOffice]),
             "GET /api/v1/bulletins": RouteCase(uri: "/api/v1/bulletins", allowed: readers),
             "POST /api/v1/bulletins": RouteCase(uri: "/api/v1/bulletins?as_of=2020-06-02", allowed: [.cityOffice]),
-            "GET /api/v1/bulletins/{id}": RouteCase(uri: "/api/v1/bulletins/1", allowed: readers),
+            // The stored HTML lists overdue obstacles (site-level records); the CSV holds figures only.
+            "GET /api/v1/bulletins/{id}": RouteCase(uri: "/api/v1/bulletins/1", allowed: recordReaders),
             "GET /api/v1/bulletins/{id}/csv": RouteCase(uri: "/api/v1/bulletins/1/csv", allowed: readers),
             "GET /supervision": RouteCase(uri: "/supervision", allowed: readers),
             "POST /supervision": RouteCase(uri: "/supervision", body: "action=delist&region=\(region)&reason=x", contentType: "application/x-www-form-urlencoded",
