@@ -15,6 +15,8 @@ public struct AccountService: Sendable {
     let wallClock: @Sendable () -> Date
     /// Verified tokens and active accounts, kept while no credential has changed (at most a minute).
     let verified = Locked<[String: (principal: Principal, version: Int64, at: Date)]>([:])
+    /// How many passwords this service has checked with bcrypt (what a flood of sign-ins costs).
+    public let passwordChecks = Locked<Int>(0)
     static let verifiedLifetime: TimeInterval = 60
     static let verifiedCapacity = 10_000
 
@@ -147,7 +149,8 @@ public struct AccountService: Sendable {
     }
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        passwordChecks.withLock { $0 += 1 }
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
     /// A hash to check a password against when the name is unknown, so that both take as long.

@@ -52,7 +52,7 @@ enum XLSXGrammar {
             sheet += "<row>" + String(repeating: "<c><v>1</v></c>", count: 16_384 + r.below(3)) + "</row>"
         }
         sheet += "</sheetData></worksheet>"
-        if r.chance(0.04) { sheet.removeLast(r.below(sheet.utf8.count)) }
+        if r.chance(0.04) { sheet.removeLast(r.below(sheet.count)) }
         let sharedXML = #"<?xml version="1.0" encoding="UTF-8"?>"# + doctype(&r)
             + #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(shared.count)">"#
             + shared.map { "<si><t xml:space=\"preserve\">\(escape($0))</t>\(r.chance(0.02) ? "<rPh><t>x</t></rPh>" : "")</si>" }.joined()
