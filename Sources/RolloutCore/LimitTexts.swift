@@ -6,6 +6,8 @@ extension Catalogue {
         "import.xlsx_part_too_large": ("工作簿部件 {part} 解压后超过 {value} 字节，已拒绝", "the workbook part {part} is larger than {value} bytes uncompressed; refused"),
         "import.xlsx_doctype": ("工作簿部件 {part} 含有文档类型声明（DOCTYPE/ENTITY），Excel 工作簿不会有，已拒绝",
                                 "the workbook part {part} declares a document type (DOCTYPE/ENTITY), which no Excel workbook does; refused"),
+        "import.xlsx_encoding": ("工作簿部件 {part} 不是 UTF-8 编码（Excel、WPS 和 LibreOffice 保存的工作簿都是），已拒绝",
+                                 "the workbook part {part} is not UTF-8 (as every workbook Excel, WPS or LibreOffice saves is); refused"),
         "import.xlsx_bad_part": ("工作簿部件 {part} 无法解压（已损坏或不是普通文件）", "the workbook part {part} cannot be extracted (damaged, or not a plain file)"),
         "import.xlsx_bad_xml": ("工作簿部件 {part} 的 XML 无效（第 {value} 行附近）", "the workbook part {part} is not valid XML (near line {value})"),
         "import.xlsx_bad_row": ("工作簿部件 {part}：行号“{value}”无效（应为 1 到 1048576）", "the workbook part {part}: row number “{value}” is not valid (use 1 to 1,048,576)"),

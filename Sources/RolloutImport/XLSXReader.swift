@@ -15,7 +15,7 @@ import ZIPFoundation
 ///
 /// Nothing in the workbook is trusted before it is checked: every part's uncompressed size is
 /// counted while it is extracted (not taken from its header) and capped, a part declaring a
-/// document type (where entity expansion hides) is refused, rows lie within 1…1,048,576 in
+/// document type (where entity expansion hides) or bytes that are not UTF-8 is refused, rows lie within 1…1,048,576 in
 /// ascending order, columns within A…XFD, shared-string indexes within the table, and no cell is
 /// longer than the field limit. Each refusal names the part.
 enum XLSXReader {
@@ -67,16 +67,20 @@ enum XLSXReader {
         guard entry.type == .file else { throw problem("xlsx_bad_part", part: path) }
         var total = 0
         var tail: [UInt8] = []
+        var utf8 = UTF8Check()
         do {
             _ = try archive.extract(entry, bufferSize: 64 << 10, skipCRC32: false) { chunk in
+                if total == 0, UTF8Check.declaresOtherEncoding(chunk) { throw problem("xlsx_encoding", part: path) }
                 total += chunk.count
                 if total > cap { throw problem("xlsx_part_too_large", part: path, value: "\(cap)") }
+                if !utf8.feed(chunk) { throw problem("xlsx_encoding", part: path) }
                 // `<!D` begins a DOCTYPE (and with it any ENTITY): no part of a workbook has one.
                 let window = tail + chunk.prefix(2)
                 if containsDoctype(window) || containsDoctype(chunk) { throw problem("xlsx_doctype", part: path) }
                 tail = Array(chunk.suffix(2))
                 try consume(chunk)
             }
+            if !utf8.finish() { throw problem("xlsx_encoding", part: path) }
         } catch let p as FileProblem {
             throw p
         } catch {

@@ -16,7 +16,7 @@ public struct StructuralFuzzer: Sendable {
         public var bytes: [UInt8]
         public var shape: String
 
-        public var fileExtension: String { shape == "xlsx" ? "xlsx" : "csv" }
+        public var fileExtension: String { shape.hasPrefix("xlsx") ? "xlsx" : "csv" }
     }
 
     public func input(_ i: Int) -> Input {
