@@ -33,6 +33,13 @@ let package = Package(
             dependencies: ["RolloutCore"],
             resources: [.copy("Resources")]
         ),
+        // Files of the process's own: private temporary folders (uploads, extracted parts, exports being written).
+        .target(name: "RolloutFiles"),
+        // Tables written as CSV, XLSX or one JSON array, row by row (exports and downloads).
+        .target(
+            name: "RolloutExport",
+            dependencies: ["RolloutCore", "RolloutStorage", "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // The deterministic demo campaign generator, and its installation into a store.
         .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage"]),
         // The event log and its projections on SQLite and PostgreSQL through SQLKit.
@@ -52,7 +59,7 @@ let package = Package(
         .target(
             name: "RolloutImport",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutStorage",
+                "RolloutCore", "RolloutReference", "RolloutStorage", "RolloutFiles",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
@@ -70,7 +77,7 @@ let package = Package(
         .target(
             name: "RolloutWeb",
             dependencies: [
-                "RolloutCore", "RolloutStorage", "RolloutImport", "RolloutAccess",
+                "RolloutCore", "RolloutStorage", "RolloutImport", "RolloutAccess", "RolloutFiles", "RolloutExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -87,6 +94,7 @@ let package = Package(
             name: "rollout",
             dependencies: [
                 "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutWeb", "RolloutAccess",
+                "RolloutFiles", "RolloutExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,13 +109,14 @@ let package = Package(
         .testTarget(
             name: "RolloutImportTests",
             dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutTestSupport",
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                           "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RolloutWebTests",
             dependencies: [
                 "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb", "RolloutTestSupport", "RolloutAccess",
+                "RolloutExport", "RolloutFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -59,7 +59,7 @@ public enum Catalogue {
         "unknown_category": ("未知的问题类别“{value}”", "unknown obstacle category “{value}”"),
         "bad_status": ("未知的状态“{value}”（可选：open、escalated、resolved、all）", "unknown status “{value}” (use open, escalated, resolved or all)"),
         "bad_page": ("分页参数“{value}”无效（应为正整数）", "paging value “{value}” is not valid (use a positive whole number)"),
-        "bad_format": ("未知的导出格式“{value}”（应为 csv 或 json）", "unknown export format “{value}” (use csv or json)"),
+        "bad_format": ("未知的导出格式“{value}”（应为 csv、xlsx 或 json）", "unknown export format “{value}” (use csv, xlsx or json)"),
         "not_found": ("找不到该地址：{value}", "nothing at this address: {value}"),
         // Errors: database
         "no_campaign": ("数据库中还没有攻坚行动：请先运行 `rollout init`（或 `rollout demo`，它会自动创建演示行动）",
@@ -104,7 +104,8 @@ public enum Catalogue {
         "initialised": ("攻坚行动“{value}”已创建", "campaign “{value}” created"),
         "rebuilt": ("投影已从 {value} 条事件重建", "projections rebuilt from {value} events"),
         "error_prefix": ("错误：", "error: "),
-        "unknown_export_kind": ("未知的导出类型“{value}”（可选：regions、sites、events）", "unknown export kind “{value}” (use regions, sites or events)"),
+        "unknown_export_kind": ("未知的导出类型“{value}”（可选：regions、sites、obstacles、events）", "unknown export kind “{value}” (use regions, sites, obstacles or events)"),
+        "xlsx_needs_output": ("XLSX 是二进制文件：请用 -o 文件名 写入文件", "XLSX is a binary file: write it to a file with -o FILE"),
         "written_to": ("已写入 {value}", "written to {value}"),
         "demo_timing": ("生成耗时 {seconds} 秒，峰值内存 {memory} MB", "generated in {seconds} s, peak memory {memory} MB"),
         "file_unwritable": ("无法写入文件 {value}", "cannot write the file {value}"),

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import RolloutCore
 import ZIPFoundation
+import RolloutFiles
 
 /// Reads the first sheet of an `.xlsx` workbook as rows of text cells.
 ///

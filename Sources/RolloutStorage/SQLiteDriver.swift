@@ -67,7 +67,16 @@ final class SQLiteDriver: SQLDriver {
                                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await pool.run { connection in
             let db = SQLiteSession(base: connection.sql(queryLogLevel: nil), connection: connection)
-            try await db.raw(begin).run()
+            do {
+                try await db.raw(begin).run()
+            } catch let e as SQLiteError {
+                // Another process (an import from the command line) has held the database for the
+                // whole busy timeout: say so, rather than "database is locked".
+                switch e.reason {
+                case .busy, .locked, .busyTimeout: throw RolloutError("database_busy", kind: .unavailable, ["value": "30"])
+                default: throw e
+                }
+            }
             do {
                 let result = try await body(db)
                 try await db.raw("COMMIT").run()

@@ -13,15 +13,15 @@ public enum ChildProcess {
         public var peakKB: Int
     }
 
-    /// Runs `path` with `arguments`; its output goes nowhere.
-    public static func run(_ path: String, _ arguments: [String]) throws -> Ending {
+    /// Runs `path` with `arguments`; its standard output goes to `output` (or nowhere), its errors nowhere.
+    public static func run(_ path: String, _ arguments: [String], output: String = "/dev/null") throws -> Ending {
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { (s: String) in strdup(s) } + [nil]
         defer { for p in argv { free(p) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let started = Date()
         let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)

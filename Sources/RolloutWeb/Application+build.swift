@@ -22,6 +22,11 @@ public struct WebSecurity: Sendable {
 /// Builds the router: metrics, error handling, sessions and the access gate around the API and
 /// the pages, over one campaign service.
 public func buildRouter(service: CampaignService, security: WebSecurity = .init()) -> Router<RolloutContext> {
+    buildRouter(service: service, security: security, streams: StreamQuota(perAccount: security.limits.eventStreamsPerAccount))
+}
+
+/// The same, with the event streams' quota given (tests fill it to see the route refuse).
+func buildRouter(service: CampaignService, security: WebSecurity, streams: StreamQuota) -> Router<RolloutContext> {
     Telemetry.start()
     let accounts = AccountService(store: service.store, cost: security.bcryptCost)
     let router = Router(context: RolloutContext.self)
@@ -39,7 +44,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
     APIRoutes.add(to: router, service: service, cache: cache)
     APIRoutes.addMatches(to: router, service: service)
     ImportRoutes.add(to: router, service: service, limits: security.limits)
-    LiveRoutes.add(to: router, service: service, streams: StreamQuota(perAccount: security.limits.eventStreamsPerAccount))
+    LiveRoutes.add(to: router, service: service, streams: streams)
     OverviewPage.add(to: router, service: service, cache: cache)
     RegionPage.add(to: router, service: service, cache: cache)
     OperatorPage.add(to: router, service: service, cache: cache)

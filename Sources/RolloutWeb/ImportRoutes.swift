@@ -4,6 +4,7 @@ import Metrics
 import RolloutCore
 import RolloutImport
 import RolloutStorage
+import RolloutFiles
 
 /// `POST /api/v1/imports/{kind}`: the body is the file (CSV or XLSX); the answer is the CLI's
 /// `--json`, with 200 when committed (or a clean dry run) and 422 when rejected.

@@ -3,6 +3,7 @@ import Hummingbird
 import RolloutCore
 import RolloutImport
 import RolloutStorage
+import RolloutFiles
 
 /// Co-build and share: an owner registers an offer on `/sharing` (one row of the `resources`
 /// import, with all its checks: the region's outline, the kinds, the owner's own name); an operator
@@ -81,10 +82,13 @@ enum SharingRoutes {
             "\"" + (field ?? "").trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         let text = "resource_id,owner,kind,region_code,lat,lon,height_m\r\n" + fields.joined(separator: ",") + "\r\n"
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-offer-\(UUID().uuidString).csv")
-        try Data(text.utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let report = try await Importer.run(.resources, file: file, store: service.store, now: try await service.campaign().now(),
+        let dir = try PrivateTemporaryDirectory()
+        defer { dir.remove() }
+        let file = try dir.file("offer.csv")
+        let handle = try file.openForWriting()
+        handle.write(Data(text.utf8))
+        try handle.close()
+        let report = try await Importer.run(.resources, file: file.url, store: service.store, now: try await service.campaign().now(),
                                             actor: principal.account, scope: principal, dryRun: false)
         return report.errors
     }

@@ -4,6 +4,7 @@ import RolloutCore
 import RolloutDemo
 import RolloutImport
 import RolloutReference
+import RolloutFiles
 import RolloutStorage
 #if canImport(Glibc)
 import Glibc

@@ -24,6 +24,14 @@ struct LimitOptions: ParsableArguments {
          "max-streams-per-account": maxStreamsPerAccount, "history-years": historyYears]
     }
 
+    /// A limit below its minimum is a usage error (exit 2).
+    func validate() throws {
+        for s in Limits.settings {
+            guard let v = given[s.option] ?? nil else { continue }
+            if v < s.minimum { throw ValidationError(Catalogue.text("bad_limit", .en, ["name": "--" + s.option, "value": "\(v)", "minimum": "\(s.minimum)"])) }
+        }
+    }
+
     /// The limits in force: defaults, then the environment, then these options.
     func limits(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Limits {
         var limits = try Limits.from(environment: environment)

@@ -7,6 +7,7 @@ import RolloutDemo
 import RolloutReference
 @testable import RolloutStorage
 import ZIPFoundation
+import RolloutFiles
 
 /// Files built to hurt: every one gets an answer naming what is wrong (the part of a workbook, the
 /// row of a CSV), nothing is written, and — through `rollout import`, as a user runs it — the
@@ -159,6 +160,18 @@ import ZIPFoundation
             #expect(peakKB < 512 * 1024, "\(file.lastPathComponent): \(peakKB / 1024) MB")
             try? FileManager.default.removeItem(atPath: peakFile)
         }
+        // The limits' options reach the importer: a 300-byte cell passes by default and not with --max-field-bytes 256.
+        let cell = dir.url.appendingPathComponent("cell.csv")
+        try "site_code,operator,stage,occurred_at,note\nX,cmcc,on_air,2020-05-01,\(String(repeating: "n", count: 300))\n".write(to: cell, atomically: true, encoding: .utf8)
+        let answer = dir.url.appendingPathComponent("answer.json").path
+        #expect(try ChildProcess.run(executable.path, ["import", "progress", cell.path, "--database", database, "--json"], output: answer).status == 1)
+        #expect(try String(contentsOfFile: answer, encoding: .utf8).contains("unknown_site"))
+        let capped = try ChildProcess.run(executable.path, ["import", "progress", cell.path, "--database", database, "--json", "--max-field-bytes", "256"],
+                                          output: answer)
+        #expect(capped.status == 1)
+        #expect(try String(contentsOfFile: answer, encoding: .utf8).contains("field_too_long"))
+        #expect(try ChildProcess.run(executable.path, ["import", "progress", cell.path, "--database", database, "--max-field-bytes", "12"]).status == 2,
+                "a limit below its minimum is a usage error")
         let store = try await SQLCampaignStore.open(.sqlite(path: db), create: false)
         #expect(try await store.eventCount() == 0)
         try await store.close()

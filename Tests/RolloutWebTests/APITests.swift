@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import RolloutCore
+import RolloutExport
 import RolloutDemo
 @testable import RolloutStorage
 @testable import RolloutWeb
@@ -63,7 +64,7 @@ actor DemoFixture {
                 #expect(rows.reduce(0) { $0 + ($1["target"] as? Int ?? 0) } == summary.target)
                 #expect(Set(rows.map { $0["rank"] as! Int }) == Set(1...41))
                 // The CSV export has the same numbers, row by row.
-                let csv = try await CampaignExports.render("regions", format: "csv", service: service, asOf: "2020-06-10", knownAt: nil)
+                let csv = try await Exporter.text(.regions, format: .csv, service: service, asOf: "2020-06-10", knownAt: nil)
                 let lines = csv.split(separator: "\r\n").dropFirst()
                 #expect(lines.count == 41)
                 for line in lines {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RolloutAccess
 import RolloutCore
+import RolloutExport
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
@@ -112,7 +113,7 @@ import Testing
                 var inAPI: [String: [String]] = [:]
                 for r in api { inAPI[r["region_code"] as! String] = ["\(r["rank"]!)", (r["target"] as? Int).map(String.init) ?? "—", "\(r["progress"]!)"] }
                 // 3. The export (`rollout export regions --as-of D --known-at D`).
-                let exported = try CampaignExports.regions(try await service.regions(asOf: day, knownAt: day), format: "csv")
+                let exported = try await Exporter.text(.regions, format: .csv, service: service, asOf: day, knownAt: day)
                 var inExport: [String: [String]] = [:]
                 for line in exported.split(separator: "\r\n").dropFirst() {
                     let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)

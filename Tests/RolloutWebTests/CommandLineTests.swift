@@ -74,7 +74,7 @@ import Testing
         #expect(export.out.split(separator: "\r\n").count == 42)
         // The environment names the database when the option does not.
         let viaEnv = try run(["export", "regions", "--format", "json", "--as-of", "2020-01-01"], environment: ["ROLLOUT_DATABASE_URL": db])
-        #expect(viaEnv.status == 0 && viaEnv.out.contains("\"region_code\" : \"509903\""))
+        #expect(viaEnv.status == 0 && viaEnv.out.contains("\"region_code\":\"509903\""))
     }
 
     @Test func badInputIsRefusedInTheUsersLanguageWithStatus1() throws {

@@ -151,6 +151,22 @@ import Testing
         #expect(quota.count("office") == 0)
     }
 
+    /// The stream route itself refuses an account that holds its bound, with 429 in its language, and serves another.
+    @Test func theStreamRouteRefusesAnAccountAtItsBound() async throws {
+        try await withFreshDemo(fraction: 0.005) { service in
+            let quota = StreamQuota(perAccount: 16)
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4), streams: quota))
+            try await app.test(.router) { client in
+                let full = try await TestAccess.client(client, service.store, role: .leader)
+                let held = try (0..<16).map { _ in try quota.acquire(full.account) }
+                let refused = try await full.executeRequest(uri: "/api/v1/events/stream", method: .get, headers: [.acceptLanguage: "en"], body: nil)
+                #expect(refused.status == .tooManyRequests)
+                #expect(String(buffer: refused.body).contains("too_many_streams"))
+                #expect(held.count == 16 && quota.count(full.account) == 16)
+            }
+        }
+    }
+
     @Test func limitsComeFromTheEnvironmentAndRefuseNonsense() throws {
         let limits = try Limits.from(environment: ["ROLLOUT_MAX_IMPORT_BYTES": "1000000", "ROLLOUT_MAX_STREAMS_PER_ACCOUNT": "40"])
         #expect(limits.importBodyBytes == 1_000_000 && limits.eventStreamsPerAccount == 40 && limits.formBodyBytes == Limits.standard.formBodyBytes)

@@ -1,6 +1,7 @@
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutFiles
 
 /// Feeds the importer the inputs of a ``StructuralFuzzer``, all in one transaction that is rolled
 /// back at the end. Every input must get an answer (committed or rejected with its errors); a crash
