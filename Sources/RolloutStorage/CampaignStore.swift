@@ -61,6 +61,16 @@ public struct SiteRow: Codable, Sendable, Equatable {
     public var late: Bool
 }
 
+/// A site as a map draws it: where it stands and what colour it gets.
+public struct MapPoint: Sendable, Equatable {
+    public var lat: Double
+    public var lon: Double
+    public var stage: String
+    public var late: Bool
+
+    public init(lat: Double, lon: Double, stage: String, late: Bool) { self.lat = lat; self.lon = lon; self.stage = stage; self.late = late }
+}
+
 /// One page of sites.
 public struct SitePage: Codable, Sendable, Equatable {
     public var total: Int
@@ -121,6 +131,8 @@ public protocol CampaignStore: AccountStore {
     func counters(at moment: ReadMoment) async throws -> CounterValues
     /// Sites at a moment.
     func sites(_ query: SiteQuery, at moment: ReadMoment) async throws -> SitePage
+    /// The points a region's map draws (at most `limit`), with how many sites the region has then.
+    func mapPoints(region: String, limit: Int, at moment: ReadMoment) async throws -> (total: Int, points: [MapPoint])
     /// One site at a moment, or nil when it did not exist then.
     func site(_ key: SiteKey, at moment: ReadMoment) async throws -> SiteDetail?
     /// Obstacles at a moment, oldest first, with their counts by category and responsible unit.

@@ -11,6 +11,7 @@ import SQLKit
 /// counters of one day plus the events of at most one day, however long the log.
 enum CounterReader {
     static func values(at moment: ReadMoment, db: any SQLDatabase) async throws -> CounterValues {
+        if let everything = try await wholeLog(at: moment, db: db) { return everything }
         let day = moment.asOf.firstPartialDay
         var values = CounterValues()
         if let knownAt = moment.knownAt {
@@ -31,6 +32,26 @@ enum CounterReader {
             }
         }
         try await addPartialDays(moment, day: day, to: &values, db: db)
+        return values
+    }
+
+    /// A read of "now": when every event of the log lies before both cutoffs, the values are the
+    /// totals of the projection's last day, and no part of a day is folded again. Without this,
+    /// a read of now folded every entity with an event earlier that day (all of a busy day's
+    /// imports: 3.2 s per read after 250,000 rows, `rollout bench load`).
+    private static func wholeLog(at moment: ReadMoment, db: any SQLDatabase) async throws -> CounterValues? {
+        // One aggregate a statement: SQLite answers a lone MAX from the index, two together by reading every row.
+        guard let o = try await db.raw("SELECT MAX(occurred_at) AS o FROM events").first(), let occurred = try o.optionalInt("o"),
+              occurred < moment.asOf.before.seconds,
+              let r = try await db.raw("SELECT MAX(recorded_at) AS r FROM events").first(), let recorded = try r.optionalInt("r"),
+              moment.knownAt.map({ recorded < $0.before.seconds }) ?? true,
+              let span = try await db.raw("SELECT last_day FROM counter_span WHERE id = 1").first()
+        else { return nil }
+        var values = CounterValues()
+        let last = try span.int("last_day")
+        for r in try await db.raw("""
+            SELECT region_code, operator, metric, value AS v FROM counter_totals WHERE day = \(bind: last) AND value <> 0
+            """).all() { values.add(try key(r), Int(try r.int("v"))) }
         return values
     }
 

@@ -134,3 +134,35 @@ extension SQLCampaignStore {
                        plannedOnAir: r.plannedOnAir.map { ShanghaiCalendar.dateString($0) }, late: late)
     }
 }
+
+extension SQLCampaignStore {
+    public func mapPoints(region: String, limit: Int, at moment: ReadMoment) async throws -> (total: Int, points: [MapPoint]) {
+        let dialect = self.dialect
+        let fast: (Int, [MapPoint])? = try await read { db in
+            // As known now and after every field time in the log: the stored stage is the stage, and
+            // the points come straight from SQL (decoding 5,000 sites' states took 250 ms).
+            guard moment.knownAt == nil,
+                  let o = try await db.raw("SELECT MAX(occurred_at) AS o FROM events").first(), let last = try o.optionalInt("o"),
+                  last < moment.asOf.before.seconds
+            else { return nil }
+            let total = Int(try await db.raw("SELECT COUNT(*) AS n FROM sites WHERE region_code = \(bind: region)").first()!.int("n"))
+            let field: (String) -> String = { name in
+                dialect == .sqlite ? "json_extract(state, '$.registration.\(name)')" : "(state::jsonb #>> '{registration,\(name)}')::float8"
+            }
+            let rows = try await db.raw("""
+                SELECT stage, \(unsafeRaw: field("lat")) AS lat, \(unsafeRaw: field("lon")) AS lon, \(unsafeRaw: field("plannedOnAir")) AS planned
+                FROM sites WHERE region_code = \(bind: region) ORDER BY operator, code LIMIT \(bind: Int64(limit))
+                """).all()
+            let points = try rows.map { r -> MapPoint in
+                let stage = Stage(rawValue: try r.string("stage")) ?? .planned
+                let planned = try r.decode(column: "planned", as: Double?.self).map { Instant(seconds: Int64($0)) }
+                return MapPoint(lat: try r.decode(column: "lat", as: Double.self), lon: try r.decode(column: "lon", as: Double.self),
+                                stage: stage.rawValue, late: !stage.isBuilt && (planned.map { moment.asOf.includes($0) } ?? false))
+            }
+            return (total, points)
+        }
+        if let fast { return fast }
+        let page = try await sites(SiteQuery(region: region, perPage: limit), at: moment)
+        return (page.total, page.sites.map { MapPoint(lat: $0.lat, lon: $0.lon, stage: $0.stage, late: $0.late) })
+    }
+}

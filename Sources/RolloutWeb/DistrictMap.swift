@@ -101,7 +101,7 @@ enum DistrictMap {
 
     /// One region's outline with its sites as points, coloured by stage; with `sites` nil (an
     /// account that reads figures only), the outline alone, without points or their legend.
-    static func region(_ code: String, outlines: [String: Outline], sites: [SiteRow]?, context c: PageContext) -> String {
+    static func region(_ code: String, outlines: [String: Outline], sites: [MapPoint]?, context c: PageContext) -> String {
         guard let (projection, paths) = Shapes.shared.shapes(outlines, focus: code, width: 460), let d = paths[code] else { return "" }
         guard let sites else {
             return "<svg viewBox=\"-6 -6 472 \(Int(projection.height + 12))\" role=\"img\" aria-label=\"\(c.t("page_map_outline"))\" xmlns=\"http://www.w3.org/2000/svg\">"

@@ -35,8 +35,11 @@ enum ImportRoutes {
                 try? handle.close()
                 throw error
             }
-            let report = try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(), actor: principal.account,
-                                                scope: principal, dryRun: dryRun, limits: limits)
+            // Checked and written on the background thread: readers are served first meanwhile.
+            let report = try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+                try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(), actor: principal.account,
+                                       scope: principal, dryRun: dryRun, limits: limits)
+            }
             let outcome = !report.errors.isEmpty ? "rejected" : dryRun ? "dry_run" : "committed"
             Counter(label: "rollout_imports_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment()
             Counter(label: "rollout_import_rows_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment(by: report.rows)

@@ -17,7 +17,7 @@ enum RegionPage {
         var obstacles: ObstaclePage
         var late: LateSites
         /// The sites drawn on the map; nil when the account reads figures only.
-        var sites: RolloutStorage.SitePage?
+        var sites: (total: Int, points: [MapPoint])?
         var outlines: [String: Outline]
         var keyAreas: [TargetSetting]
         var escalated: String?
@@ -72,9 +72,9 @@ enum RegionPage {
 
     /// The sites of the region's map, or nil (not read) for an account that reads figures only.
     static func mapSites(_ service: CampaignService, region code: String, records: Bool,
-                         at moment: ReadMoment) async throws -> RolloutStorage.SitePage? {
+                         at moment: ReadMoment) async throws -> (total: Int, points: [MapPoint])? {
         guard records else { return nil }
-        return try await service.store.sites(SiteQuery(region: code, perPage: mapLimit), at: moment)
+        return try await service.store.mapPoints(region: code, limit: mapLimit, at: moment)
     }
 
     static func render(_ m: Model, context c: PageContext) -> String {
@@ -103,9 +103,9 @@ enum RegionPage {
         body += Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c) + "</div>"
         if let sites = m.sites {
             body += "<div class=\"panel\"><h2>\(c.t("page_map_sites"))</h2>"
-            body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: sites.sites, context: c)
-            if sites.total > sites.sites.count {
-                body += "<p class=\"muted small\">\(c.t("page_more", ["value": "\(sites.total)", "shown": "\(sites.sites.count)"]))</p>"
+            body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: sites.points, context: c)
+            if sites.total > sites.points.count {
+                body += "<p class=\"muted small\">\(c.t("page_more", ["value": "\(sites.total)", "shown": "\(sites.points.count)"]))</p>"
             }
         } else {
             body += "<div class=\"panel\"><h2>\(c.t("page_map_outline"))</h2>"
