@@ -24,6 +24,8 @@ enum LiveRoutes {
                     try await writer.write(ByteBuffer(string: "retry: 2000\nevent: hello\ndata: {\"last_seq\":\(lastSeq)}\n\n"))
                     // Changes and keep-alive ticks arrive through one stream, so one loop writes them all.
                     let (ticks, tick) = AsyncStream.makeStream(of: StoreChange?.self)
+                    // The browser left the page (or closed the tab): the stream ends now, and its place with it.
+                    InputClosedWatcher.watch(context.channel) { tick.finish() }
                     let pump = Task {
                         // Only what is newer than the version the client was told in `hello`.
                         for await change in changes where change.lastSeq > lastSeq { tick.yield(change) }
@@ -46,58 +48,21 @@ enum LiveRoutes {
                     try await writer.finish(nil)
                 })
         }
-        router.get(RouterPath(Paths.liveScript)) { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/javascript; charset=utf-8", .cacheControl: "max-age=300"],
-                     body: .init(byteBuffer: ByteBuffer(string: script)))
+        for (path, script) in [(Paths.liveScript, script), (Paths.liveWorker, worker)] {
+            router.get(RouterPath(path)) { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/javascript; charset=utf-8", .cacheControl: "max-age=300"],
+                         body: .init(byteBuffer: ByteBuffer(string: script)))
+            }
         }
     }
 
-    /// The pages' script: on each change, fetch the same page and swap its main part in place.
-    static let script = """
-        (function () {
-          "use strict";
-          var dot = document.getElementById("live");
-          if (!dot || !window.EventSource) { return; }
-          var timer = null;
-          function refresh() {
-            fetch(window.location.href, { headers: { "Accept": "text/html" } })
-              .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-              .then(function (html) {
-                var doc = new DOMParser().parseFromString(html, "text/html");
-                var fresh = doc.getElementById("page");
-                var page = document.getElementById("page");
-                if (fresh && page) { page.innerHTML = fresh.innerHTML; }
-                var now = new Date();
-                var t = ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2) + ":" + ("0" + now.getSeconds()).slice(-2);
-                dot.title = (dot.getAttribute("data-updated") || "").replace("{time}", t);
-                dot.textContent = "● " + dot.title;
-                document.documentElement.setAttribute("data-live-updates", String(Number(document.documentElement.getAttribute("data-live-updates") || "0") + 1));
-              })
-              .catch(function () { dot.className = "live off"; });
-          }
-          var source = null;
-          // The stream is closed when the page is left (so the browser's few connections to the
-          // server are never held by pages nobody sees) and opened again when it is shown.
-          function open() {
-            if (source) { return; }
-            source = new EventSource("/api/v1/events/stream");
-            source.addEventListener("hello", function () {
-              dot.className = "live";
-              dot.textContent = "● " + (dot.getAttribute("data-label") || "");
-              document.documentElement.setAttribute("data-live", "connected");
-            });
-            source.addEventListener("change", function () {
-              if (timer) { clearTimeout(timer); }
-              timer = setTimeout(refresh, 150);
-            });
-            source.onerror = function () { dot.className = "live off"; };
-          }
-          function close() {
-            if (source) { source.close(); source = null; }
-          }
-          window.addEventListener("pagehide", close);
-          window.addEventListener("pageshow", function (e) { if (e.persisted) { refresh(); } open(); });
-          open();
-        })();
-        """
+    /// The pages' script and the shared worker that holds a browser's one stream (resources of this target).
+    static let script = resource("live.js")
+    static let worker = resource("live-worker.js")
+
+    static func resource(_ name: String) -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
+        return text
+    }
 }

@@ -78,6 +78,7 @@ enum Paths {
     static func site(_ op: String, _ code: String) -> String { "/sites/\(encode(op))/\(encode(code))" }
     static func escalate(org: String, ref: String) -> String { "/obstacles/\(encode(org))/\(encode(ref))/escalate" }
     static let liveScript = "/assets/live.js"
+    static let liveWorker = "/assets/live-worker.js"
     static let signIn = "/signin"
     static let signOut = "/signout"
     static let accounts = "/accounts"

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import HummingbirdAuth
 import RolloutCore
 
@@ -19,11 +20,14 @@ public struct RolloutContext: RequestContext, SessionRequestContext {
     /// The session's form token, when the request came with a session.
     public var csrf: String?
     public var remoteAddress: String?
+    /// The connection (an event stream watches it, to end as soon as the browser lets go).
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         sessions = .init()
         remoteAddress = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
 
     /// The principal of a route that needs one (the middleware has made sure there is).

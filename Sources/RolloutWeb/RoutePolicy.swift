@@ -11,6 +11,7 @@ enum RoutePolicy {
         "POST /signin": .open,
         "POST /signout": .signedIn,
         "GET /assets/live.js": .open,
+        "GET /assets/live-worker.js": .open,
         "GET /api/v1/openapi.json": .open,
         // Pages
         "GET /": .readFigures,

@@ -177,4 +177,86 @@ struct BrowserTests {
             }
         }
     }
+
+    /// What people do: click through thirty pages (and back), then keep ten tabs open. No page
+    /// load waits on an event stream, the server never holds more streams for the browser than it
+    /// has open tabs (a shared worker holds one for them all), and a change reaches every tab.
+    @Test func thirtyPagesAndTenTabsNeverWaitOnAStream() async throws {
+        try await withFreshDemo { service in
+            let quota = StreamQuota(perAccount: 32)
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4), streams: quota),
+                                  configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let office = try await TestAccess.token(service.store, role: .cityOffice)
+            let region = try #require(try await service.regions().first).regionCode
+            let pages = ["/bulletins", "/supervision", "/", "/regions/\(region)", "/dispatch", "/quota", "/sharing", "/operators/cmcc"]
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let base = "http://127.0.0.1:\(port)"
+                let api = try await TestAccess.client(client, service.store)
+                try await WebDriver.with(browser: Self.browser) { driver in
+                    try await Self.signIn(driver, base, then: "/?lang=zh", name: office.account, password: "correct horse battery")
+                    func connected() async throws -> Bool {
+                        for _ in 0..<100 {
+                            if (try await driver.run("return document.documentElement.getAttribute('data-live');") as? String) == "connected" { return true }
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                        return false
+                    }
+                    /// The streams the server holds for the browser, once closed ones have had a moment to end.
+                    func held(atMost tabs: Int) async throws -> Int {
+                        var n = quota.count(office.account)
+                        for _ in 0..<40 where n > tabs { try await Task.sleep(for: .milliseconds(50)); n = quota.count(office.account) }
+                        return n
+                    }
+                    for i in 0..<30 {
+                        let path = pages[i % pages.count]
+                        try await driver.open("\(base)\(path)\(path.contains("?") ? "&" : "?")lang=\(i % 2 == 0 ? "zh" : "en")")
+                        if i % 7 == 6 { try await driver.back() }
+                        #expect(try await driver.run("return document.readyState;") as? String == "complete", "page \(i + 1): \(path)")
+                        #expect(try await driver.run("return !!document.getElementById('page');") as? Bool == true, "page \(i + 1): \(path)")
+                        #expect(try await connected(), "page \(i + 1) is live")
+                        let n = try await held(atMost: 1)
+                        #expect(n <= 1, "page \(i + 1): the server holds \(n) streams for one tab")
+                    }
+                    // Ten tabs, each on a page.
+                    var tabs = [try await driver.currentTab()]
+                    for i in 1..<10 {
+                        let tab = try await driver.newTab()
+                        try await driver.switchTo(tab)
+                        try await driver.open("\(base)\(pages[i % pages.count])?lang=zh")
+                        #expect(try await driver.run("return !!document.getElementById('page');") as? Bool == true, "tab \(i + 1) loaded")
+                        #expect(try await connected(), "tab \(i + 1) is live")
+                        tabs.append(tab)
+                        let n = try await held(atMost: tabs.count)
+                        #expect(n <= tabs.count, "\(tabs.count) tabs, \(n) streams")
+                    }
+                    #expect(quota.count(office.account) >= 1, "the tabs are live through a stream")
+                    // A change reaches every open tab.
+                    let site = try #require(try await service.sites(SiteQuery(stage: .installed, perPage: 1)).sites.first)
+                    var before: [String: Int] = [:]
+                    for tab in tabs {
+                        try await driver.switchTo(tab)
+                        before[tab] = Int(try await driver.run("return document.documentElement.getAttribute('data-live-updates') || '0';") as? String ?? "0") ?? 0
+                    }
+                    let clock = try await service.campaign().now()
+                    let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),on_air,\(ShanghaiCalendar.dateString(clock))\r\n"
+                    try await api.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: csv)) { r in
+                        #expect(r.status == .ok, "\(String(buffer: r.body))")
+                    }
+                    for (i, tab) in tabs.enumerated() {
+                        try await driver.switchTo(tab)
+                        var updates = 0
+                        for _ in 0..<200 {
+                            updates = Int(try await driver.run("return document.documentElement.getAttribute('data-live-updates') || '0';") as? String ?? "0") ?? 0
+                            if updates > before[tab]! { break }
+                            try await Task.sleep(for: .milliseconds(100))
+                        }
+                        #expect(updates > before[tab]!, "tab \(i + 1) took the change")
+                    }
+                    let errors = try await driver.consoleErrors()
+                    #expect(errors == [], "\(errors)")
+                }
+            }
+        }
+    }
 }

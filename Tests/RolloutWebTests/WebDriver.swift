@@ -101,6 +101,21 @@ final class WebDriver: @unchecked Sendable {
         try png.write(to: dir.appendingPathComponent(name))
     }
 
+    /// Opens a new tab and answers its handle (the current tab stays current).
+    func newTab() async throws -> String {
+        let value = try await command("POST", "/window/new", ["type": "tab"]) as? [String: Any]
+        return value?["handle"] as? String ?? ""
+    }
+
+    /// Makes a tab current.
+    func switchTo(_ handle: String) async throws { _ = try await command("POST", "/window", ["handle": handle]) }
+
+    /// The current tab's handle.
+    func currentTab() async throws -> String { try await command("GET", "/window") as? String ?? "" }
+
+    /// Goes back in the current tab's history and waits for the page.
+    func back() async throws { _ = try await command("POST", "/back", [:]) }
+
     /// Resizes the window (a phone is 375 wide).
     func resize(width: Int, height: Int) async throws {
         _ = try await command("POST", "/window/rect", ["width": width, "height": height])
