@@ -4,7 +4,7 @@ public struct Summary: Codable, Equatable, Sendable {
     public var start: String
     public var deadline: String
     public var asOf: String
-    public var knownAt: String?
+    @Nullable public var knownAt: String?
     /// The sum of the regions' targets in force.
     public var target: Int
     /// Sites at `on_air` or later, including those built before the campaign.
@@ -14,7 +14,7 @@ public struct Summary: Codable, Equatable, Sendable {
     /// Sites built since the start: what counts toward the target.
     public var progress: Int
     /// `progress / target`, nil without a target.
-    public var completion: Double?
+    @Nullable public var completion: Double?
     /// Registered sites (every stage).
     public var sites: Int
     /// Sites standing at each stage.
@@ -24,7 +24,7 @@ public struct Summary: Codable, Equatable, Sendable {
     public var forecast: Forecast
     /// Registered sites on shared or existing infrastructure, and their share of all registered sites (共享率).
     public var shared: Int = 0
-    public var sharingRate: Double? = nil
+    @Nullable public var sharingRate: Double? = nil
 }
 
 /// A region's numbers at a moment: one row of `/api/v1/regions` and of `export regions`.
@@ -33,12 +33,12 @@ public struct RegionFigures: Codable, Equatable, Sendable {
     public var name: String
     public var nameEn: String
     public var kind: String
-    public var target: Int?
-    public var due: String?
+    @Nullable public var target: Int?
+    @Nullable public var due: String?
     public var built: Int
     public var builtAtStart: Int
     public var progress: Int
-    public var completion: Double?
+    @Nullable public var completion: Double?
     /// 1 = best completion; regions without a target rank last.
     public var rank: Int
     public var sites: Int
@@ -48,13 +48,13 @@ public struct RegionFigures: Codable, Equatable, Sendable {
     public var forecast: Forecast
     /// Registered sites on shared or existing infrastructure, and their share (共享率).
     public var shared: Int = 0
-    public var sharingRate: Double? = nil
+    @Nullable public var sharingRate: Double? = nil
 }
 
 /// An operator's part of a region's numbers.
 public struct OperatorFigures: Codable, Equatable, Sendable {
     public var `operator`: String
-    public var target: Int?
+    @Nullable public var target: Int?
     public var built: Int
     public var progress: Int
     public var sites: Int
@@ -73,16 +73,16 @@ public struct Forecast: Codable, Equatable, Sendable {
     public var expectedAtDeadline: Int
     /// The progress at the deadline will be at least this with a chance of 90 % (and at most
     /// `expectedHigh` with a chance of 90 %).
-    public var expectedLow: Int?
-    public var expectedHigh: Int?
+    @Nullable public var expectedLow: Int?
+    @Nullable public var expectedHigh: Int?
     /// The day the target is expected to be reached, if it is expected at all (nil once reached).
-    public var expectedCompletionDate: String?
+    @Nullable public var expectedCompletionDate: String?
     /// Whether the expected progress at the deadline reaches the target.
-    public var onTrack: Bool?
+    @Nullable public var onTrack: Bool?
     /// The chance that the target is reached by the deadline.
-    public var probabilityByDeadline: Double?
+    @Nullable public var probabilityByDeadline: Double?
     /// The expected progress week by week up to the deadline, with its 80 % band.
-    public var path: [ForecastPoint]?
+    @Nullable public var path: [ForecastPoint]?
 }
 
 /// The expected progress on a day, with its 80 % band.

@@ -20,6 +20,7 @@ extension Catalogue {
         "database_busy": ("数据库正被另一项写入占用（已等待 {value} 秒），请稍后重试；本次没有写入任何内容",
                           "the database is held by another write (waited {value} s); try again shortly: nothing was written"),
         "bench_needs_empty_database": ("负载基准测试需要一个空数据库（它会创建自己的攻坚行动）", "the load benchmark needs an empty database (it creates its own campaign)"),
+        "page_download": ("下载：", "Download:"),
         "bad_limit": ("{name} 的值“{value}”无效：应为不小于 {minimum} 的整数", "{name} “{value}” is not valid: use a whole number of at least {minimum}"),
         "request_too_large": ("请求体过大（上限 {value} 字节）", "the request body is too large (limit {value} bytes)"),
         "too_many_streams": ("该账号打开的实时页面过多（上限 {value} 个），请关闭一些页面后重试", "this account holds too many live pages open (limit {value}); close some and try again"),

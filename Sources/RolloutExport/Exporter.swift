@@ -61,6 +61,16 @@ public enum Exporter {
         }
     }
 
+    /// A table already in hand (a page's) written in a format: the JSON objects take the header as keys.
+    public static func writeTable(header: [String], rows: [[ExportCell]], format: ExportFormat, sheet: String, to url: URL) throws {
+        let writer = try format.writer(to: url, sheet: sheet, header: header)
+        for cells in rows {
+            let object = Dictionary(zip(header, cells.map(\.text)), uniquingKeysWith: { a, _ in a })
+            try writer.write(ExportRow(cells: cells, object: object))
+        }
+        try writer.finish()
+    }
+
     /// An export as text (CSV or JSON), for the callers that want it whole (small tables, tests).
     public static func text(_ kind: ExportKind, format: ExportFormat, service: CampaignService, asOf: String?, knownAt: String?,
                             filters: ExportFilters = .init()) async throws -> String {

@@ -51,12 +51,12 @@ public struct SiteRow: Codable, Sendable, Equatable {
     public var lat: Double
     public var lon: Double
     public var kind: String
-    public var band: String?
+    @Nullable public var band: String?
     public var host: String
-    public var resourceId: String?
+    @Nullable public var resourceId: String?
     public var stage: String
     public var registeredAt: String
-    public var plannedOnAir: String?
+    @Nullable public var plannedOnAir: String?
     /// Not built although its planned on-air date has passed.
     public var late: Bool
 }
@@ -85,11 +85,11 @@ public struct SiteDetail: Codable, Sendable, Equatable {
     public struct LogEntry: Codable, Sendable, Equatable {
         public var seq: Int64
         public var kind: String
-        public var stage: String?
+        @Nullable public var stage: String?
         public var occurredAt: String
         public var recordedAt: String
         public var actor: String
-        public var note: String?
+        @Nullable public var note: String?
     }
     public var site: SiteRow
     public var timeline: [Step]

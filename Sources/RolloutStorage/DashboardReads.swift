@@ -39,35 +39,35 @@ public struct ObstacleRow: Codable, Sendable, Equatable {
     public var org: String
     public var ref: String
     public var regionCode: String
-    public var `operator`: String?
-    public var siteCode: String?
+    @Nullable public var `operator`: String?
+    @Nullable public var siteCode: String?
     public var category: String
-    public var responsible: String?
+    @Nullable public var responsible: String?
     public var description: String
     /// `open`, `dispatched`, `escalated` or `resolved`, at the moment.
     public var status: String
     public var openedAt: String
     /// The unit it is with (dispatched to), and since when.
-    public var unit: String?
-    public var dispatchedAt: String?
-    public var escalatedAt: String?
-    public var escalationReason: String?
+    @Nullable public var unit: String?
+    @Nullable public var dispatchedAt: String?
+    @Nullable public var escalatedAt: String?
+    @Nullable public var escalationReason: String?
     /// `system` when the clock ran out, else the account that escalated it.
-    public var escalatedBy: String?
-    public var resolvedAt: String?
+    @Nullable public var escalatedBy: String?
+    @Nullable public var resolvedAt: String?
     /// Waiting on the reporter (the clock stopped) since then, and why.
-    public var waitingSince: String?
-    public var waitingReason: String?
-    public var reopenedAt: String?
-    public var reopenReason: String?
+    @Nullable public var waitingSince: String?
+    @Nullable public var waitingReason: String?
+    @Nullable public var reopenedAt: String?
+    @Nullable public var reopenReason: String?
     /// Whole days from opening to the moment (or to its resolution).
     public var ageDays: Int
     /// The category's service-level clock, in days.
     public var slaDays: Int
     /// When the clock runs out as things stand (nil once resolved).
-    public var due: String?
+    @Nullable public var due: String?
     /// Whole days left on the clock (negative once run out; nil once resolved).
-    public var daysLeft: Int?
+    @Nullable public var daysLeft: Int?
     /// Whether the clock has run out.
     public var overdue: Bool
 }

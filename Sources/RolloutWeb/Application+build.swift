@@ -40,6 +40,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
                                                             sameSite: .lax),
                              keyPrefix: SignInRoutes.sessionKeyPrefix, defaultSessionExpiration: SignInRoutes.sessionLifetime)))
     router.add(middleware: AccessMiddleware(accounts: accounts))
+    router.add(middleware: TableDownloadMiddleware())
     let cache = ResponseCache()
     APIRoutes.add(to: router, service: service, cache: cache)
     APIRoutes.addMatches(to: router, service: service)

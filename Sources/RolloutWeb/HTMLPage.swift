@@ -68,7 +68,7 @@ enum HTMLPage {
         <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(escape(title))</title><link rel="icon" href="data:,"><style>\(style)</style>
         \(c == nil ? "" : "<script src=\"\(Paths.liveScript)\" defer></script>")</head>
-        <body><header><h1>\(escape(title))</h1>\(nav)</header><main id="page">\(body)</main></body></html>
+        <body><header><h1>\(escape(title))</h1>\(nav)</header><main id="page">\(c.map { TableDownloads.annotate(body, context: $0) } ?? body)</main></body></html>
         """
     }
 

@@ -16,8 +16,11 @@ struct PageContext: Sendable {
     /// Who the page is for, and the form token of their session.
     var principal: Principal?
     var csrf: String?
+    /// The page's query as asked (its filters, `as_of`, language), which a table's download keeps.
+    var query = ""
 
     init(request: Request, context: RolloutContext, stored: StoredCampaign, moment: ReadMoment) {
+        query = request.uri.query ?? ""
         language = request.language
         asOf = request.query("as_of")
         knownAt = request.query("known_at")

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import RolloutCore
+import RolloutReference
+import RolloutTestSupport
 import RolloutExport
 import RolloutDemo
 @testable import RolloutStorage
@@ -193,6 +195,37 @@ actor DemoFixture {
             }
             try await client.execute(uri: "/api/v1/imports/nonsense", method: .post, body: ByteBuffer(string: csv)) { response in
                 #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    /// An absent value is null and its key is always there: a campaign without targets answers
+    /// `"target": null` for every region, and every object of a list has the same keys.
+    @Test func absentValuesAreNullWithTheirKeyAlwaysThere() async throws {
+        try await Backend.sqlite.withStore { store, _ in
+            let now = ShanghaiCalendar.parseInstant("2020-06-15T12:00:00+08:00")!
+            try await store.createCampaign(Campaign(name: "无目标", start: ShanghaiCalendar.parseInstant("2020-01-01")!, deadline: now),
+                                           clock: now, regions: try Chongqing.regions(), outlines: [:], now: now)
+            let service = CampaignService(store: store)
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            try await app.test(.router) { base in
+                let client = try await TestAccess.client(base, store)
+                try await client.execute(uri: "/api/v1/regions", method: .get) { r in
+                    let rows = try #require(try APITests.json(r.body) as? [[String: Any]])
+                    #expect(rows.count == 41)
+                    for row in rows {
+                        #expect(row.keys.contains("target") && row["target"] is NSNull, "\(row["region_code"] ?? "")")
+                        #expect(row["due"] is NSNull && row["completion"] is NSNull)
+                    }
+                    #expect(Set(rows.map { Set($0.keys) }).count == 1, "every region has the same keys")
+                }
+                try await client.execute(uri: "/api/v1/summary", method: .get) { r in
+                    let summary = try #require(try APITests.json(r.body) as? [String: Any])
+                    let forecast = try #require(summary["forecast"] as? [String: Any])
+                    for key in ["expected_low", "expected_high", "expected_completion_date", "probability_by_deadline"] {
+                        #expect(forecast.keys.contains(key), "forecast.\(key)")
+                    }
+                }
             }
         }
     }

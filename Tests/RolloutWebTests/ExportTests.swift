@@ -1,10 +1,13 @@
 import Foundation
+import HummingbirdTesting
+import Hummingbird
 import RolloutCore
 import RolloutFiles
 import RolloutTestSupport
 import Testing
 @testable import RolloutExport
 @testable import RolloutStorage
+@testable import RolloutWeb
 
 /// `rollout export` as the contract names it: every kind in every format with the same numbers,
 /// XLSX files that openpyxl and LibreOffice read back as they were meant (numbers as numbers,
@@ -134,6 +137,48 @@ import Testing
                 try await Exporter.write(.sites, format: .xlsx, service: service, asOf: nil, knownAt: nil, to: nowhere)
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: work.url.path) == ["sites.csv"])
+        }
+    }
+
+    /// Every table of the pages people read most has its download, with the page's filters and
+    /// as-of: the file holds the rows the page shows, numbers as numbers.
+    @Test func everyTableOfAPageDownloadsAsThePageShowsIt() async throws {
+        try await withFreshDemo(fraction: 0.01) { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let region = try #require(try await service.regions(asOf: "2020-06-01").max { $0.openObstacles < $1.openObstacles }).regionCode
+            try await app.test(.router) { base in
+                let office = try await TestAccess.client(base, service.store)
+                for page in ["/?as_of=2020-06-01&lang=en", "/regions/\(region)?as_of=2020-06-01", "/operators/cmcc?as_of=2020-06-01", "/dispatch", "/supervision"] {
+                    let html = try await office.executeRequest(uri: page, method: .get, headers: [:], body: nil)
+                    #expect(html.status == .ok, "\(page)")
+                    let text = String(buffer: html.body)
+                    let tables = text.components(separatedBy: "<table").count - 1
+                    let links = text.components(separatedBy: "download=csv&amp;table=").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+                    #expect(links.count == tables && tables > 0, "\(page): \(tables) tables, \(links.count) downloads")
+                    for id in links {
+                        let path = page + (page.contains("?") ? "&" : "?") + "download=csv&table=\(id)"
+                        let file = try await office.executeRequest(uri: path, method: .get, headers: [:], body: nil)
+                        #expect(file.status == .ok && file.headers[.contentType]?.hasPrefix("text/csv") == true, "\(path)")
+                        #expect(file.headers[.contentDisposition]?.contains("attachment") == true)
+                        // As many rows as the page's table.
+                        let shown = try #require(TableDownloads.table(id, in: text))
+                        var rows: [[String]] = []
+                        try TestCSV.parse(Data(buffer: file.body)) { rows.append($0) }
+                        #expect(rows.count == shown.rows.count + 1, "\(path)")
+                    }
+                }
+                // The as-of is kept: the regions table of another day is that day's.
+                let june = try await office.executeRequest(uri: "/?as_of=2020-05-01&download=csv&table=regions", method: .get, headers: [:], body: nil)
+                var rows: [[String]] = []
+                try TestCSV.parse(Data(buffer: june.body)) { rows.append($0) }
+                let may = try await service.regions(asOf: "2020-05-01")
+                #expect(rows.count == may.count + 1)
+                // A table the page does not have is not found; an unknown format is refused.
+                let none = try await office.executeRequest(uri: "/?download=csv&table=nope", method: .get, headers: [:], body: nil)
+                #expect(none.status == .notFound)
+                let bad = try await office.executeRequest(uri: "/?download=pdf&table=regions", method: .get, headers: [:], body: nil)
+                #expect(bad.status == .badRequest)
+            }
         }
     }
 }
