@@ -159,22 +159,7 @@ final class XLSXWriter: TableWriter {
         return s
     }
 
-    /// Text escaped for XML, without the characters XML 1.0 cannot hold.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(u)
-            default: if u.value >= 0x20 && u.value != 0xFFFE && u.value != 0xFFFF { out.unicodeScalars.append(u) }
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { XMLText.escape(s) }
 
     /// A cell's width in characters (a Chinese character counts two).
     static func width(of s: String) -> Int {

@@ -150,15 +150,19 @@ import RolloutFiles
         files.append(try Self.streamed(dir.url.appendingPathComponent("quoted.csv"), "site_code,operator,stage,occurred_at\n\"", repeating: "a", count: 300_000_000))
         files.append(try Self.workbook(in: dir, sheet: Data(repeating: 0x20, count: 600 << 20), name: "bomb.xlsx"))
         let peakFile = dir.url.appendingPathComponent("peak").path
+        // Its own temporary folder, to see that nothing is left in it.
+        let tmp = dir.url.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         for file in files {
             // The program reports its own high-water mark: wait4's figure would include this test process's memory.
-            let run = try ChildProcess.run("/bin/sh", ["-c", "ulimit -v 4194304; ROLLOUT_PEAK_MEMORY_FILE=\"\(peakFile)\" exec \"$0\" \"$@\"",
+            let run = try ChildProcess.run("/bin/sh", ["-c", "ulimit -v 4194304; TMPDIR=\"\(tmp.path)\" ROLLOUT_PEAK_MEMORY_FILE=\"\(peakFile)\" exec \"$0\" \"$@\"",
                                                         executable.path, "import", "progress", file.path, "--database", database, "--lang", "en"])
             #expect(run.status == 1, "\(file.lastPathComponent): exit \(run.status) \(run.signal.map { "signal \($0)" } ?? "")")
             #expect(run.seconds < 60, "\(file.lastPathComponent): \(run.seconds) s")
             let peakKB = try #require(Int((try? String(contentsOfFile: peakFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
             #expect(peakKB < 512 * 1024, "\(file.lastPathComponent): \(peakKB / 1024) MB")
             try? FileManager.default.removeItem(atPath: peakFile)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == [], "\(file.lastPathComponent): temporary files left")
         }
         // The limits' options reach the importer: a 300-byte cell passes by default and not with --max-field-bytes 256.
         let cell = dir.url.appendingPathComponent("cell.csv")
@@ -175,6 +179,17 @@ import RolloutFiles
         let store = try await SQLCampaignStore.open(.sqlite(path: db), create: false)
         #expect(try await store.eventCount() == 0)
         try await store.close()
+    }
+
+    @Test func privateTemporaryFilesAreTheOwnersOnlyAndGoAway() throws {
+        let dir = try PrivateTemporaryDirectory()
+        let file = try dir.file("upload")
+        let dirMode = (try FileManager.default.attributesOfItem(atPath: dir.url.path)[.posixPermissions] as? Int) ?? 0
+        let fileMode = (try FileManager.default.attributesOfItem(atPath: file.url.path)[.posixPermissions] as? Int) ?? 0
+        #expect(dirMode == 0o700 && fileMode == 0o600)
+        #expect(throws: (any Error).self) { try dir.file("upload") }
+        dir.remove()
+        #expect(!FileManager.default.fileExists(atPath: dir.url.path))
     }
 
     /// A file of `head` then `count` copies of `unit`, written in pieces (never held whole).

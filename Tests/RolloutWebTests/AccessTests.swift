@@ -40,6 +40,7 @@ import Testing
             "POST /signin": RouteCase(uri: "/signin", body: "name=x&password=y", contentType: "application/x-www-form-urlencoded", allowed: nil),
             "POST /signout": RouteCase(uri: "/signout", body: "", contentType: "application/x-www-form-urlencoded", allowed: everyone),
             "GET /assets/live.js": RouteCase(uri: "/assets/live.js", allowed: nil),
+            "GET /assets/live-worker.js": RouteCase(uri: "/assets/live-worker.js", allowed: nil),
             "GET /api/v1/openapi.json": RouteCase(uri: "/api/v1/openapi.json", allowed: nil),
             "GET /": RouteCase(uri: "/?as_of=2020-06-01", allowed: readers),
             "GET /regions/{code}": RouteCase(uri: "/regions/\(region)", allowed: readers),

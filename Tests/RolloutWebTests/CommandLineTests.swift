@@ -77,6 +77,33 @@ import Testing
         #expect(viaEnv.status == 0 && viaEnv.out.contains("\"region_code\":\"509903\""))
     }
 
+    /// The contract's export command: every kind and format, to a file; bad kinds, formats, dates
+    /// and paths refused with nothing left at `-o`.
+    @Test func exportsAsTheContractNamesThem() throws {
+        let db = temporaryDatabase()
+        _ = try run(["init", "--database", db, "--name", "n", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        let dir = NSTemporaryDirectory() + "rollout-export-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for kind in ["regions", "sites", "obstacles", "events"] {
+            for format in ["csv", "xlsx", "json"] {
+                let out = "\(dir)/\(kind).\(format)"
+                let r = try run(["export", kind, "--format", format, "-o", out, "--as-of", "2020-05-01", "--database", db, "--lang", "en"])
+                #expect(r.status == 0, "\(kind) \(format): \(r.err)")
+                #expect(FileManager.default.fileExists(atPath: out))
+            }
+        }
+        let json = try String(contentsOfFile: "\(dir)/regions.json", encoding: .utf8)
+        #expect(json.hasPrefix("[") && json.contains("\"target\":null"))
+        for (arguments, message) in [(["export", "towers"], "unknown export kind"), (["export", "regions", "--format", "pdf"], "unknown export format"),
+                                     (["export", "regions", "--as-of", "2019-01-01"], "before the campaign"),
+                                     (["export", "regions", "-o", "/nonexistent/dir/r.csv"], "cannot write")] {
+            let r = try run(arguments + ["--database", db, "--lang", "en"])
+            #expect(r.status == 1 && r.err.contains(message), "\(arguments): \(r.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent/dir/r.csv"))
+    }
+
     @Test func badInputIsRefusedInTheUsersLanguageWithStatus1() throws {
         let missing = try run(["export", "regions", "--database", temporaryDatabase()])
         #expect(missing.status == 1)

@@ -78,19 +78,8 @@ enum XLSXGrammar {
         return bytes
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    /// Text for XML; the grammar writes hostile characters on purpose, so control characters stay.
+    static func escape(_ s: String) -> String { XMLText.escape(s, keepingInvalid: true) }
 
     /// Usually none; sometimes an entity bomb or an external entity.
     static func doctype(_ r: inout FuzzRandom) -> String {
