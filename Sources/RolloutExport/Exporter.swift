@@ -108,13 +108,14 @@ public enum Exporter {
             if let region = filters.region { regions = regions.filter { $0.regionCode == region } }
             for r in regions.sorted(by: { $0.rank < $1.rank }) { try emit(row(r)) }
         case .sites:
-            var page = 1
+            // Page after page from the last site read (no page skips over the earlier ones).
+            var after: SiteKey? = nil
             while true {
-                let p = try await service.sites(SiteQuery(region: filters.region, operator: filters.operator, page: page, perPage: pageSize),
+                let p = try await service.sites(SiteQuery(region: filters.region, operator: filters.operator, perPage: pageSize, after: after),
                                                 asOf: asOf, knownAt: knownAt)
                 for s in p.sites { try emit(row(s)) }
-                if p.sites.count < pageSize { break }
-                page += 1
+                guard p.sites.count == pageSize, let last = p.sites.last, let op = Operator(rawValue: last.operator) else { break }
+                after = SiteKey(operator: op, code: last.siteCode)
             }
         case .obstacles:
             var page = 1

@@ -36,9 +36,13 @@ public struct SiteQuery: Sendable, Equatable {
     /// From 1.
     public var page: Int
     public var perPage: Int
+    /// Only the sites after this one (in operator, code order) instead of a page number: an
+    /// export reads millions of sites page after page without skipping over the earlier ones
+    /// (the page's `total` is then -1 as known now: it is not counted again for every page).
+    public var after: SiteKey?
 
-    public init(region: String? = nil, operator: Operator? = nil, stage: Stage? = nil, page: Int = 1, perPage: Int = 50) {
-        self.region = region; self.operator = `operator`; self.stage = stage; self.page = page; self.perPage = perPage
+    public init(region: String? = nil, operator: Operator? = nil, stage: Stage? = nil, page: Int = 1, perPage: Int = 50, after: SiteKey? = nil) {
+        self.region = region; self.operator = `operator`; self.stage = stage; self.page = page; self.perPage = perPage; self.after = after
     }
 }
 

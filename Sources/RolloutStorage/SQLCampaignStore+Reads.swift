@@ -46,20 +46,31 @@ extension SQLCampaignStore {
             if let k = moment.knownAt { filter.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); filter.appendInterpolation(bind: k.before.seconds) }
             if let r = query.region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: r) }
             if let o = query.operator { filter.appendInterpolation(unsafeRaw: " AND operator = "); filter.appendInterpolation(bind: o.rawValue) }
-            let offset = (query.page - 1) * query.perPage
+            var window = filter
+            if let after = query.after {
+                window.appendInterpolation(unsafeRaw: " AND (operator > "); window.appendInterpolation(bind: after.operator.rawValue)
+                window.appendInterpolation(unsafeRaw: " OR (operator = "); window.appendInterpolation(bind: after.operator.rawValue)
+                window.appendInterpolation(unsafeRaw: " AND code > "); window.appendInterpolation(bind: after.code)
+                window.appendInterpolation(unsafeRaw: "))")
+            }
+            let offset = query.after == nil ? (query.page - 1) * query.perPage : 0
             if query.stage == nil && moment.knownAt == nil {
-                var countQ = SQLQueryString("SELECT COUNT(*) AS n FROM sites WHERE ")
-                countQ.appendInterpolation(filter)
-                let total = Int(try await db.raw(countQ).first()!.int("n"))
+                // Reading on from a site (an export), the total is not counted again for every page.
+                var total = -1
+                if query.after == nil {
+                    var countQ = SQLQueryString("SELECT COUNT(*) AS n FROM sites WHERE ")
+                    countQ.appendInterpolation(filter)
+                    total = Int(try await db.raw(countQ).first()!.int("n"))
+                }
                 var q = SQLQueryString("SELECT state FROM sites WHERE ")
-                q.appendInterpolation(filter)
+                q.appendInterpolation(window)
                 q.appendInterpolation(unsafeRaw: " ORDER BY operator, code LIMIT \(query.perPage) OFFSET \(offset)")
                 let states = try await db.raw(q).all().map { try StoredJSON.decode(SiteState.self, try $0.string("state")) }
                 let rows = states.map { SQLCampaignStore.row($0, steps: $0.steps, at: moment) }
                 return SitePage(total: total, page: query.page, perPage: query.perPage, sites: rows)
             }
             var q = SQLQueryString("SELECT state FROM sites WHERE ")
-            q.appendInterpolation(filter)
+            q.appendInterpolation(window)
             q.appendInterpolation(unsafeRaw: " ORDER BY operator, code")
             let states = try await db.raw(q).all().map { try StoredJSON.decode(SiteState.self, try $0.string("state")) }
             var steps: [SiteKey: [TimelineStep]] = [:]
