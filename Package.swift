@@ -33,6 +33,8 @@ let package = Package(
             dependencies: ["RolloutCore"],
             resources: [.copy("Resources")]
         ),
+        // zlib, for reading workbooks (ZIPFoundation's Linux inflate does not stop at an entry's end).
+        .systemLibrary(name: "RolloutZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Files of the process's own: private temporary folders (uploads, extracted parts, exports being written).
         .target(name: "RolloutFiles"),
         // Tables written as CSV, XLSX or one JSON array, row by row (exports and downloads).
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "RolloutImport",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutStorage", "RolloutFiles",
+                "RolloutCore", "RolloutReference", "RolloutStorage", "RolloutFiles", "RolloutZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -88,10 +88,13 @@ public struct AccountService: Sendable {
         let since = now.adding(seconds: -Self.window)
         let accountKey = "account:\(name.lowercased().prefix(64))"
         let addressKey = address.map { "address:\($0)" }
-        let counts = try await store.recordSigninAttempt(keys: [accountKey] + (addressKey.map { [$0] } ?? []), at: now, windowSince: since)
-        if counts[0] > Self.perAccount || (counts.count > 1 && counts[1] > Self.perAddress) {
-            throw RolloutError("too_many_signins", kind: .tooMany, ["value": "\(Self.window / 60)"])
+        let tooMany = RolloutError("too_many_signins", kind: .tooMany, ["value": "\(Self.window / 60)"])
+        // The address first: one past its limit is refused before the name is counted, so one
+        // address cannot fill the table with names (nor lock out more than a few accounts).
+        if let addressKey, try await store.recordSigninAttempt(keys: [addressKey], at: now, windowSince: since)[0] > Self.perAddress {
+            throw tooMany
         }
+        if try await store.recordSigninAttempt(keys: [accountKey], at: now, windowSince: since)[0] > Self.perAccount { throw tooMany }
         let stored = try await store.account(named: name)
         let ok = try await verify(password, hash: stored?.passwordHash ?? Self.decoyHash)
         guard ok, let account = stored?.account, account.disabledAt == nil else {

@@ -34,6 +34,8 @@ public struct Limits: Sendable, Equatable {
         public let keyPath: WritableKeyPath<Limits, Int> & Sendable
         /// The smallest value that still lets Rollout work.
         public let minimum: Int
+        /// The largest value accepted.
+        public var maximum = Int.max / 4
     }
 
     /// Every limit, in the order the documentation lists them.
@@ -54,7 +56,7 @@ public struct Limits: Sendable, Equatable {
         Setting(environment: "ROLLOUT_MAX_STREAMS_PER_ACCOUNT", option: "max-streams-per-account",
                 help: "Most live event streams one account may hold open (at least 16).", keyPath: \.eventStreamsPerAccount, minimum: 16),
         Setting(environment: "ROLLOUT_HISTORY_YEARS", option: "history-years",
-                help: "How many years before the campaign's start a field date may lie.", keyPath: \.historyYears, minimum: 1),
+                help: "How many years before the campaign's start a field date may lie.", keyPath: \.historyYears, minimum: 1, maximum: 100),
     ]
 
     /// The defaults with the environment's values over them; a value that is not a whole number at
@@ -72,7 +74,7 @@ public struct Limits: Sendable, Equatable {
 extension Limits.Setting {
     /// A value of this setting as written by a user.
     public func parse(_ text: String, name: String) throws -> Int {
-        guard let v = Int(text.trimmedSpaces), v >= minimum else {
+        guard let v = Int(text.trimmedSpaces), v >= minimum, v <= maximum else {
             throw RolloutError("bad_limit", ["name": name, "value": text, "minimum": "\(minimum)"])
         }
         return v

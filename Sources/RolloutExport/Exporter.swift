@@ -33,31 +33,25 @@ public enum Exporter {
     /// Rows read from the store at a time.
     static let pageSize = 2_000
 
-    /// Writes an export to `url`: into a private file first, moved into place only when complete,
-    /// so that a failed export leaves nothing (and an earlier file at `url` untouched).
+    /// Writes an export to `url`: into a hidden file beside it (0600), renamed over `url` only when
+    /// complete, so that a failed export leaves nothing (and an earlier file at `url` untouched),
+    /// whatever file system the target is on.
     public static func write(_ kind: ExportKind, format: ExportFormat, service: CampaignService, asOf: String?, knownAt: String?,
                              filters: ExportFilters = .init(), to url: URL) async throws {
-        let work = try PrivateTemporaryDirectory()
-        defer { work.remove() }
-        let partial = work.url.appendingPathComponent("export.\(format.rawValue)")
         let (_, moment) = try await service.moment(asOf: asOf, knownAt: knownAt)
-        let writer = try format.writer(to: partial, sheet: kind.rawValue, header: header(kind))
-        try await rows(kind, service: service, asOf: asOf, knownAt: knownAt, moment: moment, filters: filters) { try writer.write($0) }
-        try writer.finish()
+        let partial = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do {
-            if FileManager.default.fileExists(atPath: url.path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: partial) }
-            else { try FileManager.default.moveItem(at: partial, to: url) }
+            let writer = try format.writer(to: partial, sheet: kind.rawValue, header: header(kind))
+            try await rows(kind, service: service, asOf: asOf, knownAt: knownAt, moment: moment, filters: filters) { try writer.write($0) }
+            try writer.finish()
+            guard rename(partial.path, url.path) == 0 else { throw RolloutError("file_unwritable", ["value": url.path]) }
+        } catch let e as RolloutError {
+            try? FileManager.default.removeItem(at: partial)
+            throw e
         } catch {
-            // Another file system: copy beside the target, then rename over it.
-            let beside = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
-            do {
-                try? FileManager.default.removeItem(at: beside)
-                try FileManager.default.copyItem(at: partial, to: beside)
-                if rename(beside.path, url.path) != 0 { throw RolloutError("file_unwritable", ["value": url.path]) }
-            } catch {
-                try? FileManager.default.removeItem(at: beside)
-                throw RolloutError("file_unwritable", ["value": url.path])
-            }
+            try? FileManager.default.removeItem(at: partial)
+            throw RolloutError("file_unwritable", ["value": url.path])
         }
     }
 

@@ -36,6 +36,9 @@ final class XLSXWriter: TableWriter {
 
     private let limit: Int
 
+    /// An export that failed or was abandoned leaves no sheet behind.
+    deinit { work.remove() }
+
     private func startSheet() throws {
         try body?.close()
         let file = try work.file("sheet\(sheets.count + 1).xml")

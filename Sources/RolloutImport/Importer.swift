@@ -128,6 +128,8 @@ public enum Importer {
         } catch let problem as FileProblem {
             report.errors.append(problem.error)
         }
+        // A cancelled import (the server stopping) must not commit the rows read so far as if the file ended there.
+        try Task.checkCancellation()
         if header == nil && report.errors.isEmpty { report.errors.append(ImportError(row: 0, column: "", code: "empty_file")) }
         if header != nil && report.rows == 0 && report.errors.isEmpty { report.errors.append(ImportError(row: 0, column: "", code: "no_rows")) }
         if report.errors.count > maxErrors {
@@ -144,10 +146,19 @@ public enum Importer {
 /// the consumer, so memory stays bounded whatever the file's size. One consumer calls ``next()``.
 final class RowChannel: @unchecked Sendable {
     private var iterator: AsyncThrowingStream<[(Int, [String])], any Error>.AsyncIterator
-    private let space = DispatchSemaphore(value: 2)
+    /// Two chunks' room ahead of the consumer. Made at 0 and given its room by signals: libdispatch
+    /// stops the process when a semaphore is freed below the value it was made with, which is where
+    /// one ends when the reader had run ahead of a consumer that gave up early (too many errors).
+    private let space: DispatchSemaphore = {
+        let s = DispatchSemaphore(value: 0)
+        s.signal(); s.signal()
+        return s
+    }()
     private let cancelled = ManagedFlag()
     /// How much of the file has been read.
     let read = ReadProgress()
+    /// The most cells a chunk holds (about 10 MB of empty strings).
+    static let cellsPerChunk = 200_000
 
     init(file: URL, kind: ImportKind, chunkSize: Int, limits: Limits) {
         let (stream, continuation) = AsyncThrowingStream<[(Int, [String])], any Error>.makeStream()
@@ -155,6 +166,7 @@ final class RowChannel: @unchecked Sendable {
         let (space, cancelled, read) = (self.space, self.cancelled, self.read)
         let thread = Thread {
             var buffer: [(Int, [String])] = []
+            var cellsInBuffer = 0
             var dateColumns = Set<Int>()
             var sawHeader = false
             let dates = kind.columns.filter(\.isDate)
@@ -169,7 +181,11 @@ final class RowChannel: @unchecked Sendable {
                         }
                     }
                     buffer.append((number, cells))
-                    if buffer.count >= chunkSize {
+                    // A chunk ends at its rows or at its cells, whichever comes first: wide rows
+                    // (a cell at XFD makes 16,384) must not fill memory before a row is checked.
+                    cellsInBuffer += cells.count
+                    if buffer.count >= chunkSize || cellsInBuffer >= RowChannel.cellsPerChunk {
+                        cellsInBuffer = 0
                         space.wait()
                         continuation.yield(buffer)
                         buffer = []

@@ -29,14 +29,16 @@ struct UTF8Check {
         return valid
     }
 
-    /// Whether the XML declaration at the start of a part, if any, names an encoding other than UTF-8.
+    /// Whether the start of a part (its first kilobyte) has an XML declaration naming an encoding
+    /// other than UTF-8, or one that does not end within it.
     static func declaresOtherEncoding<C: Collection<UInt8>>(_ head: C) -> Bool {
-        var text = String(decoding: head.prefix(256), as: UTF8.self)
+        var text = String(decoding: head, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return false }
+        guard text.hasPrefix("<?xml") else { return false }
+        guard let end = text.range(of: "?>") else { return true }
         let declaration = text[..<end.lowerBound].lowercased()
         guard let at = declaration.range(of: "encoding") else { return false }
-        let rest = declaration[at.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+        let rest = declaration[at.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         return !(rest.hasPrefix("utf-8") || rest.hasPrefix("utf8"))
     }
 }

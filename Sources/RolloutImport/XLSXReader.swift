@@ -3,7 +3,6 @@ import Foundation
 import FoundationXML
 #endif
 import RolloutCore
-import ZIPFoundation
 import RolloutFiles
 
 /// Reads the first sheet of an `.xlsx` workbook as rows of text cells.
@@ -30,18 +29,19 @@ enum XLSXReader {
     static let maxMetadataBytes = 4 << 20
 
     static func rows(of url: URL, limits: Limits, dateColumns: @escaping (Int) -> Bool, _ body: (Int, [String]) throws -> Void) throws {
-        let archive: Archive
-        do { archive = try Archive(url: url, accessMode: .read) } catch {
+        let archive: ZipEntries
+        do { archive = try ZipEntries(url: url) } catch {
             throw FileProblem(error: ImportError(row: 0, column: "", code: "not_xlsx"))
         }
-        guard let sheetPath = try firstSheetPath(archive), let sheet = archive[sheetPath] else {
+        defer { archive.close() }
+        guard let sheetPath = try firstSheetPath(archive), let sheet = archive.entries[sheetPath] else {
             throw FileProblem(error: ImportError(row: 0, column: "", code: "not_xlsx"))
         }
         let dir = try PrivateTemporaryDirectory()
         defer { dir.remove() }
         var shared: [String] = []
         let sharedPath = "xl/sharedStrings.xml"
-        if let entry = archive[sharedPath] {
+        if let entry = archive.entries[sharedPath] {
             let file = try dir.file("shared.xml")
             try extract(archive, entry, path: sharedPath, cap: min(limits.xlsxSharedStringsBytes, limits.xlsxPartBytes), to: file)
             let reader = SharedStringsDelegate()
@@ -61,26 +61,33 @@ enum XLSXReader {
         FileProblem(error: ImportError(row: row, column: "", code: code, arguments: ["part": part, "value": value, "row": "\(row)"]))
     }
 
-    /// Extracts an entry, counting its bytes as they come (a header may lie) and looking for a
-    /// document type declaration; `consume` gets each chunk.
-    static func extract(_ archive: Archive, _ entry: Entry, path: String, cap: Int, consume: @escaping (Data) throws -> Void) throws {
-        // A symbolic link's or a folder's bytes are read whole, by the size its header claims.
-        guard entry.type == .file else { throw problem("xlsx_bad_part", part: path) }
+    /// Extracts an entry, counting its bytes as they come (a header may lie) and refusing what no
+    /// workbook holds: a document type declaration, a NUL byte (a UTF-16 or UCS-4 part, which the
+    /// parser would decode on its own), bytes that are not UTF-8, an XML declaration naming
+    /// another encoding. `consume` gets each piece.
+    static func extract(_ archive: ZipEntries, _ entry: ZipEntries.Entry, path: String, cap: Int, consume: (Data) throws -> Void) throws {
         var total = 0
         var tail: [UInt8] = []
+        var head: [UInt8] = []
         var utf8 = UTF8Check()
         do {
-            _ = try archive.extract(entry, bufferSize: 64 << 10, skipCRC32: false) { chunk in
-                if total == 0, UTF8Check.declaresOtherEncoding(chunk) { throw problem("xlsx_encoding", part: path) }
+            try archive.extract(entry) { chunk in
                 total += chunk.count
                 if total > cap { throw problem("xlsx_part_too_large", part: path, value: "\(cap)") }
-                if !utf8.feed(chunk) { throw problem("xlsx_encoding", part: path) }
+                if chunk.contains(0) { throw problem("xlsx_encoding", part: path) }
+                // The first kilobyte, gathered across pieces: its XML declaration must name UTF-8 (or none).
+                if head.count < 1024 {
+                    head += chunk.prefix(1024 - head.count)
+                    if head.count >= 1024 || total >= 1024, UTF8Check.declaresOtherEncoding(head) { throw problem("xlsx_encoding", part: path) }
+                }
                 // `<!D` begins a DOCTYPE (and with it any ENTITY): no part of a workbook has one.
-                let window = tail + chunk.prefix(2)
-                if containsDoctype(window) || containsDoctype(chunk) { throw problem("xlsx_doctype", part: path) }
-                tail = Array(chunk.suffix(2))
+                let window = tail + chunk
+                if containsDoctype(window) { throw problem("xlsx_doctype", part: path) }
+                tail = Array(window.suffix(2))
+                if !utf8.feed(chunk) { throw problem("xlsx_encoding", part: path) }
                 try consume(chunk)
             }
+            if head.count < 1024, UTF8Check.declaresOtherEncoding(head) { throw problem("xlsx_encoding", part: path) }
             if !utf8.finish() { throw problem("xlsx_encoding", part: path) }
         } catch let p as FileProblem {
             throw p
@@ -89,10 +96,10 @@ enum XLSXReader {
         }
     }
 
-    static func extract(_ archive: Archive, _ entry: Entry, path: String, cap: Int, to file: PrivateFile) throws {
+    static func extract(_ archive: ZipEntries, _ entry: ZipEntries.Entry, path: String, cap: Int, to file: PrivateFile) throws {
         let handle = try file.openForWriting()
         defer { try? handle.close() }
-        try extract(archive, entry, path: path, cap: cap) { handle.write($0) }
+        try extract(archive, entry, path: path, cap: cap) { try handle.write(contentsOf: $0) }
     }
 
     private static func containsDoctype<C: Collection<UInt8>>(_ bytes: C) -> Bool where C.Index == Int {
@@ -103,8 +110,6 @@ enum XLSXReader {
         }
         return false
     }
-
-    private static func containsDoctype(_ data: Data) -> Bool { containsDoctype([UInt8](data)) }
 
     private static func parse(_ file: PrivateFile, _ delegate: any XMLParserDelegate & Failing, part: String) throws {
         guard let stream = InputStream(url: file.url) else { throw problem("xlsx_bad_part", part: part) }
@@ -118,9 +123,9 @@ enum XLSXReader {
     }
 
     /// The path of the workbook's first sheet, from the workbook and its relationships.
-    private static func firstSheetPath(_ archive: Archive) throws -> String? {
+    private static func firstSheetPath(_ archive: ZipEntries) throws -> String? {
         func read(_ path: String) throws -> Data? {
-            guard let entry = archive[path] else { return nil }
+            guard let entry = archive.entries[path] else { return nil }
             var data = Data()
             try extract(archive, entry, path: path, cap: maxMetadataBytes) { data.append($0) }
             return data
@@ -132,7 +137,7 @@ enum XLSXReader {
         p.delegate = first
         p.parse()
         guard let rid = first.values.first, let rels = try read("xl/_rels/workbook.xml.rels") else {
-            return archive["xl/worksheets/sheet1.xml"] != nil ? "xl/worksheets/sheet1.xml" : nil
+            return archive.entries["xl/worksheets/sheet1.xml"] != nil ? "xl/worksheets/sheet1.xml" : nil
         }
         let targets = RelationshipGrabber()
         let q = XMLParser(data: rels)
@@ -337,7 +342,8 @@ private final class SheetDelegate: NSObject, XMLParserDelegate, Failing {
             case "n" where dateColumns(cellColumn): text = XLSXReader.serialDate(value) ?? value
             default: text = value
             }
-            if hasFormula { text = XLSXReader.formulaMark + text }
+            // A formula cell is refused whatever it holds: keep the mark, not a copy of its text.
+            if hasFormula { text = XLSXReader.formulaMark }
             if !text.isEmpty { cells[cellColumn] = text }
         case "row":
             guard let width = cells.keys.max().map({ $0 + 1 }) else { return }

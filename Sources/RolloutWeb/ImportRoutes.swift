@@ -29,7 +29,7 @@ enum ImportRoutes {
             let file = try dir.file("upload")
             let handle = try file.openForWriting()
             do {
-                for try await buffer in request.body { handle.write(Data(buffer: buffer)) }
+                for try await buffer in request.body { try handle.write(contentsOf: Data(buffer: buffer)) }
                 try handle.close()
             } catch {
                 try? handle.close()

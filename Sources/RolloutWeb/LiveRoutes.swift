@@ -23,7 +23,8 @@ enum LiveRoutes {
                     defer { ticket.release() }
                     try await writer.write(ByteBuffer(string: "retry: 2000\nevent: hello\ndata: {\"last_seq\":\(lastSeq)}\n\n"))
                     // Changes and keep-alive ticks arrive through one stream, so one loop writes them all.
-                    let (ticks, tick) = AsyncStream.makeStream(of: StoreChange?.self)
+                    // A reader that does not read needs only the newest change: the buffer stays small.
+                    let (ticks, tick) = AsyncStream.makeStream(of: StoreChange?.self, bufferingPolicy: .bufferingNewest(8))
                     // The browser left the page (or closed the tab): the stream ends now, and its place with it.
                     InputClosedWatcher.watch(context.channel) { tick.finish() }
                     let pump = Task {

@@ -86,7 +86,7 @@ enum SharingRoutes {
         defer { dir.remove() }
         let file = try dir.file("offer.csv")
         let handle = try file.openForWriting()
-        handle.write(Data(text.utf8))
+        try handle.write(contentsOf: Data(text.utf8))
         try handle.close()
         let report = try await Importer.run(.resources, file: file.url, store: service.store, now: try await service.campaign().now(),
                                             actor: principal.account, scope: principal, dryRun: false)

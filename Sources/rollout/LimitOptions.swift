@@ -28,7 +28,7 @@ struct LimitOptions: ParsableArguments {
     func validate() throws {
         for s in Limits.settings {
             guard let v = given[s.option] ?? nil else { continue }
-            if v < s.minimum { throw ValidationError(Catalogue.text("bad_limit", .en, ["name": "--" + s.option, "value": "\(v)", "minimum": "\(s.minimum)"])) }
+            if v < s.minimum || v > s.maximum { throw ValidationError(Catalogue.text("bad_limit", .en, ["name": "--" + s.option, "value": "\(v)", "minimum": "\(s.minimum)"])) }
         }
     }
 

@@ -34,6 +34,12 @@ import RolloutFiles
         // parser force-unwraps the element names it recovers from them).
         "fuzz-1-686-latin1-element-name.xlsx": "xlsx_encoding",
         "fuzz-1-10987.xlsx": "xlsx_encoding",
+        // Found in review: a deflate stream cut short, rows as wide as XFD, UTF-16 without a BOM,
+        // formula cells each showing one long shared string.
+        "sheet-deflate-cut-short.xlsx": "xlsx_bad_part",
+        "wide-rows-at-XFD.xlsx": "too_many_cells",
+        "sheet-utf16-without-bom.xlsx": "xlsx_encoding",
+        "formula-cells-of-a-long-shared-string.xlsx": "too_many_cells",
     ]
 
     func setUp(_ store: SQLCampaignStore) async throws {
@@ -50,7 +56,7 @@ import RolloutFiles
                 #expect(!report.errors.isEmpty && !report.committed, "\(file.lastPathComponent)")
                 if let code = Self.expected[file.lastPathComponent] {
                     #expect(report.errors.first?.code == code, "\(file.lastPathComponent): \(report.errors)")
-                    #expect(report.errors.first?.arguments["part"]?.hasPrefix("xl/") == true, "the error names the part")
+                    if code.hasPrefix("xlsx_") { #expect(report.errors.first?.arguments["part"]?.hasPrefix("xl/") == true, "the error names the part") }
                 }
             }
             #expect(try await store.eventCount() == 0)

@@ -46,3 +46,35 @@ while i != -1:
         struct.pack_into("<I", data, i + 20, 0xFFFFFFF0)      # compressed size
     i = data.find(b"PK\x01\x02", i + 4)
 open("sheet-as-symlink.xlsx", "wb").write(bytes(data))
+
+# Found in review (2026-12-05) — each once hung the import or grew memory without bound:
+# a deflate stream cut short (ZIPFoundation's Linux inflate looped for ever at the end of the file);
+workbook("sheet-deflate-cut-short.xlsx", "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>WZ-{i:06d}</t></is></c></row>' for i in range(2, 3000)))
+data = bytearray(open("sheet-deflate-cut-short.xlsx", "rb").read())
+z = zipfile.ZipFile("sheet-deflate-cut-short.xlsx")
+info = z.getinfo("xl/worksheets/sheet1.xml")
+half = info.compress_size // 2
+lh = info.header_offset
+struct.pack_into("<I", data, lh + 18, half)
+i = data.find(b"PK\x01\x02")
+while i != -1:
+    n = struct.unpack_from("<H", data, i + 28)[0]
+    if bytes(data[i + 46:i + 46 + n]) == b"xl/worksheets/sheet1.xml":
+        struct.pack_into("<I", data, i + 20, half)
+    i = data.find(b"PK\x01\x02", i + 4)
+open("sheet-deflate-cut-short.xlsx", "wb").write(bytes(data))
+# rows of one cell at XFD (16,384 cells each once read);
+workbook("wide-rows-at-XFD.xlsx", "".join(f'<row r="{i}"><c r="XFD{i}"><v>1</v></c></row>' for i in range(2, 20002)))
+# a sheet in UTF-16 without a byte-order mark (valid UTF-8 byte by byte, decoded as UTF-16 by the parser);
+workbook("sheet-utf16-without-bom.xlsx", "", extra={})
+with zipfile.ZipFile("sheet-utf16-without-bom.xlsx") as src, zipfile.ZipFile("sheet-utf16.tmp", "w", zipfile.ZIP_DEFLATED) as z:
+    for name in src.namelist():
+        if name != "xl/worksheets/sheet1.xml":
+            z.writestr(name, src.read(name))
+    z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x "y">]><worksheet {NS}><sheetData>{HEADER}</sheetData></worksheet>'.encode("utf-16-le"))
+import os
+os.replace("sheet-utf16.tmp", "sheet-utf16-without-bom.xlsx")
+# formula cells all showing one long shared string.
+workbook("formula-cells-of-a-long-shared-string.xlsx",
+         '<row r="2">' + "".join('<c t="s"><f>A1</f><v>0</v></c>' for _ in range(16000)) + "</row>",
+         f'<?xml version="1.0"?><sst {NS} count="1"><si><t>{"x" * 30000}</t></si></sst>')
