@@ -84,9 +84,14 @@ enum TableDownloads {
     }
 
     /// A number as a number, a day as a date, anything else as text.
+    /// A code such as `0571` or `1,2` stays text: only plain numbers (with thousands grouped by
+    /// commas, as the pages write them) become numbers.
     static func cell(_ s: String) -> ExportCell {
-        if let n = Int(s.replacingOccurrences(of: ",", with: "")), !s.hasPrefix("+") { return .int(n) }
-        if s.contains("."), let d = Double(s), d.isFinite, !s.hasPrefix("+") { return .decimal(d) }
+        let digits = s.hasPrefix("-") ? String(s.dropFirst()) : s
+        let leadingZero = digits.count > 1 && digits.hasPrefix("0") && !digits.hasPrefix("0.")
+        let grouped = s.contains(",") ? s.range(of: #"^-?\d{1,3}(,\d{3})+$"#, options: .regularExpression) != nil : true
+        if !leadingZero, grouped, digits.count <= 15, let n = Int(s.replacingOccurrences(of: ",", with: "")), !s.hasPrefix("+") { return .int(n) }
+        if !leadingZero, s.contains("."), !s.contains(","), let d = Double(s), d.isFinite, !s.hasPrefix("+") { return .decimal(d) }
         if s.count == 10, ShanghaiCalendar.parseDay(s) != nil { return .date(s) }
         return .text(s)
     }

@@ -181,6 +181,19 @@ import Testing
             }
         }
     }
+
+    @Test func aPageTablesCellsAreTypedWithoutLosingCodes() {
+        #expect(TableDownloads.cell("0571") == .text("0571"))
+        #expect(TableDownloads.cell("1,234") == .int(1234))
+        #expect(TableDownloads.cell("1,2") == .text("1,2"))
+        #expect(TableDownloads.cell("12.5") == .decimal(12.5))
+        #expect(TableDownloads.cell("0.5") == .decimal(0.5))
+        #expect(TableDownloads.cell("-3") == .int(-3))
+        #expect(TableDownloads.cell("2020-05-01") == .date("2020-05-01"))
+        #expect(TableDownloads.cell("12345678901234567") == .text("12345678901234567"))
+        #expect(TableDownloads.cell("+5") == .text("+5"))
+        #expect(TableDownloads.cell("渝中区") == .text("渝中区"))
+    }
 }
 
 /// A small RFC 4180 reader for the tests (the importer's own is internal to its target).
