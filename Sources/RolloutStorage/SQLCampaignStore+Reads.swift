@@ -54,8 +54,10 @@ extension SQLCampaignStore {
                 window.appendInterpolation(unsafeRaw: "))")
             }
             let offset = query.after == nil ? (query.page - 1) * query.perPage : 0
-            if query.stage == nil && moment.knownAt == nil {
-                // Reading on from a site (an export), the total is not counted again for every page.
+            if query.stage == nil {
+                // Every site the filter keeps is listed (as known at a moment too: the filter holds
+                // the registration's recording), so a page is a LIMIT. Reading on from a site (an
+                // export), the total is not counted again for every page.
                 var total = -1
                 if query.after == nil {
                     var countQ = SQLQueryString("SELECT COUNT(*) AS n FROM sites WHERE ")
@@ -66,7 +68,9 @@ extension SQLCampaignStore {
                 q.appendInterpolation(window)
                 q.appendInterpolation(unsafeRaw: " ORDER BY operator, code LIMIT \(query.perPage) OFFSET \(offset)")
                 let states = try await db.raw(q).all().map { try StoredJSON.decode(SiteState.self, try $0.string("state")) }
-                let rows = states.map { SQLCampaignStore.row($0, steps: $0.steps, at: moment) }
+                var steps: [SiteKey: [TimelineStep]] = [:]
+                if let knownAt = moment.knownAt { steps = try await SQLCampaignStore.timelines(states, knownAt: knownAt, db: db) }
+                let rows = states.map { SQLCampaignStore.row($0, steps: steps[$0.registration.site] ?? $0.steps, at: moment) }
                 return SitePage(total: total, page: query.page, perPage: query.perPage, sites: rows)
             }
             var q = SQLQueryString("SELECT state FROM sites WHERE ")
