@@ -13,11 +13,13 @@ public struct AccountService: Sendable {
     /// bcrypt's cost: 2^cost rounds (12 ≈ 0.25 s here; tests use less).
     let cost: UInt8
     let wallClock: @Sendable () -> Date
-    /// Verified tokens and active accounts, kept while no credential has changed (at most a minute).
+    /// Verified tokens and active accounts, kept while no credential has changed on this instance,
+    /// and at most five seconds: a token of an account disabled through another instance (which
+    /// this one's version does not see) stops working within that time everywhere.
     let verified = Locked<[String: (principal: Principal, version: Int64, at: Date)]>([:])
     /// How many passwords this service has checked with bcrypt (what a flood of sign-ins costs).
     public let passwordChecks = Locked<Int>(0)
-    static let verifiedLifetime: TimeInterval = 60
+    static let verifiedLifetime: TimeInterval = 5
     static let verifiedCapacity = 10_000
 
     /// Failed sign-ins allowed per account name, and per address, within ``window``.
