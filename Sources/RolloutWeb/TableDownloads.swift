@@ -11,12 +11,11 @@ import RolloutFiles
 enum TableDownloads {
     /// Gives every table of a page body an id (`table-N` for those without one) and puts the download links under it.
     static func annotate(_ body: String, context c: PageContext) -> String {
-        var out = ""
-        out.reserveCapacity(body.utf8.count + 2048)
+        var pieces: [Substring] = []
         var rest = body[...]
         var number = 0
         while let open = rest.range(of: "<table") {
-            out += rest[..<open.lowerBound]
+            pieces.append(rest[..<open.lowerBound])
             number += 1
             guard let tagEnd = rest[open.upperBound...].firstIndex(of: ">"), let close = rest[tagEnd...].range(of: "</table>") else {
                 rest = rest[open.lowerBound...]
@@ -24,18 +23,19 @@ enum TableDownloads {
             }
             let attributes = rest[open.upperBound..<tagEnd]
             let id: String
-            if let r = attributes.range(of: "id=\"") , let end = attributes[r.upperBound...].firstIndex(of: "\"") {
+            if let r = attributes.range(of: "id=\""), let end = attributes[r.upperBound...].firstIndex(of: "\"") {
                 id = String(attributes[r.upperBound..<end])
-                out += rest[open.lowerBound..<close.upperBound]
+                pieces.append(rest[open.lowerBound..<close.upperBound])
             } else {
                 id = "table-\(number)"
-                out += "<table id=\"\(id)\"" + rest[open.upperBound..<close.upperBound]
+                pieces.append(Substring("<table id=\"\(id)\""))
+                pieces.append(rest[open.upperBound..<close.upperBound])
             }
-            out += links(id, context: c)
+            pieces.append(Substring(links(id, context: c)))
             rest = rest[close.upperBound...]
         }
-        out += rest
-        return out
+        pieces.append(rest)
+        return pieces.joined()
     }
 
     static func links(_ id: String, context c: PageContext) -> String {
