@@ -129,5 +129,9 @@ enum Dashboard {
         if late.total > late.sites.count { h += "<p class=\"muted\">\(c.t("page_more", ["value": "\(late.total)", "shown": "\(late.sites.count)"]))</p>" }
         return h
     }
-}
 
+    /// Where a page's lists of records stand for an account that reads figures only.
+    static func figuresOnly(_ c: PageContext) -> String {
+        "<p class=\"muted\" id=\"figures-only\">\(c.t("page_figures_only"))</p>"
+    }
+}

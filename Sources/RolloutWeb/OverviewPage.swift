@@ -85,10 +85,7 @@ enum OverviewPage {
         body += Dashboard.groupTable(m.obstacles.byResponsible, heading: c.t("page_obstacles_by_unit"),
                                      label: { $0.isEmpty ? c.t("page_unassigned") : HTMLPage.escape($0) }, context: c)
         body += "</div></div><p></p>"
-        guard m.records else {
-            body += "<p class=\"muted\" id=\"figures-only\">\(c.t("page_figures_only"))</p>"
-            return HTMLPage.frame(title: s.campaign, context: c, path: Paths.overview, body: body)
-        }
+        guard m.records else { return HTMLPage.frame(title: s.campaign, context: c, path: Paths.overview, body: body + Dashboard.figuresOnly(c)) }
         body += Dashboard.obstacleTable(m.obstacles.obstacles, regions: regionsByCode, escalate: false, back: Paths.overview, context: c)
         if m.obstacles.total > m.obstacles.obstacles.count {
             body += "<p class=\"muted\">\(c.t("page_more", ["value": "\(m.obstacles.total)", "shown": "\(m.obstacles.obstacles.count)"]))</p>"

@@ -101,15 +101,11 @@ enum RegionPage {
         body += "</div>"
         body += "<div class=\"grid\"><div class=\"panel\"><h2>\(c.t("page_burnup"))</h2>"
         body += Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c) + "</div>"
-        if let sites = m.sites {
-            body += "<div class=\"panel\"><h2>\(c.t("page_map_sites"))</h2>"
-            body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: sites.points, context: c)
-            if sites.total > sites.points.count {
-                body += "<p class=\"muted small\">\(c.t("page_more", ["value": "\(sites.total)", "shown": "\(sites.points.count)"]))</p>"
-            }
-        } else {
-            body += "<div class=\"panel\"><h2>\(c.t("page_map_outline"))</h2>"
-            body += DistrictMap.region(m.region.code, outlines: m.outlines, sites: nil, context: c)
+        // A figures-only account sees the outline without the sites.
+        body += "<div class=\"panel\"><h2>\(c.t(m.sites == nil ? "page_map_outline" : "page_map_sites"))</h2>"
+            + DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites?.points, context: c)
+        if let sites = m.sites, sites.total > sites.points.count {
+            body += "<p class=\"muted small\">\(c.t("page_more", ["value": "\(sites.total)", "shown": "\(sites.points.count)"]))</p>"
         }
         body += "</div></div>"
         body += "<h2>\(c.t("page_operators"))</h2><div class=\"scroll\"><table id=\"operators\"><thead><tr><th class=\"l\">\(c.t("page_operator"))</th>"
@@ -136,13 +132,10 @@ enum RegionPage {
         }
         body += "<p class=\"muted small\">\(c.t("page_key_area_note"))</p>"
         // The oldest first: those waiting more than a week lead the list.
-        if m.records {
-            body += "<h2>\(c.t("page_obstacles"))</h2>"
-            body += Dashboard.obstacleTable(m.obstacles.obstacles, regions: [m.region.code: m.region], escalate: true, back: path, context: c)
-            body += "<h2>\(c.t("page_late"))</h2>" + Dashboard.lateTable(m.late, regions: [m.region.code: m.region], context: c)
-        } else {
-            body += "<p class=\"muted\" id=\"figures-only\">\(c.t("page_figures_only"))</p>"
-        }
+        body += !m.records ? Dashboard.figuresOnly(c)
+            : "<h2>\(c.t("page_obstacles"))</h2>"
+                + Dashboard.obstacleTable(m.obstacles.obstacles, regions: [m.region.code: m.region], escalate: true, back: path, context: c)
+                + "<h2>\(c.t("page_late"))</h2>" + Dashboard.lateTable(m.late, regions: [m.region.code: m.region], context: c)
         return HTMLPage.frame(title: Catalogue.text("page_region_title", c.language, ["value": c.language == .zh ? m.region.nameZh : m.region.nameEn]),
                               context: c, path: path, body: body)
     }
