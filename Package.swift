@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.17.0"),
     ],
     targets: [
         // Pure domain: types, rules, the fold of the log. Foundation only, no I/O.
@@ -120,7 +121,9 @@ let package = Package(
                 "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb", "RolloutTestSupport", "RolloutAccess",
                 "RolloutExport", "RolloutFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ],
+            exclude: ["__Snapshots__"]
         ),
     ],
     swiftLanguageModes: [.v6]
