@@ -5,31 +5,30 @@ import RolloutStorage
 /// The read API under `/api/v1`: every read takes `as_of` and `known_at`.
 enum APIRoutes {
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
-        router.get("/healthz") { _, _ in
+        router.on(.healthz) { _, _ in
             try JSONResponse.ok(["status": "ok"])
         }
-        let api = router.group("/api/v1")
-        api.get("/summary") { request, _ in
+        router.on(.apiSummary) { request, _ in
             try await cache.respond(request, service: service, contentType: ResponseCache.json) {
                 try JSONResponse.bytes(try await service.summary(asOf: request.query("as_of"), knownAt: request.query("known_at")))
             }
         }
-        api.get("/regions") { request, _ in
+        router.on(.apiRegions) { request, _ in
             try await cache.respond(request, service: service, contentType: ResponseCache.json) {
                 try JSONResponse.bytes(try await service.regions(asOf: request.query("as_of"), knownAt: request.query("known_at")))
             }
         }
-        api.get("/sites") { request, _ in
+        router.on(.apiSites) { request, _ in
             let query = try siteQuery(request)
             return try JSONResponse.ok(try await service.sites(query, asOf: request.query("as_of"), knownAt: request.query("known_at")))
         }
-        api.get("/obstacles") { request, _ in
+        router.on(.apiObstacles) { request, _ in
             let query = try obstacleQuery(request)
             return try await cache.respond(request, service: service, contentType: ResponseCache.json) {
                 try JSONResponse.bytes(try await service.obstacles(query, asOf: request.query("as_of"), knownAt: request.query("known_at")))
             }
         }
-        api.get("/late_sites") { request, _ in
+        router.on(.apiLateSites) { request, _ in
             let op = try request.query("operator").map(checkedOperator)
             let limit = try request.query("limit").map { try bounded($0, 1...1000) } ?? 100
             return try await cache.respond(request, service: service, contentType: ResponseCache.json) {
@@ -37,14 +36,14 @@ enum APIRoutes {
                                                                    asOf: request.query("as_of"), knownAt: request.query("known_at")))
             }
         }
-        api.get("/progress") { request, _ in
+        router.on(.apiProgress) { request, _ in
             let op = try request.query("operator").map(checkedOperator)
             let (stored, moment) = try await service.moment(asOf: request.query("as_of"), knownAt: request.query("known_at"))
             return try await cache.respond(request, service: service, contentType: ResponseCache.json) {
                 try JSONResponse.bytes(try await service.progressByDay(region: request.query("region"), operator: op, stored.campaign, at: moment))
             }
         }
-        api.get("/sites/:operator/:code") { request, context in
+        router.on(.apiSite) { request, context in
             let opText = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", ["value": opText]) }
             let key = SiteKey(operator: op, code: try context.parameters.require("code"))
@@ -54,13 +53,13 @@ enum APIRoutes {
 
     /// `GET /api/v1/sites/{operator}/{code}/matches?radius_m=&limit=`: resources a planned site could share.
     static func addMatches(to router: Router<RolloutContext>, service: CampaignService) {
-        router.get("/api/v1/sites/:operator/:code/matches") { request, context in
+        router.on(.apiSiteMatches) { request, context in
             let op = try checkedOperator(try context.parameters.require("operator"))
             let key = SiteKey(operator: op, code: try context.parameters.require("code"))
             let radius = try request.query("radius_m").map { text -> Double in
                 guard let r = Double(text) else { throw RolloutError("bad_radius", ["value": text]) }
                 return r
-            } ?? SiteDetailPage.matchRadius
+            } ?? SitePage.matchRadius
             let limit = try request.query("limit").map { try bounded($0, 1...100) } ?? 10
             return try JSONResponse.ok(try await service.matches(for: key, radius: radius, limit: limit, asOf: request.query("as_of")))
         }

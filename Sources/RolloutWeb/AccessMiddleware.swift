@@ -5,7 +5,7 @@ import RolloutAccess
 import RolloutCore
 
 /// The one gate every request passes: it finds who is asking (a bearer token, or the account of
-/// the session cookie), checks the route's need in ``RoutePolicy`` against the account's role,
+/// the session cookie), checks the route's need in the route table (``Route``) against the account's role,
 /// checks the form token of every change made with a session cookie, and hands the principal to
 /// the handler. Which records an account may change is checked further down, by the services.
 struct AccessMiddleware: RouterMiddleware {
@@ -23,7 +23,7 @@ struct AccessMiddleware: RouterMiddleware {
         // is not signed in learns nothing about which addresses exist.
         let need: Need
         if let endpoint = context.endpointPath {
-            guard let listed = RoutePolicy.need(method: request.method.rawValue, endpoint: endpoint) else {
+            guard let listed = Route.find(method: request.method, endpoint: endpoint)?.need else {
                 context.logger.error("route without a policy", metadata: ["route": "\(request.method) \(endpoint)"])
                 throw RolloutError("forbidden", kind: .forbidden, ["role": "—"])
             }
@@ -34,7 +34,7 @@ struct AccessMiddleware: RouterMiddleware {
 
         var bySession = false
         // Open routes ask nobody who they are (the sign-in page only its session).
-        let authenticate = need != .open || path == Paths.signIn
+        let authenticate = need != .open || path == Route.signIn.pattern
         if !authenticate {
         } else if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
@@ -53,10 +53,10 @@ struct AccessMiddleware: RouterMiddleware {
 
         if need != .open {
             guard let principal = context.principal else {
-                if RoutePolicy.isAPI(path) { throw RolloutError("signin_required", kind: .unauthenticated) }
+                if Route.isAPI(path) { throw RolloutError("signin_required", kind: .unauthenticated) }
                 let back = path + (request.uri.query.map { "?\($0)" } ?? "")
                 return Response(status: .seeOther, headers: [
-                    .location: "\(Paths.signIn)?next=\(Paths.encode(back))&lang=\(request.language.rawValue)",
+                    .location: "\(Route.signIn.pattern)?next=\(Route.encode(back))&lang=\(request.language.rawValue)",
                 ])
             }
             guard Access.allows(principal.role, need) else {

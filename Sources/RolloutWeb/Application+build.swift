@@ -36,9 +36,9 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     router.add(middleware: BodyLimitMiddleware(limits: security.limits))
     router.add(middleware: SessionMiddleware(
         storage: SQLPersistDriver(store: service.store),
-        configuration: .init(sessionCookieParameters: .init(name: SignInRoutes.sessionCookie, path: "/", secure: security.secureCookies,
+        configuration: .init(sessionCookieParameters: .init(name: SignInPage.sessionCookie, path: "/", secure: security.secureCookies,
                                                             sameSite: .lax),
-                             keyPrefix: SignInRoutes.sessionKeyPrefix, defaultSessionExpiration: SignInRoutes.sessionLifetime)))
+                             keyPrefix: SignInPage.sessionKeyPrefix, defaultSessionExpiration: SignInPage.sessionLifetime)))
     router.add(middleware: AccessMiddleware(accounts: accounts))
     router.add(middleware: TableDownloadMiddleware())
     let cache = ResponseCache()
@@ -49,16 +49,17 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     OverviewPage.add(to: router, service: service, cache: cache)
     RegionPage.add(to: router, service: service, cache: cache)
     OperatorPage.add(to: router, service: service, cache: cache)
-    SiteDetailPage.add(to: router, service: service, cache: cache)
-    EscalationRoutes.add(to: router, service: service)
-    ObstacleRoutes.add(to: router, service: service)
-    DispatchRoutes.add(to: router, service: service)
-    SignInRoutes.add(to: router, accounts: accounts, secureCookies: security.secureCookies)
-    AccountRoutes.add(to: router, service: service)
-    QuotaRoutes.add(to: router, service: service)
-    BulletinRoutes.add(to: router, service: service)
-    SupervisionRoutes.add(to: router, service: service)
-    SharingRoutes.add(to: router, service: service)
+    SitePage.add(to: router, service: service, cache: cache)
+    EscalationPage.add(to: router, service: service)
+    ObstacleDetailPage.add(to: router, service: service)
+    DispatchPage.add(to: router, service: service)
+    UnitPage.add(to: router, service: service)
+    SignInPage.add(to: router, accounts: accounts, secureCookies: security.secureCookies)
+    AccountsPage.add(to: router, service: service)
+    QuotaPage.add(to: router, service: service)
+    BulletinsPage.add(to: router, service: service)
+    SupervisionPage.add(to: router, service: service)
+    SharingPage.add(to: router, service: service)
     OpenAPIRoutes.add(to: router)
     Telemetry.add(to: router)
     return router

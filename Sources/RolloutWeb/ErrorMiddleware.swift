@@ -28,7 +28,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     private func answer(_ e: RolloutError, _ request: Request, status: HTTPResponse.Status? = nil) -> Response {
         Counter(label: "rollout_errors_total", dimensions: [("code", e.code)]).increment()
         var response: Response
-        if RoutePolicy.isAPI(request.uri.path) {
+        if Route.isAPI(request.uri.path) {
             response = JSONResponse.error(e, request.language)
         } else {
             response = HTMLPage.error(e, request.language)

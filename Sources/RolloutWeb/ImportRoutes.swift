@@ -10,7 +10,7 @@ import RolloutFiles
 /// `--json`, with 200 when committed (or a clean dry run) and 422 when rejected.
 enum ImportRoutes {
     static func add(to router: Router<RolloutContext>, service: CampaignService, limits: Limits) {
-        router.post("/api/v1/imports/:kind") { request, context in
+        router.on(.apiImport) { request, context in
             let kindText = try context.parameters.require("kind")
             guard let kind = ImportKind(rawValue: kindText) else {
                 throw RolloutError("unknown_import_kind", kind: .notFound, ["value": kindText])

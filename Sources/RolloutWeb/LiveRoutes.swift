@@ -11,7 +11,7 @@ enum LiveRoutes {
     static let keepAlive: Duration = .seconds(15)
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, streams: StreamQuota) {
-        router.get("/api/v1/events/stream") { _, context in
+        router.on(.apiEventStream) { _, context in
             // Each account holds a bounded number of streams; its place is given back when the stream ends.
             let ticket = try streams.acquire(try context.requirePrincipal().account)
             let changes = service.store.changes()
@@ -49,8 +49,8 @@ enum LiveRoutes {
                     try await writer.finish(nil)
                 })
         }
-        for (path, script) in [(Paths.liveScript, script), (Paths.liveWorker, worker)] {
-            router.get(RouterPath(path)) { _, _ in
+        for (route, script) in [(Route.liveScript, script), (Route.liveWorker, worker)] {
+            router.on(route) { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/javascript; charset=utf-8", .cacheControl: "max-age=300"],
                          body: .init(byteBuffer: ByteBuffer(string: script)))
             }
@@ -58,12 +58,6 @@ enum LiveRoutes {
     }
 
     /// The pages' script and the shared worker that holds a browser's one stream (resources of this target).
-    static let script = resource("live.js")
-    static let worker = resource("live-worker.js")
-
-    static func resource(_ name: String) -> String {
-        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
-        return text
-    }
+    static let script = WebResources.text("live.js")
+    static let worker = WebResources.text("live-worker.js")
 }

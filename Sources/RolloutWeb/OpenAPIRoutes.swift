@@ -5,13 +5,12 @@ import Hummingbird
 /// `Resources/openapi.json`; a test checks that it lists exactly the routes the router serves.
 enum OpenAPIRoutes {
     static let document: ByteBuffer = {
-        guard let url = Bundle.module.url(forResource: "Resources/openapi", withExtension: "json"),
-              let data = try? Data(contentsOf: url) else { return ByteBuffer(string: "{}") }
-        return ByteBuffer(bytes: data)
+        let text = WebResources.text("openapi.json")
+        return ByteBuffer(string: text.isEmpty ? "{}" : text)
     }()
 
     static func add(to router: Router<RolloutContext>) {
-        router.get("/api/v1/openapi.json") { _, _ in
+        router.on(.openAPI) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: document))
         }
     }

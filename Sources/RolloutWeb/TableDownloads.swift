@@ -10,9 +10,9 @@ import RolloutFiles
 /// Whole numbers, decimals and days become number and date cells in the workbook.
 enum TableDownloads {
     /// Gives every table of a page body an id (`table-N` for those without one) and puts the download links under it.
-    static func annotate(_ body: String, context c: PageContext) -> String {
+    static func annotate(_ page: HTML, context c: PageContext) -> HTML {
         var pieces: [Substring] = []
-        var rest = body[...]
+        var rest = page.markup[...]
         var number = 0
         while let open = rest.range(of: "<table") {
             pieces.append(rest[..<open.lowerBound])
@@ -31,20 +31,17 @@ enum TableDownloads {
                 pieces.append(Substring("<table id=\"\(id)\""))
                 pieces.append(rest[open.upperBound..<close.upperBound])
             }
-            pieces.append(Substring(links(id, context: c)))
+            pieces.append(Substring(links(id, context: c).markup))
             rest = rest[close.upperBound...]
         }
         pieces.append(rest)
-        return pieces.joined()
+        return HTML(trusted: pieces.joined())
     }
 
-    static func links(_ id: String, context c: PageContext) -> String {
+    static func links(_ id: String, context c: PageContext) -> HTML {
         let kept = c.query.split(separator: "&").filter { !$0.hasPrefix("download=") && !$0.hasPrefix("table=") }.joined(separator: "&")
-        func href(_ format: String) -> String {
-            HTMLPage.escape("?" + (kept.isEmpty ? "" : kept + "&") + "download=\(format)&table=\(Paths.encode(id))")
-        }
-        return "<p class=\"small downloads\">\(c.t("page_download")) <a href=\"\(href("csv"))\" download>CSV</a> · "
-            + "<a href=\"\(href("xlsx"))\" download>XLSX</a></p>"
+        func href(_ format: String) -> String { "?" + (kept.isEmpty ? "" : kept + "&") + "download=\(format)&table=\(Route.encode(id))" }
+        return "<p class=\"small downloads\">\(c.t("page_download")) <a href=\"\(href("csv"))\" download>CSV</a> · <a href=\"\(href("xlsx"))\" download>XLSX</a></p>"
     }
 
     /// The header and rows of the table with an id in a page, cells typed; nil when the page has no such table.
@@ -103,7 +100,7 @@ struct TableDownloadMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get, let asked = request.query("download"), let id = request.query("table"),
-              !RoutePolicy.isAPI(request.uri.path) else { return try await next(request, context) }
+              !Route.isAPI(request.uri.path) else { return try await next(request, context) }
         let format = try ExportFormat(checking: asked)
         let response = try await next(request, context)
         guard response.status == .ok, response.headers[.contentType]?.hasPrefix("text/html") == true else { return response }

@@ -27,7 +27,7 @@ enum Telemetry {
     static func start() { _ = registry }
 
     static func add(to router: Router<RolloutContext>) {
-        router.get("/metrics") { _, _ in
+        router.on(.metrics) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }

@@ -23,15 +23,15 @@ import Testing
         var allowed: Set<Role>?
     }
 
-    /// The expectations, written out by hand (not derived from ``RoutePolicy``): a route the router
+    /// The expectations, written out by hand (not derived from the route table ``Route``): a route the router
     /// has and this table lacks fails the test.
     static func cases(region: String, obstacle: ObstacleRow, otherObstacle: ObstacleRow, site: SiteRow, districtAccount: String) -> [String: RouteCase] {
         let readers: Set<Role> = [.cityOffice, .leader, .district, .operator, .resourceOwner]
         let recordReaders: Set<Role> = [.cityOffice, .leader, .district, .operator]
         let everyone = Set(Role.allCases)
-        let esc = "/obstacles/\(Paths.encode(obstacle.org))/\(Paths.encode(obstacle.ref))/escalate"
-        let apiEsc = "/api/v1/obstacles/\(Paths.encode(otherObstacle.org))/\(Paths.encode(otherObstacle.ref))/escalate"
-        let page = "/obstacles/\(Paths.encode(obstacle.org))/\(Paths.encode(obstacle.ref))"
+        let esc = "/obstacles/\(Route.encode(obstacle.org))/\(Route.encode(obstacle.ref))/escalate"
+        let apiEsc = "/api/v1/obstacles/\(Route.encode(otherObstacle.org))/\(Route.encode(otherObstacle.ref))/escalate"
+        let page = "/obstacles/\(Route.encode(obstacle.org))/\(Route.encode(obstacle.ref))"
         let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),designed,2020-06-01\r\n"
         return [
             "GET /healthz": RouteCase(uri: "/healthz", allowed: nil),
@@ -194,20 +194,28 @@ import Testing
         }
     }
 
-    @Test func theRoutePolicyListsExactlyTheRouterRoutes() async throws {
+    @Test func theRouterServesExactlyTheRouteTable() async throws {
         try await withFreshDemo(fraction: 0.002) { service in
-            let routes = Set(buildRouter(service: service).routes.map { "\($0.method.rawValue) \($0.path)" })
-            #expect(routes == Set(RoutePolicy.needs.keys))
+            let served = buildRouter(service: service).routes.map { "\($0.method.rawValue) \($0.path)" }
+            let table = Route.allCases.map { "\($0.method.rawValue) \($0.pattern)" }
+            #expect(served.sorted() == table.sorted())
+            // Each route found again by the name the router gives a request's endpoint.
+            for route in Route.allCases { #expect(Route.find(method: route.method, endpoint: route.pattern) == route) }
         }
+    }
+
+    @Test func linksAreBuiltFromTheRoutesPatterns() {
+        #expect(Route.site.path("cmcc", "A 1/2") == "/sites/cmcc/A%201%2F2")
+        #expect(Route.obstacle.path("org", "R<1>") == "/obstacles/org/R%3C1%3E")
+        #expect(Route.overview.path() == "/")
+        #expect(Route.apiBulletinCSV.path("7") == "/api/v1/bulletins/7/csv")
+        #expect(Route.allCases.filter(\.isAPI).allSatisfy { $0.pattern.hasPrefix("/api/") || $0 == .healthz || $0 == .metrics })
     }
 
     @Test func theOpenAPIDocumentDescribesExactlyTheAPIRoutes() async throws {
         try await withFreshDemo(fraction: 0.002) { service in
             let router = buildRouter(service: service)
-            let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter {
-                let path = $0.split(separator: " ")[1]
-                return path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics"
-            })
+            let served = Set(Route.allCases.filter(\.isAPI).map { "\($0.method.rawValue) \($0.pattern)" })
             let app = Application(router: router)
             try await app.test(.router) { client in
                 try await client.execute(uri: "/api/v1/openapi.json", method: .get) { r in

@@ -161,7 +161,7 @@ struct BrowserTests {
                         for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"),
                                                ("/sharing", "#requests"), ("/sites/\(site.operator)/\(site.siteCode)", "#site"),
                                                ("/accounts/\(office.account)", "#account"), ("/dispatch", "#unit-loads"), ("/units/grid", "#unit-count"),
-                                               (Paths.obstacle(org: obstacle.org, ref: obstacle.ref), "#obstacle-history")] {
+                                               (Route.obstacle.path(obstacle.org, obstacle.ref), "#obstacle-history")] {
                             try await driver.open("\(base)\(path)?lang=\(lang)")
                             #expect(try await driver.run("return document.querySelectorAll('\(marker)').length;") as? Int == 1, "\(path) \(lang)")
                             let errors = try await driver.consoleErrors(); #expect(errors == [], "\(path) \(lang): \(errors)")

@@ -159,8 +159,8 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
                 }
                 // Click 1: the link on the district page opens the confirmation.
                 let region = try await client.execute(uri: "/regions/\(o.regionCode)", method: .get) { Self.body($0.body) }
-                let link = "/obstacles/\(Paths.encode(o.org))/\(Paths.encode(o.ref))/escalate"
-                #expect(region.contains(HTMLPage.escape(link)))
+                let link = "/obstacles/\(Route.encode(o.org))/\(Route.encode(o.ref))/escalate"
+                #expect(region.contains(HTML.escape(link)))
                 try await client.execute(uri: link + "?back=/regions/\(o.regionCode)", method: .get) { r in
                     #expect(r.status == .ok)
                     #expect(Self.body(r.body).contains("id=\"confirm\""))
@@ -187,12 +187,12 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
                 try await client.execute(uri: "/api/v1/obstacles/x/y/escalate", method: .post, body: ByteBuffer(string: "{}")) { r in
                     #expect(r.status == .notFound)
                 }
-                try await client.execute(uri: "/api/v1/obstacles/\(Paths.encode(o.org))/\(Paths.encode(o.ref))/escalate", method: .post, body: ByteBuffer(string: "{not json")) { r in
+                try await client.execute(uri: "/api/v1/obstacles/\(Route.encode(o.org))/\(Route.encode(o.ref))/escalate", method: .post, body: ByteBuffer(string: "{not json")) { r in
                     #expect(r.status == .badRequest)
                 }
-                #expect(EscalationRoutes.safeBack("//evil.example/x") == "/")
-                #expect(EscalationRoutes.safeBack("https://evil.example/") == "/")
-                #expect(EscalationRoutes.safeBack("/regions/500101?x=1") == "/regions/500101")
+                #expect(EscalationPage.safeBack("//evil.example/x") == "/")
+                #expect(EscalationPage.safeBack("https://evil.example/") == "/")
+                #expect(EscalationPage.safeBack("/regions/500101?x=1") == "/regions/500101")
                 #expect(try await escalations().count == 1)
             }
         }

@@ -18,7 +18,7 @@ import Testing
             // An open obstacle of an operator, not yet with a unit.
             let open = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles
             let o = try #require(open.first { $0.status != "escalated" && $0.operator != nil && $0.waitingSince == nil })
-            let page = Paths.obstacle(org: o.org, ref: o.ref)
+            let page = Route.obstacle.path(o.org, o.ref)
             let target = o.unit == "grid" ? "police" : "grid"
             try await app.test(.router) { client in
                 let district = try await TestAccess.client(client, service.store, role: .district, region: o.regionCode)
@@ -26,7 +26,7 @@ import Testing
                 let reporter = try await TestAccess.client(client, service.store, role: .operator, operator: Operator(rawValue: o.operator!)!)
                 let office = try await TestAccess.client(client, service.store, role: .cityOffice)
                 // One click from the district page to the obstacle page, whose forms take the step.
-                let regionPage = try await district.execute(uri: Paths.region(o.regionCode), method: .get) { String(buffer: $0.body) }
+                let regionPage = try await district.execute(uri: Route.region.path(o.regionCode), method: .get) { String(buffer: $0.body) }
                 #expect(regionPage.contains("href=\"/obstacles/"), "the district page links its obstacles to their pages")
                 let before = try await district.execute(uri: page, method: .get) { String(buffer: $0.body) }
                 #expect(before.contains("id=\"form-dispatch\"") && before.contains("id=\"obstacle-clock\""))
@@ -34,14 +34,14 @@ import Testing
                 #expect(leaderView.contains("id=\"obstacle-status\"") && !leaderView.contains("name=\"action\""), "a leader sees, without forms")
                 let note = "<script>alert(1)</script> 请尽快"
                 try await district.execute(uri: page + "/action", method: .post, headers: Self.form,
-                                           body: ByteBuffer(string: "action=dispatch&unit=\(target)&text=\(Paths.encode(note))&lang=zh")) { r in
+                                           body: ByteBuffer(string: "action=dispatch&unit=\(target)&text=\(Route.encode(note))&lang=zh")) { r in
                     #expect(r.status == .seeOther && r.headers[.location]?.hasPrefix(page) == true, "\(r.status) \(String(buffer: r.body).prefix(300))")
                 }
                 let after = try await district.execute(uri: page, method: .get) { String(buffer: $0.body) }
                 #expect(after.contains(Dispatch.unitName(target, .zh)) && after.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !after.contains("<script>alert"))
                 // The site's page shows it with its unit and clock, as of the moment.
                 if let code = o.siteCode {
-                    let sitePage = try await leader.execute(uri: Paths.site(o.operator!, code), method: .get) { String(buffer: $0.body) }
+                    let sitePage = try await leader.execute(uri: Route.site.path(o.operator!, code), method: .get) { String(buffer: $0.body) }
                     #expect(sitePage.contains("data-ref=\"\(o.ref)\"") && sitePage.contains(Dispatch.unitName(target, .zh)) && sitePage.contains("class=\"clock"))
                 }
                 // Again to the same unit: refused in Chinese, then in English; nothing recorded twice.
@@ -53,7 +53,7 @@ import Testing
                     #expect(r.status == .badRequest && String(buffer: r.body).contains("unknown unit"))
                 }
                 // The unit's page and the loads list it.
-                let unitPage = try await leader.execute(uri: Paths.unit(target), method: .get) { String(buffer: $0.body) }
+                let unitPage = try await leader.execute(uri: Route.unit.path(target), method: .get) { String(buffer: $0.body) }
                 #expect(unitPage.contains("data-ref=\"\(o.ref)\""))
                 let overdueHere = try await service.store.obstacles(ObstacleQuery(status: .open, unit: target, overdue: true), at: ReadMoment(asOf: .including(try await service.campaign().now()))).total
                 #expect(unitPage.contains("id=\"unit-overdue\">\(overdueHere)<"))

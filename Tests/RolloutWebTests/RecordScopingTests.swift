@@ -10,7 +10,7 @@ import Testing
 /// Site-level records reach only the accounts that read records. A campaign holds a marked record
 /// of every organisation (a site of each operator with its name and location, an obstacle on each,
 /// one of a district, an offer and a request for each of two owners); every GET route of
-/// ``RoutePolicy`` (so a new route is asked too) is asked by a resource owner, whose answers may
+/// route table ``Route`` (so a new route is asked too) is asked by a resource owner, whose answers may
 /// hold none of the markers but the code of the site its own request names, and by a district and
 /// an operator, whose answers hold them all.
 @Suite struct RecordScopingTests {
@@ -119,7 +119,7 @@ import Testing
         for segment in path.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
             if segment.hasPrefix("{") && segment.hasSuffix("}") {
                 guard let v = value(String(segment.dropFirst().dropLast()), previous) else { return nil }
-                out.append(Paths.encode(v))
+                out.append(Route.encode(v))
             } else {
                 out.append(segment)
             }
@@ -132,8 +132,8 @@ import Testing
     /// the table (refused: 403; allowed: neither refused nor failed); the answers by route.
     static func sweep(_ client: SignedInClient, role: Role, markers m: Markers, bulletin: Int, port: Int?) async throws -> [String: Answer] {
         var answers: [String: Answer] = [:]
-        for (route, need) in RoutePolicy.needs.sorted(by: { $0.key < $1.key }) where route.hasPrefix("GET ") {
-            let path = String(route.dropFirst(4))
+        for entry in Route.allCases.sorted(by: { $0.pattern < $1.pattern }) where entry.method == .get {
+            let route = "GET \(entry.pattern)", path = entry.pattern, need = entry.need
             guard let uri = fill(path, { name, after in value(name, after: after, markers: m, account: client.account, bulletin: bulletin) }) else {
                 Issue.record("\(route): a path parameter this test has no value for (add it to RecordScopingTests.value)")
                 continue

@@ -26,7 +26,7 @@ import Testing
             var body: ByteBuffer? = nil
             if let form {
                 headers[.contentType] = "application/x-www-form-urlencoded"
-                body = ByteBuffer(string: form.map { "\($0.key)=\(Paths.encode($0.value))" }.joined(separator: "&"))
+                body = ByteBuffer(string: form.map { "\($0.key)=\(Route.encode($0.value))" }.joined(separator: "&"))
             }
             let r = try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
             for header in r.headers[values: .setCookie] {
@@ -88,7 +88,7 @@ import Testing
                 // Signed in: the page, with the account's name; the escalation form carries the session's token.
                 let page = String(buffer: try await browser.send("/regions/\(o.regionCode)").body)
                 #expect(page.contains("id=\"who\">\(name)<"))
-                let link = "/obstacles/\(Paths.encode(o.org))/\(Paths.encode(o.ref))/escalate"
+                let link = "/obstacles/\(Route.encode(o.org))/\(Route.encode(o.ref))/escalate"
                 let confirm = String(buffer: try await browser.send(link).body)
                 let marker = "name=\"csrf\" value=\""
                 let token = String(confirm[try #require(confirm.range(of: marker)).upperBound...].prefix { $0 != "\"" })
@@ -207,7 +207,7 @@ import Testing
             try await app.test(.router) { client in
                 // A district escalating another district's obstacle.
                 let district = try await TestAccess.client(client, service.store, role: .district, region: elsewhere.code)
-                try await district.execute(uri: "/api/v1/obstacles/\(Paths.encode(o.org))/\(Paths.encode(o.ref))/escalate", method: .post) { r in
+                try await district.execute(uri: "/api/v1/obstacles/\(Route.encode(o.org))/\(Route.encode(o.ref))/escalate", method: .post) { r in
                     #expect(r.status == .forbidden)
                     #expect(String(buffer: r.body).contains("forbidden_obstacle"))
                 }

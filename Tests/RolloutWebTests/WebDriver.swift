@@ -79,6 +79,10 @@ final class WebDriver: @unchecked Sendable {
     /// Runs a script in the page; returns its value.
     func run(_ script: String) async throws -> Any? { try await command("POST", "/execute/sync", ["script": script, "args": []]) }
 
+    /// Runs an asynchronous script in the page (it answers by calling `arguments[arguments.length - 1]`);
+    /// returns the value it answered with.
+    func runAsync(_ script: String) async throws -> Any? { try await command("POST", "/execute/async", ["script": script, "args": []]) }
+
     /// The page's text.
     func text() async throws -> String { (try await run("return document.body.innerText;") as? String) ?? "" }
 
@@ -91,6 +95,36 @@ final class WebDriver: @unchecked Sendable {
     func consoleErrors() async throws -> [String] {
         let entries = (try await command("POST", "/se/log", ["type": "browser"]) as? [[String: Any]]) ?? []
         return entries.filter { ($0["level"] as? String) == "SEVERE" }.map { "\($0["message"] ?? "")" }
+    }
+
+    /// axe-core's axe.min.js (found by `scripts/axe`), which ROLLOUT_TEST_AXE names; nil when unset.
+    static let axePath: String? = ProcessInfo.processInfo.environment["ROLLOUT_TEST_AXE"].flatMap { $0.isEmpty ? nil : $0 }
+    /// The text of that file, read once.
+    static let axeScript: String? = axePath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+
+    /// The current page's violations of the WCAG 2 A and AA rules (2.1's too) as axe-core finds them, one
+    /// per element: "<rule> (<impact>): <target> — <help>". Empty when ROLLOUT_TEST_AXE is unset (then
+    /// nothing is checked). axe-core is put in the page when it is not there yet. A tag no rule has is left
+    /// out (axe.run refuses it, and the axe-core 3.1.1 that axe-selenium-python ships has no wcag21a rule).
+    func accessibilityViolations() async throws -> [String] {
+        guard let path = WebDriver.axePath else { return [] }
+        guard let axe = WebDriver.axeScript else { throw WebDriverError(message: "cannot read axe-core at \(path)") }
+        if try await run("return typeof window.axe;") as? String == "undefined" { _ = try await run(axe) }
+        let answer = try await runAsync("""
+            var done = arguments[arguments.length - 1];
+            var tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'].filter(function (tag) { return axe.getRules([tag]).length > 0; });
+            axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(function (results) {
+                done(results.violations.map(function (v) {
+                    return {id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(function (n) { return n.target.join(' '); })};
+                }));
+            }, function (error) { done('axe.run failed: ' + (error && error.stack || error)); });
+            """)
+        if let failure = answer as? String { throw WebDriverError(message: failure) }
+        guard let violations = answer as? [[String: Any]] else { throw WebDriverError(message: "axe-core answered \(answer ?? "nothing")") }
+        return violations.flatMap { v -> [String] in
+            let id = v["id"] as? String ?? "?", impact = v["impact"] as? String ?? "?", help = v["help"] as? String ?? ""
+            return ((v["targets"] as? [String]) ?? []).map { "\(id) (\(impact)): \($0) — \(help)" }
+        }
     }
 
     /// Saves a PNG screenshot under `.build/screenshots/`.

@@ -1,0 +1,195 @@
+import Foundation
+import RolloutAccess
+import RolloutCore
+import RolloutStorage
+
+/// The weekly bulletin (通报): a self-contained HTML document for the period ending at a cut-off
+/// (read as of the cut-off and as known at the cut-off, so a late report never changes it), and
+/// a CSV of its tables. It is rendered once, stored as bytes with their SHA-256, and every later
+/// read returns those bytes.
+public enum Bulletin {
+    /// A region below this share of its pro-rata target is named for poor progress.
+    static let poorShare = 0.6
+    /// The regions praised, at most.
+    static let praisedCount = 5
+
+    /// What a bulletin shows, read once.
+    struct Model {
+        var campaign: StoredCampaign
+        var moment: ReadMoment
+        var day: String
+        var summary: Summary
+        var regions: [RegionFigures]
+        var previous: (day: String, regions: [RegionFigures], summary: Summary)?
+        var series: [DayProgress]
+        var overdue: [ObstacleRow]
+        var names: [String: Region]
+        /// The share of the campaign's time gone by at the cut-off.
+        var elapsed: Double
+        /// Regions under listed supervision at the cut-off, and the changes since the last bulletin.
+        var listed: [String] = []
+        var listedSince: [String] = []
+        var delistedSince: [String] = []
+    }
+
+    /// Issues the bulletin for the end of `day` (a date) as the principal: refuses a cut-off in the
+    /// future or one that has a bulletin already.
+    public static func issue(day asOf: String, service: CampaignService, by principal: Principal) async throws -> BulletinInfo {
+        guard Access.allows(principal.role, .issueBulletin) else {
+            throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue])
+        }
+        guard case .day? = ShanghaiCalendar.parse(asOf) else { throw RolloutError("bulletin_needs_day", ["value": asOf]) }
+        let model = try await read(day: asOf, service: service)
+        let html = render(model), csv = table(model)
+        let c = try await service.campaign()
+        return try await service.store.issueBulletin(cutoff: model.moment.asOf.before, html: html, csv: csv,
+                                                     sha256: AccountService.sha256(html), csvSha256: AccountService.sha256(csv),
+                                                     actor: principal.account, via: principal.token, now: c.now())
+    }
+
+    static func read(day asOf: String, service: CampaignService) async throws -> Model {
+        let (stored, moment) = try await service.moment(asOf: asOf, knownAt: asOf)
+        let f = try await service.figures(stored.campaign, at: moment)
+        var previous: Model.Previous? = nil
+        var listedThen: Set<String> = []
+        let supervision = try await service.store.events(kinds: CampaignService.supervisionKinds)
+        func active(_ m: ReadMoment) -> Set<String> { Set(Supervision.listings(supervision, at: m).values.filter(\.isActive).map(\.region)) }
+        if let last = try await service.store.bulletins().first(where: { $0.cutoff < moment.asOf.before }) {
+            let day = ShanghaiCalendar.dateString(last.cutoff.adding(seconds: -1))
+            let (_, m) = try await service.moment(asOf: day, knownAt: day)
+            let p = try await service.figures(stored.campaign, at: m)
+            previous = (day, p.regions, p.summary)
+            listedThen = active(m)
+        }
+        let listedNow = active(moment)
+        var series = try await service.progressByDay(region: nil, operator: nil, stored.campaign, at: moment)
+        if !series.isEmpty { series[series.count - 1].progress = f.summary.progress }
+        let overdue = try await service.store.obstacles(ObstacleQuery(status: .open, overdue: true, perPage: 1000), at: moment).obstacles
+        let names = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
+        return Model(campaign: stored, moment: moment, day: asOf, summary: f.summary, regions: f.regions, previous: previous,
+                     series: series, overdue: overdue, names: names, elapsed: stored.campaign.elapsed(at: moment.asOf.before),
+                     listed: listedNow.sorted(), listedSince: listedNow.subtracting(listedThen).sorted(),
+                     delistedSince: listedThen.subtracting(listedNow).sorted())
+    }
+
+    /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
+    static func poor(_ m: Model) -> [RegionFigures] {
+        m.regions.filter { r in
+            guard let t = r.target, t > 0 else { return false }
+            return Double(r.progress) < poorShare * Double(t) * m.elapsed
+        }.sorted { ($0.completion ?? 0, $0.regionCode) < ($1.completion ?? 0, $1.regionCode) }
+    }
+
+    /// The regions praised: ahead of their pro-rata target, the best completions first.
+    static func praised(_ m: Model) -> [RegionFigures] {
+        Array(m.regions.filter { r in
+            guard let t = r.target, t > 0 else { return false }
+            return Double(r.progress) >= Double(t) * m.elapsed
+        }.sorted { ($0.completion ?? 0, $1.regionCode) > ($1.completion ?? 0, $0.regionCode) }.prefix(praisedCount))
+    }
+
+    /// The operators' totals over the regions.
+    static func operators(_ regions: [RegionFigures]) -> [(op: String, target: Int, progress: Int)] {
+        Operator.allCases.map { op in
+            let rows = regions.flatMap(\.operators).filter { $0.operator == op.rawValue }
+            return (op.rawValue, rows.reduce(0) { $0 + ($1.target ?? 0) }, rows.reduce(0) { $0 + $1.progress })
+        }.filter { $0.target > 0 || $0.progress > 0 }
+    }
+
+    static func t(_ key: String, _ args: [String: String] = [:]) -> String { Catalogue.text(key, .zh, args) }
+
+    /// The document: one file, its style and charts inline, for A4.
+    static func render(_ m: Model) -> String {
+        let c = PageContext(language: .zh, stored: m.campaign, moment: m.moment, asOf: m.day, knownAt: m.day)
+        let s = m.summary
+        let prevRegions = Dictionary(uniqueKeysWithValues: (m.previous?.regions ?? []).map { ($0.regionCode, $0) })
+        func name(_ code: String) -> String { m.names[code]?.nameZh ?? code }
+        func named(_ regions: [RegionFigures]) -> String { regions.map { "\(name($0.regionCode))（\(c.percent($0.completion))）" }.joined(separator: "、") }
+        let since = m.previous.map { t("bulletin_since_last", ["day": $0.day, "value": "\(s.progress - $0.summary.progress)"]) } ?? ""
+        let regions = m.regions.sorted(by: { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }).map { r -> HTML in
+            let before = prevRegions[r.regionCode]
+            let change = before.map { "\(r.progress - $0.progress)" } ?? "—"
+            let rankChange = before.map { $0.rank - r.rank }.map { $0 > 0 ? "↑\($0)" : $0 < 0 ? "↓\(-$0)" : "—" } ?? "—"
+            return """
+            <tr data-region="\(r.regionCode)"><td>\(r.rank)</td><td class="l">\(name(r.regionCode))</td><td>\(r.target.map(String.init) ?? "—")</td>\
+            <td>\(r.progress)</td><td>\(c.percent(r.completion))</td><td>\(change)</td><td>\(rankChange)</td><td>\(r.forecast.expectedAtDeadline)</td>\
+            <td>\(c.percent(r.sharingRate))</td></tr>
+            """
+        }
+        let operators = operators(m.regions).map { o -> HTML in
+            """
+            <tr><td class="l">\(Operator(rawValue: o.op)?.chineseName ?? o.op)</td><td>\(o.target)</td><td>\(o.progress)</td>\
+            <td>\(c.percent(o.target > 0 ? Double(o.progress) / Double(o.target) : nil))</td></tr>
+            """
+        }
+        let poorRegions = poor(m), praisedRegions = praised(m)
+        let none: HTML = "<p>\(t("bulletin_none"))</p>"
+        let overdue: HTML = m.overdue.isEmpty ? none : """
+            <table id="bulletin-overdue"><thead><tr><th>\(t("page_age_days"))</th><th class="l">\(t("page_region"))</th><th class="l">\(t("page_category"))</th>\
+            <th class="l">\(t("page_unit"))</th><th class="l">\(t("page_clock"))</th><th class="l">\(t("page_description"))</th></tr></thead><tbody>\
+            \(m.overdue.sorted(by: { ($0.ageDays, $1.ref) > ($1.ageDays, $0.ref) }).map { o -> HTML in
+                """
+                <tr><td>\(o.ageDays)</td><td class="l">\(name(o.regionCode))</td><td class="l">\(Dashboard.categoryName(o.category, c))</td>\
+                <td class="l">\(o.unit.map { Dispatch.unitName($0, c.language) } ?? "—")</td>\
+                <td class="l">\(t("page_overdue_by", ["value": "\(max(1, -(o.daysLeft ?? 0)))"]))</td><td class="l">\(String(o.description.prefix(200)))</td></tr>
+                """
+            })</tbody></table>
+            """
+        let noneText = t("bulletin_none")
+        func list(_ codes: [String]) -> String { codes.isEmpty ? noneText : codes.map(name).joined(separator: "、") }
+        let changes = m.previous == nil ? "" : " " + t("bulletin_supervision_changes", ["listed": list(m.listedSince), "delisted": list(m.delistedSince)])
+        let body: HTML = """
+        <p class="muted">\(t("bulletin_cutoff", ["value": m.day, "instant": m.moment.asOf.before.adding(seconds: -1).description]))</p>\
+        <h2>\(t("bulletin_overall"))</h2><p id="overall">\
+        \(t("bulletin_overall_text", ["target": "\(s.target)", "progress": "\(s.progress)", "completion": c.percent(s.completion),
+                                      "elapsed": c.percent(m.elapsed), "expected": "\(s.forecast.expectedAtDeadline)",
+                                      "chance": c.percent(s.forecast.probabilityByDeadline)]) + t("bulletin_sharing", ["value": c.percent(s.sharingRate)]) + since)</p>\
+        \(Dashboard.chart(m.series, target: s.target, forecast: s.forecast, context: c))\
+        <h2>\(t("bulletin_regions"))</h2><table id="bulletin-regions"><thead><tr><th>\(t("page_rank"))</th><th class="l">\(t("page_region"))</th>\
+        <th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th><th>\(t("bulletin_change"))</th>\
+        <th>\(t("bulletin_rank_change"))</th><th>\(t("page_forecast"))</th><th>\(t("page_sharing_rate"))</th></tr></thead><tbody>\(regions)</tbody></table>\
+        <h2>\(t("bulletin_operators"))</h2><table id="bulletin-operators"><thead><tr><th class="l">\(t("page_operator"))</th><th>\(t("page_target"))</th>\
+        <th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th></tr></thead><tbody>\(operators)</tbody></table>\
+        <h2>\(t("bulletin_poor"))</h2>\(poorRegions.isEmpty ? none : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": c.percent(poorShare)]) + named(poorRegions))</p>")\
+        <h2>\(t("bulletin_praised"))</h2>\(praisedRegions.isEmpty ? none : "<p id=\"praised\">\(named(praisedRegions))</p>")\
+        <h2>\(t("bulletin_overdue"))</h2>\(overdue)\
+        <h2>\(t("bulletin_supervision"))</h2><p id="supervision">\
+        \((m.listed.isEmpty ? noneText : t("bulletin_supervision_text", ["value": m.listed.map(name).joined(separator: "、")])) + changes)</p>
+        """
+        let title = Catalogue.text("bulletin_title", .zh, ["name": m.campaign.campaign.name, "value": m.day])
+        let page: HTML = """
+        <!doctype html>
+        <html lang="zh-CN"><head><meta charset="utf-8"><title>\(title)</title>
+        <style>\(WebResources.style)
+        @page{size:A4;margin:16mm 14mm}body{background:#fff}main{max-width:none}table{page-break-inside:auto}tr{page-break-inside:avoid}
+        h2{page-break-after:avoid}svg{max-width:100%}</style></head>
+        <body><header><h1>\(title)</h1></header><main>\(body)</main></body></html>
+        """
+        return page.markup
+    }
+
+    /// The CSV of the bulletin's tables: the whole, each region, each operator.
+    static func table(_ m: Model) -> String {
+        let prev = Dictionary(uniqueKeysWithValues: (m.previous?.regions ?? []).map { ($0.regionCode, $0) })
+        var rows: [[String]] = [["total", "", m.campaign.campaign.name, "\(m.summary.target)", "\(m.summary.progress)",
+                                 m.summary.completion.map { String(format: "%.4f", $0) } ?? "", "",
+                                 m.previous.map { "\(m.summary.progress - $0.summary.progress)" } ?? "", "", "\(m.summary.forecast.expectedAtDeadline)",
+                                 m.summary.sharingRate.map { String(format: "%.4f", $0) } ?? ""]]
+        for r in m.regions.sorted(by: { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }) {
+            rows.append(["region", r.regionCode, r.name, r.target.map(String.init) ?? "", "\(r.progress)",
+                         r.completion.map { String(format: "%.4f", $0) } ?? "", "\(r.rank)",
+                         prev[r.regionCode].map { "\(r.progress - $0.progress)" } ?? "", prev[r.regionCode].map { "\($0.rank - r.rank)" } ?? "",
+                         "\(r.forecast.expectedAtDeadline)", r.sharingRate.map { String(format: "%.4f", $0) } ?? ""])
+        }
+        for o in operators(m.regions) {
+            rows.append(["operator", o.op, Operator(rawValue: o.op)?.chineseName ?? o.op, "\(o.target)", "\(o.progress)",
+                         o.target > 0 ? String(format: "%.4f", Double(o.progress) / Double(o.target)) : "", "", "", "", "", ""])
+        }
+        return CSVTable.render(header: ["table", "code", "name", "target", "progress", "completion", "rank", "progress_change",
+                                        "rank_change", "expected_at_deadline", "sharing_rate"], rows: rows)
+    }
+}
+
+extension Bulletin.Model {
+    typealias Previous = (day: String, regions: [RegionFigures], summary: Summary)
+}

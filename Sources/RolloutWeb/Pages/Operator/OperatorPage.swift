@@ -1,0 +1,27 @@
+import Hummingbird
+import RolloutCore
+import RolloutStorage
+
+/// An operator's page: its sites by stage and region, its obstacles, its late sites and what it
+/// reported day by day.
+enum OperatorPage {
+    struct Model {
+        var op: Operator
+        var counters: CounterValues
+        var atStart: CounterValues
+        var regions: [Region]
+        var obstacles: ObstaclePage
+        var late: LateSites
+        var reports: [ReportDay]
+    }
+
+    static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
+        router.on(.operatorPage) { request, context in
+            let text = try context.parameters.require("operator")
+            guard let op = Operator(codeOrName: text) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": text]) }
+            return try await PageHandler.cached(request, context, service: service, cache: cache) { c in
+                view(try await query(service, operator: op, context: c), context: c)
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import RolloutCore
+import RolloutStorage
+
+extension RegionPage {
+    static func view(_ m: Model, context c: PageContext) -> HTML {
+        let r = m.figures
+        let path = Route.region.path(m.region.code)
+        var notices: [HTML] = []
+        if let e = m.escalated { notices.append("<p class=\"notice\">\(c.t("page_escalated_done", ["value": e]))</p>") }
+        if let l = m.listing {
+            let overdue: HTML? = l.isOverdue(at: c.moment.asOf.before) ? " <b class=\"lag\">\(c.t("page_supervision_overdue"))</b>" : nil
+            notices.append("""
+            <p class="notice listed" id="listed">\(Dashboard.listedTag(c)) \(c.t("page_supervision_deadline")) \
+            \(ShanghaiCalendar.dateString(l.deadline.adding(seconds: -1)))\(overdue) · \(c.t("page_supervision_rectification"))：\(l.rectification)</p>
+            """)
+        }
+        let deadline = r.due ?? ShanghaiCalendar.dateString(c.stored.campaign.deadline.adding(seconds: -1))
+        let cards: [HTML] = [
+            Dashboard.card(c.t("page_rank"), "\(r.rank)", live: "rank", note: "/ \(m.count)"),
+            Dashboard.card(c.t("page_target"), r.target.map(String.init) ?? "—", live: "target"),
+            Dashboard.card(c.t("page_progress"), "\(r.progress)", live: "progress", note: c.percent(r.completion)),
+            Dashboard.card(c.t("page_week_change"), "\(r.progress - (m.weekAgo?.progress ?? 0))", live: "week"),
+            Dashboard.forecastCard(r.forecast, progress: r.progress, target: r.target, context: c),
+            Dashboard.card(c.t("page_open_obstacles"), "\(r.openObstacles)", live: "open_obstacles",
+                           note: "\(c.t("page_older_than_week")) \(m.obstacles.byCategory.reduce(0) { $0 + $1.olderThanWeek })"),
+            Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0),
+            Dashboard.card(c.t("page_sharing_rate"), c.percent(r.sharingRate), live: "sharing_rate",
+                           note: c.t("page_sharing_note", ["shared": "\(r.shared)", "sites": "\(r.sites)"])),
+        ]
+        // A figures-only account sees the outline without the sites.
+        let moreSites: HTML? = m.sites.flatMap { $0.total > $0.points.count ? Dashboard.more($0.total, shown: $0.points.count, c, small: true) : nil }
+        let operators = r.operators.map { o -> HTML in
+            let name: HTML = Operator(rawValue: o.operator).map { "<a href=\"\(c.link(Route.operatorPage.path($0.rawValue)))\">\(c.name($0))</a>" } ?? "\(o.operator)"
+            return """
+            <tr><td class="l">\(name)</td><td>\(o.target.map(String.init) ?? "—")</td><td>\(o.progress)</td>\
+            <td>\(c.percent(o.target.flatMap { $0 > 0 ? Double(o.progress) / Double($0) : nil }))</td><td>\(o.sites)</td></tr>
+            """
+        }
+        let keyAreas: HTML = m.keyAreas.isEmpty ? "<p class=\"muted\">\(c.t("page_none"))</p>" : """
+            <table><thead><tr><th class="l">\(c.t("page_key_area"))</th><th class="l">\(c.t("page_operator"))</th><th>\(c.t("page_target"))</th></tr></thead><tbody>\
+            \(m.keyAreas.map { t -> HTML in "<tr><td class=\"l\">\(t.keyArea ?? "")</td><td class=\"l\">\(t.operator.map { c.name($0) } ?? "—")</td><td>\(t.target)</td></tr>" })\
+            </tbody></table>
+            """
+        // The oldest first: those waiting more than a week lead the list.
+        let lists: HTML = !m.records ? Dashboard.figuresOnly(c) : """
+            <h2>\(c.t("page_obstacles"))</h2>\
+            \(Dashboard.obstacleTable(m.obstacles.obstacles, regions: [m.region.code: m.region], escalate: true, back: path, context: c))\
+            <h2>\(c.t("page_late"))</h2>\(Dashboard.lateTable(m.late, regions: [m.region.code: m.region], context: c))
+            """
+        let body: HTML = """
+        \(notices)<p class="muted">\(c.t("page_rank_of", ["rank": "\(r.rank)", "count": "\(m.count)"])) · \
+        \(c.t("page_as_of_line", ["as_of": c.moment.asOf.description, "deadline": deadline]))</p><div class="cards">\(cards)</div>\
+        <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c))</div>\
+        <div class="panel"><h2>\(c.t(m.sites == nil ? "page_map_outline" : "page_map_sites"))</h2>\
+        \(DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites?.points, context: c))\(moreSites)</div></div>\
+        <h2>\(c.t("page_operators"))</h2><div class="scroll"><table id="operators"><thead><tr><th class="l">\(c.t("page_operator"))</th>\
+        <th>\(c.t("page_target"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_completion"))</th><th>\(c.t("page_sites"))</th></tr></thead><tbody>\
+        \(operators)</tbody></table></div>\
+        <h2>\(c.t("page_stages"))</h2><div class="scroll"><table><thead><tr>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })</tr></thead>\
+        <tbody><tr>\(Stage.allCases.map { s -> HTML in "<td>\(r.stages[s.rawValue] ?? 0)</td>" })</tr></tbody></table></div>\
+        <h2>\(c.t("page_key_areas"))</h2>\(keyAreas)<p class="muted small">\(c.t("page_key_area_note"))</p>\(lists)
+        """
+        return HTMLPage.frame(title: Catalogue.text("page_region_title", c.language, ["value": c.name(m.region)]), context: c, path: path, body: body)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import RolloutCore
+import RolloutStorage
+
+extension SitePage {
+    static func view(_ m: Model, context c: PageContext) -> HTML {
+        let d = m.detail, s = d.site
+        func row(_ label: String, _ value: HTML) -> HTML { "<tr><th class=\"l\">\(label)</th><td class=\"l\">\(value)</td></tr>" }
+        let op = Operator(rawValue: s.operator)
+        let late: HTML? = s.late ? " <span class=\"lag\">\(c.t("page_late"))</span>" : nil
+        let facts: [HTML] = [
+            row(c.t("page_operator"), op.map { "<a href=\"\(c.link(Route.operatorPage.path($0.rawValue)))\">\(c.name($0))</a>" } ?? "\(s.operator)"),
+            row(c.t("page_site"), "\(s.siteCode) \(s.name)"),
+            row(c.t("page_region"), m.region.map { "<a href=\"\(c.link(Route.region.path($0.code)))\">\(c.name($0))</a>" } ?? "\(s.regionCode)"),
+            row(c.t("page_stage"), "<b data-live=\"stage\">\(Stage(rawValue: s.stage).map { c.name($0) } ?? "")</b>\(late)"),
+            row(c.t("page_kind"), "\(SiteKind(rawValue: s.kind).map { c.name($0) } ?? s.kind)"),
+            row(c.t("page_band"), "\(s.band ?? "—")"),
+            row(c.t("page_host"), "\(Host(rawValue: s.host).map { c.name($0) } ?? s.host)"),
+            row(c.t("page_resource"), "\(s.resourceId ?? "—")"),
+            row(c.t("page_coordinates"), "\(String(format: "%.5f, %.5f", s.lat, s.lon))"),
+            row(c.t("page_planned_on_air"), "\(s.plannedOnAir ?? "—")"),
+        ]
+        let timeline = d.timeline.map { step -> HTML in
+            "<tr><td class=\"l\">\(Stage(rawValue: step.stage).map { c.name($0) } ?? "")</td><td class=\"l\">\(step.at)</td></tr>"
+        }
+        let log = d.events.map { e -> HTML in
+            """
+            <tr><td>\(e.seq)</td><td class="l">\(e.kind)</td><td class="l">\(e.stage.flatMap { Stage(rawValue: $0) }.map { c.name($0) } ?? "")</td>\
+            <td class="l">\(e.occurredAt)</td><td class="l">\(e.recordedAt)</td><td class="l">\(e.actor)</td><td class="l">\(e.note ?? "")</td></tr>
+            """
+        }
+        let body: HTML = """
+        <div class="grid"><div><table id="site">\(facts)</table></div><div><h2>\(c.t("page_timeline"))</h2><table id="timeline"><thead><tr>\
+        <th class="l">\(c.t("page_stage"))</th><th class="l">\(c.t("page_occurred"))</th></tr></thead><tbody>\(timeline)</tbody></table></div></div>\
+        <h2>\(c.t("page_log"))</h2><div class="scroll"><table id="log"><thead><tr><th>#</th><th class="l">\(c.t("page_report_kind"))</th>\
+        <th class="l">\(c.t("page_stage"))</th><th class="l">\(c.t("page_occurred"))</th><th class="l">\(c.t("page_recorded"))</th>\
+        <th class="l">\(c.t("page_actor"))</th><th class="l">\(c.t("page_note"))</th></tr></thead><tbody>\(log)</tbody></table></div>\
+        <h2>\(c.t("page_obstacles"))</h2>\
+        \(Dashboard.obstacleTable(d.obstacles, regions: m.region.map { [$0.code: $0] } ?? [:], escalate: false, back: Route.site.path(s.operator, s.siteCode), context: c))\
+        \(matches(m, context: c))
+        """
+        return HTMLPage.frame(title: Catalogue.text("page_site_title", c.language, ["value": "\(s.operator) \(s.siteCode)"]),
+                              context: c, path: Route.site.path(s.operator, s.siteCode), body: body)
+    }
+
+    /// The resources near a planned site, each with the request form for the accounts that may ask.
+    static func matches(_ m: Model, context c: PageContext) -> HTML {
+        guard let matches = m.matches, matches.needsLocation else { return "" }
+        let s = m.detail.site
+        let heading: HTML = "<h2>\(c.t("page_matches", ["value": String(format: "%.0f", matches.radiusM)]))</h2>"
+        if matches.candidates.isEmpty { return "\(heading)<p class=\"muted\">\(c.t("page_none"))</p>" }
+        let mayRequest = c.principal.map { $0.role == .cityOffice || ($0.role == .operator && $0.operator?.rawValue == s.operator) } ?? false
+        let rows = matches.candidates.map { x -> HTML in
+            let form: HTML? = !mayRequest ? nil : """
+                <form method="post" action="\(Route.sharingAction.pattern)">\(c.formFields)
+                <input type="hidden" name="action" value="request"><input type="hidden" name="operator" value="\(s.operator)">
+                <input type="hidden" name="site_code" value="\(s.siteCode)"><input type="hidden" name="owner" value="\(x.resource.owner)">
+                <input type="hidden" name="resource_id" value="\(x.resource.resourceId)"><button class="btn" type="submit">\(c.t("page_request"))</button></form>
+                """
+            return """
+            <tr><td>\(Int(x.distanceM.rounded()))</td><td class="l">\(c.name(x.resource.kind))</td>\
+            <td class="l">\(x.resource.owner)</td><td class="l">\(x.resource.resourceId)</td><td class="l">\(form)</td></tr>
+            """
+        }
+        return """
+        \(heading)<div class="scroll"><table id="matches"><thead><tr><th>\(c.t("page_distance"))</th><th class="l">\(c.t("page_host"))</th>\
+        <th class="l">\(c.t("page_owner"))</th><th class="l">\(c.t("page_resource"))</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
+        """
+    }
+}

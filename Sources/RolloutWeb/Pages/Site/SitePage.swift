@@ -1,0 +1,36 @@
+import Hummingbird
+import RolloutCore
+import RolloutStorage
+
+/// A site's page: what it is and what carries it, its stage timeline, its log with both times
+/// (when it happened, when the platform learned it), its obstacles, and for a planned site the
+/// resources near it that could carry it.
+enum SitePage {
+    /// How far the page looks for resources to share.
+    static let matchRadius = 1_000.0
+
+    struct Model {
+        var detail: SiteDetail
+        var region: Region?
+        var matches: SiteMatches?
+    }
+
+    static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
+        router.on(.site) { request, context in
+            let opText = try context.parameters.require("operator")
+            guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": opText]) }
+            let key = SiteKey(operator: op, code: try context.parameters.require("code"))
+            return try await PageHandler.cached(request, context, service: service, cache: cache) { c in
+                view(try await query(service, key, context: c), context: c)
+            }
+        }
+    }
+
+    static func query(_ service: CampaignService, _ key: SiteKey, context c: PageContext) async throws -> Model {
+        let detail = try await service.site(key, asOf: c.asOf, knownAt: c.knownAt)
+        let region = try await service.store.regions().first { $0.code == detail.site.regionCode }
+        let matches = detail.site.stage == Stage.planned.rawValue
+            ? try await service.matches(for: key, radius: matchRadius, limit: 10, asOf: c.asOf) : nil
+        return Model(detail: detail, region: region, matches: matches)
+    }
+}
