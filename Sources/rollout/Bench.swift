@@ -6,7 +6,7 @@ import RolloutStorage
 
 /// `rollout bench`: benchmarks that print figures.
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchReads.self, BenchImport.self, BenchFuzz.self, BenchMatch.self, BenchLoad.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures.", subcommands: [BenchReads.self, BenchImport.self, BenchFuzz.self, BenchMatch.self, BenchLoad.self, BenchHTTPReference.self])
 }
 
 /// `rollout bench reads`: demo generation time and memory, then summary and regions reads at many dates.

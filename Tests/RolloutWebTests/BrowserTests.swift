@@ -21,10 +21,17 @@ struct BrowserTests {
 
     /// Signs in through the sign-in page as a person would: the page asked for first sends the
     /// browser to the form, which brings it back there once signed in.
+    /// axe-core's WCAG 2 A and AA rules on the page open (when the test script found axe-core).
+    static func expectAccessible(_ driver: WebDriver, _ label: String) async throws {
+        let violations = try await driver.accessibilityViolations()
+        #expect(violations.isEmpty, "\(label):\n\(violations.joined(separator: "\n"))")
+    }
+
     static func signIn(_ driver: WebDriver, _ base: String, then path: String, name: String, password: String) async throws {
         try await driver.open(base + path)
         #expect(try await driver.run("return location.pathname;") as? String == "/signin", "an anonymous visit is sent to the sign-in page")
         try await driver.screenshot("signin-1366.png")
+        try await expectAccessible(driver, "sign-in")
         _ = try await driver.run("""
             document.getElementById('name').value = '\(name)';
             document.getElementById('password').value = '\(password)';
@@ -68,6 +75,7 @@ struct BrowserTests {
                 #expect(try await driver.run("return document.querySelectorAll('#regions tbody tr').length;") as? Int == 41)
                 try await driver.screenshot("overview-\(lang)-1366.png")
                 let errors1 = try await driver.consoleErrors(); #expect(errors1 == [], "\(lang) overview: \(errors1)")
+                try await Self.expectAccessible(driver, "\(lang) overview")
 
                 try await driver.open("\(base)/regions/\(region.regionCode)?as_of=\(day)&lang=\(lang)")
                 #expect(try await Self.number(driver, "rank") == region.rank)
@@ -75,17 +83,20 @@ struct BrowserTests {
                 #expect(try await Self.number(driver, "open_obstacles") == region.openObstacles)
                 try await driver.screenshot("region-\(lang)-1366.png")
                 let errors2 = try await driver.consoleErrors(); #expect(errors2 == [], "\(lang) region: \(errors2)")
+                try await Self.expectAccessible(driver, "\(lang) region")
 
                 try await driver.open("\(base)/operators/cmcc?as_of=\(day)&lang=\(lang)")
                 #expect(try await Self.number(driver, "built") == cmccBuilt)
                 try await driver.screenshot("operator-\(lang)-1366.png")
                 let errors3 = try await driver.consoleErrors(); #expect(errors3 == [], "\(lang) operator: \(errors3)")
+                try await Self.expectAccessible(driver, "\(lang) operator")
 
                 try await driver.open("\(base)/sites/\(site.operator)/\(site.siteCode)?as_of=\(day)&lang=\(lang)")
                 let stage = try #require(Stage(rawValue: site.stage))
                 #expect(try await driver.text(of: "[data-live=\"stage\"]") == stage.name(lang == "zh" ? .zh : .en))
                 try await driver.screenshot("site-\(lang)-1366.png")
                 let errors4 = try await driver.consoleErrors(); #expect(errors4 == [], "\(lang) site: \(errors4)")
+                try await Self.expectAccessible(driver, "\(lang) site")
 
                 // A phone: the overview and the district page at 375 pixels wide.
                 try await driver.resize(width: 375, height: 812)
@@ -165,6 +176,7 @@ struct BrowserTests {
                             try await driver.open("\(base)\(path)?lang=\(lang)")
                             #expect(try await driver.run("return document.querySelectorAll('\(marker)').length;") as? Int == 1, "\(path) \(lang)")
                             let errors = try await driver.consoleErrors(); #expect(errors == [], "\(path) \(lang): \(errors)")
+                            try await Self.expectAccessible(driver, "\(path) \(lang)")
                             try await driver.screenshot("lever\(path.split(separator: "/").first.map(String.init) ?? "")-\(lang)-1366.png"
                                 .replacingOccurrences(of: "/", with: "-"))
                         }

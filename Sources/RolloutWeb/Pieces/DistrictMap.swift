@@ -91,11 +91,9 @@ enum DistrictMap {
             svg.append("<title>\(name) \(c.percent(r.completion)) · \(c.t("page_rank")) \(r.rank)</title></path></a>")
         }
         let bins: [(String, Double?)] = [("<40%", 0.2), ("40–60%", 0.5), ("60–80%", 0.7), ("80–100%", 0.9), ("≥100%", 1.0), (c.t("page_map_no_target"), nil)]
-        for (i, (label, v)) in bins.enumerated() {
-            let x = Double(i) * 86
-            svg.append("<rect x=\"\(x)\" y=\"\(Int(h + 16))\" width=\"12\" height=\"12\" fill=\"\(colour(v))\"/>")
-            svg.append("<text x=\"\(x + 16)\" y=\"\(Int(h + 26))\" font-size=\"11\" fill=\"#1d2733\">\(label)</text>")
-        }
+        svg.append(contentsOf: legend(bins.map(\.0), step: 86, textX: 16, textY: Int(h + 26)) { i, x in
+            "<rect x=\"\(x)\" y=\"\(Int(h + 16))\" width=\"12\" height=\"12\" fill=\"\(colour(bins[i].1))\"/>"
+        })
         svg.append("</svg>")
         return svg.joined()
     }
@@ -117,17 +115,23 @@ enum DistrictMap {
             let stage = Stage(rawValue: s.stage) ?? .planned
             svg.append("<circle cx=\"\(String(format: "%.1f", p.x))\" cy=\"\(String(format: "%.1f", p.y))\" r=\"2.2\" fill=\"\(stageColour(stage, late: s.late))\"/>")
         }
-        let legend: [(String, String)] = [(stageColour(.onAir, late: false), c.t("page_chart_built")),
+        let stages: [(String, String)] = [(stageColour(.onAir, late: false), c.t("page_chart_built")),
                                           (stageColour(.designed, late: false), c.name(Stage.designed) + "…"),
                                           (stageColour(.planned, late: false), c.name(Stage.planned)),
                                           (stageColour(.planned, late: true), c.t("page_late"))]
-        for (i, (colour, label)) in legend.enumerated() {
-            let x = Double(i) * 112
-            svg.append("<circle cx=\"\(x + 6)\" cy=\"\(Int(projection.height + 22))\" r=\"5\" fill=\"\(colour)\"/>")
-            svg.append("<text x=\"\(x + 15)\" y=\"\(Int(projection.height + 26))\" font-size=\"11\" fill=\"#1d2733\">\(label)</text>")
-        }
+        svg.append(contentsOf: legend(stages.map(\.1), step: 112, textX: 15, textY: Int(projection.height + 26)) { i, x in
+            "<circle cx=\"\(x + 6)\" cy=\"\(Int(projection.height + 22))\" r=\"5\" fill=\"\(stages[i].0)\"/>"
+        })
         svg.append("</svg>")
         return svg.joined()
+    }
+
+    /// A legend along a line: each label after its swatch, `step` apart.
+    static func legend(_ labels: [String], step: Double, textX: Double, textY: Int, swatch: (Int, Double) -> HTML) -> [HTML] {
+        labels.enumerated().flatMap { i, label -> [HTML] in
+            let x = Double(i) * step
+            return [swatch(i, x), "<text x=\"\(x + textX)\" y=\"\(textY)\" font-size=\"11\" fill=\"#1d2733\">\(label)</text>"]
+        }
     }
 
     static func stageColour(_ s: Stage, late: Bool) -> String {
