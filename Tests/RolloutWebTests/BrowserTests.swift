@@ -172,7 +172,9 @@ struct BrowserTests {
                         for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"),
                                                ("/sharing", "#requests"), ("/sites/\(site.operator)/\(site.siteCode)", "#site"),
                                                ("/accounts/\(office.account)", "#account"), ("/dispatch", "#unit-loads"), ("/units/grid", "#unit-count"),
-                                               (Route.obstacle.path(obstacle.org, obstacle.ref), "#obstacle-history")] {
+                                               (Route.obstacle.path(obstacle.org, obstacle.ref), "#obstacle-history"),
+                                               (Route.escalation.path(obstacle.org, obstacle.ref), "#confirm"),
+                                               ("/api/v1/bulletins/1", "#bulletin-regions")] {
                             try await driver.open("\(base)\(path)?lang=\(lang)")
                             #expect(try await driver.run("return document.querySelectorAll('\(marker)').length;") as? Int == 1, "\(path) \(lang)")
                             let errors = try await driver.consoleErrors(); #expect(errors == [], "\(path) \(lang): \(errors)")
