@@ -83,6 +83,27 @@ public struct Forecast: Codable, Equatable, Sendable {
     @Nullable public var probabilityByDeadline: Double?
     /// The expected progress week by week up to the deadline, with its 80 % band.
     @Nullable public var path: [ForecastPoint]?
+    /// The past errors the expected count and its range were corrected with (nil: too few yet, and
+    /// the range is the model's own).
+    @Nullable public var calibration: CalibrationNote? = nil
+}
+
+/// How a forecast was calibrated: the bias taken out of it and the spread of its past errors.
+public struct CalibrationNote: Codable, Equatable, Sendable {
+    /// The mean log-ratio of what happened to what the model expected (below zero: it expected too many).
+    public var bias: Double
+    /// The spread of that log-ratio for one day ahead (it grows as the square root of the days).
+    public var spreadPerRootDay: Double
+    /// How many past forecasts of this key were compared with the log.
+    public var samples: Int
+}
+
+/// An operator's progress over the whole campaign and where it is heading.
+public struct OperatorForecast: Codable, Equatable, Sendable {
+    public var `operator`: String
+    public var progress: Int
+    @Nullable public var target: Int?
+    public var forecast: Forecast
 }
 
 /// The expected progress on a day, with its 80 % band.
@@ -106,6 +127,8 @@ public enum Figures {
         public var paceDays: Double
         /// The stage-duration model, from the counters now and ``StageForecast/windowDays`` before.
         public var model: StageForecast
+        /// The model's past errors, when the reader has measured them (none: the model's own spread).
+        public var calibration = ForecastCalibration()
 
         public init(now: CounterValues, atStart: CounterValues, paceStart: CounterValues, paceDays: Double,
                     windowStart: CounterValues) {
@@ -199,7 +222,7 @@ public enum Figures {
                 forecast: forecast(progress: built - atStart, paceBuilt: built - inputs.paceStart.built(region: r.code),
                                    pipeline: pipeline(inputs.now, region: r.code), arrivals: arrivals(inputs, region: r.code),
                                    inputs: inputs, target: target ?? 0,
-                                   campaign: campaign, moment: moment, withPath: true),
+                                   campaign: campaign, moment: moment, withPath: true, key: r.code),
                 shared: inputs.now.shared(region: r.code), sharingRate: ratio(inputs.now.shared(region: r.code), stages.values.reduce(0, +)))
         }
         let order = rows.indices.sorted { a, b in
@@ -215,12 +238,48 @@ public enum Figures {
         return rows
     }
 
+    /// Each operator's progress over the campaign, its target (summed over the regions) and its
+    /// forecast, from the same model as the regions'.
+    public static func operators(campaign: Campaign, regions: [Region], targets: Targets, inputs: Inputs,
+                                 moment: ReadMoment) -> [OperatorForecast] {
+        let pipeline = pipeline(inputs.now, region: nil), arrivals = arrivals(inputs, region: nil)
+        return Operator.allCases.compactMap { op in
+            let code = op.rawValue
+            let progress = inputs.now.built(operator: code) - inputs.atStart.built(operator: code)
+            let listed = regions.compactMap { targets.target(region: $0.code, operator: op) }
+            let target = listed.isEmpty ? nil : listed.reduce(0, +)
+            guard target != nil || pipeline[code] != nil || progress > 0 else { return nil }
+            let f = forecast(progress: progress, paceBuilt: inputs.now.built(operator: code) - inputs.paceStart.built(operator: code),
+                             pipeline: pipeline[code].map { [code: $0] } ?? [:], arrivals: arrivals[code].map { [code: $0] } ?? [:],
+                             inputs: inputs, target: target ?? 0, campaign: campaign, moment: moment, withPath: false, key: "op:" + code)
+            return OperatorForecast(operator: code, progress: progress, target: target, forecast: f)
+        }
+    }
+
+    /// The sites the model expects built in `days` from the moment of `inputs` (before any
+    /// calibration), for the city (`""`), each region and each operator (`op:` and its code); and
+    /// the sites built by then, by the same keys.
+    public static func expectedGains(_ inputs: Inputs, regions: [Region], within days: Double) -> (expected: [String: Double], built: [String: Int]) {
+        var expected: [String: Double] = [:], built: [String: Int] = ["": inputs.now.built()]
+        let all = pipeline(inputs.now, region: nil), allArrivals = arrivals(inputs, region: nil)
+        expected[""] = inputs.model.outlook(all, arrivals: allArrivals, within: days).mean
+        for r in regions {
+            expected[r.code] = inputs.model.outlook(pipeline(inputs.now, region: r.code), arrivals: arrivals(inputs, region: r.code), within: days).mean
+            built[r.code] = inputs.now.built(region: r.code)
+        }
+        for op in Operator.allCases.map(\.rawValue) {
+            expected["op:" + op] = inputs.model.outlook(all[op].map { [op: $0] } ?? [:], arrivals: allArrivals[op].map { [op: $0] } ?? [:], within: days).mean
+            built["op:" + op] = inputs.now.built(operator: op)
+        }
+        return (expected, built)
+    }
+
     static func ratio(_ a: Int, _ b: Int) -> Double? {
         b > 0 ? (Double(a) / Double(b) * 10_000).rounded() / 10_000 : nil
     }
 
     static func forecast(progress: Int, paceBuilt: Int, pipeline: [String: [Stage: Int]], arrivals: [String: Double], inputs: Inputs, target: Int,
-                         campaign: Campaign, moment: ReadMoment, withPath: Bool) -> Forecast {
+                         campaign: Campaign, moment: ReadMoment, withPath: Bool, key: String = "") -> Forecast {
         let pace = inputs.paceDays > 0 ? Double(paceBuilt) / inputs.paceDays : 0
         let daysLeft = max(0, Double(campaign.deadline.seconds - moment.asOf.before.seconds) / 86_400)
         let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
@@ -228,17 +287,25 @@ public enum Figures {
             return paceForecast(progress: progress, pace: pace, daysLeft: daysLeft, target: target, today: today)
         }
         let model = inputs.model
-        let atDeadline = model.outlook(pipeline, arrivals: arrivals, within: daysLeft)
-        let expected = progress + Int(atDeadline.mean.rounded())
+        let fit = inputs.calibration.fit(for: key)
+        // The gain expected in `days`, with its 80 % range and the chance of `needed`: from the
+        // model's past errors when they are known, else from the model's own spread.
+        func gain(_ days: Double) -> StageForecast.Outlook { model.outlook(pipeline, arrivals: arrivals, within: days) }
+        func expectedGain(_ o: StageForecast.Outlook) -> Double { fit?.expected(o.mean) ?? o.mean }
+        func range(_ o: StageForecast.Outlook, _ days: Double) -> (low: Double, high: Double) {
+            fit?.range(o.mean, days: days) ?? (o.quantile(-1.2816), o.quantile(1.2816))
+        }
+        let atDeadline = gain(daysLeft)
+        let expected = progress + Int(expectedGain(atDeadline).rounded())
         var completionDate: String? = nil
         if target > 0 && progress < target {
             // The expected count only grows with time: the first day it reaches the target, by bisection.
             let needed = Double(target - progress)
             var (low, high) = (0, Int(daysLeft) + 730)
-            if model.outlook(pipeline, arrivals: arrivals, within: Double(high)).mean >= needed {
+            if expectedGain(gain(Double(high))) >= needed {
                 while low < high {
                     let mid = (low + high) / 2
-                    if model.outlook(pipeline, arrivals: arrivals, within: Double(mid)).mean >= needed { high = mid } else { low = mid + 1 }
+                    if expectedGain(gain(Double(mid))) >= needed { high = mid } else { low = mid + 1 }
                 }
                 completionDate = ShanghaiCalendar.dateString(today + low)
             }
@@ -248,19 +315,23 @@ public enum Figures {
             var days = Array(stride(from: 0, to: Int(daysLeft.rounded(.up)), by: 7))
             days.append(Int(daysLeft.rounded(.up)))
             path = days.map { d in
-                let o = model.outlook(pipeline, arrivals: arrivals, within: min(Double(d), daysLeft))
-                return ForecastPoint(date: ShanghaiCalendar.dateString(today + d), expected: progress + Int(o.mean.rounded()),
-                                     low: progress + Int(o.quantile(-1.2816).rounded()),
-                                     high: progress + Int(o.quantile(1.2816).rounded()))
+                let span = min(Double(d), daysLeft)
+                let o = gain(span), r = range(o, span)
+                return ForecastPoint(date: ShanghaiCalendar.dateString(today + d), expected: progress + Int(expectedGain(o).rounded()),
+                                     low: progress + Int(r.low.rounded()), high: progress + Int(r.high.rounded()))
             }
         }
+        let band = range(atDeadline, daysLeft)
+        let chance: Double? = target > 0
+            ? fit.map { $0.chance(atDeadline.mean, ofAtLeast: Double(target - progress), days: daysLeft) } ?? atDeadline.chance(ofAtLeast: target - progress)
+            : nil
         return Forecast(method: "stage_durations", pacePerDay: (pace * 10).rounded() / 10, expectedAtDeadline: expected,
-                        expectedLow: progress + Int(atDeadline.quantile(-1.2816).rounded()),
-                        expectedHigh: progress + Int(atDeadline.quantile(1.2816).rounded()),
+                        expectedLow: progress + Int(band.low.rounded()), expectedHigh: progress + Int(band.high.rounded()),
                         expectedCompletionDate: completionDate, onTrack: target > 0 ? expected >= target : nil,
-                        probabilityByDeadline: target > 0
-                            ? (atDeadline.chance(ofAtLeast: target - progress) * 1000).rounded() / 1000 : nil,
-                        path: path)
+                        probabilityByDeadline: chance.map { (min(1, max(0, $0)) * 1000).rounded() / 1000 },
+                        path: path,
+                        calibration: fit.map { CalibrationNote(bias: ($0.bias * 10_000).rounded() / 10_000,
+                                                               spreadPerRootDay: ($0.spreadPerRootDay * 10_000).rounded() / 10_000, samples: $0.samples) })
     }
 
     /// The straight line through the last 14 days' pace, while nothing has been built to learn from.

@@ -67,7 +67,7 @@ public struct CampaignService: Sendable {
     public func figures(_ campaign: Campaign, at moment: ReadMoment) async throws -> (summary: Summary, regions: [RegionFigures]) {
         let seq = try await store.currentSeq()
         if let hit = cache.withLock({ $0.lastSeq == seq ? $0.entries[moment] : nil }) { return hit }
-        let s = try await store.figureSource(at: moment, campaign: campaign)
+        let s = try await calibratedSource(at: moment, campaign: campaign)
         let result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
                       Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
         cache.withLock { c in

@@ -1,0 +1,39 @@
+import Foundation
+import RolloutCore
+
+extension CampaignService {
+    /// How many past weeks the forecast is asked again to measure its errors (as far back as
+    /// ``ForecastCalibration/windowDays`` reaches).
+    static let calibrationWeeks = Int(ForecastCalibration.windowDays / 7)
+
+    /// The figures' inputs at a moment with the forecast's calibration measured: the model asked as
+    /// of the end of each of the last ``calibrationWeeks`` weeks (and as known then, never later
+    /// than the moment's own knowledge) how many sites each key would have built by the moment,
+    /// against how many the moment's counters say were.
+    public func calibratedSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
+        var source = try await store.figureSource(at: moment, campaign: campaign)
+        let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
+        let first = ShanghaiCalendar.day(of: campaign.start) + Figures.paceDays
+        let origins = (1...Self.calibrationWeeks).map { today - 7 * $0 }.filter { $0 >= first }
+        guard !origins.isEmpty else { return source }
+        let builtNow = Figures.expectedGains(source.inputs, regions: source.regions, within: 0).built
+        let store = self.store
+        let pairs = try await withThrowingTaskGroup(of: [ForecastCalibration.Pair].self) { group in
+            for origin in origins {
+                group.addTask {
+                    let cut = Cutoff.endOf(day: origin)
+                    let then = ReadMoment(asOf: cut, knownAt: moment.knownAt.map { min($0, cut) } ?? cut)
+                    let past = try await store.figureSource(at: then, campaign: campaign)
+                    let days = Double(moment.asOf.before.seconds - cut.before.seconds) / 86_400
+                    let (expected, built) = Figures.expectedGains(past.inputs, regions: past.regions, within: days)
+                    return expected.map { key, gain in
+                        ForecastCalibration.Pair(key: key, horizonDays: days, predicted: gain, actual: Double((builtNow[key] ?? 0) - (built[key] ?? 0)))
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        source.inputs.calibration = ForecastCalibration(pairs)
+        return source
+    }
+}
