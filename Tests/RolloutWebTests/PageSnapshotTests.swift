@@ -89,6 +89,8 @@ actor SnapshotFixture {
             ("supervision", "snap-office", "/supervision?\(Self.moment)&\(lang)"),
             ("sharing", "snap-office", "/sharing?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
+            ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),
+            ("forecast-region", "snap-leader", "/forecast?region=\(region)&\(Self.moment)&\(lang)"),
             ("signin", nil, "/signin?\(lang)"),
             ("not-found", "snap-office", "/regions/000000?\(lang)"),
             ("hostile", "snap-office", "/operators/%3Cscript%3Ealert(1)%3C%2Fscript%3E?\(lang)"),

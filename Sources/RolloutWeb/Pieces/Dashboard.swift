@@ -38,7 +38,7 @@ enum Dashboard {
     }
 
     /// The forecast card: expected by the deadline, its band, the chance and the expected day.
-    static func forecastCard(_ f: Forecast, progress: Int, target: Int?, context c: PageContext) -> HTML {
+    static func forecastCard(_ f: Forecast, progress: Int, target: Int?, region: String? = nil, context c: PageContext) -> HTML {
         var lines: [String] = []
         if let low = f.expectedLow, let high = f.expectedHigh { lines.append(c.t("page_forecast_range", ["low": "\(low)", "high": "\(high)"])) }
         if let p = f.probabilityByDeadline { lines.append(c.t("page_probability", ["value": String(format: "%.0f%%", p * 100)])) }
@@ -50,7 +50,8 @@ enum Dashboard {
         let cls: HTML = f.onTrack == false ? " class=\"lag\"" : f.onTrack == true ? " class=\"ok\"" : ""
         return """
         <div class="card"><span class="muted">\(c.t("page_forecast"))</span><b data-live="forecast"\(cls)>\(f.expectedAtDeadline)</b>\
-        <span class="muted">\(lines.map { HTML("\($0)") }.joined(separator: "<br>"))</span></div>
+        <span class="muted">\(lines.map { HTML("\($0)") }.joined(separator: "<br>"))</span>\
+        <a class="small" id="track-record" href="\(c.link(Route.forecast.pattern, region.map { [("region", $0)] } ?? []))">\(c.t("page_track_record"))</a></div>
         """
     }
 

@@ -13,13 +13,13 @@ enum Route: String, CaseIterable, Sendable {
     // Pages.
     case overview, region, operatorPage, site, escalation, escalate, obstacle, obstacleAction
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
-    case supervision, supervisionStep, sharing, sharingAction
+    case supervision, supervisionStep, sharing, sharingAction, forecast
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
     case apiImport, apiMe, apiAccounts, apiQuotaProposals, apiQuotaMove, apiBulletins, apiBulletinIssue, apiBulletin
     case apiBulletinCSV, apiSupervision, apiSupervisionRule, apiSupervisionStep, apiSharingRequests, apiSharingRequest
-    case apiSharingAnswer
+    case apiSharingAnswer, apiTrackRecord
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -53,6 +53,7 @@ enum Route: String, CaseIterable, Sendable {
         case .supervisionStep: (.post, "/supervision", .supervise)
         case .sharing: (.get, "/sharing", .signedIn)
         case .sharingAction: (.post, "/sharing", .shareResources)
+        case .forecast: (.get, "/forecast", .readFigures)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -86,6 +87,7 @@ enum Route: String, CaseIterable, Sendable {
         case .apiSharingRequests: (.get, "/api/v1/sharing/requests", .signedIn)
         case .apiSharingRequest: (.post, "/api/v1/sharing/requests", .shareResources)
         case .apiSharingAnswer: (.post, "/api/v1/sharing/requests/{id}/answer", .shareResources)
+        case .apiTrackRecord: (.get, "/api/v1/forecast/track-record", .readFigures)
         }
     }
 

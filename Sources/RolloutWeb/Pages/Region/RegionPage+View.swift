@@ -21,7 +21,7 @@ extension RegionPage {
             Dashboard.card(c.t("page_target"), r.target.map(String.init) ?? "—", live: "target"),
             Dashboard.card(c.t("page_progress"), "\(r.progress)", live: "progress", note: c.percent(r.completion)),
             Dashboard.card(c.t("page_week_change"), "\(r.progress - (m.weekAgo?.progress ?? 0))", live: "week"),
-            Dashboard.forecastCard(r.forecast, progress: r.progress, target: r.target, context: c),
+            Dashboard.forecastCard(r.forecast, progress: r.progress, target: r.target, region: m.region.code, context: c),
             Dashboard.card(c.t("page_open_obstacles"), "\(r.openObstacles)", live: "open_obstacles",
                            note: "\(c.t("page_older_than_week")) \(m.obstacles.byCategory.reduce(0) { $0 + $1.olderThanWeek })"),
             Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0),

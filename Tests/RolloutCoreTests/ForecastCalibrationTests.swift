@@ -1,0 +1,80 @@
+import Foundation
+import RolloutCore
+import Testing
+
+@Suite struct ForecastCalibrationTests {
+    /// Past forecasts of the city and a region whose outcomes were `ratio` times what was expected, with noise.
+    func pairs(ratio: Double, noise: [Double], horizons: [Double] = [7, 14, 21], key: String = "") -> [ForecastCalibration.Pair] {
+        noise.enumerated().map { k, n in
+            let h = horizons[k % horizons.count]
+            return .init(key: key, horizonDays: h, predicted: 1000, actual: 1000 * ratio * exp(n * h.squareRoot()))
+        }
+    }
+
+    @Test func aSteadyBiasIsTakenOut() throws {
+        // setup: the model expected 10 % too many, every time
+        let calibration = ForecastCalibration(pairs(ratio: 0.9, noise: [0, 0, 0]))
+        // MUT
+        let fit = try #require(calibration.fit(for: ""))
+        // validate: the expected gain is corrected, and the range is the floor's (no spread measured)
+        #expect(abs(fit.expected(2000) - 1800) < 1e-6)
+        #expect(fit.spreadPerRootDay == ForecastCalibration.floorSpread)
+    }
+
+    @Test func tooFewPastForecastsLeaveTheModelAlone() {
+        #expect(ForecastCalibration(pairs(ratio: 0.9, noise: [0], horizons: [7])).fit(for: "") == nil)
+        // Small gains and forecasts older than the window do not count.
+        #expect(ForecastCalibration([.init(key: "", horizonDays: 7, predicted: 2, actual: 3), .init(key: "", horizonDays: 7, predicted: 2, actual: 3),
+                                     .init(key: "", horizonDays: 7, predicted: 2, actual: 3)]).fit(for: "") == nil)
+        #expect(ForecastCalibration(pairs(ratio: 0.9, noise: [0, 0, 0], horizons: [28, 35, 42])).fit(for: "") == nil)
+    }
+
+    @Test func aRegionLeansOnTheCityByTheWeightOfItsSamples() throws {
+        let city = pairs(ratio: 1.0, noise: [0, 0, 0, 0, 0, 0])
+        let region = pairs(ratio: 1.2, noise: [0, 0, 0], key: "500101")
+        let fit = try #require(ForecastCalibration(city + region).fit(for: "500101"))
+        // Three samples of its own against the city's weight of six: a third of the way to its own bias.
+        #expect(abs(fit.bias - log(1.2) * 3 / 9) < 1e-9)
+        // A key without samples takes the city's fit.
+        #expect(ForecastCalibration(city + region).fit(for: "op:cmcc")?.bias == 0)
+    }
+
+    @Test(arguments: [1, 2, 3]) func theRangeWidensWithTheHorizonAndTheChanceFallsWithTheNeed(seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed)
+        let noise = (0..<30).map { _ in (rng.unit() - 0.5) * 0.02 }
+        let fit = try #require(ForecastCalibration(pairs(ratio: 1 + (rng.unit() - 0.5) * 0.2, noise: noise)).fit(for: ""))
+        var lastWidth = -1.0, lastChance = 2.0
+        for days in stride(from: 1.0, through: 120, by: 7) {
+            let r = fit.range(1000, days: days)
+            #expect(r.low <= fit.expected(1000) && fit.expected(1000) <= r.high)
+            #expect(r.high - r.low > lastWidth, "days \(days)")
+            lastWidth = r.high - r.low
+        }
+        for needed in stride(from: 500.0, through: 1500, by: 50) {
+            let p = fit.chance(1000, ofAtLeast: needed, days: 30)
+            #expect(p >= 0 && p <= 1 && p <= lastChance)
+            lastChance = p
+        }
+    }
+
+    @Test func theConformalRangeHoldsAboutEightyPercentOfNewOutcomes() throws {
+        // setup: log-ratio errors with a known spread per √day; fit on 60 past forecasts
+        var rng = SeededRandom(seed: 42)
+        func gaussian() -> Double { (-2 * log(max(1e-12, rng.unit()))).squareRoot() * cos(2 * .pi * rng.unit()) }
+        let sigma = 0.01
+        let past = (0..<60).map { i -> ForecastCalibration.Pair in
+            let h = [7.0, 14, 21][i % 3]
+            return .init(key: "", horizonDays: h, predicted: 1000, actual: 1000 * exp(sigma * h.squareRoot() * gaussian()))
+        }
+        let fit = try #require(ForecastCalibration(past).fit(for: ""))
+        // MUT: 2,000 new outcomes 21 days ahead
+        var held = 0
+        for _ in 0..<2000 {
+            let actual = 1000 * exp(sigma * 21.0.squareRoot() * gaussian())
+            let r = fit.range(1000, days: 21)
+            if r.low <= actual && actual <= r.high { held += 1 }
+        }
+        // validate: within a few points of 80 %
+        #expect(abs(Double(held) / 2000 - 0.8) < 0.08, "\(held) of 2000")
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RolloutCore
+import RolloutDemo
+import RolloutStorage
+import RolloutTestSupport
+import Testing
+@testable import RolloutWeb
+
+/// A small demo whose log runs past the deadline, so that forecasts can be scored.
+actor PastDeadlineFixture {
+    static let shared = PastDeadlineFixture()
+    private var task: Task<(String, CampaignService), any Error>?
+
+    /// The database's URL and a service over it.
+    func fixture() async throws -> (String, CampaignService) {
+        if task == nil {
+            task = Task {
+                let path = NSTemporaryDirectory() + "rollout-forecast-\(UUID().uuidString)/rollout.sqlite"
+                let store = try await SQLCampaignStore.open(.sqlite(path: path))
+                _ = try await store.migrate(now: Instant(Date()))
+                let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: ShanghaiCalendar.parseDay("2020-12-31")!, fraction: 0.03)
+                _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
+                return ("sqlite:" + path, CampaignService(store: store))
+            }
+        }
+        return try await task!.value
+    }
+}
+
+@Suite struct ForecastTests {
+    @Test func theBacktestScoresEachWeeksForecastAgainstTheDeadline() async throws {
+        let (database, service) = try await PastDeadlineFixture.shared.fixture()
+        // MUT: the command a user runs
+        let r = try CommandLineTests().run(["forecast", "backtest", "--database", database, "--from", "2020-04-15", "--to", "2020-06-22",
+                                            "--every", "7d", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let cases = try #require(json["cases"] as? [[String: Any]])
+        let scores = try #require(json["scores"] as? [[String: Any]])
+        // validate: ten days replayed, one case for the city, each region and each operator with sites
+        let origins = Set(cases.map { $0["origin"] as! String })
+        #expect(origins.count == 10 && origins.contains("2020-04-15") && origins.contains("2020-06-17"))
+        #expect(cases.filter { $0["level"] as? String == "city" }.count == 10)
+        #expect(cases.filter { $0["level"] as? String == "region" }.count == 410)
+        #expect(scores.map { $0["level"] as! String } == ["city", "region", "operator"])
+        for s in scores {
+            let coverage = try #require(s["coverage80"] as? Double)
+            #expect(coverage >= 0 && coverage <= 1)
+        }
+        // Each outcome is the progress the log shows at the deadline, and each case's progress the
+        // progress as known on its day (a naive reading of the summary).
+        let outcome = try await service.summary(asOf: "2020-06-30").progress
+        let city = cases.filter { $0["level"] as? String == "city" }
+        #expect(city.allSatisfy { $0["outcome"] as? Int == outcome })
+        let june = try #require(city.first { $0["origin"] as? String == "2020-06-03" })
+        #expect(june["progress"] as? Int == (try await service.summary(asOf: "2020-06-03", knownAt: "2020-06-03").progress))
+        #expect(june["horizon_days"] as? Int == 27)
+        // The table a person reads.
+        let table = try CommandLineTests().run(["forecast", "backtest", "--database", database, "--lang", "en"])
+        #expect(table.status == 0 && table.out.contains("region") && table.out.contains("%"), "\(table.err)")
+    }
+
+    @Test func badBacktestRequestsGetAClearAnswer() async throws {
+        let (database, _) = try await PastDeadlineFixture.shared.fixture()
+        let cli = CommandLineTests()
+        for (arguments, message) in [(["--every", "0d"], "1 to 366 days"), (["--every", "weekly"], "1 to 366 days"),
+                                     (["--from", "2019-01-01"], "must lie in the campaign"), (["--to", "2020-07-15"], "must lie in the campaign"),
+                                     (["--from", "15/04/2020"], "YYYY-MM-DD"), (["--from", "2020-06-20", "--to", "2020-06-10"], "no day to replay")] {
+            let r = try cli.run(["forecast", "backtest", "--database", database, "--lang", "en"] + arguments)
+            #expect(r.status == 1 && r.err.contains(message), "\(arguments): \(r.err)")
+        }
+        // A campaign whose deadline the log has not reached has no outcome to compare with.
+        let fresh = cli.temporaryDatabase()
+        _ = try cli.run(["init", "--database", fresh, "--name", "n", "--start", "2020-01-01", "--deadline", "2999-06-30"])
+        let early = try cli.run(["forecast", "backtest", "--database", fresh])
+        #expect(early.status == 1 && early.err.contains("尚未到来"), "\(early.err)")
+    }
+
+    @Test func theTrackRecordShowsPastForecastsAgainstTheLog() async throws {
+        let (_, service) = try await PastDeadlineFixture.shared.fixture()
+        let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+        try await app.test(.router) { base in
+            let client = try await TestAccess.client(base, service.store, role: .leader)
+            try await client.execute(uri: "/api/v1/forecast/track-record?as_of=2020-06-10", method: .get) { r in
+                #expect(r.status == .ok)
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+                let entries = try #require(body["entries"] as? [[String: Any]])
+                #expect(body["progress_now"] as? Int == (try await service.summary(asOf: "2020-06-10").progress))
+                #expect(body["outcome"] is NSNull)
+                #expect(entries.first?["made_on"] as? String == "2020-06-03")
+                #expect(entries.first?["progress_then"] as? Int == (try await service.summary(asOf: "2020-06-03", knownAt: "2020-06-03").progress))
+                let now = try #require(body["progress_now"] as? Int)
+                let held = entries.filter { e in
+                    guard let low = e["expected_now_low"] as? Int, let high = e["expected_now_high"] as? Int else { return false }
+                    return (low...high).contains(now)
+                }.count
+                #expect(body["ranges_held"] as? Int == held)
+            }
+            // After the deadline: the outcome is there; an unknown region is refused (400, as every filter by region).
+            try await client.execute(uri: "/api/v1/forecast/track-record?as_of=2020-07-15&region=500101", method: .get) { r in
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+                let deadline = try await service.regions(asOf: "2020-06-30").first { $0.regionCode == "500101" }!.progress
+                #expect(body["outcome"] as? Int == deadline)
+            }
+            try await client.execute(uri: "/api/v1/forecast/track-record?region=999999", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/forecast?as_of=2020-06-10&lang=en", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body).contains(#"id="track-record""#))
+            }
+        }
+    }
+}
