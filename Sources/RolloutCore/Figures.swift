@@ -86,6 +86,9 @@ public struct Forecast: Codable, Equatable, Sendable {
     /// The past errors the expected count and its range were corrected with (nil: too few yet, and
     /// the range is the model's own).
     @Nullable public var calibration: CalibrationNote? = nil
+    /// The unbuilt sites by stage and what is expected of them by the deadline (the city and each
+    /// region; nil elsewhere).
+    @Nullable public var byStage: [StageOutlook]? = nil
 }
 
 /// How a forecast was calibrated: the bias taken out of it and the spread of its past errors.
@@ -193,6 +196,7 @@ public enum Figures {
                                pipeline: pipeline(inputs.now, region: nil), arrivals: arrivals(inputs, region: nil), inputs: inputs,
                                target: target, campaign: campaign, moment: moment, withPath: true),
             shared: inputs.now.shared(), sharingRate: ratio(inputs.now.shared(), stages.values.reduce(0, +)))
+            .withStages(stageOutlook(inputs: inputs, region: nil, campaign: campaign, moment: moment))
     }
 
     /// Every region's figures, ranked.
@@ -224,6 +228,7 @@ public enum Figures {
                                    inputs: inputs, target: target ?? 0,
                                    campaign: campaign, moment: moment, withPath: true, key: r.code),
                 shared: inputs.now.shared(region: r.code), sharingRate: ratio(inputs.now.shared(region: r.code), stages.values.reduce(0, +)))
+                .withStages(stageOutlook(inputs: inputs, region: r.code, campaign: campaign, moment: moment))
         }
         let order = rows.indices.sorted { a, b in
             let (x, y) = (rows[a], rows[b])
@@ -236,6 +241,18 @@ public enum Figures {
         }
         for (rank, i) in order.enumerated() { rows[i].rank = rank + 1 }
         return rows
+    }
+
+    /// The progress and the forecast of the city (nil) or of one region, without the rest of the
+    /// figures (what a track record needs of each past week).
+    public static func forecast(region: String?, campaign: Campaign, regions: [Region], targets: Targets, inputs: Inputs,
+                                moment: ReadMoment) -> (progress: Int, target: Int?, forecast: Forecast) {
+        let progress = inputs.now.built(region: region) - inputs.atStart.built(region: region)
+        let target = region.map { targets.target(region: $0) } ?? regions.reduce(0) { $0 + (targets.target(region: $1.code) ?? 0) }
+        let f = forecast(progress: progress, paceBuilt: inputs.now.built(region: region) - inputs.paceStart.built(region: region),
+                         pipeline: pipeline(inputs.now, region: region), arrivals: arrivals(inputs, region: region), inputs: inputs,
+                         target: target ?? 0, campaign: campaign, moment: moment, withPath: true, key: region ?? "")
+        return (progress, target.flatMap { $0 > 0 ? $0 : nil }, f)
     }
 
     /// Each operator's progress over the campaign, its target (summed over the regions) and its

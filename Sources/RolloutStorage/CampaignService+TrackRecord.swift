@@ -3,7 +3,7 @@ import RolloutCore
 
 extension CampaignService {
     /// The most weeks a track record goes back.
-    public static let trackRecordWeeks = 26
+    public static let trackRecordWeeks = 13
 
     /// The forecasts made at the end of each week before the moment (as known then, and never
     /// known later than the moment), for the city or a region: what each expected by the moment's
@@ -15,32 +15,37 @@ extension CampaignService {
         let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
         let first = ShanghaiCalendar.day(of: campaign.start) + Figures.paceDays
         let deadlineDay = ShanghaiCalendar.day(of: campaign.deadline.adding(seconds: -1))
-        let (summary, regions) = try await figures(campaign, at: moment)
-        let now = region.flatMap { code in regions.first { $0.regionCode == code } }
-        let progressNow = now?.progress ?? summary.progress
-        let target = region == nil ? (summary.target > 0 ? summary.target : nil) : now?.target
-        var entries: [ForecastTrackRecord.Entry] = []
-        for week in 1...Self.trackRecordWeeks {
-            let origin = today - 7 * week
-            guard origin >= first, origin < deadlineDay else { continue }
-            let cut = Cutoff.endOf(day: origin)
-            let then = ReadMoment(asOf: cut, knownAt: moment.knownAt.map { min($0, cut) } ?? cut)
-            let (s, r) = try await figures(campaign, at: then)
-            let f = region.flatMap { code in r.first { $0.regionCode == code }?.forecast } ?? s.forecast
-            let progressThen = region.flatMap { code in r.first { $0.regionCode == code }?.progress } ?? s.progress
-            // Its weekly path reaches the moment's day after `week` steps (or ends at the deadline before it).
-            let point = f.path.flatMap { path in path.first { $0.date == ShanghaiCalendar.dateString(min(today, deadlineDay)) } ?? path.last }
-            entries.append(.init(madeOn: ShanghaiCalendar.dateString(origin), progressThen: progressThen,
-                                 expectedNow: point?.expected ?? f.expectedAtDeadline, expectedNowLow: point?.low, expectedNowHigh: point?.high,
-                                 expectedAtDeadline: f.expectedAtDeadline, expectedLow: f.expectedLow, expectedHigh: f.expectedHigh,
-                                 probabilityByDeadline: f.probabilityByDeadline))
+        let now = try await keyForecast(region: region, campaign: campaign, at: moment)
+        let origins = (1...Self.trackRecordWeeks).map { today - 7 * $0 }.filter { $0 >= first && $0 < deadlineDay }
+        // Each week's forecast read side by side, as it was made then.
+        let entries = try await withThrowingTaskGroup(of: (Int, ForecastTrackRecord.Entry).self) { group in
+            for (index, origin) in origins.enumerated() {
+                group.addTask {
+                    let cut = Cutoff.endOf(day: origin)
+                    let then = ReadMoment(asOf: cut, knownAt: moment.knownAt.map { min($0, cut) } ?? cut)
+                    let (progressThen, _, f) = try await self.keyForecast(region: region, campaign: campaign, at: then)
+                    // Its weekly path reaches the moment's day (or ends at the deadline before it).
+                    let day = ShanghaiCalendar.dateString(min(today, deadlineDay))
+                    let point = f.path.flatMap { path in path.first { $0.date == day } ?? path.last }
+                    return (index, .init(madeOn: ShanghaiCalendar.dateString(origin), progressThen: progressThen,
+                                         expectedNow: point?.expected ?? f.expectedAtDeadline, expectedNowLow: point?.low, expectedNowHigh: point?.high,
+                                         expectedAtDeadline: f.expectedAtDeadline, expectedLow: f.expectedLow, expectedHigh: f.expectedHigh,
+                                         probabilityByDeadline: f.probabilityByDeadline))
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
         }
         var outcome: Int? = nil
         if moment.asOf.before >= campaign.deadline {
-            let (s, r) = try await figures(campaign, at: moment.at(Cutoff(before: campaign.deadline)))
-            outcome = region.flatMap { code in r.first { $0.regionCode == code }?.progress } ?? s.progress
+            outcome = try await keyForecast(region: region, campaign: campaign, at: moment.at(Cutoff(before: campaign.deadline))).progress
         }
-        return ForecastTrackRecord(region: region, asOf: ShanghaiCalendar.dateString(today), progressNow: progressNow, target: target,
-                                   outcome: outcome, entries: entries)
+        return ForecastTrackRecord(region: region, asOf: ShanghaiCalendar.dateString(today), progressNow: now.progress, target: now.target,
+                                   outcome: outcome, entries: origins.indices.compactMap { entries[$0] })
+    }
+
+    /// The progress, target and calibrated forecast of the city or one region at a moment.
+    func keyForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
+        let s = try await calibratedSource(at: moment, campaign: campaign)
+        return Figures.forecast(region: region, campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment)
     }
 }

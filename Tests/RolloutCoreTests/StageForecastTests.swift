@@ -106,4 +106,27 @@ import Testing
         let r = Figures.regions(campaign: campaign, regions: regions, targets: Targets(records, at: moment), inputs: inputs, moment: moment)
         #expect(r[0].forecast.expectedAtDeadline == 200 && r[0].forecast.path?.last?.expected == 200)
     }
+
+    @Test func theStagesOfTheShortfallAddUpToTheUnbuiltSites() {
+        // setup: the same campaign, 12 days left; installed sites take 10–14 days (half built by
+        // the deadline), planned ones have no durations yet (none built)
+        let start = ShanghaiCalendar.parseInstant("2020-01-01")!
+        let campaign = Campaign(name: "c", start: start, deadline: start.adding(days: 100))
+        let regions = [Region(code: "A", nameZh: "甲", nameEn: "A", kind: .district)]
+        let moment = ReadMoment(asOf: Cutoff(before: start.adding(days: 88)))
+        var now = Self.durations([(.installed, 6, 100)])
+        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.installed)), 200)
+        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), 50)
+        let inputs = Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues())
+        // MUT
+        let outlook = Figures.stageOutlook(inputs: inputs, region: "A", campaign: campaign, moment: moment)
+        // validate: one row per stage with sites, built and left adding up to them
+        #expect(outlook.map(\.stage) == ["planned", "installed"])
+        #expect(outlook.allSatisfy { $0.expectedBuilt + $0.expectedLeft == $0.sites && $0.expectedBuilt >= 0 })
+        #expect(outlook.first { $0.stage == "installed" }?.expectedBuilt == 100)
+        #expect(outlook.first { $0.stage == "planned" }?.expectedLeft == 50)
+        // The summary's forecast carries it for the city.
+        let s = Figures.summary(campaign: campaign, regions: regions, targets: Targets([], at: moment), inputs: inputs, moment: moment)
+        #expect(s.forecast.byStage == outlook)
+    }
 }
