@@ -7,9 +7,9 @@ extension CampaignService {
     static let calibrationWeeks = Int(ForecastCalibration.windowDays / 7)
 
     /// The figures' inputs at a moment with the forecast's calibration measured: the model asked as
-    /// of the end of each of the last ``calibrationWeeks`` weeks (and as known then, never later
-    /// than the moment's own knowledge) how many sites each key would have built by the moment,
-    /// against how many the moment's counters say were.
+    /// of the end of each of the last ``calibrationWeeks`` weeks (with the moment's knowledge) how
+    /// many sites each key would have built by the moment, against how many the moment's counters
+    /// say were.
     public func calibratedSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
         var source = try await store.figureSource(at: moment, campaign: campaign)
         let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
@@ -22,7 +22,10 @@ extension CampaignService {
             for origin in origins {
                 group.addTask {
                     let cut = Cutoff.endOf(day: origin)
-                    let then = ReadMoment(asOf: cut, knownAt: moment.knownAt.map { min($0, cut) } ?? cut)
+                    // The past state as the moment knows it (a report that came late counts where it
+                    // belongs): nothing after the moment's knowledge, and the cheap read of a day's
+                    // totals instead of a read as known at each past day.
+                    let then = moment.at(cut)
                     let past = try await store.figureSource(at: then, campaign: campaign)
                     let days = Double(moment.asOf.before.seconds - cut.before.seconds) / 86_400
                     let (expected, built) = Figures.expectedGains(past.inputs, regions: past.regions, within: days)

@@ -23,7 +23,7 @@ extension CampaignService {
                 group.addTask {
                     let cut = Cutoff.endOf(day: origin)
                     let then = ReadMoment(asOf: cut, knownAt: moment.knownAt.map { min($0, cut) } ?? cut)
-                    let (progressThen, _, f) = try await self.keyForecast(region: region, campaign: campaign, at: then)
+                    let (progressThen, _, f) = try await self.pastForecast(region: region, campaign: campaign, at: then)
                     // Its weekly path reaches the moment's day (or ends at the deadline before it).
                     let day = ShanghaiCalendar.dateString(min(today, deadlineDay))
                     let point = f.path.flatMap { path in path.first { $0.date == day } ?? path.last }
@@ -41,6 +41,18 @@ extension CampaignService {
         }
         return ForecastTrackRecord(region: region, asOf: ShanghaiCalendar.dateString(today), progressNow: now.progress, target: now.target,
                                    outcome: outcome, entries: origins.indices.compactMap { entries[$0] })
+    }
+
+    /// The forecast of a past moment known as of an instant already past: kept once read.
+    func pastForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
+        let key = "\(region ?? "")|\(moment.asOf.before.seconds)|\(moment.knownAt?.before.seconds ?? -1)"
+        if let hit = pastForecasts.withLock({ $0[key] }) { return hit }
+        let made = try await keyForecast(region: region, campaign: campaign, at: moment)
+        pastForecasts.withLock { kept in
+            if kept.count >= 4_096 { kept.removeAll() }
+            kept[key] = made
+        }
+        return made
     }
 
     /// The progress, target and calibrated forecast of the city or one region at a moment.

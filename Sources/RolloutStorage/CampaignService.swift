@@ -8,10 +8,16 @@ public struct CampaignService: Sendable {
     let wallClock: @Sendable () -> Date
     /// The figures of recent moments, for as long as the log does not grow.
     private let cache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
+    /// The same, uncalibrated (``counts(_:at:)``).
+    private let countCache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
     private let stored = Locked<StoredCampaign?>(nil)
     private let outlineGeometries = Locked<[String: String]?>(nil)
     /// The offered resources' index, per log version and moment.
     let resourceIndexes = Locked<[String: ResourceMatching.Index]>([:])
+    /// The forecasts of past days as known on those days, by key and day: the log is appended at
+    /// the clock's time, so what was known at a past instant never changes, and a track record
+    /// reads each week once.
+    let pastForecasts = Locked<[String: (progress: Int, target: Int?, forecast: Forecast)]>([:])
     /// The most moments kept.
     static let cacheSize = 64
 
@@ -65,9 +71,20 @@ public struct CampaignService: Sendable {
     ///
     /// Figures depend only on the log and the moment: they are kept until the log grows.
     public func figures(_ campaign: Campaign, at moment: ReadMoment) async throws -> (summary: Summary, regions: [RegionFigures]) {
+        try await figures(campaign, at: moment, calibrated: true)
+    }
+
+    /// The figures at a moment for what they count and rank (a week's change, a bulletin's
+    /// comparison): their forecasts are the model's own, without the reads its calibration takes.
+    public func counts(_ campaign: Campaign, at moment: ReadMoment) async throws -> (summary: Summary, regions: [RegionFigures]) {
+        try await figures(campaign, at: moment, calibrated: false)
+    }
+
+    func figures(_ campaign: Campaign, at moment: ReadMoment, calibrated: Bool) async throws -> (summary: Summary, regions: [RegionFigures]) {
         let seq = try await store.currentSeq()
+        let cache = calibrated ? self.cache : self.countCache
         if let hit = cache.withLock({ $0.lastSeq == seq ? $0.entries[moment] : nil }) { return hit }
-        let s = try await calibratedSource(at: moment, campaign: campaign)
+        let s = calibrated ? try await calibratedSource(at: moment, campaign: campaign) : try await store.figureSource(at: moment, campaign: campaign)
         let result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
                       Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
         cache.withLock { c in

@@ -26,7 +26,7 @@ import Testing
         // Small gains and forecasts older than the window do not count.
         #expect(ForecastCalibration([.init(key: "", horizonDays: 7, predicted: 2, actual: 3), .init(key: "", horizonDays: 7, predicted: 2, actual: 3),
                                      .init(key: "", horizonDays: 7, predicted: 2, actual: 3)]).fit(for: "") == nil)
-        #expect(ForecastCalibration(pairs(ratio: 0.9, noise: [0, 0, 0], horizons: [28, 35, 42])).fit(for: "") == nil)
+        #expect(ForecastCalibration(pairs(ratio: 0.9, noise: [0, 0, 0], horizons: [35, 42, 49])).fit(for: "") == nil)
     }
 
     @Test func aRegionLeansOnTheCityByTheWeightOfItsSamples() throws {

@@ -57,7 +57,7 @@ public enum Bulletin {
         if let last = try await service.store.bulletins().first(where: { $0.cutoff < moment.asOf.before }) {
             let day = ShanghaiCalendar.dateString(last.cutoff.adding(seconds: -1))
             let (_, m) = try await service.moment(asOf: day, knownAt: day)
-            let p = try await service.figures(stored.campaign, at: m)
+            let p = try await service.counts(stored.campaign, at: m)
             previous = (day, p.regions, p.summary)
             listedThen = active(m)
         }

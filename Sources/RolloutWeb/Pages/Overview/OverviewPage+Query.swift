@@ -8,7 +8,7 @@ extension OverviewPage {
         // A figures-only account: the counts and groups, no row (an empty page of each list).
         let records = c.readsRecords
         async let now = service.figures(c.stored.campaign, at: c.moment)
-        async let weekBefore = service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        async let weekBefore = service.counts(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
         async let obstacles = service.store.obstacles(ObstacleQuery(status: .open, perPage: records ? 10 : 0), at: c.moment)
         async let late = service.store.lateSites(region: nil, operator: nil, limit: records ? 10 : 0, at: c.moment)
         async let outlines = Dashboard.outlines(service)

@@ -12,7 +12,7 @@ extension RegionPage {
         let records = c.readsRecords
         async let targets = service.store.targets(at: c.moment)
         async let now = service.figures(c.stored.campaign, at: c.moment)
-        async let weekBefore = service.figures(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
+        async let weekBefore = service.counts(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
         async let obstacles = service.store.obstacles(ObstacleQuery(region: code, status: .open, perPage: records ? 200 : 0), at: c.moment)
         async let late = service.store.lateSites(region: code, operator: nil, limit: records ? 100 : 0, at: c.moment)
         async let sites = mapSites(service, region: code, records: records, at: c.moment)
