@@ -40,7 +40,7 @@ extension CampaignService {
         for origin in origins {
             let cut = Cutoff.endOf(day: origin)
             let moment = ReadMoment(asOf: cut, knownAt: cut)
-            let source = try await calibratedSource(at: moment, campaign: campaign)
+            let source = try await calibratedSource(at: moment, campaign: campaign, settled: true)
             let summary = Figures.summary(campaign: campaign, regions: source.regions, targets: source.targets, inputs: source.inputs, moment: moment)
             let regions = Figures.regions(campaign: campaign, regions: source.regions, targets: source.targets, inputs: source.inputs, moment: moment)
             let operators = Figures.operators(campaign: campaign, regions: source.regions, targets: source.targets, inputs: source.inputs, moment: moment)

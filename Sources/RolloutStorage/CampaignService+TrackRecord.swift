@@ -47,7 +47,7 @@ extension CampaignService {
     func pastForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
         let key = "\(region ?? "")|\(moment.asOf.before.seconds)|\(moment.knownAt?.before.seconds ?? -1)"
         if let hit = pastForecasts.withLock({ $0[key] }) { return hit }
-        let made = try await keyForecast(region: region, campaign: campaign, at: moment)
+        let made = try await keyForecast(region: region, campaign: campaign, at: moment, settled: true)
         pastForecasts.withLock { kept in
             if kept.count >= 4_096 { kept.removeAll() }
             kept[key] = made
@@ -56,8 +56,8 @@ extension CampaignService {
     }
 
     /// The progress, target and calibrated forecast of the city or one region at a moment.
-    func keyForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
-        let s = try await calibratedSource(at: moment, campaign: campaign)
+    func keyForecast(region: String?, campaign: Campaign, at moment: ReadMoment, settled: Bool = false) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
+        let s = try await calibratedSource(at: moment, campaign: campaign, settled: settled)
         return Figures.forecast(region: region, campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment)
     }
 }

@@ -18,6 +18,8 @@ public struct CampaignService: Sendable {
     /// the clock's time, so what was known at a past instant never changes, and a track record
     /// reads each week once.
     let pastForecasts = Locked<[String: (progress: Int, target: Int?, forecast: Forecast)]>([:])
+    /// The figures' inputs of moments known as of a past instant (``settledSource(at:campaign:)``).
+    let settledSources = Locked<[String: FigureSource]>([:])
     /// The most moments kept.
     static let cacheSize = 64
 

@@ -35,6 +35,37 @@ enum CounterReader {
         return values
     }
 
+    /// Counter values at several moments known as of the same past instant, in one pass over the
+    /// day projection instead of one a moment (the figures read four: now, the start, the pace's
+    /// and the durations' windows; a track record reads them for 13 past weeks and their
+    /// calibrations). Other sets of moments are read one by one.
+    static func values(at moments: [ReadMoment], db: any SQLDatabase) async throws -> [CounterValues] {
+        guard moments.count > 1, let knownAt = moments[0].knownAt, moments.allSatisfy({ $0.knownAt == knownAt }) else {
+            var out: [CounterValues] = []
+            for m in moments { out.append(try await values(at: m, db: db)) }
+            return out
+        }
+        let days = moments.map(\.asOf.firstPartialDay)
+        let sums = days.indices.map { i in
+            "CAST(SUM(CASE WHEN occurred_day < \(Int64(days[i])) THEN delta ELSE 0 END) AS BIGINT) AS v\(i)"
+        }.joined(separator: ", ")
+        let rows = try await db.raw("""
+            SELECT region_code, operator, metric, \(unsafeRaw: sums) FROM counter_days
+            WHERE occurred_day < \(bind: Int64(days.max()!)) AND recorded_day < \(bind: Int64(knownAt.firstPartialDay))
+            GROUP BY region_code, operator, metric
+            """).all()
+        var out = Array(repeating: CounterValues(), count: moments.count)
+        for r in rows {
+            let k = try key(r)
+            for i in days.indices { out[i].add(k, Int(try r.int("v\(i)"))) }
+        }
+        for i in moments.indices {
+            if let everything = try await wholeLog(at: moments[i], db: db) { out[i] = everything; continue }
+            try await addPartialDays(moments[i], day: days[i], to: &out[i], db: db)
+        }
+        return out
+    }
+
     /// A read of "now": when every event of the log lies before both cutoffs, the values are the
     /// totals of the projection's last day, and no part of a day is folded again. Without this,
     /// a read of now folded every entity with an event earlier that day (all of a busy day's

@@ -11,13 +11,12 @@ extension SQLCampaignStore {
         try await read { db in
             let regions = try await SQLCampaignStore.regions(db)
             let records = try await SQLCampaignStore.targetRecords(db)
-            let now = try await CounterReader.values(at: moment, db: db)
             let startCut = Cutoff(before: campaign.start)
-            let atStart = try await CounterReader.values(at: moment.at(startCut), db: db)
             let paceCut = Figures.paceStart(for: moment, campaign: campaign)
-            let paceStart = paceCut == startCut ? atStart : try await CounterReader.values(at: moment.at(paceCut), db: db)
             let paceDays = Double(moment.asOf.before.seconds - paceCut.before.seconds) / 86_400
-            let windowStart = try await CounterReader.values(at: moment.at(Figures.windowStart(for: moment)), db: db)
+            let cuts = [moment, moment.at(startCut), moment.at(paceCut), moment.at(Figures.windowStart(for: moment))]
+            let read = try await CounterReader.values(at: cuts, db: db)
+            let (now, atStart, paceStart, windowStart) = (read[0], read[1], read[2], read[3])
             return FigureSource(regions: regions, targets: Targets(records, at: moment),
                                 inputs: Figures.Inputs(now: now, atStart: atStart, paceStart: paceStart, paceDays: paceDays,
                                                        windowStart: windowStart))
