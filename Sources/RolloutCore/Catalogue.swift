@@ -108,6 +108,8 @@ public enum Catalogue {
         "unknown_export_kind": ("未知的导出类型“{value}”（可选：regions、sites、obstacles、events）", "unknown export kind “{value}” (use regions, sites, obstacles or events)"),
         "xlsx_needs_output": ("XLSX 是二进制文件：请用 -o 文件名 写入文件", "XLSX is a binary file: write it to a file with -o FILE"),
         "written_to": ("已写入 {value}", "written to {value}"),
+        "demo_variant": ("变体 {variant}：5 月 10 日至 31 日停滞的区县 {stalling}；后程集中建设的区县 {surging}",
+                         "variant {variant}: regions stalling from 10 to 31 May {stalling}; regions building late {surging}"),
         "demo_timing": ("生成耗时 {seconds} 秒，峰值内存 {memory} MB", "generated in {seconds} s, peak memory {memory} MB"),
         "file_unwritable": ("无法写入文件 {value}", "cannot write the file {value}"),
         "file_unreadable": ("无法读取文件 {value}", "cannot read the file {value}"),

@@ -31,6 +31,12 @@ public struct DemoCampaign: Sendable {
     let candidates: Int
     private let regionCodes: [String]
     private let regionPick: [Double]
+    /// Which regions stall or build late (none in the standard demo).
+    public let variant: DemoVariant
+    let behaviour: RegionBehaviour
+    /// The regions the variant makes stall, and those it makes build late (codes, sorted).
+    public var stallingRegions: [String] { behaviour.stalling.sorted() }
+    public var surgingRegions: [String] { behaviour.surging.sorted() }
 
     public var campaign: Campaign { Campaign(name: DemoCampaign.name, start: DemoCampaign.start, deadline: DemoCampaign.deadline) }
 
@@ -39,7 +45,7 @@ public struct DemoCampaign: Sendable {
 
     /// - Parameter fraction: a share of the sites and targets below scale 1, for fast tests (1 = the whole campaign).
     public init(regions: [Region], outlines: [String: Outline], seed: UInt64 = 2020, scale: Int = 1,
-                clockDay: DayNumber = DemoCampaign.defaultClockDay, fraction: Double = 1) {
+                clockDay: DayNumber = DemoCampaign.defaultClockDay, fraction: Double = 1, variant: DemoVariant = .standard) {
         self.seed = seed
         self.scale = scale
         clock = Cutoff.endOf(day: clockDay)
@@ -49,6 +55,8 @@ public struct DemoCampaign: Sendable {
         candidates = Int(curve.total * Double(scale) * fraction)
         regionCodes = regions.map(\.code)
         regionPick = regions.map { plan.weights[$0.code]! * plan.pace[$0.code]! }
+        self.variant = variant
+        behaviour = RegionBehaviour(variant, plan: plan, regions: regions.map(\.code), seed: seed)
     }
 
     /// The target lines set at the launch meeting, as events.
@@ -83,10 +91,12 @@ public struct DemoCampaign: Sendable {
         var rng = SeededRandom(seed: seed, stream: 2, item: UInt64(i))
         // When it goes on air: stratified along the curve, so the totals follow it closely.
         let u = (Double(i) + rng.unit()) / Double(candidates)
-        let dayValue = curve.day(reaching: u * curve.total)
-        let onAir = Instant(seconds: Int64(dayValue * 86_400) - ShanghaiCalendar.offset)
-            .adding(seconds: Int64(rng.uniform(-0.3...0.3) * 86_400))
+        let curveDay = curve.day(reaching: u * curve.total)
+        let jitter = Int64(rng.uniform(-0.3...0.3) * 86_400)
         let region = regionCodes[rng.pick(weights: regionPick)]
+        // A region of a variant may stall or build late (the standard demo's draws are unchanged).
+        let dayValue = behaviour.day(curveDay, region: region)
+        let onAir = Instant(seconds: Int64(dayValue * 86_400) - ShanghaiCalendar.offset).adding(seconds: jitter)
         let op = DemoPlan.operatorShares[rng.pick(weights: DemoPlan.operatorShares.map(\.1))].0
         let kind = [SiteKind.macro, .micro, .indoor, .pole][rng.pick(weights: [0.62, 0.12, 0.14, 0.12])]
         let host: Host = switch kind {

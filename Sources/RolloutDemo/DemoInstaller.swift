@@ -14,9 +14,10 @@ public enum DemoInstaller {
     }
 
     /// The demo for the bundled Chongqing reference data.
-    public static func chongqing(seed: UInt64, scale: Int, clockDay: DayNumber, fraction: Double = 1) throws -> DemoCampaign {
+    public static func chongqing(seed: UInt64, scale: Int, clockDay: DayNumber, fraction: Double = 1,
+                                 variant: DemoVariant = .standard) throws -> DemoCampaign {
         DemoCampaign(regions: try Chongqing.regions(), outlines: try Chongqing.outlines(), seed: seed, scale: scale,
-                     clockDay: clockDay, fraction: fraction)
+                     clockDay: clockDay, fraction: fraction, variant: variant)
     }
 
     /// The bundled outlines as GeoJSON geometry text per region code.

@@ -4,6 +4,8 @@ import RolloutCore
 import RolloutDemo
 import RolloutStorage
 
+extension DemoVariant: ExpressibleByArgument {}
+
 /// `rollout demo`: generates the Chongqing 2020 demo campaign if the database has none, then serves it.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Generate the Chongqing 2020 demo campaign (once) and serve it.")
@@ -11,6 +13,8 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: "Seed of the generator: the same seed gives the same campaign.") var seed: UInt64 = 2020
     @Option(name: .customLong("as-of"), help: "Where the demo's clock stands (YYYY-MM-DD, within 2020).") var asOf: String?
+    @Option(help: "standard, or stall-surge: four regions stop building from 10 to 31 May and four build late (for back-testing the forecast).")
+    var variant: DemoVariant = .standard
     @Option(help: "Multiplies the number of sites (1 = Chongqing 2020), for benchmarks.") var scale = 1
     @Flag(name: .customLong("no-serve"), help: "Generate only; do not serve.") var noServe = false
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -29,7 +33,7 @@ struct Demo: AsyncParsableCommand {
                 clockDay = d
             }
             let url = try common.url()
-            let store = try await Demo.prepare(url: url, seed: seed, scale: scale, clockDay: clockDay, common: common)
+            let store = try await Demo.prepare(url: url, seed: seed, scale: scale, clockDay: clockDay, variant: variant, common: common)
             let created = try await DemoAccounts.ensure(store, url: url)
             if noServe {
                 try await DemoAccounts.show(store, url: url, passwords: created, common: common)
@@ -47,7 +51,8 @@ struct Demo: AsyncParsableCommand {
     ///
     /// An SQLite demo is generated into a side file and renamed into place when complete, so a
     /// generation that is stopped half-way leaves nothing behind; on PostgreSQL it is one transaction.
-    static func prepare(url: DatabaseURL, seed: UInt64, scale: Int, clockDay: DayNumber, common: CommonOptions) async throws -> SQLCampaignStore {
+    static func prepare(url: DatabaseURL, seed: UInt64, scale: Int, clockDay: DayNumber, variant: DemoVariant = .standard,
+                        common: CommonOptions) async throws -> SQLCampaignStore {
         let now = Instant(Date())
         if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
             let partial = path + ".partial"
@@ -56,7 +61,7 @@ struct Demo: AsyncParsableCommand {
             do {
                 try await store.relaxDurability()
                 _ = try await store.migrate(now: now)
-                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common, sideFile: true)
+                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, variant: variant, now: now, common: common, sideFile: true)
                 try await store.close()
             } catch {
                 try? await store.close()
@@ -70,7 +75,7 @@ struct Demo: AsyncParsableCommand {
         do {
             _ = try await store.migrate(now: now)
             if try await store.campaign() == nil {
-                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, now: now, common: common)
+                try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, variant: variant, now: now, common: common)
             } else {
                 common.say("demo_exists", ["path": url.description])
             }
@@ -81,13 +86,17 @@ struct Demo: AsyncParsableCommand {
         return store
     }
 
-    static func generate(into store: SQLCampaignStore, seed: UInt64, scale: Int, clockDay: DayNumber, now: Instant,
+    static func generate(into store: SQLCampaignStore, seed: UInt64, scale: Int, clockDay: DayNumber, variant: DemoVariant = .standard, now: Instant,
                          common: CommonOptions, sideFile: Bool = false) async throws {
         let started = Date()
-        let demo = try DemoInstaller.chongqing(seed: seed, scale: scale, clockDay: clockDay)
+        let demo = try DemoInstaller.chongqing(seed: seed, scale: scale, clockDay: clockDay, variant: variant)
         let report = try await DemoInstaller.install(demo, into: store, now: now, sideFile: sideFile)
         common.say("demo_ready", ["name": DemoCampaign.name, "sites": "\(report.sites)", "events": "\(report.events)",
                                   "clock": report.clock.description])
+        if demo.variant != .standard {
+            common.say("demo_variant", ["variant": demo.variant.rawValue, "stalling": demo.stallingRegions.joined(separator: ", "),
+                                        "surging": demo.surgingRegions.joined(separator: ", ")])
+        }
         common.say("demo_timing", ["seconds": String(format: "%.1f", Date().timeIntervalSince(started)),
                                    "memory": "\(PeakMemory.megabytes())"])
     }
