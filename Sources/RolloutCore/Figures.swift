@@ -89,6 +89,10 @@ public struct Forecast: Codable, Equatable, Sendable {
     /// The unbuilt sites by stage and what is expected of them by the deadline (the city and each
     /// region; nil elsewhere).
     @Nullable public var byStage: [StageOutlook]? = nil
+    /// Why a part of the forecast is missing: `nothing_built` (no site built yet to learn stage
+    /// durations from: the 14-day pace is carried forward, with no range and no chance) or
+    /// `no_target` (no target: no chance, no expected day, no "on track"); nil when nothing is missing.
+    @Nullable public var reason: String? = nil
 }
 
 /// How a forecast was calibrated: the bias taken out of it and the spread of its past errors.
@@ -342,13 +346,15 @@ public enum Figures {
         let chance: Double? = target > 0
             ? fit.map { $0.chance(atDeadline.mean, ofAtLeast: Double(target - progress), days: daysLeft) } ?? atDeadline.chance(ofAtLeast: target - progress)
             : nil
-        return Forecast(method: "stage_durations", pacePerDay: (pace * 10).rounded() / 10, expectedAtDeadline: expected,
+        var made = Forecast(method: "stage_durations", pacePerDay: (pace * 10).rounded() / 10, expectedAtDeadline: expected,
                         expectedLow: progress + Int(band.low.rounded()), expectedHigh: progress + Int(band.high.rounded()),
                         expectedCompletionDate: completionDate, onTrack: target > 0 ? expected >= target : nil,
                         probabilityByDeadline: chance.map { (min(1, max(0, $0)) * 1000).rounded() / 1000 },
                         path: path,
                         calibration: fit.map { CalibrationNote(bias: ($0.bias * 10_000).rounded() / 10_000,
                                                                spreadPerRootDay: ($0.spreadPerRootDay * 10_000).rounded() / 10_000, samples: $0.samples) })
+        made.reason = target > 0 ? nil : "no_target"
+        return made
     }
 
     /// The straight line through the last 14 days' pace, while nothing has been built to learn from.
@@ -361,6 +367,6 @@ public enum Figures {
         }
         return Forecast(method: "pace_\(paceDays)d", pacePerDay: (pace * 10).rounded() / 10, expectedAtDeadline: expected,
                         expectedLow: nil, expectedHigh: nil, expectedCompletionDate: completionDate,
-                        onTrack: target > 0 ? expected >= target : nil, probabilityByDeadline: nil, path: nil)
+                        onTrack: target > 0 ? expected >= target : nil, probabilityByDeadline: nil, path: nil, reason: "nothing_built")
     }
 }

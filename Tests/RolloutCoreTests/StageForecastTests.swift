@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RolloutCore
 
@@ -128,5 +129,33 @@ import Testing
         // The summary's forecast carries it for the city.
         let s = Figures.summary(campaign: campaign, regions: regions, targets: Targets([], at: moment), inputs: inputs, moment: moment)
         #expect(s.forecast.byStage == outlook)
+    }
+
+    @Test func aMissingPartOfTheForecastSaysWhyAndNothingIsNotANumber() throws {
+        // setup: a region without a target, then a campaign where nothing has been built yet
+        let start = ShanghaiCalendar.parseInstant("2020-01-01")!
+        let campaign = Campaign(name: "c", start: start, deadline: start.adding(days: 100))
+        let regions = [Region(code: "A", nameZh: "甲", nameEn: "A", kind: .district)]
+        let moment = ReadMoment(asOf: Cutoff(before: start.adding(days: 88)))
+        var now = Self.durations([(.installed, 6, 100)])
+        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.installed)), 200)
+        let inputs = Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues())
+        // MUT: no target
+        let untargeted = Figures.regions(campaign: campaign, regions: regions, targets: Targets([], at: moment), inputs: inputs, moment: moment)[0].forecast
+        // validate: an expected count and its range, no chance, no day, and the reason
+        #expect(untargeted.reason == "no_target")
+        #expect(untargeted.probabilityByDeadline == nil && untargeted.expectedCompletionDate == nil && untargeted.onTrack == nil)
+        #expect(untargeted.expectedLow != nil && untargeted.expectedHigh != nil)
+        // MUT: nothing built anywhere yet (no durations), a few planned sites
+        var empty = CounterValues()
+        empty.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), 5)
+        let bare = Figures.Inputs(now: empty, atStart: CounterValues(), paceStart: empty, paceDays: 14, windowStart: CounterValues())
+        let records = [TargetRecord(setting: TargetSetting(regionCode: "A", target: 10, due: campaign.deadline), setAt: start, recordedAt: start, seq: 1)]
+        let s = Figures.summary(campaign: campaign, regions: regions, targets: Targets(records, at: moment), inputs: bare, moment: moment)
+        // validate: the pace carried forward, nothing guessed, the reason given, and JSON without NaN
+        #expect(s.forecast.method == "pace_14d" && s.forecast.reason == "nothing_built")
+        #expect(s.forecast.probabilityByDeadline == nil && s.forecast.expectedLow == nil && s.forecast.expectedCompletionDate == nil)
+        let json = String(decoding: try JSONEncoder().encode(s), as: UTF8.self)
+        #expect(json.contains("\"reason\":\"nothing_built\"") && !json.lowercased().contains("nan") && !json.contains("inf"))
     }
 }

@@ -157,7 +157,7 @@ import Testing
                     // Nobody signed in.
                     if route.hasSuffix("/events/stream") {
                         let stream = try EventStreamReader(port: try #require(live.port), path: c.uri)
-                        #expect(await stream.waitFor("401", seconds: 10), "anonymous \(route)")
+                        #expect(await stream.waitFor("401", seconds: 60), "anonymous \(route)")
                     } else {
                         let anonymous = try await send(nil)
                         if c.allowed == nil {
@@ -173,7 +173,7 @@ import Testing
                     for role in Role.allCases {
                         if route.hasSuffix("/events/stream") && allowed.contains(role) {
                             let stream = try EventStreamReader(port: try #require(live.port), path: c.uri, authorization: "Bearer \(tokensByRole[role]!)")
-                            #expect(await stream.waitFor("event: hello", seconds: 20), "\(role) \(route): \(stream.text.prefix(300))")
+                            #expect(await stream.waitFor("event: hello", seconds: 60), "\(role) \(route): \(stream.text.prefix(300))")
                             continue
                         }
                         let r = try await send(tokensByRole[role])

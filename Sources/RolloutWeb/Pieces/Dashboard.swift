@@ -47,6 +47,7 @@ enum Dashboard {
             else if let d = f.expectedCompletionDate { lines.append(c.t("page_expected_date", ["value": d])) }
             else { lines.append(c.t("page_not_expected")) }
         }
+        if let reason = f.reason { lines.append(c.t("forecast_reason_" + reason)) }
         let cls: HTML = f.onTrack == false ? " class=\"lag\"" : f.onTrack == true ? " class=\"ok\"" : ""
         return """
         <div class="card"><span class="muted">\(c.t("page_forecast"))</span><b data-live="forecast"\(cls)>\(f.expectedAtDeadline)</b>\
