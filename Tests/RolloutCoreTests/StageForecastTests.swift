@@ -108,17 +108,23 @@ import Testing
         #expect(r[0].forecast.expectedAtDeadline == 200 && r[0].forecast.path?.last?.expected == 200)
     }
 
-    @Test func theStagesOfTheShortfallAddUpToTheUnbuiltSites() {
-        // setup: the same campaign, 12 days left; installed sites take 10–14 days (half built by
-        // the deadline), planned ones have no durations yet (none built)
+    /// A campaign of 100 days read with 12 left, one region: 200 installed sites whose durations
+    /// (10–14 days, from 100 built) say half are built by the deadline, and `planned` sites with none.
+    static func twelveDaysLeft(planned: Int) -> (Campaign, [Region], ReadMoment, Figures.Inputs) {
         let start = ShanghaiCalendar.parseInstant("2020-01-01")!
         let campaign = Campaign(name: "c", start: start, deadline: start.adding(days: 100))
         let regions = [Region(code: "A", nameZh: "甲", nameEn: "A", kind: .district)]
         let moment = ReadMoment(asOf: Cutoff(before: start.adding(days: 88)))
         var now = Self.durations([(.installed, 6, 100)])
         now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.installed)), 200)
-        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), 50)
-        let inputs = Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues())
+        if planned > 0 { now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), planned) }
+        return (campaign, regions, moment, Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues()))
+    }
+
+    @Test func theStagesOfTheShortfallAddUpToTheUnbuiltSites() {
+        // setup: the same campaign, 12 days left; installed sites take 10–14 days (half built by
+        // the deadline), planned ones have no durations yet (none built)
+        let (campaign, regions, moment, inputs) = Self.twelveDaysLeft(planned: 50)
         // MUT
         let outlook = Figures.stageOutlook(inputs: inputs, region: "A", campaign: campaign, moment: moment)
         // validate: one row per stage with sites, built and left adding up to them
@@ -133,13 +139,8 @@ import Testing
 
     @Test func aMissingPartOfTheForecastSaysWhyAndNothingIsNotANumber() throws {
         // setup: a region without a target, then a campaign where nothing has been built yet
-        let start = ShanghaiCalendar.parseInstant("2020-01-01")!
-        let campaign = Campaign(name: "c", start: start, deadline: start.adding(days: 100))
-        let regions = [Region(code: "A", nameZh: "甲", nameEn: "A", kind: .district)]
-        let moment = ReadMoment(asOf: Cutoff(before: start.adding(days: 88)))
-        var now = Self.durations([(.installed, 6, 100)])
-        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.installed)), 200)
-        let inputs = Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues())
+        let (campaign, regions, moment, inputs) = Self.twelveDaysLeft(planned: 0)
+        let start = campaign.start
         // MUT: no target
         let untargeted = Figures.regions(campaign: campaign, regions: regions, targets: Targets([], at: moment), inputs: inputs, moment: moment)[0].forecast
         // validate: an expected count and its range, no chance, no day, and the reason
