@@ -74,6 +74,7 @@ public enum Catalogue {
         "schema_not_migrated": ("数据库结构版本 {found} 低于本程序所需的 {known}：请运行 `rollout migrate`",
                                 "the database schema (version {found}) is older than this program needs ({known}): run `rollout migrate`"),
         "log_is_append_only": ("事件日志只能追加，不能修改或删除", "the event log is append-only: events cannot be changed or deleted"),
+        "database_not_ready": ("数据库暂时无法应答，本实例尚未就绪", "the database does not answer: this instance is not ready"),
         "database_error": ("数据库操作失败：{reason}", "the database operation failed: {reason}"),
         // Errors: log rules
         "site_exists": ("运营商 {operator} 的站址编码“{value}”已存在", "operator {operator} already has a site with code “{value}”"),

@@ -27,6 +27,12 @@ public struct CampaignService: Sendable {
         self.store = store; self.wallClock = wallClock
     }
 
+    /// Throws `database_not_ready` (unavailable) unless the database answers a read now: what
+    /// `/readyz` tells a balancer. The engine's own message stays out of the answer (anybody may ask).
+    public func checkReady() async throws {
+        do { _ = try await store.lastSeq() } catch { throw RolloutError("database_not_ready", kind: .unavailable) }
+    }
+
     /// The campaign; throws `no_campaign` in an empty database. Once read it is kept: nothing
     /// changes a campaign after it is created.
     public func campaign() async throws -> StoredCampaign {

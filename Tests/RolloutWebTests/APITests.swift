@@ -6,6 +6,7 @@ import Testing
 import RolloutReference
 import RolloutTestSupport
 import RolloutExport
+import RolloutFiles
 import RolloutDemo
 @testable import RolloutStorage
 @testable import RolloutWeb
@@ -171,6 +172,29 @@ actor DemoFixture {
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
             }
+        }
+    }
+
+    @Test func readyzSaysWhetherTheDatabaseAnswers() async throws {
+        try await withApp { client, _ in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"status":"ready"}"#)
+            }
+        }
+        // A database that stopped answering (closed under the server): 503 with a clear error, nothing more.
+        let directory = try PrivateTemporaryDirectory()
+        let store = try await SQLCampaignStore.open(.sqlite(path: directory.url.appendingPathComponent("gone.sqlite").path))
+        _ = try await store.migrate(now: Instant(Date()))
+        try await store.close()
+        let app = Application(router: buildRouter(service: CampaignService(store: store)))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get, headers: [.acceptLanguage: "en"]) { response in
+                #expect(response.status == .serviceUnavailable)
+                let body = String(buffer: response.body)
+                #expect(body.contains("database_not_ready") && body.contains("not ready"), "\(body)")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in #expect(response.status == .ok) }
         }
     }
 }

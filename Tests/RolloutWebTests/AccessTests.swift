@@ -35,6 +35,7 @@ import Testing
         let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),designed,2020-06-01\r\n"
         return [
             "GET /healthz": RouteCase(uri: "/healthz", allowed: nil),
+            "GET /readyz": RouteCase(uri: "/readyz", allowed: nil),
             "GET /metrics": RouteCase(uri: "/metrics", allowed: [.admin, .cityOffice]),
             "GET /signin": RouteCase(uri: "/signin", allowed: nil),
             "POST /signin": RouteCase(uri: "/signin", body: "name=x&password=y", contentType: "application/x-www-form-urlencoded", allowed: nil),
@@ -147,7 +148,7 @@ import Testing
                 for route in routes.sorted() {
                     let c = try #require(table[route])
                     let method = HTTPRequest.Method(rawValue: String(route.prefix { $0 != " " }))!
-                    let isAPI = c.uri.hasPrefix("/api/") || c.uri == "/metrics" || c.uri == "/healthz"
+                    let isAPI = c.uri.hasPrefix("/api/") || c.uri == "/metrics" || c.uri == "/healthz" || c.uri == "/readyz"
                     func send(_ token: String?) async throws -> TestResponse {
                         var headers = HTTPFields()
                         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -215,7 +216,7 @@ import Testing
         #expect(Route.obstacle.path("org", "R<1>") == "/obstacles/org/R%3C1%3E")
         #expect(Route.overview.path() == "/")
         #expect(Route.apiBulletinCSV.path("7") == "/api/v1/bulletins/7/csv")
-        #expect(Route.allCases.filter(\.isAPI).allSatisfy { $0.pattern.hasPrefix("/api/") || $0 == .healthz || $0 == .metrics })
+        #expect(Route.allCases.filter(\.isAPI).allSatisfy { $0.pattern.hasPrefix("/api/") || $0 == .healthz || $0 == .readyz || $0 == .metrics })
     }
 
     @Test func theOpenAPIDocumentDescribesExactlyTheAPIRoutes() async throws {

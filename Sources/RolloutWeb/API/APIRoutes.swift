@@ -8,6 +8,11 @@ enum APIRoutes {
         router.on(.healthz) { _, _ in
             try JSONResponse.ok(["status": "ok"])
         }
+        // Readiness, for a balancer: 200 while the database answers a read, else 503 (`database_not_ready`).
+        router.on(.readyz) { _, _ in
+            try await service.checkReady()
+            return try JSONResponse.ok(["status": "ready"])
+        }
         router.on(.apiSummary) { request, _ in
             try await cache.respond(request, service: service, contentType: ResponseCache.json) {
                 try JSONResponse.bytes(try await service.summary(asOf: request.query("as_of"), knownAt: request.query("known_at")))

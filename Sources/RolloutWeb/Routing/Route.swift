@@ -9,7 +9,7 @@ import RolloutCore
 /// to it. A route without a case cannot be registered; a case without a handler fails a test.
 enum Route: String, CaseIterable, Sendable {
     // Open: health, metrics, sign-in, assets, the API's description.
-    case healthz, metrics, signInPage, signIn, signOut, liveScript, liveWorker, openAPI
+    case healthz, readyz, metrics, signInPage, signIn, signOut, liveScript, liveWorker, openAPI
     // Pages.
     case overview, region, operatorPage, site, escalation, escalate, obstacle, obstacleAction
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
@@ -25,6 +25,7 @@ enum Route: String, CaseIterable, Sendable {
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
         switch self {
         case .healthz: (.get, "/healthz", .open)
+        case .readyz: (.get, "/readyz", .open)
         case .metrics: (.get, "/metrics", .metrics)
         case .signInPage: (.get, "/signin", .open)
         case .signIn: (.post, "/signin", .open)
@@ -120,7 +121,7 @@ enum Route: String, CaseIterable, Sendable {
     static func find(method: HTTPRequest.Method, endpoint: String) -> Route? { byEndpoint["\(method) \(endpoint)"] }
 
     /// Whether an address belongs to the machine-facing side.
-    static func isAPI(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" }
+    static func isAPI(_ path: String) -> Bool { path.hasPrefix("/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics" }
 
     /// Percent-encodes a path segment or a query value.
     static func encode(_ s: String) -> String {
