@@ -27,6 +27,16 @@ import Testing
 
     func temporaryDatabase() -> String { "sqlite:" + NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString)/r.sqlite" }
 
+    @Test func verifyChecksADatabaseAndRefusesABadCount() throws {
+        let db = temporaryDatabase()
+        #expect(try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"]).status == 0)
+        let ok = try run(["verify", "--database", db, "--lang", "en"])
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(ok.out.contains("integrity check: ok") && ok.out.contains("all present") && ok.out.contains("nothing wrong found"), "\(ok.out)")
+        let bad = try run(["verify", "--database", db, "--moments", "400"])
+        #expect(bad.status == 1 && bad.err.contains("--moments 须为 0 到 366"), "\(bad.err)")
+    }
+
     @Test func aServerStopsWhenAskedWithoutWaitingForItsBackgroundWork() async throws {
         let db = temporaryDatabase()
         #expect(try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"]).status == 0)
