@@ -85,15 +85,8 @@ import Testing
     }
 
     @Test func figuresForecastFromTheStagesWhenDurationsAreKnown() {
-        let start = ShanghaiCalendar.parseInstant("2020-01-01")!
-        let campaign = Campaign(name: "c", start: start, deadline: start.adding(days: 100))
-        let regions = [Region(code: "A", nameZh: "甲", nameEn: "A", kind: .district)]
-        let moment = ReadMoment(asOf: Cutoff(before: start.adding(days: 88)))  // 12 days left
-        var now = Self.durations([(.installed, 6, 100)])
-        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.installed)), 200)
-        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), 50)
-        now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.onAir)), 100)
-        let inputs = Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues())
+        let (campaign, regions, moment, inputs) = Self.twelveDaysLeft(planned: 50, onAir: 100)
+        let start = campaign.start
         let records = [TargetRecord(setting: TargetSetting(regionCode: "A", target: 200, due: campaign.deadline), setAt: start, recordedAt: start, seq: 1)]
         let s = Figures.summary(campaign: campaign, regions: regions, targets: Targets(records, at: moment), inputs: inputs, moment: moment)
         #expect(s.forecast.method == "stage_durations")
@@ -109,8 +102,9 @@ import Testing
     }
 
     /// A campaign of 100 days read with 12 left, one region: 200 installed sites whose durations
-    /// (10–14 days, from 100 built) say half are built by the deadline, and `planned` sites with none.
-    static func twelveDaysLeft(planned: Int) -> (Campaign, [Region], ReadMoment, Figures.Inputs) {
+    /// (10–14 days, from 100 built) say half are built by the deadline, `planned` sites with none,
+    /// and `onAir` sites built already.
+    static func twelveDaysLeft(planned: Int, onAir: Int = 0) -> (Campaign, [Region], ReadMoment, Figures.Inputs) {
         let start = ShanghaiCalendar.parseInstant("2020-01-01")!
         let campaign = Campaign(name: "c", start: start, deadline: start.adding(days: 100))
         let regions = [Region(code: "A", nameZh: "甲", nameEn: "A", kind: .district)]
@@ -118,6 +112,7 @@ import Testing
         var now = Self.durations([(.installed, 6, 100)])
         now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.installed)), 200)
         if planned > 0 { now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), planned) }
+        if onAir > 0 { now.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.onAir)), onAir) }
         return (campaign, regions, moment, Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues()))
     }
 

@@ -139,12 +139,7 @@ import Testing
             let table = Self.cases(region: region, obstacle: obstacles[0], otherObstacle: obstacles[1], site: site, districtAccount: districtAccount)
             #expect(routes.subtracting(table.keys).isEmpty, "routes with no line in the test's table: \(routes.subtracting(table.keys).sorted())")
             #expect(Set(table.keys).subtracting(routes).isEmpty, "lines for routes the router lacks: \(Set(table.keys).subtracting(routes).sorted())")
-            // The streams need a port; every other route is asked through the router itself, since the
-            // live client gives up after a fixed 20 s, which a debug build's first read of the track
-            // record can pass while all the other suites run beside it.
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-            let direct = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
-            try await app.test(.live) { live in try await direct.test(.router) { client in
+            try await TestAccess.withServer(service) { port, client in
                 for route in routes.sorted() {
                     let c = try #require(table[route])
                     let method = HTTPRequest.Method(rawValue: String(route.prefix { $0 != " " }))!
@@ -157,7 +152,7 @@ import Testing
                     }
                     // Nobody signed in.
                     if route.hasSuffix("/events/stream") {
-                        let stream = try EventStreamReader(port: try #require(live.port), path: c.uri)
+                        let stream = try EventStreamReader(port: try #require(port), path: c.uri)
                         #expect(await stream.waitFor("401", seconds: 60), "anonymous \(route)")
                     } else {
                         let anonymous = try await send(nil)
@@ -173,7 +168,7 @@ import Testing
                     guard let allowed = c.allowed else { continue }
                     for role in Role.allCases {
                         if route.hasSuffix("/events/stream") && allowed.contains(role) {
-                            let stream = try EventStreamReader(port: try #require(live.port), path: c.uri, authorization: "Bearer \(tokensByRole[role]!)")
+                            let stream = try EventStreamReader(port: try #require(port), path: c.uri, authorization: "Bearer \(tokensByRole[role]!)")
                             #expect(await stream.waitFor("event: hello", seconds: 60), "\(role) \(route): \(stream.text.prefix(300))")
                             continue
                         }
@@ -191,7 +186,7 @@ import Testing
                 let known = try await client.executeRequest(uri: "/no/such/page", method: .get,
                                                             headers: [.authorization: "Bearer \(tokensByRole[.leader]!)"], body: nil)
                 #expect(known.status == .notFound)
-            } }
+            }
             // Only the district of the region and the city office escalated: the log says who.
             let escalations = try await service.store.events(after: 0, limit: 1_000_000).filter {
                 $0.event.body.kind == "obstacle.escalated" && $0.event.actor != CampaignService.systemActor

@@ -176,13 +176,7 @@ import Testing
             let m = try await Self.plant(service)
             // A bulletin whose cut-off knows the marked obstacles, overdue by then.
             let day = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -2))
-            // The streams need a port; every other route is asked through the router itself, since the
-            // live client gives up after a fixed 20 s, which a debug build's first read of the track
-            // record can pass while all the other suites run beside it.
-            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)),
-                                  configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-            let direct = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
-            try await app.test(.live) { live in try await direct.test(.router) { client in
+            try await TestAccess.withServer(service) { port, client in
                 let office = try await TestAccess.client(client, service.store, role: .cityOffice)
                 let bulletin = try await office.execute(uri: "/api/v1/bulletins?as_of=\(day)", method: .post) { r in
                     #expect(r.status == .ok, "\(String(buffer: r.body))")
@@ -194,7 +188,7 @@ import Testing
                 let cmcc = try await TestAccess.client(client, service.store, role: .operator, operator: .cmcc)
 
                 // The owner: no marker of a record on any route, whatever its status.
-                let mine = try await Self.sweep(owner, role: .resourceOwner, markers: m, bulletin: bulletin, port: live.port)
+                let mine = try await Self.sweep(owner, role: .resourceOwner, markers: m, bulletin: bulletin, port: port)
                 for (route, answer) in mine.sorted(by: { $0.key < $1.key }) {
                     let leaked = m.hiddenFromOwner.filter { answer.body.contains($0) }
                     #expect(leaked.isEmpty, "\(route) (\(answer.status)) gives a resource owner site-level records: \(leaked)")
@@ -212,8 +206,8 @@ import Testing
                 #expect(mine["GET /regions/{code}"]?.body.contains("r=\"2.2\"") == false)
 
                 // A district and an operator read everything: every marked record reaches them.
-                let theirs = try await Self.sweep(district, role: .district, markers: m, bulletin: bulletin, port: live.port)
-                let operators = try await Self.sweep(cmcc, role: .operator, markers: m, bulletin: bulletin, port: live.port)
+                let theirs = try await Self.sweep(district, role: .district, markers: m, bulletin: bulletin, port: port)
+                let operators = try await Self.sweep(cmcc, role: .operator, markers: m, bulletin: bulletin, port: port)
                 for (role, answers) in [(Role.district, theirs), (Role.operator, operators)] {
                     let all = answers.values.map(\.body).joined(separator: "\n")
                     let missing = m.shownToRecordReaders.filter { !all.contains($0) }
@@ -227,7 +221,7 @@ import Testing
                     let figures = Self.cards(mine[route]?.body ?? "")
                     #expect(!figures.isEmpty && figures == Self.cards(theirs[route]?.body ?? ""), "\(route)")
                 }
-            } }
+            }
         }
     }
 }

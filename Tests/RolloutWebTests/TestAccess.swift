@@ -4,6 +4,7 @@ import HummingbirdTesting
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
+@testable import RolloutWeb
 
 /// A test client that sends every request with an account's API token (unless the request sets
 /// its own `Authorization`).
@@ -23,6 +24,21 @@ struct SignedInClient: TestClientProtocol {
 
 /// Accounts and tokens for tests: bcrypt at its lowest cost, names that never collide.
 enum TestAccess {
+    /// A live server of `service` for the event streams (which need a port) and a client that asks
+    /// every other route through the router itself: the live client gives up after a fixed 20 s,
+    /// which a debug build's first read of the track record can pass while all the other suites run.
+    @discardableResult
+    static func withServer<T: Sendable>(_ service: CampaignService,
+                                        _ body: @escaping @Sendable (_ port: Int?, _ client: any TestClientProtocol) async throws -> T) async throws -> T {
+        let live = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)),
+                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let direct = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+        return try await live.test(.live) { server in
+            let port = server.port
+            return try await direct.test(.router) { client in try await body(port, client) }
+        }
+    }
+
     static func accounts(_ store: any CampaignStore) -> AccountService { AccountService(store: store, cost: 4) }
 
     /// A new account of a role (with the scope given) and a token for it.
