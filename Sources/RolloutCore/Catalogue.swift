@@ -38,7 +38,7 @@ public enum Catalogue {
     static let entries: [String: (zh: String, en: String)] = messages.merging(pageTexts) { a, _ in a }.merging(accessTexts) { a, _ in a }
         .merging(leverTexts) { a, _ in a }.merging(dispatchTexts) { a, _ in a }
         .merging(limitTexts) { a, _ in a }
-        .merging(forecastTexts) { a, _ in a }
+        .merging(forecastTexts) { a, _ in a }.merging(operationsTexts) { a, _ in a }
 
     static let messages: [String: (zh: String, en: String)] = [
         // Errors: reads

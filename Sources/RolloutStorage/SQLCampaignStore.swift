@@ -108,10 +108,22 @@ public final class SQLCampaignStore: CampaignStore {
         return RolloutError("database_error", kind: .unavailable, ["reason": text.trimmingCharacters(in: .whitespaces)])
     }
 
-    public func migrate(now: Instant) async throws -> Int {
+    /// The newest schema version this program knows.
+    public static var latestSchemaVersion: Int { Schema.latest }
+
+    /// The schema version the database is at (0: empty).
+    public func schemaVersion() async throws -> Int {
         let dialect = self.dialect
-        let before = try await read { db in try await Schema.version(db, dialect) }
-        let after = try await write { db in try await Schema.migrate(db, dialect, now: now) }
+        return try await read { db in try await Schema.version(db, dialect) }
+    }
+
+    public func migrate(now: Instant) async throws -> Int { try await migrate(now: now, through: Schema.latest) }
+
+    /// Applies the migrations the database lacks up to `through` (an older version: for tests of upgrades).
+    public func migrate(now: Instant, through target: Int) async throws -> Int {
+        let dialect = self.dialect
+        let before = try await schemaVersion()
+        let after = try await write { db in try await Schema.migrate(db, dialect, now: now, through: target) }
         // Migrations that add projected columns leave them empty: derive them again from the log.
         let needsRebuild = before > 0 && before < Schema.rebuildAfter && after >= Schema.rebuildAfter
         if needsRebuild, try await eventCount() > 0 {

@@ -13,7 +13,7 @@ final class SQLiteDriver: SQLDriver {
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
     private let writePool: ConnectionPool<SQLiteConnection>
-    private let readPool: ConnectionPool<SQLiteConnection>
+    let readPool: ConnectionPool<SQLiteConnection>
 
     /// How many transactions read at once: one a core, at least two (a page's reads run side by side).
     static let readerCount = max(2, min(8, ProcessInfo.processInfo.activeProcessorCount))

@@ -224,7 +224,8 @@ enum Schema {
     }
 
     /// Applies the migrations the database lacks, in one transaction; refuses a newer database.
-    static func migrate(_ db: any SQLDatabase, _ dialect: Dialect, now: Instant) async throws -> Int {
+    /// `through`: the version to stop at (the newest unless a test builds a database of an older release).
+    static func migrate(_ db: any SQLDatabase, _ dialect: Dialect, now: Instant, through target: Int = latest) async throws -> Int {
         if dialect == .postgres {
             // Two instances starting together must not both migrate.
             try await db.raw("SELECT pg_advisory_xact_lock(20200409)").run()
@@ -234,11 +235,11 @@ enum Schema {
         if current == 0 {
             try await db.raw("CREATE TABLE schema_version (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }
-        for v in (current + 1)...max(current + 1, latest) where v <= latest {
+        for v in (current + 1)...max(current + 1, target) where v <= target {
             for statement in migrations[v - 1].statements(dialect) { try await db.raw(SQLQueryString(statement)).run() }
             try await db.raw("INSERT INTO schema_version (version, name, applied_at) VALUES (\(bind: v), \(bind: migrations[v - 1].name), \(bind: now.seconds))").run()
         }
-        return latest
+        return max(current, target)
     }
 
     /// Checks that the database is at exactly the version this program knows.

@@ -14,11 +14,30 @@ public enum Backend: String, CaseIterable, Sendable {
 
     /// A fresh, empty, migrated store of this kind, closed (and for SQLite removed) after `body`.
     public func withStore<T>(_ body: (SQLCampaignStore, DatabaseURL) async throws -> T) async throws -> T {
+        try await withEmptyDatabase { url in
+            let store = try await SQLCampaignStore.open(url)
+            do {
+                _ = try await store.migrate(now: Instant(seconds: 1_600_000_000))
+                let result = try await body(store, url)
+                try await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
+    }
+
+    /// The URL of a database of this kind that holds nothing yet (for SQLite a file not yet made, in
+    /// a folder of its own; for PostgreSQL a new database), removed after `body` where it is a file.
+    public func withEmptyDatabase<T>(_ body: (DatabaseURL) async throws -> T) async throws -> T {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         let url: DatabaseURL
         switch self {
         case .sqlite:
-            url = .sqlite(path: NSTemporaryDirectory() + "rollout-test-\(name)/rollout.sqlite")
+            let folder = NSTemporaryDirectory() + "rollout-test-\(name)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            url = .sqlite(path: folder + "/rollout.sqlite")
         case .postgres:
             let base = try DatabaseURL(parsing: ProcessInfo.processInfo.environment["ROLLOUT_TEST_POSTGRES_URL"]!)
             let admin = try await SQLCampaignStore.open(base)
@@ -27,18 +46,8 @@ public enum Backend: String, CaseIterable, Sendable {
             guard case .postgres(let host, let port, let user, let password, _) = base else { fatalError("not a PostgreSQL URL") }
             url = .postgres(host: host, port: port, user: user, password: password, database: String(name))
         }
-        let store = try await SQLCampaignStore.open(url)
-        do {
-            _ = try await store.migrate(now: Instant(seconds: 1_600_000_000))
-            let result = try await body(store, url)
-            try await store.close()
-            cleanUp(url)
-            return result
-        } catch {
-            try? await store.close()
-            cleanUp(url)
-            throw error
-        }
+        defer { cleanUp(url) }
+        return try await body(url)
     }
 
     private func cleanUp(_ url: DatabaseURL) {

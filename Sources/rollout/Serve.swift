@@ -18,8 +18,26 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await common.run {
             let limits = try limitOptions.limits()
-            let store = try await common.openChecked()
+            let store = try await Serve.openMigrating(common)
             try await Serve.serve(store: store, host: host, port: port, secureCookies: secureCookies, limits: limits, common: common)
+        }
+    }
+
+    /// Opens the store and brings an older schema forward (saying from which version to which);
+    /// a newer one is refused before anything is touched.
+    static func openMigrating(_ common: CommonOptions) async throws -> SQLCampaignStore {
+        let store = try await SQLCampaignStore.open(try common.url(), create: false)
+        do {
+            let found = try await store.schemaVersion()
+            if found > 0 && found < SQLCampaignStore.latestSchemaVersion {
+                common.say("schema_migrating", ["found": "\(found)", "known": "\(SQLCampaignStore.latestSchemaVersion)"])
+                common.say("migrated", ["value": "\(try await store.migrate(now: Instant(Date())))"])
+            }
+            try await store.checkSchema()
+            return store
+        } catch {
+            try? await store.close()
+            throw error
         }
     }
 

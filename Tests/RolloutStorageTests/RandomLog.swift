@@ -10,13 +10,14 @@ struct RandomLog {
         return Int((rng >> 33) % UInt64(max(n, 1)))
     }
 
-    /// Events in the order the platform learned them.
-    mutating func events(sites: Int) -> [NewEvent] {
+    /// Events in the order the platform learned them; `prefix` names the sites and obstacles (for
+    /// several logs appended to one store), `base` is when the first site is registered.
+    mutating func events(sites: Int, prefix: String = "", base: Instant = RandomLog.base) -> [NewEvent] {
         var out: [NewEvent] = []
         for s in 0..<sites {
-            let key = SiteKey(operator: [.cmcc, .ctcc, .cucc][next(3)], code: "S\(s)")
+            let key = SiteKey(operator: [.cmcc, .ctcc, .cucc][next(3)], code: "\(prefix)S\(s)")
             let region = ["500101", "500102", "500103"][next(3)]
-            let reg = Self.base.adding(seconds: Int64(next(6 * 86_400)))
+            let reg = base.adding(seconds: Int64(next(6 * 86_400)))
             var recorded = reg.adding(seconds: Int64(next(86_400)))
             out.append(NewEvent(.siteRegistered(SiteRegistration(site: key, regionCode: region, name: "站\(s)", lat: 30, lon: 108, kind: .macro, host: s % 3 == 0 ? .streetLamp : .newTower)),
                                 occurredAt: reg, recordedAt: recorded, actor: "t"))
@@ -31,7 +32,7 @@ struct RandomLog {
             if next(3) == 0 {
                 let opened = reg.adding(seconds: Int64(next(4 * 86_400)))
                 let openedKnown = opened.adding(seconds: Int64(next(3 * 86_400)))
-                let o = ObstacleOpening(org: key.operator.rawValue, ref: "O\(s)", site: key, regionCode: region, operator: key.operator,
+                let o = ObstacleOpening(org: key.operator.rawValue, ref: "\(prefix)O\(s)", site: key, regionCode: region, operator: key.operator,
                                         category: ObstacleCategory.allCases[next(10)], responsible: nil, description: "'; DROP TABLE events; --")
                 out.append(NewEvent(.obstacleOpened(o), occurredAt: opened, recordedAt: openedKnown, actor: "t"))
                 if next(2) == 0 {

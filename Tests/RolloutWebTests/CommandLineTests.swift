@@ -1,4 +1,6 @@
 import Foundation
+import RolloutCore
+import RolloutStorage
 import RolloutTestSupport
 import Testing
 
@@ -35,6 +37,62 @@ import Testing
         #expect(ok.out.contains("integrity check: ok") && ok.out.contains("all present") && ok.out.contains("nothing wrong found"), "\(ok.out)")
         let bad = try run(["verify", "--database", db, "--moments", "400"])
         #expect(bad.status == 1 && bad.err.contains("--moments 须为 0 到 366"), "\(bad.err)")
+    }
+
+    @Test func backupsAndRestoresFromTheCommandLine() throws {
+        let db = temporaryDatabase()
+        let folder = NSTemporaryDirectory() + "rollout-cli-backup-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"]).status == 0)
+        let file = folder + "/r.backup"
+        let made = try run(["backup", "--database", db, "--to", file])
+        #expect(made.status == 0 && made.out.contains("已备份到 \(file)（sqlite，结构版本"), "\(made.out) \(made.err)")
+        let again = try run(["backup", "--database", db, "--to", file])
+        #expect(again.status == 1 && again.err.contains("已存在，未作任何改动"), "\(again.err)")
+        let target = "sqlite:\(folder)/restored.sqlite"
+        let restored = try run(["restore", "--database", target, "--from", file, "--lang", "en"])
+        #expect(restored.status == 0 && restored.out.contains("restored from \(file)") && restored.out.contains("nothing wrong found"),
+                "\(restored.out) \(restored.err)")
+        let exported = try run(["export", "regions", "--database", target, "--as-of", "2020-01-01", "--format", "csv"])
+        #expect(exported.status == 0, "the restored database serves: \(exported.err)")
+        let twice = try run(["restore", "--database", target, "--from", file, "--lang", "en"])
+        #expect(twice.status == 1 && twice.err.contains("is not empty; nothing was changed"), "\(twice.err)")
+        try Data("not a backup".utf8).write(to: URL(fileURLWithPath: folder + "/notes.txt"))
+        let wrong = try run(["restore", "--database", "sqlite:\(folder)/other.sqlite", "--from", folder + "/notes.txt"])
+        #expect(wrong.status == 1 && wrong.err.contains("不是 Rollout 的备份"), "\(wrong.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/other.sqlite"))
+    }
+
+    @Test func aDatabaseOfThePreviousSchemaIsMigratedWhenServed() async throws {
+        let path = NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString)/old.sqlite"
+        let latest = SQLCampaignStore.latestSchemaVersion
+        let old = try await SQLCampaignStore.open(.sqlite(path: path))
+        _ = try await old.migrate(now: Instant(seconds: 1_590_000_000), through: latest - 1)
+        try await old.createCampaign(Campaign(name: "旧库", start: ShanghaiCalendar.parseInstant("2020-01-01")!, deadline: ShanghaiCalendar.parseInstant("2020-06-30")!),
+                                     clock: nil, regions: [Region(code: "500101", nameZh: "万州区", nameEn: "Wanzhou", kind: .district)], outlines: [:],
+                                     now: ShanghaiCalendar.parseInstant("2020-01-01")!)
+        try await old.close()
+        let refused = try run(["verify", "--database", "sqlite:\(path)", "--lang", "en"])
+        #expect(refused.status == 1 && refused.err.contains("run `rollout migrate`"), "\(refused.err)")
+        let process = Process()
+        process.executableURL = try #require(Self.executable)
+        process.arguments = ["serve", "--database", "sqlite:\(path)", "--port", "0", "--lang", "en"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let said = Captured()
+        output.fileHandleForReading.readabilityHandler = { said.append($0.availableData) }
+        try process.run()
+        let started = Date()
+        while !said.text.contains("http://127.0.0.1:") && process.isRunning && Date().timeIntervalSince(started) < 60 { try await Task.sleep(for: .milliseconds(50)) }
+        process.terminate()
+        process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
+        #expect(said.text.contains("schema is at version \(latest - 1); migrating it to \(latest)"), "\(said.text)")
+        #expect(said.text.contains("database schema is at version \(latest)") && said.text.contains("http://127.0.0.1:"), "\(said.text)")
+        let checked = try run(["verify", "--database", "sqlite:\(path)", "--lang", "en"])
+        #expect(checked.status == 0 && checked.out.contains("nothing wrong found"), "\(checked.out) \(checked.err)")
     }
 
     @Test func aServerStopsWhenAskedWithoutWaitingForItsBackgroundWork() async throws {

@@ -1,0 +1,49 @@
+import Foundation
+import RolloutTestSupport
+import Testing
+@testable import RolloutCore
+@testable import RolloutStorage
+
+/// A database written at the schema before the latest migration, as the previous release left it,
+/// is brought forward by this program with its log and every answer intact, on every engine.
+@Suite struct UpgradeTests {
+    @Test(arguments: Backend.available)
+    func aDatabaseOfThePreviousSchemaMigratesForwardWithItsLogIntact(backend: Backend) async throws {
+        let latest = SQLCampaignStore.latestSchemaVersion
+        try await backend.withEmptyDatabase { url in
+            // The previous release's database: its schema, a campaign, a log and its projections.
+            let old = try await SQLCampaignStore.open(url)
+            var answers: [CounterValues] = []
+            let moments = stride(from: 0, through: 24, by: 3).map { ReadMoment(asOf: .endOf(day: ShanghaiCalendar.day(of: RandomLog.base) + $0)) }
+            do {
+                #expect(try await old.migrate(now: Instant(seconds: 1_590_000_000), through: latest - 1) == latest - 1)
+                try await BackupTests.setUp(old)
+                var gen = RandomLog(rng: 11)
+                _ = try await old.append(gen.events(sites: 40))
+                for m in moments { answers.append(try await old.counters(at: m)) }
+                try await old.close()
+            } catch {
+                try? await old.close()
+                throw error
+            }
+            let store = try await SQLCampaignStore.open(url, create: false)
+            do {
+                // This program refuses to work on it unmigrated, and says how to migrate …
+                await #expect(throws: RolloutError("schema_not_migrated", kind: .conflict, ["found": "\(latest - 1)", "known": "\(latest)"])) {
+                    try await store.checkSchema()
+                }
+                // … then migrates it forward, keeping the log and what it answers.
+                #expect(try await store.migrate(now: Instant(seconds: 1_600_000_000)) == latest)
+                try await store.checkSchema()
+                #expect(try await store.schemaVersion() == latest)
+                for (m, before) in zip(moments, answers) { #expect(try await store.counters(at: m) == before) }
+                #expect(try await store.verify(moments: 4).clean)
+                #expect(try await store.campaign()?.campaign.name == LogStorageTests.campaign.name)
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
+    }
+}
