@@ -19,6 +19,7 @@ extension Catalogue {
                          "restored from {value} ({engine}, schema version {version}, {events} events, the last #{seq} recorded at {recorded})"),
         "schema_migrating": ("数据库结构为版本 {found}，正在升级到 {known}（日志不变，投影必要时由日志重建）……",
                              "the database schema is at version {found}; migrating it to {known} (the log is kept; projections are derived again from it where needed)…"),
+        "page_request_id": ("请求编号：{value}（联系管理员时请提供）", "request id: {value} (quote it when asking the administrator)"),
         "restore_checking": ("正在检查恢复后的数据库……", "checking the restored database…"),
     ]
 }

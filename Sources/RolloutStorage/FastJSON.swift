@@ -5,7 +5,7 @@ import RolloutCore
 /// event's payload), written directly instead of through `JSONEncoder`, which spends most of an
 /// import's time boxing and sorting keys. The text is what `EventRow.encoder()` writes (sorted
 /// keys, slashes not escaped), so either reads the other's; a test checks them byte for byte.
-enum FastJSON {
+public enum FastJSON {
     /// A site's state as the `sites.state` column keeps it.
     static func siteState(_ s: SiteState) -> String {
         var o = ""
@@ -66,7 +66,7 @@ enum FastJSON {
     }
 
     /// A JSON string: quotes, backslashes and control characters escaped as JSONEncoder does.
-    static func string(_ s: String, into o: inout String) {
+    public static func string(_ s: String, into o: inout String) {
         o += "\""
         var plain = true
         for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { plain = false; break }

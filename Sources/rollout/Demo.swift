@@ -19,6 +19,8 @@ struct Demo: AsyncParsableCommand {
     @Flag(name: .customLong("no-serve"), help: "Generate only; do not serve.") var noServe = false
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
+    @Option(name: .customLong("access-log"), help: "The request log: off (the default here, so the demo's accounts stay in view) or json.")
+    var accessLog: AccessLogFormat = .off
 
     func run() async throws {
         try await common.run {
@@ -40,7 +42,7 @@ struct Demo: AsyncParsableCommand {
                 try await store.close()
             } else {
                 // Printed once the address is known: the last lines the user sees.
-                try await Serve.serve(store: store, host: host, port: port, common: common) {
+                try await Serve.serve(store: store, host: host, port: port, accessLog: accessLog == .json ? .standardOutput : .off, common: common) {
                     try? await DemoAccounts.show(store, url: url, passwords: created, common: common)
                 }
             }

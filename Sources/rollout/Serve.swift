@@ -13,13 +13,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when served behind TLS).") var secureCookies = false
+    @Option(name: .customLong("access-log"), help: "The request log: json (one line per request on standard output, the default) or off.")
+    var accessLog: AccessLogFormat = .json
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() async throws {
         try await common.run {
             let limits = try limitOptions.limits()
             let store = try await Serve.openMigrating(common)
-            try await Serve.serve(store: store, host: host, port: port, secureCookies: secureCookies, limits: limits, common: common)
+            try await Serve.serve(store: store, host: host, port: port, secureCookies: secureCookies, limits: limits,
+                                  accessLog: accessLog == .json ? .standardOutput : .off, common: common)
         }
     }
 
@@ -43,11 +46,12 @@ struct Serve: AsyncParsableCommand {
 
     /// Serves a store until the process is stopped; `then` runs once the server listens.
     static func serve(store: SQLCampaignStore, host: String, port: Int, secureCookies: Bool = false, limits: Limits = .standard,
-                      common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
+                      accessLog: AccessLog = .off, common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
         ServerThreads.useEventLoopsForTasks()
         let service = CampaignService(store: store)
         _ = try await service.campaign()
-        let app = buildApplication(service: service, host: host, port: port, security: .init(secureCookies: secureCookies, limits: limits)) { bound in
+        let app = buildApplication(service: service, host: host, port: port, security: .init(secureCookies: secureCookies, limits: limits),
+                                   accessLog: accessLog) { bound in
             common.say("serving", ["url": "http://\(host):\(bound)"])
             await then()
         }
@@ -55,3 +59,6 @@ struct Serve: AsyncParsableCommand {
         try await store.close()
     }
 }
+
+/// The request log's format on the command line.
+enum AccessLogFormat: String, ExpressibleByArgument, CaseIterable { case json, off }

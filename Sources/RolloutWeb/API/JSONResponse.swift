@@ -20,9 +20,13 @@ enum JSONResponse {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func error(_ e: RolloutError, _ language: Language) -> Response {
-        struct Body: Encodable { struct Inner: Encodable { var code: String; var message: String }; var error: Inner }
-        let data = (try? encoder().encode(Body(error: .init(code: e.code, message: e.message(language))))) ?? Data()
+    static func error(_ e: RolloutError, _ language: Language, requestID: String? = nil) -> Response {
+        struct Body: Encodable {
+            struct Inner: Encodable { var code: String; var message: String; var request_id: String? }
+            var error: Inner
+        }
+        let data = (try? encoder().encode(Body(error: .init(code: e.code, message: e.message(language),
+                                                            request_id: requestID.flatMap { $0.isEmpty ? nil : $0 })))) ?? Data()
         return Response(status: status(e), headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

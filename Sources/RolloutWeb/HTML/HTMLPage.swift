@@ -54,8 +54,9 @@ enum HTMLPage {
     }
 
     /// The error page, in the user's language.
-    static func error(_ e: RolloutError, _ language: Language) -> Response {
-        let body: HTML = "<p class=\"lag\">\(e.message(language))</p><p><a href=\"/?lang=\(language.rawValue)\">\(Catalogue.text("page_back", language))</a></p>"
+    static func error(_ e: RolloutError, _ language: Language, requestID: String = "") -> Response {
+        let reference: HTML = requestID.isEmpty ? "" : "<p class=\"request-id\">\(Catalogue.text("page_request_id", language, ["value": requestID]))</p>"
+        let body: HTML = "<p class=\"lag\">\(e.message(language))</p>\(reference)<p><a href=\"/?lang=\(language.rawValue)\">\(Catalogue.text("page_back", language))</a></p>"
         return html(frame(title: Catalogue.text("page_error_title", language), context: nil, path: "/", body: body, language: language),
                     status: JSONResponse.status(e))
     }

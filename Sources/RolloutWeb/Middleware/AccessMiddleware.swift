@@ -51,6 +51,7 @@ struct AccessMiddleware: RouterMiddleware {
             }
         }
 
+        if let principal = context.principal { context.facts.set(account: principal.account) }
         if need != .open {
             guard let principal = context.principal else {
                 if Route.isAPI(path) { throw RolloutError("signin_required", kind: .unauthenticated) }

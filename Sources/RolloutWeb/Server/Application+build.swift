@@ -21,15 +21,16 @@ public struct WebSecurity: Sendable {
 
 /// Builds the router: metrics, error handling, sessions and the access gate around the API and
 /// the pages, over one campaign service.
-public func buildRouter(service: CampaignService, security: WebSecurity = .init()) -> Router<RolloutContext> {
-    buildRouter(service: service, security: security, streams: StreamQuota(perAccount: security.limits.eventStreamsPerAccount))
+public func buildRouter(service: CampaignService, security: WebSecurity = .init(), accessLog: AccessLog = .off) -> Router<RolloutContext> {
+    buildRouter(service: service, security: security, streams: StreamQuota(perAccount: security.limits.eventStreamsPerAccount), accessLog: accessLog)
 }
 
 /// The same, with the event streams' quota given (tests fill it to see the route refuse).
-func buildRouter(service: CampaignService, security: WebSecurity, streams: StreamQuota) -> Router<RolloutContext> {
+func buildRouter(service: CampaignService, security: WebSecurity, streams: StreamQuota, accessLog: AccessLog = .off) -> Router<RolloutContext> {
     Telemetry.start()
     let accounts = AccountService(store: service.store, cost: security.bcryptCost)
     let router = Router(context: RolloutContext.self)
+    router.add(middleware: RequestLogMiddleware(log: accessLog))
     router.add(middleware: RequestMetrics())
     router.add(middleware: SecurityHeaders())
     router.add(middleware: ErrorMiddleware())
@@ -68,12 +69,12 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
 
 /// Builds the application serving the router on an address; it also clears expired sessions.
 public func buildApplication(service: CampaignService, host: String, port: Int, security: WebSecurity = .init(),
-                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                             accessLog: AccessLog = .off, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     // The server watches the log, so its caches know the log's version without asking the database.
     service.store.watchChanges()
     var logger = Logger(label: "rollout")
     logger.logLevel = .warning
-    var app = Application(router: buildRouter(service: service, security: security),
+    var app = Application(router: buildRouter(service: service, security: security, accessLog: accessLog),
                           configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
                           logger: logger)

@@ -22,6 +22,8 @@ public struct RolloutContext: RequestContext, SessionRequestContext {
     public var remoteAddress: String?
     /// The connection (an event stream watches it, to end as soon as the browser lets go).
     public let channel: any Channel
+    /// The request's id and account, as the log line written on its way out reports them.
+    public let facts = RequestFacts()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RolloutCore
+import RolloutStorage
+import RolloutTestSupport
+import Testing
+@testable import RolloutWeb
+
+/// The request log: one JSON line per request, the request's id returned in a header and shown
+/// on error answers, the account that asked.
+@Suite struct RequestLogTests {
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func append(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
+        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+        /// The lines read back as JSON objects (a line that is not one fails the test).
+        func objects() throws -> [[String: Any]] {
+            try all.map { line in
+                #expect(!line.contains("\n"))
+                return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            }
+        }
+    }
+
+    @Test func everyRequestIsOneJSONLineWithItsIdRouteStatusAndAccount() async throws {
+        let service = try await DemoFixture.shared.service()
+        let lines = Lines()
+        let app = Application(router: buildRouter(service: service, accessLog: AccessLog { lines.append($0) }))
+        try await app.test(.router) { base in
+            let client = try await TestAccess.client(base, service.store)
+            var ids: [String] = []
+            try await client.execute(uri: "/api/v1/summary?as_of=2020-06-10", method: .get) { response in
+                #expect(response.status == .ok)
+                let id = try #require(response.headers[RequestLogMiddleware.header])
+                #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))
+                ids.append(id)
+            }
+            // A balancer's id is kept; one that could break a log line is replaced.
+            try await base.execute(uri: "/healthz", method: .get, headers: [RequestLogMiddleware.header: "lb-7f.3:1"]) { response in
+                #expect(response.headers[RequestLogMiddleware.header] == "lb-7f.3:1")
+                ids.append("lb-7f.3:1")
+            }
+            try await base.execute(uri: "/healthz", method: .get, headers: [RequestLogMiddleware.header: "x\"}\n{\"status\":1"]) { response in
+                let id = try #require(response.headers[RequestLogMiddleware.header])
+                #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))
+                ids.append(id)
+            }
+            // An error answer carries the id: in the API's JSON, and on the page.
+            try await client.execute(uri: "/api/v1/regions/999999?as_of=2020-06-10", method: .get, headers: [.acceptLanguage: "en"]) { response in
+                let id = try #require(response.headers[RequestLogMiddleware.header])
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                let error = try #require(body["error"] as? [String: Any])
+                #expect(error["code"] as? String == "not_found" && error["request_id"] as? String == id, "\(body)")
+                ids.append(id)
+            }
+            try await client.execute(uri: "/regions/999999?lang=zh", method: .get, headers: [RequestLogMiddleware.header: "page-err-1"]) { response in
+                #expect(String(buffer: response.body).contains("请求编号：page-err-1"), "\(String(buffer: response.body))")
+                ids.append("page-err-1")
+            }
+            // A path with a quote and a line break (sent encoded, logged as sent) stays one line.
+            try await base.execute(uri: "/api/v1/x%22%0A%7B", method: .get) { _ in ids.append("") }
+
+            let logged = try lines.objects()
+            try #require(logged.count == ids.count, "\(lines.all)")
+            #expect(logged.map { $0["request_id"] as? String }.dropLast() == ids.dropLast().map { Optional($0) })
+            #expect(logged[0]["route"] as? String == "/api/v1/summary" && logged[0]["status"] as? Int == 200)
+            #expect(logged[0]["account"] as? String == client.account && logged[0]["method"] as? String == "GET")
+            #expect(logged[1]["account"] is NSNull && logged[1]["route"] as? String == "/healthz")
+            #expect(logged[3]["status"] as? Int == 404 && logged[3]["account"] as? String == client.account)
+            #expect(logged[4]["route"] as? String == "/regions/{code}" && logged[4]["status"] as? Int == 404)
+            #expect(logged[5]["path"] as? String == "/api/v1/x%22%0A%7B" && logged[5]["status"] as? Int == 401, "\(logged[5])")
+            for line in logged {
+                let ms = try #require(line["duration_ms"] as? Double)
+                #expect(ms >= 0 && ms < 60_000)
+                #expect((line["ts"] as? String)?.hasSuffix("Z") == true)
+            }
+        }
+    }
+}
