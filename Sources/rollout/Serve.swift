@@ -15,13 +15,16 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when served behind TLS).") var secureCookies = false
     @Option(name: .customLong("access-log"), help: "The request log: json (one line per request on standard output, the default) or off.")
     var accessLog: AccessLogFormat = .json
+    @Option(name: .customLong("trusted-proxy"), help: "A proxy's address whose X-Forwarded-For names the client (repeat for several; e.g. 127.0.0.1 behind haproxy on the same machine).")
+    var trustedProxies: [String] = []
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() async throws {
         try await common.run {
             let limits = try limitOptions.limits()
             let store = try await Serve.openMigrating(common)
-            try await Serve.serve(store: store, host: host, port: port, secureCookies: secureCookies, limits: limits,
+            try await Serve.serve(store: store, host: host, port: port,
+                                  security: .init(secureCookies: secureCookies, limits: limits, trustedProxies: Set(trustedProxies)),
                                   accessLog: accessLog == .json ? .standardOutput : .off, common: common)
         }
     }
@@ -45,12 +48,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Serves a store until the process is stopped; `then` runs once the server listens.
-    static func serve(store: SQLCampaignStore, host: String, port: Int, secureCookies: Bool = false, limits: Limits = .standard,
+    static func serve(store: SQLCampaignStore, host: String, port: Int, security: WebSecurity = .init(),
                       accessLog: AccessLog = .off, common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
         ServerThreads.useEventLoopsForTasks()
         let service = CampaignService(store: store)
         _ = try await service.campaign()
-        let app = buildApplication(service: service, host: host, port: port, security: .init(secureCookies: secureCookies, limits: limits),
+        let app = buildApplication(service: service, host: host, port: port, security: security,
                                    accessLog: accessLog) { bound in
             common.say("serving", ["url": "http://\(host):\(bound)"])
             await then()

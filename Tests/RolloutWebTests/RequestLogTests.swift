@@ -79,3 +79,17 @@ import Testing
         }
     }
 }
+
+@Suite struct ForwardedForTests {
+    @Test func theClientIsTheRightmostAddressNoTrustedProxyWrote() {
+        let trusted: Set<String> = ["127.0.0.1", "10.0.0.2"]
+        #expect(RequestLogMiddleware.client(forwardedFor: "203.0.113.7", trusted: trusted) == "203.0.113.7")
+        // What the client wrote itself lies to the left of what the proxies added.
+        #expect(RequestLogMiddleware.client(forwardedFor: "1.2.3.4, 203.0.113.7, 10.0.0.2", trusted: trusted) == "203.0.113.7")
+        #expect(RequestLogMiddleware.client(forwardedFor: "2001:db8::1", trusted: trusted) == "2001:db8::1")
+        // Nothing usable: the peer stays the address.
+        #expect(RequestLogMiddleware.client(forwardedFor: "127.0.0.1", trusted: trusted) == nil)
+        #expect(RequestLogMiddleware.client(forwardedFor: "<script>, 10.0.0.2", trusted: trusted) == nil)
+        #expect(RequestLogMiddleware.client(forwardedFor: "", trusted: trusted) == nil)
+    }
+}

@@ -13,9 +13,12 @@ public struct WebSecurity: Sendable {
     public var bcryptCost: UInt8
     /// The bounds on request bodies, bulk files and event streams.
     public var limits: Limits
+    /// The proxies (nginx, haproxy) whose `X-Forwarded-For` names the client, for the sign-in
+    /// limits and the request log; nobody's by default.
+    public var trustedProxies: Set<String>
 
-    public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12, limits: Limits = .standard) {
-        self.secureCookies = secureCookies; self.bcryptCost = bcryptCost; self.limits = limits
+    public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12, limits: Limits = .standard, trustedProxies: Set<String> = []) {
+        self.secureCookies = secureCookies; self.bcryptCost = bcryptCost; self.limits = limits; self.trustedProxies = trustedProxies
     }
 }
 
@@ -30,7 +33,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     Telemetry.start()
     let accounts = AccountService(store: service.store, cost: security.bcryptCost)
     let router = Router(context: RolloutContext.self)
-    router.add(middleware: RequestLogMiddleware(log: accessLog))
+    router.add(middleware: RequestLogMiddleware(log: accessLog, trustedProxies: security.trustedProxies))
     router.add(middleware: RequestMetrics())
     router.add(middleware: SecurityHeaders())
     router.add(middleware: ErrorMiddleware())

@@ -16,6 +16,7 @@ public struct AccessLog: Sendable {
     public init(_ write: (@Sendable (String) -> Void)?) { self.write = write }
 
     /// Each line written to standard output in one `write(2)` (whole lines, even from several threads).
+    /// Gathering lines and writing them in batches was measured slower (a lock every line, and a timer).
     public static let standardOutput = AccessLog { line in
         var bytes = Array(line.utf8)
         bytes.append(0x0A)
@@ -44,14 +45,21 @@ public final class RequestFacts: Sendable {
 
 /// Gives every request an id (the caller's `X-Request-Id` when it is a plain token, as a balancer
 /// sets it; a new one otherwise), returns it in the `X-Request-Id` header, and writes the log line.
+/// Behind a proxy it names the client as the proxy's `X-Forwarded-For` does, when the proxy is trusted.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = RolloutContext
     static let header = HTTPField.Name("X-Request-Id")!
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
     let log: AccessLog
+    var trustedProxies: Set<String> = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
         let id = request.headers[Self.header].flatMap(Self.accepted) ?? Self.newID()
         context.facts.set(id: id)
+        if let peer = context.remoteAddress, trustedProxies.contains(peer), let forwarded = request.headers[Self.forwardedFor] {
+            context.remoteAddress = Self.client(forwardedFor: forwarded, trusted: trustedProxies) ?? peer
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             var response = try await next(request, context)
@@ -62,6 +70,17 @@ struct RequestLogMiddleware: RouterMiddleware {
             write(request, context, status: (error as? any HTTPResponseError)?.status.code ?? 500, start: start)
             throw error
         }
+    }
+
+    /// The client a chain of trusted proxies saw: the rightmost address of `X-Forwarded-For` that
+    /// is not itself a trusted proxy (what lies left of it the client could have written).
+    static func client(forwardedFor: String, trusted: Set<String>) -> String? {
+        for part in forwardedFor.split(separator: ",").reversed() {
+            let address = part.trimmingCharacters(in: .whitespaces)
+            guard !address.isEmpty, address.count <= 45, address.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return nil }
+            if !trusted.contains(address) { return address }
+        }
+        return nil
     }
 
     /// An incoming id is kept when it is 1–64 letters, digits, `-`, `_`, `.` or `:` (nothing a log reader could mistake).
@@ -92,7 +111,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         FastJSON.string(context.endpointPath ?? "NotFound", into: &line)
         line += ",\"path\":"
         FastJSON.string(request.uri.path, into: &line)
-        line += ",\"status\":\(status),\"duration_ms\":\(micros / 1_000).\(String(format: "%03d", Int(micros % 1_000))),\"account\":"
+        line += ",\"status\":\(status),\"duration_ms\":\(micros / 1_000)." + Self.padded(Int(micros % 1_000), 3) + ",\"account\":"
         if let account = context.facts.account { FastJSON.string(account, into: &line) } else { line += "null" }
         line += ",\"remote\":"
         if let remote = context.remoteAddress { FastJSON.string(remote, into: &line) } else { line += "null" }
@@ -107,7 +126,16 @@ struct RequestLogMiddleware: RouterMiddleware {
         var t = tm()
         var seconds = now.tv_sec
         gmtime_r(&seconds, &t)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
-                      t.tm_hour, t.tm_min, t.tm_sec, Int(now.tv_nsec / 1_000_000))
+        // Foundation's String(format:) took a tenth of a /healthz request here.
+        return padded(Int(t.tm_year) + 1900, 4) + "-" + padded(Int(t.tm_mon) + 1, 2) + "-" + padded(Int(t.tm_mday), 2) + "T"
+            + padded(Int(t.tm_hour), 2) + ":" + padded(Int(t.tm_min), 2) + ":" + padded(Int(t.tm_sec), 2) + "."
+            + padded(Int(now.tv_nsec / 1_000_000), 3) + "Z"
+    }
+
+    /// A whole number in at least `width` digits.
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }
+
