@@ -20,6 +20,12 @@ extension Catalogue {
         "schema_migrating": ("数据库结构为版本 {found}，正在升级到 {known}（日志不变，投影必要时由日志重建）……",
                              "the database schema is at version {found}; migrating it to {known} (the log is kept; projections are derived again from it where needed)…"),
         "page_request_id": ("请求编号：{value}（联系管理员时请提供）", "request id: {value} (quote it when asking the administrator)"),
+        "tls_file_unreadable": ("无法读取 TLS 文件“{value}”", "cannot read the TLS file “{value}”"),
+        "tls_bad_certificate": ("“{value}”不是 PEM 格式的证书（链）：{reason}", "“{value}” is not a PEM certificate (chain): {reason}"),
+        "tls_bad_key": ("“{value}”不是 PEM 格式的私钥（RSA 或 EC，未加密）：{reason}", "“{value}” is not a PEM private key (RSA or EC, unencrypted): {reason}"),
+        "tls_key_mismatch": ("私钥“{value}”与证书“{certificate}”不匹配，服务未启动", "the private key “{value}” does not belong to the certificate “{certificate}”; the server did not start"),
+        "tls_needs_both": ("--tls-cert 与 --tls-key 须同时给出", "--tls-cert and --tls-key go together"),
+        "serving_tls": ("仪表盘和 API 已启动（TLS，HTTP/2 与 HTTP/1.1）：{url}", "dashboard and API served (TLS, HTTP/2 and HTTP/1.1): {url}"),
         "restore_checking": ("正在检查恢复后的数据库……", "checking the restored database…"),
     ]
 }

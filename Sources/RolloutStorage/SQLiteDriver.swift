@@ -108,8 +108,12 @@ final class SQLiteDriver: SQLDriver {
         }
     }
 
+    /// Closes every connection, even when one of them fails to close (the first failure is rethrown).
     func close() async throws {
-        try await writer.close()
-        for reader in readers { try await reader.close() }
+        var failure: (any Error)?
+        for connection in [writer] + readers {
+            do { try await connection.close() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
     }
 }

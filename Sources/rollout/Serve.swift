@@ -12,7 +12,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
-    @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when served behind TLS).") var secureCookies = false
+    @Flag(name: .customLong("secure-cookies"), help: "Mark session cookies Secure (when served behind TLS; implied by --tls-cert).") var secureCookies = false
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS (HTTP/2 and HTTP/1.1) with this PEM certificate chain; needs --tls-key.") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert (unencrypted).") var tlsKey: String?
     @Option(name: .customLong("access-log"), help: "The request log: json (one line per request on standard output, the default) or off.")
     var accessLog: AccessLogFormat = .json
     @Option(name: .customLong("trusted-proxy"), help: "A proxy's address whose X-Forwarded-For names the client (repeat for several; e.g. 127.0.0.1 behind haproxy on the same machine).")
@@ -22,10 +24,13 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await common.run {
             let limits = try limitOptions.limits()
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw RolloutError("tls_needs_both") }
+            // Checked before the database is opened: a wrong key changes nothing.
+            let tls = try tlsCert.map { try TLSFiles(certificate: $0, key: tlsKey ?? "") }
             let store = try await Serve.openMigrating(common)
             try await Serve.serve(store: store, host: host, port: port,
-                                  security: .init(secureCookies: secureCookies, limits: limits, trustedProxies: Set(trustedProxies)),
-                                  accessLog: accessLog == .json ? .standardOutput : .off, common: common)
+                                  security: .init(secureCookies: secureCookies || tls != nil, limits: limits, trustedProxies: Set(trustedProxies)),
+                                  accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, common: common)
         }
     }
 
@@ -49,16 +54,21 @@ struct Serve: AsyncParsableCommand {
 
     /// Serves a store until the process is stopped; `then` runs once the server listens.
     static func serve(store: SQLCampaignStore, host: String, port: Int, security: WebSecurity = .init(),
-                      accessLog: AccessLog = .off, common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
+                      accessLog: AccessLog = .off, tls: TLSFiles? = nil, common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
         ServerThreads.useEventLoopsForTasks()
         let service = CampaignService(store: store)
         _ = try await service.campaign()
-        let app = buildApplication(service: service, host: host, port: port, security: security,
-                                   accessLog: accessLog) { bound in
-            common.say("serving", ["url": "http://\(host):\(bound)"])
+        let app = try buildApplication(service: service, host: host, port: port, security: security,
+                                   accessLog: accessLog, tls: tls) { bound in
+            common.say(tls == nil ? "serving" : "serving_tls", ["url": "\(tls == nil ? "http" : "https")://\(host):\(bound)"])
             await then()
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            try? await store.close()
+            throw error
+        }
         try await store.close()
     }
 }

@@ -95,6 +95,57 @@ import Testing
         #expect(checked.status == 0 && checked.out.contains("nothing wrong found"), "\(checked.out) \(checked.err)")
     }
 
+    /// A program on the PATH (openssl and curl, which `scripts/test` installs when missing).
+    static func tool(_ name: String) -> String? {
+        ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test(.enabled(if: tool("openssl") != nil && tool("curl") != nil, "needs openssl and curl"))
+    func tlsServesHTTP2AndRefusesAKeyThatIsNotTheCertificates() async throws {
+        let folder = NSTemporaryDirectory() + "rollout-cli-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let openssl = try #require(Self.tool("openssl")), curl = try #require(Self.tool("curl"))
+        for (name, algorithm) in [("rsa", ["-newkey", "rsa:2048"]), ("ec", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"])] {
+            let made = try ChildProcess.run(openssl, ["req", "-x509"] + algorithm + ["-nodes", "-keyout", "\(folder)/\(name).key", "-out", "\(folder)/\(name).crt",
+                                                                                  "-days", "2", "-subj", "/CN=127.0.0.1"])
+            try #require(made.status == 0)
+        }
+        let db = temporaryDatabase()
+        #expect(try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"]).status == 0)
+        // A key that is not the certificate's, a half pair, a key given as the certificate: refused before serving.
+        let mismatched = try run(["serve", "--database", db, "--port", "0", "--tls-cert", "\(folder)/rsa.crt", "--tls-key", "\(folder)/ec.key"])
+        #expect(mismatched.status == 1 && mismatched.err.contains("与证书“\(folder)/rsa.crt”不匹配，服务未启动"), "\(mismatched.err)")
+        let half = try run(["serve", "--database", db, "--port", "0", "--tls-cert", "\(folder)/rsa.crt", "--lang", "en"])
+        #expect(half.status == 1 && half.err.contains("--tls-cert and --tls-key go together"), "\(half.err)")
+        let swapped = try run(["serve", "--database", db, "--port", "0", "--tls-cert", "\(folder)/ec.key", "--tls-key", "\(folder)/ec.key", "--lang", "en"])
+        #expect(swapped.status == 1 && swapped.err.contains("is not a PEM certificate"), "\(swapped.err)")
+
+        // The right pair: HTTPS only, HTTP/2 when offered, cookies marked Secure.
+        let process = Process()
+        process.executableURL = try #require(Self.executable)
+        process.arguments = ["serve", "--database", db, "--port", "0", "--tls-cert", "\(folder)/ec.crt", "--tls-key", "\(folder)/ec.key", "--lang", "en"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let said = Captured()
+        output.fileHandleForReading.readabilityHandler = { said.append($0.availableData) }
+        try process.run()
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() }; output.fileHandleForReading.readabilityHandler = nil }
+        let started = Date()
+        while !said.text.contains("https://127.0.0.1:") && process.isRunning && Date().timeIntervalSince(started) < 60 { try await Task.sleep(for: .milliseconds(50)) }
+        let port = try #require(said.text.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/)?.1, "\(said.text)")
+        let h2 = folder + "/h2.txt", h1 = folder + "/h1.txt", plain = folder + "/plain.txt"
+        _ = try ChildProcess.run(curl, ["-sk", "--http2", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:\(port)/signin"], output: h2)
+        _ = try ChildProcess.run(curl, ["-sk", "--http1.1", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "https://127.0.0.1:\(port)/healthz"], output: h1)
+        _ = try ChildProcess.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "http://127.0.0.1:\(port)/healthz"], output: plain)
+        let signIn = try String(contentsOfFile: h2, encoding: .utf8)
+        #expect(signIn.hasPrefix("HTTP/2 200"), "\(signIn)")
+        #expect(signIn.lowercased().contains("set-cookie: rollout_signin=") && signIn.contains("; Secure"), "\(signIn)")
+        #expect(try String(contentsOfFile: h1, encoding: .utf8) == "1.1 200")
+        #expect(try String(contentsOfFile: plain, encoding: .utf8) != "200", "plain HTTP is not served on the TLS port")
+    }
+
     @Test func aServerStopsWhenAskedWithoutWaitingForItsBackgroundWork() async throws {
         let db = temporaryDatabase()
         #expect(try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"]).status == 0)

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdHTTP2
 import Logging
 import RolloutAccess
 import RolloutCore
@@ -71,13 +72,16 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
 }
 
 /// Builds the application serving the router on an address; it also clears expired sessions.
+/// With `tls`, it serves HTTPS only, HTTP/2 to browsers that offer it (ALPN) and HTTP/1.1 to the rest.
 public func buildApplication(service: CampaignService, host: String, port: Int, security: WebSecurity = .init(),
-                             accessLog: AccessLog = .off, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                             accessLog: AccessLog = .off, tls: TLSFiles? = nil,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     // The server watches the log, so its caches know the log's version without asking the database.
     service.store.watchChanges()
     var logger = Logger(label: "rollout")
     logger.logLevel = .warning
     var app = Application(router: buildRouter(service: service, security: security, accessLog: accessLog),
+                          server: try tls.map { try .http2Upgrade(tlsConfiguration: $0.configuration) } ?? .http1(),
                           configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
                           logger: logger)
