@@ -58,6 +58,7 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // Bulk files: bytes (CSV or XLSX, UTF-8 or GB18030) to rows to validated events, all or nothing.

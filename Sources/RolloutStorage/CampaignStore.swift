@@ -111,6 +111,8 @@ public protocol CampaignStore: AccountStore {
     func migrate(now: Instant) async throws -> Int
     /// Checks the schema is the one this program knows.
     func checkSchema() async throws
+    /// The database's size on disk, in bytes.
+    func databaseBytes() async throws -> Int64
     /// The campaign, or nil in an empty database.
     func campaign() async throws -> StoredCampaign?
     /// Creates the campaign with its regions and outlines (GeoJSON geometry per region code).

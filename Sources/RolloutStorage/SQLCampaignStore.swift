@@ -89,12 +89,14 @@ public final class SQLCampaignStore: CampaignStore {
 
     /// Runs a write, turning database failures into errors a user can read.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        do { return try await driver.write(body) } catch { throw translate(error) }
+        let waited = DatabaseWaits.start(dialect, write: true)
+        do { return try await driver.write { db in waited.began(); return try await body(db) } } catch { throw translate(error) }
     }
 
     /// Runs a read on one snapshot, turning database failures into errors a user can read.
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        do { return try await driver.read(body) } catch { throw translate(error) }
+        let waited = DatabaseWaits.start(dialect, write: false)
+        do { return try await driver.read { db in waited.began(); return try await body(db) } } catch { throw translate(error) }
     }
 
     func translate(_ error: any Error) -> any Error {
@@ -186,6 +188,21 @@ public final class SQLCampaignStore: CampaignStore {
 
     public func lastSeq() async throws -> Int64 {
         try await read { db in try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s") }
+    }
+
+    /// The database's size on disk: the SQLite file with its write-ahead log, or PostgreSQL's
+    /// `pg_database_size`.
+    public func databaseBytes() async throws -> Int64 {
+        switch url {
+        case .sqlite(let path):
+            return [path, path + "-wal"].reduce(Int64(0)) { sum, p in
+                sum + (((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? NSNumber)?.int64Value ?? 0)
+            }
+        case .postgres:
+            return try await read { db in
+                try await db.raw("SELECT CAST(pg_database_size(current_database()) AS BIGINT) AS n").first()?.decode(column: "n", as: Int64.self) ?? 0
+            }
+        }
     }
 
     public func eventCount() async throws -> Int {

@@ -93,3 +93,30 @@ import Testing
         #expect(RequestLogMiddleware.client(forwardedFor: "", trusted: trusted) == nil)
     }
 }
+
+@Suite struct MetricsTests {
+    /// The value of the first sample of `/metrics` whose line starts with `prefix`.
+    static func sample(_ text: String, _ prefix: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+    }
+
+    @Test func metricsShowTheLogTheDatabaseItsWaitsAndImportDurations() async throws {
+        let service = try await DemoFixture.shared.service()
+        let app = Application(router: buildRouter(service: service))
+        try await app.test(.router) { base in
+            let client = try await TestAccess.client(base, service.store)
+            let csv = "site_code,operator,stage,occurred_at\nNO-SUCH,cmcc,on_air,2020-05-01\n"
+            try await client.execute(uri: "/api/v1/imports/progress", method: .post, headers: [.contentType: "text/csv"],
+                                     body: ByteBuffer(string: csv)) { response in #expect(response.status == .unprocessableContent) }
+            let before = try await service.store.lastSeq()
+            let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            let after = try await service.store.lastSeq()
+            let seq = try #require(Self.sample(text, "rollout_event_log_last_seq"), "\(text.prefix(2000))")
+            #expect(seq >= Double(before) && seq <= Double(after))
+            #expect((Self.sample(text, "rollout_database_bytes") ?? 0) > 1_000_000)
+            #expect((Self.sample(text, #"rollout_import_duration_seconds_count{kind="progress",outcome="rejected"}"#) ?? 0) >= 1, "\(text.prefix(3000))")
+            #expect((Self.sample(text, #"rollout_db_wait_seconds_count{engine="sqlite",kind="read"}"#) ?? 0) >= 1)
+            #expect(text.contains(#"rollout_db_wait_seconds_bucket{engine="sqlite",kind="read",le="#))
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Hummingbird
 import Metrics
@@ -36,6 +37,7 @@ enum ImportRoutes {
                 throw error
             }
             // Checked and written on the background thread: readers are served first meanwhile.
+            let started = DispatchTime.now().uptimeNanoseconds
             let report = try await withTaskExecutorPreference(BackgroundExecutor.shared) {
                 try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(), actor: principal.account,
                                        scope: principal, dryRun: dryRun, limits: limits)
@@ -44,6 +46,8 @@ enum ImportRoutes {
             Counter(label: "rollout_imports_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment()
             Counter(label: "rollout_import_rows_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment(by: report.rows)
             Counter(label: "rollout_import_row_errors_total", dimensions: [("kind", kind.rawValue)]).increment(by: report.errors.count)
+            Metrics.Timer(label: "rollout_import_duration_seconds", dimensions: [("kind", kind.rawValue), ("outcome", outcome)], preferredDisplayUnit: .seconds)
+                .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - started)
             return Response(status: report.errors.isEmpty ? .ok : .unprocessableContent,
                             headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try report.json(request.language))))

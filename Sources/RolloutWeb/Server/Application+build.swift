@@ -67,7 +67,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     SharingPage.add(to: router, service: service)
     ForecastPage.add(to: router, service: service, cache: cache)
     OpenAPIRoutes.add(to: router)
-    Telemetry.add(to: router)
+    Telemetry.add(to: router, service: service)
     return router
 }
 

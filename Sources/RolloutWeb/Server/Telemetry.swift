@@ -15,6 +15,7 @@ enum Telemetry {
             (sanitize(name, colon: true), labels.map { (sanitize($0.0, colon: false), $0.1) })
         }
         MetricsSystem.bootstrap(factory)
+        DatabaseWaits.rebind()
         return registry
     }()
 
@@ -26,9 +27,16 @@ enum Telemetry {
     /// Makes sure metrics are recorded from the start (before `/metrics` is first asked).
     static func start() { _ = registry }
 
-    static func add(to router: Router<RolloutContext>) {
+    /// The event log's extent and the database's size, read when `/metrics` is asked (a gauge each).
+    static let logLastSeq = Gauge(label: "rollout_event_log_last_seq")
+    static let databaseBytes = Gauge(label: "rollout_database_bytes")
+
+    static func add(to router: Router<RolloutContext>, service: CampaignService) {
         router.on(.metrics) { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            // A database that does not answer leaves the gauges as they were; the rest is still served.
+            if let seq = try? await service.store.lastSeq() { logLastSeq.record(seq) }
+            if let bytes = try? await service.store.databaseBytes() { databaseBytes.record(bytes) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
     }
