@@ -1,5 +1,6 @@
 import Foundation
 import RolloutCore
+import Tracing
 
 extension CampaignService {
     /// The most weeks a track record goes back.
@@ -9,6 +10,10 @@ extension CampaignService {
     /// known later than the moment), for the city or a region: what each expected by the moment's
     /// day and by the deadline, beside the progress at the moment (and at the deadline once past).
     public func trackRecord(region: String?, asOf: String?, knownAt: String?) async throws -> ForecastTrackRecord {
+        try await withSpan("service.track_record") { _ in try await makeTrackRecord(region: region, asOf: asOf, knownAt: knownAt) }
+    }
+
+    private func makeTrackRecord(region: String?, asOf: String?, knownAt: String?) async throws -> ForecastTrackRecord {
         try await checkRegion(region)
         let (stored, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
         let campaign = stored.campaign

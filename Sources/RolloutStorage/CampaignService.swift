@@ -1,5 +1,6 @@
 import Foundation
 import RolloutCore
+import Tracing
 
 /// The reads every outside view shares (API, pages, exports), so they show the same numbers for
 /// the same moment: it checks the moment against the campaign and the clock, then reads.
@@ -92,6 +93,15 @@ public struct CampaignService: Sendable {
         let seq = try await store.currentSeq()
         let cache = calibrated ? self.cache : self.countCache
         if let hit = cache.withLock({ $0.lastSeq == seq ? $0.entries[moment] : nil }) { return hit }
+        return try await withSpan(calibrated ? "service.figures" : "service.counts") { span in
+            span.attributes["rollout.as_of"] = ShanghaiCalendar.iso8601(moment.asOf.before)
+            return try await computeFigures(campaign, at: moment, calibrated: calibrated, seq: seq)
+        }
+    }
+
+    private func computeFigures(_ campaign: Campaign, at moment: ReadMoment, calibrated: Bool,
+                                seq: Int64) async throws -> (summary: Summary, regions: [RegionFigures]) {
+        let cache = calibrated ? self.cache : self.countCache
         let s = calibrated ? try await calibratedSource(at: moment, campaign: campaign) : try await store.figureSource(at: moment, campaign: campaign)
         let result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
                       Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))

@@ -2,6 +2,7 @@ import Foundation
 import RolloutCore
 import PostgresNIO
 import SQLKit
+import Tracing
 import SQLiteNIO
 
 /// The one implementation of ``CampaignStore``: the same SQL through SQLKit on SQLite and PostgreSQL.
@@ -89,14 +90,20 @@ public final class SQLCampaignStore: CampaignStore {
 
     /// Runs a write, turning database failures into errors a user can read.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let waited = DatabaseWaits.start(dialect, write: true)
-        do { return try await driver.write { db in waited.began(); return try await body(db) } } catch { throw translate(error) }
+        try await withSpan("sql.write", ofKind: .client) { span in
+            span.attributes["db.system"] = dialect == .sqlite ? "sqlite" : "postgresql"
+            let waited = DatabaseWaits.start(dialect, write: true)
+            do { return try await driver.write { db in waited.began(); return try await body(db) } } catch { throw translate(error) }
+        }
     }
 
     /// Runs a read on one snapshot, turning database failures into errors a user can read.
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let waited = DatabaseWaits.start(dialect, write: false)
-        do { return try await driver.read { db in waited.began(); return try await body(db) } } catch { throw translate(error) }
+        try await withSpan("sql.read", ofKind: .client) { span in
+            span.attributes["db.system"] = dialect == .sqlite ? "sqlite" : "postgresql"
+            let waited = DatabaseWaits.start(dialect, write: false)
+            do { return try await driver.read { db in waited.began(); return try await body(db) } } catch { throw translate(error) }
+        }
     }
 
     func translate(_ error: any Error) -> any Error {

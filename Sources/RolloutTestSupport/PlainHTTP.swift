@@ -24,7 +24,11 @@ public final class PlainHTTP: @unchecked Sendable {
         }
     }
 
-    public struct Failure: Error, CustomStringConvertible { public var description: String }
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        /// The connection ended before any byte of an answer.
+        var nothingReceived = false
+    }
 
     private let port: Int
     private var fd: Int32 = -1
@@ -61,8 +65,24 @@ public final class PlainHTTP: @unchecked Sendable {
 
     private func reset() { if fd >= 0 { close(fd) }; fd = -1; buffer = Data() }
 
-    /// Sends one request and reads its whole answer; a failure closes the connection (the next request opens another).
+    /// How many requests were sent again on a new connection (see ``send(_:_:headers:body:)``).
+    public private(set) var resent = 0
+
+    /// Sends one request and reads its whole answer; a failure closes the connection (the next
+    /// request opens another). As browsers and curl do (RFC 9112, 9.3.1), a GET or HEAD sent on a
+    /// kept-alive connection that the other side closed before answering a byte is sent once more
+    /// on a new connection: the server closed it between two requests, and never saw this one.
     public func send(_ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data()) throws -> Response {
+        let reused = fd >= 0
+        do {
+            return try attempt(method, path, headers: headers, body: body)
+        } catch let failure as Failure where reused && failure.nothingReceived && (method == "GET" || method == "HEAD") {
+            resent += 1
+            return try attempt(method, path, headers: headers, body: body)
+        }
+    }
+
+    private func attempt(_ method: String, _ path: String, headers: [String: String], body: Data) throws -> Response {
         do {
             try connectIfNeeded()
             var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
@@ -86,21 +106,24 @@ public final class PlainHTTP: @unchecked Sendable {
         }
     }
 
-    private func fill() throws {
+    private func fill(answerStarted: Bool = true) throws {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let n = recv(fd, &chunk, chunk.count, 0)
-        guard n > 0 else { throw Failure(description: n == 0 ? "connection closed" : "recv: \(String(cString: strerror(errno)))") }
+        guard n > 0 else {
+            let closed = n == 0 || errno == ECONNRESET
+            throw Failure(description: n == 0 ? "connection closed" : "recv: \(String(cString: strerror(errno)))", nothingReceived: closed && !answerStarted)
+        }
         buffer.append(contentsOf: chunk[0..<n])
     }
 
-    private func line() throws -> String {
+    private func line(first: Bool = false) throws -> String {
         while true {
             if let r = buffer.firstRange(of: Data("\r\n".utf8)) {
                 let s = String(decoding: buffer[buffer.startIndex..<r.lowerBound], as: UTF8.self)
                 buffer = Data(buffer[r.upperBound...])
                 return s
             }
-            try fill()
+            try fill(answerStarted: !(first && buffer.isEmpty))
         }
     }
 
@@ -112,7 +135,7 @@ public final class PlainHTTP: @unchecked Sendable {
     }
 
     private func readResponse(head: Bool) throws -> Response {
-        let status = try line().split(separator: " ")
+        let status = try line(first: true).split(separator: " ")
         guard status.count >= 2, let code = Int(status[1]) else { throw Failure(description: "not an HTTP answer") }
         var headers: [(String, String)] = []
         while true {

@@ -4,6 +4,7 @@ import Hummingbird
 import RolloutCore
 import RolloutStorage
 import RolloutWeb
+import ServiceLifecycle
 
 /// `rollout serve`: the dashboard and the API on the chosen database.
 struct Serve: AsyncParsableCommand {
@@ -19,6 +20,8 @@ struct Serve: AsyncParsableCommand {
     var accessLog: AccessLogFormat = .json
     @Option(name: .customLong("trusted-proxy"), help: "A proxy's address whose X-Forwarded-For names the client (repeat for several; e.g. 127.0.0.1 behind haproxy on the same machine).")
     var trustedProxies: [String] = []
+    @Option(name: .customLong("otlp-endpoint"), help: "Export traces over OTLP/HTTP to this URL (e.g. http://127.0.0.1:4318/v1/traces); or set OTEL_EXPORTER_OTLP_ENDPOINT. Off by default.")
+    var otlpEndpoint: String?
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() async throws {
@@ -27,10 +30,12 @@ struct Serve: AsyncParsableCommand {
             guard (tlsCert == nil) == (tlsKey == nil) else { throw RolloutError("tls_needs_both") }
             // Checked before the database is opened: a wrong key changes nothing.
             let tls = try tlsCert.map { try TLSFiles(certificate: $0, key: tlsKey ?? "") }
+            let tracing = try TraceExport.start(endpoint: otlpEndpoint)
             let store = try await Serve.openMigrating(common)
             try await Serve.serve(store: store, host: host, port: port,
                                   security: .init(secureCookies: secureCookies || tls != nil, limits: limits, trustedProxies: Set(trustedProxies)),
-                                  accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, common: common)
+                                  accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, services: tracing.map { [$0] } ?? [],
+                                  common: common)
         }
     }
 
@@ -54,12 +59,12 @@ struct Serve: AsyncParsableCommand {
 
     /// Serves a store until the process is stopped; `then` runs once the server listens.
     static func serve(store: SQLCampaignStore, host: String, port: Int, security: WebSecurity = .init(),
-                      accessLog: AccessLog = .off, tls: TLSFiles? = nil, common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
+                      accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [], common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
         ServerThreads.useEventLoopsForTasks()
         let service = CampaignService(store: store)
         _ = try await service.campaign()
         let app = try buildApplication(service: service, host: host, port: port, security: security,
-                                   accessLog: accessLog, tls: tls) { bound in
+                                   accessLog: accessLog, tls: tls, services: services) { bound in
             common.say(tls == nil ? "serving" : "serving_tls", ["url": "\(tls == nil ? "http" : "https")://\(host):\(bound)"])
             await then()
         }

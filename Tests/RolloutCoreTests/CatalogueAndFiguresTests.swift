@@ -16,7 +16,7 @@ import Testing
 
     @Test func noKeyIsInTwoPartsOfTheCatalogue() {
         // The parts are merged into one table: a key written twice would silently lose one text.
-        let parts = [Catalogue.messages, Catalogue.pageTexts, Catalogue.accessTexts, Catalogue.leverTexts, Catalogue.dispatchTexts, Catalogue.limitTexts, Catalogue.forecastTexts]
+        let parts = Catalogue.parts
         var seen: [String: Int] = [:]
         for part in parts { for key in part.keys { seen[key, default: 0] += 1 } }
         #expect(seen.filter { $0.value > 1 }.keys.sorted() == [])

@@ -117,45 +117,66 @@ import Testing
             #expect(imported.status == 200, "\(imported.text)")
             #expect(await stream.waitFor("event: change", seconds: 20), "the change did not cross instances")
 
-            // Load through haproxy; one instance is killed a third of the way in.
-            let seconds = 9.0, workers = 8
-            let started = Date()
-            async let killed: Void = {
-                try? await Task.sleep(for: .seconds(seconds / 3))
-                instanceA.stop()
-            }()
-            let results = try await withThrowingTaskGroup(of: (ok: Int, failed: [String], afterKill: Int).self) { group in
+            // Load through haproxy; one instance is killed 3 s in. The load goes on for at least 9 s and
+            // 6,000 requests (at most 40 s): a kill can only break the few answers already under way
+            // (haproxy logs them 200 and closes), so the rate is measured over a known amount of load.
+            // The clients and the kill run on threads of their own, timed from when they start: the
+            // test's tasks may wait long for a thread of the cooperative pool while the other suites run.
+            let (killAt, minimum, maximum, enough) = (3.0, 9.0, 40.0, 6_000)
+            let workers = 8
+            let results = try await Self.blocking {
+                let started = Date()
+                let totals = LoadTotals()
+                let group = DispatchGroup()
                 for _ in 0..<workers {
-                    group.addTask {
-                        try await Self.blocking {
-                            let c = PlainHTTP(port: front)
-                            var ok = 0, afterKill = 0, failed: [String] = []
-                            while Date().timeIntervalSince(started) < seconds {
-                                do {
-                                    let r = try c.send("GET", "/api/v1/summary", headers: ["Authorization": "Bearer \(token)"])
-                                    if r.status == 200 { ok += 1; if Date().timeIntervalSince(started) > seconds / 3 + 1 { afterKill += 1 } }
-                                    else { failed.append("status \(r.status)") }
-                                } catch {
-                                    failed.append("\(error)")
-                                }
+                    group.enter()
+                    Thread {
+                        defer { group.leave() }
+                        let c = PlainHTTP(port: front)
+                        defer { totals.resent(c.resent) }
+                        while true {
+                            let t = Date().timeIntervalSince(started)
+                            if t >= maximum || (t >= minimum && totals.count >= enough) { break }
+                            do {
+                                let r = try c.send("GET", "/api/v1/summary", headers: ["Authorization": "Bearer \(token)"])
+                                totals.add(ok: r.status == 200, afterKill: Date().timeIntervalSince(started) > killAt + 1,
+                                           failure: r.status == 200 ? nil : "status \(r.status)")
+                            } catch {
+                                totals.add(ok: false, afterKill: false, failure: "\(error)")
                             }
-                            return (ok, failed, afterKill)
                         }
-                    }
+                    }.start()
                 }
-                var total = (ok: 0, failed: [String](), afterKill: 0)
-                for try await r in group { total.ok += r.ok; total.failed += r.failed; total.afterKill += r.afterKill }
-                return total
+                Thread.sleep(forTimeInterval: killAt)
+                instanceA.stop()
+                group.wait()
+                return totals.snapshot
             }
-            await killed
             let all = results.ok + results.failed.count
             let servedByA = instanceA.output.components(separatedBy: "\"route\":\"/api/v1/summary\"").count - 1
-            #expect(all >= 1_000, "only \(all) requests in \(seconds) s")
+            #expect(all >= enough, "only \(all) requests in \(maximum) s")
             #expect(servedByA > 0, "instance A served none of the load before it was killed")
             #expect(results.afterKill > 0, "nothing was served after the kill")
             #expect(Double(results.failed.count) < Double(all) * 0.001,
                     "\(results.failed.count) of \(all) requests failed: \(Set(results.failed).prefix(5))")
-            print("deployment: \(all) requests through haproxy in \(seconds) s, \(results.failed.count) failed; A served \(servedByA) before it was killed")
+            print("deployment: \(all) requests through haproxy, \(results.failed.count) failed \(Array(Set(results.failed)).prefix(3)), \(results.resent) sent again after a kept-alive connection closed unanswered; A served \(servedByA) before it was killed")
         }
+    }
+}
+
+/// What the load's clients counted, from several threads.
+final class LoadTotals: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ok = 0, afterKill = 0, failed: [String] = []
+    private(set) var resentCount = 0
+    func resent(_ n: Int) { lock.lock(); resentCount += n; lock.unlock() }
+    func add(ok success: Bool, afterKill after: Bool, failure: String?) {
+        lock.lock(); defer { lock.unlock() }
+        if success { ok += 1; if after { afterKill += 1 } }
+        if let failure { failed.append(failure) }
+    }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return ok + failed.count }
+    var snapshot: (ok: Int, failed: [String], afterKill: Int, resent: Int) {
+        lock.lock(); defer { lock.unlock() }; return (ok, failed, afterKill, resentCount)
     }
 }

@@ -51,12 +51,13 @@ actor SnapshotFixture {
 @Suite struct PageSnapshotTests {
     static let moment = "as_of=2020-06-10&known_at=2020-06-10"
 
-    /// The page with what differs from run to run masked: form tokens, token ids, and the
+    /// The page with what differs from run to run masked: form tokens, token ids, request ids, and the
     /// instants stamped by the clock of the machine (accounts and tokens made, used).
     static func stable(_ html: String) -> String {
         var s = html
         for (pattern, mask) in [(#"name="csrf" value="[^"]*""#, #"name="csrf" value="(csrf)""#),
                                 (#"<td class="l">[0-9a-f]{12}</td>"#, #"<td class="l">(token id)</td>"#),
+                                (#"(request id: |请求编号：)[0-9a-f]{16}"#, "$1(request id)"),
                                 (#"20(2[1-9]|[3-9]\d)-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00"#, "(now)")] {
             s = s.replacingOccurrences(of: pattern, with: mask, options: .regularExpression)
         }

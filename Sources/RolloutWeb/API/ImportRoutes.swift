@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Hummingbird
 import Metrics
+import Tracing
 import RolloutCore
 import RolloutImport
 import RolloutStorage
@@ -38,10 +39,10 @@ enum ImportRoutes {
             }
             // Checked and written on the background thread: readers are served first meanwhile.
             let started = DispatchTime.now().uptimeNanoseconds
-            let report = try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+            let report = try await withSpan("import.\(kind.rawValue)") { _ in try await withTaskExecutorPreference(BackgroundExecutor.shared) {
                 try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(), actor: principal.account,
                                        scope: principal, dryRun: dryRun, limits: limits)
-            }
+            } }
             let outcome = !report.errors.isEmpty ? "rejected" : dryRun ? "dry_run" : "committed"
             Counter(label: "rollout_imports_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment()
             Counter(label: "rollout_import_rows_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment(by: report.rows)

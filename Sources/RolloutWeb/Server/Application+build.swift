@@ -5,6 +5,7 @@ import Logging
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
+import ServiceLifecycle
 
 /// How the web layer signs people in.
 public struct WebSecurity: Sendable {
@@ -34,6 +35,9 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     Telemetry.start()
     let accounts = AccountService(store: service.store, cost: security.bcryptCost)
     let router = Router(context: RolloutContext.self)
+    // A span per request (route, method, status) when a tracer is set up (rollout serve with an
+    // OTLP endpoint); without one, Swift Distributed Tracing's no-op tracer.
+    router.add(middleware: TracingMiddleware())
     router.add(middleware: RequestLogMiddleware(log: accessLog, trustedProxies: security.trustedProxies))
     router.add(middleware: RequestMetrics())
     router.add(middleware: SecurityHeaders())
@@ -74,7 +78,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
 /// Builds the application serving the router on an address; it also clears expired sessions.
 /// With `tls`, it serves HTTPS only, HTTP/2 to browsers that offer it (ALPN) and HTTP/1.1 to the rest.
 public func buildApplication(service: CampaignService, host: String, port: Int, security: WebSecurity = .init(),
-                             accessLog: AccessLog = .off, tls: TLSFiles? = nil,
+                             accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [],
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     // The server watches the log, so its caches know the log's version without asking the database.
     service.store.watchChanges()
@@ -86,5 +90,6 @@ public func buildApplication(service: CampaignService, host: String, port: Int, 
                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
                           logger: logger)
     app.addServices(SQLPersistDriver(store: service.store), OverdueSweeper(service: service))
+    for extra in services { app.addServices(extra) }
     return app
 }
