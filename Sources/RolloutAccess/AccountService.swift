@@ -12,11 +12,11 @@ public struct AccountService: Sendable {
     public let store: any CampaignStore
     /// bcrypt's cost: 2^cost rounds (12 ≈ 0.25 s here; tests use less).
     let cost: UInt8
-    let wallClock: @Sendable () -> Date
+    public let clock: WallClock
     /// Verified tokens and active accounts, kept while no credential has changed on this instance,
     /// and at most five seconds: a token of an account disabled through another instance (which
     /// this one's version does not see) stops working within that time everywhere.
-    let verified = Locked<[String: (principal: Principal, version: Int64, at: Date)]>([:])
+    let verified = Locked<[String: (principal: Principal, version: Int64, at: ContinuousClock.Instant)]>([:])
     /// How many passwords this service has checked with bcrypt (what a flood of sign-ins costs).
     public let passwordChecks = Locked<Int>(0)
     static let verifiedLifetime: TimeInterval = 5
@@ -29,11 +29,11 @@ public struct AccountService: Sendable {
     /// The shortest password accepted.
     public static let minPasswordLength = 10
 
-    public init(store: any CampaignStore, cost: UInt8 = 12, wallClock: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = store; self.cost = cost; self.wallClock = wallClock
+    public init(store: any CampaignStore, cost: UInt8 = 12, clock: WallClock) {
+        self.store = store; self.cost = cost; self.clock = clock
     }
 
-    var now: Instant { Instant(wallClock()) }
+    var now: Instant { clock.now() }
 
     // MARK: Accounts
 
@@ -68,8 +68,9 @@ public struct AccountService: Sendable {
     /// A verified principal under a key, or `verify`'s answer (kept when not nil).
     func cached(_ key: String, _ verify: () async throws -> Principal?) async throws -> Principal? {
         let version = store.credentialsVersion()
-        let now = wallClock()
-        if let hit = verified.withLock({ $0[key] }), hit.version == version, now.timeIntervalSince(hit.at) < Self.verifiedLifetime {
+        // The cache's age is measured on the monotonic clock: it is no statement about the campaign's time.
+        let now = ContinuousClock.now
+        if let hit = verified.withLock({ $0[key] }), hit.version == version, hit.at.duration(to: now) < .seconds(Self.verifiedLifetime) {
             return hit.principal
         }
         guard let principal = try await verify() else { return nil }

@@ -13,7 +13,7 @@ extension CampaignService {
         guard (1...366).contains(everyDays) else { throw RolloutError("backtest_bad_step", ["value": "\(everyDays)d"]) }
         let startDay = ShanghaiCalendar.day(of: campaign.start)
         let lastDay = ShanghaiCalendar.day(of: campaign.deadline.adding(seconds: -1))
-        let now = stored.now(wallClock: wallClock())
+        let now = stored.now(clock)
         guard now >= campaign.deadline else { throw RolloutError("backtest_no_outcome", ["value": ShanghaiCalendar.dateString(lastDay)]) }
         func day(_ text: String?, default fallback: DayNumber) throws -> DayNumber {
             guard let text else { return fallback }

@@ -17,7 +17,7 @@ extension CampaignService {
         let first = ShanghaiCalendar.day(of: campaign.start) + Figures.paceDays
         let origins = (1...Self.calibrationWeeks).map { today - 7 * $0 }.filter { $0 >= first }
         guard !origins.isEmpty else { return source }
-        let clock = try await self.campaign().now(wallClock: wallClock())
+        let clock = try await self.campaign().now(clock)
         let known = moment.knownAt ?? Cutoff(before: clock)
         let knowledge = Cutoff(before: ShanghaiCalendar.start(of: known.firstPartialDay))
         let builtNow = Figures.expectedGains(source.inputs, regions: source.regions, within: 0).built

@@ -13,7 +13,7 @@ extension CampaignService {
     public func act(_ action: ObstacleAction, org: String, ref: String, unit: String? = nil, text: String,
                     by principal: Principal) async throws -> ObstacleRow {
         let c = try await campaign()
-        let now = c.now(wallClock: wallClock())
+        let now = c.now(clock)
         guard let state = try await store.obstacleState(org: org, ref: ref), state.openedAt <= now else {
             throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref])
         }
@@ -49,7 +49,7 @@ extension CampaignService {
     public func setDispatchRule(_ rule: Dispatch.Rule, by principal: Principal) async throws -> Dispatch.Table {
         guard Access.allows(principal.role, .editRouting) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
         let checked = try rule.validated()
-        let now = try await campaign().now(wallClock: wallClock())
+        let now = try await campaign().now(clock)
         let result = try await store.append([NewEvent(.dispatchRuleSet(checked), occurredAt: now, recordedAt: now,
                                                       actor: principal.account, via: principal.token)])
         if result.applied == 0 { throw RolloutError("dispatch_rule_repeated", kind: .conflict, ["value": rule.category.rawValue]) }
@@ -74,7 +74,7 @@ extension CampaignService {
     /// obstacle is escalated once (the log's re-sent check). Returns how many it escalated.
     @discardableResult
     public func escalateOverdue() async throws -> Int {
-        let now = try await campaign().now(wallClock: wallClock())
+        let now = try await campaign().now(clock)
         let due = try await store.overdueObstacles(now: now)
         guard !due.isEmpty else { return 0 }
         var escalated = 0

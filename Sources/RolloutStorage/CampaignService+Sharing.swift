@@ -58,7 +58,7 @@ extension CampaignService {
     /// An operator (or the city office) asks an owner for an offered resource for a planned site.
     public func requestResource(site key: SiteKey, owner: String, resourceId: String, note: String, by principal: Principal) async throws -> RequestState {
         let c = try await campaign()
-        let now = c.now(wallClock: wallClock())
+        let now = c.now(clock)
         let moment = ReadMoment(asOf: .including(now))
         guard principal.role == .cityOffice || (principal.role == .operator && principal.operator == key.operator) else {
             throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue])
@@ -87,7 +87,7 @@ extension CampaignService {
     /// The owner (or the city office) accepts or declines a waiting request.
     public func answerRequest(id: String, accepted: Bool, reason: String, by principal: Principal) async throws -> RequestState {
         let c = try await campaign()
-        let now = c.now(wallClock: wallClock())
+        let now = c.now(clock)
         let current = SharingRequests.fold(try await store.events(kinds: Self.requestKinds), at: ReadMoment(asOf: .including(now)))[id]
         if let r = current?.request, !(principal.role == .cityOffice || (principal.role == .resourceOwner && principal.owner == r.owner)) {
             throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue])

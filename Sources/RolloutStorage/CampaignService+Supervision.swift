@@ -46,7 +46,7 @@ extension CampaignService {
         guard Access.allows(principal.role, .supervise) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
         try await checkRegion(region)
         let c = try await campaign()
-        let now = c.now(wallClock: wallClock())
+        let now = c.now(clock)
         let current = Supervision.listings(try await store.events(kinds: Self.supervisionKinds), at: ReadMoment(asOf: .including(now)))[region]
         let next = try Supervision.apply(step, region: region, to: current, at: now)
         let result = try await store.append([NewEvent(.supervision(region: region, step: step), occurredAt: now, recordedAt: now,
@@ -59,7 +59,7 @@ extension CampaignService {
     public func setSupervisionRule(_ rule: Supervision.Rule, by principal: Principal) async throws {
         guard Access.allows(principal.role, .supervise) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
         let checked = try rule.validated()
-        let now = try await campaign().now(wallClock: wallClock())
+        let now = try await campaign().now(clock)
         _ = try await store.append([NewEvent(.supervisionRuleSet(checked), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
     }
 }

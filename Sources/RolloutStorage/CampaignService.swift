@@ -6,7 +6,8 @@ import Tracing
 /// the same moment: it checks the moment against the campaign and the clock, then reads.
 public struct CampaignService: Sendable {
     public let store: any CampaignStore
-    let wallClock: @Sendable () -> Date
+    /// The wall clock `rollout` passed down (a demo's frozen clock wins over it).
+    public let clock: WallClock
     /// The figures of recent moments, for as long as the log does not grow.
     private let cache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
     /// The same, uncalibrated (``counts(_:at:)``).
@@ -24,8 +25,8 @@ public struct CampaignService: Sendable {
     /// The most moments kept.
     static let cacheSize = 64
 
-    public init(store: any CampaignStore, wallClock: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = store; self.wallClock = wallClock
+    public init(store: any CampaignStore, clock: WallClock) {
+        self.store = store; self.clock = clock
     }
 
     /// Throws `database_not_ready` (unavailable) unless the database answers a read now: what
@@ -46,7 +47,7 @@ public struct CampaignService: Sendable {
     /// The campaign and the checked moment of a read.
     public func moment(asOf: String?, knownAt: String?) async throws -> (StoredCampaign, ReadMoment) {
         let c = try await campaign()
-        let moment = try ReadMoment.validated(asOf: asOf, knownAt: knownAt, campaign: c.campaign, now: c.now(wallClock: wallClock()))
+        let moment = try ReadMoment.validated(asOf: asOf, knownAt: knownAt, campaign: c.campaign, now: c.now(clock))
         return (c, moment)
     }
 
@@ -164,7 +165,7 @@ public struct CampaignService: Sendable {
         let c = try await campaign()
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count <= 500 else { throw RolloutError("escalation_too_long", ["value": "500"]) }
-        let now = c.now(wallClock: wallClock())
+        let now = c.now(clock)
         guard let current = try await store.obstacle(org: org, ref: ref, at: ReadMoment(asOf: .including(now))) else {
             throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref])
         }
@@ -187,7 +188,7 @@ public struct CampaignService: Sendable {
         try await checkRegion(move.from)
         try await checkRegion(move.to)
         let c = try await campaign()
-        let now = c.now(wallClock: wallClock())
+        let now = c.now(clock)
         let moment = ReadMoment(asOf: .including(now))
         let regions = try await figures(c.campaign, at: moment).regions
         var operatorProgress: [String: [Operator: Int]] = [:]

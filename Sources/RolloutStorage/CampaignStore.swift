@@ -9,8 +9,8 @@ public struct StoredCampaign: Sendable, Equatable {
 
     public init(campaign: Campaign, clock: Instant?) { self.campaign = campaign; self.clock = clock }
 
-    /// The platform's "now" for this campaign.
-    public func now(wallClock: Date = Date()) -> Instant { clock ?? Instant(wallClock) }
+    /// The platform's "now" for this campaign: its frozen clock, or the wall clock's.
+    public func now(_ wallClock: WallClock) -> Instant { clock ?? wallClock.now() }
 }
 
 /// What an append did.

@@ -38,7 +38,7 @@ struct AccountCommand: AsyncParsableCommand {
                 }
                 let (password, generated) = AccountCommand.password(fromStdin: passwordStdin)
                 let account = try await common.withStore { store in
-                    try await AccountService(store: store).createAccount(
+                    try await AccountService(store: store, clock: common.clock).createAccount(
                         Account(name: name, role: role, region: region, operator: op, owner: owner, displayName: displayName,
                                 createdAt: Instant(Date())), password: password)
                 }
@@ -85,7 +85,7 @@ struct AccountCommand: AsyncParsableCommand {
         func run() async throws {
             try await common.run {
                 let (password, generated) = AccountCommand.password(fromStdin: passwordStdin)
-                try await common.withStore { try await AccountService(store: $0).setPassword(name, password) }
+                try await common.withStore { try await AccountService(store: $0, clock: common.clock).setPassword(name, password) }
                 if generated { print(password) }
             }
         }
@@ -105,7 +105,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await common.run {
-                let made = try await common.withStore { try await AccountService(store: $0).createToken(account: account, label: label) }
+                let made = try await common.withStore { try await AccountService(store: $0, clock: common.clock).createToken(account: account, label: label) }
                 FileHandle.standardError.write(Data((Catalogue.text("token_created", common.language, ["id": made.info.id, "account": account]) + "\n").utf8))
                 print(made.token)
             }

@@ -103,7 +103,7 @@ struct BenchLoad: AsyncParsableCommand {
             try await store.createCampaign(Campaign(name: "load", start: ShanghaiCalendar.parseInstant("2020-01-01")!,
                                                     deadline: ShanghaiCalendar.parseInstant("2020-06-30T23:59:59+08:00")!),
                                            clock: now, regions: try Chongqing.regions(), outlines: try DemoInstaller.outlineGeometries(), now: now)
-            let accounts = AccountService(store: store, cost: 4)
+            let accounts = AccountService(store: store, cost: 4, clock: CommonOptions.systemClock)
             var tokens: [(Operator, String)] = []
             for op in operators {
                 try await accounts.createAccount(Account(name: "load-\(op.rawValue)", role: .operator, operator: op, createdAt: now),

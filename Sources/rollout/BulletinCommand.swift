@@ -17,7 +17,7 @@ struct BulletinCommand: AsyncParsableCommand {
         func run() async throws {
             try await common.run {
                 let info = try await common.withStore { store in
-                    try await Bulletin.issue(day: asOf, service: CampaignService(store: store),
+                    try await Bulletin.issue(day: asOf, service: CampaignService(store: store, clock: common.clock),
                                              by: Principal(account: "cli", role: .cityOffice))
                 }
                 common.say("bulletin_issued", ["id": "\(info.id)", "day": asOf, "sha": info.sha256])

@@ -13,6 +13,10 @@ struct CommonOptions: ParsableArguments {
 
     var language: Language { Language(preferring: lang ?? ProcessInfo.processInfo.environment["ROLLOUT_LANG"]) }
 
+    /// The system's wall clock: the only place Rollout reads it, passed down to every layer.
+    static let systemClock = WallClock { Instant(Date()) }
+    var clock: WallClock { Self.systemClock }
+
     /// The database URL the user chose.
     func url() throws -> DatabaseURL {
         try DatabaseURL(parsing: database ?? ProcessInfo.processInfo.environment["ROLLOUT_DATABASE_URL"] ?? DatabaseURL.defaultURL.description)

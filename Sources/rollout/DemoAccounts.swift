@@ -34,7 +34,7 @@ enum DemoAccounts {
     static func ensure(_ store: SQLCampaignStore, url: DatabaseURL) async throws -> Bool {
         let file = file(for: url)
         guard try await store.accounts().isEmpty else { return false }
-        let service = AccountService(store: store)
+        let service = AccountService(store: store, clock: CommonOptions.systemClock)
         var lines: [String] = []
         for account in accounts {
             let password = AccountService.random(bytes: 9, hex: false)

@@ -37,7 +37,7 @@ struct Export: AsyncParsableCommand {
             }
             if format == .xlsx && output == nil && isatty(1) == 1 { throw RolloutError("xlsx_needs_output") }
             try await common.withStore { store in
-                let service = CampaignService(store: store)
+                let service = CampaignService(store: store, clock: common.clock)
                 if let region, try await store.regions().contains(where: { $0.code == region }) == false {
                     throw RolloutError("unknown_region", ["value": region])
                 }

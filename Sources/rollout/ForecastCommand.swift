@@ -20,7 +20,7 @@ struct ForecastCommand: AsyncParsableCommand {
             try await common.run {
                 let text = every.hasSuffix("d") ? String(every.dropLast()) : every
                 guard let step = Int(text) else { throw RolloutError("backtest_bad_step", ["value": every]) }
-                let cases = try await common.withStore { try await CampaignService(store: $0).backtest(from: from, to: to, everyDays: step) }
+                let cases = try await common.withStore { try await CampaignService(store: $0, clock: common.clock).backtest(from: from, to: to, everyDays: step) }
                 let scores = BacktestScore.levels(cases)
                 if json {
                     struct Output: Encodable { var scores: [BacktestScore]; var cases: [BacktestCase] }

@@ -32,7 +32,7 @@ struct Import: AsyncParsableCommand {
             let store = try await common.openChecked()
             let report: ImportReport
             do {
-                let campaign = try await CampaignService(store: store).campaign()
+                let campaign = try await CampaignService(store: store, clock: common.clock).campaign()
                 let started = Date()
                 let bar = isatty(1) == 1 && !json
                 var scope: Principal? = nil
@@ -43,7 +43,7 @@ struct Import: AsyncParsableCommand {
                     scope = stored.account.principal()
                 }
                 report = try await Importer.run(ImportKind(rawValue: kind)!, file: URL(fileURLWithPath: file), store: store,
-                                                now: campaign.now(), actor: account ?? "cli", scope: scope, dryRun: dryRun,
+                                                now: campaign.now(common.clock), actor: account ?? "cli", scope: scope, dryRun: dryRun,
                                                 limits: limits) { rows, fraction in
                     guard bar else { return }
                     let seconds = max(Date().timeIntervalSince(started), 0.001)

@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
     static func serve(store: SQLCampaignStore, host: String, port: Int, security: WebSecurity = .init(),
                       accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [], common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
         ServerThreads.useEventLoopsForTasks()
-        let service = CampaignService(store: store)
+        let service = CampaignService(store: store, clock: common.clock)
         _ = try await service.campaign()
         let app = try buildApplication(service: service, host: host, port: port, security: security,
                                    accessLog: accessLog, tls: tls, services: services) { bound in

@@ -108,7 +108,7 @@ import Testing
                                           responsible: nil, description: "塔基隐患")
             _ = try await store.append([NewEvent(.obstacleOpened(opening), occurredAt: Self.at(1), recordedAt: Self.at(1), actor: "cmcc")])
             let day = Date(timeIntervalSince1970: TimeInterval(Self.at(2).seconds))
-            let service = CampaignService(store: store, wallClock: { day })
+            let service = CampaignService(store: store, clock: .fixed(Instant(day)))
             let office = Principal(account: "office", role: .cityOffice)
             let district = Principal(account: "d1", role: .district, region: "500101"), other = Principal(account: "d2", role: .district, region: "500102")
             let cmcc = Principal(account: "m", role: .operator, operator: .cmcc), tower = Principal(account: "t", role: .operator, operator: .tower)
@@ -156,7 +156,7 @@ import Testing
             events.append(NewEvent(.obstacleStep(org: "500101", ref: "S3", step: .paused(reason: "等")), occurredAt: Self.at(2), recordedAt: Self.at(2), actor: "d1"))
             _ = try await store.append(events)
             let clock = Date(timeIntervalSince1970: TimeInterval(Self.at(10).seconds))
-            let service = CampaignService(store: store, wallClock: { clock })
+            let service = CampaignService(store: store, clock: .fixed(Instant(clock)))
             // Safety's clock is 7 days: S0 ran out on day 7; S1 is resolved, S2 (power, 20 days) runs, S3 waits.
             #expect(try await service.escalateOverdue() == 1)
             #expect(try await service.escalateOverdue() == 0, "once")

@@ -28,7 +28,7 @@ actor DemoFixture {
                 return s
             }
         }
-        return CampaignService(store: try await task!.value)
+        return CampaignService(store: try await task!.value, clock: .system)
     }
 }
 
@@ -187,7 +187,7 @@ actor DemoFixture {
         let store = try await SQLCampaignStore.open(.sqlite(path: directory.url.appendingPathComponent("gone.sqlite").path))
         _ = try await store.migrate(now: Instant(Date()))
         try await store.close()
-        let app = Application(router: buildRouter(service: CampaignService(store: store)))
+        let app = Application(router: buildRouter(service: CampaignService(store: store, clock: .system)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/readyz", method: .get, headers: [.acceptLanguage: "en"]) { response in
                 #expect(response.status == .serviceUnavailable)
@@ -230,7 +230,7 @@ actor DemoFixture {
             let now = ShanghaiCalendar.parseInstant("2020-06-15T12:00:00+08:00")!
             try await store.createCampaign(Campaign(name: "无目标", start: ShanghaiCalendar.parseInstant("2020-01-01")!, deadline: now),
                                            clock: now, regions: try Chongqing.regions(), outlines: [:], now: now)
-            let service = CampaignService(store: store)
+            let service = CampaignService(store: store, clock: .system)
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             try await app.test(.router) { base in
                 let client = try await TestAccess.client(base, store)

@@ -120,7 +120,7 @@ struct BrowserTests {
             let app = Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let sites = try await service.sites(SiteQuery(stage: .installed, perPage: 20)).sites
             try #require(!sites.isEmpty)
-            let clock = try await service.campaign().now()
+            let clock = try await service.campaign().now(service.clock)
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 let client = try await TestAccess.client(client, service.store)
@@ -159,7 +159,7 @@ struct BrowserTests {
         try await withFreshDemo { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)),
                                   configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-            let day = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -1))
+            let day = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock).adding(days: -1))
             let office = try await TestAccess.token(service.store, role: .cityOffice)
             _ = try await Bulletin.issue(day: day, service: service, by: Principal(account: office.account, role: .cityOffice))
             let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 1)).sites.first)
@@ -252,7 +252,7 @@ struct BrowserTests {
                         try await driver.switchTo(tab)
                         before[tab] = Int(try await driver.run("return document.documentElement.getAttribute('data-live-updates') || '0';") as? String ?? "0") ?? 0
                     }
-                    let clock = try await service.campaign().now()
+                    let clock = try await service.campaign().now(service.clock)
                     let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),on_air,\(ShanghaiCalendar.dateString(clock))\r\n"
                     try await api.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: csv)) { r in
                         #expect(r.status == .ok, "\(String(buffer: r.body))")

@@ -28,7 +28,7 @@ import Testing
     @Test func aBulletinIsIssuedOnceAndReadTheSameAfterLaterImports() async throws {
         try await withFreshDemo { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
-            let clock = try await service.campaign().now()
+            let clock = try await service.campaign().now(service.clock)
             let day = ShanghaiCalendar.dateString(clock.adding(days: -2))
             let site = try #require(try await service.sites(SiteQuery(stage: .installed, perPage: 1), asOf: day).sites.first)
             try await app.test(.router) { client in
@@ -91,7 +91,7 @@ import Testing
     @Test func itsNumbersAreTheDashboardsTheAPIsAndTheExportsForTheSameMoment() async throws {
         try await withFreshDemo { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
-            let day = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -1))
+            let day = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock).adding(days: -1))
             try await app.test(.router) { client in
                 let office = try await TestAccess.client(client, service.store, role: .cityOffice)
                 let id = try await office.execute(uri: "/api/v1/bulletins?as_of=\(day)", method: .post) { r in

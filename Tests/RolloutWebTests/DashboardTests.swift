@@ -16,7 +16,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         _ = try await s.migrate(now: Instant(Date()))
         let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: fraction)
         _ = try await DemoInstaller.install(demo, into: s, now: Instant(Date()))
-        try await body(CampaignService(store: s))
+        try await body(CampaignService(store: s, clock: .system))
     } catch {
         try? await s.close()
         throw error
@@ -247,7 +247,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
             _ = try await DemoInstaller.install(demo, into: first, now: Instant(Date()))
             let second = try await SQLCampaignStore.open(url)
             do {
-                let one = CampaignService(store: first), two = CampaignService(store: second)
+                let one = CampaignService(store: first, clock: .system), two = CampaignService(store: second, clock: .system)
                 let site = try #require(try await one.sites(SiteQuery(stage: .planned, perPage: 1)).sites.first)
                 let a = Application(router: buildRouter(service: one), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
                 let b = Application(router: buildRouter(service: two), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -285,7 +285,7 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
             service.store.watchChanges()
             let app = Application(router: buildRouter(service: service))
             let site = try #require(try await service.sites(SiteQuery(stage: .installed, perPage: 1)).sites.first)
-            let clock = try await service.campaign().now()
+            let clock = try await service.campaign().now(service.clock)
             try await app.test(.router) { client in
                 let client = try await TestAccess.client(client, service.store)
                 func progress() async throws -> Int {

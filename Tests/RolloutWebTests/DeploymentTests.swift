@@ -58,7 +58,7 @@ import Testing
             initialised.process.waitUntilExit()
             try #require(initialised.process.terminationStatus == 0, "\(initialised.output)")
             let store = try await SQLCampaignStore.open(url)
-            let accounts = AccountService(store: store, cost: 4)
+            let accounts = AccountService(store: store, cost: 4, clock: .system)
             try await accounts.createAccount(Account(name: "office", role: .cityOffice, createdAt: Instant(Date())), password: "correct horse battery")
             let token = try await accounts.createToken(account: "office", label: "deploy").token
             try await store.close()

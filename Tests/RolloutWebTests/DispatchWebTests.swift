@@ -55,7 +55,7 @@ import Testing
                 // The unit's page and the loads list it.
                 let unitPage = try await leader.execute(uri: Route.unit.path(target), method: .get) { String(buffer: $0.body) }
                 #expect(unitPage.contains("data-ref=\"\(o.ref)\""))
-                let overdueHere = try await service.store.obstacles(ObstacleQuery(status: .open, unit: target, overdue: true), at: ReadMoment(asOf: .including(try await service.campaign().now()))).total
+                let overdueHere = try await service.store.obstacles(ObstacleQuery(status: .open, unit: target, overdue: true), at: ReadMoment(asOf: .including(try await service.campaign().now(service.clock)))).total
                 #expect(unitPage.contains("id=\"unit-overdue\">\(overdueHere)<"))
                 try await leader.execute(uri: "/api/v1/units/\(target)/obstacles?per_page=1000", method: .get) { r in
                     let body = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])

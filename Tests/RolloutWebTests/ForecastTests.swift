@@ -22,7 +22,7 @@ actor PastDeadlineFixture {
                 _ = try await store.migrate(now: Instant(Date()))
                 let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: ShanghaiCalendar.parseDay("2020-12-31")!, fraction: 0.03)
                 _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
-                return ("sqlite:" + path, CampaignService(store: store))
+                return ("sqlite:" + path, CampaignService(store: store, clock: .system))
             }
         }
         return try await task!.value

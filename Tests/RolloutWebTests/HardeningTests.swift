@@ -16,7 +16,7 @@ import Testing
     @Test(arguments: Backend.available)
     func fiftyConcurrentWrongPasswordsCostAtMostTheAllowedChecks(backend: Backend) async throws {
         try await backend.withStore { store, _ in
-            let accounts = AccountService(store: store, cost: 4)
+            let accounts = AccountService(store: store, cost: 4, clock: .system)
             try await accounts.createAccount(Account(name: "target", role: .leader, createdAt: Self.t), password: "correct horse battery")
             let before = accounts.passwordChecks.withLock { $0 }
             let answers = await withTaskGroup(of: String.self) { group in

@@ -32,7 +32,7 @@ actor SnapshotFixture {
                 _ = try await store.migrate(now: Self.created)
                 let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: 0.02)
                 _ = try await DemoInstaller.install(demo, into: store, now: Self.created)
-                let service = CampaignService(store: store)
+                let service = CampaignService(store: store, clock: .system)
                 let obstacle = try #require(try await service.obstacles(ObstacleQuery(status: .open, perPage: 1), asOf: "2020-06-10").obstacles.first)
                 let accounts = TestAccess.accounts(store)
                 var tokens: [String: String] = [:]

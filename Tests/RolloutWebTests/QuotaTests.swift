@@ -20,7 +20,7 @@ import Testing
             let before = try await service.regions()
             let giving = try #require(before.filter { ($0.target ?? 0) - $0.progress >= 5 }.max { ($0.target! - $0.progress) < ($1.target! - $1.progress) })
             let receiving = try #require(before.first { $0.regionCode != giving.regionCode && $0.target != nil })
-            let yesterday = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -1))
+            let yesterday = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock).adding(days: -1))
             let summaryBefore = try await service.summary()
             try await app.test(.router) { client in
                 let office = try await TestAccess.client(client, service.store, role: .cityOffice)
@@ -66,7 +66,7 @@ import Testing
             #expect(try await service.summary().target == summaryBefore.target)
             let then = try await service.regions(asOf: yesterday)
             #expect(then.first { $0.regionCode == giving.regionCode }?.target == giving.target)
-            let targets = try await service.store.targets(at: ReadMoment(asOf: .including(try await service.campaign().now())))
+            let targets = try await service.store.targets(at: ReadMoment(asOf: .including(try await service.campaign().now(service.clock))))
             #expect(targets.lines.values.contains { $0.setting.regionCode == giving.regionCode && $0.setting.reason?.contains("选址困难") == true })
         }
     }

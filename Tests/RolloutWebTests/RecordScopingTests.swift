@@ -175,7 +175,7 @@ import Testing
         try await withFreshDemo { service in
             let m = try await Self.plant(service)
             // A bulletin whose cut-off knows the marked obstacles, overdue by then.
-            let day = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -2))
+            let day = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock).adding(days: -2))
             try await TestAccess.withServer(service) { port, client in
                 let office = try await TestAccess.client(client, service.store, role: .cityOffice)
                 let bulletin = try await office.execute(uri: "/api/v1/bulletins?as_of=\(day)", method: .post) { r in

@@ -77,7 +77,7 @@ import Testing
             let offers = "resource_id,owner,kind,region_code,lat,lon\r\nT1,杆塔公司,existing_tower,\(site.regionCode),\(site.lat + 0.001),\(site.lon)\r\n"
                 + "L1,杆塔公司,street_lamp,\(site.regionCode),\(site.lat + 0.001),\(site.lon)\r\n"
             let sharedBefore = try await service.summary().shared
-            let yesterday = ShanghaiCalendar.dateString(try await service.campaign().now().adding(days: -1))
+            let yesterday = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock).adding(days: -1))
             let sharedYesterday = try await service.summary(asOf: yesterday).shared
             try await app.test(.router) { client in
                 let owner = try await TestAccess.client(client, service.store, role: .resourceOwner, owner: "杆塔公司")
@@ -153,7 +153,7 @@ import Testing
                                         body: offer("owner=%E5%88%AB%E5%AE%B6&resource_id=%3Cb%3EL2%3C%2Fb%3E&region_code=\(site.regionCode)&lat=\(site.lat)&lon=\(site.lon)&height_m=12")) { r in
                     #expect(r.status == .seeOther, "\(String(buffer: r.body).prefix(400))")
                 }
-                let offers = try await service.store.resources(at: ReadMoment(asOf: .including(try await service.campaign().now())))
+                let offers = try await service.store.resources(at: ReadMoment(asOf: .including(try await service.campaign().now(service.clock))))
                 let mine = try #require(offers.first { $0.resourceId == "<b>L2</b>" })
                 #expect(mine.owner == "杆塔公司" && mine.kind == .streetLamp && mine.heightM == 12)
                 let after = try await owner.execute(uri: "/sharing", method: .get) { String(buffer: $0.body) }

@@ -282,8 +282,8 @@ import Testing
             let second = try await SQLCampaignStore.open(url)
             do {
                 let name = try await Self.make(first, role: .leader)
-                let a = Application(router: buildRouter(service: CampaignService(store: first), security: .init(bcryptCost: 4)))
-                let b = Application(router: buildRouter(service: CampaignService(store: second), security: .init(bcryptCost: 4)))
+                let a = Application(router: buildRouter(service: CampaignService(store: first, clock: .system), security: .init(bcryptCost: 4)))
+                let b = Application(router: buildRouter(service: CampaignService(store: second, clock: .system), security: .init(bcryptCost: 4)))
                 let cookies = try await a.test(.router) { client in
                     let browser = Browser(client)
                     let r = try await browser.signIn(name, Self.password)

@@ -13,7 +13,7 @@ import Testing
     @Test func theCityOfficeListsReviewsAndDelistsAndEveryPageShowsIt() async throws {
         try await withFreshDemo { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
-            let now = try await service.campaign().now()
+            let now = try await service.campaign().now(service.clock)
             let day: @Sendable (Int) -> String = { d in ShanghaiCalendar.dateString(now.adding(days: d)) }
             try await app.test(.router) { client in
                 let office = try await TestAccess.client(client, service.store, role: .cityOffice)
@@ -79,7 +79,7 @@ import Testing
 
     @Test func theBulletinNamesTheListedRegionsAndTheChangesSinceTheLast() async throws {
         try await withFreshDemo(fraction: 0.005) { service in
-            let now = try await service.campaign().now()
+            let now = try await service.campaign().now(service.clock)
             let office = Principal(account: "office", role: .cityOffice)
             let day: @Sendable (Int) -> String = { d in ShanghaiCalendar.dateString(now.adding(days: d)) }
             _ = try await Bulletin.issue(day: day(-3), service: service, by: office)

@@ -39,7 +39,7 @@ enum TestAccess {
         }
     }
 
-    static func accounts(_ store: any CampaignStore) -> AccountService { AccountService(store: store, cost: 4) }
+    static func accounts(_ store: any CampaignStore) -> AccountService { AccountService(store: store, cost: 4, clock: .system) }
 
     /// A new account of a role (with the scope given) and a token for it.
     static func token(_ store: any CampaignStore, role: Role = .cityOffice, region: String? = nil, operator op: Operator? = nil,

@@ -47,7 +47,7 @@ import Testing
                                                         log: folder.appendingPathComponent("init.log"))
             initialised.process.waitUntilExit()
             let store = try await SQLCampaignStore.open(try DatabaseURL(parsing: db))
-            let accounts = AccountService(store: store, cost: 4)
+            let accounts = AccountService(store: store, cost: 4, clock: .system)
             try await accounts.createAccount(Account(name: "office", role: .cityOffice, createdAt: Instant(Date())), password: "correct horse battery")
             let token = try await accounts.createToken(account: "office", label: "trace").token
             try await store.close()

@@ -40,7 +40,7 @@ enum ImportRoutes {
             // Checked and written on the background thread: readers are served first meanwhile.
             let started = DispatchTime.now().uptimeNanoseconds
             let report = try await withSpan("import.\(kind.rawValue)") { _ in try await withTaskExecutorPreference(BackgroundExecutor.shared) {
-                try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(), actor: principal.account,
+                try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(service.clock), actor: principal.account,
                                        scope: principal, dryRun: dryRun, limits: limits)
             } }
             let outcome = !report.errors.isEmpty ? "rejected" : dryRun ? "dry_run" : "committed"

@@ -7,7 +7,7 @@ import RolloutStorage
 /// `as_of`, `known_at` and language) asked again gives the same bytes without reading the
 /// projections. An entry lives at most ``lifetime`` (a read of "now" moves with the clock).
 final class ResponseCache: Sendable {
-    struct Entry { var seq: Int64; var made: Date; var contentType: String; var body: ByteBuffer }
+    struct Entry { var seq: Int64; var made: ContinuousClock.Instant; var contentType: String; var body: ByteBuffer }
 
     static let lifetime: TimeInterval = 5
     static let capacity = 512
@@ -26,10 +26,10 @@ final class ResponseCache: Sendable {
                  build: @escaping @Sendable () async throws -> ByteBuffer) async throws -> Response {
         let key = "\(request.language.rawValue) \(request.uri.path)?\(request.uri.query ?? "") \(variant)"
         let seq = try await service.store.currentSeq()
-        let now = Date()
+        let now = ContinuousClock.now
         enum Lookup { case hit(ByteBuffer), flight(Task<ByteBuffer, any Error>) }
         let lookup: Lookup = entries.withLock { state in
-            if let hit = state.done[key], hit.seq == seq, now.timeIntervalSince(hit.made) < ResponseCache.lifetime {
+            if let hit = state.done[key], hit.seq == seq, hit.made.duration(to: now) < .seconds(ResponseCache.lifetime) {
                 return .hit(hit.body)
             }
             if let running = state.running[key], running.seq == seq { return .flight(running.task) }

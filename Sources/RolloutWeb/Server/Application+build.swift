@@ -33,7 +33,7 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
 /// The same, with the event streams' quota given (tests fill it to see the route refuse).
 func buildRouter(service: CampaignService, security: WebSecurity, streams: StreamQuota, accessLog: AccessLog = .off) -> Router<RolloutContext> {
     Telemetry.start()
-    let accounts = AccountService(store: service.store, cost: security.bcryptCost)
+    let accounts = AccountService(store: service.store, cost: security.bcryptCost, clock: service.clock)
     let router = Router(context: RolloutContext.self)
     // A span per request (route, method, status) when a tracer is set up (rollout serve with an
     // OTLP endpoint); without one, Swift Distributed Tracing's no-op tracer.
@@ -44,7 +44,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(limits: security.limits))
     router.add(middleware: SessionMiddleware(
-        storage: SQLPersistDriver(store: service.store),
+        storage: SQLPersistDriver(store: service.store, clock: service.clock),
         configuration: .init(sessionCookieParameters: .init(name: SignInPage.sessionCookie, path: "/", secure: security.secureCookies,
                                                             sameSite: .lax),
                              keyPrefix: SignInPage.sessionKeyPrefix, defaultSessionExpiration: SignInPage.sessionLifetime)))
@@ -89,7 +89,7 @@ public func buildApplication(service: CampaignService, host: String, port: Int, 
                           configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
                           logger: logger)
-    app.addServices(SQLPersistDriver(store: service.store), OverdueSweeper(service: service))
+    app.addServices(SQLPersistDriver(store: service.store, clock: service.clock), OverdueSweeper(service: service))
     for extra in services { app.addServices(extra) }
     return app
 }

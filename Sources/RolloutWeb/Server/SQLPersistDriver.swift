@@ -9,13 +9,13 @@ import RolloutStorage
 /// their SHA-256: a copy of the database gives no usable session id.
 struct SQLPersistDriver: PersistDriver {
     let store: any CampaignStore
-    let wallClock: @Sendable () -> Date
+    let clock: WallClock
 
-    init(store: any CampaignStore, wallClock: @escaping @Sendable () -> Date = { Date() }) {
-        self.store = store; self.wallClock = wallClock
+    init(store: any CampaignStore, clock: WallClock) {
+        self.store = store; self.clock = clock
     }
 
-    var now: Instant { Instant(wallClock()) }
+    var now: Instant { clock.now() }
 
     func expiry(_ d: Duration?) -> Instant? { d.map { now.adding(seconds: $0.components.seconds) } }
 
@@ -56,9 +56,9 @@ struct SQLPersistDriver: PersistDriver {
 
     /// Clears expired sessions and old failed sign-ins every ten minutes while the server runs.
     func run() async throws {
-        let (store, wallClock) = (self.store, self.wallClock)
+        let (store, clock) = (self.store, self.clock)
         await Periodic.run(every: .seconds(600)) {
-            let now = Instant(wallClock())
+            let now = clock.now()
             try? await store.persistPurge(now: now, failuresBefore: now.adding(seconds: -AccountService.window))
         }
     }

@@ -44,7 +44,7 @@ public enum Bulletin {
         let c = try await service.campaign()
         return try await service.store.issueBulletin(cutoff: model.moment.asOf.before, html: html, csv: csv,
                                                      sha256: AccountService.sha256(html), csvSha256: AccountService.sha256(csv),
-                                                     actor: principal.account, via: principal.token, now: c.now())
+                                                     actor: principal.account, via: principal.token, now: c.now(service.clock))
     }
 
     static func read(day asOf: String, service: CampaignService) async throws -> Model {

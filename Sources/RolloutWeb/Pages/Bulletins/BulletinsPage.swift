@@ -64,7 +64,7 @@ enum BulletinsPage {
         let c = try await PageHandler.context(request, context, service: service, moment: false)
         let issuer = c.principal.map { Access.allows($0.role, .issueBulletin) } ?? false
         let m = Model(bulletins: try await service.store.bulletins(),
-                      issueDay: issuer ? ShanghaiCalendar.dateString(c.stored.now().adding(days: -1)) : nil,
+                      issueDay: issuer ? ShanghaiCalendar.dateString(c.stored.now(service.clock).adding(days: -1)) : nil,
                       issued: request.query("issued"), error: error)
         return HTMLPage.html(view(m, context: c), status: error.map(JSONResponse.status) ?? .ok)
     }

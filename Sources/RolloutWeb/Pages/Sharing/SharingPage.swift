@@ -99,7 +99,7 @@ enum SharingPage {
         let handle = try file.openForWriting()
         try handle.write(contentsOf: Data(text.utf8))
         try handle.close()
-        let report = try await Importer.run(.resources, file: file.url, store: service.store, now: try await service.campaign().now(),
+        let report = try await Importer.run(.resources, file: file.url, store: service.store, now: try await service.campaign().now(service.clock),
                                             actor: principal.account, scope: principal, dryRun: false)
         return report.errors
     }

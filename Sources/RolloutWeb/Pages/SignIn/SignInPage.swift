@@ -44,10 +44,10 @@ enum SignInPage {
             }
             // The session the browser came with (if any) ends; the new one has a new id.
             if let old = request.cookies[sessionCookie]?.value {
-                try? await SQLPersistDriver(store: accounts.store).remove(key: sessionKeyPrefix + String(old))
+                try? await SQLPersistDriver(store: accounts.store, clock: accounts.clock).remove(key: sessionKeyPrefix + String(old))
             }
             context.sessions.createSession(WebSession(account: account.name, csrf: AccountService.random(bytes: 24, hex: false),
-                                                      signedInAt: Instant(Date()).seconds), expiresIn: sessionLifetime)
+                                                      signedInAt: accounts.clock.now().seconds), expiresIn: sessionLifetime)
             Counter(label: "rollout_signins_total").increment()
             var target = next == nil && account.role == .admin ? Route.accounts.pattern : safeNext(next)
             if !target.contains("lang=") { target += (target.contains("?") ? "&" : "?") + "lang=\(lang.rawValue)" }

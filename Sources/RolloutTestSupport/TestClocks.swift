@@ -1,0 +1,8 @@
+import Foundation
+import RolloutCore
+import RolloutStorage
+
+extension WallClock {
+    /// The machine's clock, for tests whose records are stamped as they happen (accounts, tokens, sessions).
+    public static let system = WallClock { Instant(Date()) }
+}
