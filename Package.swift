@@ -63,6 +63,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Bulk files: bytes (CSV or XLSX, UTF-8 or GB18030) to rows to validated events, all or nothing.
@@ -71,6 +72,7 @@ let package = Package(
             dependencies: [
                 "RolloutCore", "RolloutReference", "RolloutStorage", "RolloutFiles", "RolloutZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Accounts, passwords (bcrypt) and API tokens (SHA-256 of the secret), sign-in limits.
@@ -81,6 +83,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // HTTP API and pages.
@@ -111,16 +114,18 @@ let package = Package(
                 "RolloutFiles", "RolloutExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OTel", package: "swift-otel"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // What the test targets share: the databases to run on, the built executable.
-        .target(name: "RolloutTestSupport", dependencies: ["RolloutCore", "RolloutStorage"]),
+        .target(name: "RolloutTestSupport", dependencies: ["RolloutCore", "RolloutStorage", "RolloutDemo"]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
         .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]),
         .testTarget(
             name: "RolloutStorageTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutTestSupport"]
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutTestSupport",
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
         .testTarget(
             name: "RolloutImportTests",
@@ -134,6 +139,7 @@ let package = Package(
                 "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb", "RolloutTestSupport", "RolloutAccess",
                 "RolloutExport", "RolloutFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             exclude: ["__Snapshots__"]

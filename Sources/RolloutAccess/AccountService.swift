@@ -4,6 +4,7 @@ import HummingbirdBcrypt
 import NIOPosix
 import RolloutCore
 import RolloutStorage
+import NIOConcurrencyHelpers
 
 /// Accounts, passwords and API tokens: creating them, signing in (with its rate limit), and
 /// turning a token into the account it acts for. Passwords are kept as bcrypt hashes, token
@@ -16,9 +17,9 @@ public struct AccountService: Sendable {
     /// Verified tokens and active accounts, kept while no credential has changed on this instance,
     /// and at most five seconds: a token of an account disabled through another instance (which
     /// this one's version does not see) stops working within that time everywhere.
-    let verified = Locked<[String: (principal: Principal, version: Int64, at: ContinuousClock.Instant)]>([:])
+    let verified = NIOLockedValueBox<[String: (principal: Principal, version: Int64, at: ContinuousClock.Instant)]>([:])
     /// How many passwords this service has checked with bcrypt (what a flood of sign-ins costs).
-    public let passwordChecks = Locked<Int>(0)
+    public let passwordChecks = NIOLockedValueBox<Int>(0)
     static let verifiedLifetime: TimeInterval = 5
     static let verifiedCapacity = 10_000
 
@@ -70,11 +71,11 @@ public struct AccountService: Sendable {
         let version = store.credentialsVersion()
         // The cache's age is measured on the monotonic clock: it is no statement about the campaign's time.
         let now = ContinuousClock.now
-        if let hit = verified.withLock({ $0[key] }), hit.version == version, hit.at.duration(to: now) < .seconds(Self.verifiedLifetime) {
+        if let hit = verified.withLockedValue({ $0[key] }), hit.version == version, hit.at.duration(to: now) < .seconds(Self.verifiedLifetime) {
             return hit.principal
         }
         guard let principal = try await verify() else { return nil }
-        verified.withLock { v in
+        verified.withLockedValue { v in
             if v.count >= Self.verifiedCapacity { v.removeAll() }
             v[key] = (principal, version, now)
         }
@@ -155,7 +156,7 @@ public struct AccountService: Sendable {
     }
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        passwordChecks.withLock { $0 += 1 }
+        passwordChecks.withLockedValue { $0 += 1 }
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RolloutCore
 import RolloutReference
 import RolloutStorage
@@ -217,32 +218,26 @@ final class RowChannel: @unchecked Sendable {
 }
 
 /// Parsed region outlines, kept between imports: parsing a province's GeoJSON costs more than a small import.
-public final class OutlineCache: @unchecked Sendable {
+public final class OutlineCache: Sendable {
     public static let shared = OutlineCache()
-    private let lock = NSLock()
-    private var entries: [String: [String: Outline]] = [:]
+    private let entries = NIOLockedValueBox<[String: [String: Outline]]>([:])
 
     /// The outlines of GeoJSON geometries by region code, parsed once.
     public func outlines(_ geometries: [String: String]) throws -> [String: Outline] {
         guard !geometries.isEmpty else { return [:] }
         let key = fingerprint(geometries.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
-        lock.lock()
-        if let hit = entries[key] { lock.unlock(); return hit }
-        lock.unlock()
+        if let hit = entries.withLockedValue({ $0[key] }) { return hit }
         let features = geometries.map { code, g in #"{"type":"Feature","properties":{"region_code":"\#(code)"},"geometry":\#(g)}"# }
         let collection = #"{"type":"FeatureCollection","features":[\#(features.joined(separator: ","))]}"#
         let parsed = try BoundariesFile.parse(Data(collection.utf8))
-        lock.lock()
-        entries = [key: parsed]
-        lock.unlock()
+        entries.withLockedValue { $0 = [key: parsed] }
         return parsed
     }
 }
 
 /// A flag set from one thread and read from another.
-final class ManagedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.lock(); value = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+final class ManagedFlag: Sendable {
+    private let value = NIOLockedValueBox(false)
+    func set() { value.withLockedValue { $0 = true } }
+    var isSet: Bool { value.withLockedValue { $0 } }
 }

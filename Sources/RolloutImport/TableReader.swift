@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RolloutCore
 
 /// Reads a bulk file as rows of cells, whatever it is: a CSV table (UTF-8 or GB18030, LF or CRLF)
@@ -42,18 +43,17 @@ public enum TableReader {
 }
 
 /// How far the reading of a file has got, shared between the reading thread and the importer.
-final class ReadProgress: @unchecked Sendable {
-    private let lock = NSLock()
-    private var total: Int?
-    private var done = 0
+final class ReadProgress: Sendable {
+    private let state = NIOLockedValueBox<(total: Int?, done: Int)>((nil, 0))
 
-    func start(total: Int?) { lock.lock(); self.total = total; lock.unlock() }
-    func add(_ bytes: Int) { lock.lock(); done += bytes; lock.unlock() }
+    func start(total: Int?) { state.withLockedValue { $0.total = total } }
+    func add(_ bytes: Int) { state.withLockedValue { $0.done += bytes } }
 
     /// The share of the file read, when its size is known.
     var fraction: Double? {
-        lock.lock(); defer { lock.unlock() }
-        guard let total, total > 0 else { return nil }
-        return min(1, Double(done) / Double(total))
+        state.withLockedValue { s in
+            guard let total = s.total, total > 0 else { return nil }
+            return min(1, Double(s.done) / Double(total))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Foundation
 import RolloutCore
 
@@ -48,9 +49,9 @@ extension CampaignService {
     /// moment and every week of a track record read the same few past weeks.
     func settledSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
         let key = "\(moment.asOf.before.seconds)|\(moment.knownAt?.before.seconds ?? -1)"
-        if let hit = settledSources.withLock({ $0[key] }) { return hit }
+        if let hit = settledSources.withLockedValue({ $0[key] }) { return hit }
         let source = try await store.figureSource(at: moment, campaign: campaign)
-        settledSources.withLock { kept in
+        settledSources.withLockedValue { kept in
             if kept.count >= Self.settledCapacity { kept.removeAll() }
             kept[key] = source
         }

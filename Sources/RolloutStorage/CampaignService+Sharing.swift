@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Foundation
 import RolloutCore
 
@@ -30,9 +31,9 @@ extension CampaignService {
     func resourceIndex(at moment: ReadMoment) async throws -> ResourceMatching.Index {
         let seq = try await store.currentSeq()
         let key = "\(seq)|\(moment.asOf.before.seconds)"
-        if let hit = resourceIndexes.withLock({ $0[key] }) { return hit }
+        if let hit = resourceIndexes.withLockedValue({ $0[key] }) { return hit }
         let index = ResourceMatching.Index(try await store.resources(at: moment))
-        resourceIndexes.withLock { if $0.count > 8 { $0.removeAll() }; $0[key] = index }
+        resourceIndexes.withLockedValue { if $0.count > 8 { $0.removeAll() }; $0[key] = index }
         return index
     }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Foundation
 import RolloutCore
 import Tracing
@@ -51,9 +52,9 @@ extension CampaignService {
     /// The forecast of a past moment known as of an instant already past: kept once read.
     func pastForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
         let key = "\(region ?? "")|\(moment.asOf.before.seconds)|\(moment.knownAt?.before.seconds ?? -1)"
-        if let hit = pastForecasts.withLock({ $0[key] }) { return hit }
+        if let hit = pastForecasts.withLockedValue({ $0[key] }) { return hit }
         let made = try await keyForecast(region: region, campaign: campaign, at: moment, settled: true)
-        pastForecasts.withLock { kept in
+        pastForecasts.withLockedValue { kept in
             if kept.count >= 4_096 { kept.removeAll() }
             kept[key] = made
         }

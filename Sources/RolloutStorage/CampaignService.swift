@@ -1,6 +1,7 @@
 import Foundation
 import RolloutCore
 import Tracing
+import NIOConcurrencyHelpers
 
 /// The reads every outside view shares (API, pages, exports), so they show the same numbers for
 /// the same moment: it checks the moment against the campaign and the clock, then reads.
@@ -9,19 +10,19 @@ public struct CampaignService: Sendable {
     /// The wall clock `rollout` passed down (a demo's frozen clock wins over it).
     public let clock: WallClock
     /// The figures of recent moments, for as long as the log does not grow.
-    private let cache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
+    private let cache = NIOLockedValueBox<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
     /// The same, uncalibrated (``counts(_:at:)``).
-    private let countCache = Locked<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
-    private let stored = Locked<StoredCampaign?>(nil)
-    private let outlineGeometries = Locked<[String: String]?>(nil)
+    private let countCache = NIOLockedValueBox<(lastSeq: Int64, entries: [ReadMoment: (Summary, [RegionFigures])])>((-1, [:]))
+    private let stored = NIOLockedValueBox<StoredCampaign?>(nil)
+    private let outlineGeometries = NIOLockedValueBox<[String: String]?>(nil)
     /// The offered resources' index, per log version and moment.
-    let resourceIndexes = Locked<[String: ResourceMatching.Index]>([:])
+    let resourceIndexes = NIOLockedValueBox<[String: ResourceMatching.Index]>([:])
     /// The forecasts of past days as known on those days, by key and day: the log is appended at
     /// the clock's time, so what was known at a past instant never changes, and a track record
     /// reads each week once.
-    let pastForecasts = Locked<[String: (progress: Int, target: Int?, forecast: Forecast)]>([:])
+    let pastForecasts = NIOLockedValueBox<[String: (progress: Int, target: Int?, forecast: Forecast)]>([:])
     /// The figures' inputs of moments known as of a past instant (``settledSource(at:campaign:)``).
-    let settledSources = Locked<[String: FigureSource]>([:])
+    let settledSources = NIOLockedValueBox<[String: FigureSource]>([:])
     /// The most moments kept.
     static let cacheSize = 64
 
@@ -38,9 +39,9 @@ public struct CampaignService: Sendable {
     /// The campaign; throws `no_campaign` in an empty database. Once read it is kept: nothing
     /// changes a campaign after it is created.
     public func campaign() async throws -> StoredCampaign {
-        if let c = stored.withLock({ $0 }) { return c }
+        if let c = stored.withLockedValue({ $0 }) { return c }
         guard let c = try await store.campaign() else { throw RolloutError("no_campaign", kind: .conflict) }
-        stored.withLock { $0 = c }
+        stored.withLockedValue { $0 = c }
         return c
     }
 
@@ -65,9 +66,9 @@ public struct CampaignService: Sendable {
     /// The regions' outlines (GeoJSON geometry by region code), read once: they are fixed when the
     /// campaign is created.
     public func outlines() async throws -> [String: String] {
-        if let o = outlineGeometries.withLock({ $0 }) { return o }
+        if let o = outlineGeometries.withLockedValue({ $0 }) { return o }
         let o = try await store.outlines()
-        outlineGeometries.withLock { $0 = o }
+        outlineGeometries.withLockedValue { $0 = o }
         return o
     }
 
@@ -93,7 +94,7 @@ public struct CampaignService: Sendable {
     func figures(_ campaign: Campaign, at moment: ReadMoment, calibrated: Bool) async throws -> (summary: Summary, regions: [RegionFigures]) {
         let seq = try await store.currentSeq()
         let cache = calibrated ? self.cache : self.countCache
-        if let hit = cache.withLock({ $0.lastSeq == seq ? $0.entries[moment] : nil }) { return hit }
+        if let hit = cache.withLockedValue({ $0.lastSeq == seq ? $0.entries[moment] : nil }) { return hit }
         return try await withSpan(calibrated ? "service.figures" : "service.counts") { span in
             span.attributes["rollout.as_of"] = ShanghaiCalendar.iso8601(moment.asOf.before)
             return try await computeFigures(campaign, at: moment, calibrated: calibrated, seq: seq)
@@ -106,7 +107,7 @@ public struct CampaignService: Sendable {
         let s = calibrated ? try await calibratedSource(at: moment, campaign: campaign) : try await store.figureSource(at: moment, campaign: campaign)
         let result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
                       Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
-        cache.withLock { c in
+        cache.withLockedValue { c in
             if c.lastSeq != seq { c = (seq, [:]) }
             if c.entries.count >= CampaignService.cacheSize { c.entries.removeAll() }
             c.entries[moment] = result

@@ -1,5 +1,6 @@
 import Foundation
 import RolloutCore
+import NIOConcurrencyHelpers
 
 /// A change committed to the log: the newest sequence number after it.
 public struct StoreChange: Codable, Sendable, Equatable {
@@ -16,24 +17,24 @@ final class ChangeFeed: Sendable {
         var subscribers: [UUID: AsyncStream<StoreChange>.Continuation] = [:]
         var newest: Int64?
     }
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     /// The newest sequence number published, once anything has been.
-    var latest: Int64? { state.withLock { $0.newest } }
+    var latest: Int64? { state.withLockedValue { $0.newest } }
 
     /// A stream of the changes from now on; it ends when the subscriber stops iterating.
     func subscribe() -> AsyncStream<StoreChange> {
         let (stream, continuation) = AsyncStream.makeStream(of: StoreChange.self, bufferingPolicy: .bufferingNewest(16))
         let id = UUID()
-        state.withLock { $0.subscribers[id] = continuation }
-        continuation.onTermination = { [weak self] _ in self?.state.withLock { $0.subscribers[id] = nil } }
+        state.withLockedValue { $0.subscribers[id] = continuation }
+        continuation.onTermination = { [weak self] _ in self?.state.withLockedValue { $0.subscribers[id] = nil } }
         return stream
     }
 
     /// Sends a change to every subscriber, unless one as new was sent already (a change can be
     /// heard twice: from this process's commit and from NOTIFY, or from the poll).
     func publish(_ change: StoreChange) {
-        let all: [AsyncStream<StoreChange>.Continuation] = state.withLock { s in
+        let all: [AsyncStream<StoreChange>.Continuation] = state.withLockedValue { s in
             if let n = s.newest, change.lastSeq <= n { return [] }
             s.newest = change.lastSeq
             return Array(s.subscribers.values)
@@ -43,7 +44,7 @@ final class ChangeFeed: Sendable {
 
     /// Ends every subscription (the store is closing).
     func finish() {
-        let all = state.withLock { s in
+        let all = state.withLockedValue { s in
             defer { s.subscribers = [:] }
             return Array(s.subscribers.values)
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Metrics
+import NIOConcurrencyHelpers
 
 /// How long a transaction waited for its connection (the pool's free connection, or SQLite's one
 /// writer) and for its BEGIN, by engine and kind: the `rollout_db_wait_seconds` histogram of
@@ -7,14 +8,14 @@ import Metrics
 /// queued behind one another.
 public struct DatabaseWaits: Sendable {
     /// The four timers, made on first use (the factory's lookup is too dear for every transaction).
-    private static let timers = Locked<[String: Metrics.Timer]>([:])
+    private static let timers = NIOLockedValueBox<[String: Metrics.Timer]>([:])
 
     /// Forgets the timers made so far: the server calls it once it has set up its metrics system,
     /// so a transaction before that (a migration) leaves no timer bound to the no-op default.
-    public static func rebind() { timers.withLock { $0.removeAll() } }
+    public static func rebind() { timers.withLockedValue { $0.removeAll() } }
 
     private static func timer(_ engine: String, _ kind: String) -> Metrics.Timer {
-        timers.withLock { t in
+        timers.withLockedValue { t in
             if let made = t[engine + kind] { return made }
             let made = Metrics.Timer(label: "rollout_db_wait_seconds", dimensions: [("engine", engine), ("kind", kind)], preferredDisplayUnit: .seconds)
             t[engine + kind] = made

@@ -4,6 +4,7 @@ import PostgresKit
 import PostgresNIO
 import RolloutCore
 import SQLKit
+import NIOConcurrencyHelpers
 
 /// PostgreSQL for several stateless instances sharing one database: a connection pool, one
 /// transaction per write (writers take a lock on the log, so the sequence has no gaps or races),
@@ -13,7 +14,7 @@ final class PostgresDriver: SQLDriver {
     let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "rollout.postgres")
-    private let listeners = Locked<[Task<Void, Never>]>([])
+    private let listeners = NIOLockedValueBox<[Task<Void, Never>]>([])
 
     private init(client: PostgresClient, runner: Task<Void, Never>) {
         self.client = client; self.runner = runner
@@ -102,11 +103,11 @@ final class PostgresDriver: SQLDriver {
                 }
             }
         }
-        listeners.withLock { $0.append(task) }
+        listeners.withLockedValue { $0.append(task) }
     }
 
     func close() async throws {
-        for t in listeners.withLock({ $0 }) { t.cancel() }
+        for t in listeners.withLockedValue({ $0 }) { t.cancel() }
         runner.cancel()
     }
 }

@@ -1,11 +1,12 @@
+import NIOConcurrencyHelpers
 import Foundation
 import RolloutCore
 import SQLKit
 
 extension SQLCampaignStore {
-    public func credentialsVersion() -> Int64 { credentials.withLock { $0.version } }
+    public func credentialsVersion() -> Int64 { credentials.withLockedValue { $0.version } }
 
-    func credentialsChanged() { credentials.withLock { $0.version += 1 } }
+    func credentialsChanged() { credentials.withLockedValue { $0.version += 1 } }
 
     /// A number that changes when any token is revoked or account disabled (read by the watcher,
     /// for changes made by other processes).

@@ -4,6 +4,7 @@ import PostgresNIO
 import SQLKit
 import Tracing
 import SQLiteNIO
+import NIOConcurrencyHelpers
 
 /// The one implementation of ``CampaignStore``: the same SQL through SQLKit on SQLite and PostgreSQL.
 public final class SQLCampaignStore: CampaignStore {
@@ -15,8 +16,8 @@ public final class SQLCampaignStore: CampaignStore {
     let feed = ChangeFeed()
     /// Moves whenever a token is revoked or an account disabled or given a new password, by this
     /// process at once, by another within the watcher's second.
-    let credentials = Locked<(version: Int64, generation: Int64?)>((0, nil))
-    private let watcher = Locked<Task<Void, Never>?>(nil)
+    let credentials = NIOLockedValueBox<(version: Int64, generation: Int64?)>((0, nil))
+    private let watcher = NIOLockedValueBox<Task<Void, Never>?>(nil)
     /// The PostgreSQL channel of committed changes.
     static let changeChannel = "rollout_changes"
 
@@ -30,7 +31,7 @@ public final class SQLCampaignStore: CampaignStore {
 
     /// The version of the log without a query when the store is watching it (a server is), else read.
     public func currentSeq() async throws -> Int64 {
-        if watcher.withLock({ $0 != nil }), let seq = feed.latest { return seq }
+        if watcher.withLockedValue({ $0 != nil }), let seq = feed.latest { return seq }
         return try await lastSeq()
     }
 
@@ -40,14 +41,14 @@ public final class SQLCampaignStore: CampaignStore {
     public func watchChanges() { startWatching() }
 
     func startWatching() {
-        guard watcher.withLock({ $0 == nil }) else { return }
+        guard watcher.withLockedValue({ $0 == nil }) else { return }
         let task = Task { [feed, weak self] in
             // The first read tells subscribers the version too: a change committed between their
             // subscription and this read must not pass unheard.
             while !Task.isCancelled {
                 if let seq = try? await self?.lastSeq() { feed.publish(StoreChange(lastSeq: seq)) }
                 if let self, let generation = try? await self.credentialsGeneration() {
-                    self.credentials.withLock { c in
+                    self.credentials.withLockedValue { c in
                         if c.generation != generation { c = (c.version + 1, generation) }
                     }
                 }
@@ -55,7 +56,7 @@ public final class SQLCampaignStore: CampaignStore {
             }
         }
         var started = false
-        watcher.withLock { if $0 == nil { $0 = task; started = true } }
+        watcher.withLockedValue { if $0 == nil { $0 = task; started = true } }
         if !started { task.cancel(); return }
         if let pg = driver as? PostgresDriver {
             pg.listen(on: SQLCampaignStore.changeChannel) { [feed] payload in
@@ -233,7 +234,7 @@ public final class SQLCampaignStore: CampaignStore {
     }
 
     public func close() async throws {
-        watcher.withLock { $0?.cancel() }
+        watcher.withLockedValue { $0?.cancel() }
         feed.finish()
         try await driver.close()
     }

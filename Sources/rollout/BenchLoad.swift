@@ -10,6 +10,7 @@ import RolloutReference
 import RolloutStorage
 #if canImport(Glibc)
 import Glibc
+import NIOConcurrencyHelpers
 #endif
 
 /// `rollout bench load`: a `rollout serve` process under the load of a working day compressed:
@@ -227,10 +228,10 @@ final class LoadRecord: Sendable {
         var statuses: [Int: Int] = [:]
     }
 
-    private let state = Locked(Snapshot())
+    private let state = NIOLockedValueBox(Snapshot())
 
     func imported(kind: String, status: Int, applied: Int, seconds: Double) {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.statuses[status, default: 0] += 1
             if status == 200 { s.committed[kind, default: 0] += 1; s.applied[kind, default: 0] += applied }
             if kind == "progress" { s.importSeconds.append(seconds) }
@@ -238,11 +239,11 @@ final class LoadRecord: Sendable {
     }
 
     func read(path: String, status: Int, seconds: Double) {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.statuses[status, default: 0] += 1
             s.readSeconds[path, default: []].append(seconds)
         }
     }
 
-    func snapshot() -> Snapshot { state.withLock { $0 } }
+    func snapshot() -> Snapshot { state.withLockedValue { $0 } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RolloutCore
 import RolloutStorage
 import RolloutTestSupport
@@ -172,11 +173,10 @@ import Testing
     }
 
     /// What a child process wrote so far.
-    final class Captured: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        func append(_ d: Data) { lock.lock(); data.append(d); lock.unlock() }
-        var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+    final class Captured: Sendable {
+        private let data = NIOLockedValueBox(Data())
+        func append(_ d: Data) { data.withLockedValue { $0.append(d) } }
+        var text: String { String(decoding: data.withLockedValue { $0 }, as: UTF8.self) }
     }
 
     @Test func aCampaignIsInitialisedOnceAndExportsItsRegions() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
@@ -165,18 +166,15 @@ import Testing
 }
 
 /// What the load's clients counted, from several threads.
-final class LoadTotals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ok = 0, afterKill = 0, failed: [String] = []
-    private(set) var resentCount = 0
-    func resent(_ n: Int) { lock.lock(); resentCount += n; lock.unlock() }
+final class LoadTotals: Sendable {
+    private let state = NIOLockedValueBox<(ok: Int, failed: [String], afterKill: Int, resent: Int)>((0, [], 0, 0))
     func add(ok success: Bool, afterKill after: Bool, failure: String?) {
-        lock.lock(); defer { lock.unlock() }
-        if success { ok += 1; if after { afterKill += 1 } }
-        if let failure { failed.append(failure) }
+        state.withLockedValue { s in
+            if success { s.ok += 1; if after { s.afterKill += 1 } }
+            if let failure { s.failed.append(failure) }
+        }
     }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return ok + failed.count }
-    var snapshot: (ok: Int, failed: [String], afterKill: Int, resent: Int) {
-        lock.lock(); defer { lock.unlock() }; return (ok, failed, afterKill, resentCount)
-    }
+    func resent(_ n: Int) { state.withLockedValue { $0.resent += n } }
+    var count: Int { state.withLockedValue { $0.ok + $0.failed.count } }
+    var snapshot: (ok: Int, failed: [String], afterKill: Int, resent: Int) { state.withLockedValue { $0 } }
 }

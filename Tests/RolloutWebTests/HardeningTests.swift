@@ -18,7 +18,7 @@ import Testing
         try await backend.withStore { store, _ in
             let accounts = AccountService(store: store, cost: 4, clock: .system)
             try await accounts.createAccount(Account(name: "target", role: .leader, createdAt: Self.t), password: "correct horse battery")
-            let before = accounts.passwordChecks.withLock { $0 }
+            let before = accounts.passwordChecks.withLockedValue { $0 }
             let answers = await withTaskGroup(of: String.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
@@ -31,7 +31,7 @@ import Testing
                 for await a in group { all.append(a) }
                 return all
             }
-            let checks = accounts.passwordChecks.withLock { $0 } - before
+            let checks = accounts.passwordChecks.withLockedValue { $0 } - before
             #expect(checks <= AccountService.perAccount, "\(checks) bcrypt checks for 50 concurrent attempts")
             #expect(answers.filter { $0 == "bad_credentials" }.count == checks)
             #expect(answers.filter { $0 == "too_many_signins" }.count == 50 - checks)

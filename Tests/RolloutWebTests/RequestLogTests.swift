@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Hummingbird
 import HummingbirdTesting
 import RolloutCore
@@ -10,11 +11,10 @@ import Testing
 /// The request log: one JSON line per request, the request's id returned in a header and shown
 /// on error answers, the account that asked.
 @Suite struct RequestLogTests {
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func append(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
-        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    final class Lines: Sendable {
+        private let lines = NIOLockedValueBox<[String]>([])
+        func append(_ s: String) { lines.withLockedValue { $0.append(s) } }
+        var all: [String] { lines.withLockedValue { $0 } }
         /// The lines read back as JSON objects (a line that is not one fails the test).
         func objects() throws -> [[String: Any]] {
             try all.map { line in

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Hummingbird
 import HummingbirdTesting
 import RolloutAccess
@@ -10,15 +11,13 @@ import Testing
 /// `rollout serve --otlp-endpoint`: a request's trace (the request, the service's read, its SQL
 /// transactions) reaches an OTLP/HTTP collector, here a route of a test server on loopback.
 @Suite struct TracingTests {
-    final class Received: @unchecked Sendable {
-        private let lock = NSLock()
-        private var bodies: [Data] = []
-        func append(_ d: Data) { lock.lock(); bodies.append(d); lock.unlock() }
+    final class Received: Sendable {
+        private let bodies = NIOLockedValueBox<[Data]>([])
+        func append(_ d: Data) { bodies.withLockedValue { $0.append(d) } }
         /// Every span received, as the OTLP/JSON encoding writes it.
         var spans: [[String: Any]] {
-            lock.lock(); defer { lock.unlock() }
             var out: [[String: Any]] = []
-            for body in bodies {
+            for body in bodies.withLockedValue({ $0 }) {
                 guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { continue }
                 for resource in root["resourceSpans"] as? [[String: Any]] ?? [] {
                     for scope in resource["scopeSpans"] as? [[String: Any]] ?? [] { out += scope["spans"] as? [[String: Any]] ?? [] }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import RolloutCore
 import RolloutStorage
+import NIOConcurrencyHelpers
 
 /// The answers of the read routes, kept while the log does not change: the same address (with its
 /// `as_of`, `known_at` and language) asked again gives the same bytes without reading the
@@ -15,7 +16,7 @@ final class ResponseCache: Sendable {
         var done: [String: Entry] = [:]
         var running: [String: (seq: Int64, task: Task<ByteBuffer, any Error>)] = [:]
     }
-    private let entries = Locked(State())
+    private let entries = NIOLockedValueBox(State())
 
     /// The cached answer to a GET, or `build`'s (kept when it succeeds). Requests for the same
     /// address that arrive while it is being built wait for that one build instead of each
@@ -28,7 +29,7 @@ final class ResponseCache: Sendable {
         let seq = try await service.store.currentSeq()
         let now = ContinuousClock.now
         enum Lookup { case hit(ByteBuffer), flight(Task<ByteBuffer, any Error>) }
-        let lookup: Lookup = entries.withLock { state in
+        let lookup: Lookup = entries.withLockedValue { state in
             if let hit = state.done[key], hit.seq == seq, hit.made.duration(to: now) < .seconds(ResponseCache.lifetime) {
                 return .hit(hit.body)
             }
@@ -44,7 +45,7 @@ final class ResponseCache: Sendable {
         }
         do {
             let body = try await flight.value
-            entries.withLock { state in
+            entries.withLockedValue { state in
                 if state.running[key]?.seq == seq { state.running[key] = nil }
                 if state.done[key]?.seq != seq || state.done[key]!.made < now {
                     if state.done.count >= ResponseCache.capacity { state.done.removeAll() }
@@ -53,7 +54,7 @@ final class ResponseCache: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: body))
         } catch {
-            entries.withLock { if $0.running[key]?.seq == seq { $0.running[key] = nil } }
+            entries.withLockedValue { if $0.running[key]?.seq == seq { $0.running[key] = nil } }
             throw error
         }
     }

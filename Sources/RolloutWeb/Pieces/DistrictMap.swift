@@ -2,6 +2,7 @@ import Foundation
 import RolloutCore
 import RolloutImport
 import RolloutStorage
+import NIOConcurrencyHelpers
 
 /// The offline map: the region outlines projected to SVG paths on the server, shaded by
 /// completion; zoomed into one region, its sites as points coloured by stage.
@@ -48,21 +49,21 @@ enum DistrictMap {
     /// Projected outlines, computed once per set of outlines and zoom.
     final class Shapes: Sendable {
         static let shared = Shapes()
-        private let cache = Locked<[String: (Projection, [String: String])]>([:])
+        private let cache = NIOLockedValueBox<[String: (Projection, [String: String])]>([:])
 
         func shapes(_ outlines: [String: Outline], focus: String?, width: Double) -> (Projection, [String: String])? {
             // Named by the zoom, the width and each outline's code, size and box.
             let key = "\(focus ?? "*")|\(width)|" + outlines.sorted { $0.key < $1.key }.map { code, o in
                 "\(code):\(o.parts.count):\(o.bounds.minLat),\(o.bounds.minLon),\(o.bounds.maxLat),\(o.bounds.maxLon)"
             }.joined(separator: ";")
-            if let hit = cache.withLock({ $0[key] }) { return hit }
+            if let hit = cache.withLockedValue({ $0[key] }) { return hit }
             let shown = focus.map { f in outlines.filter { $0.key == f } } ?? outlines
             guard let firstBounds = shown.values.first?.bounds else { return nil }
             let b = shown.values.dropFirst().reduce(firstBounds) { $0.union($1.bounds) }
             let projection = Projection(bounds: b, width: width)
             var paths: [String: String] = [:]
             for (code, o) in shown { paths[code] = DistrictMap.path(o, projection) }
-            cache.withLock { $0[key] = (projection, paths) }
+            cache.withLockedValue { $0[key] = (projection, paths) }
             return (projection, paths)
         }
     }

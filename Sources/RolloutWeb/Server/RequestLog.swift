@@ -5,6 +5,7 @@ import RolloutCore
 import RolloutStorage
 #if canImport(Glibc)
 import Glibc
+import NIOConcurrencyHelpers
 #endif
 
 /// Where the request log goes: one JSON line per request (route, status, duration, account,
@@ -36,11 +37,11 @@ public struct AccessLog: Sendable {
 /// What the middlewares learn of one request on its way in, for the log line written on its way
 /// out (a request's context is passed down by value; this box is shared).
 public final class RequestFacts: Sendable {
-    private let state = Locked<(id: String, account: String?)>(("", nil))
-    public var id: String { state.withLock { $0.id } }
-    var account: String? { state.withLock { $0.account } }
-    func set(id: String) { state.withLock { $0.id = id } }
-    func set(account: String) { state.withLock { $0.account = account } }
+    private let state = NIOLockedValueBox<(id: String, account: String?)>(("", nil))
+    public var id: String { state.withLockedValue { $0.id } }
+    var account: String? { state.withLockedValue { $0.account } }
+    func set(id: String) { state.withLockedValue { $0.id = id } }
+    func set(account: String) { state.withLockedValue { $0.account = account } }
 }
 
 /// Gives every request an id (the caller's `X-Request-Id` when it is a plain token, as a balancer

@@ -3,6 +3,7 @@ import Hummingbird
 import Metrics
 import Prometheus
 import RolloutStorage
+import NIOConcurrencyHelpers
 
 /// The process's metrics (swift-metrics, kept in a Prometheus registry), served at `/metrics`:
 /// Hummingbird's request counts and durations, and Rollout's own (imports, rows, sign-ins).
@@ -75,10 +76,10 @@ struct RequestMetrics<Context: RequestContext>: RouterMiddleware {
 final class RequestMeters: Sendable {
     struct Key: Hashable, Sendable { let endpoint: String; let method: HTTPRequest.Method; let status: HTTPResponse.Status }
     struct Meters: Sendable { let counter: Metrics.Counter; let timer: Metrics.Timer; let errors: Metrics.Counter }
-    private let made = Locked([Key: Meters]())
+    private let made = NIOLockedValueBox([Key: Meters]())
 
     func `for`(_ key: Key) -> Meters {
-        made.withLock { made in
+        made.withLockedValue { made in
             if let m = made[key] { return m }
             let dimensions = [("http.route", key.endpoint), ("http.request.method", key.method.rawValue),
                               ("http.response.status_code", String(key.status.code))]

@@ -32,17 +32,3 @@ actor ConnectionPool<Connection: Sendable> {
         if waiters.isEmpty { free.append(connection) } else { waiters.removeFirst().resume(returning: connection) }
     }
 }
-
-/// A value shared between threads behind a lock.
-public final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    public init(_ value: Value) { self.value = value }
-
-    /// Runs `body` on the value, holding the lock.
-    public func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock(); defer { lock.unlock() }
-        return body(&value)
-    }
-}
