@@ -39,15 +39,21 @@ public enum Backend: String, CaseIterable, Sendable {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             url = .sqlite(path: folder + "/rollout.sqlite")
         case .postgres:
-            let base = try DatabaseURL(parsing: ProcessInfo.processInfo.environment["ROLLOUT_TEST_POSTGRES_URL"]!)
-            let admin = try await SQLCampaignStore.open(base)
-            try await admin.createDatabase(named: String(name))
-            try await admin.close()
-            guard case .postgres(let host, let port, let user, let password, _) = base else { fatalError("not a PostgreSQL URL") }
-            url = .postgres(host: host, port: port, user: user, password: password, database: String(name))
+            url = try await Self.newPostgresDatabase(named: String(name))
         }
         defer { cleanUp(url) }
         return try await body(url)
+    }
+
+    /// A new, empty database on the test PostgreSQL (ROLLOUT_TEST_POSTGRES_URL).
+    public static func newPostgresDatabase(named name: String? = nil) async throws -> DatabaseURL {
+        let name = name ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        let base = try DatabaseURL(parsing: ProcessInfo.processInfo.environment["ROLLOUT_TEST_POSTGRES_URL"]!)
+        let admin = try await SQLCampaignStore.open(base)
+        try await admin.createDatabase(named: name)
+        try await admin.close()
+        guard case .postgres(let host, let port, let user, let password, _) = base else { fatalError("not a PostgreSQL URL") }
+        return .postgres(host: host, port: port, user: user, password: password, database: name)
     }
 
     private func cleanUp(_ url: DatabaseURL) {

@@ -11,38 +11,19 @@ import RolloutDemo
 @testable import RolloutStorage
 @testable import RolloutWeb
 
-/// A small demo campaign in a temporary SQLite file, shared by the web tests.
-actor DemoFixture {
-    static let shared = DemoFixture()
-    private var task: Task<SQLCampaignStore, any Error>?
-
-    /// The one shared store, made by the first caller while the others wait for it.
-    func service() async throws -> CampaignService {
-        if task == nil {
-            task = Task {
-                let path = NSTemporaryDirectory() + "rollout-web-\(UUID().uuidString)/rollout.sqlite"
-                let s = try await SQLCampaignStore.open(.sqlite(path: path))
-                _ = try await s.migrate(now: Instant(Date()))
-                let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: 0.04)
-                _ = try await DemoInstaller.install(demo, into: s, now: Instant(Date()))
-                return s
-            }
-        }
-        return CampaignService(store: try await task!.value, clock: .system)
-    }
-}
-
 @Suite struct APITests {
-    func withApp(_ body: @Sendable (any TestClientProtocol, CampaignService) async throws -> Void) async throws {
-        let service = try await DemoFixture.shared.service()
+    /// The shared demo on `backend`, served by the router, and a city office's client.
+    func withApp(_ backend: Backend = .sqlite, _ body: @Sendable (any TestClientProtocol, CampaignService) async throws -> Void) async throws {
+        let service = try await DemoFixture.shared.service(backend)
         let app = Application(router: buildRouter(service: service))
         try await app.test(.router) { client in try await body(try await TestAccess.client(client, service.store), service) }
     }
 
     static func json(_ buffer: ByteBuffer) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: buffer)) }
 
-    @Test func summaryAnswersWithTheCampaignsNumbersAsOfADay() async throws {
-        try await withApp { client, service in
+    @Test(arguments: Backend.available)
+    func summaryAnswersWithTheCampaignsNumbersAsOfADay(backend: Backend) async throws {
+        try await withApp(backend) { client, service in
             try await client.execute(uri: "/api/v1/summary?as_of=2020-05-31", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try Self.json(response.body) as! [String: Any]
@@ -56,8 +37,9 @@ actor DemoFixture {
         }
     }
 
-    @Test func regionsAgreeWithTheSummaryAndTheExport() async throws {
-        try await withApp { client, service in
+    @Test(arguments: Backend.available)
+    func regionsAgreeWithTheSummaryAndTheExport(backend: Backend) async throws {
+        try await withApp(backend) { client, service in
             let summary = try await service.summary(asOf: "2020-06-10")
             try await client.execute(uri: "/api/v1/regions?as_of=2020-06-10", method: .get) { response in
                 #expect(response.status == .ok)
@@ -81,8 +63,9 @@ actor DemoFixture {
         }
     }
 
-    @Test func sitesArePagedFilteredAndAgreeWithTheSummary() async throws {
-        try await withApp { client, service in
+    @Test(arguments: Backend.available)
+    func sitesArePagedFilteredAndAgreeWithTheSummary(backend: Backend) async throws {
+        try await withApp(backend) { client, service in
             let summary = try await service.summary(asOf: "2020-05-01")
             try await client.execute(uri: "/api/v1/sites?as_of=2020-05-01&per_page=5", method: .get) { response in
                 let body = try Self.json(response.body) as! [String: Any]
@@ -106,8 +89,9 @@ actor DemoFixture {
         }
     }
 
-    @Test func knownAtShowsWhatThePlatformKnewThen() async throws {
-        try await withApp { _, service in
+    @Test(arguments: Backend.available)
+    func knownAtShowsWhatThePlatformKnewThen(backend: Backend) async throws {
+        try await withApp(backend) { _, service in
             let now = try await service.summary(asOf: "2020-05-31")
             let then = try await service.summary(asOf: "2020-05-31", knownAt: "2020-05-31")
             #expect(then.built <= now.built)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RolloutCore
+import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
 @testable import RolloutWeb
