@@ -29,8 +29,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
 @Suite struct DashboardTests {
     static func body(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
 
-    @Test func theOverviewShowsTheAPIsNumbersChartMapObstaclesAndLateSites() async throws {
-        let service = try await DemoFixture.shared.service()
+    @Test(arguments: Backend.available)
+    func theOverviewShowsTheAPIsNumbersChartMapObstaclesAndLateSites(backend: Backend) async throws {
+        let service = try await DemoFixture.shared.service(backend)
         let app = Application(router: buildRouter(service: service))
         try await app.test(.router) { client in
             let client = try await TestAccess.client(client, service.store)
@@ -57,8 +58,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         }
     }
 
-    @Test func theDistrictPageShowsItsRankTargetObstaclesOldestFirstAndLateSites() async throws {
-        let service = try await DemoFixture.shared.service()
+    @Test(arguments: Backend.available)
+    func theDistrictPageShowsItsRankTargetObstaclesOldestFirstAndLateSites(backend: Backend) async throws {
+        let service = try await DemoFixture.shared.service(backend)
         let app = Application(router: buildRouter(service: service))
         let regions = try await service.regions(asOf: "2020-06-01")
         let r = try #require(regions.max { $0.openObstacles < $1.openObstacles })
@@ -88,8 +90,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         }
     }
 
-    @Test func theOperatorAndSitePagesShowTheAPIsNumbers() async throws {
-        let service = try await DemoFixture.shared.service()
+    @Test(arguments: Backend.available)
+    func theOperatorAndSitePagesShowTheAPIsNumbers(backend: Backend) async throws {
+        let service = try await DemoFixture.shared.service(backend)
         let app = Application(router: buildRouter(service: service))
         let regions = try await service.regions(asOf: "2020-06-01")
         let built = regions.reduce(0) { $0 + ($1.operators.first { $0.operator == "cmcc" }?.built ?? 0) }
@@ -112,8 +115,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         }
     }
 
-    @Test func obstaclesAPIFiltersGroupsAndRefusesBadInputInTheUsersLanguage() async throws {
-        let service = try await DemoFixture.shared.service()
+    @Test(arguments: Backend.available)
+    func obstaclesAPIFiltersGroupsAndRefusesBadInputInTheUsersLanguage(backend: Backend) async throws {
+        let service = try await DemoFixture.shared.service(backend)
         let app = Application(router: buildRouter(service: service))
         try await app.test(.router) { client in
             let client = try await TestAccess.client(client, service.store)
