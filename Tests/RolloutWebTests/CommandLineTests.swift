@@ -40,6 +40,29 @@ import Testing
         #expect(bad.status == 1 && bad.err.contains("--moments 须为 0 到 366"), "\(bad.err)")
     }
 
+    /// `rollout ARGUMENTS` started as a user would, its output gathered, returned once it has printed
+    /// `text` (or ended, or a minute passed). Stop it with `stopped(_:)`.
+    func started(_ arguments: [String], waitingFor text: String) async throws -> (process: Process, said: Captured, output: Pipe) {
+        let process = Process()
+        process.executableURL = try #require(Self.executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let said = Captured()
+        output.fileHandleForReading.readabilityHandler = { said.append($0.availableData) }
+        try process.run()
+        let started = Date()
+        while !said.text.contains(text) && process.isRunning && Date().timeIntervalSince(started) < 60 { try await Task.sleep(for: .milliseconds(50)) }
+        return (process, said, output)
+    }
+
+    /// Sends SIGTERM and waits for the end.
+    func stopped(_ server: (process: Process, said: Captured, output: Pipe)) {
+        if server.process.isRunning { server.process.terminate(); server.process.waitUntilExit() }
+        server.output.fileHandleForReading.readabilityHandler = nil
+    }
+
     @Test func backupsAndRestoresFromTheCommandLine() throws {
         let db = temporaryDatabase()
         let folder = NSTemporaryDirectory() + "rollout-cli-backup-\(UUID().uuidString)"
@@ -76,20 +99,9 @@ import Testing
         try await old.close()
         let refused = try run(["verify", "--database", "sqlite:\(path)", "--lang", "en"])
         #expect(refused.status == 1 && refused.err.contains("run `rollout migrate`"), "\(refused.err)")
-        let process = Process()
-        process.executableURL = try #require(Self.executable)
-        process.arguments = ["serve", "--database", "sqlite:\(path)", "--port", "0", "--lang", "en"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let said = Captured()
-        output.fileHandleForReading.readabilityHandler = { said.append($0.availableData) }
-        try process.run()
-        let started = Date()
-        while !said.text.contains("http://127.0.0.1:") && process.isRunning && Date().timeIntervalSince(started) < 60 { try await Task.sleep(for: .milliseconds(50)) }
-        process.terminate()
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
+        let server = try await started(["serve", "--database", "sqlite:\(path)", "--port", "0", "--lang", "en"], waitingFor: "http://127.0.0.1:")
+        stopped(server)
+        let said = server.said
         #expect(said.text.contains("schema is at version \(latest - 1); migrating it to \(latest)"), "\(said.text)")
         #expect(said.text.contains("database schema is at version \(latest)") && said.text.contains("http://127.0.0.1:"), "\(said.text)")
         let checked = try run(["verify", "--database", "sqlite:\(path)", "--lang", "en"])
@@ -123,18 +135,10 @@ import Testing
         #expect(swapped.status == 1 && swapped.err.contains("is not a PEM certificate"), "\(swapped.err)")
 
         // The right pair: HTTPS only, HTTP/2 when offered, cookies marked Secure.
-        let process = Process()
-        process.executableURL = try #require(Self.executable)
-        process.arguments = ["serve", "--database", db, "--port", "0", "--tls-cert", "\(folder)/ec.crt", "--tls-key", "\(folder)/ec.key", "--lang", "en"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let said = Captured()
-        output.fileHandleForReading.readabilityHandler = { said.append($0.availableData) }
-        try process.run()
-        defer { if process.isRunning { process.terminate(); process.waitUntilExit() }; output.fileHandleForReading.readabilityHandler = nil }
-        let started = Date()
-        while !said.text.contains("https://127.0.0.1:") && process.isRunning && Date().timeIntervalSince(started) < 60 { try await Task.sleep(for: .milliseconds(50)) }
+        let server = try await started(["serve", "--database", db, "--port", "0", "--tls-cert", "\(folder)/ec.crt", "--tls-key", "\(folder)/ec.key", "--lang", "en"],
+                                       waitingFor: "https://127.0.0.1:")
+        defer { stopped(server) }
+        let said = server.said
         let port = try #require(said.text.firstMatch(of: /https:\/\/127\.0\.0\.1:(\d+)/)?.1, "\(said.text)")
         let h2 = folder + "/h2.txt", h1 = folder + "/h1.txt", plain = folder + "/plain.txt"
         _ = try ChildProcess.run(curl, ["-sk", "--http2", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:\(port)/signin"], output: h2)
@@ -150,17 +154,8 @@ import Testing
     @Test func aServerStopsWhenAskedWithoutWaitingForItsBackgroundWork() async throws {
         let db = temporaryDatabase()
         #expect(try run(["init", "--database", db, "--name", "测试", "--start", "2020-01-01", "--deadline", "2020-06-30"]).status == 0)
-        let process = Process()
-        process.executableURL = try #require(Self.executable)
-        process.arguments = ["serve", "--database", db, "--port", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let said = Captured()
-        output.fileHandleForReading.readabilityHandler = { said.append($0.availableData) }
-        try process.run()
-        let started = Date()
-        while !said.text.contains("http://127.0.0.1:") && Date().timeIntervalSince(started) < 60 { try await Task.sleep(for: .milliseconds(50)) }
+        let server = try await started(["serve", "--database", db, "--port", "0"], waitingFor: "http://127.0.0.1:")
+        let (process, said, output) = server
         #expect(said.text.contains("http://127.0.0.1:"), "\(said.text)")
         // SIGTERM: the server and its periodic services (the sweeper waits a minute, the session purge
         // ten) end together; before, the process outlived the signal by the purge's interval.
