@@ -88,24 +88,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/other.sqlite"))
     }
 
-    @Test func aDatabaseOfThePreviousSchemaIsMigratedWhenServed() async throws {
-        let path = NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString)/old.sqlite"
+    @Test(arguments: Backend.available)
+    func aDatabaseOfThePreviousSchemaIsMigratedWhenServed(backend: Backend) async throws {
         let latest = SQLCampaignStore.latestSchemaVersion
-        let old = try await SQLCampaignStore.open(.sqlite(path: path))
-        _ = try await old.migrate(now: Instant(seconds: 1_590_000_000), through: latest - 1)
-        try await old.createCampaign(Campaign(name: "旧库", start: ShanghaiCalendar.parseInstant("2020-01-01")!, deadline: ShanghaiCalendar.parseInstant("2020-06-30")!),
-                                     clock: nil, regions: [Region(code: "500101", nameZh: "万州区", nameEn: "Wanzhou", kind: .district)], outlines: [:],
-                                     now: ShanghaiCalendar.parseInstant("2020-01-01")!)
-        try await old.close()
-        let refused = try run(["verify", "--database", "sqlite:\(path)", "--lang", "en"])
-        #expect(refused.status == 1 && refused.err.contains("run `rollout migrate`"), "\(refused.err)")
-        let server = try await started(["serve", "--database", "sqlite:\(path)", "--port", "0", "--lang", "en"], waitingFor: "http://127.0.0.1:")
-        stopped(server)
-        let said = server.said
-        #expect(said.text.contains("schema is at version \(latest - 1); migrating it to \(latest)"), "\(said.text)")
-        #expect(said.text.contains("database schema is at version \(latest)") && said.text.contains("http://127.0.0.1:"), "\(said.text)")
-        let checked = try run(["verify", "--database", "sqlite:\(path)", "--lang", "en"])
-        #expect(checked.status == 0 && checked.out.contains("nothing wrong found"), "\(checked.out) \(checked.err)")
+        try await backend.withEmptyDatabase { url in
+            let database = url.description(withPassword: true)
+            let old = try await SQLCampaignStore.open(url)
+            _ = try await old.migrate(now: Instant(seconds: 1_590_000_000), through: latest - 1)
+            try await old.createCampaign(Campaign(name: "旧库", start: ShanghaiCalendar.parseInstant("2020-01-01")!, deadline: ShanghaiCalendar.parseInstant("2020-06-30")!),
+                                         clock: nil, regions: [Region(code: "500101", nameZh: "万州区", nameEn: "Wanzhou", kind: .district)], outlines: [:],
+                                         now: ShanghaiCalendar.parseInstant("2020-01-01")!)
+            try await old.close()
+            let refused = try run(["verify", "--database", database, "--lang", "en"])
+            #expect(refused.status == 1 && refused.err.contains("run `rollout migrate`"), "\(refused.err)")
+            let server = try await started(["serve", "--database", database, "--port", "0", "--lang", "en"], waitingFor: "http://127.0.0.1:")
+            stopped(server)
+            let said = server.said
+            #expect(said.text.contains("schema is at version \(latest - 1); migrating it to \(latest)"), "\(said.text)")
+            #expect(said.text.contains("database schema is at version \(latest)") && said.text.contains("http://127.0.0.1:"), "\(said.text)")
+            let checked = try run(["verify", "--database", database, "--lang", "en"])
+            #expect(checked.status == 0 && checked.out.contains("nothing wrong found"), "\(checked.out) \(checked.err)")
+        }
     }
 
     /// A program on the PATH (openssl and curl, which `scripts/test` installs when missing).

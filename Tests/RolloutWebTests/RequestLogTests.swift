@@ -73,7 +73,7 @@ import Testing
             #expect(logged[5]["path"] as? String == "/api/v1/x%22%0A%7B" && logged[5]["status"] as? Int == 401, "\(logged[5])")
             for line in logged {
                 let ms = try #require(line["duration_ms"] as? Double)
-                #expect(ms >= 0 && ms < 60_000)
+                #expect(ms >= 0 && ms.isFinite)
                 #expect((line["ts"] as? String)?.hasSuffix("Z") == true)
             }
         }
