@@ -82,7 +82,7 @@ import Testing
             defer { balancer.stop() }
             let ready = try await Self.blocking {
                 let c = PlainHTTP(port: front)
-                for _ in 0..<200 {
+                for _ in 0..<1_200 {
                     if let r = try? c.send("GET", "/readyz"), r.status == 200 { return true }
                     Thread.sleep(forTimeInterval: 0.05)
                 }
@@ -109,14 +109,14 @@ import Testing
 
             // A change written through one instance reaches an event stream held open on the other.
             let stream = try EventStreamReader(port: b, authorization: "Bearer \(token)")
-            #expect(await stream.waitFor("event: hello", seconds: 20))
+            #expect(await stream.waitFor("event: hello", seconds: 60))
             let imported = try await Self.blocking {
                 let csv = "site_code,operator,region_code,name,lat,lon,kind\r\nDEPLOY-1,cmcc,500101,万州部署站,30.807,108.408,macro\r\n"
                 return try PlainHTTP(port: a).send("POST", "/api/v1/imports/sites", headers: ["Authorization": "Bearer \(token)", "Content-Type": "text/csv"],
                                                    body: Data(csv.utf8))
             }
             #expect(imported.status == 200, "\(imported.text)")
-            #expect(await stream.waitFor("event: change", seconds: 20), "the change did not cross instances")
+            #expect(await stream.waitFor("event: change", seconds: 60), "the change did not cross instances")
 
             // Load through haproxy; one instance is killed 3 s in. The load goes on for at least 9 s and
             // 6,000 requests (at most 40 s): a kill can only break the few answers already under way
@@ -161,6 +161,18 @@ import Testing
             #expect(Double(results.failed.count) < Double(all) * 0.001,
                     "\(results.failed.count) of \(all) requests failed: \(Set(results.failed).prefix(5))")
             print("deployment: \(all) requests through haproxy, \(results.failed.count) failed \(Array(Set(results.failed)).prefix(3)), \(results.resent) sent again after a kept-alive connection closed unanswered; A served \(servedByA) before it was killed")
+
+            // The nightly backup as the kit runs it: `rollout backup` from another process while B serves,
+            // then restored into a new database and checked.
+            let file = folder.appendingPathComponent("nightly.backup").path
+            let backup = try Child(rollout, ["backup", "--database", database, "--to", file, "--lang", "en"], log: folder.appendingPathComponent("backup.log"))
+            backup.process.waitUntilExit()
+            #expect(backup.process.terminationStatus == 0 && backup.output.contains("backed up to \(file) (postgres"), "\(backup.output)")
+            let target = try await Backend.newPostgresDatabase().description(withPassword: true)
+            let restore = try Child(rollout, ["restore", "--database", target, "--from", file, "--lang", "en"], log: folder.appendingPathComponent("restore.log"))
+            restore.process.waitUntilExit()
+            #expect(restore.process.terminationStatus == 0 && restore.output.contains("nothing wrong found"), "\(restore.output)")
+            #expect(instanceB.process.isRunning, "B served on while it was backed up")
         }
     }
 }

@@ -68,7 +68,7 @@ import Testing
             defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
             let answered = try await DeploymentTests.blocking {
                 let c = PlainHTTP(port: serverPort)
-                for _ in 0..<400 {
+                for _ in 0..<1_200 {
                     if let r = try? c.send("GET", "/api/v1/summary?as_of=2020-03-01", headers: ["Authorization": "Bearer \(token)"]) { return r.status }
                     Thread.sleep(forTimeInterval: 0.05)
                 }
@@ -76,7 +76,7 @@ import Testing
             }
             #expect(answered == 200, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
             // The spans arrive in batches: wait for the service's read and its SQL.
-            let deadline = Date().addingTimeInterval(30)
+            let deadline = Date().addingTimeInterval(60)
             while Date() < deadline && !(received.spans.contains { $0["name"] as? String == "service.figures" }) {
                 try await Task.sleep(for: .milliseconds(100))
             }
