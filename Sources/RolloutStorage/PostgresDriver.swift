@@ -12,23 +12,33 @@ import NIOConcurrencyHelpers
 final class PostgresDriver: SQLDriver {
     let dialect = Dialect.postgres
     let client: PostgresClient
-    private let runner: Task<Void, Never>
+    /// The task running the client's background work, when the driver runs it itself (nil: a
+    /// service group runs the client, see ``SQLCampaignStore/open(_:create:runsOwnConnections:)``).
+    private let runner: Task<Void, Never>?
     private let logger = Logger(label: "rollout.postgres")
     private let listeners = NIOLockedValueBox<[Task<Void, Never>]>([])
 
-    private init(client: PostgresClient, runner: Task<Void, Never>) {
+    private init(client: PostgresClient, runner: Task<Void, Never>?) {
         self.client = client; self.runner = runner
     }
 
     static func open(host: String, port: Int, user: String, password: String?, database: String,
-                     description: String) async throws -> PostgresDriver {
+                     description: String, runsItself: Bool = true) async throws -> PostgresDriver {
         var config = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
                                                   database: database, tls: .disable)
         config.options.connectTimeout = .seconds(5)
         config.options.maximumConnections = 8
         let client = PostgresClient(configuration: config, backgroundLogger: Logger(label: "rollout.postgres.pool"))
-        let runner = Task { await client.run() }
+        let runner = runsItself ? Task { await client.run() } : nil
         let driver = PostgresDriver(client: client, runner: runner)
+        // A client run by a service group answers nothing before the group starts: it is checked then.
+        if runsItself { try await driver.checkReachable(description: description) }
+        return driver
+    }
+
+    /// Fails, with a clear message, when the server cannot be reached within 30 s.
+    func checkReachable(description: String) async throws {
+        let client = self.client
         do {
             // Fail now, with a clear message, when the server cannot be reached.
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -41,11 +51,10 @@ final class PostgresDriver: SQLDriver {
                 group.cancelAll()
             }
         } catch {
-            runner.cancel()
+            runner?.cancel()
             if let e = error as? RolloutError { throw e }
             throw RolloutError("database_unreachable", kind: .unavailable, ["value": description, "reason": PostgresDriver.reason(error)])
         }
-        return driver
     }
 
     static func reason(_ error: any Error) -> String {
@@ -98,6 +107,8 @@ final class PostgresDriver: SQLDriver {
                     }
                 } catch {
                     if Task.isCancelled { break }
+                    // The client was shut down (the server's service group stopping it): nothing to retry.
+                    if let e = error as? PSQLError, e.code == .clientClosedConnection || e.code == .poolClosed { break }
                     logger.warning("listening for changes failed; retrying", metadata: ["error": "\(PostgresDriver.reason(error))"])
                     try? await Task.sleep(for: .seconds(1))
                 }
@@ -108,6 +119,6 @@ final class PostgresDriver: SQLDriver {
 
     func close() async throws {
         for t in listeners.withLockedValue({ $0 }) { t.cancel() }
-        runner.cancel()
+        runner?.cancel()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import RolloutCore
 import PostgresNIO
 import SQLKit
+import ServiceLifecycle
 import Tracing
 import SQLiteNIO
 import NIOConcurrencyHelpers
@@ -69,16 +70,28 @@ public final class SQLCampaignStore: CampaignStore {
     ///
     /// - Parameter create: whether a missing SQLite file may be created; when not, a missing file
     ///   is `no_campaign` (a mistyped path must not leave an empty database behind).
-    public static func open(_ url: DatabaseURL, create: Bool = true) async throws -> SQLCampaignStore {
+    /// - Parameter runsOwnConnections: whether the store runs its PostgreSQL client's background work
+    ///   itself (a command that does one job). The server passes false and runs ``connectionService``
+    ///   in its service group, then calls ``checkReachable()`` before the first read.
+    public static func open(_ url: DatabaseURL, create: Bool = true, runsOwnConnections: Bool = true) async throws -> SQLCampaignStore {
         switch url {
         case .sqlite(let path):
             if !create && !FileManager.default.fileExists(atPath: path) { throw RolloutError("no_campaign", kind: .conflict) }
             return SQLCampaignStore(driver: try await SQLiteDriver.open(path: path), url: url)
         case .postgres(let host, let port, let user, let password, let database):
             let driver = try await PostgresDriver.open(host: host, port: port, user: user, password: password,
-                                                       database: database, description: url.description)
+                                                       database: database, description: url.description, runsItself: runsOwnConnections)
             return SQLCampaignStore(driver: driver, url: url)
         }
+    }
+
+    /// The PostgreSQL client, for a service group to run (and stop last) when the store was opened
+    /// with `runsOwnConnections: false`; nil for SQLite.
+    public var connectionService: (any Service)? { (driver as? PostgresDriver)?.client }
+
+    /// Fails with `database_unreachable` when the database does not answer within 30 s.
+    public func checkReachable() async throws {
+        try await (driver as? PostgresDriver)?.checkReachable(description: url.description)
     }
 
     var dialect: Dialect { driver.dialect }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import RolloutCore
 import RolloutStorage
 import RolloutWeb
@@ -31,30 +32,38 @@ struct Serve: AsyncParsableCommand {
             // Checked before the database is opened: a wrong key changes nothing.
             let tls = try tlsCert.map { try TLSFiles(certificate: $0, key: tlsKey ?? "") }
             let tracing = try TraceExport.start(endpoint: otlpEndpoint)
-            let store = try await Serve.openMigrating(common)
-            try await Serve.serve(store: store, host: host, port: port,
-                                  security: .init(secureCookies: secureCookies || tls != nil, limits: limits, trustedProxies: Set(trustedProxies)),
-                                  accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, services: tracing.map { [$0] } ?? [],
-                                  common: common)
+            // One service group runs the database's connections and the server, so a signal stops
+            // the server first and the connections last.
+            let store = try await SQLCampaignStore.open(try common.url(), create: false, runsOwnConnections: false)
+            let serving = ServingService(common: common, store: store, host: host, port: port,
+                                         security: .init(secureCookies: secureCookies || tls != nil, limits: limits, trustedProxies: Set(trustedProxies)),
+                                         accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, services: tracing.map { [$0] } ?? [])
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let connections = store.connectionService { services.append(.init(service: connections)) }
+            services.append(.init(service: serving, successTerminationBehavior: .gracefullyShutdownGroup,
+                                  failureTerminationBehavior: .gracefullyShutdownGroup))
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                          logger: Logger(label: "rollout")))
+            do {
+                try await group.run()
+            } catch {
+                try? await store.close()
+                throw serving.failure ?? error
+            }
+            if let failure = serving.failure { try? await store.close(); throw failure }
+            try await store.close()
         }
     }
 
-    /// Opens the store and brings an older schema forward (saying from which version to which);
-    /// a newer one is refused before anything is touched.
-    static func openMigrating(_ common: CommonOptions) async throws -> SQLCampaignStore {
-        let store = try await SQLCampaignStore.open(try common.url(), create: false)
-        do {
-            let found = try await store.schemaVersion()
-            if found > 0 && found < SQLCampaignStore.latestSchemaVersion {
-                common.say("schema_migrating", ["found": "\(found)", "known": "\(SQLCampaignStore.latestSchemaVersion)"])
-                common.say("migrated", ["value": "\(try await store.migrate(now: Instant(Date())))"])
-            }
-            try await store.checkSchema()
-            return store
-        } catch {
-            try? await store.close()
-            throw error
+    /// Brings an older schema forward (saying from which version to which); a newer one is refused
+    /// before anything is touched.
+    static func migrateIfOlder(_ store: SQLCampaignStore, _ common: CommonOptions) async throws {
+        let found = try await store.schemaVersion()
+        if found > 0 && found < SQLCampaignStore.latestSchemaVersion {
+            common.say("schema_migrating", ["found": "\(found)", "known": "\(SQLCampaignStore.latestSchemaVersion)"])
+            common.say("migrated", ["value": "\(try await store.migrate(now: common.clock.now()))"])
         }
+        try await store.checkSchema()
     }
 
     /// Serves a store until the process is stopped; `then` runs once the server listens.
