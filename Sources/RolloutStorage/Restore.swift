@@ -22,6 +22,9 @@ extension SQLCampaignStore {
             guard source.quickCheck == "ok" else { throw RolloutError("restore_damaged", kind: .invalid, ["value": path, "reason": source.quickCheck]) }
             try BackupFile.checkVersion(source.log.schemaVersion, path)
             try await BackupFile.checkEmpty(sqlite: target)
+            // As opening would, a restore makes the target's folder (a fresh `./data`).
+            let folder = (target as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             let temporary = try BackupTarget.claim(target)
             defer { unlink(temporary) }
             try await SQLiteDriver.withFile(path) { connection in

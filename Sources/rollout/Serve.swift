@@ -32,26 +32,12 @@ struct Serve: AsyncParsableCommand {
             // Checked before the database is opened: a wrong key changes nothing.
             let tls = try tlsCert.map { try TLSFiles(certificate: $0, key: tlsKey ?? "") }
             let tracing = try TraceExport.start(endpoint: otlpEndpoint)
-            // One service group runs the database's connections and the server, so a signal stops
-            // the server first and the connections last.
+            // Opened without running its connections: the service group below runs them.
             let store = try await SQLCampaignStore.open(try common.url(), create: false, runsOwnConnections: false)
-            let serving = ServingService(common: common, store: store, host: host, port: port,
-                                         security: .init(secureCookies: secureCookies || tls != nil, limits: limits, trustedProxies: Set(trustedProxies)),
-                                         accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, services: tracing.map { [$0] } ?? [])
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-            if let connections = store.connectionService { services.append(.init(service: connections)) }
-            services.append(.init(service: serving, successTerminationBehavior: .gracefullyShutdownGroup,
-                                  failureTerminationBehavior: .gracefullyShutdownGroup))
-            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
-                                                          logger: Logger(label: "rollout")))
-            do {
-                try await group.run()
-            } catch {
-                try? await store.close()
-                throw serving.failure ?? error
-            }
-            if let failure = serving.failure { try? await store.close(); throw failure }
-            try await store.close()
+            try await Serve.serve(store: store, host: host, port: port,
+                                  security: .init(secureCookies: secureCookies || tls != nil, limits: limits, trustedProxies: Set(trustedProxies)),
+                                  accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, services: tracing.map { [$0] } ?? [],
+                                  common: common)
         }
     }
 
@@ -66,24 +52,28 @@ struct Serve: AsyncParsableCommand {
         try await store.checkSchema()
     }
 
-    /// Serves a store until the process is stopped; `then` runs once the server listens.
+    /// Serves a store until the process is stopped; `then` runs once the server listens. One service
+    /// group runs the store's PostgreSQL connections (when the group is to run them) and the server,
+    /// so a signal stops the server first and the connections last; the store is closed after.
     static func serve(store: SQLCampaignStore, host: String, port: Int, security: WebSecurity = .init(),
-                      accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [], common: CommonOptions, then: @escaping @Sendable () async -> Void = {}) async throws {
-        ServerThreads.useEventLoopsForTasks()
-        let service = CampaignService(store: store, clock: common.clock)
-        _ = try await service.campaign()
-        let app = try buildApplication(service: service, host: host, port: port, security: security,
-                                   accessLog: accessLog, tls: tls, services: services) { bound in
-            common.say(tls == nil ? "serving" : "serving_tls", ["url": "\(tls == nil ? "http" : "https")://\(host):\(bound)"])
-            await then()
-        }
+                      accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [], common: CommonOptions,
+                      then: @escaping @Sendable () async -> Void = {}) async throws {
+        let serving = ServingService(common: common, store: store, host: host, port: port, security: security,
+                                     accessLog: accessLog, tls: tls, services: services, then: then)
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let connections = store.connectionService { members.append(.init(service: connections)) }
+        members.append(.init(service: serving, successTerminationBehavior: .gracefullyShutdownGroup,
+                             failureTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: .init(services: members, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: Logger(label: "rollout")))
         do {
-            try await app.runService()
+            try await group.run()
         } catch {
             try? await store.close()
-            throw error
+            throw serving.failure ?? error
         }
-        try await store.close()
+        try? await store.close()
+        if let failure = serving.failure { throw failure }
     }
 }
 

@@ -17,12 +17,13 @@ final class ServingService: Service, Sendable {
     let accessLog: AccessLog
     let tls: TLSFiles?
     let services: [any Service]
+    let then: @Sendable () async -> Void
     private let failed = NIOLockedValueBox<(any Error)?>(nil)
 
     init(common: CommonOptions, store: SQLCampaignStore, host: String, port: Int, security: WebSecurity, accessLog: AccessLog,
-         tls: TLSFiles?, services: [any Service]) {
+         tls: TLSFiles?, services: [any Service], then: @escaping @Sendable () async -> Void) {
         self.common = common; self.store = store; self.host = host; self.port = port; self.security = security
-        self.accessLog = accessLog; self.tls = tls; self.services = services
+        self.accessLog = accessLog; self.tls = tls; self.services = services; self.then = then
     }
 
     /// What stopped the server, if it stopped with an error.
@@ -35,10 +36,11 @@ final class ServingService: Service, Sendable {
             ServerThreads.useEventLoopsForTasks()
             let service = CampaignService(store: store, clock: common.clock)
             _ = try await service.campaign()
-            let (common, host, tls) = (self.common, self.host, self.tls)
+            let (common, host, tls, then) = (self.common, self.host, self.tls, self.then)
             let app = try buildApplication(service: service, host: host, port: port, security: security,
                                            accessLog: accessLog, tls: tls, services: services) { bound in
                 common.say(tls == nil ? "serving" : "serving_tls", ["url": "\(tls == nil ? "http" : "https")://\(host):\(bound)"])
+                await then()
             }
             try await app.run()
         } catch {

@@ -74,7 +74,7 @@ import Testing
         #expect(made.status == 0 && made.out.contains("已备份到 \(file)（sqlite，结构版本"), "\(made.out) \(made.err)")
         let again = try run(["backup", "--database", db, "--to", file])
         #expect(again.status == 1 && again.err.contains("已存在，未作任何改动"), "\(again.err)")
-        let target = "sqlite:\(folder)/restored.sqlite"
+        let target = "sqlite:\(folder)/data/restored.sqlite"  // a folder not made yet, as a fresh ./data
         let restored = try run(["restore", "--database", target, "--from", file, "--lang", "en"])
         #expect(restored.status == 0 && restored.out.contains("restored from \(file)") && restored.out.contains("nothing wrong found"),
                 "\(restored.out) \(restored.err)")
