@@ -46,15 +46,19 @@ let package = Package(
         // Tables written as CSV, XLSX or one JSON array, row by row (exports and downloads).
         .target(
             name: "RolloutExport",
-            dependencies: ["RolloutCore", "RolloutStorage", "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["RolloutCore", "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The deterministic demo campaign generator, and its installation into a store.
         .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage"]),
-        // The event log and its projections on SQLite and PostgreSQL through SQLKit.
+        // The storage interface, split by aggregate (database, log, progress, obstacles, resources,
+        // bulletins, accounts), with the rows it answers and the one wall clock. No driver.
+        .target(name: "RolloutStorage", dependencies: ["RolloutCore"]),
+        // The storage's SQL implementation: the event log and its projections on SQLite and
+        // PostgreSQL through SQLKit. The only target that links the drivers.
         .target(
-            name: "RolloutStorage",
+            name: "RolloutSQLStorage",
             dependencies: [
-                "RolloutCore",
+                "RolloutCore", "RolloutStorage",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -65,6 +69,16 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The application: the campaign service and its use cases (access checks and workflow, then
+        // append; figures, forecasts, dispatching, sharing, supervision, exports) over the storage interface.
+        .target(
+            name: "RolloutApplication",
+            dependencies: [
+                "RolloutCore", "RolloutStorage", "RolloutAccess", "RolloutImport", "RolloutExport", "RolloutFiles",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Bulk files: bytes (CSV or XLSX, UTF-8 or GB18030) to rows to validated events, all or nothing.
@@ -91,7 +105,7 @@ let package = Package(
         .target(
             name: "RolloutWeb",
             dependencies: [
-                "RolloutCore", "RolloutStorage", "RolloutImport", "RolloutAccess", "RolloutFiles", "RolloutExport",
+                "RolloutCore", "RolloutStorage", "RolloutApplication", "RolloutImport", "RolloutAccess", "RolloutFiles", "RolloutExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -111,8 +125,8 @@ let package = Package(
         .executableTarget(
             name: "rollout",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutWeb", "RolloutAccess",
-                "RolloutFiles", "RolloutExport",
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
+                "RolloutImport", "RolloutWeb", "RolloutAccess", "RolloutFiles", "RolloutExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -120,25 +134,26 @@ let package = Package(
             ]
         ),
         // What the test targets share: the databases to run on, the built executable.
-        .target(name: "RolloutTestSupport", dependencies: ["RolloutCore", "RolloutStorage", "RolloutDemo"]),
+        .target(name: "RolloutTestSupport", dependencies: ["RolloutCore", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutDemo"]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
-        .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage"]),
+        .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage"]),
         .testTarget(
             name: "RolloutStorageTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutTestSupport",
-                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
+                           "RolloutTestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
         .testTarget(
             name: "RolloutImportTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutImport", "RolloutTestSupport",
+            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
+                           "RolloutImport", "RolloutTestSupport",
                            "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RolloutWebTests",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutWeb", "RolloutTestSupport", "RolloutAccess",
-                "RolloutExport", "RolloutFiles",
+                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutWeb",
+                "RolloutTestSupport", "RolloutAccess", "RolloutExport", "RolloutFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

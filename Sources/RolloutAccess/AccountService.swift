@@ -10,7 +10,7 @@ import NIOConcurrencyHelpers
 /// turning a token into the account it acts for. Passwords are kept as bcrypt hashes, token
 /// secrets as SHA-256 (they are long and random, so a slow hash adds nothing).
 public struct AccountService: Sendable {
-    public let store: any CampaignStore
+    let store: any CampaignStore
     /// bcrypt's cost: 2^cost rounds (12 ≈ 0.25 s here; tests use less).
     let cost: UInt8
     public let clock: WallClock

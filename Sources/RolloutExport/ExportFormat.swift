@@ -20,7 +20,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     }
 
     /// A writer of this format into a file (written from its start).
-    func writer(to url: URL, sheet: String, header: [String]) throws -> any TableWriter {
+    public func writer(to url: URL, sheet: String, header: [String]) throws -> any TableWriter {
         switch self {
         case .csv: try CSVTableWriter(url: url, header: header)
         case .json: try JSONArrayWriter(url: url)
@@ -30,8 +30,10 @@ public enum ExportFormat: String, CaseIterable, Sendable {
 }
 
 /// Writes a table row by row; nothing of it is held whole.
-protocol TableWriter: AnyObject {
+public protocol TableWriter: AnyObject {
+    /// Writes one row.
     func write(_ row: ExportRow) throws
+    /// Writes what is left and closes the file.
     func finish() throws
 }
 

@@ -20,7 +20,7 @@ public enum Importer {
     /// With a `scope`, the file is sent by that account: a kind it may not send is refused before
     /// anything is read, and every row about another organisation's records is a row error
     /// (`not_yours`); its events carry the account as actor and the token it came with.
-    public static func run(_ kind: ImportKind, file: URL, store: any CampaignStore, now: Instant, actor: String,
+    public static func run(_ kind: ImportKind, file: URL, store: any CampaignDatabase & EventLog, now: Instant, actor: String,
                            scope: Principal? = nil, dryRun: Bool, limits: Limits = .standard,
                            progress: Progress? = nil) async throws -> ImportReport {
         if let scope, !Access.mayImport(kind.rawValue, scope) {

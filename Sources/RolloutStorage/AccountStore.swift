@@ -4,6 +4,10 @@ import RolloutCore
 public struct StoredAccount: Sendable, Equatable {
     public var account: Account
     public var passwordHash: String
+
+    public init(account: Account, passwordHash: String) {
+        self.account = account; self.passwordHash = passwordHash
+    }
 }
 
 /// A stored token: who it belongs to and the SHA-256 of its secret.

@@ -1,6 +1,8 @@
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// The databases the storage tests run against: SQLite always, PostgreSQL when `scripts/test`
 /// started one (ROLLOUT_TEST_POSTGRES_URL).

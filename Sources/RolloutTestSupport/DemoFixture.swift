@@ -2,6 +2,8 @@ import Foundation
 import RolloutCore
 import RolloutDemo
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// A small demo campaign (4 % of Chongqing's sites, seed 2020, standing at the demo's day) per
 /// engine, made once per test process by the first caller while the others wait, and shared by

@@ -3,6 +3,8 @@ import Foundation
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout account …`: the accounts of the organisations that use the platform.
 struct AccountCommand: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout backup --to FILE`: a consistent copy of the database while the platform runs.
 struct Backup: AsyncParsableCommand {

@@ -3,6 +3,8 @@ import Foundation
 import RolloutCore
 import RolloutDemo
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout bench`: benchmarks that print figures.
 struct Bench: AsyncParsableCommand {

@@ -6,6 +6,8 @@ import RolloutImport
 import RolloutReference
 import RolloutFiles
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 #if canImport(Glibc)
 import Glibc
 #endif

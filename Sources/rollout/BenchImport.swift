@@ -5,6 +5,8 @@ import RolloutDemo
 import RolloutImport
 import RolloutReference
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout bench import`: a generated progress file through the importer, against the engine's
 /// own fastest load of the same rows.

@@ -8,6 +8,8 @@ import RolloutCore
 import RolloutDemo
 import RolloutReference
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 #if canImport(Glibc)
 import Glibc
 import NIOConcurrencyHelpers

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 import RolloutWeb
 
 /// `rollout bulletin issue|show`: the weekly bulletin, issued once and kept as bytes.

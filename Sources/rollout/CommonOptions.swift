@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// The options every command shares: where the data is and the language of messages.
 struct CommonOptions: ParsableArguments {

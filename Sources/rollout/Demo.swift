@@ -3,6 +3,8 @@ import Foundation
 import RolloutCore
 import RolloutDemo
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 extension DemoVariant: ExpressibleByArgument {}
 

@@ -2,6 +2,8 @@ import Foundation
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// The demo's accounts: one per role, districts and operators for a few of each, with random
 /// passwords kept in a file beside the database (readable by its owner only) and printed once,

@@ -4,6 +4,8 @@ import RolloutCore
 import RolloutExport
 import RolloutFiles
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout export`: the same numbers as the API, as CSV, XLSX or one JSON array, as of any moment.
 struct Export: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout forecast backtest`: the forecast's own track record, from the log.
 struct ForecastCommand: AsyncParsableCommand {

@@ -3,6 +3,8 @@ import Foundation
 import RolloutCore
 import RolloutImport
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout import KIND FILE`: a bulk file, all or nothing.
 struct Import: AsyncParsableCommand {

@@ -4,6 +4,8 @@ import RolloutCore
 import RolloutDemo
 import RolloutReference
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout init`: creates a campaign in an empty database.
 struct Init: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout migrate`: brings the schema to this program's version.
 struct Migrate: AsyncParsableCommand {

@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 import RolloutWeb
 import ServiceLifecycle
 

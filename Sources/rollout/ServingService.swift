@@ -2,6 +2,8 @@ import Hummingbird
 import NIOConcurrencyHelpers
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 import RolloutWeb
 import ServiceLifecycle
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import RolloutCore
 import RolloutStorage
+import RolloutSQLStorage
+import RolloutApplication
 
 /// `rollout verify`: checks a database and prints what it found; exit 1 when anything is wrong.
 struct Verify: AsyncParsableCommand {

@@ -6,6 +6,8 @@ import RolloutDemo
 @testable import RolloutImport
 import RolloutReference
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 import ZIPFoundation
 import RolloutFiles
 

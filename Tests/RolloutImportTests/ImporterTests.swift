@@ -6,6 +6,8 @@ import RolloutDemo
 @testable import RolloutImport
 import RolloutReference
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// The operators' contract, end to end: files in, events and numbers out, on every database.
 @Suite struct ImporterTests {

@@ -5,6 +5,8 @@ import Testing
 import RolloutDemo
 import RolloutReference
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// `kill -9` in the middle of a large import: the database is exactly as before and opens normally.
 @Suite struct KillTests {

@@ -3,6 +3,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// Accounts, tokens, session data and failed sign-ins, on every available database.
 @Suite struct AccountStoreTests {

@@ -5,6 +5,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// `rollout backup` and `rollout restore`, on every available engine: a backup taken while imports
 /// commit restores to exactly the log of its moment, and bad input changes nothing.

@@ -4,6 +4,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// The dashboard's lists on every available database, against what the log says; the change
 /// feed, across two instances on PostgreSQL.

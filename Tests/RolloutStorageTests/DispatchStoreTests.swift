@@ -3,6 +3,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// Dispatching on every available database: the lists as of any moment (the fast path with the
 /// reopened obstacles merged in equals the full fold), the units' loads, the actions through the

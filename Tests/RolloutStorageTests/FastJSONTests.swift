@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// The hand-written JSON of site states and stage events is what JSONEncoder writes, byte for byte,
 /// and reads back to the same values, for random states and hostile strings.

@@ -4,6 +4,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// The log and its projections, on every available database.
 @Suite struct LogStorageTests {

@@ -4,6 +4,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// An operator's reports (events by day, kind and actor) read from the kept day counts equal the
 /// log's events counted one by one, at moments on and between day boundaries, as now known and

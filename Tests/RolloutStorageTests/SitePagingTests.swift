@@ -3,6 +3,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// Pages of sites, by number or read on from the last site (an export's way), as known now and as
 /// known at earlier moments: the same sites in the same order as one page of all, on every engine;

@@ -3,6 +3,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// A database written at the schema before the latest migration, as the previous release left it,
 /// is brought forward by this program with its log and every answer intact, on every engine.

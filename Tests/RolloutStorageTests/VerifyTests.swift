@@ -4,6 +4,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutCore
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 
 /// `rollout verify`: a database checked against its own log, on every available engine.
 @Suite struct VerifyTests {

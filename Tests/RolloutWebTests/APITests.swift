@@ -9,6 +9,8 @@ import RolloutExport
 import RolloutFiles
 import RolloutDemo
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 @Suite struct APITests {

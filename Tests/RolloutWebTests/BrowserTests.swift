@@ -5,6 +5,8 @@ import RolloutCore
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// The pages in a real headless Chromium driven by chromedriver (both installed by `scripts/browser`;

@@ -7,6 +7,8 @@ import RolloutExport
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// The weekly bulletin: issued once, its bytes identical on every later read whatever is imported
@@ -77,7 +79,7 @@ import Testing
                 #expect(try await service.summary(asOf: day).progress == shownBefore + 1)
                 #expect(try await service.summary(asOf: day, knownAt: day).progress == knownBefore)
                 // Rendered again for the same cut-off, as known then: the same bytes (nothing in it depends on when it is made).
-                let model = try await Bulletin.read(day: day, service: service)
+                let model = try await service.bulletinContent(day: day)
                 #expect(Bulletin.render(model) == first.html)
                 // The list, and the log's event.
                 let list = try await leader.execute(uri: "/bulletins", method: .get) { String(buffer: $0.body) }

@@ -2,6 +2,8 @@ import Foundation
 import NIOConcurrencyHelpers
 import RolloutCore
 import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 import RolloutTestSupport
 import Testing
 

@@ -6,6 +6,8 @@ import RolloutDemo
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// A small demo campaign of its own, for the tests that change it; closed afterwards.

@@ -3,6 +3,8 @@ import NIOConcurrencyHelpers
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 import RolloutTestSupport
 import Testing
 

@@ -7,6 +7,8 @@ import RolloutTestSupport
 import Testing
 @testable import RolloutExport
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// `rollout export` as the contract names it: every kind in every format with the same numbers,

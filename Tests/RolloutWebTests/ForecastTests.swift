@@ -4,6 +4,8 @@ import HummingbirdTesting
 import RolloutCore
 import RolloutDemo
 import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 import RolloutTestSupport
 import Testing
 @testable import RolloutWeb

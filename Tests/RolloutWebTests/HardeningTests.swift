@@ -6,6 +6,8 @@ import RolloutCore
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// What a crowd, a script or a hostile page cannot do: race the sign-in limit, keep a session

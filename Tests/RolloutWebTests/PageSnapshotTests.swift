@@ -5,6 +5,8 @@ import RolloutAccess
 import RolloutCore
 import RolloutDemo
 import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 import RolloutTestSupport
 import SnapshotTesting
 import Testing

@@ -5,6 +5,8 @@ import RolloutCore
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// The city office moves quota between districts: through the API and the page, recorded as

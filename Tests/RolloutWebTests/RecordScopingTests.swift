@@ -5,6 +5,8 @@ import RolloutCore
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// Site-level records reach only the accounts that read records. A campaign holds a marked record

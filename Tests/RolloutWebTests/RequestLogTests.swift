@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import RolloutCore
 import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 import RolloutTestSupport
 import Testing
 @testable import RolloutWeb

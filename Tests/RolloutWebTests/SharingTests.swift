@@ -5,6 +5,8 @@ import RolloutCore
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// Co-build and share: offers imported by their owner are proposed to a planned site nearby; the

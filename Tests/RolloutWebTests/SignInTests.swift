@@ -7,6 +7,8 @@ import RolloutDemo
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// A browser's sign-in, as HTTP: the form and its token, the session cookie, form tokens on

@@ -5,6 +5,8 @@ import RolloutCore
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// Listed supervision through the server: proposals from two bulletins, listing, the flag on the
@@ -84,7 +86,7 @@ import Testing
             let day: @Sendable (Int) -> String = { d in ShanghaiCalendar.dateString(now.adding(days: d)) }
             _ = try await Bulletin.issue(day: day(-3), service: service, by: office)
             _ = try await service.supervise(region: "500103", step: .listed(deadline: now.adding(days: 10), rectification: "r"), by: office)
-            let model = try await Bulletin.read(day: day(0), service: service)
+            let model = try await service.bulletinContent(day: day(0))
             #expect(model.listed == ["500103"] && model.listedSince == ["500103"] && model.delistedSince.isEmpty)
             #expect(Bulletin.render(model).contains("挂牌督办中：渝中区"))
         }

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 @testable import RolloutWeb
 
 /// A test client that sends every request with an account's API token (unless the request sets

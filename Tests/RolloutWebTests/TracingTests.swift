@@ -5,6 +5,8 @@ import HummingbirdTesting
 import RolloutAccess
 import RolloutCore
 import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
 import RolloutTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Hummingbird
 import Metrics
+import RolloutApplication
 import Tracing
 import RolloutCore
 import RolloutImport
@@ -23,7 +24,8 @@ enum ImportRoutes {
                                                                          "value": kind.rawValue])
             }
             let dryRun = ["true", "1", "yes"].contains(request.query("dry_run")?.lowercased() ?? "")
-            let campaign = try await service.campaign()
+            // An empty database refuses before the upload is read.
+            _ = try await service.campaign()
             // The body goes to a private temporary file (0600 in a 0700 folder of its own), so a
             // large upload is never held in memory; it is removed however the request ends.
             let dir = try PrivateTemporaryDirectory()
@@ -40,8 +42,7 @@ enum ImportRoutes {
             // Checked and written on the background thread: readers are served first meanwhile.
             let started = DispatchTime.now().uptimeNanoseconds
             let report = try await withSpan("import.\(kind.rawValue)") { _ in try await withTaskExecutorPreference(BackgroundExecutor.shared) {
-                try await Importer.run(kind, file: file.url, store: service.store, now: campaign.now(service.clock), actor: principal.account,
-                                       scope: principal, dryRun: dryRun, limits: limits)
+                try await service.importFile(kind, file: file.url, by: principal, dryRun: dryRun, limits: limits)
             } }
             let outcome = !report.errors.isEmpty ? "rejected" : dryRun ? "dry_run" : "committed"
             Counter(label: "rollout_imports_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)]).increment()

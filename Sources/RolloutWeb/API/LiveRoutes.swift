@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -14,8 +15,8 @@ enum LiveRoutes {
         router.on(.apiEventStream) { _, context in
             // Each account holds a bounded number of streams; its place is given back when the stream ends.
             let ticket = try streams.acquire(try context.requirePrincipal().account)
-            let changes = service.store.changes()
-            let lastSeq = try await service.store.lastSeq()
+            let changes = service.changes()
+            let lastSeq = try await service.lastSeq()
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],

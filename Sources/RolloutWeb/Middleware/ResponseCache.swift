@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 import NIOConcurrencyHelpers
@@ -26,7 +27,7 @@ final class ResponseCache: Sendable {
     func respond(_ request: Request, service: CampaignService, contentType: String, variant: String = "",
                  build: @escaping @Sendable () async throws -> ByteBuffer) async throws -> Response {
         let key = "\(request.language.rawValue) \(request.uri.path)?\(request.uri.query ?? "") \(variant)"
-        let seq = try await service.store.currentSeq()
+        let seq = try await service.currentSeq()
         let now = ContinuousClock.now
         enum Lookup { case hit(ByteBuffer), flight(Task<ByteBuffer, any Error>) }
         let lookup: Lookup = entries.withLockedValue { state in

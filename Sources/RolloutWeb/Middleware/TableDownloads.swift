@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutExport
 import RolloutFiles

@@ -1,4 +1,5 @@
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 

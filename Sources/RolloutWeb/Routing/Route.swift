@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 
 /// Every route the server answers, in one table: its method, its pattern, what an account needs to

@@ -3,6 +3,7 @@ import HummingbirdAuth
 import HummingbirdHTTP2
 import Logging
 import RolloutAccess
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 import ServiceLifecycle
@@ -32,8 +33,8 @@ public func buildRouter(service: CampaignService, security: WebSecurity = .init(
 
 /// The same, with the event streams' quota given (tests fill it to see the route refuse).
 func buildRouter(service: CampaignService, security: WebSecurity, streams: StreamQuota, accessLog: AccessLog = .off) -> Router<RolloutContext> {
-    Telemetry.start()
-    let accounts = AccountService(store: service.store, cost: security.bcryptCost, clock: service.clock)
+    Telemetry.start(service)
+    let accounts = service.accountService(cost: security.bcryptCost)
     let router = Router(context: RolloutContext.self)
     // A span per request (route, method, status) when a tracer is set up (rollout serve with an
     // OTLP endpoint); without one, Swift Distributed Tracing's no-op tracer.
@@ -44,7 +45,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(limits: security.limits))
     router.add(middleware: SessionMiddleware(
-        storage: SQLPersistDriver(store: service.store, clock: service.clock),
+        storage: SessionPersistDriver(accounts: accounts),
         configuration: .init(sessionCookieParameters: .init(name: SignInPage.sessionCookie, path: "/", secure: security.secureCookies,
                                                             sameSite: .lax),
                              keyPrefix: SignInPage.sessionKeyPrefix, defaultSessionExpiration: SignInPage.sessionLifetime)))
@@ -64,7 +65,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     DispatchPage.add(to: router, service: service)
     UnitPage.add(to: router, service: service)
     SignInPage.add(to: router, accounts: accounts, secureCookies: security.secureCookies)
-    AccountsPage.add(to: router, service: service)
+    AccountsPage.add(to: router, service: service, accounts: accounts)
     QuotaPage.add(to: router, service: service)
     BulletinsPage.add(to: router, service: service)
     SupervisionPage.add(to: router, service: service)
@@ -81,7 +82,7 @@ public func buildApplication(service: CampaignService, host: String, port: Int, 
                              accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [],
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     // The server watches the log, so its caches know the log's version without asking the database.
-    service.store.watchChanges()
+    service.watchChanges()
     var logger = Logger(label: "rollout")
     logger.logLevel = .warning
     var app = Application(router: buildRouter(service: service, security: security, accessLog: accessLog),
@@ -89,7 +90,7 @@ public func buildApplication(service: CampaignService, host: String, port: Int, 
                           configuration: .init(address: .hostname(host, port: port), serverName: "Rollout"),
                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
                           logger: logger)
-    app.addServices(SQLPersistDriver(store: service.store, clock: service.clock), OverdueSweeper(service: service))
+    app.addServices(SessionPersistDriver(accounts: service.accountService(cost: security.bcryptCost)), OverdueSweeper(service: service))
     for extra in services { app.addServices(extra) }
     return app
 }

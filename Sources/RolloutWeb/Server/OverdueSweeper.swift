@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RolloutApplication
 import RolloutStorage
 import ServiceLifecycle
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 #if canImport(Glibc)
@@ -103,19 +104,19 @@ struct RequestLogMiddleware: RouterMiddleware {
         guard let write = log.write else { return }
         let micros = (DispatchTime.now().uptimeNanoseconds - start) / 1_000
         var line = "{\"ts\":"
-        FastJSON.string(Self.timestamp(), into: &line)
+        JSONStringLiteral.write(Self.timestamp(), into: &line)
         line += ",\"request_id\":"
-        FastJSON.string(context.facts.id, into: &line)
+        JSONStringLiteral.write(context.facts.id, into: &line)
         line += ",\"method\":"
-        FastJSON.string(request.method.rawValue, into: &line)
+        JSONStringLiteral.write(request.method.rawValue, into: &line)
         line += ",\"route\":"
-        FastJSON.string(context.endpointPath ?? "NotFound", into: &line)
+        JSONStringLiteral.write(context.endpointPath ?? "NotFound", into: &line)
         line += ",\"path\":"
-        FastJSON.string(request.uri.path, into: &line)
+        JSONStringLiteral.write(request.uri.path, into: &line)
         line += ",\"status\":\(status),\"duration_ms\":\(micros / 1_000)." + Self.padded(Int(micros % 1_000), 3) + ",\"account\":"
-        if let account = context.facts.account { FastJSON.string(account, into: &line) } else { line += "null" }
+        if let account = context.facts.account { JSONStringLiteral.write(account, into: &line) } else { line += "null" }
         line += ",\"remote\":"
-        if let remote = context.remoteAddress { FastJSON.string(remote, into: &line) } else { line += "null" }
+        if let remote = context.remoteAddress { JSONStringLiteral.write(remote, into: &line) } else { line += "null" }
         line += "}"
         write(line)
     }

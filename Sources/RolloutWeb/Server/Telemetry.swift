@@ -2,6 +2,7 @@ import Dispatch
 import Hummingbird
 import Metrics
 import Prometheus
+import RolloutApplication
 import RolloutStorage
 import NIOConcurrencyHelpers
 
@@ -16,7 +17,6 @@ enum Telemetry {
             (sanitize(name, colon: true), labels.map { (sanitize($0.0, colon: false), $0.1) })
         }
         MetricsSystem.bootstrap(factory)
-        DatabaseWaits.rebind()
         return registry
     }()
 
@@ -25,8 +25,12 @@ enum Telemetry {
         String(s.map { c in c.isASCII && (c.isLetter || c.isNumber || c == "_" || (colon && c == ":")) ? c : "_" })
     }
 
-    /// Makes sure metrics are recorded from the start (before `/metrics` is first asked).
-    static func start() { _ = registry }
+    /// Makes sure metrics are recorded from the start (before `/metrics` is first asked), the
+    /// storage's timers included (those made before the metrics system was set up are made again).
+    static func start(_ service: CampaignService) {
+        _ = registry
+        service.metricsSystemStarted()
+    }
 
     /// The event log's extent and the database's size, read when `/metrics` is asked (a gauge each).
     static let logLastSeq = Gauge(label: "rollout_event_log_last_seq")
@@ -35,8 +39,8 @@ enum Telemetry {
     static func add(to router: Router<RolloutContext>, service: CampaignService) {
         router.on(.metrics) { _, _ in
             // A database that does not answer leaves the gauges as they were; the rest is still served.
-            if let seq = try? await service.store.lastSeq() { logLastSeq.record(seq) }
-            if let bytes = try? await service.store.databaseBytes() { databaseBytes.record(bytes) }
+            if let seq = try? await service.lastSeq() { logLastSeq.record(seq) }
+            if let bytes = try? await service.databaseBytes() { databaseBytes.record(bytes) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }

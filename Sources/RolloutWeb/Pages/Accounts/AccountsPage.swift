@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RolloutAccess
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -22,33 +23,33 @@ enum AccountsPage {
     struct ListModel { var accounts: [Account]; var regions: [Region] }
     struct AccountModel { var account: Account; var regions: [Region]; var tokens: [TokenInfo]; var events: [LoggedEvent] }
 
-    static func add(to router: Router<RolloutContext>, service: CampaignService) {
+    static func add(to router: Router<RolloutContext>, service: CampaignService, accounts: AccountService) {
         router.on(.accounts) { request, context in
             let c = try await PageHandler.context(request, context, service: service, moment: false)
-            return HTMLPage.html(listView(ListModel(accounts: try await service.store.accounts(), regions: try await service.store.regions()), context: c))
+            return HTMLPage.html(listView(ListModel(accounts: try await accounts.accounts(), regions: try await service.regionList()), context: c))
         }
         router.on(.account) { request, context in
             let principal = try context.requirePrincipal()
             let name = try context.parameters.require("name")
             guard Access.maySeeAccount(name, principal) else { throw RolloutError("forbidden_account", kind: .forbidden) }
-            guard let account = try await service.store.account(named: name)?.account else {
+            guard let account = try await accounts.account(named: name) else {
                 throw RolloutError("unknown_account", kind: .notFound, ["value": name])
             }
             let c = try await PageHandler.context(request, context, service: service, moment: false)
-            let m = AccountModel(account: account, regions: try await service.store.regions(), tokens: try await service.store.tokens(account: name),
-                                 events: try await service.store.events(byActor: name, limit: actionsShown))
+            let m = AccountModel(account: account, regions: try await service.regionList(), tokens: try await accounts.tokens(account: name),
+                                 events: try await accounts.actions(of: name, limit: actionsShown))
             return HTMLPage.html(accountView(m, context: c))
         }
         router.on(.apiMe) { _, context in
             let principal = try context.requirePrincipal()
-            guard let account = try await service.store.account(named: principal.account)?.account else {
+            guard let account = try await accounts.account(named: principal.account) else {
                 throw RolloutError("signin_required", kind: .unauthenticated)
             }
             struct Me: Encodable { var account: AccountJSON; var token: String? }
             return try JSONResponse.ok(Me(account: AccountJSON(account), token: principal.token))
         }
         router.on(.apiAccounts) { _, _ in
-            try JSONResponse.ok(try await service.store.accounts().map(AccountJSON.init))
+            try JSONResponse.ok(try await accounts.accounts().map(AccountJSON.init))
         }
     }
 

@@ -1,105 +1,21 @@
 import Foundation
-import RolloutAccess
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
-/// The weekly bulletin (通报): a self-contained HTML document for the period ending at a cut-off
-/// (read as of the cut-off and as known at the cut-off, so a late report never changes it), and
-/// a CSV of its tables. It is rendered once, stored as bytes with their SHA-256, and every later
-/// read returns those bytes.
+/// The weekly bulletin (通报) as a document: a self-contained HTML file for the period ending at a
+/// cut-off, and a CSV of its tables, rendered from what ``BulletinContent`` says. It is rendered
+/// once, stored as bytes with their SHA-256, and every later read returns those bytes.
 public enum Bulletin {
-    /// A region below this share of its pro-rata target is named for poor progress.
-    static let poorShare = 0.6
-    /// The regions praised, at most.
-    static let praisedCount = 5
-
-    /// What a bulletin shows, read once.
-    struct Model {
-        var campaign: StoredCampaign
-        var moment: ReadMoment
-        var day: String
-        var summary: Summary
-        var regions: [RegionFigures]
-        var previous: (day: String, regions: [RegionFigures], summary: Summary)?
-        var series: [DayProgress]
-        var overdue: [ObstacleRow]
-        var names: [String: Region]
-        /// The share of the campaign's time gone by at the cut-off.
-        var elapsed: Double
-        /// Regions under listed supervision at the cut-off, and the changes since the last bulletin.
-        var listed: [String] = []
-        var listedSince: [String] = []
-        var delistedSince: [String] = []
-    }
-
-    /// Issues the bulletin for the end of `day` (a date) as the principal: refuses a cut-off in the
-    /// future or one that has a bulletin already.
+    /// Issues the bulletin for the end of `day` (a date) as the principal.
     public static func issue(day asOf: String, service: CampaignService, by principal: Principal) async throws -> BulletinInfo {
-        guard Access.allows(principal.role, .issueBulletin) else {
-            throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue])
-        }
-        guard case .day? = ShanghaiCalendar.parse(asOf) else { throw RolloutError("bulletin_needs_day", ["value": asOf]) }
-        let model = try await read(day: asOf, service: service)
-        let html = render(model), csv = table(model)
-        let c = try await service.campaign()
-        return try await service.store.issueBulletin(cutoff: model.moment.asOf.before, html: html, csv: csv,
-                                                     sha256: AccountService.sha256(html), csvSha256: AccountService.sha256(csv),
-                                                     actor: principal.account, via: principal.token, now: c.now(service.clock))
-    }
-
-    static func read(day asOf: String, service: CampaignService) async throws -> Model {
-        let (stored, moment) = try await service.moment(asOf: asOf, knownAt: asOf)
-        let f = try await service.figures(stored.campaign, at: moment)
-        var previous: Model.Previous? = nil
-        var listedThen: Set<String> = []
-        let supervision = try await service.store.events(kinds: CampaignService.supervisionKinds)
-        func active(_ m: ReadMoment) -> Set<String> { Set(Supervision.listings(supervision, at: m).values.filter(\.isActive).map(\.region)) }
-        if let last = try await service.store.bulletins().first(where: { $0.cutoff < moment.asOf.before }) {
-            let day = ShanghaiCalendar.dateString(last.cutoff.adding(seconds: -1))
-            let (_, m) = try await service.moment(asOf: day, knownAt: day)
-            let p = try await service.counts(stored.campaign, at: m)
-            previous = (day, p.regions, p.summary)
-            listedThen = active(m)
-        }
-        let listedNow = active(moment)
-        var series = try await service.progressByDay(region: nil, operator: nil, stored.campaign, at: moment)
-        if !series.isEmpty { series[series.count - 1].progress = f.summary.progress }
-        let overdue = try await service.store.obstacles(ObstacleQuery(status: .open, overdue: true, perPage: 1000), at: moment).obstacles
-        let names = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
-        return Model(campaign: stored, moment: moment, day: asOf, summary: f.summary, regions: f.regions, previous: previous,
-                     series: series, overdue: overdue, names: names, elapsed: stored.campaign.elapsed(at: moment.asOf.before),
-                     listed: listedNow.sorted(), listedSince: listedNow.subtracting(listedThen).sorted(),
-                     delistedSince: listedThen.subtracting(listedNow).sorted())
-    }
-
-    /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
-    static func poor(_ m: Model) -> [RegionFigures] {
-        m.regions.filter { r in
-            guard let t = r.target, t > 0 else { return false }
-            return Double(r.progress) < poorShare * Double(t) * m.elapsed
-        }.sorted { ($0.completion ?? 0, $0.regionCode) < ($1.completion ?? 0, $1.regionCode) }
-    }
-
-    /// The regions praised: ahead of their pro-rata target, the best completions first.
-    static func praised(_ m: Model) -> [RegionFigures] {
-        Array(m.regions.filter { r in
-            guard let t = r.target, t > 0 else { return false }
-            return Double(r.progress) >= Double(t) * m.elapsed
-        }.sorted { ($0.completion ?? 0, $1.regionCode) > ($1.completion ?? 0, $0.regionCode) }.prefix(praisedCount))
-    }
-
-    /// The operators' totals over the regions.
-    static func operators(_ regions: [RegionFigures]) -> [(op: String, target: Int, progress: Int)] {
-        Operator.allCases.map { op in
-            let rows = regions.flatMap(\.operators).filter { $0.operator == op.rawValue }
-            return (op.rawValue, rows.reduce(0) { $0 + ($1.target ?? 0) }, rows.reduce(0) { $0 + $1.progress })
-        }.filter { $0.target > 0 || $0.progress > 0 }
+        try await service.issueBulletin(day: asOf, by: principal) { (render($0), table($0)) }
     }
 
     static func t(_ key: String, _ args: [String: String] = [:]) -> String { Catalogue.text(key, .zh, args) }
 
     /// The document: one file, its style and charts inline, for A4.
-    static func render(_ m: Model) -> String {
+    static func render(_ m: BulletinContent) -> String {
         let c = PageContext(language: .zh, stored: m.campaign, moment: m.moment, asOf: m.day, knownAt: m.day)
         let s = m.summary
         let prevRegions = Dictionary(uniqueKeysWithValues: (m.previous?.regions ?? []).map { ($0.regionCode, $0) })
@@ -116,13 +32,13 @@ public enum Bulletin {
             <td>\(c.percent(r.sharingRate))</td></tr>
             """
         }
-        let operators = operators(m.regions).map { o -> HTML in
+        let operators = m.operators.map { o -> HTML in
             """
             <tr><td class="l">\(Operator(rawValue: o.op)?.chineseName ?? o.op)</td><td>\(o.target)</td><td>\(o.progress)</td>\
             <td>\(c.percent(o.target > 0 ? Double(o.progress) / Double(o.target) : nil))</td></tr>
             """
         }
-        let poorRegions = poor(m), praisedRegions = praised(m)
+        let poorRegions = m.poor, praisedRegions = m.praised
         let none: HTML = "<p>\(t("bulletin_none"))</p>"
         let overdue: HTML = m.overdue.isEmpty ? none : """
             <table id="bulletin-overdue"><thead><tr><th>\(t("page_age_days"))</th><th class="l">\(t("page_region"))</th><th class="l">\(t("page_category"))</th>\
@@ -150,7 +66,7 @@ public enum Bulletin {
         <th>\(t("bulletin_rank_change"))</th><th>\(t("page_forecast"))</th><th>\(t("page_sharing_rate"))</th></tr></thead><tbody>\(regions)</tbody></table>\
         <h2>\(t("bulletin_operators"))</h2><table id="bulletin-operators"><thead><tr><th class="l">\(t("page_operator"))</th><th>\(t("page_target"))</th>\
         <th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th></tr></thead><tbody>\(operators)</tbody></table>\
-        <h2>\(t("bulletin_poor"))</h2>\(poorRegions.isEmpty ? none : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": c.percent(poorShare)]) + named(poorRegions))</p>")\
+        <h2>\(t("bulletin_poor"))</h2>\(poorRegions.isEmpty ? none : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": c.percent(BulletinContent.poorShare)]) + named(poorRegions))</p>")\
         <h2>\(t("bulletin_praised"))</h2>\(praisedRegions.isEmpty ? none : "<p id=\"praised\">\(named(praisedRegions))</p>")\
         <h2>\(t("bulletin_overdue"))</h2>\(overdue)\
         <h2>\(t("bulletin_supervision"))</h2><p id="supervision">\
@@ -169,7 +85,7 @@ public enum Bulletin {
     }
 
     /// The CSV of the bulletin's tables: the whole, each region, each operator.
-    static func table(_ m: Model) -> String {
+    static func table(_ m: BulletinContent) -> String {
         let prev = Dictionary(uniqueKeysWithValues: (m.previous?.regions ?? []).map { ($0.regionCode, $0) })
         var rows: [[String]] = [["total", "", m.campaign.campaign.name, "\(m.summary.target)", "\(m.summary.progress)",
                                  m.summary.completion.map { String(format: "%.4f", $0) } ?? "", "",
@@ -181,15 +97,11 @@ public enum Bulletin {
                          prev[r.regionCode].map { "\(r.progress - $0.progress)" } ?? "", prev[r.regionCode].map { "\($0.rank - r.rank)" } ?? "",
                          "\(r.forecast.expectedAtDeadline)", r.sharingRate.map { String(format: "%.4f", $0) } ?? ""])
         }
-        for o in operators(m.regions) {
+        for o in m.operators {
             rows.append(["operator", o.op, Operator(rawValue: o.op)?.chineseName ?? o.op, "\(o.target)", "\(o.progress)",
                          o.target > 0 ? String(format: "%.4f", Double(o.progress) / Double(o.target)) : "", "", "", "", "", ""])
         }
         return CSVTable.render(header: ["table", "code", "name", "target", "progress", "completion", "rank", "progress_change",
                                         "rank_change", "expected_at_deadline", "sharing_rate"], rows: rows)
     }
-}
-
-extension Bulletin.Model {
-    typealias Previous = (day: String, regions: [RegionFigures], summary: Summary)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -29,7 +30,7 @@ enum BulletinsPage {
             }, again: { e in try await page(request, context, service: service, error: e) })
         }
         router.on(.apiBulletins) { _, _ in
-            try JSONResponse.ok(try await service.store.bulletins())
+            try JSONResponse.ok(try await service.bulletins())
         }
         router.on(.apiBulletinIssue) { request, context in
             try JSONResponse.ok(try await Bulletin.issue(day: request.query("as_of") ?? "", service: service, by: try context.requirePrincipal()))
@@ -46,7 +47,7 @@ enum BulletinsPage {
 
     static func stored(_ context: RolloutContext, _ service: CampaignService) async throws -> StoredBulletin {
         let text = try context.parameters.require("id")
-        guard let id = Int64(text), let b = try await service.store.bulletin(id: id) else {
+        guard let id = Int64(text), let b = try await service.bulletin(id: id) else {
             throw RolloutError("unknown_bulletin", kind: .notFound, ["value": text])
         }
         return b
@@ -63,7 +64,7 @@ enum BulletinsPage {
     static func page(_ request: Request, _ context: RolloutContext, service: CampaignService, error: RolloutError?) async throws -> Response {
         let c = try await PageHandler.context(request, context, service: service, moment: false)
         let issuer = c.principal.map { Access.allows($0.role, .issueBulletin) } ?? false
-        let m = Model(bulletins: try await service.store.bulletins(),
+        let m = Model(bulletins: try await service.bulletins(),
                       issueDay: issuer ? ShanghaiCalendar.dateString(c.stored.now(service.clock).adding(days: -1)) : nil,
                       issued: request.query("issued"), error: error)
         return HTMLPage.html(view(m, context: c), status: error.map(JSONResponse.status) ?? .ok)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -68,7 +69,7 @@ enum DispatchPage {
 
     static func page(_ request: Request, _ context: RolloutContext, service: CampaignService, error: RolloutError?) async throws -> Response {
         let c = try await PageHandler.context(request, context, service: service)
-        let m = Model(table: try await service.store.dispatchTable(at: c.moment), loads: try await service.store.unitLoads(at: c.moment),
+        let m = Model(table: try await service.dispatchTable(at: c.moment), loads: try await service.unitLoads(at: c.moment),
                       // The form edits the table as it stands now; a past moment shows it read-only.
                       editable: (c.principal.map { Access.allows($0.role, .editRouting) } ?? false) && c.moment.knownAt == nil && c.asOf == nil,
                       done: request.query("done") != nil, error: error)

@@ -1,4 +1,5 @@
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -15,7 +16,7 @@ enum ForecastPage {
             let region = request.query("region").flatMap { $0.isEmpty ? nil : $0 }
             return try await PageHandler.cached(request, context, service: service, cache: cache) { c in
                 let record = try await service.trackRecord(region: region, asOf: c.asOf, knownAt: c.knownAt)
-                return view(Model(record: record, regions: try await service.store.regions()), context: c)
+                return view(Model(record: record, regions: try await service.regionList()), context: c)
             }
         }
         router.on(.apiTrackRecord) { request, _ in

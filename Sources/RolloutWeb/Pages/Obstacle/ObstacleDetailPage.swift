@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -56,11 +57,11 @@ enum ObstacleDetailPage {
     static func query(_ service: CampaignService, request: Request, context: RolloutContext, error: RolloutError?,
                       _ c: PageContext) async throws -> Model {
         let org = try context.parameters.require("org"), ref = try context.parameters.require("ref")
-        let table = try await service.store.dispatchTable(at: c.moment)
-        guard let state = try await service.store.obstacleState(org: org, ref: ref), let o = ObstacleRow(state, at: c.moment, table: table) else {
+        let table = try await service.dispatchTable(at: c.moment)
+        guard let state = try await service.obstacleState(org: org, ref: ref), let o = ObstacleRow(state, at: c.moment, table: table) else {
             throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref])
         }
-        let regions = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
+        let regions = try await service.regionsByCode()
         return Model(row: o, state: state, regions: regions, defaultUnit: table.unit(for: state.opening),
                      present: c.moment.knownAt == nil && c.asOf == nil, done: request.query("done") != nil, error: error)
     }

@@ -1,3 +1,4 @@
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -5,12 +6,12 @@ extension OperatorPage {
     /// The page's reads, side by side.
     static func query(_ service: CampaignService, operator op: Operator, context c: PageContext) async throws -> Model {
         let moment = c.moment
-        async let counters = service.store.counters(at: moment)
-        async let atStart = service.store.counters(at: moment.at(Cutoff(before: c.stored.campaign.start)))
-        async let regions = service.store.regions()
-        async let obstacles = service.store.obstacles(ObstacleQuery(operator: op, status: .open, perPage: 100), at: moment)
-        async let late = service.store.lateSites(region: nil, operator: op, limit: 50, at: moment)
-        async let reports = service.store.reports(operator: op, days: 30, at: moment)
+        async let counters = service.counters(at: moment)
+        async let atStart = service.counters(at: moment.at(Cutoff(before: c.stored.campaign.start)))
+        async let regions = service.regionList()
+        async let obstacles = service.obstacles(ObstacleQuery(operator: op, status: .open, perPage: 100), at: moment)
+        async let late = service.lateSites(region: nil, operator: op, limit: 50, at: moment)
+        async let reports = service.reports(operator: op, days: 30, at: moment)
         return Model(op: op, counters: try await counters, atStart: try await atStart, regions: try await regions,
                      obstacles: try await obstacles, late: try await late, reports: try await reports)
     }

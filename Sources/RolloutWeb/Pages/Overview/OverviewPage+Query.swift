@@ -1,4 +1,5 @@
 import Foundation
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -9,10 +10,10 @@ extension OverviewPage {
         let records = c.readsRecords
         async let now = service.figures(c.stored.campaign, at: c.moment)
         async let weekBefore = service.counts(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
-        async let obstacles = service.store.obstacles(ObstacleQuery(status: .open, perPage: records ? 10 : 0), at: c.moment)
-        async let late = service.store.lateSites(region: nil, operator: nil, limit: records ? 10 : 0, at: c.moment)
+        async let obstacles = service.obstacles(ObstacleQuery(status: .open, perPage: records ? 10 : 0), at: c.moment)
+        async let late = service.lateSites(region: nil, operator: nil, limit: records ? 10 : 0, at: c.moment)
         async let outlines = Dashboard.outlines(service)
-        async let regionList = service.store.regions()
+        async let regionList = service.regionList()
         async let listed = service.listedRegions(at: c.moment)
         let (summary, regions) = try await now
         let series = try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c)

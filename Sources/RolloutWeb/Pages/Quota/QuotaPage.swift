@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -63,7 +64,7 @@ enum QuotaPage {
         let c = try await PageHandler.context(request, context, service: service, moment: false)
         let (proposals, effect) = try await service.quotaProposals()
         let shown = form ?? Form(from: request.query("from"), to: request.query("to"), sites: request.query("sites"))
-        let m = Model(regions: try await service.regions(), names: Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) }),
+        let m = Model(regions: try await service.regions(), names: try await service.regionsByCode(),
                       proposals: proposals, effect: effect, form: shown, moved: request.query("moved"), error: error)
         return HTMLPage.html(view(m, context: c), status: status)
     }

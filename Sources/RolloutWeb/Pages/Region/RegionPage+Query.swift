@@ -1,23 +1,24 @@
 import Foundation
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
 extension RegionPage {
     static func query(_ service: CampaignService, code: String, escalated: String?, context c: PageContext) async throws -> Model {
-        let regions = try await service.store.regions()
+        let regions = try await service.regionList()
         guard let region = regions.first(where: { $0.code == code }) else {
             throw RolloutError("unknown_region", kind: .notFound, ["value": code])
         }
         // The page's reads, side by side; a figures-only account's lists are empty pages (their counts).
         let records = c.readsRecords
-        async let targets = service.store.targets(at: c.moment)
+        async let targets = service.targets(at: c.moment)
         async let now = service.figures(c.stored.campaign, at: c.moment)
         async let weekBefore = service.counts(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
-        async let obstacles = service.store.obstacles(ObstacleQuery(region: code, status: .open, perPage: records ? 200 : 0), at: c.moment)
-        async let late = service.store.lateSites(region: code, operator: nil, limit: records ? 100 : 0, at: c.moment)
+        async let obstacles = service.obstacles(ObstacleQuery(region: code, status: .open, perPage: records ? 200 : 0), at: c.moment)
+        async let late = service.lateSites(region: code, operator: nil, limit: records ? 100 : 0, at: c.moment)
         async let sites = mapSites(service, region: code, records: records, at: c.moment)
         async let outlines = Dashboard.outlines(service)
-        async let supervision = service.store.events(kinds: CampaignService.supervisionKinds)
+        async let supervision = service.supervisionEvents()
         let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
         let series = try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c)
@@ -37,6 +38,6 @@ extension RegionPage {
     static func mapSites(_ service: CampaignService, region code: String, records: Bool,
                          at moment: ReadMoment) async throws -> (total: Int, points: [MapPoint])? {
         guard records else { return nil }
-        return try await service.store.mapPoints(region: code, limit: mapLimit, at: moment)
+        return try await service.mapPoints(region: code, limit: mapLimit, at: moment)
     }
 }

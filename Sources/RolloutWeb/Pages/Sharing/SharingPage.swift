@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutImport
 import RolloutStorage
@@ -99,8 +100,7 @@ enum SharingPage {
         let handle = try file.openForWriting()
         try handle.write(contentsOf: Data(text.utf8))
         try handle.close()
-        let report = try await Importer.run(.resources, file: file.url, store: service.store, now: try await service.campaign().now(service.clock),
-                                            actor: principal.account, scope: principal, dryRun: false)
+        let report = try await service.importFile(.resources, file: file.url, by: principal, dryRun: false)
         return report.errors
     }
 
@@ -111,10 +111,10 @@ enum SharingPage {
         let mayOffer = Access.mayImport("resources", principal)
         var offers: [ResourceOffer] = []
         if mayOffer, principal.role == .resourceOwner, let mine = principal.owner {
-            offers = try await service.store.resources(at: c.moment).filter { $0.owner == mine }.sorted { $0.resourceId < $1.resourceId }
+            offers = try await service.resources(at: c.moment).filter { $0.owner == mine }.sorted { $0.resourceId < $1.resourceId }
         }
         let m = Model(principal: principal, requests: try await service.requests(for: principal),
-                      offerRegions: mayOffer ? try await service.store.regions() : nil, offers: offers, offerErrors: offerErrors,
+                      offerRegions: mayOffer ? try await service.regionList() : nil, offers: offers, offerErrors: offerErrors,
                       offered: request.query("offered") != nil, done: request.query("done") != nil, error: error)
         return HTMLPage.html(view(m, context: c), status: status)
     }

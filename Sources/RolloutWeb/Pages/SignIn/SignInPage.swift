@@ -44,7 +44,7 @@ enum SignInPage {
             }
             // The session the browser came with (if any) ends; the new one has a new id.
             if let old = request.cookies[sessionCookie]?.value {
-                try? await SQLPersistDriver(store: accounts.store, clock: accounts.clock).remove(key: sessionKeyPrefix + String(old))
+                try? await SessionPersistDriver(accounts: accounts).remove(key: sessionKeyPrefix + String(old))
             }
             context.sessions.createSession(WebSession(account: account.name, csrf: AccountService.random(bytes: 24, hex: false),
                                                       signedInAt: accounts.clock.now().seconds), expiresIn: sessionLifetime)

@@ -1,4 +1,5 @@
 import Foundation
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -28,7 +29,7 @@ enum SitePage {
 
     static func query(_ service: CampaignService, _ key: SiteKey, context c: PageContext) async throws -> Model {
         let detail = try await service.site(key, asOf: c.asOf, knownAt: c.knownAt)
-        let region = try await service.store.regions().first { $0.code == detail.site.regionCode }
+        let region = try await service.regionList().first { $0.code == detail.site.regionCode }
         let matches = detail.site.stage == Stage.planned.rawValue
             ? try await service.matches(for: key, radius: matchRadius, limit: 10, asOf: c.asOf) : nil
         return Model(detail: detail, region: region, matches: matches)

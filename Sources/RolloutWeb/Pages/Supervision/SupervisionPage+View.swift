@@ -1,3 +1,4 @@
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 

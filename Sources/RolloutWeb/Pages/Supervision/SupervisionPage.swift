@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -84,7 +85,7 @@ enum SupervisionPage {
     static func page(_ request: Request, _ context: RolloutContext, service: CampaignService, error: RolloutError?) async throws -> Response {
         let c = try await PageHandler.context(request, context, service: service)
         let m = Model(view: try await service.supervision(asOf: c.asOf, knownAt: c.knownAt),
-                      names: Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) }),
+                      names: try await service.regionsByCode(),
                       office: c.principal.map { Access.allows($0.role, .supervise) } ?? false, done: request.query("done") != nil, error: error)
         return HTMLPage.html(view(m, context: c), status: error.map(JSONResponse.status) ?? .ok)
     }

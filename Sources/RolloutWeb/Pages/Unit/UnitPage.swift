@@ -1,4 +1,5 @@
 import Hummingbird
+import RolloutApplication
 import RolloutCore
 import RolloutStorage
 
@@ -21,8 +22,8 @@ enum UnitPage {
 
     static func query(_ service: CampaignService, unit: String, context c: PageContext) async throws -> Model {
         let list = try await service.unitObstacles(unit, asOf: c.asOf, knownAt: c.knownAt, perPage: 500)
-        let overdue = try await service.store.obstacles(ObstacleQuery(status: .open, unit: unit, overdue: true, perPage: 1), at: c.moment).total
-        let regions = Dictionary(uniqueKeysWithValues: try await service.store.regions().map { ($0.code, $0) })
+        let overdue = try await service.obstacles(ObstacleQuery(status: .open, unit: unit, overdue: true, perPage: 1), at: c.moment).total
+        let regions = try await service.regionsByCode()
         return Model(unit: unit, list: list, overdue: overdue, regions: regions)
     }
 

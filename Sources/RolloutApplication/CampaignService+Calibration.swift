@@ -1,0 +1,64 @@
+import NIOConcurrencyHelpers
+import Foundation
+import RolloutCore
+import RolloutStorage
+
+extension CampaignService {
+    /// How many past weeks the forecast is asked again to measure its errors (as far back as
+    /// ``ForecastCalibration/windowDays`` reaches).
+    static let calibrationWeeks = Int(ForecastCalibration.windowDays / 7)
+
+    /// The figures' inputs at a moment with the forecast's calibration measured: the model asked as
+    /// of the end of each of the last ``calibrationWeeks`` weeks (with what was known at the start of
+    /// the moment's day: read once a day) how many sites each key would have built by the moment,
+    /// against how many the moment's counters say were.
+    /// A `settled` moment (known as of an instant already past) is read through ``settledSource(at:campaign:)``.
+    public func calibratedSource(at moment: ReadMoment, campaign: Campaign, settled: Bool = false) async throws -> FigureSource {
+        var source = settled ? try await settledSource(at: moment, campaign: campaign) : try await store.figureSource(at: moment, campaign: campaign)
+        let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
+        let first = ShanghaiCalendar.day(of: campaign.start) + Figures.paceDays
+        let origins = (1...Self.calibrationWeeks).map { today - 7 * $0 }.filter { $0 >= first }
+        guard !origins.isEmpty else { return source }
+        let clock = try await self.campaign().now(clock)
+        let known = moment.knownAt ?? Cutoff(before: clock)
+        let knowledge = Cutoff(before: ShanghaiCalendar.start(of: known.firstPartialDay))
+        let builtNow = Figures.expectedGains(source.inputs, regions: source.regions, within: 0).built
+        let pairs = try await withThrowingTaskGroup(of: [ForecastCalibration.Pair].self) { group in
+            for origin in origins {
+                group.addTask {
+                    let cut = Cutoff.endOf(day: origin)
+                    // The past state as known at the start of the moment's day of knowledge: a report
+                    // that came late counts where it belongs, and the read is kept for the day.
+                    let past = try await self.settledSource(at: ReadMoment(asOf: cut, knownAt: knowledge), campaign: campaign)
+                    let days = Double(moment.asOf.before.seconds - cut.before.seconds) / 86_400
+                    let (expected, built) = Figures.expectedGains(past.inputs, regions: past.regions, within: days)
+                    return expected.map { key, gain in
+                        ForecastCalibration.Pair(key: key, horizonDays: days, predicted: gain, actual: Double((builtNow[key] ?? 0) - (built[key] ?? 0)))
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        source.inputs.calibration = ForecastCalibration(pairs)
+        return source
+    }
+}
+
+extension CampaignService {
+    /// The figures' inputs at a moment known as of an instant already past, read once: the log is
+    /// appended at the clock's time, so such a read never changes. The calibration of every later
+    /// moment and every week of a track record read the same few past weeks.
+    func settledSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
+        let key = "\(moment.asOf.before.seconds)|\(moment.knownAt?.before.seconds ?? -1)"
+        if let hit = settledSources.withLockedValue({ $0[key] }) { return hit }
+        let source = try await store.figureSource(at: moment, campaign: campaign)
+        settledSources.withLockedValue { kept in
+            if kept.count >= Self.settledCapacity { kept.removeAll() }
+            kept[key] = source
+        }
+        return source
+    }
+
+    /// The most past reads kept (a read of the demo's counters holds a few thousand values).
+    static let settledCapacity = 96
+}

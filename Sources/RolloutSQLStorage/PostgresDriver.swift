@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import RolloutCore
+import RolloutStorage
+import SQLKit
+import NIOConcurrencyHelpers
+
+/// PostgreSQL for several stateless instances sharing one database: a connection pool, one
+/// transaction per write (writers take a lock on the log, so the sequence has no gaps or races),
+/// repeatable-read snapshots for reads.
+final class PostgresDriver: SQLDriver {
+    let dialect = Dialect.postgres
+    let client: PostgresClient
+    /// The task running the client's background work, when the driver runs it itself (nil: a
+    /// service group runs the client, see ``SQLCampaignStore/open(_:create:runsOwnConnections:)``).
+    private let runner: Task<Void, Never>?
+    private let logger = Logger(label: "rollout.postgres")
+    private let listeners = NIOLockedValueBox<[Task<Void, Never>]>([])
+
+    private init(client: PostgresClient, runner: Task<Void, Never>?) {
+        self.client = client; self.runner = runner
+    }
+
+    static func open(host: String, port: Int, user: String, password: String?, database: String,
+                     description: String, runsItself: Bool = true) async throws -> PostgresDriver {
+        var config = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
+                                                  database: database, tls: .disable)
+        config.options.connectTimeout = .seconds(5)
+        config.options.maximumConnections = 8
+        let client = PostgresClient(configuration: config, backgroundLogger: Logger(label: "rollout.postgres.pool"))
+        let runner = runsItself ? Task { await client.run() } : nil
+        let driver = PostgresDriver(client: client, runner: runner)
+        // A client run by a service group answers nothing before the group starts: it is checked then.
+        if runsItself { try await driver.checkReachable(description: description) }
+        return driver
+    }
+
+    /// Fails, with a clear message, when the server cannot be reached within 30 s.
+    func checkReachable(description: String) async throws {
+        let client = self.client
+        do {
+            // Fail now, with a clear message, when the server cannot be reached.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await client.query("SELECT 1") }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(30))
+                    throw RolloutError("database_unreachable", kind: .unavailable, ["value": description, "reason": "timeout"])
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            runner?.cancel()
+            if let e = error as? RolloutError { throw e }
+            throw RolloutError("database_unreachable", kind: .unavailable, ["value": description, "reason": PostgresDriver.reason(error)])
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? PSQLError {
+            return e.serverInfo?[.message] ?? "\(e.code)"
+        }
+        return "\(error)"
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await unwrapped {
+            try await client.withTransaction(logger: logger) { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                return try await body(db)
+            }
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await unwrapped {
+            try await client.withTransaction(logger: logger) { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
+                return try await body(db)
+            }
+        }
+    }
+
+    /// The error that made a transaction fail, rather than the wrapper PostgresNIO puts around it.
+    private func unwrapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as PostgresTransactionError {
+            throw e.closureError ?? e.beginError ?? e.commitError ?? e
+        }
+    }
+
+    /// Listens on a channel for the life of the driver, on one connection of the pool, reconnecting
+    /// after a failure; `receive` gets each notification's payload.
+    func listen(on channel: String, receive: @escaping @Sendable (String) -> Void) {
+        let client = self.client
+        let logger = self.logger
+        let task = Task {
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: channel) { notifications in
+                            for try await n in notifications { receive(n.payload) }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    // The client was shut down (the server's service group stopping it): nothing to retry.
+                    if let e = error as? PSQLError, e.code == .clientClosedConnection || e.code == .poolClosed { break }
+                    logger.warning("listening for changes failed; retrying", metadata: ["error": "\(PostgresDriver.reason(error))"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+        listeners.withLockedValue { $0.append(task) }
+    }
+
+    func close() async throws {
+        for t in listeners.withLockedValue({ $0 }) { t.cancel() }
+        runner?.cancel()
+    }
+}

@@ -1,0 +1,48 @@
+import RolloutCore
+
+/// What an append did.
+public struct AppendResult: Sendable, Equatable {
+    /// Events appended to the log.
+    public var applied: Int
+    /// Events already in the log (re-sent), which changed nothing.
+    public var unchanged: Int
+
+    public init(applied: Int, unchanged: Int) {
+        self.applied = applied; self.unchanged = unchanged
+    }
+}
+
+/// A change committed to the log: the newest sequence number after it.
+public struct StoreChange: Codable, Sendable, Equatable {
+    public var lastSeq: Int64
+    public init(lastSeq: Int64) { self.lastSeq = lastSeq }
+}
+
+/// The append-only event log: appends (with the projection changes they cause), its extent, its
+/// events in order and the changes committed to it.
+public protocol EventLog: Sendable {
+    /// Appends events (re-sent ones change nothing), with their projection updates, in one transaction.
+    func append(_ events: [NewEvent]) async throws -> AppendResult
+    /// Runs `body` in one write transaction: everything it appends is committed together, or nothing.
+    func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T
+    /// Loads a large batch of new events into a fresh log (demo generation), in one transaction, or
+    /// committing every `batchesPerCommit` batches for a side file that is thrown away unless complete.
+    /// `next` yields the events in batches; each entity's events must lie in one batch, in recorded order.
+    func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int
+    /// The sequence number of the newest event (0 for an empty log): a cheap version of the log.
+    func lastSeq() async throws -> Int64
+    /// Starts watching the log for changes made by this or another process (a server does).
+    func watchChanges()
+    /// The same as ``lastSeq()``, without a query once the store watches its changes (a server).
+    func currentSeq() async throws -> Int64
+    /// The number of events in the log.
+    func eventCount() async throws -> Int
+    /// The events of the log in order, `limit` at a time after `afterSeq`.
+    func events(after afterSeq: Int64, limit: Int) async throws -> [LoggedEvent]
+    /// The events of some kinds, in log order.
+    func events(kinds: [String]) async throws -> [LoggedEvent]
+    /// Throws away the projections and derives them again from the log; returns the events read.
+    func rebuildProjections() async throws -> Int
+    /// The changes committed from now on, by this process or (on PostgreSQL) by any instance.
+    func changes() -> AsyncStream<StoreChange>
+}

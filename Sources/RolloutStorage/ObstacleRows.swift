@@ -1,0 +1,145 @@
+import RolloutCore
+
+/// Which obstacles to list.
+public struct ObstacleQuery: Sendable, Equatable {
+    /// Which obstacles, by their state at the moment.
+    public enum Status: String, Sendable, CaseIterable {
+        /// Not resolved (escalated ones included).
+        case open
+        /// Escalated to the city and not resolved.
+        case escalated
+        case resolved
+        case all
+    }
+
+    public var region: String?
+    public var `operator`: Operator?
+    public var category: ObstacleCategory?
+    public var status: Status
+    /// Only those open at least this many days.
+    public var minAgeDays: Int?
+    /// Only the unresolved ones with this unit (dispatched to it).
+    public var unit: String?
+    /// Only those whose service-level clock has run out.
+    public var overdue: Bool
+    /// From 1.
+    public var page: Int
+    public var perPage: Int
+
+    public init(region: String? = nil, operator: Operator? = nil, category: ObstacleCategory? = nil, status: Status = .open,
+                minAgeDays: Int? = nil, unit: String? = nil, overdue: Bool = false, page: Int = 1, perPage: Int = 50) {
+        self.region = region; self.operator = `operator`; self.category = category; self.status = status
+        self.minAgeDays = minAgeDays; self.unit = unit; self.overdue = overdue; self.page = page; self.perPage = perPage
+    }
+}
+
+/// An obstacle as a list shows it, at a moment.
+public struct ObstacleRow: Codable, Sendable, Equatable {
+    /// The reporting organisation and its reference: together they name the obstacle.
+    public var org: String
+    public var ref: String
+    public var regionCode: String
+    @Nullable public var `operator`: String?
+    @Nullable public var siteCode: String?
+    public var category: String
+    @Nullable public var responsible: String?
+    public var description: String
+    /// `open`, `dispatched`, `escalated` or `resolved`, at the moment.
+    public var status: String
+    public var openedAt: String
+    /// The unit it is with (dispatched to), and since when.
+    @Nullable public var unit: String?
+    @Nullable public var dispatchedAt: String?
+    @Nullable public var escalatedAt: String?
+    @Nullable public var escalationReason: String?
+    /// `system` when the clock ran out, else the account that escalated it.
+    @Nullable public var escalatedBy: String?
+    @Nullable public var resolvedAt: String?
+    /// Waiting on the reporter (the clock stopped) since then, and why.
+    @Nullable public var waitingSince: String?
+    @Nullable public var waitingReason: String?
+    @Nullable public var reopenedAt: String?
+    @Nullable public var reopenReason: String?
+    /// Whole days from opening to the moment (or to its resolution).
+    public var ageDays: Int
+    /// The category's service-level clock, in days.
+    public var slaDays: Int
+    /// When the clock runs out as things stand (nil once resolved).
+    @Nullable public var due: String?
+    /// Whole days left on the clock (negative once run out; nil once resolved).
+    @Nullable public var daysLeft: Int?
+    /// Whether the clock has run out.
+    public var overdue: Bool
+
+    public init(org: String, ref: String, regionCode: String, `operator`: String? = nil, siteCode: String? = nil, category: String, responsible: String? = nil, description: String, status: String, openedAt: String, unit: String? = nil, dispatchedAt: String? = nil, escalatedAt: String? = nil, escalationReason: String? = nil, escalatedBy: String? = nil, resolvedAt: String? = nil, waitingSince: String? = nil, waitingReason: String? = nil, reopenedAt: String? = nil, reopenReason: String? = nil, ageDays: Int, slaDays: Int, due: String? = nil, daysLeft: Int? = nil, overdue: Bool) {
+        self.`operator` = `operator`; self.org = org; self.ref = ref; self.regionCode = regionCode; self.siteCode = siteCode; self.category = category; self.responsible = responsible; self.description = description; self.status = status; self.openedAt = openedAt; self.unit = unit; self.dispatchedAt = dispatchedAt; self.escalatedAt = escalatedAt; self.escalationReason = escalationReason; self.escalatedBy = escalatedBy; self.resolvedAt = resolvedAt; self.waitingSince = waitingSince; self.waitingReason = waitingReason; self.reopenedAt = reopenedAt; self.reopenReason = reopenReason; self.ageDays = ageDays; self.slaDays = slaDays; self.due = due; self.daysLeft = daysLeft; self.overdue = overdue
+    }
+}
+
+extension ObstacleRow {
+    /// An obstacle as it stood at a moment, or nil when it was not yet raised (or known) then.
+    public init?(_ s: ObstacleState, at moment: ReadMoment, table: Dispatch.Table) {
+        guard moment.asOf.includes(s.openedAt), moment.knownAt.map({ $0.includes(s.openedRecordedAt) }) ?? true else { return nil }
+        let now = ObstacleWorkflow.situation(openedAt: s.openedAt, marks: s.marks, at: moment)
+        let end = now.resolvedAt ?? moment.asOf.before
+        let sla = table.rule(s.opening.category).slaDays
+        let o = s.opening
+        self.init(org: o.org, ref: o.ref, regionCode: o.regionCode, operator: o.operator?.rawValue, siteCode: o.site?.code,
+                           category: o.category.rawValue, responsible: o.responsible, description: o.description,
+                           status: now.status.rawValue, openedAt: s.openedAt.description,
+                           unit: now.unit, dispatchedAt: now.dispatchedAt?.description,
+                           escalatedAt: now.escalatedAt?.description, escalationReason: now.escalationReason,
+                           escalatedBy: now.escalatedBy, resolvedAt: now.resolvedAt?.description,
+                           waitingSince: now.waitingSince?.description, waitingReason: now.waitingReason,
+                           reopenedAt: now.reopenedAt?.description, reopenReason: now.reopenReason,
+                           ageDays: Int(max(0, end.seconds - s.openedAt.seconds) / 86_400), slaDays: sla,
+                           due: now.resolvedAt == nil ? now.deadline(slaDays: sla, end: moment.asOf.before).description : nil,
+                           daysLeft: now.daysLeft(slaDays: sla, end: moment.asOf.before),
+                           overdue: now.isOverdue(slaDays: sla, end: moment.asOf.before))
+    }
+}
+
+/// One page of obstacles, with the counts of all that match.
+public struct ObstaclePage: Codable, Sendable, Equatable {
+    public var total: Int
+    public var page: Int
+    public var perPage: Int
+    public var obstacles: [ObstacleRow]
+    /// Per category: how many match, how many are older than a week, the oldest age in days.
+    public var byCategory: [ObstacleGroup]
+    /// The same per responsible unit (`""` when the reporter named none).
+    public var byResponsible: [ObstacleGroup]
+
+    public init(total: Int, page: Int, perPage: Int, obstacles: [ObstacleRow], byCategory: [ObstacleGroup], byResponsible: [ObstacleGroup]) {
+        self.total = total; self.page = page; self.perPage = perPage; self.obstacles = obstacles; self.byCategory = byCategory; self.byResponsible = byResponsible
+    }
+}
+
+/// Obstacles grouped by one attribute.
+public struct ObstacleGroup: Codable, Sendable, Equatable {
+    public var key: String
+    public var count: Int
+    public var olderThanWeek: Int
+    public var oldestDays: Int
+
+    public init(key: String, count: Int, olderThanWeek: Int, oldestDays: Int) {
+        self.key = key; self.count = count; self.olderThanWeek = olderThanWeek; self.oldestDays = oldestDays
+    }
+}
+
+/// What waits on a unit at a moment.
+public struct UnitLoad: Codable, Sendable, Equatable {
+    public var unit: String
+    /// Unresolved obstacles dispatched to it.
+    public var waiting: Int
+    /// Of those, the ones whose clock has run out.
+    public var overdue: Int
+    /// Of those, the ones waiting on their reporter (clock stopped).
+    public var onHold: Int
+    /// The age in days of the oldest.
+    public var oldestDays: Int
+
+    public init(unit: String, waiting: Int, overdue: Int, onHold: Int, oldestDays: Int) {
+        self.unit = unit; self.waiting = waiting; self.overdue = overdue; self.onHold = onHold; self.oldestDays = oldestDays
+    }
+}
