@@ -33,6 +33,8 @@ let package = Package(
     targets: [
         // Pure domain: types, rules, the fold of the log. Foundation only, no I/O.
         .target(name: "RolloutCore"),
+        // Every user-facing sentence, Chinese first and English second: the one catalogue.
+        .target(name: "RolloutTexts", dependencies: ["RolloutCore"]),
         // The bundled reference data (Chongqing divisions and boundaries) and its readers.
         .target(
             name: "RolloutReference",
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "RolloutApplication",
             dependencies: [
-                "RolloutCore", "RolloutStorage", "RolloutAccess", "RolloutImport", "RolloutExport", "RolloutFiles",
+                "RolloutCore", "RolloutTexts", "RolloutStorage", "RolloutAccess", "RolloutImport", "RolloutExport", "RolloutFiles",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -85,7 +87,7 @@ let package = Package(
         .target(
             name: "RolloutImport",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutStorage", "RolloutFiles", "RolloutZlib",
+                "RolloutCore", "RolloutTexts", "RolloutReference", "RolloutStorage", "RolloutFiles", "RolloutZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -94,7 +96,7 @@ let package = Package(
         .target(
             name: "RolloutAccess",
             dependencies: [
-                "RolloutCore", "RolloutStorage",
+                "RolloutCore", "RolloutTexts", "RolloutStorage",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -105,7 +107,7 @@ let package = Package(
         .target(
             name: "RolloutWeb",
             dependencies: [
-                "RolloutCore", "RolloutStorage", "RolloutApplication", "RolloutImport", "RolloutAccess", "RolloutFiles", "RolloutExport",
+                "RolloutCore", "RolloutTexts", "RolloutStorage", "RolloutApplication", "RolloutImport", "RolloutAccess", "RolloutFiles", "RolloutExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -125,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "rollout",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
+                "RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
                 "RolloutImport", "RolloutWeb", "RolloutAccess", "RolloutFiles", "RolloutExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OTel", package: "swift-otel"),
@@ -135,16 +137,16 @@ let package = Package(
         ),
         // What the test targets share: the databases to run on, the built executable.
         .target(name: "RolloutTestSupport", dependencies: ["RolloutCore", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutDemo"]),
-        .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore"]),
+        .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "RolloutTexts"]),
         .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage"]),
         .testTarget(
             name: "RolloutStorageTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
+            dependencies: ["RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
                            "RolloutTestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
         .testTarget(
             name: "RolloutImportTests",
-            dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
+            dependencies: ["RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
                            "RolloutImport", "RolloutTestSupport",
                            "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
@@ -152,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "RolloutWebTests",
             dependencies: [
-                "RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutWeb",
+                "RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutWeb",
                 "RolloutTestSupport", "RolloutAccess", "RolloutExport", "RolloutFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -84,11 +84,3 @@ public enum Dispatch {
         }
     }
 }
-
-extension Dispatch {
-    /// A unit's name in a language: an operator's own name, else the catalogue's.
-    public static func unitName(_ code: String, _ language: Language) -> String {
-        if let op = Operator(rawValue: code) { return language == .zh ? op.chineseName : op.englishName }
-        return Catalogue.entries["unit_\(code)"].map { language == .zh ? $0.zh : $0.en } ?? code
-    }
-}

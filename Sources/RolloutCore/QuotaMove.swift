@@ -27,7 +27,7 @@ public struct QuotaMove: Codable, Equatable, Sendable {
         guard reason.count <= 500 else { throw RolloutError("text_too_long", ["value": "500"]) }
         guard from != to else { throw RolloutError("quota_same_region", ["value": from]) }
         guard sites > 0, sites <= 1_000_000 else { throw RolloutError("quota_bad_count", ["value": "\(sites)"]) }
-        let text = Catalogue.text("quota_reason", .zh, ["from": from, "to": to, "value": "\(sites)", "reason": reason])
+        let text = "调整到其他区县：\(from) 调出 \(sites) 站至 \(to)。\(reason)"
         var out: [TargetSetting] = []
         func line(_ region: String, _ op: Operator?) throws -> TargetRecord {
             let found = targets.lines.values.first { $0.setting.regionCode == region && $0.setting.operator == op && $0.setting.keyArea == nil }

@@ -1,5 +1,5 @@
-/// An error a user can act on: a stable English code plus arguments, worded by the ``Catalogue``.
-public struct RolloutError: Error, Equatable, Sendable, CustomStringConvertible {
+/// An error a user can act on: a stable English code plus arguments, worded by the catalogue (RolloutTexts).
+public struct RolloutError: Error, Equatable, Sendable {
     /// The stable code, also the catalogue key (e.g. `bad_as_of`).
     public var code: String
     /// The named values the message shows.
@@ -30,9 +30,4 @@ public struct RolloutError: Error, Equatable, Sendable, CustomStringConvertible 
     public init(_ code: String, kind: Kind = .invalid, _ arguments: [String: String] = [:]) {
         self.code = code; self.arguments = arguments; self.kind = kind
     }
-
-    /// The message in a language.
-    public func message(_ language: Language) -> String { Catalogue.text(code, language, arguments) }
-
-    public var description: String { message(.en) }
 }

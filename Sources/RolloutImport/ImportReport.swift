@@ -1,5 +1,6 @@
 import Foundation
 import RolloutCore
+import RolloutTexts
 
 /// A problem with one cell, row or the whole file: where, a stable code, and the message's arguments.
 public struct ImportError: Codable, Sendable, Equatable {

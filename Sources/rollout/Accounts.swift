@@ -5,6 +5,7 @@ import RolloutCore
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
+import RolloutTexts
 
 /// `rollout account …`: the accounts of the organisations that use the platform.
 struct AccountCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import RolloutCore
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
+import RolloutTexts
 
 /// `rollout backup --to FILE`: a consistent copy of the database while the platform runs.
 struct Backup: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import RolloutCore
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
+import RolloutTexts
 
 /// The options every command shares: where the data is and the language of messages.
 struct CommonOptions: ParsableArguments {

@@ -4,6 +4,7 @@ import RolloutCore
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
+import RolloutTexts
 
 /// The demo's accounts: one per role, districts and operators for a few of each, with random
 /// passwords kept in a file beside the database (readable by its owner only) and printed once,

@@ -5,6 +5,7 @@ import RolloutImport
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
+import RolloutTexts
 
 /// `rollout import KIND FILE`: a bulk file, all or nothing.
 struct Import: AsyncParsableCommand {

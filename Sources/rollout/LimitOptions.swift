@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RolloutCore
+import RolloutTexts
 
 /// The limits of ``Limits`` as options (`rollout serve`, `rollout import`): an option wins over
 /// its environment variable, which wins over the default.

@@ -4,6 +4,7 @@ import RolloutCore
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
+import RolloutTexts
 
 /// `rollout verify`: checks a database and prints what it found; exit 1 when anything is wrong.
 struct Verify: AsyncParsableCommand {

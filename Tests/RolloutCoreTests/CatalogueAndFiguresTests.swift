@@ -1,4 +1,5 @@
 import Foundation
+@testable import RolloutTexts
 import Testing
 @testable import RolloutCore
 

@@ -1,4 +1,5 @@
 import Foundation
+import RolloutTexts
 import Testing
 @testable import RolloutCore
 

@@ -1,5 +1,6 @@
 import Foundation
 import RolloutTestSupport
+import RolloutTexts
 import Testing
 @testable import RolloutCore
 import RolloutDemo

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import RolloutTexts
 import SQLKit
 import RolloutTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import RolloutTexts
 import SQLKit
 import RolloutTestSupport
 import Testing

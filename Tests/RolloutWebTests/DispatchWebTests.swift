@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RolloutCore
 import RolloutTestSupport
+import RolloutTexts
 import Testing
 @testable import RolloutStorage
 @testable import RolloutSQLStorage

@@ -5,6 +5,7 @@ import RolloutAccess
 import RolloutCore
 import RolloutDemo
 import RolloutTestSupport
+import RolloutTexts
 import Testing
 @testable import RolloutStorage
 @testable import RolloutSQLStorage

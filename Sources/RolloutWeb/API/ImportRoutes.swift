@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Metrics
 import RolloutApplication
+import RolloutTexts
 import Tracing
 import RolloutCore
 import RolloutImport

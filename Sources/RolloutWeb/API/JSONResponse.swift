@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RolloutCore
+import RolloutTexts
 
 /// JSON answers: snake_case keys, sorted, UTF-8; errors as `{"error":{"code":…,"message":…}}`.
 enum JSONResponse {

@@ -1,5 +1,6 @@
 import Hummingbird
 import RolloutCore
+import RolloutTexts
 
 /// The frame every page shares (the title, the navigation with the date picker and the language
 /// switch, the live-update script), the HTML response, and the error page.

@@ -3,6 +3,7 @@ import Hummingbird
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 /// What every page is rendered for: the language and the moment asked for, and the links that
 /// keep both when the user moves from page to page.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import RolloutAccess
 import RolloutCore
+import RolloutTexts
 
 /// The one gate every request passes: it finds who is asking (a bearer token, or the account of
 /// the session cookie), checks the route's need in the route table (``Route``) against the account's role,

@@ -3,6 +3,7 @@ import RolloutApplication
 import RolloutCore
 import RolloutImport
 import RolloutStorage
+import RolloutTexts
 
 /// The reads the dashboard's pages share, and the pieces of HTML more than one page shows.
 enum Dashboard {

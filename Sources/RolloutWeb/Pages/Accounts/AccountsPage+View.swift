@@ -1,6 +1,7 @@
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 extension AccountsPage {
     static func listView(_ m: ListModel, context c: PageContext) -> HTML {

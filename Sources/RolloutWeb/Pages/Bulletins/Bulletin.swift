@@ -2,6 +2,7 @@ import Foundation
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 /// The weekly bulletin (通报) as a document: a self-contained HTML file for the period ending at a
 /// cut-off, and a CSV of its tables, rendered from what ``BulletinContent`` says. It is rendered

@@ -3,6 +3,7 @@ import Hummingbird
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 /// The bulletins: the list (and, for the city office, the button that issues one), and the stored
 /// bytes of each, identical on every read. The HTML lists overdue obstacles, so it is for accounts

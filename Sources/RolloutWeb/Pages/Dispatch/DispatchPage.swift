@@ -3,6 +3,7 @@ import Hummingbird
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 /// Network-wide dispatching (全网调度): the page shows the routing table (the city office edits it
 /// there) and what waits on each unit. The API reads and sets the rules and the units' loads.

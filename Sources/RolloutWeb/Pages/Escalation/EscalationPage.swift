@@ -3,6 +3,7 @@ import Hummingbird
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 /// Escalating an obstacle to the city: from the district page, a click on "escalate" opens the
 /// confirmation (with an optional reason), a second click records the event and returns to the

@@ -3,6 +3,7 @@ import Hummingbird
 import Metrics
 import RolloutAccess
 import RolloutCore
+import RolloutTexts
 
 /// Signing in and out of the web pages. The sign-in form carries a token that must equal a cookie
 /// set with the form (so another site cannot sign a browser into an account of its choosing); a

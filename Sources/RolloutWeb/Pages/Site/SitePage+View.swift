@@ -2,6 +2,7 @@ import Foundation
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 extension SitePage {
     static func view(_ m: Model, context c: PageContext) -> HTML {

@@ -1,6 +1,7 @@
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 extension SupervisionPage {
     static func view(_ m: Model, context c: PageContext) -> HTML {

@@ -2,6 +2,7 @@ import Hummingbird
 import RolloutApplication
 import RolloutCore
 import RolloutStorage
+import RolloutTexts
 
 /// What waits on one unit (a department, an operator, China Tower), the oldest first.
 enum UnitPage {

@@ -1,3 +1,5 @@
+import RolloutCore
+
 extension Catalogue {
     /// Messages about input refused for its size or structure: limits, hostile workbooks, requests.
     static let limitTexts: [String: (zh: String, en: String)] = [

@@ -1,3 +1,5 @@
+import RolloutCore
+
 /// The words of the pages: titles, labels, headings (the messages are in ``Catalogue``).
 extension Catalogue {
     static let pageTexts: [String: (zh: String, en: String)] = [

@@ -1,3 +1,5 @@
+import RolloutCore
+
 extension Catalogue {
     /// Messages of the forecast's back-test and track record.
     static let forecastTexts: [String: (zh: String, en: String)] = [

@@ -1,3 +1,5 @@
+import RolloutCore
+
 extension Catalogue {
     /// The texts of the city office's levers: quota moves and bulletins.
     static let leverTexts: [String: (zh: String, en: String)] = [
@@ -7,7 +9,6 @@ extension Catalogue {
         "quota_bad_count": ("调整站数须为正整数，“{value}”不是", "the number of sites to move must be a positive whole number; “{value}” is not"),
         "quota_no_target": ("{value} 没有可调整的目标", "{value} has no target to adjust"),
         "quota_move_too_large": ("{region} 剩余待建 {left} 站，不能调出 {value} 站", "{region} has {left} sites of its quota left to build; it cannot give {value}"),
-        "quota_reason": ("调整到其他区县：{from} 调出 {value} 站至 {to}。{reason}", "quota moved: {value} sites from {from} to {to}. {reason}"),
         "page_quota": ("计划调整", "Quota moves"),
         "page_quota_intro": ("按预测，到期将未完成目标的区县可把计划调整到预计超额完成的区县。调整记入日志，原目标与调整后目标均保留。",
                              "Regions expected to miss their target can move quota to regions expected to exceed theirs. Every move is an event in the log; the original and the adjusted targets both stay in the history."),

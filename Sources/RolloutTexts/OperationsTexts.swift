@@ -1,3 +1,5 @@
+import RolloutCore
+
 extension Catalogue {
     /// Messages of running the platform: backups, restores, the server's own errors.
     static let operationsTexts: [String: (zh: String, en: String)] = [

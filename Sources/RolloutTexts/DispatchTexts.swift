@@ -1,3 +1,5 @@
+import RolloutCore
+
 extension Catalogue {
     /// The texts of network-wide dispatching: the units, the workflow's refusals, the pages.
     static let dispatchTexts: [String: (zh: String, en: String)] = [

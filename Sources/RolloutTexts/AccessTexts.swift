@@ -1,3 +1,5 @@
+import RolloutCore
+
 extension Catalogue {
     /// The texts of accounts, sign-in, rights and tokens.
     static let accessTexts: [String: (zh: String, en: String)] = [
