@@ -136,7 +136,11 @@ let package = Package(
             ]
         ),
         // What the test targets share: the databases to run on, the built executable.
-        .target(name: "RolloutTestSupport", dependencies: ["RolloutCore", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutDemo"]),
+        .target(
+            name: "RolloutTestSupport",
+            dependencies: ["RolloutCore", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutDemo", "RolloutWeb",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "RolloutTexts"]),
         .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage"]),
         .testTarget(

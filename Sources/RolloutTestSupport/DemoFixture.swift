@@ -12,8 +12,8 @@ public actor DemoFixture {
     public static let shared = DemoFixture()
     private var tasks: [Backend: Task<SQLCampaignStore, any Error>] = [:]
 
-    /// The shared campaign on `backend`, behind a service on the machine's clock.
-    public func service(_ backend: Backend = .sqlite) async throws -> CampaignService {
+    /// The shared campaign on `backend`, behind a service on `clock`.
+    public func service(_ backend: Backend = .sqlite, clock: WallClock = .system) async throws -> CampaignService {
         if tasks[backend] == nil {
             tasks[backend] = Task {
                 let url: DatabaseURL
@@ -30,6 +30,6 @@ public actor DemoFixture {
                 return store
             }
         }
-        return CampaignService(store: try await tasks[backend]!.value, clock: .system)
+        return CampaignService(store: try await tasks[backend]!.value, clock: clock)
     }
 }

@@ -15,10 +15,8 @@ import RolloutDemo
 
 @Suite struct APITests {
     /// The shared demo on `backend`, served by the router, and a city office's client.
-    func withApp(_ backend: Backend = .sqlite, _ body: @Sendable (any TestClientProtocol, CampaignService) async throws -> Void) async throws {
-        let service = try await DemoFixture.shared.service(backend)
-        let app = Application(router: buildRouter(service: service))
-        try await app.test(.router) { client in try await body(try await TestAccess.client(client, service.store), service) }
+    func withApp(_ backend: Backend = .sqlite, _ body: @escaping @Sendable (any TestClientProtocol, CampaignService) async throws -> Void) async throws {
+        try await RolloutTestSupport.withApp(backend) { client, service in try await body(try await TestAccess.client(client, service.store), service) }
     }
 
     static func json(_ buffer: ByteBuffer) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: buffer)) }

@@ -120,8 +120,9 @@ import Testing
         ]
     }
 
-    @Test func everyRouteAnswersEveryRoleAsTheTableSays() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func everyRouteAnswersEveryRoleAsTheTableSays(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let router = buildRouter(service: service, security: .init(bcryptCost: 4))
             let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
             // Two open obstacles of one region: one for the page's escalation, one for the API's.
@@ -198,8 +199,9 @@ import Testing
         }
     }
 
-    @Test func theRouterServesExactlyTheRouteTable() async throws {
-        try await withFreshDemo(fraction: 0.002) { service in
+    @Test(arguments: Backend.available)
+    func theRouterServesExactlyTheRouteTable(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.002) { service in
             let served = buildRouter(service: service).routes.map { "\($0.method.rawValue) \($0.path)" }
             let table = Route.allCases.map { "\($0.method.rawValue) \($0.pattern)" }
             #expect(served.sorted() == table.sorted())
@@ -216,8 +218,9 @@ import Testing
         #expect(Route.allCases.filter(\.isAPI).allSatisfy { $0.pattern.hasPrefix("/api/") || $0 == .healthz || $0 == .readyz || $0 == .metrics })
     }
 
-    @Test func theOpenAPIDocumentDescribesExactlyTheAPIRoutes() async throws {
-        try await withFreshDemo(fraction: 0.002) { service in
+    @Test(arguments: Backend.available)
+    func theOpenAPIDocumentDescribesExactlyTheAPIRoutes(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.002) { service in
             let router = buildRouter(service: service)
             let served = Set(Route.allCases.filter(\.isAPI).map { "\($0.method.rawValue) \($0.pattern)" })
             let app = Application(router: router)

@@ -27,8 +27,9 @@ import Testing
         return out
     }
 
-    @Test func aBulletinIsIssuedOnceAndReadTheSameAfterLaterImports() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aBulletinIsIssuedOnceAndReadTheSameAfterLaterImports(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let clock = try await service.campaign().now(service.clock)
             let day = ShanghaiCalendar.dateString(clock.adding(days: -2))
@@ -90,8 +91,9 @@ import Testing
         }
     }
 
-    @Test func itsNumbersAreTheDashboardsTheAPIsAndTheExportsForTheSameMoment() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func itsNumbersAreTheDashboardsTheAPIsAndTheExportsForTheSameMoment(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let day = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock).adding(days: -1))
             try await app.test(.router) { client in

@@ -10,22 +10,6 @@ import Testing
 @testable import RolloutApplication
 @testable import RolloutWeb
 
-/// A small demo campaign of its own, for the tests that change it; closed afterwards.
-func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async throws -> Void) async throws {
-    let path = NSTemporaryDirectory() + "rollout-web-\(UUID().uuidString)/rollout.sqlite"
-    let s = try await SQLCampaignStore.open(.sqlite(path: path))
-    do {
-        _ = try await s.migrate(now: Instant(Date()))
-        let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: fraction)
-        _ = try await DemoInstaller.install(demo, into: s, now: Instant(Date()))
-        try await body(CampaignService(store: s, clock: .system))
-    } catch {
-        try? await s.close()
-        throw error
-    }
-    try await s.close()
-}
-
 /// The dashboard's pages against the API: the same numbers for the same moment, the lists, the
 /// escalation action, hostile text shown as text, live updates.
 @Suite struct DashboardTests {
@@ -150,8 +134,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         }
     }
 
-    @Test func aDistrictEscalatesAnObstacleInTwoClicksAndItIsAnEvent() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aDistrictEscalatesAnObstacleInTwoClicksAndItIsAnEvent(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service))
             let open = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000))
             let o = try #require(open.obstacles.first { $0.escalatedAt == nil })
@@ -204,8 +189,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         }
     }
 
-    @Test func aHostileObstacleDescriptionIsShownAsText() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aHostileObstacleDescriptionIsShownAsText(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service))
             let region = "500103"
             let hostile = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>" + String(repeating: "长", count: 3000)
@@ -227,8 +213,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         }
     }
 
-    @Test func anImportPushesAChangeToTheEventStream() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func anImportPushesAChangeToTheEventStream(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 1)).sites.first)
             try await app.test(.live) { client in
@@ -286,8 +273,9 @@ func withFreshDemo(fraction: Double = 0.02, _ body: (CampaignService) async thro
         }
     }
 
-    @Test func aServerThatWatchesTheLogAnswersFromItsCacheUntilAnImportLands() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aServerThatWatchesTheLogAnswersFromItsCacheUntilAnImportLands(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             service.store.watchChanges()
             let app = Application(router: buildRouter(service: service))
             let site = try #require(try await service.sites(SiteQuery(stage: .installed, perPage: 1)).sites.first)

@@ -15,8 +15,9 @@ import Testing
 @Suite struct DispatchWebTests {
     static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
-    @Test func aDistrictDispatchesPausesAndResolvesAndEveryPageShowsIt() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aDistrictDispatchesPausesAndResolvesAndEveryPageShowsIt(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             // An open obstacle of an operator, not yet with a unit.
             let open = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles

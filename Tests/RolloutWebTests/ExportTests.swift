@@ -42,8 +42,9 @@ import Testing
         return try JSONDecoder().decode([[[String]]].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
     }
 
-    @Test func everyKindHasTheSameNumbersInEveryFormat() async throws {
-        try await withFreshDemo(fraction: 0.01) { service in
+    @Test(arguments: Backend.available)
+    func everyKindHasTheSameNumbersInEveryFormat(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.01) { service in
             let work = try PrivateTemporaryDirectory()
             defer { work.remove() }
             for kind in ExportKind.allCases {
@@ -120,8 +121,9 @@ import Testing
         }
     }
 
-    @Test func badRequestsAreRefusedAndLeaveNothingHalfWritten() async throws {
-        try await withFreshDemo(fraction: 0.005) { service in
+    @Test(arguments: Backend.available)
+    func badRequestsAreRefusedAndLeaveNothingHalfWritten(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.005) { service in
             let work = try PrivateTemporaryDirectory()
             defer { work.remove() }
             #expect(throws: RolloutError("unknown_export_kind", ["value": "towers"])) { try ExportKind(checking: "towers") }
@@ -144,8 +146,9 @@ import Testing
 
     /// Every table of the pages people read most has its download, with the page's filters and
     /// as-of: the file holds the rows the page shows, numbers as numbers.
-    @Test func everyTableOfAPageDownloadsAsThePageShowsIt() async throws {
-        try await withFreshDemo(fraction: 0.01) { service in
+    @Test(arguments: Backend.available)
+    func everyTableOfAPageDownloadsAsThePageShowsIt(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.01) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let region = try #require(try await service.regions(asOf: "2020-06-01").max { $0.openObstacles < $1.openObstacles }).regionCode
             try await app.test(.router) { base in

@@ -53,8 +53,9 @@ import Testing
 
     /// Two instances on one database: a session made on one works on the other, and a new
     /// password (or a disabled account) ends it on both.
-    @Test func aNewPasswordEndsTheSessionsOnEveryInstance() async throws {
-        try await withFreshDemo(fraction: 0.005) { service in
+    @Test(arguments: Backend.available)
+    func aNewPasswordEndsTheSessionsOnEveryInstance(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.005) { service in
             let one = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let two = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let name = try await SignInTests.make(service.store, role: .leader)
@@ -80,8 +81,9 @@ import Testing
         }
     }
 
-    @Test func pagesCarryTheBrowsersDefencesAndNoInlineScript() async throws {
-        try await withFreshDemo(fraction: 0.005) { service in
+    @Test(arguments: Backend.available)
+    func pagesCarryTheBrowsersDefencesAndNoInlineScript(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.005) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             try await app.test(.router) { client in
                 let signedIn = try await TestAccess.client(client, service.store)
@@ -154,8 +156,9 @@ import Testing
     }
 
     /// The stream route itself refuses an account that holds its bound, with 429 in its language, and serves another.
-    @Test func theStreamRouteRefusesAnAccountAtItsBound() async throws {
-        try await withFreshDemo(fraction: 0.005) { service in
+    @Test(arguments: Backend.available)
+    func theStreamRouteRefusesAnAccountAtItsBound(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.005) { service in
             let quota = StreamQuota(perAccount: 16)
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4), streams: quota))
             try await app.test(.router) { client in

@@ -16,8 +16,9 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
     }
 
-    @Test func theCityOfficeMovesQuotaAndEveryViewUsesTheAdjustedTargetsFromThenOn() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func theCityOfficeMovesQuotaAndEveryViewUsesTheAdjustedTargetsFromThenOn(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let before = try await service.regions()
             let giving = try #require(before.filter { ($0.target ?? 0) - $0.progress >= 5 }.max { ($0.target! - $0.progress) < ($1.target! - $1.progress) })

@@ -173,8 +173,9 @@ import Testing
         return out
     }
 
-    @Test func aResourceOwnerReceivesFiguresAndItsOwnRequestsButNoSiteLevelRecordOnAnyRoute() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aResourceOwnerReceivesFiguresAndItsOwnRequestsButNoSiteLevelRecordOnAnyRoute(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let m = try await Self.plant(service)
             // A bulletin whose cut-off knows the marked obstacles, overdue by then.
             let day = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock).adding(days: -2))

@@ -12,8 +12,9 @@ import Testing
 /// Co-build and share: offers imported by their owner are proposed to a planned site nearby; the
 /// sharing rate counts the sites on existing or shared infrastructure.
 @Suite struct SharingTests {
-    @Test func theSharingRateCountsTheSitesNotOnANewTower() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func theSharingRateCountsTheSitesNotOnANewTower(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             for day in ["2020-03-01", "2020-06-01", nil] as [String?] {
                 var all: [SiteRow] = []
                 var page = 1
@@ -34,8 +35,9 @@ import Testing
         }
     }
 
-    @Test func aPlannedSiteIsShownTheNearestSuitableOffers() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aPlannedSiteIsShownTheNearestSuitableOffers(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 200)).sites.first { $0.kind == "macro" && $0.resourceId == nil })
             let built = try #require(try await service.sites(SiteQuery(stage: .onAir, perPage: 1)).sites.first)
@@ -71,8 +73,9 @@ import Testing
         }
     }
 
-    @Test func anOperatorRequestsAnOfferAndTheOwnerAnswers() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func anOperatorRequestsAnOfferAndTheOwnerAnswers(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let site = try #require(try await service.sites(SiteQuery(operator: .cmcc, stage: .planned, perPage: 500)).sites
                 .first { $0.kind == "macro" && $0.resourceId == nil && $0.host == "new_tower" })
@@ -130,8 +133,9 @@ import Testing
         }
     }
 
-    @Test func anOwnerOffersAResourceThroughTheFormWithTheImportsChecks() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func anOwnerOffersAResourceThroughTheFormWithTheImportsChecks(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let site = try #require(try await service.sites(SiteQuery(perPage: 1)).sites.first)
             let other = try #require(try await service.store.regions().first { $0.code != site.regionCode })

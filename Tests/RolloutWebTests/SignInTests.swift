@@ -60,8 +60,9 @@ import Testing
         return n
     }
 
-    @Test func aPersonSignsInChangesWithTheFormTokenAndSignsOut() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func aPersonSignsInChangesWithTheFormTokenAndSignsOut(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let o = try #require(try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles.first { $0.escalatedAt == nil })
             let name = try await Self.make(service.store, role: .district, region: o.regionCode)
@@ -124,8 +125,9 @@ import Testing
         }
     }
 
-    @Test func wrongPasswordsUnknownNamesAndTooManyTriesGetTheSameClearAnswer() async throws {
-        try await withFreshDemo(fraction: 0.002) { service in
+    @Test(arguments: Backend.available)
+    func wrongPasswordsUnknownNamesAndTooManyTriesGetTheSameClearAnswer(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.002) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let name = try await Self.make(service.store)
             try await app.test(.router) { client in
@@ -163,8 +165,9 @@ import Testing
         }
     }
 
-    @Test func tokensAreRefusedWhenMalformedRevokedOrTheirAccountDisabled() async throws {
-        try await withFreshDemo(fraction: 0.002) { service in
+    @Test(arguments: Backend.available)
+    func tokensAreRefusedWhenMalformedRevokedOrTheirAccountDisabled(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.002) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let (name, token) = try await TestAccess.token(service.store, role: .leader)
             let (other, otherToken) = try await TestAccess.token(service.store, role: .leader)
@@ -198,8 +201,9 @@ import Testing
         }
     }
 
-    @Test func nobodyChangesWhatIsNotTheirs() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func nobodyChangesWhatIsNotTheirs(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let open = try await service.obstacles(ObstacleQuery(status: .open, perPage: 1000)).obstacles
             let o = try #require(open.first { $0.escalatedAt == nil })
@@ -246,8 +250,9 @@ import Testing
         }
     }
 
-    @Test func badAccountsAreRefusedWithAClearMessage() async throws {
-        try await withFreshDemo(fraction: 0.002) { service in
+    @Test(arguments: Backend.available)
+    func badAccountsAreRefusedWithAClearMessage(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.002) { service in
             let accounts = TestAccess.accounts(service.store)
             let t = Instant(Date())
             let cases: [(Account, String, String)] = [

@@ -12,8 +12,9 @@ import Testing
 /// Listed supervision through the server: proposals from two bulletins, listing, the flag on the
 /// pages and the next bulletin, review, delisting, refusals.
 @Suite struct SupervisionWebTests {
-    @Test func theCityOfficeListsReviewsAndDelistsAndEveryPageShowsIt() async throws {
-        try await withFreshDemo { service in
+    @Test(arguments: Backend.available)
+    func theCityOfficeListsReviewsAndDelistsAndEveryPageShowsIt(backend: Backend) async throws {
+        try await withFreshDemo(backend) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let now = try await service.campaign().now(service.clock)
             let day: @Sendable (Int) -> String = { d in ShanghaiCalendar.dateString(now.adding(days: d)) }
@@ -79,8 +80,9 @@ import Testing
         }
     }
 
-    @Test func theBulletinNamesTheListedRegionsAndTheChangesSinceTheLast() async throws {
-        try await withFreshDemo(fraction: 0.005) { service in
+    @Test(arguments: Backend.available)
+    func theBulletinNamesTheListedRegionsAndTheChangesSinceTheLast(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.005) { service in
             let now = try await service.campaign().now(service.clock)
             let office = Principal(account: "office", role: .cityOffice)
             let day: @Sendable (Int) -> String = { d in ShanghaiCalendar.dateString(now.adding(days: d)) }
