@@ -44,7 +44,7 @@ public enum Importer {
     /// Carries the report of an import whose transaction must not be committed.
     struct Outcome: Error { var report: ImportReport }
 
-    static func context(_ session: any WriteSession, campaign: Campaign, now: Instant, actor: String,
+    static func context(_ session: any ImportChecks, campaign: Campaign, now: Instant, actor: String,
                         limits: Limits) async throws -> ImportContext {
         let regions = try await session.regions()
         let geometries = try await session.outlines()
@@ -82,23 +82,8 @@ public enum Importer {
                     if !errors.isEmpty { break }
                 }
                 guard let header else { continue }
-                try await checker.prepare(rows, header: header, session: session)
-                var events: [NewEvent] = []
-                var rowsOfEvents: [Range<Int>] = []
-                for (number, cells) in rows {
-                    report.rows += 1
-                    var reader = RowReader(number: number, cells: cells, header: header, context: context)
-                    let produced = reader.isValid ? checker.check(&reader) : []
-                    if let p = context.principal, reader.isValid, produced.contains(where: { !Access.mayRecord($0.body, p) }) {
-                        reader.fail(kind.ownerColumn(header), "not_yours", ["value": p.account])
-                    }
-                    if !reader.errors.isEmpty {
-                        report.errors += reader.errors
-                        continue
-                    }
-                    rowsOfEvents.append(events.count..<(events.count + produced.count))
-                    events += produced
-                }
+                let (events, rowsOfEvents) = try await check(rows, kind: kind, header: header, checker: &checker, context: context,
+                                                             stored: session, report: &report)
                 progress?(report.rows, channel.read.fraction)
                 if report.errors.count > maxErrors { break }
                 guard report.errors.isEmpty else { continue }  // keep checking, stop writing
@@ -126,5 +111,31 @@ public enum Importer {
         if report.errors.isEmpty && !dryRun { report.committed = true }
         if !report.errors.isEmpty { report.applied = 0; report.unchanged = 0 }
         return report
+    }
+
+    /// Checks one chunk of rows against the stored state, which it reads through `stored` alone:
+    /// the events of its valid rows and which rows made which of them; each bad row's errors go to
+    /// the report. Nothing is written here.
+    static func check(_ rows: [(Int, [String])], kind: ImportKind, header: HeaderMap, checker: inout any RowChecker,
+                      context: ImportContext, stored: any ImportChecks,
+                      report: inout ImportReport) async throws -> (events: [NewEvent], rowsOfEvents: [Range<Int>]) {
+        try await checker.prepare(rows, header: header, session: stored)
+        var events: [NewEvent] = []
+        var rowsOfEvents: [Range<Int>] = []
+        for (number, cells) in rows {
+            report.rows += 1
+            var reader = RowReader(number: number, cells: cells, header: header, context: context)
+            let produced = reader.isValid ? checker.check(&reader) : []
+            if let p = context.principal, reader.isValid, produced.contains(where: { !Access.mayRecord($0.body, p) }) {
+                reader.fail(kind.ownerColumn(header), "not_yours", ["value": p.account])
+            }
+            if !reader.errors.isEmpty {
+                report.errors += reader.errors
+                continue
+            }
+            rowsOfEvents.append(events.count..<(events.count + produced.count))
+            events += produced
+        }
+        return (events, rowsOfEvents)
     }
 }

@@ -11,7 +11,7 @@ struct ObstaclesRows: RowChecker {
 
     static func org(operator op: Operator?, region: String?) -> String { op?.rawValue ?? region ?? "" }
 
-    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws {
+    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         var keys: Set<SiteKey> = [], entities: Set<String> = []
         for (_, cells) in rows {
             let op = header.cell("operator", in: cells).flatMap(Operator.init(codeOrName:))

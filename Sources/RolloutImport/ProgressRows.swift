@@ -6,7 +6,7 @@ import RolloutStorage
 struct ProgressRows: RowChecker {
     private var sites: [SiteKey: SiteState] = [:]
 
-    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws {
+    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         var keys: Set<SiteKey> = []
         for (_, cells) in rows {
             if let c = header.cell("site_code", in: cells), let o = header.cell("operator", in: cells).flatMap(Operator.init(codeOrName:)),

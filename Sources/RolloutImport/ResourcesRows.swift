@@ -7,7 +7,7 @@ struct ResourcesRows: RowChecker {
     private var seen: [String: Int] = [:]
     static let kinds: [Host] = [.existingTower, .powerTower, .streetLamp, .trafficPole, .policePole, .rooftop]
 
-    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws {
+    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         let ids = Set(rows.compactMap { header.cell("resource_id", in: $0.1) })
         known.merge(try await session.resources(ids)) { a, _ in a }
     }

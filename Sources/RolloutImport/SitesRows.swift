@@ -7,7 +7,7 @@ struct SitesRows: RowChecker {
     private var resources: [String: [ResourceOffer]] = [:]
     private var seen: [SiteKey: Int] = [:]
 
-    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws {
+    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         var keys: Set<SiteKey> = [], ids: Set<String> = []
         for (_, cells) in rows {
             if let c = header.cell("site_code", in: cells), let o = header.cell("operator", in: cells).flatMap(Operator.init(codeOrName:)) {

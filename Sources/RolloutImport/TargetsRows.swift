@@ -7,7 +7,7 @@ struct TargetsRows: RowChecker {
     private var current: Targets?
     private var seen: [String: Int] = [:]
 
-    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any WriteSession) async throws {
+    mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         if current == nil {
             current = Targets(try await session.targetRecords(), at: ReadMoment(asOf: Cutoff(before: Instant(seconds: .max))))
         }
