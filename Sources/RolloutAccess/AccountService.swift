@@ -13,6 +13,7 @@ public struct AccountService: Sendable {
     let store: any CampaignStore
     /// bcrypt's cost: 2^cost rounds (12 ≈ 0.25 s here; tests use less).
     let cost: UInt8
+    /// The wall clock that dates accounts, tokens and sign-in attempts.
     public let clock: WallClock
     /// Verified tokens and active accounts, kept while no credential has changed on this instance,
     /// and at most five seconds: a token of an account disabled through another instance (which
@@ -25,11 +26,14 @@ public struct AccountService: Sendable {
 
     /// Failed sign-ins allowed per account name, and per address, within ``window``.
     public static let perAccount = 5
+    /// Failed sign-ins allowed per address within ``window`` (one address may carry many people).
     public static let perAddress = 30
+    /// The window failed sign-ins are counted in, in seconds (15 minutes).
     public static let window: Int64 = 15 * 60
     /// The shortest password accepted.
     public static let minPasswordLength = 10
 
+    /// A service over `store`, hashing passwords with bcrypt at `cost` (12 unless told).
     public init(store: any CampaignStore, cost: UInt8 = 12, clock: WallClock) {
         self.store = store; self.cost = cost; self.clock = clock
     }

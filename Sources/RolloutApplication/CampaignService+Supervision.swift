@@ -4,6 +4,7 @@ import RolloutStorage
 
 /// Listed supervision as the pages and the API see it at a moment.
 public struct SupervisionView: Encodable, Sendable, Equatable {
+    /// The rule in force at the moment (its share and how many bulletins in a row).
     public var rule: Supervision.Rule
     /// Every region's latest listing (active or delisted), by region code.
     public var listings: [Supervision.Listing]
@@ -14,6 +15,7 @@ public struct SupervisionView: Encodable, Sendable, Equatable {
 }
 
 extension CampaignService {
+    /// The kinds of event of listed supervision: listings, reviews, delistings, rule changes.
     public static let supervisionKinds = ["supervision.listed", "supervision.reviewed", "supervision.delisted", "supervision.rule_set"]
 
     /// The listings, the rule and the proposals at a moment.

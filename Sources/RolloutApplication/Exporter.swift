@@ -19,17 +19,22 @@ public enum ExportKind: String, CaseIterable, Sendable {
 
 /// The filters of a page's table that its download keeps.
 public struct ExportFilters: Sendable, Equatable {
+    /// Regions, sites and obstacles: only this region's (a region code); nil for every region.
     public var region: String?
+    /// Only this operator's sites or obstacles; nil for every operator.
     public var `operator`: Operator?
     /// Obstacles: open, escalated, resolved or all (default all).
     public var status: ObstacleQuery.Status
+    /// Obstacles: only this category; nil for every category.
     public var category: ObstacleCategory?
 
+    /// Filters; by default none, with obstacles of every status.
     public init(region: String? = nil, operator: Operator? = nil, status: ObstacleQuery.Status = .all, category: ObstacleCategory? = nil) {
         self.region = region; self.operator = `operator`; self.status = status; self.category = category
     }
 }
 
+/// Writes exports as they are read: a kind as of a moment, or a page's table in hand.
 public enum Exporter {
     /// Rows read from the store at a time.
     static let pageSize = 2_000

@@ -3,10 +3,14 @@
 /// Progress toward targets counts the sites built from `start` on (新建); `built` counts every
 /// site on air, including those that stood before the campaign.
 public struct Campaign: Hashable, Codable, Sendable {
+    /// The campaign's name, as the pages and the summary show it.
     public var name: String
+    /// The first moment counted toward the targets: 00:00 of the first day, Asia/Shanghai.
     public var start: Instant
+    /// When the campaign ends and its targets fall due: the last second of its last day.
     public var deadline: Instant
 
+    /// A campaign from its name and its window.
     public init(name: String, start: Instant, deadline: Instant) {
         self.name = name; self.start = start; self.deadline = deadline
     }
@@ -22,9 +26,12 @@ public struct Campaign: Hashable, Codable, Sendable {
 /// The moment a read is about: what was true before `asOf` in the field, as the platform knew it
 /// before `knownAt` (nil: as known now).
 public struct ReadMoment: Hashable, Sendable {
+    /// The field moment: facts that happened before it count.
     public var asOf: Cutoff
+    /// The knowledge moment: only facts recorded before it count; nil for all that is known now.
     public var knownAt: Cutoff?
 
+    /// A read as of a field moment, as known at `knownAt` (nil: now).
     public init(asOf: Cutoff, knownAt: Cutoff? = nil) { self.asOf = asOf; self.knownAt = knownAt }
 
     /// The same knowledge, at another field moment.

@@ -15,14 +15,19 @@ public enum Metric {
 
 /// One counter: a metric for a region and an operator (`""` when no operator is concerned).
 public struct CounterKey: Hashable, Codable, Sendable, Comparable {
+    /// The region code; `""` for a campaign-wide counter (the `tobuilt.*` ones).
     public var regionCode: String
+    /// The operator's code; `""` when no operator is concerned.
     public var operatorCode: String
+    /// What is counted: one of the ``Metric`` names.
     public var metric: String
 
+    /// The counter of a metric for a region and an operator.
     public init(regionCode: String, operatorCode: String, metric: String) {
         self.regionCode = regionCode; self.operatorCode = operatorCode; self.metric = metric
     }
 
+    /// Orders counters by region, then operator, then metric.
     public static func < (a: CounterKey, b: CounterKey) -> Bool {
         (a.regionCode, a.operatorCode, a.metric) < (b.regionCode, b.operatorCode, b.metric)
     }
@@ -34,11 +39,16 @@ public struct CounterKey: Hashable, Codable, Sendable, Comparable {
 /// `occurredAt < T` and `recordedAt < K`. Every delta's `occurredAt` is the field time of some
 /// event of the same entity and its `recordedAt` that of the event that caused it.
 public struct CounterDelta: Hashable, Sendable {
+    /// The counter that changes.
     public var key: CounterKey
+    /// The field time from which the change counts.
     public var occurredAt: Instant
+    /// When the platform learned of the change (the recording of the event that caused it).
     public var recordedAt: Instant
+    /// How much the counter changes by (negative when a site leaves a stage or an obstacle closes).
     public var delta: Int
 
+    /// A change of a counter, dated in the field and in the log.
     public init(key: CounterKey, occurredAt: Instant, recordedAt: Instant, delta: Int) {
         self.key = key; self.occurredAt = occurredAt; self.recordedAt = recordedAt; self.delta = delta
     }
@@ -46,16 +56,19 @@ public struct CounterDelta: Hashable, Sendable {
 
 /// Counter values, as read from the projections.
 public struct CounterValues: Sendable, Equatable {
+    /// The counters that are not zero, with their values.
     public private(set) var values: [CounterKey: Int]
     /// The same values grouped by region, so a region's sums read only its own counters.
     private var byRegion: [String: [CounterKey: Int]]
 
+    /// Values from a dictionary of counters; zeros are dropped.
     public init(_ values: [CounterKey: Int] = [:]) {
         self.values = [:]
         byRegion = [:]
         for (k, v) in values { add(k, v) }
     }
 
+    /// Two sets of values are equal when every counter is.
     public static func == (a: CounterValues, b: CounterValues) -> Bool { a.values == b.values }
 
     /// Adds to a counter.

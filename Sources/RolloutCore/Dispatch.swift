@@ -19,6 +19,7 @@ public enum Dispatch {
 
     /// One line of the routing table.
     public struct Rule: Codable, Hashable, Sendable {
+        /// The obstacle category the rule routes.
         public var category: ObstacleCategory
         /// A unit code, or ``Dispatch/siteOperator``.
         public var unit: String
@@ -26,6 +27,7 @@ public enum Dispatch {
         /// waiting on the reporter.
         public var slaDays: Int
 
+        /// A rule as given; ``validated()`` checks one the office sets.
         public init(category: ObstacleCategory, unit: String, slaDays: Int) {
             self.category = category; self.unit = unit; self.slaDays = slaDays
         }
@@ -40,6 +42,7 @@ public enum Dispatch {
 
     /// The routing table: a rule per category.
     public struct Table: Hashable, Sendable {
+        /// The rule per category as set; ``rule(_:)`` takes a missing one from the standard table.
         public private(set) var rules: [ObstacleCategory: Rule]
 
         /// The table before the office changes it.
@@ -56,6 +59,7 @@ public enum Dispatch {
             Rule(category: .other, unit: "district_gov", slaDays: 10),
         ].map { ($0.category, $0) }))
 
+        /// A table of the given rules; a category without one falls back to the standard rule.
         public init(rules: [ObstacleCategory: Rule]) { self.rules = rules }
 
         /// The rule of a category.

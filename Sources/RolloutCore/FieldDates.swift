@@ -9,6 +9,7 @@ public struct FieldDateWindow: Sendable, Equatable {
     /// The latest moment a planned or due date may name (the deadline, `historyYears` years on).
     public var latestPlanned: Instant
 
+    /// The window for a campaign at `now`: from `historyYears` before its start to as many after its deadline (or now, if later).
     public init(campaign: Campaign, now: Instant, historyYears: Int) {
         earliest = Self.shift(campaign.start, years: -historyYears)
         self.now = now

@@ -1,9 +1,14 @@
 /// The campaign's headline numbers at a moment: what `/api/v1/summary` answers.
 public struct Summary: Codable, Equatable, Sendable {
+    /// The campaign's name.
     public var campaign: String
+    /// The campaign's first day, `YYYY-MM-DD`.
     public var start: String
+    /// The campaign's last day, `YYYY-MM-DD`.
     public var deadline: String
+    /// The last instant the figures include, ISO-8601 in Asia/Shanghai.
     public var asOf: String
+    /// The last recording instant taken into account, ISO-8601; nil when read as known now.
     @Nullable public var knownAt: String?
     /// The sum of the regions' targets in force.
     public var target: Int
@@ -19,44 +24,69 @@ public struct Summary: Codable, Equatable, Sendable {
     public var sites: Int
     /// Sites standing at each stage.
     public var stages: [String: Int]
+    /// Obstacles not resolved at the moment.
     public var openObstacles: Int
+    /// Open obstacles per category code, every category listed (0 when none).
     public var openObstaclesByCategory: [String: Int]
+    /// Where the campaign is heading by the deadline.
     public var forecast: Forecast
     /// Registered sites on shared or existing infrastructure, and their share of all registered sites (共享率).
     public var shared: Int = 0
+    /// `shared / sites`, nil without registered sites.
     @Nullable public var sharingRate: Double? = nil
 }
 
 /// A region's numbers at a moment: one row of `/api/v1/regions` and of `export regions`.
 public struct RegionFigures: Codable, Equatable, Sendable {
+    /// The region's code.
     public var regionCode: String
+    /// The region's Chinese name.
     public var name: String
+    /// The region's English name.
     public var nameEn: String
+    /// `district`, `county`, `autonomous_county` or `functional_area`.
     public var kind: String
+    /// The region's target in force (its total line, else its operators' sum); nil without one.
     @Nullable public var target: Int?
+    /// The latest due date among its target lines, `YYYY-MM-DD`; nil without one.
     @Nullable public var due: String?
+    /// Its sites at `on_air` or later, including those built before the campaign.
     public var built: Int
+    /// Its sites built when the campaign started.
     public var builtAtStart: Int
+    /// Its sites built since the start: what counts toward its target.
     public var progress: Int
+    /// `progress / target`, nil without a target.
     @Nullable public var completion: Double?
     /// 1 = best completion; regions without a target rank last.
     public var rank: Int
+    /// Its registered sites (every stage).
     public var sites: Int
+    /// Its sites standing at each stage.
     public var stages: [String: Int]
+    /// Its obstacles not resolved at the moment.
     public var openObstacles: Int
+    /// Each operator's part, for the operators with a site or a target in the region.
     public var operators: [OperatorFigures]
+    /// Where the region is heading by the deadline.
     public var forecast: Forecast
     /// Registered sites on shared or existing infrastructure, and their share (共享率).
     public var shared: Int = 0
+    /// `shared / sites`, nil without registered sites.
     @Nullable public var sharingRate: Double? = nil
 }
 
 /// An operator's part of a region's numbers.
 public struct OperatorFigures: Codable, Equatable, Sendable {
+    /// The operator's code.
     public var `operator`: String
+    /// Its share of the region's target; nil when it has none.
     @Nullable public var target: Int?
+    /// Its sites in the region at `on_air` or later.
     public var built: Int
+    /// Its sites in the region built since the start.
     public var progress: Int
+    /// Its registered sites in the region (every stage).
     public var sites: Int
     /// Its registered sites on shared or existing infrastructure.
     public var shared: Int = 0
@@ -107,17 +137,25 @@ public struct CalibrationNote: Codable, Equatable, Sendable {
 
 /// An operator's progress over the whole campaign and where it is heading.
 public struct OperatorForecast: Codable, Equatable, Sendable {
+    /// The operator's code.
     public var `operator`: String
+    /// Its sites built since the start, all regions together.
     public var progress: Int
+    /// Its targets summed over the regions; nil when no region gives it one.
     @Nullable public var target: Int?
+    /// Where it is heading by the deadline (without the week-by-week path).
     public var forecast: Forecast
 }
 
 /// The expected progress on a day, with its 80 % band.
 public struct ForecastPoint: Codable, Equatable, Sendable {
+    /// The day, `YYYY-MM-DD`.
     public var date: String
+    /// The progress expected by that day.
     public var expected: Int
+    /// The low end of the 80 % band.
     public var low: Int
+    /// The high end of the 80 % band.
     public var high: Int
 }
 
@@ -128,15 +166,20 @@ public enum Figures {
 
     /// The counter values a set of figures needs: at the moment, at the campaign start, and one pace window before.
     public struct Inputs: Sendable {
+        /// The counters at the moment.
         public var now: CounterValues
+        /// The counters at the campaign's start.
         public var atStart: CounterValues
+        /// The counters at the start of the pace window.
         public var paceStart: CounterValues
+        /// The length of the pace window in days (shorter near the campaign's start).
         public var paceDays: Double
         /// The stage-duration model, from the counters now and ``StageForecast/windowDays`` before.
         public var model: StageForecast
         /// The model's past errors, when the reader has measured them (none: the model's own spread).
         public var calibration = ForecastCalibration()
 
+        /// The inputs, with the model fitted from `now` and `windowStart` and no calibration yet.
         public init(now: CounterValues, atStart: CounterValues, paceStart: CounterValues, paceDays: Double,
                     windowStart: CounterValues) {
             self.now = now; self.atStart = atStart; self.paceStart = paceStart; self.paceDays = paceDays

@@ -32,23 +32,30 @@ public struct BacktestCase: Codable, Sendable, Equatable {
     public var origin: String
     /// `city`, `region` or `operator`, and the region's or operator's code (empty for the city).
     public var level: String
+    /// The region's or operator's code (empty for the city).
     public var key: String
     /// Days from the origin to the deadline.
     public var horizonDays: Int
     /// The progress at the origin, and the target.
     public var progress: Int
+    /// The target then; nil without one.
     public var target: Int?
     /// The forecast of the progress at the deadline: expected, its 80 % range, the chance of the target.
     public var expected: Int
+    /// The low end of the 80 % range; nil when the forecast drew none.
     public var low: Int?
+    /// The high end of the 80 % range; nil when the forecast drew none.
     public var high: Int?
+    /// The chance of reaching the target; nil when the forecast gave none.
     public var probability: Double?
     /// The 14-day pace's forecast of the same.
     public var paceExpected: Int
+    /// The pace's chance of reaching the target; nil without a target.
     public var paceProbability: Double?
     /// The progress at the deadline as the log shows it now.
     public var outcome: Int
 
+    /// A case from a past forecast and its outcome.
     public init(origin: String, level: String, key: String, horizonDays: Int, progress: Int, target: Int?, expected: Int,
                 low: Int?, high: Int?, probability: Double?, paceExpected: Int, paceProbability: Double?, outcome: Int) {
         self.origin = origin; self.level = level; self.key = key; self.horizonDays = horizonDays; self.progress = progress
@@ -59,9 +66,11 @@ public struct BacktestCase: Codable, Sendable, Equatable {
 
 /// How a set of back-test cases scored: for the model and for the 14-day pace.
 public struct BacktestScore: Codable, Sendable, Equatable {
+    /// How far one forecaster's expectations fell from the outcomes.
     public struct Errors: Codable, Sendable, Equatable {
         /// The median and the mean of |expected − outcome| / outcome.
         public var medianAbsolute: Double?
+        /// The mean of the same; nil when no outcome was above zero.
         public var meanAbsolute: Double?
         /// The mean of (expected − outcome) / outcome: below zero, the forecast was low.
         public var bias: Double?
@@ -70,11 +79,15 @@ public struct BacktestScore: Codable, Sendable, Equatable {
         public var brier: Double?
     }
 
+    /// `city`, `region` or `operator`.
     public var level: String
+    /// How many cases were scored.
     public var cases: Int
     /// The share of cases whose 80 % range held the outcome (nil: no case had a range).
     public var coverage80: Double?
+    /// The model's errors.
     public var model: Errors
+    /// The 14-day pace's errors.
     public var pace: Errors
 
     /// The scores of a level's cases.

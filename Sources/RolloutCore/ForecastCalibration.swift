@@ -14,10 +14,14 @@ public struct ForecastCalibration: Sendable, Equatable {
     public struct Pair: Sendable, Equatable {
         /// `""` for the city, a region code, or `op:` and an operator code.
         public var key: String
+        /// Days from the past forecast to the moment read.
         public var horizonDays: Double
+        /// The sites the model then expected built over those days (before any calibration).
         public var predicted: Double
+        /// The sites built over those days, as the log shows now.
         public var actual: Double
 
+        /// A past forecast and what happened.
         public init(key: String, horizonDays: Double, predicted: Double, actual: Double) {
             self.key = key; self.horizonDays = horizonDays; self.predicted = predicted; self.actual = actual
         }
@@ -25,8 +29,11 @@ public struct ForecastCalibration: Sendable, Equatable {
 
     /// A key's errors: the mean log-ratio (actual over expected) and its spread for one day.
     public struct Fit: Sendable, Equatable {
+        /// The mean log-ratio of actual to expected (below zero: the model expected too many).
         public var bias: Double
+        /// The spread of the log-ratio for one day ahead (it grows as √days).
         public var spreadPerRootDay: Double
+        /// How many past forecasts of the key the fit comes from.
         public var samples: Int
     }
 
@@ -42,8 +49,10 @@ public struct ForecastCalibration: Sendable, Equatable {
     /// Gains smaller than this (sites) are left out of the fit: their ratios are noise.
     public static let minimumGain = 5.0
 
+    /// The fit per key (`""` for the city); empty without calibration.
     public private(set) var fits: [String: Fit] = [:]
 
+    /// No calibration: every forecast keeps the model's own spread.
     public init() {}
 
     /// The past forecasts that count: those made at most this many days ago. How the model errs

@@ -9,14 +9,20 @@ public struct ForecastTrackRecord: Codable, Sendable, Equatable {
         public var progressThen: Int
         /// What it expected by now, with its 80 % range (nil: it drew no range then).
         public var expectedNow: Int
+        /// The low end of that range.
         @Nullable public var expectedNowLow: Int?
+        /// The high end of that range.
         @Nullable public var expectedNowHigh: Int?
         /// What it expected at the deadline, its range and its chance of the target.
         public var expectedAtDeadline: Int
+        /// The low end of its range at the deadline (nil: it drew none).
         @Nullable public var expectedLow: Int?
+        /// The high end of its range at the deadline (nil: it drew none).
         @Nullable public var expectedHigh: Int?
+        /// Its chance of reaching the target by the deadline; nil when it gave none.
         @Nullable public var probabilityByDeadline: Double?
 
+        /// An entry from what a past forecast said.
         public init(madeOn: String, progressThen: Int, expectedNow: Int, expectedNowLow: Int?, expectedNowHigh: Int?,
                     expectedAtDeadline: Int, expectedLow: Int?, expectedHigh: Int?, probabilityByDeadline: Double?) {
             self.madeOn = madeOn; self.progressThen = progressThen; self.expectedNow = expectedNow
@@ -35,7 +41,9 @@ public struct ForecastTrackRecord: Codable, Sendable, Equatable {
     @Nullable public var region: String?
     /// The moment's day, and the progress then.
     public var asOf: String
+    /// The progress at the moment.
     public var progressNow: Int
+    /// The target at the moment; nil without one.
     @Nullable public var target: Int?
     /// The progress at the deadline, once the moment is past it.
     @Nullable public var outcome: Int?
@@ -43,8 +51,10 @@ public struct ForecastTrackRecord: Codable, Sendable, Equatable {
     public var entries: [Entry]
     /// How many ranges for now held the progress now, of how many drew one.
     public var rangesHeld: Int
+    /// How many entries drew a range for now.
     public var ranges: Int
 
+    /// A track record; how many ranges held is counted from the entries.
     public init(region: String?, asOf: String, progressNow: Int, target: Int?, outcome: Int?, entries: [Entry]) {
         self.region = region; self.asOf = asOf; self.progressNow = progressNow; self.target = target; self.outcome = outcome
         self.entries = entries

@@ -5,10 +5,14 @@ public typealias Ring = [(lon: Double, lat: Double)]
 public struct Outline: Sendable {
     /// One part: its outer ring first, then its holes.
     public struct Part: Sendable {
+        /// The outer boundary.
         public var outer: Ring
+        /// The rings cut out of the outer one.
         public var holes: [Ring]
+        /// The box around the outer ring.
         public var bounds: Bounds
 
+        /// A part from its rings; its box comes from the outer one.
         public init(outer: Ring, holes: [Ring] = []) {
             self.outer = outer; self.holes = holes
             var b = Bounds(minLat: .infinity, minLon: .infinity, maxLat: -.infinity, maxLon: -.infinity)
@@ -20,10 +24,12 @@ public struct Outline: Sendable {
         }
     }
 
+    /// The outline's separate pieces.
     public var parts: [Part]
     /// The box around every part.
     public var bounds: Bounds
 
+    /// An outline of the given parts; its box holds theirs (all zeros without parts).
     public init(parts: [Part]) {
         self.parts = parts
         bounds = parts.dropFirst().reduce(parts.first?.bounds ?? Bounds(minLat: 0, minLon: 0, maxLat: 0, maxLon: 0)) {

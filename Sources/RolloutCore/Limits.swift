@@ -21,6 +21,7 @@ public struct Limits: Sendable, Equatable {
     /// How many years before the campaign's start a field date may lie (sites existed before it).
     public var historyYears = 10
 
+    /// Every limit at its default.
     public init() {}
 
     /// The defaults.
@@ -28,9 +29,13 @@ public struct Limits: Sendable, Equatable {
 
     /// One limit: its environment variable, its option of `rollout serve`, what it bounds.
     public struct Setting: Sendable {
+        /// The environment variable that sets it.
         public let environment: String
+        /// The option of `rollout serve` that sets it, without the leading dashes.
         public let option: String
+        /// What it bounds, in a sentence for the help text.
         public let help: String
+        /// The limit it sets.
         public let keyPath: WritableKeyPath<Limits, Int> & Sendable
         /// The smallest value that still lets Rollout work.
         public let minimum: Int

@@ -3,7 +3,9 @@
 /// without one would find no key at all). Reading accepts the key missing as well as null.
 @propertyWrapper
 public struct Nullable<Value> {
+    /// The value; nil is written as `null`.
     public var wrappedValue: Value?
+    /// A field holding a value, or nil.
     public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
 }
 
@@ -12,6 +14,7 @@ extension Nullable: Hashable where Value: Hashable {}
 extension Nullable: Sendable where Value: Sendable {}
 
 extension Nullable: Encodable where Value: Encodable {
+    /// Writes the value, or `null` when there is none.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
@@ -19,6 +22,7 @@ extension Nullable: Encodable where Value: Encodable {
 }
 
 extension Nullable: Decodable where Value: Decodable {
+    /// Reads the value, `null` as nil.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)

@@ -38,19 +38,26 @@ public enum ObstacleAction: String, CaseIterable, Sendable {
 
 /// What happened to an obstacle after it was raised, in the order the log learned it.
 public struct ObstacleMark: Codable, Hashable, Sendable {
+    /// The kinds of mark: a resolution, an escalation to the city, or a step of dispatching.
     public enum What: Codable, Hashable, Sendable {
+        /// The obstacle was cleared.
         case resolved
+        /// Handed to the city (by a district, or by the system when the clock ran out), with the reason.
         case escalated(reason: String)
+        /// A step of dispatching: sent to a unit, paused, resumed or reopened.
         case step(ObstacleStep)
     }
 
+    /// What happened.
     public var what: What
     /// When it happened in the field, and when the platform learned it.
     public var at: Instant
+    /// When the platform learned it.
     public var recordedAt: Instant
     /// The account that took it (`system` for an automatic escalation).
     public var actor: String
 
+    /// A mark taken by an account, dated in the field and in the log.
     public init(_ what: What, at: Instant, recordedAt: Instant, actor: String) {
         self.what = what; self.at = at; self.recordedAt = recordedAt; self.actor = actor
     }
@@ -58,18 +65,28 @@ public struct ObstacleMark: Codable, Hashable, Sendable {
 
 /// An obstacle as it stands at a moment: the fold of its marks up to then.
 public struct ObstacleSituation: Equatable, Sendable {
+    /// Where an obstacle stands: open, dispatched to a unit, escalated to the city, or resolved.
     public enum Status: String, Sendable, CaseIterable { case open, dispatched, escalated, resolved }
 
+    /// The unit it was last dispatched to; nil until dispatched.
     public var unit: String?
+    /// When it was last dispatched.
     public var dispatchedAt: Instant?
+    /// When it was escalated to the city; nil when it was not.
     public var escalatedAt: Instant?
+    /// Why it was escalated.
     public var escalationReason: String?
+    /// The account that escalated it (`system` when its clock ran out).
     public var escalatedBy: String?
+    /// When it was resolved; nil while open (a reopening clears it).
     public var resolvedAt: Instant?
     /// Waiting on the reporter since then (the clock is stopped), and why.
     public var waitingSince: Instant?
+    /// Why it is waiting on the reporter.
     public var waitingReason: String?
+    /// When it was last reopened.
     public var reopenedAt: Instant?
+    /// Why it was last reopened.
     public var reopenReason: String?
     /// Where the service-level clock started: the opening, or the last reopening.
     public var clockStart: Instant

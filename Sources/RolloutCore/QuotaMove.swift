@@ -7,13 +7,18 @@ import Foundation
 /// adjusted targets both stay in the history, and every view from the move's moment on ranks and
 /// forecasts against the adjusted ones.
 public struct QuotaMove: Codable, Equatable, Sendable {
+    /// The code of the region that gives up quota.
     public var from: String
+    /// The code of the region that takes it.
     public var to: String
     /// nil: the regions' whole targets; else that operator's shares (and the whole targets with them).
     public var `operator`: Operator?
+    /// How many planned sites of quota move (1 to 1,000,000).
     public var sites: Int
+    /// Why the office moves them (required, at most 500 characters).
     public var reason: String
 
+    /// A move as the office asks for it; ``settings(targets:progress:operatorProgress:)`` checks it.
     public init(from: String, to: String, operator: Operator? = nil, sites: Int, reason: String) {
         self.from = from; self.to = to; self.operator = `operator`; self.sites = sites; self.reason = reason
     }
@@ -69,11 +74,15 @@ public struct QuotaMove: Codable, Equatable, Sendable {
 public enum QuotaAdvisor {
     /// One proposed move, with what it changes.
     public struct Proposal: Codable, Equatable, Sendable {
+        /// The region expected to fall short, which gives.
         public var from: String
+        /// The region expected to go beyond its target, which takes.
         public var to: String
+        /// How many sites of quota to move.
         public var sites: Int
         /// The giving region's expected shortfall and the receiving region's expected surplus, before.
         public var shortfall: Int
+        /// The receiving region's expected surplus, before.
         public var surplus: Int
     }
 
@@ -81,17 +90,22 @@ public enum QuotaAdvisor {
     public struct Effect: Codable, Equatable, Sendable {
         /// Regions expected to miss their target, before and after.
         public var regionsShortBefore: Int
+        /// Regions expected to miss their target after the moves.
         public var regionsShortAfter: Int
         /// The sum over regions of the sites by which they are expected to miss, before and after.
         public var shortfallBefore: Int
+        /// The same sum after the moves.
         public var shortfallAfter: Int
         /// The campaign's target, expected progress and chance (a move changes none of them: it
         /// moves where the quota is, not how much will be built).
         public var campaignTarget: Int?
+        /// The campaign's expected progress at the deadline.
         public var campaignExpected: Int
+        /// The campaign's chance of reaching its target; nil when its forecast gives none.
         public var campaignProbability: Double?
     }
 
+    /// The moves to propose, the largest shortfall matched with the largest surplus first.
     public static func propose(_ regions: [RegionFigures]) -> [Proposal] {
         var short = regions.compactMap { r -> (String, Int, Int)? in
             guard let t = r.target else { return nil }

@@ -1,7 +1,9 @@
 /// A latitude/longitude box, WGS-84 decimal degrees.
 public struct Bounds: Hashable, Codable, Sendable {
+    /// The southern, western, northern and eastern edges, in degrees.
     public var minLat: Double, minLon: Double, maxLat: Double, maxLon: Double
 
+    /// A box from its edges.
     public init(minLat: Double, minLon: Double, maxLat: Double, maxLon: Double) {
         self.minLat = minLat; self.minLon = minLon; self.maxLat = maxLat; self.maxLon = maxLon
     }
@@ -21,7 +23,9 @@ public struct Bounds: Hashable, Codable, Sendable {
 /// What a region is in the administrative hierarchy.
 public enum RegionKind: String, Codable, Sendable, CaseIterable {
     case district, county
+    /// An autonomous county (自治县).
     case autonomousCounty = "autonomous_county"
+    /// A functional area such as a new area, lying across its host districts.
     case functionalArea = "functional_area"
 }
 
@@ -29,21 +33,29 @@ public enum RegionKind: String, Codable, Sendable, CaseIterable {
 public struct Region: Hashable, Codable, Sendable, Identifiable {
     /// The GB/T 2260 code, or a synthetic 5099xx code for a functional area.
     public var code: String
+    /// The Chinese name, as on the dashboard.
     public var nameZh: String
+    /// The English name.
     public var nameEn: String
+    /// Whether it is a district, a county, an autonomous county or a functional area.
     public var kind: RegionKind
     /// The seat point, when known.
     public var seatLat: Double?
+    /// The seat's longitude, when known.
     public var seatLon: Double?
     /// The bounding box, when known (functional areas take their host districts').
     public var bounds: Bounds?
+    /// The population, when known.
     public var population: Int?
+    /// The area in square kilometres, when known.
     public var areaKm2: Double?
     /// For a functional area, the districts whose territory it lies in.
     public var hostRegions: [String]
 
+    /// The region code, as its identity.
     public var id: String { code }
 
+    /// A region; the facts not given are unknown, and it has no host regions.
     public init(code: String, nameZh: String, nameEn: String, kind: RegionKind, seatLat: Double? = nil,
                 seatLon: Double? = nil, bounds: Bounds? = nil, population: Int? = nil, areaKm2: Double? = nil,
                 hostRegions: [String] = []) {

@@ -6,7 +6,9 @@ import Foundation
 public enum ResourceMatching {
     /// An offer near a site.
     public struct Candidate: Codable, Equatable, Sendable {
+        /// The offered resource.
         public var resource: ResourceOffer
+        /// Its distance from the site, in metres.
         public var distanceM: Double
     }
 
@@ -34,6 +36,7 @@ public enum ResourceMatching {
 
     /// The offers bucketed into cells at least `cellMeters` wide everywhere in the data.
     public struct Index: Sendable {
+        /// The offers indexed, in the order given.
         public let offers: [ResourceOffer]
         let cellLat: Double
         let cellLon: Double
@@ -44,6 +47,7 @@ public enum ResourceMatching {
         let lons: [Double]
         let kinds: [Host]
 
+        /// Indexes offers in cells `cellMeters` wide (1 km unless told).
         public init(_ offers: [ResourceOffer], cellMeters: Double = 1_000) {
             self.offers = offers
             self.cellMeters = cellMeters

@@ -27,6 +27,7 @@ public struct RolloutError: Error, Equatable, Sendable {
         case tooLarge
     }
 
+    /// An error of a code, an invalid input unless told otherwise, with the values its message shows.
     public init(_ code: String, kind: Kind = .invalid, _ arguments: [String: String] = [:]) {
         self.code = code; self.arguments = arguments; self.kind = kind
     }

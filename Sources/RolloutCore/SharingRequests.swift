@@ -4,14 +4,20 @@ import Foundation
 /// planned sites; the owner accepts (the site is then hosted by the resource) or declines with a
 /// reason. Every step is an event; the requests at a moment are their fold.
 public struct ResourceRequest: Hashable, Codable, Sendable {
+    /// The request's id (`Q` and hex digits).
     public var id: String
+    /// The operator's planned site the resource is asked for.
     public var site: SiteKey
+    /// The owner asked, as its offers name it.
     public var owner: String
+    /// The owner's id of the resource asked for.
     public var resourceId: String
     /// What the resource is (recorded with the request, so that acceptance can set the site's host).
     public var host: Host
+    /// What the operator writes to the owner with the request.
     public var note: String
 
+    /// A request as the operator makes it.
     public init(id: String, site: SiteKey, owner: String, resourceId: String, host: Host, note: String) {
         self.id = id; self.site = site; self.owner = owner; self.resourceId = resourceId; self.host = host; self.note = note
     }
@@ -22,14 +28,20 @@ public struct ResourceRequest: Hashable, Codable, Sendable {
 
 /// A request as it stands.
 public struct RequestState: Encodable, Equatable, Sendable {
+    /// What was asked.
     public var request: ResourceRequest
+    /// When it was asked, in field time.
     public var requestedAt: Instant
+    /// The account that asked.
     public var requestedBy: String
     /// nil while waiting for the owner.
     public var accepted: Bool?
+    /// When the owner answered; nil while waiting.
     public var answeredAt: Instant?
+    /// The owner's reason, needed to decline; nil when none was given.
     public var reason: String?
 
+    /// `waiting`, `accepted` or `declined`.
     public var status: String { accepted.map { $0 ? "accepted" : "declined" } ?? "waiting" }
 
     enum CodingKeys: String, CodingKey { case request, status, requestedAt, requestedBy, answeredAt, reason }
@@ -45,6 +57,7 @@ public struct RequestState: Encodable, Equatable, Sendable {
         try c.encodeIfPresent(reason, forKey: .reason)
     }
 
+    /// A request as it stands; by default, still waiting for its answer.
     public init(request: ResourceRequest, requestedAt: Instant, requestedBy: String, accepted: Bool? = nil, answeredAt: Instant? = nil,
                 reason: String? = nil) {
         self.request = request; self.requestedAt = requestedAt; self.requestedBy = requestedBy
@@ -52,6 +65,7 @@ public struct RequestState: Encodable, Equatable, Sendable {
     }
 }
 
+/// The rules and the fold of co-build and share requests (共建共享).
 public enum SharingRequests {
     /// Checks an answer: only a waiting request is answered; declining needs a reason.
     public static func answer(_ state: RequestState?, id: String, accepted: Bool, reason: String, at: Instant) throws -> RequestState {

@@ -3,6 +3,7 @@
 /// raw chances, moved by the calibration's bias), so a district page can say which stages the
 /// shortfall comes from.
 public struct StageOutlook: Codable, Sendable, Equatable {
+    /// The stage's code (e.g. `civil_done`).
     public var stage: String
     /// Sites at the stage now.
     public var sites: Int

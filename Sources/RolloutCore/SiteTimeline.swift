@@ -3,12 +3,16 @@ public struct StageChange: Hashable, Codable, Sendable {
     /// Whether the change moves forward (a report) or back (a rollback with a reason).
     public enum Move: String, Codable, Sendable { case report, rollback }
 
+    /// Forward (a report) or back (a rollback).
     public var move: Move
+    /// The stage reported, or rolled back to.
     public var stage: Stage
+    /// When it happened in the field.
     public var occurredAt: Instant
     /// The position in the log, which orders changes at the same instant.
     public var seq: Int64
 
+    /// A change as logged.
     public init(_ move: Move, _ stage: Stage, at occurredAt: Instant, seq: Int64) {
         self.move = move; self.stage = stage; self.occurredAt = occurredAt; self.seq = seq
     }
@@ -16,16 +20,22 @@ public struct StageChange: Hashable, Codable, Sendable {
 
 /// A moment from which a site stood at a stage.
 public struct TimelineStep: Hashable, Codable, Sendable {
+    /// When the site came to stand at the stage.
     public var at: Instant
+    /// The stage it stood at from then on.
     public var stage: Stage
 
+    /// A step of a timeline.
     public init(at: Instant, stage: Stage) { self.at = at; self.stage = stage }
 }
 
 /// A site's move from one stage to another (from nil: the site was registered).
 public struct Transition: Hashable, Sendable {
+    /// When the move happened in the field.
     public var at: Instant
+    /// The stage left; nil for the registration.
     public var from: Stage?
+    /// The stage reached.
     public var to: Stage
 }
 
@@ -97,7 +107,10 @@ public enum SiteTimeline {
 
 /// A site's time from entering a stage to being built, in a bucket of days.
 public struct BuildRecord: Hashable, Sendable {
+    /// The stage the site passed through.
     public var stage: Stage
+    /// When the site was built (its first step at `on_air` or later).
     public var builtAt: Instant
+    /// The ``DurationBuckets`` bucket of the days from entering the stage to being built.
     public var bucket: Int
 }

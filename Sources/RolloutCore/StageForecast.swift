@@ -143,7 +143,9 @@ public struct StageForecast: Sendable {
 
     /// The mean and variance of a count of sites built.
     public struct Outlook: Sendable, Equatable {
+        /// The expected number of sites.
         public var mean: Double
+        /// The variance of that number.
         public var variance: Double
 
         /// The chance that at least `needed` more sites are built (normal law, continuity-corrected).

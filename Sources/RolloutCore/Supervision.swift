@@ -8,9 +8,13 @@ public enum Supervision {
     /// What proposes a listing: a region below `share` of its pro-rata target in each of the last
     /// `consecutive` bulletins.
     public struct Rule: Codable, Hashable, Sendable {
+        /// The share of its pro-rata target below which a region falls behind (0.6: 60 %).
         public var share: Double
+        /// How many bulletins in a row it must fall behind in (from 1).
         public var consecutive: Int
+        /// A rule as given; ``validated()`` checks one the office sets.
         public init(share: Double, consecutive: Int) { self.share = share; self.consecutive = consecutive }
+        /// The rule until the office sets one: below 60 % in two bulletins in a row.
         public static let standard = Rule(share: 0.6, consecutive: 2)
 
         /// Checks a rule the office sets.
@@ -23,29 +27,42 @@ public enum Supervision {
 
     /// One step of the lever, as the log records it.
     public enum Step: Codable, Hashable, Sendable {
+        /// The region is listed, with the deadline and the rectification it must make.
         case listed(deadline: Instant, rectification: String)
+        /// The listing is reviewed, with a note and, perhaps, a new deadline.
         case reviewed(note: String, deadline: Instant?)
+        /// The region is delisted, with the reason.
         case delisted(reason: String)
     }
 
     /// A region's listing as it stands.
     public struct Listing: Encodable, Equatable, Sendable {
+        /// The listed region's code.
         public var region: String
+        /// When it was listed.
         public var listedAt: Instant
+        /// When the rectification is due; a review may move it.
         public var deadline: Instant
+        /// What the region must put right.
         public var rectification: String
+        /// The reviews, oldest first.
         public var reviews: [Review]
         /// Set once delisted: the listing is then history.
         public var delistedAt: Instant?
+        /// Why it was delisted.
         public var delistReason: String?
 
+        /// A review of a listing: when, what it found, and a new deadline if it set one.
         public struct Review: Encodable, Equatable, Sendable {
+            /// When the review took place.
             public var at: Instant
+            /// What the review found.
             public var note: String
             /// A new deadline set at the review, if any.
             public var deadline: Instant?
 
             enum CodingKeys: String, CodingKey { case at, note, deadline }
+            /// The instant as ISO-8601, the deadline as its last day.
             public func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(at.description, forKey: .at)
@@ -69,6 +86,7 @@ public enum Supervision {
             try c.encode(isActive, forKey: .active)
         }
 
+        /// Whether the region is still listed.
         public var isActive: Bool { delistedAt == nil }
         /// Whether the deadline has passed at a moment without the region being delisted.
         public func isOverdue(at now: Instant) -> Bool { isActive && now >= deadline }

@@ -4,10 +4,13 @@ import Foundation
 ///
 /// The core never reads the clock: every instant it sees is passed in.
 public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00Z (negative before).
     public var seconds: Int64
 
+    /// The instant a number of seconds after 1970-01-01T00:00:00Z.
     public init(seconds: Int64) { self.seconds = seconds }
 
+    /// Earlier instants come first.
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.seconds < rhs.seconds }
 
     /// This instant moved by a number of seconds.
@@ -22,6 +25,7 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
     /// The ISO-8601 form in Asia/Shanghai, e.g. `2020-06-15T18:00:00+08:00`.
     public var description: String { ShanghaiCalendar.iso8601(self) }
 
+    /// Reads whole seconds, or ISO-8601 text (a date alone: 00:00 in Asia/Shanghai).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(Int64.self) { seconds = s; return }
@@ -204,6 +208,7 @@ public struct Cutoff: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Facts before this instant count.
     public var before: Instant
 
+    /// The cutoff that counts the facts before an instant.
     public init(before: Instant) { self.before = before }
 
     /// The cutoff of a written `as_of`: a day counts whole; an instant includes its own second.
@@ -229,6 +234,7 @@ public struct Cutoff: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Whether a fact at this instant counts.
     public func includes(_ instant: Instant) -> Bool { instant < before }
 
+    /// Earlier cutoffs come first.
     public static func < (lhs: Cutoff, rhs: Cutoff) -> Bool { lhs.before < rhs.before }
 
     /// The last instant the cutoff includes, in ISO-8601.

@@ -40,6 +40,7 @@ public enum Operator: String, CaseIterable, Codable, Sendable, Comparable {
     /// The operators that carry a share of a build target (China Tower builds for them).
     public static let network: [Operator] = [.cmcc, .ctcc, .cucc, .cbn]
 
+    /// Orders operators as they are listed: cmcc, ctcc, cucc, cbn, then China Tower.
     public static func < (lhs: Operator, rhs: Operator) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
@@ -80,13 +81,21 @@ public enum SiteKind: String, CaseIterable, Codable, Sendable {
 
 /// What carries a site's antennas (承载).
 public enum Host: String, CaseIterable, Codable, Sendable {
+    /// A tower built for the site (新建铁塔): the one host that is not shared.
     case newTower = "new_tower"
+    /// An existing tower (存量铁塔).
     case existingTower = "existing_tower"
+    /// A power-grid pylon (电力塔).
     case powerTower = "power_tower"
+    /// A street-lamp pole (路灯杆).
     case streetLamp = "street_lamp"
+    /// A traffic pole (交通杆).
     case trafficPole = "traffic_pole"
+    /// A police surveillance-camera pole (公安监控杆).
     case policePole = "police_pole"
+    /// A building's roof (楼顶).
     case rooftop
+    /// An indoor system inside a building (室内).
     case indoorSystem = "indoor_system"
 
     /// The Chinese name.

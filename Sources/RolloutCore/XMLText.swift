@@ -2,6 +2,7 @@
 /// at all (controls other than tab and line ends, U+FFFE, U+FFFF) left out, unless `keepingInvalid`
 /// (the fuzzer writes them on purpose).
 public enum XMLText {
+    /// The text escaped for XML content or a double-quoted attribute.
     public static func escape(_ s: String, keepingInvalid: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)

@@ -9,6 +9,7 @@ public struct BuildCurve: Sendable {
     /// (day number whose start ends the anchor day, cumulative sites on air), scale 1.
     public let anchors: [(day: DayNumber, built: Double)]
 
+    /// Chongqing's curve, through the published figures from June 2019 to the end of 2021.
     public static let chongqing2020 = BuildCurve(anchors: [
         ("2019-06-06", 0), ("2019-09-30", 2_600), ("2019-12-31", 10_000), ("2020-01-23", 11_100),
         ("2020-02-29", 11_500), ("2020-04-09", 12_700), ("2020-05-15", 23_500), ("2020-06-30", 40_900),

@@ -7,6 +7,7 @@ import RolloutCore
 /// operator by share, then its life from a ``SiteStory``. The log holds what happened and was
 /// reported before the clock; sites planned after the clock do not exist yet.
 public struct DemoCampaign: Sendable {
+    /// The campaign's name, as the city published it.
     public static let name = "重庆市2020年5G网络建设攻坚"
     /// The 2020 plan: 30,000 new sites.
     public static let cityTarget = 30_000
@@ -21,10 +22,13 @@ public struct DemoCampaign: Sendable {
     /// The clock may stand from the start of 2020 to its end.
     public static let clockRange = ShanghaiCalendar.dayNumber(year: 2020, month: 1, day: 1)!...ShanghaiCalendar.dayNumber(year: 2020, month: 12, day: 31)!
 
+    /// The seed every random stream of the demo is drawn from (`--seed`, 2020 by default).
     public let seed: UInt64
+    /// How many times the real campaign's sites and targets it makes (`--scale`; 1: the real size).
     public let scale: Int
     /// Facts before this cutoff are in the log.
     public let clock: Cutoff
+    /// How the campaign is spread over regions and operators: weights, paces and targets.
     public let plan: DemoPlan
     let sampler: PointSampler
     let curve = BuildCurve.chongqing2020
@@ -36,8 +40,10 @@ public struct DemoCampaign: Sendable {
     let behaviour: RegionBehaviour
     /// The regions the variant makes stall, and those it makes build late (codes, sorted).
     public var stallingRegions: [String] { behaviour.stalling.sorted() }
+    /// The regions the variant makes build late (codes, sorted).
     public var surgingRegions: [String] { behaviour.surging.sorted() }
 
+    /// The campaign: its name, from 1 January 2020 to the end of 30 June 2020.
     public var campaign: Campaign { Campaign(name: DemoCampaign.name, start: DemoCampaign.start, deadline: DemoCampaign.deadline) }
 
     /// The moment the demo's clock stands at (the last second it includes).

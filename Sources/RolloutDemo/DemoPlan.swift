@@ -7,6 +7,7 @@ import RolloutCore
 /// its kind (for weighting only; the data itself is not changed). Each region also gets a pace
 /// factor: most lie between 0.92 and 1.15, and a few lagging ones between 0.5 and 0.7.
 public struct DemoPlan: Sendable {
+    /// The campaign's regions, in their file order.
     public var regions: [Region]
     /// Normalised weights, summing to 1.
     public var weights: [String: Double]
@@ -22,6 +23,7 @@ public struct DemoPlan: Sendable {
     /// The operators' shares of the network build.
     public static let operatorShares: [(Operator, Double)] = [(.cmcc, 0.40), (.ctcc, 0.26), (.cucc, 0.26), (.cbn, 0.08)]
 
+    /// The plan of `cityTarget` sites over `regions`, lagging regions and paces drawn from `seed`.
     public init(regions: [Region], cityTarget: Int, seed: UInt64) {
         self.regions = regions
         var density: [RegionKind: Double] = [:]

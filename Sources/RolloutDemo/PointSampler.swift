@@ -5,6 +5,7 @@ public struct PointSampler: Sendable {
     let regions: [String: Region]
     let outlines: [String: Outline]
 
+    /// A sampler over the regions and their outlines by code (no outline: the region's seat).
     public init(regions: [Region], outlines: [String: Outline]) {
         self.regions = Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0) })
         self.outlines = outlines

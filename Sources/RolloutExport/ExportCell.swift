@@ -37,8 +37,11 @@ public enum ExportCell: Sendable, Equatable {
 
 /// One row: its cells for CSV and XLSX, and the object a JSON export holds for it (the API's).
 public struct ExportRow: Sendable {
+    /// The row's cells for CSV and XLSX, in the header's order.
     public var cells: [ExportCell]
+    /// What a JSON export holds for the row: the object the API answers.
     public var object: any Encodable & Sendable
 
+    /// A row with its cells and its JSON object.
     public init(cells: [ExportCell], object: any Encodable & Sendable) { self.cells = cells; self.object = object }
 }

@@ -11,6 +11,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         self = f
     }
 
+    /// The HTTP `Content-Type` of a download in this format (text ones in UTF-8).
     public var contentType: String {
         switch self {
         case .csv: "text/csv; charset=utf-8"

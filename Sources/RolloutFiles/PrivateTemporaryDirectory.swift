@@ -7,6 +7,7 @@ import Glibc
 /// for uploads and extracted workbook parts: other accounts of the machine can neither list nor
 /// read it, and ``remove()`` deletes it with everything in it.
 public struct PrivateTemporaryDirectory: Sendable {
+    /// Where the folder is.
     public let url: URL
 
     /// Makes a new private folder (mkdtemp).
@@ -34,6 +35,7 @@ public struct PrivateTemporaryDirectory: Sendable {
 
 /// A file made by ``PrivateTemporaryDirectory/file(_:)``.
 public struct PrivateFile: Sendable {
+    /// Where the file is.
     public let url: URL
 
     /// A handle that writes the file from its start.
@@ -43,6 +45,7 @@ public struct PrivateFile: Sendable {
 /// The temporary folder or file could not be made (a full or read-only disk).
 public enum RolloutTempError: Error, CustomStringConvertible {
     case cannotCreate(String)
+    /// What failed, in words: the system's reason after `cannot create a temporary file:`.
     public var description: String {
         switch self { case .cannotCreate(let why): "cannot create a temporary file: \(why)" }
     }

@@ -4,9 +4,13 @@ public enum ImportKind: String, CaseIterable, Sendable {
 
     /// A column: its English header, its Chinese header, whether a row must fill it, and whether it holds a date.
     public struct Column: Sendable, Equatable {
+        /// The English header, which is also the column's code (`site_code`, `occurred_at`, …).
         public var code: String
+        /// The Chinese header, e.g. `站址编码`.
         public var chinese: String
+        /// Whether every row must fill it.
         public var required: Bool
+        /// Whether it holds a date (a workbook's date cells there are read as dates).
         public var isDate: Bool
     }
 

@@ -8,9 +8,12 @@ public struct ImportError: Codable, Sendable, Equatable {
     public var row: Int
     /// The header as written in the file (empty for the file as a whole).
     public var column: String
+    /// The problem's stable code, e.g. `empty_file` (its message is `import.<code>`).
     public var code: String
+    /// The message's arguments, by name.
     public var arguments: [String: String]
 
+    /// A problem at a row and column, with its code and its message's arguments.
     public init(row: Int, column: String, code: String, arguments: [String: String] = [:]) {
         self.row = row; self.column = column; self.code = code; self.arguments = arguments
     }
@@ -23,12 +26,19 @@ public struct ImportError: Codable, Sendable, Equatable {
 
 /// What an import answers: the CLI's `--json`, and the body of `POST /api/v1/imports/{kind}`.
 public struct ImportReport: Sendable, Equatable {
+    /// Which bulk file was imported.
     public var kind: ImportKind
+    /// Whether its events were committed: no errors, and not a dry run.
     public var committed: Bool
+    /// Whether it was only checked (nothing is kept).
     public var dryRun: Bool
+    /// The data rows read (the header not counted).
     public var rows: Int
+    /// Rows that appended at least one new event (0 when the file has errors).
     public var applied: Int
+    /// Rows whose events were all in the log already, re-sent (0 when the file has errors).
     public var unchanged: Int
+    /// Every problem in the order found: at most `Importer.maxErrors`, then `too_many_errors`.
     public var errors: [ImportError]
 
     /// The JSON answer, messages in a language.

@@ -5,6 +5,7 @@ import RolloutReference
 
 /// Parsed region outlines, kept between imports: parsing a province's GeoJSON costs more than a small import.
 public final class OutlineCache: Sendable {
+    /// The one cache every import in the process shares.
     public static let shared = OutlineCache()
     private let entries = NIOLockedValueBox<[String: [String: Outline]]>([:])
 

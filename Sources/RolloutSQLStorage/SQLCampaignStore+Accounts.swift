@@ -5,6 +5,8 @@ import RolloutStorage
 import SQLKit
 
 extension SQLCampaignStore {
+    /// A number that moves whenever a token is revoked or an account disabled or given a new
+    /// password: here at once, from another process within the watcher's second.
     public func credentialsVersion() -> Int64 { credentials.withLockedValue { $0.version } }
 
     func credentialsChanged() { credentials.withLockedValue { $0.version += 1 } }
@@ -21,6 +23,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Adds an account; throws `account_exists` when the name is taken.
     public func createAccount(_ account: Account, passwordHash: String) async throws {
         try await write { db in
             if try await db.raw("SELECT name FROM accounts WHERE name = \(bind: account.name)").first() != nil {
@@ -35,6 +38,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// An account by name, with its password hash; nil when there is none.
     public func account(named name: String) async throws -> StoredAccount? {
         try await read { db in
             guard let r = try await db.raw("SELECT * FROM accounts WHERE name = \(bind: name)").first() else { return nil }
@@ -42,6 +46,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Every account, disabled ones included, by name.
     public func accounts() async throws -> [Account] {
         try await read { db in try await db.raw("SELECT * FROM accounts ORDER BY name").all().map(Self.account) }
     }
@@ -55,6 +60,7 @@ extension SQLCampaignStore {
                        disabledAt: try r.optionalInt("disabled_at").map(Instant.init(seconds:)))
     }
 
+    /// Disables an account, ending its sessions everywhere; throws `unknown_account`.
     public func disableAccount(_ name: String, at: Instant) async throws {
         try await write { db in
             guard try await db.raw("SELECT name FROM accounts WHERE name = \(bind: name)").first() != nil else {
@@ -67,6 +73,7 @@ extension SQLCampaignStore {
         credentialsChanged()
     }
 
+    /// Sets an account's password hash, ending its sessions everywhere; throws `unknown_account`.
     public func setPasswordHash(_ name: String, _ hash: String) async throws {
         try await write { db in
             guard try await db.raw("SELECT name FROM accounts WHERE name = \(bind: name)").first() != nil else {
@@ -79,6 +86,7 @@ extension SQLCampaignStore {
         credentialsChanged()
     }
 
+    /// Adds a token; throws `unknown_account` when its account does not exist.
     public func createToken(_ token: StoredToken) async throws {
         try await write { db in
             guard try await db.raw("SELECT name FROM accounts WHERE name = \(bind: token.info.account)").first() != nil else {
@@ -92,6 +100,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// A token by id, with the hash of its secret; nil when there is none.
     public func token(id: String) async throws -> StoredToken? {
         try await read { db in
             guard let r = try await db.raw("SELECT * FROM tokens WHERE id = \(bind: id)").first() else { return nil }
@@ -99,6 +108,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The tokens of an account, oldest first, or (nil) every account's, by account.
     public func tokens(account: String?) async throws -> [TokenInfo] {
         try await read { db in
             let rows = if let account {
@@ -116,6 +126,7 @@ extension SQLCampaignStore {
                   lastUsedAt: try r.optionalInt("last_used_at").map(Instant.init(seconds:)))
     }
 
+    /// Revokes a token (a revoked one keeps its first revocation); throws `unknown_token`.
     public func revokeToken(id: String, at: Instant) async throws {
         try await write { db in
             guard try await db.raw("SELECT id FROM tokens WHERE id = \(bind: id)").first() != nil else {
@@ -126,10 +137,12 @@ extension SQLCampaignStore {
         credentialsChanged()
     }
 
+    /// Notes when a token was last used; an unknown id changes nothing.
     public func touchToken(id: String, at: Instant) async throws {
         try await write { db in try await db.raw("UPDATE tokens SET last_used_at = \(bind: at.seconds) WHERE id = \(bind: id)").run() }
     }
 
+    /// Stores a value under a key's hash; false when an unexpired one is there already.
     public func persistCreate(keyHash: String, value: String, expiresAt: Instant?, account: String?, now: Instant) async throws -> Bool {
         try await write { db in
             if let r = try await db.raw("SELECT expires_at FROM persist WHERE key_hash = \(bind: keyHash)").first() {
@@ -147,6 +160,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Stores a value under the hash of a key, replacing any.
     public func persistSet(keyHash: String, value: String, expiresAt: Instant?, account: String?) async throws {
         try await write { db in
             try await db.raw("DELETE FROM persist WHERE key_hash = \(bind: keyHash)").run()
@@ -157,6 +171,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The value under a key's hash and when it expires; nil when there is none or it has expired.
     public func persistGet(keyHash: String, now: Instant) async throws -> (value: String, expiresAt: Instant?)? {
         try await read { db in
             guard let r = try await db.raw("SELECT value, expires_at FROM persist WHERE key_hash = \(bind: keyHash)").first() else { return nil }
@@ -166,10 +181,12 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Removes the value under the hash of a key, if any.
     public func persistRemove(keyHash: String) async throws {
         try await write { db in try await db.raw("DELETE FROM persist WHERE key_hash = \(bind: keyHash)").run() }
     }
 
+    /// Removes expired values and sign-in attempt windows that began before `failuresBefore`.
     public func persistPurge(now: Instant, failuresBefore: Instant) async throws {
         try await write { db in
             try await db.raw("DELETE FROM persist WHERE expires_at IS NOT NULL AND expires_at <= \(bind: now.seconds)").run()
@@ -177,6 +194,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Counts a sign-in attempt under each key and answers each key's attempts in its window.
     public func recordSigninAttempt(keys: [String], at: Instant, windowSince: Instant) async throws -> [Int] {
         try await write { db in
             var counts: [Int] = []
@@ -198,6 +216,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Takes back a successful attempt: clears the account's count, lowers the address's by one.
     public func clearSigninAttempt(accountKey: String, addressKey: String?) async throws {
         try await write { db in
             try await db.raw("DELETE FROM signin_attempts WHERE key = \(bind: accountKey)").run()
@@ -207,6 +226,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The `limit` newest events an account caused, newest first.
     public func events(byActor actor: String, limit: Int) async throws -> [LoggedEvent] {
         try await read { db in
             let decoder = JSONDecoder()

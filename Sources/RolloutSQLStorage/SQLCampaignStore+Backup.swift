@@ -9,11 +9,17 @@ import Glibc
 /// What a backup holds, or what a restore put back: the engine, the schema's version and the log's
 /// extent at the backup's moment (its last event, and when the platform learned of it).
 public struct BackupReport: Sendable, Equatable {
+    /// `sqlite` or `postgres`.
     public var engine: String
+    /// The schema version of the copy (0: empty).
     public var schemaVersion: Int
+    /// The number of events in the log.
     public var events: Int
+    /// The sequence number of the newest event (0 for an empty log).
     public var lastSeq: Int64
+    /// When the platform learned of the newest event; nil for an empty log.
     public var lastRecordedAt: Instant?
+    /// The backup file's size, in bytes.
     public var bytes: Int64
 }
 

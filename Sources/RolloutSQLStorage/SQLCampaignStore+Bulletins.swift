@@ -14,6 +14,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// A bulletin's stored bytes, or nil when there is none with that id.
     public func bulletin(id: Int64) async throws -> StoredBulletin? {
         try await read { db in
             guard let r = try await db.raw("SELECT * FROM bulletins WHERE id = \(bind: id)").first() else { return nil }
@@ -21,6 +22,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The bulletins issued, the latest cut-off first.
     public func bulletins() async throws -> [BulletinInfo] {
         try await read { db in
             try await db.raw("SELECT id, cutoff_at, issued_at, actor, sha256, csv_sha256 FROM bulletins ORDER BY cutoff_at DESC, id DESC").all()
@@ -28,6 +30,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The events of some kinds, in log order (none for no kinds).
     public func events(kinds: [String]) async throws -> [LoggedEvent] {
         guard !kinds.isEmpty else { return [] }
         return try await read { db in
@@ -37,6 +40,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The resources offered before the moment, by owner and id.
     public func resources(at moment: ReadMoment) async throws -> [ResourceOffer] {
         try await read { db in
             try await db.raw("SELECT * FROM resources WHERE offered_at < \(bind: moment.asOf.before.seconds) ORDER BY entity").all().map { r in

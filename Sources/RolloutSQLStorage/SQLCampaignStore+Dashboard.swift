@@ -5,6 +5,7 @@ import SQLKit
 
 /// The dashboard's lists: late sites, the progress day by day, an operator's reports.
 extension SQLCampaignStore {
+    /// Late sites at a moment: counts per region, and the `limit` planned earliest.
     public func lateSites(region: String?, operator op: Operator?, limit: Int, at moment: ReadMoment) async throws -> LateSites {
         try await read { db in
             let t = moment.asOf.before.seconds
@@ -43,6 +44,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The sites built, day by day from `from` to the moment's day (the last may be partial).
     public func progressByDay(region: String?, operator op: Operator?, from: DayNumber, at moment: ReadMoment) async throws -> [DayProgress] {
         try await read { db in
             let last = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))

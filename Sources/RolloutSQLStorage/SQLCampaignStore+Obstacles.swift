@@ -10,6 +10,7 @@ import SQLKit
 /// only narrow the rows. The few obstacles ever reopened have no single resolution time: they are
 /// always read in full and folded.
 extension SQLCampaignStore {
+    /// Obstacles at a moment, oldest first, with their counts by category and responsible unit.
     public func obstacles(_ query: ObstacleQuery, at moment: ReadMoment) async throws -> ObstaclePage {
         try await read { db in
             let table = try await SQLCampaignStore.dispatchTable(at: moment, db: db)
@@ -25,6 +26,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// One obstacle as it stood at a moment, or nil when it was not raised (or known) then.
     public func obstacle(org: String, ref: String, at moment: ReadMoment) async throws -> ObstacleRow? {
         try await read { db in
             guard let s = try await SQLCampaignStore.obstacleState(ObstacleOpening.entity(org: org, ref: ref), db: db) else { return nil }
@@ -32,14 +34,17 @@ extension SQLCampaignStore {
         }
     }
 
+    /// An obstacle's stored state (its opening and every mark), or nil when there is none.
     public func obstacleState(org: String, ref: String) async throws -> ObstacleState? {
         try await read { db in try await SQLCampaignStore.obstacleState(ObstacleOpening.entity(org: org, ref: ref), db: db) }
     }
 
+    /// The routing table at a moment: the standard one with the office's changes up to then.
     public func dispatchTable(at moment: ReadMoment) async throws -> Dispatch.Table {
         try await read { db in try await SQLCampaignStore.dispatchTable(at: moment, db: db) }
     }
 
+    /// What waits on each unit at a moment, for every unit (an idle one with zeros).
     public func unitLoads(at moment: ReadMoment) async throws -> [UnitLoad] {
         try await read { db in
             let table = try await SQLCampaignStore.dispatchTable(at: moment, db: db)
@@ -60,6 +65,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The obstacles whose clock ran out by `now`, neither resolved nor escalated, with when.
     public func overdueObstacles(now: Instant) async throws -> [(state: ObstacleState, ranOutAt: Instant)] {
         try await read { db in
             let moment = ReadMoment(asOf: .including(now))

@@ -4,10 +4,12 @@ import RolloutStorage
 import SQLKit
 
 extension SQLCampaignStore {
+    /// Counter values at a moment.
     public func counters(at moment: ReadMoment) async throws -> CounterValues {
         try await read { db in try await CounterReader.values(at: moment, db: db) }
     }
 
+    /// The figures' inputs at a moment, read from one snapshot.
     public func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
         try await read { db in
             let regions = try await SQLCampaignStore.regions(db)
@@ -24,6 +26,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The targets in force at a moment.
     public func targets(at moment: ReadMoment) async throws -> Targets {
         try await read { db in Targets(try await SQLCampaignStore.targetRecords(db), at: moment) }
     }
@@ -40,6 +43,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Sites at a moment by operator and code; a stage filter reads every site the others keep.
     public func sites(_ query: SiteQuery, at moment: ReadMoment) async throws -> SitePage {
         try await read { db in
             var filter = SQLQueryString("registered_at < \(bind: moment.asOf.before.seconds)")
@@ -86,6 +90,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// One site at a moment, or nil when it did not exist (or was not known) then.
     public func site(_ key: SiteKey, at moment: ReadMoment) async throws -> SiteDetail? {
         try await read { db in
             guard let r = try await db.raw("SELECT state FROM sites WHERE operator = \(bind: key.operator.rawValue) AND code = \(bind: key.code)").first() else {
@@ -151,6 +156,7 @@ extension SQLCampaignStore {
 }
 
 extension SQLCampaignStore {
+    /// The points a region's map draws (at most `limit`), with how many sites the region has then.
     public func mapPoints(region: String, limit: Int, at moment: ReadMoment) async throws -> (total: Int, points: [MapPoint]) {
         let dialect = self.dialect
         let fast: (Int, [MapPoint])? = try await read { db in

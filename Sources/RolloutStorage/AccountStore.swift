@@ -2,9 +2,12 @@ import RolloutCore
 
 /// A stored account with its password hash (bcrypt), for signing in.
 public struct StoredAccount: Sendable, Equatable {
+    /// The account: its name, role, scope and dates.
     public var account: Account
+    /// The bcrypt hash of its password.
     public var passwordHash: String
 
+    /// An account with its password hash.
     public init(account: Account, passwordHash: String) {
         self.account = account; self.passwordHash = passwordHash
     }
@@ -12,9 +15,12 @@ public struct StoredAccount: Sendable, Equatable {
 
 /// A stored token: who it belongs to and the SHA-256 of its secret.
 public struct StoredToken: Sendable, Equatable {
+    /// The token's id, account, label and dates.
     public var info: TokenInfo
+    /// The SHA-256 of its secret, in hexadecimal (the secret itself is never kept).
     public var secretHash: String
 
+    /// A token with the hash of its secret.
     public init(info: TokenInfo, secretHash: String) { self.info = info; self.secretHash = secretHash }
 }
 

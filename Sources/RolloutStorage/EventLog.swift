@@ -7,6 +7,7 @@ public struct AppendResult: Sendable, Equatable {
     /// Events already in the log (re-sent), which changed nothing.
     public var unchanged: Int
 
+    /// A result with both counts given.
     public init(applied: Int, unchanged: Int) {
         self.applied = applied; self.unchanged = unchanged
     }
@@ -14,7 +15,9 @@ public struct AppendResult: Sendable, Equatable {
 
 /// A change committed to the log: the newest sequence number after it.
 public struct StoreChange: Codable, Sendable, Equatable {
+    /// The sequence number of the newest event once the change was committed.
     public var lastSeq: Int64
+    /// A change that brought the log to `lastSeq`.
     public init(lastSeq: Int64) { self.lastSeq = lastSeq }
 }
 

@@ -8,13 +8,19 @@ public struct ObstacleQuery: Sendable, Equatable {
         case open
         /// Escalated to the city and not resolved.
         case escalated
+        /// Resolved at the moment.
         case resolved
+        /// Every obstacle, whatever its state.
         case all
     }
 
+    /// Only the obstacles in this region (a region code); nil for every region.
     public var region: String?
+    /// Only this operator's obstacles; nil for every operator.
     public var `operator`: Operator?
+    /// Only those of this category; nil for every category.
     public var category: ObstacleCategory?
+    /// Which states to list; `open` unless told.
     public var status: Status
     /// Only those open at least this many days.
     public var minAgeDays: Int?
@@ -24,8 +30,10 @@ public struct ObstacleQuery: Sendable, Equatable {
     public var overdue: Bool
     /// From 1.
     public var page: Int
+    /// How many obstacles a page holds.
     public var perPage: Int
 
+    /// A query; by default the open obstacles, the first page of 50.
     public init(region: String? = nil, operator: Operator? = nil, category: ObstacleCategory? = nil, status: Status = .open,
                 minAgeDays: Int? = nil, unit: String? = nil, overdue: Bool = false, page: Int = 1, perPage: Int = 50) {
         self.region = region; self.operator = `operator`; self.category = category; self.status = status
@@ -37,28 +45,43 @@ public struct ObstacleQuery: Sendable, Equatable {
 public struct ObstacleRow: Codable, Sendable, Equatable {
     /// The reporting organisation and its reference: together they name the obstacle.
     public var org: String
+    /// The organisation's own reference for it.
     public var ref: String
+    /// The code of the region it was raised in.
     public var regionCode: String
+    /// The operator's code, nil when it concerns no one operator.
     @Nullable public var `operator`: String?
+    /// The code of the site it blocks, nil for one raised on a whole region.
     @Nullable public var siteCode: String?
+    /// Its category: `access`, `power`, `permit` and so on.
     public var category: String
+    /// The unit the reporter named as responsible, nil when it named none.
     @Nullable public var responsible: String?
+    /// What the reporter wrote about it.
     public var description: String
     /// `open`, `dispatched`, `escalated` or `resolved`, at the moment.
     public var status: String
+    /// When it was raised (ISO-8601, Shanghai time).
     public var openedAt: String
     /// The unit it is with (dispatched to), and since when.
     @Nullable public var unit: String?
+    /// When it was dispatched to that unit; nil when it never was.
     @Nullable public var dispatchedAt: String?
+    /// When it was escalated to the city; nil when it was not.
     @Nullable public var escalatedAt: String?
+    /// Why it was escalated; nil when it was not.
     @Nullable public var escalationReason: String?
     /// `system` when the clock ran out, else the account that escalated it.
     @Nullable public var escalatedBy: String?
+    /// When it was resolved; nil while unresolved (a reopened one too).
     @Nullable public var resolvedAt: String?
     /// Waiting on the reporter (the clock stopped) since then, and why.
     @Nullable public var waitingSince: String?
+    /// Why it waits on the reporter; nil when it does not.
     @Nullable public var waitingReason: String?
+    /// When it was last reopened after a resolution; nil when never.
     @Nullable public var reopenedAt: String?
+    /// Why it was last reopened; nil when never.
     @Nullable public var reopenReason: String?
     /// Whole days from opening to the moment (or to its resolution).
     public var ageDays: Int
@@ -71,6 +94,7 @@ public struct ObstacleRow: Codable, Sendable, Equatable {
     /// Whether the clock has run out.
     public var overdue: Bool
 
+    /// A row with every field given.
     public init(org: String, ref: String, regionCode: String, `operator`: String? = nil, siteCode: String? = nil, category: String, responsible: String? = nil, description: String, status: String, openedAt: String, unit: String? = nil, dispatchedAt: String? = nil, escalatedAt: String? = nil, escalationReason: String? = nil, escalatedBy: String? = nil, resolvedAt: String? = nil, waitingSince: String? = nil, waitingReason: String? = nil, reopenedAt: String? = nil, reopenReason: String? = nil, ageDays: Int, slaDays: Int, due: String? = nil, daysLeft: Int? = nil, overdue: Bool) {
         self.`operator` = `operator`; self.org = org; self.ref = ref; self.regionCode = regionCode; self.siteCode = siteCode; self.category = category; self.responsible = responsible; self.description = description; self.status = status; self.openedAt = openedAt; self.unit = unit; self.dispatchedAt = dispatchedAt; self.escalatedAt = escalatedAt; self.escalationReason = escalationReason; self.escalatedBy = escalatedBy; self.resolvedAt = resolvedAt; self.waitingSince = waitingSince; self.waitingReason = waitingReason; self.reopenedAt = reopenedAt; self.reopenReason = reopenReason; self.ageDays = ageDays; self.slaDays = slaDays; self.due = due; self.daysLeft = daysLeft; self.overdue = overdue
     }
@@ -101,15 +125,20 @@ extension ObstacleRow {
 
 /// One page of obstacles, with the counts of all that match.
 public struct ObstaclePage: Codable, Sendable, Equatable {
+    /// How many obstacles match the query in all.
     public var total: Int
+    /// The page's number, from 1.
     public var page: Int
+    /// How many obstacles a page holds.
     public var perPage: Int
+    /// The page's obstacles, oldest first.
     public var obstacles: [ObstacleRow]
     /// Per category: how many match, how many are older than a week, the oldest age in days.
     public var byCategory: [ObstacleGroup]
     /// The same per responsible unit (`""` when the reporter named none).
     public var byResponsible: [ObstacleGroup]
 
+    /// A page with its obstacles and the groups of all that match.
     public init(total: Int, page: Int, perPage: Int, obstacles: [ObstacleRow], byCategory: [ObstacleGroup], byResponsible: [ObstacleGroup]) {
         self.total = total; self.page = page; self.perPage = perPage; self.obstacles = obstacles; self.byCategory = byCategory; self.byResponsible = byResponsible
     }
@@ -117,11 +146,16 @@ public struct ObstaclePage: Codable, Sendable, Equatable {
 
 /// Obstacles grouped by one attribute.
 public struct ObstacleGroup: Codable, Sendable, Equatable {
+    /// The attribute's value: a category, or a unit (`""` for none named).
     public var key: String
+    /// How many obstacles have it.
     public var count: Int
+    /// Of those, how many are over 7 days old.
     public var olderThanWeek: Int
+    /// The age in whole days of the oldest.
     public var oldestDays: Int
 
+    /// A group with its counts.
     public init(key: String, count: Int, olderThanWeek: Int, oldestDays: Int) {
         self.key = key; self.count = count; self.olderThanWeek = olderThanWeek; self.oldestDays = oldestDays
     }
@@ -129,6 +163,7 @@ public struct ObstacleGroup: Codable, Sendable, Equatable {
 
 /// What waits on a unit at a moment.
 public struct UnitLoad: Codable, Sendable, Equatable {
+    /// The unit's code: a department (`grid`, `police`, …) or an operator's.
     public var unit: String
     /// Unresolved obstacles dispatched to it.
     public var waiting: Int
@@ -139,6 +174,7 @@ public struct UnitLoad: Codable, Sendable, Equatable {
     /// The age in days of the oldest.
     public var oldestDays: Int
 
+    /// A unit's load with every count given.
     public init(unit: String, waiting: Int, overdue: Int, onHold: Int, oldestDays: Int) {
         self.unit = unit; self.waiting = waiting; self.overdue = overdue; self.onHold = onHold; self.oldestDays = oldestDays
     }

@@ -65,6 +65,7 @@ public enum Backend: String, CaseIterable, Sendable {
 
 /// The `rollout` executable built beside the test bundle, for tests that run it as a user would.
 public enum RolloutExecutable {
+    /// The executable's location, or nil when none was built beside the tests.
     public static var url: URL? {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for dir in [here, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {

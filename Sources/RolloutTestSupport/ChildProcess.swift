@@ -6,10 +6,15 @@ import Glibc
 /// Runs a program to its end as a user would start it, and tells how it ended: its exit status
 /// (or the signal that ended it), its wall time and its peak resident memory (from wait4).
 public enum ChildProcess {
+    /// How a program ended.
     public struct Ending: Sendable {
+        /// The exit status; -1 when a signal ended it.
         public var status: Int32
+        /// The signal that ended it; nil when it exited.
         public var signal: Int32?
+        /// Wall time from its start to its end, in seconds.
         public var seconds: Double
+        /// Its peak resident memory, in KiB.
         public var peakKB: Int
     }
 

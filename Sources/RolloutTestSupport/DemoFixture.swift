@@ -9,6 +9,7 @@ import RolloutApplication
 /// engine, made once per test process by the first caller while the others wait, and shared by
 /// the web tests that only read it.
 public actor DemoFixture {
+    /// The one fixture of the test process.
     public static let shared = DemoFixture()
     private var tasks: [Backend: Task<SQLCampaignStore, any Error>] = [:]
 

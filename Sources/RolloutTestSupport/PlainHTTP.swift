@@ -7,11 +7,17 @@ import Glibc
 /// other processes (several instances, a balancer): it reports what came back byte for byte, with
 /// no redirect followed and no cookie kept behind the test's back. Run it off the cooperative pool.
 public final class PlainHTTP: @unchecked Sendable {
+    /// An answer as it came back.
     public struct Response: Sendable {
+        /// The status code, e.g. 200.
         public var status: Int
+        /// The header fields in the order received, names as written.
         public var headers: [(String, String)]
+        /// The body's bytes.
         public var body: Data
+        /// The body read as UTF-8 (invalid bytes replaced).
         public var text: String { String(decoding: body, as: UTF8.self) }
+        /// The first header of that name (case ignored); nil when there is none.
         public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         /// `name=value` of each Set-Cookie.
         public var cookies: [String: String] {
@@ -24,7 +30,9 @@ public final class PlainHTTP: @unchecked Sendable {
         }
     }
 
+    /// The connection failed, or what came back is not an HTTP answer.
     public struct Failure: Error, CustomStringConvertible {
+        /// What failed, e.g. `connection closed` or `not an HTTP answer`.
         public var description: String
         /// The connection ended before any byte of an answer.
         var nothingReceived = false
@@ -34,6 +42,7 @@ public final class PlainHTTP: @unchecked Sendable {
     private var fd: Int32 = -1
     private var buffer = Data()
 
+    /// A client for a server on loopback at `port`; it connects on the first request.
     public init(port: Int) { self.port = port }
     deinit { if fd >= 0 { close(fd) } }
 

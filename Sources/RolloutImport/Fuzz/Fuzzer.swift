@@ -10,10 +10,15 @@ import RolloutFiles
 public enum Fuzzer {
     /// What a fuzz run saw.
     public struct Summary: Sendable, Codable {
+        /// Inputs run through the importer.
         public var inputs = 0
+        /// Inputs read and checked without an error (a dry run: nothing is kept).
         public var committed = 0
+        /// Inputs answered with errors.
         public var rejected = 0
+        /// Per error code, the rejected inputs whose first error had it.
         public var codes: [String: Int] = [:]
+        /// An empty summary (every count 0), to add runs to.
         public init() {}
     }
 

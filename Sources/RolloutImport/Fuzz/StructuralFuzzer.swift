@@ -5,20 +5,28 @@ import RolloutCore
 /// so that any one of them (a crash) can be made again without the others. Most are built from
 /// the grammar of CSV or XLSX and mutated by structure; some are byte-level mutations of valid files.
 public struct StructuralFuzzer: Sendable {
+    /// The run's seed: with an input's number, it makes that input.
     public let seed: UInt64
+    /// The import limits the inputs are made around and checked against.
     public let limits: Limits
 
+    /// The inputs of a seed, under the standard limits unless told.
     public init(seed: UInt64, limits: Limits = .standard) { self.seed = seed; self.limits = limits }
 
     /// One input: the kind of file it is sent as, its bytes, and its file name's extension.
     public struct Input: Sendable {
+        /// The bulk file it is sent as.
         public var kind: ImportKind
+        /// The file's bytes.
         public var bytes: [UInt8]
+        /// `csv` or `xlsx` from the grammar; `csv-bytes` or `xlsx-bytes` with bytes mutated after.
         public var shape: String
 
+        /// `xlsx` for a workbook, else `csv`.
         public var fileExtension: String { shape.hasPrefix("xlsx") ? "xlsx" : "csv" }
     }
 
+    /// Input `i` of the seed, made on its own: the same number always gives the same bytes.
     public func input(_ i: Int) -> Input {
         var r = FuzzRandom(seed: seed, input: i)
         let kind = r.pick(ImportKind.allCases)

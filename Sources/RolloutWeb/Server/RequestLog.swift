@@ -32,6 +32,7 @@ public struct AccessLog: Sendable {
         }
     }
 
+    /// No request log.
     public static let off = AccessLog(nil)
 }
 
@@ -39,6 +40,7 @@ public struct AccessLog: Sendable {
 /// out (a request's context is passed down by value; this box is shared).
 public final class RequestFacts: Sendable {
     private let state = NIOLockedValueBox<(id: String, account: String?)>(("", nil))
+    /// The request's id, as the `X-Request-Id` header returns it (empty until set).
     public var id: String { state.withLockedValue { $0.id } }
     var account: String? { state.withLockedValue { $0.account } }
     func set(id: String) { state.withLockedValue { $0.id = id } }

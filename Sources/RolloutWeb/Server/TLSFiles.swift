@@ -9,6 +9,7 @@ import X509
 public struct TLSFiles: Sendable {
     let configuration: TLSConfiguration
 
+    /// Reads and checks both PEM files; throws the `tls_…` error that names the problem.
     public init(certificate certificatePath: String, key keyPath: String) throws {
         let certificateText = try Self.read(certificatePath)
         let keyText = try Self.read(keyPath)
