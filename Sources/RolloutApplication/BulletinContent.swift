@@ -12,26 +12,42 @@ public struct BulletinContent: Sendable {
 
     /// The previous bulletin's day and figures.
     public struct Previous: Sendable {
+        /// The previous bulletin's last day, `YYYY-MM-DD`.
         public var day: String
+        /// Each region's figures at that cut-off, as known then.
         public var regions: [RegionFigures]
+        /// The city's figures at that cut-off, as known then.
         public var summary: Summary
     }
 
+    /// The campaign, with the demo's frozen clock when it has one.
     public var campaign: StoredCampaign
+    /// The cut-off: as of the end of `day` and as known then.
     public var moment: ReadMoment
+    /// The last day the bulletin covers, as asked.
     public var day: String
+    /// The city's figures at the cut-off.
     public var summary: Summary
+    /// Each region's figures at the cut-off.
     public var regions: [RegionFigures]
+    /// The last bulletin issued before this cut-off; nil for the first.
     public var previous: Previous?
+    /// The city's sites built day by day from the campaign's start to the cut-off.
     public var series: [DayProgress]
+    /// The open obstacles whose clock had run out at the cut-off, oldest first (at most 1,000).
     public var overdue: [ObstacleRow]
+    /// The campaign's regions by code, for their names.
     public var names: [String: Region]
     /// The share of the campaign's time gone by at the cut-off.
     public var elapsed: Double
     /// Regions under listed supervision at the cut-off, and the changes since the last bulletin.
     public var listed: [String] = []
+    /// Regions listed since the last bulletin (all listed ones when there is none), by code.
     public var listedSince: [String] = []
+    /// Regions delisted since the last bulletin, by code.
     public var delistedSince: [String] = []
+    /// The organisations not reporting on time at the cut-off (未按时报送).
+    public var lateReporting: [Reporting.Status] = []
 
     /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
     public var poor: [RegionFigures] {

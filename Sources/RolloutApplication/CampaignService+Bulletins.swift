@@ -26,7 +26,8 @@ extension CampaignService {
                                series: series, overdue: overdue, names: try await regionsByCode(),
                                elapsed: stored.campaign.elapsed(at: moment.asOf.before),
                                listed: listedNow.sorted(), listedSince: listedNow.subtracting(listedThen).sorted(),
-                               delistedSince: listedThen.subtracting(listedNow).sorted())
+                               delistedSince: listedThen.subtracting(listedNow).sorted(),
+                               lateReporting: try await reporting(stored.campaign, at: moment, days: 7).organisations.filter { $0.consecutiveMisses > 0 })
     }
 
     /// Issues the bulletin for the end of `day` as the principal: refuses a cut-off in the future or

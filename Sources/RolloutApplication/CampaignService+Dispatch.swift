@@ -37,6 +37,7 @@ extension CampaignService {
         }
         let result = try await store.append([NewEvent(body, occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
         if result.applied == 0 { throw RolloutError("obstacle_step_repeated", kind: .conflict, ["value": ref]) }
+        await noteReport(by: principal, at: now)
         return try await obstacle(org: org, ref: ref)
     }
 

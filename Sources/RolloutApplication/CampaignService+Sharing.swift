@@ -7,7 +7,9 @@ import RolloutStorage
 public struct SiteMatches: Codable, Sendable, Equatable {
     /// False once the site's location is secured (past `planned`): nothing is proposed then.
     public var needsLocation: Bool
+    /// The radius searched around the site, in metres.
     public var radiusM: Double
+    /// The suitable offers within the radius, nearest first, at most the limit asked.
     public var candidates: [ResourceMatching.Candidate]
 }
 
@@ -40,6 +42,7 @@ extension CampaignService {
 }
 
 extension CampaignService {
+    /// The kinds of event that make up the resource requests.
     public static let requestKinds = ["resource.requested", "resource.request_answered"]
 
     /// The requests an account may see, newest first: an operator its own sites', an owner those on
@@ -83,6 +86,7 @@ extension CampaignService {
         let request = ResourceRequest(id: "Q" + String(UInt64.random(in: 0...UInt64(UInt32.max)), radix: 16), site: key, owner: owner,
                                       resourceId: resourceId, host: offer.kind, note: note.trimmingCharacters(in: .whitespacesAndNewlines))
         _ = try await store.append([NewEvent(.resourceRequested(request), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+        await noteReport(by: principal, at: now)
         return RequestState(request: request, requestedAt: now, requestedBy: principal.account)
     }
 

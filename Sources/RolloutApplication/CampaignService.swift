@@ -29,6 +29,7 @@ public struct CampaignService: Sendable {
     /// The most moments kept.
     static let cacheSize = 64
 
+    /// A service over `store`, with `clock` for "now" unless the campaign has a frozen one.
     public init(store: any CampaignStore, clock: WallClock) {
         self.store = store; self.clock = clock
     }
@@ -181,6 +182,7 @@ public struct CampaignService: Sendable {
         let result = try await store.append([NewEvent(.obstacleEscalated(org: org, ref: ref, reason: trimmed), occurredAt: now,
                                                       recordedAt: now, actor: principal.account, via: principal.token)])
         if result.applied == 0 { throw RolloutError("obstacle_already_escalated", kind: .conflict, ["value": ref]) }
+        await noteReport(by: principal, at: now)
     }
 
     /// Moves quota between regions now (the city office): checks the move against the targets in

@@ -27,12 +27,15 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The kinds of thing an account can be tied to: a region, an operator, a resource owner's name.
     public enum ScopeKind: String, Sendable { case region, `operator`, owner }
 }
 
 /// The account a request acts for, with what its role is tied to.
 public struct Principal: Sendable, Equatable, Codable {
+    /// The account's sign-in name, also the actor of the events it records.
     public var account: String
+    /// The account's role, which decides the routes it may use.
     public var role: Role
     /// The district's region code.
     public var region: String?
@@ -43,6 +46,7 @@ public struct Principal: Sendable, Equatable, Codable {
     /// The API token the request came with (nil for a web session or the command line).
     public var token: String?
 
+    /// A principal from its account, its role, what the role is tied to and the token used.
     public init(account: String, role: Role, region: String? = nil, operator: Operator? = nil, owner: String? = nil,
                 token: String? = nil) {
         self.account = account; self.role = role; self.region = region; self.operator = `operator`
@@ -80,6 +84,8 @@ public enum Need: String, Sendable, CaseIterable {
     case supervise
     /// Asking an owner for a resource (operators for their sites) or answering (owners).
     case shareResources
+    /// Setting what the office expects of reporting organisations; loading the official calendar.
+    case setReporting
 }
 
 /// The rules.
@@ -96,7 +102,7 @@ public enum Access {
         case .editRouting: role == .cityOffice
         case .manageAccounts: role == .admin
         case .metrics: [.admin, .cityOffice].contains(role)
-        case .moveQuota, .issueBulletin, .supervise: role == .cityOffice
+        case .moveQuota, .issueBulletin, .supervise, .setReporting: role == .cityOffice
         case .shareResources: [.cityOffice, .operator, .resourceOwner].contains(role)
         }
     }
@@ -135,7 +141,8 @@ public enum Access {
         case .dispatchRuleSet: return false
         case .targetSet: return false
         case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
-        case .bulletinIssued, .supervision, .supervisionRuleSet: return false
+        case .bulletinIssued, .supervision, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet: return false
+        case .reportReceived(let org, _, _): return Reporting.Organisation(reporting: p) == org
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }

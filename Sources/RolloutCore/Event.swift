@@ -1,29 +1,44 @@
 /// Identifies a site: its operator and the operator's own site code.
 public struct SiteKey: Hashable, Codable, Sendable, Comparable {
+    /// The operator (or China Tower) the site belongs to.
     public var `operator`: Operator
+    /// The operator's own site code (站址编码).
     public var code: String
 
+    /// The key of an operator's site code.
     public init(operator: Operator, code: String) { self.operator = `operator`; self.code = code }
 
     /// The entity name of the site in the log.
     public var entity: String { "site:\(self.operator.rawValue):\(code)" }
 
+    /// Orders sites by operator, then code.
     public static func < (a: SiteKey, b: SiteKey) -> Bool { (a.operator, a.code) < (b.operator, b.code) }
 }
 
 /// A site put on the plan (规划): where it is, what it is, what carries it.
 public struct SiteRegistration: Hashable, Codable, Sendable {
+    /// Which site this is.
     public var site: SiteKey
+    /// The code of the region (区县) the site lies in.
     public var regionCode: String
+    /// The site's name (站名).
     public var name: String
+    /// Latitude, WGS-84 decimal degrees.
     public var lat: Double
+    /// Longitude, WGS-84 decimal degrees.
     public var lon: Double
+    /// The kind of site (站型).
     public var kind: SiteKind
+    /// The frequency band (频段), e.g. `n78`, when given.
     public var band: String?
+    /// What carries the antennas (承载); a new tower unless said otherwise.
     public var host: Host
+    /// The id of the shared resource (共享资源编号) that hosts the site, when it uses one.
     public var resourceId: String?
+    /// The planned on-air date (计划开通日期), when given.
     public var plannedOnAir: Instant?
 
+    /// A registration; without a host, the site is on a new tower.
     public init(site: SiteKey, regionCode: String, name: String, lat: Double, lon: Double, kind: SiteKind,
                 band: String? = nil, host: Host = .newTower, resourceId: String? = nil, plannedOnAir: Instant? = nil) {
         self.site = site; self.regionCode = regionCode; self.name = name; self.lat = lat; self.lon = lon
@@ -36,14 +51,22 @@ public struct SiteRegistration: Hashable, Codable, Sendable {
 public struct ObstacleOpening: Hashable, Codable, Sendable {
     /// The reporting organisation (an operator code or a region code); `ref` is unique within it.
     public var org: String
+    /// The reporter's reference (问题编号); made from the content when a file gives none.
     public var ref: String
+    /// The site it holds up; nil for an obstacle on a whole region.
     public var site: SiteKey?
+    /// The region it lies in (for a site's obstacle, the site's region).
     public var regionCode: String
+    /// The operator concerned, if any: where a rule naming the site's operator sends it.
     public var `operator`: Operator?
+    /// What kind of obstacle it is (问题类别).
     public var category: ObstacleCategory
+    /// The responsible unit (责任单位) as the reporter wrote it; nil when none was named.
     public var responsible: String?
+    /// What the reporter says the problem is (问题描述).
     public var description: String
 
+    /// An obstacle as its reporter raises it.
     public init(org: String, ref: String, site: SiteKey?, regionCode: String, operator: Operator?,
                 category: ObstacleCategory, responsible: String?, description: String) {
         self.org = org; self.ref = ref; self.site = site; self.regionCode = regionCode
@@ -60,16 +83,20 @@ public struct ObstacleOpening: Hashable, Codable, Sendable {
 
 /// A target set or changed by the city office.
 public struct TargetSetting: Hashable, Codable, Sendable {
+    /// The region (区县) the target is for.
     public var regionCode: String
     /// nil: the region's total; else that operator's share.
     public var `operator`: Operator?
     /// nil: the whole region; else a key area (重点区域) inside it.
     public var keyArea: String?
+    /// The number of sites to build in the campaign (目标站数).
     public var target: Int
+    /// When the target falls due (完成期限).
     public var due: Instant
     /// Why an existing target changed (a reallocation).
     public var reason: String?
 
+    /// A target line: without an operator the region's total, without a key area the whole region's.
     public init(regionCode: String, operator: Operator? = nil, keyArea: String? = nil, target: Int, due: Instant,
                 reason: String? = nil) {
         self.regionCode = regionCode; self.operator = `operator`; self.keyArea = keyArea
@@ -82,14 +109,22 @@ public struct TargetSetting: Hashable, Codable, Sendable {
 
 /// A resource offered for shared use (共建共享): a tower, a pole or a rooftop.
 public struct ResourceOffer: Hashable, Codable, Sendable {
+    /// The owner's id of the resource (资源编号).
     public var resourceId: String
+    /// The owning organisation (产权单位), as its files write it.
     public var owner: String
+    /// What the resource is: a tower, a pole, a rooftop or an indoor system.
     public var kind: Host
+    /// The code of the region it stands in.
     public var regionCode: String
+    /// Latitude, WGS-84 decimal degrees.
     public var lat: Double
+    /// Longitude, WGS-84 decimal degrees.
     public var lon: Double
+    /// Its height in metres, when given.
     public var heightM: Double?
 
+    /// An offer; its height may be unknown.
     public init(resourceId: String, owner: String, kind: Host, regionCode: String, lat: Double, lon: Double, heightM: Double? = nil) {
         self.resourceId = resourceId; self.owner = owner; self.kind = kind; self.regionCode = regionCode
         self.lat = lat; self.lon = lon; self.heightM = heightM
@@ -101,12 +136,15 @@ public struct ResourceOffer: Hashable, Codable, Sendable {
 
 /// What an event says happened.
 public enum EventBody: Hashable, Codable, Sendable {
+    /// A site was put on the plan (规划).
     case siteRegistered(SiteRegistration)
     /// The site reached a stage (a forward jump implies the stages in between).
     case stageReported(site: SiteKey, stage: Stage, note: String?)
     /// The site moved back to a stage (e.g. equipment removed), with the reason.
     case stageRolledBack(site: SiteKey, stage: Stage, reason: String)
+    /// An obstacle was raised on a site or on a whole region.
     case obstacleOpened(ObstacleOpening)
+    /// The obstacle its reporter and reference name was cleared.
     case obstacleResolved(org: String, ref: String)
     /// A district asks the city to take over an obstacle it cannot clear itself.
     case obstacleEscalated(org: String, ref: String, reason: String)
@@ -114,7 +152,9 @@ public enum EventBody: Hashable, Codable, Sendable {
     case obstacleStep(org: String, ref: String, step: ObstacleStep)
     /// The city office changed a line of the routing table.
     case dispatchRuleSet(Dispatch.Rule)
+    /// The city office set or changed a target line.
     case targetSet(TargetSetting)
+    /// An owner offered a resource for shared use (共建共享).
     case resourceOffered(ResourceOffer)
     /// The city office issued the bulletin (通报) for the period ending at `cutoff`; its bytes are
     /// kept beside the log, and `sha256` names them.
@@ -127,6 +167,13 @@ public enum EventBody: Hashable, Codable, Sendable {
     case resourceRequested(ResourceRequest)
     /// The owner accepted (the site is then hosted by the resource) or declined, with a reason.
     case resourceRequestAnswered(ResourceRequest, accepted: Bool, reason: String)
+    /// An organisation that must report sent a report (a file of the kind named by `channel`, or a
+    /// write through the API, `api`): logged with the report, even when its rows changed nothing.
+    case reportReceived(Reporting.Organisation, channel: String, rows: Int)
+    /// The city office set what it expects of each kind of organisation.
+    case reportingRuleSet(Reporting.Rule)
+    /// The city office loaded a year's official calendar (holidays, swapped workdays).
+    case workingCalendarSet(WorkingCalendar.Year)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -151,6 +198,9 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .supervisionRuleSet: "supervision.rule_set"
         case .resourceRequested: "resource.requested"
         case .resourceRequestAnswered: "resource.request_answered"
+        case .reportReceived: "report.received"
+        case .reportingRuleSet: "reporting.rule_set"
+        case .workingCalendarSet: "calendar.set"
         }
     }
 
@@ -169,6 +219,9 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .supervision(let region, _): "supervision:\(region)"
         case .supervisionRuleSet: "supervision-rule"
         case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): ResourceRequest.entity(r.id)
+        case .reportReceived(let org, _, _): "report:\(org)"
+        case .reportingRuleSet: "reporting-rule"
+        case .workingCalendarSet(let y): "calendar:\(y.year)"
         }
     }
 
@@ -180,13 +233,14 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleOpened(let o): o.site
         case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): r.site
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
-             .supervision, .supervisionRuleSet: nil
+             .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet: nil
         }
     }
 }
 
 /// An event to append: what happened, when in the field, when the platform learned it, and who said it.
 public struct NewEvent: Hashable, Codable, Sendable {
+    /// What happened.
     public var body: EventBody
     /// When it happened in the field.
     public var occurredAt: Instant
@@ -197,6 +251,7 @@ public struct NewEvent: Hashable, Codable, Sendable {
     /// The API token it came with, when it came through one.
     public var via: String?
 
+    /// An event to append, with the API token it came through, if any.
     public init(_ body: EventBody, occurredAt: Instant, recordedAt: Instant, actor: String, via: String? = nil) {
         self.body = body; self.occurredAt = occurredAt; self.recordedAt = recordedAt; self.actor = actor; self.via = via
     }
@@ -220,6 +275,12 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .bulletinIssued: "\(body.kind)|\(body.entity)"
         case .supervision, .supervisionRuleSet: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         case .resourceRequested, .resourceRequestAnswered: "\(body.kind)|\(body.entity)"
+        case .reportReceived(_, let channel, _): "\(body.kind)|\(body.entity)|\(channel)|\(occurredAt.seconds)"
+        // A different rule or calendar set in the same second (a demo's clock stands still) is a change.
+        case .reportingRuleSet(let r):
+            "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(r.operators.rawValue)|\(r.tower.rawValue)|\(r.districts.rawValue)|\(r.escalateAfter)"
+        case .workingCalendarSet(let y):
+            "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }
     }
 }
@@ -228,7 +289,9 @@ public struct NewEvent: Hashable, Codable, Sendable {
 public struct LoggedEvent: Hashable, Codable, Sendable {
     /// The position in the log; later appends have higher numbers.
     public var seq: Int64
+    /// The event as it was appended.
     public var event: NewEvent
 
+    /// An event at its place in the log.
     public init(seq: Int64, event: NewEvent) { self.seq = seq; self.event = event }
 }

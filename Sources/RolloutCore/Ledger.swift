@@ -1,13 +1,18 @@
 /// What the projections keep of a site: where it is and its timeline.
 public struct SiteState: Hashable, Codable, Sendable {
+    /// The site as registered (its host and resource updated when a sharing request is accepted).
     public var registration: SiteRegistration
+    /// The field time of the registration.
     public var registeredAt: Instant
+    /// When the platform learned of the registration.
     public var registeredRecordedAt: Instant
+    /// The timeline: from when the site stood at each stage, oldest first.
     public var steps: [TimelineStep]
     /// The latest field time of the site's stage changes (the distant past before the first one):
     /// a change dated at or after it can be applied without the site's history.
     public var lastOccurredAt: Instant
 
+    /// A site's state as stored.
     public init(registration: SiteRegistration, registeredAt: Instant, registeredRecordedAt: Instant,
                 steps: [TimelineStep], lastOccurredAt: Instant) {
         self.registration = registration; self.registeredAt = registeredAt
@@ -29,19 +34,26 @@ public struct SiteState: Hashable, Codable, Sendable {
 /// What the projections keep of an obstacle: how it was raised and everything that happened to it
 /// since (its marks); the fields below the marks are what the marks say now, kept for the indexes.
 public struct ObstacleState: Hashable, Codable, Sendable {
+    /// The obstacle as it was raised.
     public var opening: ObstacleOpening
+    /// When it was raised, in field time.
     public var openedAt: Instant
+    /// When the platform learned it was raised.
     public var openedRecordedAt: Instant
     /// Resolutions, escalation and the dispatching steps, in log order.
     public var marks: [ObstacleMark]
     /// Set while the obstacle stands resolved (a reopening clears it).
     public var resolvedAt: Instant?
+    /// When the platform learned of that resolution.
     public var resolvedRecordedAt: Instant?
     /// When it was escalated to the city (by a district or when its clock ran out), and why.
     public var escalatedAt: Instant?
+    /// When the platform learned of the escalation.
     public var escalatedRecordedAt: Instant?
+    /// Why it was escalated.
     public var escalationReason: String?
 
+    /// An obstacle as raised, with the marks it has had since.
     public init(opening: ObstacleOpening, openedAt: Instant, openedRecordedAt: Instant, marks: [ObstacleMark] = []) {
         self.opening = opening; self.openedAt = openedAt; self.openedRecordedAt = openedRecordedAt
         self.marks = []
@@ -100,11 +112,16 @@ public struct ObstacleState: Hashable, Codable, Sendable {
 
 /// A target line as it stood from one event on.
 public struct TargetRecord: Hashable, Codable, Sendable {
+    /// The target line.
     public var setting: TargetSetting
+    /// When it was set, in field time.
     public var setAt: Instant
+    /// When the platform learned it.
     public var recordedAt: Instant
+    /// The setting event's position in the log, which breaks ties at the same field time.
     public var seq: Int64
 
+    /// A target line from the event that set it.
     public init(setting: TargetSetting, setAt: Instant, recordedAt: Instant, seq: Int64) {
         self.setting = setting; self.setAt = setAt; self.recordedAt = recordedAt; self.seq = seq
     }
@@ -117,20 +134,27 @@ public struct TargetRecord: Hashable, Codable, Sendable {
 /// writes back what the ledger changed, all in the transaction of the append. A rebuild runs the
 /// same ledger over the whole log, so the projections are always what the log says.
 public struct Ledger: Sendable {
+    /// The states of the sites loaded or registered, as the applied events left them.
     public private(set) var sites: [SiteKey: SiteState]
+    /// The states of the obstacles loaded or raised, by entity name, as the applied events left them.
     public private(set) var obstacles: [String: ObstacleState]
     /// Stage histories loaded for sites that receive out-of-order changes.
     public private(set) var histories: [SiteKey: [StageChange]]
     /// What the applied events changed.
     public private(set) var deltas: [CounterDelta] = []
+    /// The sites whose state the applied events changed, to write back.
     public private(set) var changedSites: Set<SiteKey> = []
+    /// The obstacles (by entity name) whose state the applied events changed, to write back.
     public private(set) var changedObstacles: Set<String> = []
+    /// The target lines the applied events set.
     public private(set) var newTargets: [TargetRecord] = []
+    /// The resources the applied events offered, each with the field time of its offer.
     public private(set) var newResources: [(offer: ResourceOffer, at: Instant)] = []
 
     /// The `lastOccurredAt` of a site with no stage change yet.
     public static let noChangeYet = Instant(seconds: Int64.min)
 
+    /// A ledger over the states and stage histories the storage loaded for the touched entities.
     public init(sites: [SiteKey: SiteState] = [:], obstacles: [String: ObstacleState] = [:],
                 histories: [SiteKey: [StageChange]] = [:]) {
         self.sites = sites; self.obstacles = obstacles; self.histories = histories
@@ -213,7 +237,8 @@ public struct Ledger: Sendable {
                 deltas.append(CounterDelta(key: CounterKey(regionCode: state.registration.regionCode, operatorCode: r.site.operator.rawValue,
                                                            metric: Metric.sharedSites), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
             }
-        case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet:
+        case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet, .reportReceived, .reportingRuleSet,
+             .workingCalendarSet:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }

@@ -8,8 +8,11 @@ import RolloutStorage
 public enum DemoInstaller {
     /// What was installed.
     public struct Report: Sendable {
+        /// The sites that exist at the demo's clock.
         public var sites: Int
+        /// The events loaded into the log.
         public var events: Int
+        /// The demo's frozen clock (the last second it includes).
         public var clock: Instant
     }
 
@@ -49,6 +52,8 @@ public enum DemoInstaller {
         let events = try await store.bulkLoad({ i in
             if i == 0 { return demo.targetEvents() }
             let b = i - 1
+            // Last, the calendar and the receipts of reports (each organisation's in one batch).
+            if b == batches { return demo.reportingEvents() }
             guard b < batches else { return nil }
             return demo.siteEvents((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
         }, batchesPerCommit: sideFile ? 50 : nil)

@@ -22,7 +22,7 @@ public enum Importer {
     /// (`not_yours`); its events carry the account as actor and the token it came with.
     public static func run(_ kind: ImportKind, file: URL, store: any CampaignDatabase & EventLog, now: Instant, actor: String,
                            scope: Principal? = nil, dryRun: Bool, limits: Limits = .standard,
-                           progress: Progress? = nil) async throws -> ImportReport {
+                           progress: Progress? = nil, receipt: (@Sendable (ImportReport) -> NewEvent?)? = nil) async throws -> ImportReport {
         if let scope, !Access.mayImport(kind.rawValue, scope) {
             throw RolloutError("forbidden_import", kind: .forbidden, ["role": scope.role.rawValue, "value": kind.rawValue])
         }
@@ -34,6 +34,8 @@ public enum Importer {
                 let report = try await importRows(kind, file: file, session: session, context: context, dryRun: dryRun, progress: progress)
                 // Nothing is kept of a dry run or a rejected file: the transaction is rolled back.
                 if dryRun || !report.errors.isEmpty { throw Outcome(report: report) }
+                // The receipt of the report goes in the same transaction as its rows.
+                if let event = receipt?(report) { _ = try await session.append([event]) }
                 return report
             }
         } catch let outcome as Outcome {

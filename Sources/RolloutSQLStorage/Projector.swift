@@ -27,7 +27,8 @@ enum Projector {
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
             case .obstacleResolved, .obstacleEscalated, .obstacleStep: obstacleEntities.insert(e.event.body.entity)
             case .resourceRequestAnswered(let r, _, _): siteKeys.insert(r.site)
-            case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet: break
+            case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
+                 .reportReceived, .reportingRuleSet, .workingCalendarSet: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

@@ -9,12 +9,14 @@ import SQLKit
 struct ReportDays {
     struct Key: Hashable { var op: String; var day: DayNumber; var kind: String; var actor: String }
     private(set) var counts: [Key: Int] = [:]
+    /// The receipts of reports (`report.received`), which are not counted here.
+    static let receiptKind = "report.received"
 
     /// Fills the table from the log (a migration, a rebuild).
     static let fill = """
         INSERT INTO report_days (operator, day, kind, actor, events)
         SELECT operator, (recorded_at + \(ShanghaiCalendar.offset)) / 86400, kind, actor, COUNT(*) FROM events
-        WHERE operator IS NOT NULL GROUP BY operator, (recorded_at + \(ShanghaiCalendar.offset)) / 86400, kind, actor
+        WHERE operator IS NOT NULL AND kind <> '\(receiptKind)' GROUP BY operator, (recorded_at + \(ShanghaiCalendar.offset)) / 86400, kind, actor
         """
 
     mutating func add(_ event: NewEvent, operator op: String) {

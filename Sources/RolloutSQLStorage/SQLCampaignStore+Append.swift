@@ -4,11 +4,13 @@ import RolloutStorage
 import SQLKit
 
 extension SQLCampaignStore {
+    /// Appends events and their projection updates in one transaction; re-sent ones change nothing.
     public func append(_ events: [NewEvent]) async throws -> AppendResult {
         guard !events.isEmpty else { return AppendResult(applied: 0, unchanged: 0) }
         return try await withWriteSession { session in try await session.append(events) }
     }
 
+    /// Runs `body` in one write transaction, on PostgreSQL one writer at a time: all or nothing.
     public func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T {
         let dialect = self.dialect
         let (result, last) = try await write { db in
@@ -81,6 +83,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Derives the projections again from the log in one transaction; returns the events read.
     public func rebuildProjections() async throws -> Int {
         try await write { db in
             for table in ["sites", "obstacles", "targets", "resources", "counter_days", "counter_totals", "counter_span", "report_days"] {
@@ -118,11 +121,13 @@ extension SQLCampaignStore {
             case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet: break
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .resourceOffered(let r): region = r.regionCode
-            case .bulletinIssued, .supervisionRuleSet: break
+            case .bulletinIssued, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet: break
             case .supervision(let r, _): region = r
+            case .reportReceived(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): region = regionOf[r.site]; op = r.site.operator.rawValue
             }
-            if let op { reports.add(e.event, operator: op) }
+            // A receipt of a report is not itself a report of the operator's (its page lists what was reported).
+            if let op, e.event.body.kind != ReportDays.receiptKind { reports.add(e.event, operator: op) }
             return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
         }
         try await db.insertRows("events", columns: EventRow.columns, rows: rows)

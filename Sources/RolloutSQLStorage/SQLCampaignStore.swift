@@ -25,6 +25,7 @@ public final class SQLCampaignStore: CampaignStore {
 
     init(driver: any SQLDriver, url: DatabaseURL) { self.driver = driver; self.url = url }
 
+    /// The changes committed from now on, here or (PostgreSQL) by any instance; starts watching.
     public func changes() -> AsyncStream<StoreChange> {
         let stream = feed.subscribe()
         startWatching()
@@ -141,6 +142,7 @@ public final class SQLCampaignStore: CampaignStore {
         return try await read { db in try await Schema.version(db, dialect) }
     }
 
+    /// Applies the missing migrations and returns the version; refuses a newer Rollout's database.
     public func migrate(now: Instant) async throws -> Int { try await migrate(now: now, through: Schema.latest) }
 
     /// Applies the migrations the database lacks up to `through` (an older version: for tests of upgrades).
@@ -156,11 +158,13 @@ public final class SQLCampaignStore: CampaignStore {
         return after
     }
 
+    /// Checks the schema is the one this program knows.
     public func checkSchema() async throws {
         let dialect = self.dialect
         try await read { db in try await Schema.check(db, dialect) }
     }
 
+    /// The campaign, or nil in an empty database.
     public func campaign() async throws -> StoredCampaign? {
         try await read { db in
             guard let r = try await db.raw("SELECT name, start_at, deadline_at, clock_at FROM campaign WHERE id = 1").first() else { return nil }
@@ -171,6 +175,7 @@ public final class SQLCampaignStore: CampaignStore {
         }
     }
 
+    /// Creates the campaign, its regions and outlines; throws `campaign_exists` when there is one.
     public func createCampaign(_ campaign: Campaign, clock: Instant?, regions: [Region], outlines: [String: String],
                                now: Instant) async throws {
         guard campaign.deadline > campaign.start else { throw RolloutError("bad_campaign_dates") }
@@ -192,6 +197,7 @@ public final class SQLCampaignStore: CampaignStore {
         }
     }
 
+    /// The campaign's regions, in their file order.
     public func regions() async throws -> [Region] {
         try await read { db in try await SQLCampaignStore.regions(db) }
     }
@@ -200,6 +206,7 @@ public final class SQLCampaignStore: CampaignStore {
         try await db.raw("SELECT data FROM regions ORDER BY ordinal").all().map { try StoredJSON.decode(Region.self, try $0.string("data")) }
     }
 
+    /// The stored outline geometry (GeoJSON) of each region that has one, by region code.
     public func outlines() async throws -> [String: String] {
         try await read { db in
             var out: [String: String] = [:]
@@ -208,14 +215,15 @@ public final class SQLCampaignStore: CampaignStore {
         }
     }
 
+    /// The sequence number of the newest event (0 for an empty log), read from the database.
     public func lastSeq() async throws -> Int64 {
         try await read { db in try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s") }
     }
 
-    /// The database's size on disk: the SQLite file with its write-ahead log, or PostgreSQL's
-    /// `pg_database_size`.
+    /// The metrics system has been set up: the timers of the waits for a connection are made again on it.
     public func metricsSystemStarted() { DatabaseWaits.rebind() }
 
+    /// The size on disk in bytes: the SQLite file and its write-ahead log, or `pg_database_size`.
     public func databaseBytes() async throws -> Int64 {
         switch url {
         case .sqlite(let path):
@@ -229,10 +237,12 @@ public final class SQLCampaignStore: CampaignStore {
         }
     }
 
+    /// The number of events in the log.
     public func eventCount() async throws -> Int {
         try await read { db in Int(try await db.raw("SELECT COUNT(*) AS n FROM events").first()!.int("n")) }
     }
 
+    /// The events of the log in order, `limit` at a time after `afterSeq`.
     public func events(after afterSeq: Int64, limit: Int) async throws -> [LoggedEvent] {
         try await read { db in
             let decoder = JSONDecoder()
@@ -249,6 +259,7 @@ public final class SQLCampaignStore: CampaignStore {
         do { try await pg.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) } catch { throw translate(error) }
     }
 
+    /// Stops watching, ends the change streams and closes the connections.
     public func close() async throws {
         watcher.withLockedValue { $0?.cancel() }
         feed.finish()

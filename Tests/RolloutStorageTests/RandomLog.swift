@@ -74,7 +74,8 @@ struct RandomLog {
             case .obstacleResolved(let org, let ref): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2.append((e.occurredAt, false))
             case .obstacleStep(let org, let ref, .reopened): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2.append((e.occurredAt, true))
             case .obstacleStep, .dispatchRuleSet: break
-            case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered: break
+            case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered,
+                 .reportReceived, .reportingRuleSet, .workingCalendarSet: break
             }
         }
         for (key, (r, at)) in registrations {

@@ -221,13 +221,13 @@ import Testing
             try await app.test(.live) { client in
                 let client = try await TestAccess.client(client, service.store)
                 let stream = try EventStreamReader(port: try #require(client.port), authorization: client.authorization)
-                #expect(await stream.waitFor("event: hello", seconds: 20))
+                #expect(await stream.waitFor("event: hello", seconds: 120))
                 let csv = "site_code,operator,stage,occurred_at\r\n\(site.siteCode),\(site.operator),designed,2020-06-01\r\n"
                 let started = Date()
                 try await client.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: csv)) { r in
                     #expect(r.status == .ok, "\(Self.body(r.body))")
                 }
-                #expect(await stream.waitFor("event: change", seconds: 20), "\(stream.text)")
+                #expect(await stream.waitFor("event: change", seconds: 120), "\(stream.text)")
                 print("the change reached the event stream in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             }
         }
@@ -247,7 +247,7 @@ import Testing
                 try await b.test(.live) { clientB in
                     let clientB = try await TestAccess.client(clientB, second)
                     let stream = try EventStreamReader(port: try #require(clientB.port), authorization: clientB.authorization)
-                    #expect(await stream.waitFor("event: hello", seconds: 20))
+                    #expect(await stream.waitFor("event: hello", seconds: 120))
                     try await Task.sleep(for: .milliseconds(300))
                     let before = try await first.lastSeq()
                     try await a.test(.router) { clientA in
@@ -257,7 +257,7 @@ import Testing
                         try await clientA.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: csv)) { r in
                             #expect(r.status == .ok, "\(Self.body(r.body))")
                         }
-                        #expect(await stream.waitFor("\"last_seq\":\(before + 1)", seconds: 20), "\(stream.text)")
+                        #expect(await stream.waitFor("\"last_seq\":\(before + 1)", seconds: 120), "\(stream.text)")
                         let seconds = Date().timeIntervalSince(started)
                         print("change reached the other instance in \(String(format: "%.3f", seconds)) s")
                     }

@@ -90,6 +90,7 @@ actor SnapshotFixture {
             ("quota", "snap-office", "/quota?\(Self.moment)&\(lang)"),
             ("bulletins", "snap-office", "/bulletins?\(lang)"),
             ("supervision", "snap-office", "/supervision?\(Self.moment)&\(lang)"),
+            ("reporting", "snap-office", "/reporting?\(Self.moment)&\(lang)"),
             ("sharing", "snap-office", "/sharing?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
             ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),

@@ -14,13 +14,13 @@ enum Route: String, CaseIterable, Sendable {
     // Pages.
     case overview, region, operatorPage, site, escalation, escalate, obstacle, obstacleAction
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
-    case supervision, supervisionStep, sharing, sharingAction, forecast
+    case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
     case apiImport, apiMe, apiAccounts, apiQuotaProposals, apiQuotaMove, apiBulletins, apiBulletinIssue, apiBulletin
     case apiBulletinCSV, apiSupervision, apiSupervisionRule, apiSupervisionStep, apiSharingRequests, apiSharingRequest
-    case apiSharingAnswer, apiTrackRecord
+    case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -56,6 +56,8 @@ enum Route: String, CaseIterable, Sendable {
         case .sharing: (.get, "/sharing", .signedIn)
         case .sharingAction: (.post, "/sharing", .shareResources)
         case .forecast: (.get, "/forecast", .readFigures)
+        case .reporting: (.get, "/reporting", .readFigures)
+        case .reportingChange: (.post, "/reporting", .setReporting)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -90,6 +92,9 @@ enum Route: String, CaseIterable, Sendable {
         case .apiSharingRequest: (.post, "/api/v1/sharing/requests", .shareResources)
         case .apiSharingAnswer: (.post, "/api/v1/sharing/requests/{id}/answer", .shareResources)
         case .apiTrackRecord: (.get, "/api/v1/forecast/track-record", .readFigures)
+        case .apiReporting: (.get, "/api/v1/reporting", .readFigures)
+        case .apiReportingRule: (.post, "/api/v1/reporting/rule", .setReporting)
+        case .apiReportingCalendar: (.post, "/api/v1/reporting/calendar/{year}", .setReporting)
         }
     }
 

@@ -20,6 +20,7 @@ public struct WebSecurity: Sendable {
     /// limits and the request log; nobody's by default.
     public var trustedProxies: Set<String>
 
+    /// By default: plain cookies, bcrypt cost 12, the standard limits, no trusted proxy.
     public init(secureCookies: Bool = false, bcryptCost: UInt8 = 12, limits: Limits = .standard, trustedProxies: Set<String> = []) {
         self.secureCookies = secureCookies; self.bcryptCost = bcryptCost; self.limits = limits; self.trustedProxies = trustedProxies
     }
@@ -69,6 +70,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     QuotaPage.add(to: router, service: service)
     BulletinsPage.add(to: router, service: service)
     SupervisionPage.add(to: router, service: service)
+    ReportingPage.add(to: router, service: service)
     SharingPage.add(to: router, service: service)
     ForecastPage.add(to: router, service: service, cache: cache)
     OpenAPIRoutes.add(to: router)

@@ -53,6 +53,7 @@ public enum Bulletin {
             })</tbody></table>
             """
         let noneText = t("bulletin_none")
+        let lateReporting: HTML = ReportingNotice.html(m.lateReporting, regions: m.names, c, link: false) ?? none
         func list(_ codes: [String]) -> String { codes.isEmpty ? noneText : codes.map(name).joined(separator: "、") }
         let changes = m.previous == nil ? "" : " " + t("bulletin_supervision_changes", ["listed": list(m.listedSince), "delisted": list(m.delistedSince)])
         let body: HTML = """
@@ -70,6 +71,7 @@ public enum Bulletin {
         <h2>\(t("bulletin_poor"))</h2>\(poorRegions.isEmpty ? none : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": c.percent(BulletinContent.poorShare)]) + named(poorRegions))</p>")\
         <h2>\(t("bulletin_praised"))</h2>\(praisedRegions.isEmpty ? none : "<p id=\"praised\">\(named(praisedRegions))</p>")\
         <h2>\(t("bulletin_overdue"))</h2>\(overdue)\
+        <h2>\(t("page_reporting_missing"))</h2>\(lateReporting)\
         <h2>\(t("bulletin_supervision"))</h2><p id="supervision">\
         \((m.listed.isEmpty ? noneText : t("bulletin_supervision_text", ["value": m.listed.map(name).joined(separator: "、")])) + changes)</p>
         """

@@ -12,7 +12,9 @@ extension OperatorPage {
         async let obstacles = service.obstacles(ObstacleQuery(operator: op, status: .open, perPage: 100), at: moment)
         async let late = service.lateSites(region: nil, operator: op, limit: 50, at: moment)
         async let reports = service.reports(operator: op, days: 30, at: moment)
+        async let lateReporting = service.reportingLate(at: moment)
         return Model(op: op, counters: try await counters, atStart: try await atStart, regions: try await regions,
-                     obstacles: try await obstacles, late: try await late, reports: try await reports)
+                     obstacles: try await obstacles, late: try await late, reports: try await reports,
+                     lateReporting: try await lateReporting.first { $0.organisation.kind != .district && $0.organisation.code == op.rawValue })
     }
 }

@@ -14,6 +14,8 @@ enum OperatorPage {
         var obstacles: ObstaclePage
         var late: LateSites
         var reports: [ReportDay]
+        /// The operator's own reporting, when it is not on time.
+        var lateReporting: Reporting.Status? = nil
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {

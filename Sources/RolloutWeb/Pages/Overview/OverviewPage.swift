@@ -20,6 +20,8 @@ enum OverviewPage {
         var regionList: [Region]
         /// Regions under listed supervision at the moment.
         var listed: Set<String> = []
+        /// The organisations not reporting on time at the moment.
+        var lateReporting: [Reporting.Status] = []
         /// Whether the lists of obstacles and late sites were read (false: their counts only).
         var records: Bool = true
     }

@@ -19,6 +19,7 @@ extension RegionPage {
         async let sites = mapSites(service, region: code, records: records, at: c.moment)
         async let outlines = Dashboard.outlines(service)
         async let supervision = service.supervisionEvents()
+        async let lateReporting = service.reportingLate(at: c.moment)
         let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
         let series = try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c)
@@ -31,6 +32,7 @@ extension RegionPage {
                         .sorted { ($0.keyArea ?? "", $0.operator?.rawValue ?? "") < ($1.keyArea ?? "", $1.operator?.rawValue ?? "") },
                      escalated: escalated,
                      listing: Supervision.listings(try await supervision, at: c.moment)[code].flatMap { $0.isActive ? $0 : nil },
+                     lateReporting: try await lateReporting.first { $0.organisation == Reporting.Organisation(kind: .district, code: code) },
                      records: records)
     }
 

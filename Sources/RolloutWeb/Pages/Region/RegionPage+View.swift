@@ -17,6 +17,7 @@ extension RegionPage {
             \(ShanghaiCalendar.dateString(l.deadline.adding(seconds: -1)))\(overdue) · \(c.t("page_supervision_rectification"))：\(l.rectification)</p>
             """)
         }
+        if let late = ReportingNotice.html(m.lateReporting.map { [$0] } ?? [], regions: [m.region.code: m.region], c) { notices.append(late) }
         let deadline = r.due ?? ShanghaiCalendar.dateString(c.stored.campaign.deadline.adding(seconds: -1))
         let cards: [HTML] = [
             Dashboard.card(c.t("page_rank"), "\(r.rank)", live: "rank", note: "/ \(m.count)"),

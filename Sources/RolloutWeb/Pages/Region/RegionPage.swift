@@ -23,6 +23,8 @@ enum RegionPage {
         var keyAreas: [TargetSetting]
         var escalated: String?
         var listing: Supervision.Listing? = nil
+        /// The district's own reporting, when it is not on time.
+        var lateReporting: Reporting.Status? = nil
         /// Whether the lists of obstacles, late sites and sites were read (false: their counts only).
         var records: Bool = true
     }
