@@ -18,7 +18,7 @@ public struct ReportingView: Encodable, Sendable, Equatable {
 
 extension CampaignService {
     /// The kinds of event reporting discipline is folded from.
-    public static let reportingKinds = ["report.received", "reporting.rule_set", "calendar.set"]
+    public static let reportingKinds = ["report.received", "reporting.rule_set", "calendar.set", "reporting.escalated"]
     /// The most days a reporting view covers.
     public static let reportingMaxDays = 366
 
@@ -50,11 +50,13 @@ extension CampaignService {
         var rule = Reporting.Rule.standard
         var years: [WorkingCalendar.Year] = []
         var receipts: [Reporting.Organisation: [Instant]] = [:]
+        var escalations: [Reporting.Organisation: [DayNumber: Instant]] = [:]
         for e in events {
             switch e.event.body {
             case .reportReceived(let org, _, _): receipts[org, default: []].append(e.event.recordedAt)
             case .reportingRuleSet(let r): rule = r
             case .workingCalendarSet(let y): years.append(y)
+            case .reportingEscalated(let org, let since, _): escalations[org, default: [:]][since] = e.event.recordedAt
             default: break
             }
         }
@@ -63,9 +65,28 @@ extension CampaignService {
         // The receipts known at the moment: as of it, and as known then when asked.
         let cut = moment.knownAt.map { min($0, moment.asOf) } ?? moment.asOf
         let statuses = try await reportingOrganisations().map { org in
-            Reporting.status(of: org, receipts: receipts[org] ?? [], rule: rule, calendar: calendar, since: since, days: days, at: cut)
+            var s = Reporting.status(of: org, receipts: receipts[org] ?? [], rule: rule, calendar: calendar, since: since, days: days, at: cut)
+            s.escalatedAt = s.runSince.flatMap { escalations[org]?[$0] }
+            return s
         }
         return ReportingView(rule: rule, calendarYears: Set(years.map(\.year)).sorted(), days: days, organisations: statuses)
+    }
+
+    /// Records, as `system`, the escalation to the city of every organisation whose run of missed
+    /// periods has reached the office's count and is not escalated yet, dated when it reached it.
+    /// Several instances may sweep at once: a run is escalated once. Returns how many it escalated.
+    @discardableResult
+    public func escalateSilentOrganisations() async throws -> Int {
+        let c = try await campaign()
+        let now = c.now(clock)
+        let view = try await reporting(c.campaign, at: ReadMoment(asOf: .including(now)), days: 1)
+        let events = view.organisations.compactMap { s -> NewEvent? in
+            guard s.escalatedAt == nil, let due = s.escalationDue, let since = s.runSince else { return nil }
+            return NewEvent(.reportingEscalated(s.organisation, since: since, misses: s.consecutiveMisses), occurredAt: min(due, now),
+                            recordedAt: now, actor: Self.systemActor)
+        }
+        guard !events.isEmpty else { return 0 }
+        return try await store.append(events).applied
     }
 
     /// Sets what the office expects of each kind of organisation, as the city office.

@@ -141,7 +141,7 @@ public enum Access {
         case .dispatchRuleSet: return false
         case .targetSet: return false
         case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
-        case .bulletinIssued, .supervision, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet: return false
+        case .bulletinIssued, .supervision, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reportingEscalated: return false
         case .reportReceived(let org, _, _): return Reporting.Organisation(reporting: p) == org
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner

@@ -174,6 +174,9 @@ public enum EventBody: Hashable, Codable, Sendable {
     case reportingRuleSet(Reporting.Rule)
     /// The city office loaded a year's official calendar (holidays, swapped workdays).
     case workingCalendarSet(WorkingCalendar.Year)
+    /// The platform escalated an organisation's silence to the city: its run of missed periods that
+    /// began on day `since` reached the office's count (once per run).
+    case reportingEscalated(Reporting.Organisation, since: DayNumber, misses: Int)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -201,6 +204,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reportReceived: "report.received"
         case .reportingRuleSet: "reporting.rule_set"
         case .workingCalendarSet: "calendar.set"
+        case .reportingEscalated: "reporting.escalated"
         }
     }
 
@@ -222,6 +226,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reportReceived(let org, _, _): "report:\(org)"
         case .reportingRuleSet: "reporting-rule"
         case .workingCalendarSet(let y): "calendar:\(y.year)"
+        case .reportingEscalated(let org, _, _): "reporting-escalation:\(org)"
         }
     }
 
@@ -233,7 +238,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleOpened(let o): o.site
         case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): r.site
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
-             .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet: nil
+             .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
+             .reportingEscalated: nil
         }
     }
 }
@@ -276,6 +282,8 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .supervision, .supervisionRuleSet: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         case .resourceRequested, .resourceRequestAnswered: "\(body.kind)|\(body.entity)"
         case .reportReceived(_, let channel, _): "\(body.kind)|\(body.entity)|\(channel)|\(occurredAt.seconds)"
+        // Once per run of misses, however many instances sweep.
+        case .reportingEscalated(_, let since, _): "\(body.kind)|\(body.entity)|\(since)"
         // A different rule or calendar set in the same second (a demo's clock stands still) is a change.
         case .reportingRuleSet(let r):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(r.operators.rawValue)|\(r.tower.rawValue)|\(r.districts.rawValue)|\(r.escalateAfter)"

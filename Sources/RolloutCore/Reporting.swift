@@ -124,9 +124,15 @@ public enum Reporting {
         public var escalated: Bool
         /// The periods within the days asked, the oldest first (the current one, not yet ended, last).
         public var periods: [Period]
+        /// The first day of the run of misses, when there is one.
+        public var runSince: DayNumber?
+        /// When the run reached the escalation count (the end of its last period needed), if it has.
+        public var escalationDue: Instant?
+        /// When the platform recorded the run's escalation to the city, once it has.
+        public var escalatedAt: Instant?
 
         enum CodingKeys: String, CodingKey {
-            case organisation, kind, code, cadence, lastReport, missedDays, consecutiveMisses, escalated, periods
+            case organisation, kind, code, cadence, lastReport, missedDays, consecutiveMisses, escalated, escalatedAt, periods
         }
 
         /// The organisation as `kind:code` and apart, instants as ISO-8601.
@@ -140,6 +146,7 @@ public enum Reporting {
             try c.encode(missed, forKey: .missedDays)
             try c.encode(consecutiveMisses, forKey: .consecutiveMisses)
             try c.encode(escalated, forKey: .escalated)
+            try c.encode(escalatedAt?.description, forKey: .escalatedAt)
             try c.encode(periods, forKey: .periods)
         }
     }
@@ -179,17 +186,20 @@ public enum Reporting {
         let all = periods(cadence, calendar: calendar, first: since, last: lastDay)
         let ended: (ClosedRange<DayNumber>) -> Bool = { Cutoff.endOf(day: $0.upperBound) <= moment }
         let count: (ClosedRange<DayNumber>) -> Int = { $0.reduce(0) { $0 + (perDay[$1] ?? 0) } }
-        var consecutive = 0
+        var run: [ClosedRange<DayNumber>] = []
         for p in all.reversed() where ended(p) {
             if count(p) > 0 { break }
-            consecutive += 1
+            run.insert(p, at: 0)
         }
+        let consecutive = run.count
         let windowStart = lastDay - days + 1
         let listed = all.filter { $0.upperBound >= windowStart }.map { p in
             Period(from: ShanghaiCalendar.dateString(p.lowerBound), to: ShanghaiCalendar.dateString(p.upperBound),
                    reports: count(p), missed: ended(p) && count(p) == 0)
         }
         return Status(organisation: organisation, cadence: cadence, lastReport: seen.max(), missed: listed.filter(\.missed).count,
-                      consecutiveMisses: consecutive, escalated: consecutive >= rule.escalateAfter, periods: listed)
+                      consecutiveMisses: consecutive, escalated: consecutive >= rule.escalateAfter, periods: listed,
+                      runSince: run.first?.lowerBound,
+                      escalationDue: run.count >= rule.escalateAfter ? Cutoff.endOf(day: run[rule.escalateAfter - 1].upperBound).before : nil)
     }
 }

@@ -122,6 +122,7 @@ extension SQLCampaignStore {
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .resourceOffered(let r): region = r.regionCode
             case .bulletinIssued, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet: break
+            case .reportingEscalated(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .supervision(let r, _): region = r
             case .reportReceived(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): region = regionOf[r.site]; op = r.site.operator.rawValue

@@ -87,6 +87,8 @@ import Testing
         #expect(s.consecutiveMisses == 3 && s.missed == 3 && s.escalated)
         #expect(s.lastReport == Self.afternoon("2020-06-02"))
         #expect(s.periods.map(\.reports) == [1, 2, 0, 0, 0, 0] && s.periods.last?.missed == false)
+        // The run began on Wednesday and reached three misses at the end of Friday.
+        #expect(s.runSince == Self.day("2020-06-03") && s.escalationDue == Cutoff.endOf(day: Self.day("2020-06-05")).before)
         // A report later on the day of the question ends the run only once it is known.
         let later = receipts + [Self.afternoon("2020-06-08")]
         #expect(Reporting.status(of: Self.cmcc, receipts: later, rule: .standard, calendar: .weekdays, since: Self.day("2020-06-01"),
@@ -94,7 +96,7 @@ import Testing
         let evening = Cutoff.endOf(day: Self.day("2020-06-08"))
         let after = Reporting.status(of: Self.cmcc, receipts: later, rule: .standard, calendar: .weekdays, since: Self.day("2020-06-01"),
                                      days: 30, at: evening)
-        #expect(after.consecutiveMisses == 0 && after.missed == 3 && !after.escalated)
+        #expect(after.consecutiveMisses == 0 && after.missed == 3 && !after.escalated && after.runSince == nil && after.escalationDue == nil)
         // Weekly for a district: the week of 1 June has its reports; the next one is not over.
         let district = Reporting.status(of: Self.yuzhong, receipts: receipts, rule: .standard, calendar: .weekdays,
                                         since: Self.day("2020-06-01"), days: 30, at: noon)

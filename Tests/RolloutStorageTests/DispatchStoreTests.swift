@@ -137,7 +137,10 @@ import Testing
             #expect(try await service.act(.resume, org: "cmcc", ref: "A1", text: "", by: office).waitingSince == nil)
             // The same pause again in the same second is the same fact: refused, not doubled.
             await refused("obstacle_step_repeated") { try await service.act(.pause, org: "cmcc", ref: "A1", text: "等待铁塔出具检测报告", by: cmcc) }
-            let log = try await store.events(after: 0, limit: 100)
+            let all = try await store.events(after: 0, limit: 100)
+            // The district's and the operator's steps are reports of theirs: each is followed by its receipt.
+            #expect(all.filter { $0.event.body.kind == "report.received" }.map(\.event.actor) == ["d1", "m"])
+            let log = all.filter { $0.event.body.kind != "report.received" }
             #expect(log.map(\.event.body.kind) == ["obstacle.opened", "obstacle.dispatched", "obstacle.paused", "obstacle.resumed"])
             #expect(log.map(\.event.actor) == ["cmcc", "d1", "m", "office"])
             if case .obstacleStep(_, _, .dispatched(_, let note)) = log[1].event.body { #expect(note == "请派出所协助") } else { Issue.record("not a dispatch") }

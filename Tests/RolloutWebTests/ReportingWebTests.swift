@@ -75,6 +75,16 @@ import Testing
                 }
                 #expect(page.contains("data-organisation=\"operator:cbn\"") && page.contains("中国广电") && !page.contains("name=\"action\""))
                 #expect(page.contains("已上报市里"))
+                // The sweep records each silent run's escalation once, dated when it reached the count.
+                #expect(cbn["escalated_at"] is NSNull)
+                let escalated = try await service.escalateSilentOrganisations()
+                #expect(escalated == 1 + silent.count)
+                #expect(try await service.escalateSilentOrganisations() == 0)
+                let after = try await leader.execute(uri: "/api/v1/reporting", method: .get) { try Self.json($0) }
+                let cbnAfter = try #require(after.first { $0["organisation"] as? String == "operator:cbn" })
+                #expect(cbnAfter["escalated_at"] as? String == (try await service.campaign().now(service.clock)).description)
+                let logged = try await service.store.events(kinds: ["reporting.escalated"])
+                #expect(logged.count == escalated && logged.allSatisfy { $0.event.actor == "system" && $0.event.occurredAt <= $0.event.recordedAt })
             }
         }
     }

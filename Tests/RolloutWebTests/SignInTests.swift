@@ -244,9 +244,10 @@ import Testing
                     #expect(r.status == .ok, "\(String(buffer: r.body))")
                 }
             }
+            // Its row, and the receipt of its report, both under its account and token.
             let written = try await service.store.events(after: before, limit: 100)
-            #expect(written.count == 1)
-            #expect(written.first?.event.body.kind == "stage.reported" && written.first?.event.via != nil)
+            #expect(written.map(\.event.body.kind) == ["stage.reported", "report.received"])
+            #expect(written.allSatisfy { $0.event.via != nil && $0.event.actor == written[0].event.actor })
         }
     }
 

@@ -5,7 +5,8 @@ import RolloutStorage
 import ServiceLifecycle
 
 /// Escalates to the city, once a minute, the obstacles whose service-level clock has run out
-/// (``CampaignService/escalateOverdue()``). Every instance runs it; an obstacle is escalated once.
+/// (``CampaignService/escalateOverdue()``) and the organisations whose silence reached the office's
+/// count (``CampaignService/escalateSilentOrganisations()``). Every instance runs it; each is escalated once.
 struct OverdueSweeper: Service {
     let service: CampaignService
     var interval: Duration = .seconds(60)
@@ -18,6 +19,12 @@ struct OverdueSweeper: Service {
                 if n > 0 { logger.notice("escalated \(n) obstacles whose clock ran out") }
             } catch {
                 logger.warning("automatic escalation failed: \(error)")
+            }
+            do {
+                let n = try await service.escalateSilentOrganisations()
+                if n > 0 { logger.notice("escalated \(n) organisations that stopped reporting") }
+            } catch {
+                logger.warning("escalating organisations that stopped reporting failed: \(error)")
             }
         }
     }

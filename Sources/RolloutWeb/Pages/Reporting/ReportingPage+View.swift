@@ -33,7 +33,8 @@ extension ReportingPage {
             <button class="btn" type="submit">\(c.t("page_reporting_load_calendar"))</button></form>
             """
         let rows = v.organisations.map { s -> HTML in
-            let state: HTML = s.escalated ? "<b class=\"lag\">\(c.t("page_reporting_escalated"))</b>"
+            let on = s.escalatedAt.map { " " + ShanghaiCalendar.dateString($0) } ?? ""
+            let state: HTML = s.escalated ? "<b class=\"lag\">\(c.t("page_reporting_escalated"))\(on)</b>"
                 : s.consecutiveMisses > 0 ? "<span class=\"lag\">\(c.t("page_reporting_missing"))</span>" : "\(c.t("page_reporting_on_time"))"
             let link: HTML = s.organisation.kind == .district
                 ? "<a href=\"\(c.link(Route.region.path(s.organisation.code)))\">\(name(s.organisation, m, c))</a>"
