@@ -4,14 +4,6 @@ import RolloutStorage
 import RolloutTexts
 
 extension ReportingPage {
-    /// An organisation's name: an operator's (China Tower's) own, or its district's.
-    static func name(_ org: Reporting.Organisation, _ m: Model, _ c: PageContext) -> String {
-        switch org.kind {
-        case .operator, .tower: Operator(rawValue: org.code).map { c.name($0) } ?? org.code
-        case .district: m.names[org.code].map { c.name($0) } ?? org.code
-        }
-    }
-
     static func view(_ m: Model, context c: PageContext) -> HTML {
         let v = m.view
         let action = Route.reportingChange.pattern
@@ -37,8 +29,8 @@ extension ReportingPage {
             let state: HTML = s.escalated ? "<b class=\"lag\">\(c.t("page_reporting_escalated"))\(on)</b>"
                 : s.consecutiveMisses > 0 ? "<span class=\"lag\">\(c.t("page_reporting_missing"))</span>" : "\(c.t("page_reporting_on_time"))"
             let link: HTML = s.organisation.kind == .district
-                ? "<a href=\"\(c.link(Route.region.path(s.organisation.code)))\">\(name(s.organisation, m, c))</a>"
-                : "\(name(s.organisation, m, c))"
+                ? "<a href=\"\(c.link(Route.region.path(s.organisation.code)))\">\(ReportingNotice.name(s.organisation, regions: m.names, c))</a>"
+                : "\(ReportingNotice.name(s.organisation, regions: m.names, c))"
             return """
             <tr data-organisation="\(s.organisation.description)"><td class="l">\(link)</td><td class="l">\(c.t("page_reporting_cadence_\(s.cadence.rawValue)"))</td>\
             <td class="l">\(s.lastReport.map { ShanghaiCalendar.iso8601($0) } ?? "—")</td><td>\(s.missed)</td><td>\(s.consecutiveMisses)</td><td class="l">\(state)</td></tr>
