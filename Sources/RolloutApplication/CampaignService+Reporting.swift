@@ -44,7 +44,7 @@ extension CampaignService {
 
     /// Every organisation's reporting at a checked moment.
     func reporting(_ campaign: Campaign, at moment: ReadMoment, days: Int) async throws -> ReportingView {
-        let events = try await store.events(kinds: Self.reportingKinds).filter {
+        let events = try await reportingEvents().filter {
             moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true)
         }
         var rule = Reporting.Rule.standard
@@ -70,6 +70,17 @@ extension CampaignService {
             return s
         }
         return ReportingView(rule: rule, calendarYears: Set(years.map(\.year)).sorted(), days: days, organisations: statuses)
+    }
+
+    /// The events reporting discipline is folded from, read again only when the log has grown (the
+    /// overview, district and operator pages each ask for them).
+    func reportingEvents() async throws -> [LoggedEvent] {
+        // The version first: events read after it hold at least what it says.
+        let seq = try await store.currentSeq()
+        if let kept = reportingLog.withLockedValue({ $0 }), kept.seq == seq { return kept.events }
+        let events = try await store.events(kinds: Self.reportingKinds)
+        reportingLog.withLockedValue { $0 = (seq, events) }
+        return events
     }
 
     /// Records, as `system`, the escalation to the city of every organisation whose run of missed

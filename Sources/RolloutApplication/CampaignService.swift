@@ -18,6 +18,8 @@ public struct CampaignService: Sendable {
     private let outlineGeometries = NIOLockedValueBox<[String: String]?>(nil)
     /// The campaign's regions (``regionList()``).
     let regionCache = NIOLockedValueBox<[Region]?>(nil)
+    /// The events reporting discipline is folded from, with the log's version they were read at.
+    let reportingLog = NIOLockedValueBox<(seq: Int64, events: [LoggedEvent])?>(nil)
     /// The offered resources' index, per log version and moment.
     let resourceIndexes = NIOLockedValueBox<[String: ResourceMatching.Index]>([:])
     /// The forecasts of past days as known on those days, by key and day: the log is appended at
