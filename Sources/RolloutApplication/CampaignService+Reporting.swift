@@ -12,8 +12,6 @@ public struct ReportingView: Encodable, Sendable, Equatable {
     public var days: Int
     /// Every organisation that must report, operators first, then China Tower, then the districts.
     public var organisations: [Reporting.Status]
-
-    enum CodingKeys: String, CodingKey { case rule, calendarYears, days, organisations }
 }
 
 extension CampaignService {
@@ -100,12 +98,14 @@ extension CampaignService {
         return try await store.append(events).applied
     }
 
-    /// Sets what the office expects of each kind of organisation, as the city office.
-    public func setReportingRule(_ rule: Reporting.Rule, by principal: Principal) async throws {
+    /// Sets what the office expects of each kind of organisation, as the city office; returns the rule set.
+    @discardableResult
+    public func setReportingRule(_ rule: Reporting.Rule, by principal: Principal) async throws -> Reporting.Rule {
         guard Access.allows(principal.role, .setReporting) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
         let checked = try rule.validated()
         let now = try await campaign().now(clock)
         _ = try await store.append([NewEvent(.reportingRuleSet(checked), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+        return checked
     }
 
     /// Loads a year's official calendar (lines `YYYY-MM-DD,holiday|workday`), as the city office; it

@@ -17,6 +17,7 @@ extension Catalogue {
         "page_reporting_load_calendar": ("导入当年日历", "Load the year's calendar"),
         "page_reporting_escalated": ("已上报市里", "escalated to the city"),
         "page_reporting_missing": ("未按时报送", "not reported on time"),
+        "bulletin_reporting": ("八、未按时报送", "8. Not reported on time"),
         "page_reporting_on_time": ("按时", "on time"),
         "page_reporting_run_days": ("（连续 {value} 个工作日）", " (working days missed in a row: {value})"),
         "page_reporting_run_weeks": ("（连续 {value} 周）", " (weeks missed in a row: {value})"),

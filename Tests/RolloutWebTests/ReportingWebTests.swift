@@ -19,8 +19,10 @@ import Testing
     }
 
     /// The plain count: the working days of the 2020 calendar (and its loads in the log) from the
-    /// campaign's start, those ended before the moment, and the receipts' days.
-    static func naive(_ events: [LoggedEvent], org: String, before: Instant, start: DayNumber, days: Int) -> (run: Int, missed: Int, last: String?) {
+    /// campaign's start; for a weekly organisation, the Monday-to-Sunday weeks holding one; those
+    /// ended before the moment, and the receipts' days.
+    static func naive(_ events: [LoggedEvent], org: String, weekly: Bool, before: Instant, start: DayNumber,
+                      days: Int) -> (run: Int, missed: Int, last: String?) {
         var holidays: Set<DayNumber> = [], workdays: Set<DayNumber> = []
         var reported: Set<DayNumber> = []
         var last: Instant?
@@ -31,12 +33,23 @@ import Testing
                 last = max(last ?? e.recordedAt, e.recordedAt)
             }
         }
+        let working: (DayNumber) -> Bool = { workdays.contains($0) || (!holidays.contains($0) && ($0 + 3) % 7 < 5) }
         let lastWhole = ShanghaiCalendar.day(of: before) - 1
-        let working = (start...lastWhole).filter { workdays.contains($0) || (!holidays.contains($0) && ($0 + 3) % 7 < 5) }
+        var ended: [ClosedRange<DayNumber>] = []
+        if weekly {
+            var monday = start - (start + 3) % 7
+            while monday + 6 <= lastWhole {
+                if (monday...(monday + 6)).contains(where: working) { ended.append(monday...(monday + 6)) }
+                monday += 7
+            }
+        } else {
+            ended = (start...lastWhole).filter(working).map { $0...$0 }
+        }
+        let silent: (ClosedRange<DayNumber>) -> Bool = { !$0.contains(where: reported.contains) }
         var run = 0
-        for d in working.reversed() { if reported.contains(d) { break }; run += 1 }
+        for p in ended.reversed() { if !silent(p) { break }; run += 1 }
         let first = ShanghaiCalendar.day(of: before.adding(seconds: -1)) - days + 1
-        return (run, working.filter { $0 >= first && !reported.contains($0) }.count, last?.description)
+        return (run, ended.filter { $0.upperBound >= first && silent($0) }.count, last?.description)
     }
 
     @Test(arguments: Backend.available)
@@ -54,8 +67,8 @@ import Testing
                     let before = Cutoff.endOf(day: ShanghaiCalendar.parseDay(asOf)!).before
                     for row in rows {
                         let org = try #require(row["organisation"] as? String)
-                        guard org.hasPrefix("operator:") || org.hasPrefix("tower:") else { continue }
-                        let expected = Self.naive(events, org: org, before: before, start: start, days: days)
+                        // Districts report weekly, operators and China Tower every working day (the standard rule).
+                        let expected = Self.naive(events, org: org, weekly: org.hasPrefix("district:"), before: before, start: start, days: days)
                         #expect(row["consecutive_misses"] as? Int == expected.run, "\(org) \(asOf)")
                         #expect(row["missed_days"] as? Int == expected.missed, "\(org) \(asOf)")
                         #expect(row["last_report"] as? String == expected.last, "\(org) \(asOf)")
@@ -75,6 +88,11 @@ import Testing
                 }
                 #expect(page.contains("data-organisation=\"operator:cbn\"") && page.contains("中国广电") && !page.contains("name=\"action\""))
                 #expect(page.contains("已上报市里"))
+                // The bulletin of the demo's day names them under their heading.
+                let day = ShanghaiCalendar.dateString(try await service.campaign().now(service.clock))
+                let issued = try await Bulletin.issue(day: day, service: service, by: Principal(account: "office", role: .cityOffice))
+                let html = try #require(try await service.bulletin(id: issued.id)).html
+                #expect(html.contains("<h2>八、未按时报送</h2><p id=\"reporting-late\">中国广电（连续 4 个工作日），已上报市里、"), "\(html.suffix(600))")
                 // The sweep records each silent run's escalation once, dated when it reached the count.
                 #expect(cbn["escalated_at"] is NSNull)
                 let escalated = try await service.escalateSilentOrganisations()

@@ -13,17 +13,20 @@ enum ReportingNotice {
         }
     }
 
-    /// The notice, or nothing when everyone shown reports on time; without `link` (a bulletin, a
-    /// document of its own), its heading is plain text.
-    static func html(_ late: [Reporting.Status], regions: [String: Region], _ c: PageContext, link: Bool = true) -> HTML? {
-        guard !late.isEmpty else { return nil }
-        let items = late.map { s -> String in
+    /// Each organisation with its run of misses, marked when escalated, as one line of text.
+    static func list(_ late: [Reporting.Status], regions: [String: Region], _ c: PageContext) -> String {
+        late.map { s -> String in
             let run = c.t(s.cadence == .week ? "page_reporting_run_weeks" : "page_reporting_run_days", ["value": "\(s.consecutiveMisses)"])
             return name(s.organisation, regions: regions, c) + run + (s.escalated ? c.t("page_reporting_escalated_mark") : "")
-        }
+        }.joined(separator: c.language == .zh ? "、" : "; ")
+    }
+
+    /// The notice, or nothing when everyone shown reports on time.
+    static func html(_ late: [Reporting.Status], regions: [String: Region], _ c: PageContext) -> HTML? {
+        guard !late.isEmpty else { return nil }
         return """
-        <p class="notice" id="reporting-late">\(link ? HTML("<a href=\"\(c.link(Route.reporting.pattern))\">\(c.t("page_reporting_missing"))</a>") : "\(c.t("page_reporting_missing"))")\
-        \(c.language == .zh ? "：" : ": ")\(items.joined(separator: c.language == .zh ? "、" : "; "))</p>
+        <p class="notice" id="reporting-late"><a href="\(c.link(Route.reporting.pattern))">\(c.t("page_reporting_missing"))</a>\
+        \(c.language == .zh ? "：" : ": ")\(list(late, regions: regions, c))</p>
         """
     }
 }

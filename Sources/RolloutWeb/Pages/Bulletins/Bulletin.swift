@@ -53,7 +53,8 @@ public enum Bulletin {
             })</tbody></table>
             """
         let noneText = t("bulletin_none")
-        let lateReporting: HTML = ReportingNotice.html(m.lateReporting, regions: m.names, c, link: false) ?? none
+        // Under its own heading: the organisations only.
+        let lateReporting: HTML = m.lateReporting.isEmpty ? none : "<p id=\"reporting-late\">\(ReportingNotice.list(m.lateReporting, regions: m.names, c))</p>"
         func list(_ codes: [String]) -> String { codes.isEmpty ? noneText : codes.map(name).joined(separator: "、") }
         let changes = m.previous == nil ? "" : " " + t("bulletin_supervision_changes", ["listed": list(m.listedSince), "delisted": list(m.delistedSince)])
         let body: HTML = """
@@ -71,9 +72,9 @@ public enum Bulletin {
         <h2>\(t("bulletin_poor"))</h2>\(poorRegions.isEmpty ? none : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": c.percent(BulletinContent.poorShare)]) + named(poorRegions))</p>")\
         <h2>\(t("bulletin_praised"))</h2>\(praisedRegions.isEmpty ? none : "<p id=\"praised\">\(named(praisedRegions))</p>")\
         <h2>\(t("bulletin_overdue"))</h2>\(overdue)\
-        <h2>\(t("page_reporting_missing"))</h2>\(lateReporting)\
         <h2>\(t("bulletin_supervision"))</h2><p id="supervision">\
-        \((m.listed.isEmpty ? noneText : t("bulletin_supervision_text", ["value": m.listed.map(name).joined(separator: "、")])) + changes)</p>
+        \((m.listed.isEmpty ? noneText : t("bulletin_supervision_text", ["value": m.listed.map(name).joined(separator: "、")])) + changes)</p>\
+        <h2>\(t("bulletin_reporting"))</h2>\(lateReporting)
         """
         let title = Catalogue.text("bulletin_title", .zh, ["name": m.campaign.campaign.name, "value": m.day])
         let page: HTML = """

@@ -68,10 +68,10 @@ enum ReportingPage {
         }
         router.on(.apiReportingRule) { request, context in
             let body = try await request.json(RuleBody.self, upTo: 16 * 1024)
-            try await service.setReportingRule(Reporting.Rule(operators: try cadence(body.operators), tower: try cadence(body.tower),
-                                                              districts: try cadence(body.districts), escalateAfter: body.escalate_after),
-                                               by: try context.requirePrincipal())
-            return try JSONResponse.ok(try await service.reporting(days: 1).rule)
+            let rule = try await service.setReportingRule(Reporting.Rule(operators: try cadence(body.operators), tower: try cadence(body.tower),
+                                                                         districts: try cadence(body.districts), escalateAfter: body.escalate_after),
+                                                          by: try context.requirePrincipal())
+            return try JSONResponse.ok(rule)
         }
         router.on(.apiReportingCalendar) { request, context in
             guard let year = Int(try context.parameters.require("year")) else {
