@@ -48,6 +48,10 @@ public struct BulletinContent: Sendable {
     public var delistedSince: [String] = []
     /// The organisations not reporting on time at the cut-off (未按时报送).
     public var lateReporting: [Reporting.Status] = []
+    /// The reconciliation with China Tower at the cut-off (as known then): the city's figure and each district's.
+    public var reconciliation: ReconciliationView.Figure? = nil
+    /// Each district's reconciliation figure, by code (those with a paired site or an open mismatch).
+    public var reconciliationByRegion: [String: ReconciliationView.Figure] = [:]
 
     /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
     public var poor: [RegionFigures] {
@@ -67,7 +71,7 @@ public struct BulletinContent: Sendable {
 
     /// The operators' totals over the regions.
     public var operators: [(op: String, target: Int, progress: Int)] {
-        Operator.allCases.map { op in
+        Operator.network.map { op in
             let rows = regions.flatMap(\.operators).filter { $0.operator == op.rawValue }
             return (op.rawValue, rows.reduce(0) { $0 + ($1.target ?? 0) }, rows.reduce(0) { $0 + $1.progress })
         }.filter { $0.target > 0 || $0.progress > 0 }

@@ -21,13 +21,20 @@ extension CampaignService {
         let listedNow = active(moment)
         var series = try await progressByDay(region: nil, operator: nil, stored.campaign, at: moment)
         if !series.isEmpty { series[series.count - 1].progress = f.summary.progress }
+        let rec = try await reconciliation(at: moment)
+        var recByRegion: [String: ReconciliationView.Figure] = [:]
+        for r in f.regions {
+            let fig = rec.figure(region: r.regionCode)
+            if fig.rate.paired > 0 || fig.open > 0 { recByRegion[r.regionCode] = fig }
+        }
         let overdue = try await store.obstacles(ObstacleQuery(status: .open, overdue: true, perPage: 1000), at: moment).obstacles
         return BulletinContent(campaign: stored, moment: moment, day: asOf, summary: f.summary, regions: f.regions, previous: previous,
                                series: series, overdue: overdue, names: try await regionsByCode(),
                                elapsed: stored.campaign.elapsed(at: moment.asOf.before),
                                listed: listedNow.sorted(), listedSince: listedNow.subtracting(listedThen).sorted(),
                                delistedSince: listedThen.subtracting(listedNow).sorted(),
-                               lateReporting: try await reporting(stored.campaign, at: moment, days: 7).organisations.filter { $0.consecutiveMisses > 0 })
+                               lateReporting: try await reporting(stored.campaign, at: moment, days: 7).organisations.filter { $0.consecutiveMisses > 0 },
+                               reconciliation: rec.figure(), reconciliationByRegion: recByRegion)
     }
 
     /// Issues the bulletin for the end of `day` as the principal: refuses a cut-off in the future or

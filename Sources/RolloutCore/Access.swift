@@ -86,6 +86,9 @@ public enum Need: String, Sendable, CaseIterable {
     case shareResources
     /// Setting what the office expects of reporting organisations; loading the official calendar.
     case setReporting
+    /// Resolving a mismatch between an operator's record and China Tower's (which ones: per region);
+    /// the city office also sets the thresholds.
+    case reconcile
 }
 
 /// The rules.
@@ -97,7 +100,7 @@ public enum Access {
         case .readFigures: role != .admin
         case .readRecords: [.cityOffice, .leader, .district, .operator].contains(role)
         case .importFiles: [.cityOffice, .district, .operator, .resourceOwner].contains(role)
-        case .escalate: [.cityOffice, .district].contains(role)
+        case .escalate, .reconcile: [.cityOffice, .district].contains(role)
         case .handleObstacles: [.cityOffice, .district, .operator].contains(role)
         case .editRouting: role == .cityOffice
         case .manageAccounts: role == .admin
@@ -143,6 +146,8 @@ public enum Access {
         case .resourceOffered(let r): return p.role == .resourceOwner && r.owner == p.owner
         case .bulletinIssued, .supervision, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reportingEscalated: return false
         case .reportReceived(let org, _, _): return Reporting.Organisation(reporting: p) == org
+        case .reconciliationResolved(let r): return p.role == .district && p.region == r.regionCode
+        case .reconciliationThresholdsSet: return false
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }

@@ -4,6 +4,8 @@ public enum Metric {
     public static func stage(_ s: Stage) -> String { "stage.\(s.rawValue)" }
     /// Open obstacles of a category.
     public static func openObstacles(_ c: ObstacleCategory) -> String { "obstacles.open.\(c.rawValue)" }
+    /// The prefix of every obstacle metric.
+    public static let obstaclesPrefix = "obstacles."
     /// Sites built that had entered a stage a number of days (a ``DurationBuckets`` bucket) before.
     /// Counted for the whole campaign (region `""`) per operator: the forecast's stage durations.
     public static func toBuilt(_ s: Stage, bucket: Int) -> String { "tobuilt.\(s.rawValue).\(bucket)" }
@@ -78,11 +80,17 @@ public struct CounterValues: Sendable, Equatable {
         byRegion[key.regionCode, default: [:]][key] = v == 0 ? nil : v
     }
 
-    /// The sum of the counters that match.
+    /// The sum of the counters that match. Without an operator, China Tower's site counters are
+    /// left out: its records are the infrastructure of the operators' sites, never base stations
+    /// of their own (its obstacles still count).
     public func sum(region: String? = nil, operator op: String? = nil, where metric: (String) -> Bool) -> Int {
         let scope = region.map { byRegion[$0] ?? [:] } ?? values
+        let tower = Operator.tower.rawValue
         var total = 0
-        for (k, v) in scope where (op == nil || k.operatorCode == op) && metric(k.metric) { total += v }
+        for (k, v) in scope where (op == nil || k.operatorCode == op) && metric(k.metric) {
+            if op == nil && k.operatorCode == tower && !k.metric.hasPrefix(Metric.obstaclesPrefix) { continue }
+            total += v
+        }
         return total
     }
 

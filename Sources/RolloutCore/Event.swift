@@ -37,13 +37,16 @@ public struct SiteRegistration: Hashable, Codable, Sendable {
     public var resourceId: String?
     /// The planned on-air date (计划开通日期), when given.
     public var plannedOnAir: Instant?
+    /// The China Tower site (铁塔站址编码) an operator's site stands on, when its file names it.
+    public var towerSiteCode: String?
 
     /// A registration; without a host, the site is on a new tower.
     public init(site: SiteKey, regionCode: String, name: String, lat: Double, lon: Double, kind: SiteKind,
-                band: String? = nil, host: Host = .newTower, resourceId: String? = nil, plannedOnAir: Instant? = nil) {
+                band: String? = nil, host: Host = .newTower, resourceId: String? = nil, plannedOnAir: Instant? = nil,
+                towerSiteCode: String? = nil) {
         self.site = site; self.regionCode = regionCode; self.name = name; self.lat = lat; self.lon = lon
         self.kind = kind; self.band = band; self.host = host; self.resourceId = resourceId
-        self.plannedOnAir = plannedOnAir
+        self.plannedOnAir = plannedOnAir; self.towerSiteCode = towerSiteCode
     }
 }
 
@@ -177,6 +180,11 @@ public enum EventBody: Hashable, Codable, Sendable {
     /// The platform escalated an organisation's silence to the city: its run of missed periods that
     /// began on day `since` reached the office's count (once per run).
     case reportingEscalated(Reporting.Organisation, since: DayNumber, misses: Int)
+    /// A mismatch between an operator's record and China Tower's was resolved, on the values it
+    /// had then, with a note naming the side that was right.
+    case reconciliationResolved(Reconciliation.Resolution)
+    /// The city office set the reconciliation's thresholds (pairing distance, stage gap, apart).
+    case reconciliationThresholdsSet(Reconciliation.Thresholds)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -205,6 +213,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reportingRuleSet: "reporting.rule_set"
         case .workingCalendarSet: "calendar.set"
         case .reportingEscalated: "reporting.escalated"
+        case .reconciliationResolved: "reconciliation.resolved"
+        case .reconciliationThresholdsSet: "reconciliation.thresholds_set"
         }
     }
 
@@ -227,6 +237,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reportingRuleSet: "reporting-rule"
         case .workingCalendarSet(let y): "calendar:\(y.year)"
         case .reportingEscalated(let org, _, _): "reporting-escalation:\(org)"
+        case .reconciliationResolved(let r): r.entity
+        case .reconciliationThresholdsSet: "reconciliation-thresholds"
         }
     }
 
@@ -239,7 +251,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): r.site
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
              .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
-             .reportingEscalated: nil
+             .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet: nil
         }
     }
 }
@@ -287,6 +299,11 @@ public struct NewEvent: Hashable, Codable, Sendable {
         // A different rule or calendar set in the same second (a demo's clock stands still) is a change.
         case .reportingRuleSet(let r):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(r.operators.rawValue)|\(r.tower.rawValue)|\(r.districts.rawValue)|\(r.escalateAfter)"
+        // A resolution is named by the values it was made on: the same one re-sent changes nothing.
+        case .reconciliationResolved(let r):
+            "\(body.kind)|\(body.entity)|\(r.operatorValue ?? "-")|\(r.towerValue ?? "-")|\(occurredAt.seconds)"
+        case .reconciliationThresholdsSet(let t):
+            "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(t.pairMetres)|\(t.gapDays)|\(t.apartMetres)"
         case .workingCalendarSet(let y):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }

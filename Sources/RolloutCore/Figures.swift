@@ -35,7 +35,7 @@ public enum Figures {
     static func arrivals(_ inputs: Inputs, region: String?) -> [String: Double] {
         guard inputs.paceDays > 0 else { return [:] }
         var out: [String: Double] = [:]
-        for op in Operator.allCases {
+        for op in Operator.network {
             let now = Stage.allCases.reduce(0) { $0 + inputs.now.sites(at: $1, region: region, operator: op.rawValue) }
             let then = Stage.allCases.reduce(0) { $0 + inputs.paceStart.sites(at: $1, region: region, operator: op.rawValue) }
             if now > then { out[op.rawValue] = Double(now - then) / inputs.paceDays }
@@ -46,7 +46,7 @@ public enum Figures {
     /// The sites not yet built, per operator and stage, in a region (or the whole campaign).
     static func pipeline(_ values: CounterValues, region: String?) -> [String: [Stage: Int]] {
         var out: [String: [Stage: Int]] = [:]
-        for op in Operator.allCases {
+        for op in Operator.network {
             for s in Stage.allCases where !s.isBuilt {
                 let n = values.sites(at: s, region: region, operator: op.rawValue)
                 if n != 0 { out[op.rawValue, default: [:]][s] = n }
@@ -94,7 +94,7 @@ public enum Figures {
             let target = targets.target(region: r.code)
             var stages: [String: Int] = [:]
             for s in Stage.allCases { stages[s.rawValue] = inputs.now.sites(at: s, region: r.code) }
-            let operators = Operator.allCases.compactMap { op -> OperatorFigures? in
+            let operators = Operator.network.compactMap { op -> OperatorFigures? in
                 let b = inputs.now.built(region: r.code, operator: op.rawValue)
                 let sites = Stage.allCases.reduce(0) { $0 + inputs.now.sites(at: $1, region: r.code, operator: op.rawValue) }
                 let t = targets.target(region: r.code, operator: op)
@@ -146,7 +146,7 @@ public enum Figures {
     public static func operators(campaign: Campaign, regions: [Region], targets: Targets, inputs: Inputs,
                                  moment: ReadMoment) -> [OperatorForecast] {
         let pipeline = pipeline(inputs.now, region: nil), arrivals = arrivals(inputs, region: nil)
-        return Operator.allCases.compactMap { op in
+        return Operator.network.compactMap { op in
             let code = op.rawValue
             let progress = inputs.now.built(operator: code) - inputs.atStart.built(operator: code)
             let listed = regions.compactMap { targets.target(region: $0.code, operator: op) }
@@ -170,7 +170,7 @@ public enum Figures {
             expected[r.code] = inputs.model.outlook(pipeline(inputs.now, region: r.code), arrivals: arrivals(inputs, region: r.code), within: days).mean
             built[r.code] = inputs.now.built(region: r.code)
         }
-        for op in Operator.allCases.map(\.rawValue) {
+        for op in Operator.network.map(\.rawValue) {
             expected["op:" + op] = inputs.model.outlook(all[op].map { [op: $0] } ?? [:], arrivals: allArrivals[op].map { [op: $0] } ?? [:], within: days).mean
             built["op:" + op] = inputs.now.built(operator: op)
         }

@@ -238,7 +238,7 @@ public struct Ledger: Sendable {
                                                            metric: Metric.sharedSites), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
             }
         case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet, .reportReceived, .reportingRuleSet,
-             .workingCalendarSet, .reportingEscalated:
+             .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }

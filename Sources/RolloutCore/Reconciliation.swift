@@ -34,6 +34,39 @@ public enum Reconciliation {
         }
     }
 
+    /// A site's record through time: where it stands, on what, and its timeline; a ``Record`` at
+    /// any moment.
+    public struct Timeline: Hashable, Sendable {
+        /// The operator's (or China Tower's) site.
+        public var key: SiteKey
+        /// The district it stands in.
+        public var regionCode: String
+        /// Latitude, in degrees.
+        public var lat: Double
+        /// Longitude, in degrees.
+        public var lon: Double
+        /// What it stands on.
+        public var host: Host
+        /// The China Tower site it names.
+        public var towerSiteCode: String?
+        /// From when it stood at each stage, oldest first (the first: its registration).
+        public var steps: [TimelineStep]
+
+        /// A timeline with every field given.
+        public init(key: SiteKey, regionCode: String, lat: Double, lon: Double, host: Host, towerSiteCode: String?, steps: [TimelineStep]) {
+            self.key = key; self.regionCode = regionCode; self.lat = lat; self.lon = lon; self.host = host
+            self.towerSiteCode = towerSiteCode; self.steps = steps
+        }
+
+        /// The record at a cutoff, or nil when the site was not registered by then.
+        public func record(at cutoff: Cutoff) -> Record? {
+            guard let first = steps.first, cutoff.includes(first.at) else { return nil }
+            let last = steps.last { cutoff.includes($0.at) } ?? first
+            return Record(key: key, regionCode: regionCode, lat: lat, lon: lon, host: host, stage: last.stage, stageSince: last.at,
+                          registeredAt: first.at, towerSiteCode: towerSiteCode)
+        }
+    }
+
     /// An operator's site and the China Tower site found to be the same base station's.
     public struct Pair: Hashable, Sendable {
         /// The operator's site.
@@ -63,8 +96,9 @@ public enum Reconciliation {
     public static func expectsTower(_ host: Host) -> Bool { host == .newTower || host == .existingTower }
 
     /// Pairs operator sites with China Tower sites: the one named by `towerSiteCode` (in the same
-    /// region), else the only China Tower site of the same region within `radius` metres. A China
-    /// Tower site may carry several operators' sites (sharing is the point of it).
+    /// region), else, for a site on a tower China Tower builds or holds, the only China Tower site of
+    /// the same region within `radius` metres (a site on a lamp, a rooftop or indoors pairs only by
+    /// name). A China Tower site may carry several operators' sites (sharing is the point of it).
     public static func pair(operators: [Record], towers: [Record], radius: Double = 50) -> Pairing {
         let byCode = Dictionary(towers.map { ($0.key.code, $0) }, uniquingKeysWith: { a, _ in a })
         let grid = Grid(towers, radius: radius, maxLat: (operators + towers).map { abs($0.lat) }.max() ?? 0)
@@ -74,12 +108,13 @@ public enum Reconciliation {
                 pairs.append(Pair(operatorSite: o.key, towerSite: t.key, named: true, distance: distance(o, t)))
                 continue
             }
+            guard expectsTower(o.host) else { continue }
             let near = grid.near(o, radius: radius).filter { $0.regionCode == o.regionCode }
             if near.count == 1 {
                 pairs.append(Pair(operatorSite: o.key, towerSite: near[0].key, named: false, distance: distance(o, near[0])))
             } else if near.count > 1 {
                 ambiguous[o.key] = near.map(\.key).sorted { $0.code < $1.code }
-            } else if expectsTower(o.host) {
+            } else {
                 operatorOnly.append(o.key)
             }
         }

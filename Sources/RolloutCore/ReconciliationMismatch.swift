@@ -15,21 +15,27 @@ extension Reconciliation {
         case operatorMissing = "operator_missing"
     }
 
-    /// What counts as a disagreement: how long a stage gap may last, how far apart the two may be.
+    /// What the office sets: how near an unnamed China Tower site must be to pair, how long a stage
+    /// gap may last, how far apart the two records may be.
     public struct Thresholds: Codable, Hashable, Sendable {
+        /// Metres within which the only China Tower site of the region pairs with an operator's site that names none.
+        public var pairMetres: Double
         /// Days China Tower's ready infrastructure may wait for the operator's installation.
         public var gapDays: Int
         /// Metres the two records may differ by.
         public var apartMetres: Double
 
-        /// Thresholds with both values given.
-        public init(gapDays: Int, apartMetres: Double) { self.gapDays = gapDays; self.apartMetres = apartMetres }
+        /// Thresholds with every value given.
+        public init(pairMetres: Double = 50, gapDays: Int, apartMetres: Double) {
+            self.pairMetres = pairMetres; self.gapDays = gapDays; self.apartMetres = apartMetres
+        }
 
-        /// Until the office sets others: 30 days, 100 m.
-        public static let standard = Thresholds(gapDays: 30, apartMetres: 100)
+        /// Until the office sets others: 50 m to pair, 30 days, 100 m.
+        public static let standard = Thresholds(pairMetres: 50, gapDays: 30, apartMetres: 100)
 
-        /// Checks thresholds the office sets: 1 to 365 days, 1 to 5,000 m.
+        /// Checks thresholds the office sets: 1 to 1,000 m to pair, 1 to 365 days, 1 to 5,000 m apart.
         public func validated() throws -> Thresholds {
+            guard pairMetres >= 1, pairMetres <= 1_000 else { throw RolloutError("reconciliation_bad_pairing", ["value": "\(pairMetres)"]) }
             guard (1...365).contains(gapDays) else { throw RolloutError("reconciliation_bad_gap", ["value": "\(gapDays)"]) }
             guard apartMetres >= 1, apartMetres <= 5_000 else { throw RolloutError("reconciliation_bad_distance", ["value": "\(apartMetres)"]) }
             return self
@@ -53,13 +59,19 @@ extension Reconciliation {
 
         /// Whole days it has stood at a moment.
         public func ageDays(at now: Instant) -> Int { Int(max(0, now.seconds - since.seconds) / 86_400) }
+
+        /// Its name in the log: the kind and the two sites, whatever their values.
+        public var entity: String { Reconciliation.entity(kind, operatorSite: operatorSite, towerSite: towerSite) }
     }
+
+    /// A position as a mismatch shows it: `lat,lon` to six decimals (about 0.1 m).
+    public static func position(lat: Double, lon: Double) -> String { String(format: "%.6f,%.6f", lat, lon) }
 
     /// Every disagreement at `now` between paired records, and every record missing its other side.
     public static func mismatches(_ pairing: Pairing, operators: [SiteKey: Record], towers: [SiteKey: Record],
                                   thresholds: Thresholds = .standard, at now: Instant) -> [Mismatch] {
         var out: [Mismatch] = []
-        func position(_ r: Record) -> String { String(format: "%.6f,%.6f", r.lat, r.lon) }
+        func position(_ r: Record) -> String { Reconciliation.position(lat: r.lat, lon: r.lon) }
         for p in pairing.pairs {
             guard let o = operators[p.operatorSite], let t = towers[p.towerSite] else { continue }
             if o.stage >= .installed && t.stage < .powerReady {

@@ -20,7 +20,7 @@ extension Figures {
         let scale = inputs.calibration.fit(for: region ?? "").map { fit in fit.expected(1) } ?? 1
         return Stage.allCases.filter { !$0.isBuilt }.compactMap { stage in
             var sites = 0, expected = 0.0
-            for op in Operator.allCases.map(\.rawValue) {
+            for op in Operator.network.map(\.rawValue) {
                 let n = inputs.now.sites(at: stage, region: region, operator: op)
                 guard n > 0 else { continue }
                 sites += n

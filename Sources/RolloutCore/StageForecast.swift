@@ -30,7 +30,8 @@ public struct DurationProfile: Sendable, Equatable {
 
     /// The profile of one operator (or of all, with nil) from counter values.
     public init(_ values: CounterValues, operator op: String?) {
-        for (key, value) in values.values where key.metric.hasPrefix(Metric.toBuiltPrefix) && (op == nil || key.operatorCode == op) {
+        for (key, value) in values.values where key.metric.hasPrefix(Metric.toBuiltPrefix)
+            && (op == nil ? key.operatorCode != Operator.tower.rawValue : key.operatorCode == op) {
             let parts = key.metric.split(separator: ".")
             guard parts.count == 3, let stage = Stage(rawValue: String(parts[1])), let b = Int(parts[2]),
                   (0..<DurationBuckets.count).contains(b) else { continue }
@@ -95,7 +96,7 @@ public struct StageForecast: Sendable {
         var any = false
         let allNow = DurationProfile(now, operator: nil)
         let allRecent = allNow.minus(DurationProfile(windowStart, operator: nil))
-        for op in [""] + Operator.allCases.map(\.rawValue) {
+        for op in [""] + Operator.network.map(\.rawValue) {
             let total = op.isEmpty ? allNow : DurationProfile(now, operator: op)
             let recent = op.isEmpty ? allRecent : total.minus(DurationProfile(windowStart, operator: op))
             var perStage: [Stage: DurationProfile] = [:]

@@ -82,6 +82,11 @@ public struct DemoCampaign: Sendable {
         return out
     }
 
+    /// China Tower's records with no operator site: one for every 150 candidate sites.
+    public func unclaimedTowerEvents() -> [NewEvent] {
+        TowerStory.unclaimed(count: candidates / 150, regions: regionCodes, sampler: sampler, clock: clock, seed: seed)
+    }
+
     /// The number of candidate sites (those planned after the clock yield no events).
     public var siteCount: Int { candidates }
 
@@ -124,10 +129,13 @@ public struct DemoCampaign: Sendable {
         let place = DemoCampaign.places[Int(rng.unit() * Double(DemoCampaign.places.count))]
         let regionName = plan.regions.first { $0.code == region }!.nameZh
         let planned = story.registeredAt.adding(days: Int(rng.uniform(45...75)))
-        let registration = SiteRegistration(
+        var registration = SiteRegistration(
             site: key, regionCode: region, name: "\(regionName)\(place)\(kind.chineseName)\(i % 10_000)",
             lat: point.lat, lon: point.lon, kind: kind, band: band, host: host,
             plannedOnAir: story.registeredAt < DemoCampaign.deadline && planned > DemoCampaign.deadline ? DemoCampaign.deadline : planned)
+        // China Tower's record of the site's tower (its own random stream): the file names it, mostly.
+        let tower = TowerStory(index: i, registration: registration, story: story, clock: clock, seed: seed)
+        registration.towerSiteCode = tower?.named
         let actor = "\(op.rawValue)-import"
         var events: [NewEvent] = []
         func report(_ body: EventBody, at t: Instant) {
@@ -175,6 +183,7 @@ public struct DemoCampaign: Sendable {
         if let r = events.firstIndex(where: { if case .siteRegistered = $0.body { true } else { false } }), r != 0 {
             events.insert(events.remove(at: r), at: 0)
         }
+        out.append(contentsOf: tower?.events ?? [])
         out.append(contentsOf: events)
     }
 

@@ -6,6 +6,8 @@ struct SitesRows: RowChecker {
     private var existing: [SiteKey: SiteState] = [:]
     private var resources: [String: [ResourceOffer]] = [:]
     private var seen: [SiteKey: Int] = [:]
+    /// China Tower's sites registered earlier in this file: their regions, by code.
+    private var towersInFile: [String: String] = [:]
 
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         var keys: Set<SiteKey> = [], ids: Set<String> = []
@@ -14,6 +16,7 @@ struct SitesRows: RowChecker {
                 keys.insert(SiteKey(operator: o, code: c))
             }
             if let r = header.cell("resource_id", in: cells) { ids.insert(r) }
+            if let t = header.cell("tower_site_code", in: cells) { keys.insert(SiteKey(operator: .tower, code: t)) }
         }
         existing = try await session.sites(keys)
         resources = try await session.resources(ids)
@@ -43,6 +46,8 @@ struct SitesRows: RowChecker {
             }
         }
         let planned = row.date("planned_on_air", required: false, notFuture: false)
+        let towerCode = row.text("tower_site_code")
+        if let towerCode, let op, let region { checkTower(towerCode, operator: op, region: region.code, &row) }
         guard row.isValid, let code, let op, let region, let name, let point, let kind else { return [] }
         let key = SiteKey(operator: op, code: code)
         if let first = seen[key] {
@@ -50,12 +55,24 @@ struct SitesRows: RowChecker {
             return []
         }
         seen[key] = row.number
+        if op == .tower { towersInFile[code] = region.code }
         let registration = SiteRegistration(site: key, regionCode: region.code, name: name, lat: point.lat, lon: point.lon, kind: kind,
-                                            band: row.text("band"), host: host, resourceId: resource, plannedOnAir: planned)
+                                            band: row.text("band"), host: host, resourceId: resource, plannedOnAir: planned,
+                                            towerSiteCode: towerCode)
         if let old = existing[key], old.registration != registration {
             row.fail("site_code", "site_exists", ["value": code])
             return []
         }
         return [row.event(.siteRegistered(registration))]
+    }
+
+    /// The China Tower site an operator's site names: registered (before, or earlier in the file)
+    /// and in the same region; China Tower's own rows name none.
+    private func checkTower(_ code: String, operator op: Operator, region: String, _ row: inout RowReader) {
+        guard op != .tower else { return row.fail("tower_site_code", "tower_code_on_tower", ["value": code]) }
+        guard let towerRegion = existing[SiteKey(operator: .tower, code: code)]?.registration.regionCode ?? towersInFile[code] else {
+            return row.fail("tower_site_code", "unknown_tower_site", ["value": code])
+        }
+        if towerRegion != region { row.fail("tower_site_code", "tower_site_other_region", ["value": code, "region": towerRegion]) }
     }
 }

@@ -26,6 +26,7 @@ enum FastJSON {
         o += ",\"regionCode\":"; string(r.regionCode, into: &o)
         if let id = r.resourceId { o += ",\"resourceId\":"; string(id, into: &o) }
         o += ",\"site\":"; site(r.site, into: &o)
+        if let code = r.towerSiteCode { o += ",\"towerSiteCode\":"; string(code, into: &o) }
         o += "},\"steps\":["
         for (i, step) in s.steps.enumerated() {
             if i > 0 { o += "," }

@@ -28,7 +28,8 @@ enum Projector {
             case .obstacleResolved, .obstacleEscalated, .obstacleStep: obstacleEntities.insert(e.event.body.entity)
             case .resourceRequestAnswered(let r, _, _): siteKeys.insert(r.site)
             case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
-                 .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated: break
+                 .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
+                 .reconciliationResolved, .reconciliationThresholdsSet: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

@@ -50,6 +50,7 @@ extension SQLCampaignStore {
             if let k = moment.knownAt { filter.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); filter.appendInterpolation(bind: k.before.seconds) }
             if let r = query.region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: r) }
             if let o = query.operator { filter.appendInterpolation(unsafeRaw: " AND operator = "); filter.appendInterpolation(bind: o.rawValue) }
+            if query.networkOnly { filter.appendInterpolation(unsafeRaw: " AND operator <> 'tower'") }
             var window = filter
             if let after = query.after {
                 window.appendInterpolation(unsafeRaw: " AND (operator > "); window.appendInterpolation(bind: after.operator.rawValue)
@@ -166,13 +167,14 @@ extension SQLCampaignStore {
                   let o = try await db.raw("SELECT MAX(occurred_at) AS o FROM events").first(), let last = try o.optionalInt("o"),
                   last < moment.asOf.before.seconds
             else { return nil }
-            let total = Int(try await db.raw("SELECT COUNT(*) AS n FROM sites WHERE region_code = \(bind: region)").first()!.int("n"))
+            // China Tower's records stand under the operators' sites: the map draws the base stations.
+            let total = Int(try await db.raw("SELECT COUNT(*) AS n FROM sites WHERE region_code = \(bind: region) AND operator <> 'tower'").first()!.int("n"))
             let field: (String) -> String = { name in
                 dialect == .sqlite ? "json_extract(state, '$.registration.\(name)')" : "(state::jsonb #>> '{registration,\(name)}')::float8"
             }
             let rows = try await db.raw("""
                 SELECT stage, \(unsafeRaw: field("lat")) AS lat, \(unsafeRaw: field("lon")) AS lon, \(unsafeRaw: field("plannedOnAir")) AS planned
-                FROM sites WHERE region_code = \(bind: region) ORDER BY operator, code LIMIT \(bind: Int64(limit))
+                FROM sites WHERE region_code = \(bind: region) AND operator <> 'tower' ORDER BY operator, code LIMIT \(bind: Int64(limit))
                 """).all()
             let points = try rows.map { r -> MapPoint in
                 let stage = Stage(rawValue: try r.string("stage")) ?? .planned
@@ -183,7 +185,7 @@ extension SQLCampaignStore {
             return (total, points)
         }
         if let fast { return fast }
-        let page = try await sites(SiteQuery(region: region, perPage: limit), at: moment)
+        let page = try await sites(SiteQuery(region: region, perPage: limit, networkOnly: true), at: moment)
         return (page.total, page.sites.map { MapPoint(lat: $0.lat, lon: $0.lon, stage: $0.stage, late: $0.late) })
     }
 }

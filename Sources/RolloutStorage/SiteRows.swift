@@ -31,10 +31,14 @@ public struct SiteQuery: Sendable, Equatable {
     /// export reads millions of sites page after page without skipping over the earlier ones
     /// (the page's `total` is then -1 as known now: it is not counted again for every page).
     public var after: SiteKey?
+    /// Only the four operators' sites: China Tower's records (the infrastructure under them) left out.
+    public var networkOnly: Bool
 
     /// A query; by default every site, the first page of 50.
-    public init(region: String? = nil, operator: Operator? = nil, stage: Stage? = nil, page: Int = 1, perPage: Int = 50, after: SiteKey? = nil) {
+    public init(region: String? = nil, operator: Operator? = nil, stage: Stage? = nil, page: Int = 1, perPage: Int = 50, after: SiteKey? = nil,
+                networkOnly: Bool = false) {
         self.region = region; self.operator = `operator`; self.stage = stage; self.page = page; self.perPage = perPage; self.after = after
+        self.networkOnly = networkOnly
     }
 }
 

@@ -30,6 +30,8 @@ import Testing
             Self.record(.cmcc, "D", dy: 200),
             // On a street lamp, with no tower near: not expected to pair.
             Self.record(.cmcc, "E", dy: 500, host: .streetLamp),
+            // On a rooftop 11 m from T5: a rooftop is not China Tower's, so it pairs only by name.
+            Self.record(.cucc, "H", dy: 301, host: .rooftop),
             // Naming a tower of another region: not paired by name, and nothing near.
             Self.record(.cbn, "F", dy: 600, host: .existingTower, names: "T4"),
             // A second operator on T3: sharing, both paired.
@@ -77,10 +79,12 @@ import Testing
                     pairs[o.key] = t.key
                     continue
                 }
+                // Only a site on a tower pairs by distance.
+                guard o.host == .newTower || o.host == .existingTower else { continue }
                 let near = towers.filter { $0.regionCode == o.regionCode && Reconciliation.distance(o, $0) <= radius }
                 if near.count == 1 { pairs[o.key] = near[0].key } else if near.count > 1 {
                     ambiguous[o.key] = near.map(\.key).sorted { $0.code < $1.code }
-                } else if o.host == .newTower || o.host == .existingTower { operatorOnly.append(o.key) }
+                } else { operatorOnly.append(o.key) }
             }
             #expect(Dictionary(uniqueKeysWithValues: fast.pairs.map { ($0.operatorSite, $0.towerSite) }) == pairs, "round \(round)")
             #expect(fast.ambiguous == ambiguous, "round \(round)")
@@ -127,7 +131,9 @@ import Testing
     @Test func thresholdsOutsideTheirRangesAreRefused() throws {
         #expect(throws: Never.self) { _ = try Reconciliation.Thresholds.standard.validated() }
         for bad in [Reconciliation.Thresholds(gapDays: 0, apartMetres: 100), .init(gapDays: 366, apartMetres: 100),
-                    .init(gapDays: 30, apartMetres: 0), .init(gapDays: 30, apartMetres: 5_001)] {
+                    .init(gapDays: 30, apartMetres: 0), .init(gapDays: 30, apartMetres: 5_001),
+                    .init(pairMetres: 0, gapDays: 30, apartMetres: 100), .init(pairMetres: 1_001, gapDays: 30, apartMetres: 100),
+                    .init(pairMetres: -5, gapDays: -1, apartMetres: 100)] {
             do { _ = try bad.validated(); Issue.record("accepted \(bad)") } catch let e as RolloutError {
                 #expect(e.message(.zh) != e.message(.en) && !e.message(.en).contains("internal"))
             }

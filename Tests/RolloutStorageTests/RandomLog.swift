@@ -75,7 +75,8 @@ struct RandomLog {
             case .obstacleStep(let org, let ref, .reopened): obstacles[ObstacleOpening.entity(org: org, ref: ref)]?.2.append((e.occurredAt, true))
             case .obstacleStep, .dispatchRuleSet: break
             case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered,
-                 .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated: break
+                 .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
+                 .reconciliationResolved, .reconciliationThresholdsSet: break
             }
         }
         for (key, (r, at)) in registrations {

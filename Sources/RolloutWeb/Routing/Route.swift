@@ -15,12 +15,14 @@ enum Route: String, CaseIterable, Sendable {
     case overview, region, operatorPage, site, escalation, escalate, obstacle, obstacleAction
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
+    case reconciliation, reconciliationAction
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
     case apiImport, apiMe, apiAccounts, apiQuotaProposals, apiQuotaMove, apiBulletins, apiBulletinIssue, apiBulletin
     case apiBulletinCSV, apiSupervision, apiSupervisionRule, apiSupervisionStep, apiSharingRequests, apiSharingRequest
     case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
+    case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -58,6 +60,8 @@ enum Route: String, CaseIterable, Sendable {
         case .forecast: (.get, "/forecast", .readFigures)
         case .reporting: (.get, "/reporting", .readFigures)
         case .reportingChange: (.post, "/reporting", .setReporting)
+        case .reconciliation: (.get, "/reconciliation", .readRecords)
+        case .reconciliationAction: (.post, "/reconciliation", .reconcile)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -95,6 +99,9 @@ enum Route: String, CaseIterable, Sendable {
         case .apiReporting: (.get, "/api/v1/reporting", .readFigures)
         case .apiReportingRule: (.post, "/api/v1/reporting/rule", .setReporting)
         case .apiReportingCalendar: (.post, "/api/v1/reporting/calendar/{year}", .setReporting)
+        case .apiReconciliation: (.get, "/api/v1/reconciliation", .readRecords)
+        case .apiReconciliationResolve: (.post, "/api/v1/reconciliation/resolutions", .reconcile)
+        case .apiReconciliationThresholds: (.post, "/api/v1/reconciliation/thresholds", .reconcile)
         }
     }
 

@@ -71,6 +71,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     BulletinsPage.add(to: router, service: service)
     SupervisionPage.add(to: router, service: service)
     ReportingPage.add(to: router, service: service)
+    ReconciliationPage.add(to: router, service: service)
     SharingPage.add(to: router, service: service)
     ForecastPage.add(to: router, service: service, cache: cache)
     OpenAPIRoutes.add(to: router)

@@ -55,6 +55,16 @@ public enum Bulletin {
         let noneText = t("bulletin_none")
         // Under its own heading: the organisations only.
         let lateReporting: HTML = m.lateReporting.isEmpty ? none : "<p id=\"reporting-late\">\(ReportingNotice.list(m.lateReporting, regions: m.names, c))</p>"
+        let reconciliation: HTML = m.reconciliation.map { f -> HTML in
+            let rows = m.regions.sorted { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }.compactMap { r -> HTML? in
+                guard let x = m.reconciliationByRegion[r.regionCode] else { return nil }
+                return "<tr><td class=\"l\">\(name(r.regionCode))</td><td>\(x.rate.paired)</td><td>\(x.rate.agreeing)</td><td>\(c.percent(x.rate.value))</td><td>\(x.open)</td></tr>"
+            }
+            return """
+            <p id="reconciliation">\(t("bulletin_reconciliation_line", ["paired": "\(f.rate.paired)", "value": c.percent(f.rate.value), "open": "\(f.open)"]))</p>\
+            \(rows.isEmpty ? nil : HTML("<table id=\"bulletin-reconciliation\"><thead><tr><th class=\"l\">\(t("page_region"))</th><th>\(t("page_reconciliation_paired"))</th><th>\(t("page_reconciliation_rate"))</th><th>%</th><th>\(t("page_reconciliation_open"))</th></tr></thead><tbody>\(rows)</tbody></table>"))
+            """
+        } ?? none
         func list(_ codes: [String]) -> String { codes.isEmpty ? noneText : codes.map(name).joined(separator: "、") }
         let changes = m.previous == nil ? "" : " " + t("bulletin_supervision_changes", ["listed": list(m.listedSince), "delisted": list(m.delistedSince)])
         let body: HTML = """
@@ -74,7 +84,8 @@ public enum Bulletin {
         <h2>\(t("bulletin_overdue"))</h2>\(overdue)\
         <h2>\(t("bulletin_supervision"))</h2><p id="supervision">\
         \((m.listed.isEmpty ? noneText : t("bulletin_supervision_text", ["value": m.listed.map(name).joined(separator: "、")])) + changes)</p>\
-        <h2>\(t("bulletin_reporting"))</h2>\(lateReporting)
+        <h2>\(t("bulletin_reporting"))</h2>\(lateReporting)\
+        <h2>\(t("bulletin_reconciliation"))</h2>\(reconciliation)
         """
         let title = Catalogue.text("bulletin_title", .zh, ["name": m.campaign.campaign.name, "value": m.day])
         let page: HTML = """

@@ -30,7 +30,8 @@ extension OperatorPage {
             "<tr><td class=\"l\">\(r.date)</td><td class=\"l\">\(r.kind)</td><td class=\"l\">\(r.actor)</td><td>\(r.events)</td></tr>"
         }
         let body: HTML = """
-        \(ReportingNotice.html(m.lateReporting.map { [$0] } ?? [], regions: [:], c))<div class="cards">\(cards)</div><h2>\(c.t("page_stages"))</h2><div class="scroll"><table id="stages"><thead><tr>\
+        \(ReportingNotice.html(m.lateReporting.map { [$0] } ?? [], regions: [:], c))<div class="cards">\(cards)</div>\
+        \(ReconciliationLine.html(m.reconciliation, filter: [("operator", op)], c))<h2>\(c.t("page_stages"))</h2><div class="scroll"><table id="stages"><thead><tr>\
         <th class="l">\(c.t("page_region"))</th>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })<th>\(c.t("page_late"))</th></tr></thead><tbody>\
         \(stageRows)<tr><th class="l">Σ</th>\(Stage.allCases.map { s -> HTML in "<th>\(m.counters.sites(at: s, operator: op))</th>" })\
         <th>\(m.late.total)</th></tr></tbody></table></div>\

@@ -16,6 +16,8 @@ enum OperatorPage {
         var reports: [ReportDay]
         /// The operator's own reporting, when it is not on time.
         var lateReporting: Reporting.Status? = nil
+        /// The operator's reconciliation rate and open mismatches.
+        var reconciliation: ReconciliationView.Figure? = nil
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {

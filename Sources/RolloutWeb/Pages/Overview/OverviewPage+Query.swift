@@ -16,6 +16,7 @@ extension OverviewPage {
         async let regionList = service.regionList()
         async let listed = service.listedRegions(at: c.moment)
         async let lateReporting = service.reportingLate(at: c.moment)
+        async let reconciliation = service.reconciliation(at: c.moment)
         let (summary, regions) = try await now
         let series = try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c)
         var obstaclePage = try await obstacles
@@ -24,6 +25,7 @@ extension OverviewPage {
         return Model(summary: summary, regions: regions,
                      weekAgo: Dictionary(uniqueKeysWithValues: try await weekBefore.1.map { ($0.regionCode, $0) }),
                      series: series, obstacles: obstaclePage, late: lateList,
-                     outlines: try await outlines, regionList: try await regionList, listed: try await listed, lateReporting: try await lateReporting, records: records)
+                     outlines: try await outlines, regionList: try await regionList, listed: try await listed, lateReporting: try await lateReporting, records: records,
+                     reconciliation: try await reconciliation.figure())
     }
 }

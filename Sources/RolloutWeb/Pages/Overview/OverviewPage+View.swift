@@ -31,6 +31,7 @@ extension OverviewPage {
         let body: HTML = """
         <p class="muted">\(c.t("page_as_of_line", ["as_of": s.asOf, "deadline": s.deadline]))</p>\
         \(ReportingNotice.html(m.lateReporting, regions: regionsByCode, c))<div class="cards">\(cards)</div>\
+        \(ReconciliationLine.html(m.reconciliation, c))\
         <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: s.target, forecast: s.forecast, context: c))\
         <p class="muted small">\(c.t(s.forecast.method == "stage_durations" ? "page_forecast_method" : "page_forecast_pace"))</p></div>\
         <div class="panel"><h2>\(c.t("page_map"))</h2>\(DistrictMap.city(outlines: m.outlines, regions: m.regions, context: c))\(unmappedNote)</div></div>\

@@ -24,6 +24,8 @@ enum OverviewPage {
         var lateReporting: [Reporting.Status] = []
         /// Whether the lists of obstacles and late sites were read (false: their counts only).
         var records: Bool = true
+        /// The city's reconciliation rate and open mismatches.
+        var reconciliation: ReconciliationView.Figure? = nil
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {

@@ -54,6 +54,7 @@ extension RegionPage {
         let body: HTML = """
         \(notices)<p class="muted">\(c.t("page_rank_of", ["rank": "\(r.rank)", "count": "\(m.count)"])) · \
         \(c.t("page_as_of_line", ["as_of": c.moment.asOf.description, "deadline": deadline]))</p><div class="cards">\(cards)</div>\
+        \(ReconciliationLine.html(m.reconciliation, filter: [("region", m.region.code)], c))\
         <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c))</div>\
         <div class="panel"><h2>\(c.t(m.sites == nil ? "page_map_outline" : "page_map_sites"))</h2>\
         \(DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites?.points, context: c))\(moreSites)</div></div>\

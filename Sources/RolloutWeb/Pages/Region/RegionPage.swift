@@ -27,6 +27,8 @@ enum RegionPage {
         var lateReporting: Reporting.Status? = nil
         /// Whether the lists of obstacles, late sites and sites were read (false: their counts only).
         var records: Bool = true
+        /// The district's reconciliation rate and open mismatches.
+        var reconciliation: ReconciliationView.Figure? = nil
     }
 
     /// The most sites drawn on a region's map.

@@ -1,0 +1,145 @@
+import Foundation
+import RolloutCore
+import RolloutStorage
+
+/// Operators' records against China Tower's at a moment: the pairs, the queue of mismatches and
+/// the reconciliation rate.
+public struct ReconciliationView: Sendable {
+    /// The thresholds in force.
+    public var thresholds: Reconciliation.Thresholds
+    /// The moment's instant (ages are counted to it).
+    public var at: Instant
+    /// Every mismatch with its status, oldest first.
+    public var entries: [Reconciliation.Entry]
+    /// Operator sites paired with a China Tower site.
+    public var paired: Int
+    /// Operator sites with two China Tower sites near enough and none named.
+    public var ambiguous: [SiteKey: [SiteKey]]
+    /// The rate for the city, per district and per operator.
+    public var city: Reconciliation.Rate
+    /// The rate per district.
+    public var byRegion: [String: Reconciliation.Rate]
+    /// The rate per operator.
+    public var byOperator: [String: Reconciliation.Rate]
+
+    /// The rate and the open mismatches of a district, an operator (China Tower: the city's rate
+    /// and every mismatch with a tower record) or the city.
+    public struct Figure: Sendable, Equatable {
+        /// Paired sites, and those with no open mismatch.
+        public var rate: Reconciliation.Rate
+        /// Open mismatches.
+        public var open: Int
+    }
+
+    /// The figure of a district, an operator or (with neither) the city.
+    public func figure(region: String? = nil, operator op: Operator? = nil) -> Figure {
+        let rate = region.map { byRegion[$0] ?? Reconciliation.Rate() } ?? op.flatMap { $0 == .tower ? nil : byOperator[$0.rawValue] ?? Reconciliation.Rate() } ?? city
+        return Figure(rate: rate, open: entries(region: region, operator: op, status: .open).count)
+    }
+
+    /// The entries a filter keeps, oldest first.
+    public func entries(region: String? = nil, operator op: Operator? = nil, kind: Reconciliation.MismatchKind? = nil,
+                        status: Reconciliation.Status? = nil) -> [Reconciliation.Entry] {
+        entries.filter { e in
+            (region == nil || e.regionCode == region) && (kind == nil || e.mismatch.kind == kind) && (status == nil || e.status == status)
+                && (op == nil || e.mismatch.operatorSite?.operator == op || (op == .tower && e.mismatch.towerSite != nil))
+        }
+    }
+}
+
+extension CampaignService {
+    /// The kinds of event the queue and the thresholds are folded from.
+    public static let reconciliationKinds = ["reconciliation.resolved", "reconciliation.thresholds_set"]
+
+    /// The reconciliation at a moment given as text (`as_of`, `known_at`).
+    public func reconciliation(asOf: String? = nil, knownAt: String? = nil) async throws -> ReconciliationView {
+        let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        return try await reconciliation(at: moment)
+    }
+
+    /// The reconciliation at a checked moment: computed once per version of the log and moment
+    /// (the overview, the district and operator pages and the queue each ask for it).
+    public func reconciliation(at moment: ReadMoment) async throws -> ReconciliationView {
+        let seq = try await store.currentSeq()
+        if let hit = reconciliations.withLockedValue({ $0.seq == seq ? $0.views[moment] : nil }) { return hit }
+        let records = try await reconciliationTimelines(seq: seq, knownAt: moment.knownAt).compactMap { $0.record(at: moment.asOf) }
+        let logged = try await store.events(kinds: Self.reconciliationKinds).filter {
+            moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true)
+        }
+        var thresholds = Reconciliation.Thresholds.standard
+        var resolutions: [Reconciliation.LoggedResolution] = []
+        for e in logged {
+            switch e.event.body {
+            case .reconciliationThresholdsSet(let t): thresholds = t
+            case .reconciliationResolved(let r): resolutions.append(Reconciliation.LoggedResolution(r, at: e.event.occurredAt, actor: e.event.actor))
+            default: break
+            }
+        }
+        let towers = records.filter { $0.key.operator == .tower }, operators = records.filter { $0.key.operator != .tower }
+        let pairing = Reconciliation.pair(operators: operators, towers: towers, radius: thresholds.pairMetres)
+        let now = Instant(seconds: moment.asOf.before.seconds - 1)
+        let mismatches = Reconciliation.mismatches(pairing, operators: Dictionary(uniqueKeysWithValues: operators.map { ($0.key, $0) }),
+                                                   towers: Dictionary(uniqueKeysWithValues: towers.map { ($0.key, $0) }),
+                                                   thresholds: thresholds, at: now)
+        let regions = Dictionary(uniqueKeysWithValues: records.map { ($0.key, $0.regionCode) })
+        let queue = Reconciliation.queue(mismatches, regions: regions, resolutions: resolutions)
+        let rates = Reconciliation.rates(pairing, queue: queue, regions: regions)
+        let view = ReconciliationView(thresholds: thresholds, at: now, entries: queue, paired: pairing.pairs.count, ambiguous: pairing.ambiguous,
+                                      city: rates.city, byRegion: rates.byRegion, byOperator: rates.byOperator)
+        reconciliations.withLockedValue { kept in
+            if kept.seq != seq || kept.views.count >= 8 { kept = (seq, [:]) }
+            kept.views[moment] = view
+        }
+        return view
+    }
+
+    /// The timelines reconciliation compares, as known now kept for the log's version (a moment
+    /// of the clock that moves on reads them again only when the log has grown).
+    func reconciliationTimelines(seq: Int64, knownAt: Cutoff?) async throws -> [Reconciliation.Timeline] {
+        if let knownAt { return try await store.reconciliationTimelines(knownAt: knownAt) }
+        if let kept = reconciliationLog.withLockedValue({ $0 }), kept.seq == seq { return kept.timelines }
+        let timelines = try await store.reconciliationTimelines(knownAt: nil)
+        reconciliationLog.withLockedValue { $0 = (seq, timelines) }
+        return timelines
+    }
+
+    /// Resolves an open mismatch now, as the city office or the district it lies in, with a note
+    /// naming the side that was right. A mismatch that is not open now (resolved, or gone because
+    /// the two agree) is refused, as is an empty note.
+    public func resolveMismatch(kind: Reconciliation.MismatchKind, operatorSite: SiteKey?, towerSite: SiteKey?, right: Reconciliation.Side,
+                                note: String, by principal: Principal) async throws -> Reconciliation.Entry {
+        guard Access.allows(principal.role, .reconcile) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw RolloutError("reconciliation_note_required") }
+        guard text.count <= 500 else { throw RolloutError("reconciliation_note_too_long", ["value": "\(text.count)"]) }
+        let c = try await campaign()
+        let now = c.now(clock)
+        let view = try await reconciliation(at: ReadMoment(asOf: .including(now)))
+        let entity = Reconciliation.entity(kind, operatorSite: operatorSite, towerSite: towerSite)
+        guard let entry = view.entries.first(where: { $0.mismatch.entity == entity }) else {
+            throw RolloutError("reconciliation_no_mismatch", kind: .notFound, ["value": entity])
+        }
+        guard entry.status == .open else { throw RolloutError("reconciliation_not_open", kind: .conflict, ["value": entity]) }
+        let m = entry.mismatch
+        let resolution = Reconciliation.Resolution(kind: kind, operatorSite: m.operatorSite, towerSite: m.towerSite, regionCode: entry.regionCode,
+                                                   operatorValue: m.operatorValue, towerValue: m.towerValue, right: right, note: text)
+        let body = EventBody.reconciliationResolved(resolution)
+        guard Access.mayRecord(body, principal) else { throw RolloutError("forbidden_region", kind: .forbidden, ["value": entry.regionCode]) }
+        _ = try await store.append([NewEvent(body, occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+        var resolved = entry
+        resolved.status = .resolved; resolved.reopened = false
+        resolved.resolution = Reconciliation.LoggedResolution(resolution, at: now, actor: principal.account)
+        return resolved
+    }
+
+    /// Sets the reconciliation's thresholds, as the city office; returns them.
+    @discardableResult
+    public func setReconciliationThresholds(_ thresholds: Reconciliation.Thresholds, by principal: Principal) async throws -> Reconciliation.Thresholds {
+        guard principal.role == .cityOffice else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        let checked = try thresholds.validated()
+        let now = try await campaign().now(clock)
+        _ = try await store.append([NewEvent(.reconciliationThresholdsSet(checked), occurredAt: now, recordedAt: now, actor: principal.account,
+                                             via: principal.token)])
+        return checked
+    }
+}
