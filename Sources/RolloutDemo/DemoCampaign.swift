@@ -134,7 +134,7 @@ public struct DemoCampaign: Sendable {
             lat: point.lat, lon: point.lon, kind: kind, band: band, host: host,
             plannedOnAir: story.registeredAt < DemoCampaign.deadline && planned > DemoCampaign.deadline ? DemoCampaign.deadline : planned)
         // China Tower's record of the site's tower (its own random stream): the file names it, mostly.
-        let tower = TowerStory(index: i, registration: registration, story: story, clock: clock, seed: seed)
+        let tower = TowerStory(index: i, registration: registration, story: story, clock: clock, seed: seed, sampler: sampler)
         registration.towerSiteCode = tower?.named
         let actor = "\(op.rawValue)-import"
         var events: [NewEvent] = []

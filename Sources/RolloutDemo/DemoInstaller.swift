@@ -58,7 +58,7 @@ public enum DemoInstaller {
             guard b < batches else { return nil }
             return demo.siteEvents((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
         }, batchesPerCommit: sideFile ? 50 : nil)
-        let sites = try await store.sites(SiteQuery(perPage: 1), at: ReadMoment(asOf: demo.clock)).total
+        let sites = try await store.sites(SiteQuery(perPage: 1, networkOnly: true), at: ReadMoment(asOf: demo.clock)).total
         return Report(sites: sites, events: events, clock: demo.now)
     }
 }

@@ -11,6 +11,14 @@ public struct PointSampler: Sendable {
         self.outlines = outlines
     }
 
+    /// Whether a point lies inside the region (a functional area: inside one of its host
+    /// districts; a region without an outline holds every point).
+    public func contains(_ code: String, lat: Double, lon: Double) -> Bool {
+        guard let region = regions[code] else { return false }
+        if !region.hostRegions.isEmpty { return region.hostRegions.contains { contains($0, lat: lat, lon: lon) } }
+        return outlines[code]?.contains(lat: lat, lon: lon) ?? true
+    }
+
     /// A point inside the region (for a functional area: inside one of its host districts).
     public func point(in code: String, rng: inout SeededRandom) -> (lat: Double, lon: Double) {
         guard let region = regions[code] else { return (0, 0) }

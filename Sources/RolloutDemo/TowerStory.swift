@@ -19,7 +19,7 @@ struct TowerStory {
     var events: [NewEvent] = []
 
     /// The tower record of an operator's site on a tower (nil when the site is on anything else).
-    init?(index i: Int, registration r: SiteRegistration, story: SiteStory, clock: Cutoff, seed: UInt64) {
+    init?(index i: Int, registration r: SiteRegistration, story: SiteStory, clock: Cutoff, seed: UInt64, sampler: PointSampler) {
         guard Reconciliation.expectsTower(r.host) else { return nil }
         var rng = SeededRandom(seed: seed, stream: Self.stream, item: UInt64(i))
         let u = rng.unit()
@@ -47,7 +47,13 @@ struct TowerStory {
         // Near the operator's point (a few metres), or 150–400 m off for a record that is wrong.
         let metres = cohort == .apart ? rng.uniform(150...400) : rng.uniform(0...15)
         let bearing = rng.uniform(0...(2 * .pi))
-        let lat = r.lat + metres * cos(bearing) / 111_195, lon = r.lon + metres * sin(bearing) / (111_195 * cos(r.lat * .pi / 180))
+        // The other way when that leaves the district (a site near its edge), else the operator's point.
+        var (lat, lon) = (r.lat, r.lon)
+        for turn in [0.0, .pi] {
+            let b = bearing + turn
+            let p = (r.lat + metres * cos(b) / 111_195, r.lon + metres * sin(b) / (111_195 * cos(r.lat * .pi / 180)))
+            if sampler.contains(r.regionCode, lat: p.0, lon: p.1) { (lat, lon) = p; break }
+        }
         let registered = story.registeredAt.adding(seconds: -Int64(rng.uniform(1...10) * 86_400))
         named = cohort == .apart || rng.chance(0.7) ? code : nil
         log(.siteRegistered(SiteRegistration(site: key, regionCode: r.regionCode, name: "\(r.name)铁塔", lat: lat, lon: lon, kind: .macro,

@@ -107,6 +107,18 @@ import Testing
                                                      contentType: "application/json", allowed: [.cityOffice]),
             "POST /api/v1/reporting/calendar/{year}": RouteCase(uri: "/api/v1/reporting/calendar/2020", body: "2020-10-01,holiday",
                                                                 contentType: "text/csv", allowed: [.cityOffice]),
+            "GET /reconciliation": RouteCase(uri: "/reconciliation?status=all", allowed: recordReaders),
+            // A bad kind: refused (400) after the route's check, so nothing is recorded.
+            "POST /reconciliation": RouteCase(uri: "/reconciliation", body: "action=resolve&kind=nope&right=tower&note=x",
+                                              contentType: "application/x-www-form-urlencoded", allowed: [.cityOffice, .district]),
+            "GET /api/v1/reconciliation": RouteCase(uri: "/api/v1/reconciliation", allowed: recordReaders),
+            "POST /api/v1/reconciliation/resolutions": RouteCase(uri: "/api/v1/reconciliation/resolutions",
+                                                                 body: #"{"kind":"nope","right":"tower","note":"x"}"#, contentType: "application/json",
+                                                                 allowed: [.cityOffice, .district]),
+            // Out of range: refused after the route's check; a district passes the route and is refused by the service.
+            "POST /api/v1/reconciliation/thresholds": RouteCase(uri: "/api/v1/reconciliation/thresholds",
+                                                                body: #"{"pair_metres":0,"gap_days":30,"apart_metres":100}"#, contentType: "application/json",
+                                                                allowed: [.cityOffice]),
             "GET /forecast": RouteCase(uri: "/forecast?as_of=2020-06-01", allowed: readers),
             "GET /api/v1/forecast/track-record": RouteCase(uri: "/api/v1/forecast/track-record?as_of=2020-06-01", allowed: readers),
             "POST /api/v1/supervision/rule": RouteCase(uri: "/api/v1/supervision/rule", body: #"{"share":0.6,"consecutive":2}"#, contentType: "application/json",

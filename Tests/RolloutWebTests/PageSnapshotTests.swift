@@ -91,6 +91,8 @@ actor SnapshotFixture {
             ("bulletins", "snap-office", "/bulletins?\(lang)"),
             ("supervision", "snap-office", "/supervision?\(Self.moment)&\(lang)"),
             ("reporting", "snap-office", "/reporting?\(Self.moment)&\(lang)"),
+            ("reconciliation", "snap-office", "/reconciliation?status=all&\(Self.moment)&\(lang)"),
+            ("reconciliation-district", "snap-district", "/reconciliation?\(Self.moment)&\(lang)"),
             ("sharing", "snap-office", "/sharing?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
             ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),

@@ -62,7 +62,7 @@ public enum Bulletin {
             }
             return """
             <p id="reconciliation">\(t("bulletin_reconciliation_line", ["paired": "\(f.rate.paired)", "value": c.percent(f.rate.value), "open": "\(f.open)"]))</p>\
-            \(rows.isEmpty ? nil : HTML("<table id=\"bulletin-reconciliation\"><thead><tr><th class=\"l\">\(t("page_region"))</th><th>\(t("page_reconciliation_paired"))</th><th>\(t("page_reconciliation_rate"))</th><th>%</th><th>\(t("page_reconciliation_open"))</th></tr></thead><tbody>\(rows)</tbody></table>"))
+            \(rows.isEmpty ? nil : HTML("<table id=\"bulletin-reconciliation\"><thead><tr><th class=\"l\">\(t("page_region"))</th><th>\(t("page_reconciliation_paired"))</th><th>\(t("page_reconciliation_agreeing"))</th><th>\(t("page_reconciliation_rate"))</th><th>\(t("page_reconciliation_open"))</th></tr></thead><tbody>\(rows)</tbody></table>"))
             """
         } ?? none
         func list(_ codes: [String]) -> String { codes.isEmpty ? noneText : codes.map(name).joined(separator: "、") }

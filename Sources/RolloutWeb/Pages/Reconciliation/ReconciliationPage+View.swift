@@ -31,10 +31,10 @@ extension ReconciliationPage {
         \(m.done ? Dashboard.notice(c.t("page_reconciliation_saved"), id: "done") : nil)\(Dashboard.error(m.error, id: "reconciliation-error", c))\
         <div class="cards">\(cards)</div>\(thresholds(m, c))\
         <h2>\(c.t("page_reconciliation_rate"))</h2><div class="scroll"><table id="rates"><thead><tr><th class="l">\(c.t("page_region"))</th>\
-        <th>\(c.t("page_reconciliation_paired"))</th><th>\(c.t("page_reconciliation_rate"))</th><th>%</th><th>\(c.t("page_reconciliation_open"))</th></tr></thead>\
+        <th>\(c.t("page_reconciliation_paired"))</th><th>\(c.t("page_reconciliation_agreeing"))</th><th>\(c.t("page_reconciliation_rate"))</th><th>\(c.t("page_reconciliation_open"))</th></tr></thead>\
         <tbody>\(regionRows)\(regionRows.isEmpty ? Dashboard.noneRow(5, c) : nil)</tbody></table></div>\
         <div class="scroll"><table id="operator-rates"><thead><tr><th class="l">\(c.t("page_operator"))</th><th>\(c.t("page_reconciliation_paired"))</th>\
-        <th>\(c.t("page_reconciliation_rate"))</th><th>%</th></tr></thead><tbody>\(operatorRows)\(operatorRows.isEmpty ? Dashboard.noneRow(4, c) : nil)</tbody></table></div>\
+        <th>\(c.t("page_reconciliation_agreeing"))</th><th>\(c.t("page_reconciliation_rate"))</th></tr></thead><tbody>\(operatorRows)\(operatorRows.isEmpty ? Dashboard.noneRow(4, c) : nil)</tbody></table></div>\
         <h2>\(c.t("page_reconciliation_open"))</h2>\(filters(m, c))\
         <div class="scroll"><table id="mismatches"><thead><tr><th class="l">\(c.t("page_reconciliation_kind"))</th><th class="l">\(c.t("page_region"))</th>\
         <th class="l">\(c.t("page_site"))</th><th class="l">\(c.t("page_reconciliation_operator_side"))</th><th class="l">\(c.t("page_reconciliation_tower_side"))</th>\
@@ -51,7 +51,9 @@ extension ReconciliationPage {
         let site: HTML = x.operatorSite.map { s -> HTML in
             "<a href=\"\(c.link(Route.site.path(s.operator.rawValue, s.code)))\">\(c.name(s.operator)) \(s.code)</a>"
         } ?? "—"
-        let tower: HTML = x.towerSite.map { s -> HTML in "<a href=\"\(c.link(Route.site.path(s.operator.rawValue, s.code)))\">\(s.code)</a>" } ?? "—"
+        let tower: HTML = x.towerSite.map { s -> HTML in
+            "<a href=\"\(c.link(Route.site.path(s.operator.rawValue, s.code)))\">\(s.code)</a> \(value(x.towerValue, c))"
+        } ?? "—"
         var state: HTML = "\(c.t("reconciliation_status_\(e.status.rawValue)"))"
         if let r = e.resolution, e.status == .resolved {
             state = "\(state)<br><span class=\"small\">\(c.t("page_reconciliation_resolved_by", ["actor": r.actor, "date": ShanghaiCalendar.dateString(r.at), "note": r.resolution.note]))</span>"
@@ -73,8 +75,16 @@ extension ReconciliationPage {
         return """
         <tr data-entity="\(x.entity)"><td class="l">\(c.t("reconciliation_kind_\(x.kind.rawValue)"))</td>\
         <td class="l">\(names[e.regionCode].map { c.name($0) } ?? e.regionCode)</td><td class="l">\(site)</td>\
-        <td class="l">\(x.operatorValue ?? "—")</td><td class="l">\(tower) \(x.towerValue ?? "—")</td><td>\(x.ageDays(at: m.view.at))</td><td class="l">\(state)</td></tr>
+        <td class="l">\(value(x.operatorValue, c))</td><td class="l">\(tower)</td><td>\(x.ageDays(at: m.view.at))</td><td class="l">\(state)</td></tr>
         """
+    }
+
+    /// A side's value in the reader's language: a stage's or a host's name, or a position as it is.
+    static func value(_ v: String?, _ c: PageContext) -> String {
+        guard let v else { return "—" }
+        if let s = Stage(rawValue: v) { return c.name(s) }
+        if let h = RolloutCore.Host(rawValue: v) { return c.name(h) }
+        return v
     }
 
     /// The page's address with a filter (where a form brings the reader back to).
@@ -110,7 +120,7 @@ extension ReconciliationPage {
     static func thresholds(_ m: Model, _ c: PageContext) -> HTML {
         let t = m.view.thresholds
         let line: HTML = """
-        <p class="muted" id="thresholds">\(c.t("page_reconciliation_thresholds")): \(c.t("page_reconciliation_pair_metres")) \(Int(t.pairMetres)) · \
+        <p class="muted" id="thresholds">\(c.t("page_reconciliation_thresholds"))\(c.language == .zh ? "：" : ": ")\(c.t("page_reconciliation_pair_metres")) \(Int(t.pairMetres)) · \
         \(c.t("page_reconciliation_gap_days")) \(t.gapDays) · \(c.t("page_reconciliation_apart_metres")) \(Int(t.apartMetres))</p>
         """
         guard m.principal?.role == .cityOffice else { return line }
