@@ -47,23 +47,39 @@ public struct ReconciliationView: Sendable {
     }
 }
 
+/// What a reconciliation is kept by: its moment, its district and its operator (nil: all).
+struct ReconciliationKey: Hashable, Sendable {
+    var moment: ReadMoment
+    var region: String?
+    var `operator`: Operator?
+}
+
 extension CampaignService {
     /// The kinds of event the queue and the thresholds are folded from.
     public static let reconciliationKinds = ["reconciliation.resolved", "reconciliation.thresholds_set"]
 
     /// The reconciliation at a moment given as text (`as_of`, `known_at`).
-    public func reconciliation(asOf: String? = nil, knownAt: String? = nil) async throws -> ReconciliationView {
+    public func reconciliation(asOf: String? = nil, knownAt: String? = nil, region: String? = nil) async throws -> ReconciliationView {
         let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
-        return try await reconciliation(at: moment)
+        return try await reconciliation(at: moment, region: region)
     }
 
-    /// The reconciliation at a checked moment: computed once per version of the log and moment
-    /// (the overview, the district and operator pages and the queue each ask for it).
-    public func reconciliation(at moment: ReadMoment) async throws -> ReconciliationView {
+    /// The reconciliation at a checked moment, of the whole city or of one district: computed once
+    /// per version of the log, moment and district (the overview, the district and operator pages
+    /// and the queue each ask for it). Records pair only within their district, so a district's
+    /// reconciliation is the city's restricted to it, read from its records alone (on the demo, a
+    /// district page's 2 ms against the city's 100 ms). With an operator (not China Tower), only
+    /// its sites and China Tower's are read: its pairs and mismatches are the city's, but a China
+    /// Tower site none of its sites stands on is not listed (another operator's may).
+    public func reconciliation(at moment: ReadMoment, region: String? = nil, operator op: Operator? = nil) async throws -> ReconciliationView {
         let seq = try await store.currentSeq()
-        if let hit = reconciliations.withLockedValue({ $0.seq == seq ? $0.views[moment] : nil }) { return hit }
-        let records = try await reconciliationTimelines(seq: seq, knownAt: moment.knownAt).compactMap { $0.record(at: moment.asOf) }
-        let logged = try await store.events(kinds: Self.reconciliationKinds).filter {
+        let only = op == .tower ? nil : op
+        let key = ReconciliationKey(moment: moment, region: region, operator: only)
+        if let hit = reconciliations.withLockedValue({ $0.seq == seq ? $0.views[key] : nil }) { return hit }
+        let records = try await reconciliationTimelines(seq: seq, knownAt: moment.knownAt).compactMap { t in
+            (region == nil || t.regionCode == region) && (only == nil || t.key.operator == only || t.key.operator == .tower) ? t.record(at: moment.asOf) : nil
+        }
+        let logged = try await reconciliationEvents(seq: seq).filter {
             moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true)
         }
         var thresholds = Reconciliation.Thresholds.standard
@@ -78,17 +94,18 @@ extension CampaignService {
         let towers = records.filter { $0.key.operator == .tower }, operators = records.filter { $0.key.operator != .tower }
         let pairing = Reconciliation.pair(operators: operators, towers: towers, radius: thresholds.pairMetres)
         let now = Instant(seconds: moment.asOf.before.seconds - 1)
-        let mismatches = Reconciliation.mismatches(pairing, operators: Dictionary(uniqueKeysWithValues: operators.map { ($0.key, $0) }),
-                                                   towers: Dictionary(uniqueKeysWithValues: towers.map { ($0.key, $0) }),
-                                                   thresholds: thresholds, at: now)
-        let regions = Dictionary(uniqueKeysWithValues: records.map { ($0.key, $0.regionCode) })
+        // One table of every record serves as both sides' (a key names its operator).
+        let byKey = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var mismatches = Reconciliation.mismatches(pairing, operators: byKey, towers: byKey, thresholds: thresholds, at: now)
+        if only != nil { mismatches.removeAll { $0.kind == .operatorMissing } }
+        let regions = byKey.mapValues(\.regionCode)
         let queue = Reconciliation.queue(mismatches, regions: regions, resolutions: resolutions)
         let rates = Reconciliation.rates(pairing, queue: queue, regions: regions)
         let view = ReconciliationView(thresholds: thresholds, at: now, entries: queue, paired: pairing.pairs.count, ambiguous: pairing.ambiguous,
                                       city: rates.city, byRegion: rates.byRegion, byOperator: rates.byOperator)
         reconciliations.withLockedValue { kept in
             if kept.seq != seq || kept.views.count >= 8 { kept = (seq, [:]) }
-            kept.views[moment] = view
+            kept.views[key] = view
         }
         return view
     }
@@ -99,8 +116,16 @@ extension CampaignService {
         if let knownAt { return try await store.reconciliationTimelines(knownAt: knownAt) }
         if let kept = reconciliationLog.withLockedValue({ $0 }), kept.seq == seq { return kept.timelines }
         let timelines = try await store.reconciliationTimelines(knownAt: nil)
-        reconciliationLog.withLockedValue { $0 = (seq, timelines) }
+        reconciliationLog.withLockedValue { $0 = (seq, timelines, nil) }
         return timelines
+    }
+
+    /// The resolutions and thresholds in the log, read again only when the log has grown.
+    func reconciliationEvents(seq: Int64) async throws -> [LoggedEvent] {
+        if let kept = reconciliationLog.withLockedValue({ $0 }), kept.seq == seq, let events = kept.events { return events }
+        let events = try await store.events(kinds: Self.reconciliationKinds)
+        reconciliationLog.withLockedValue { kept in if kept?.seq == seq { kept?.events = events } }
+        return events
     }
 
     /// Resolves an open mismatch now, as the city office or the district it lies in, with a note

@@ -21,9 +21,10 @@ public struct CampaignService: Sendable {
     /// The events reporting discipline is folded from, with the log's version they were read at.
     let reportingLog = NIOLockedValueBox<(seq: Int64, events: [LoggedEvent])?>(nil)
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
-    let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReadMoment: ReconciliationView])>((-1, [:]))
-    /// The timelines reconciliation compares, as known now, with the log's version they were read at.
-    let reconciliationLog = NIOLockedValueBox<(seq: Int64, timelines: [Reconciliation.Timeline])?>(nil)
+    let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
+    /// The timelines reconciliation compares (as known now) and the log's resolutions and
+    /// thresholds, with the log's version they were read at.
+    let reconciliationLog = NIOLockedValueBox<(seq: Int64, timelines: [Reconciliation.Timeline], events: [LoggedEvent]?)?>(nil)
     /// The offered resources' index, per log version and moment.
     let resourceIndexes = NIOLockedValueBox<[String: ResourceMatching.Index]>([:])
     /// The forecasts of past days as known on those days, by key and day: the log is appended at

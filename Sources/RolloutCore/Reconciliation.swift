@@ -81,7 +81,7 @@ public enum Reconciliation {
 
     /// Which records are one site, and which could not be paired.
     public struct Pairing: Equatable, Sendable {
-        /// The pairs, by operator site.
+        /// The pairs, in the order of the operator sites given.
         public var pairs: [Pair]
         /// Operator sites with two or more China Tower sites near enough and none named: their candidates.
         public var ambiguous: [SiteKey: [SiteKey]]
@@ -100,26 +100,35 @@ public enum Reconciliation {
     /// the same region within `radius` metres (a site on a lamp, a rooftop or indoors pairs only by
     /// name). A China Tower site may carry several operators' sites (sharing is the point of it).
     public static func pair(operators: [Record], towers: [Record], radius: Double = 50) -> Pairing {
-        let byCode = Dictionary(towers.map { ($0.key.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let grid = Grid(towers, radius: radius, maxLat: (operators + towers).map { abs($0.lat) }.max() ?? 0)
+        // Towers by index (the records are large: copying them was most of the time).
+        var byCode: [String: Int] = [:]
+        byCode.reserveCapacity(towers.count)
+        for (i, t) in towers.enumerated() where byCode[t.key.code] == nil { byCode[t.key.code] = i }
+        var maxLat = 0.0
+        for r in operators where abs(r.lat) > maxLat { maxLat = abs(r.lat) }
+        for r in towers where abs(r.lat) > maxLat { maxLat = abs(r.lat) }
+        let grid = Grid(towers, radius: radius, maxLat: maxLat)
         var pairs: [Pair] = [], ambiguous: [SiteKey: [SiteKey]] = [:], operatorOnly: [SiteKey] = []
-        for o in operators.sorted(by: { ($0.key.operator, $0.key.code) < ($1.key.operator, $1.key.code) }) {
-            if let code = o.towerSiteCode, let t = byCode[code], t.regionCode == o.regionCode {
-                pairs.append(Pair(operatorSite: o.key, towerSite: t.key, named: true, distance: distance(o, t)))
+        var paired = [Bool](repeating: false, count: towers.count)
+        for o in operators {
+            if let code = o.towerSiteCode, let i = byCode[code], towers[i].regionCode == o.regionCode {
+                pairs.append(Pair(operatorSite: o.key, towerSite: towers[i].key, named: true, distance: distance(o, towers[i])))
+                paired[i] = true
                 continue
             }
             guard expectsTower(o.host) else { continue }
-            let near = grid.near(o, radius: radius).filter { $0.regionCode == o.regionCode }
+            let near = grid.near(o, radius: radius, in: towers).filter { towers[$0].regionCode == o.regionCode }
             if near.count == 1 {
-                pairs.append(Pair(operatorSite: o.key, towerSite: near[0].key, named: false, distance: distance(o, near[0])))
+                pairs.append(Pair(operatorSite: o.key, towerSite: towers[near[0]].key, named: false, distance: distance(o, towers[near[0]])))
+                paired[near[0]] = true
             } else if near.count > 1 {
-                ambiguous[o.key] = near.map(\.key).sorted { $0.code < $1.code }
+                ambiguous[o.key] = near.map { towers[$0].key }.sorted { $0.code < $1.code }
             } else {
                 operatorOnly.append(o.key)
             }
         }
-        let paired = Set(pairs.map(\.towerSite))
-        let towerOnly = towers.map(\.key).filter { !paired.contains($0) }.sorted { $0.code < $1.code }
+        let towerOnly = towers.indices.filter { !paired[$0] }.map { towers[$0].key }.sorted { $0.code < $1.code }
+        operatorOnly.sort { ($0.operator, $0.code) < ($1.operator, $1.code) }
         return Pairing(pairs: pairs, ambiguous: ambiguous, operatorOnly: operatorOnly, towerOnly: towerOnly)
     }
 
@@ -130,7 +139,7 @@ public enum Reconciliation {
     /// reads a few cells instead of every site.
     struct Grid {
         let cellLat: Double, cellLon: Double
-        var cells: [Cell: [Record]] = [:]
+        var cells: [Cell: [Int]] = [:]
         struct Cell: Hashable { var y: Int, x: Int }
 
         /// - Parameter maxLat: the highest latitude (absolute) of any point that will be asked about.
@@ -141,18 +150,19 @@ public enum Reconciliation {
             cellLat = max(radius, 1) / metresPerDegree
             // A degree of longitude is shortest at the highest latitude: cells at least `radius` wide there.
             cellLon = max(radius, 1) / (metresPerDegree * cos(min(80, maxLat) * .pi / 180))
-            for r in records { cells[cell(r.lat, r.lon), default: []].append(r) }
+            for (i, r) in records.enumerated() { cells[cell(r.lat, r.lon), default: []].append(i) }
         }
 
         func cell(_ lat: Double, _ lon: Double) -> Cell { Cell(y: Int((lat / cellLat).rounded(.down)), x: Int((lon / cellLon).rounded(.down))) }
 
-        /// The records within `radius` metres of a point (the point's cell and its eight neighbours).
-        func near(_ r: Record, radius: Double) -> [Record] {
+        /// The indices (in `records`, the array the grid was made of) of the records within
+        /// `radius` metres of a point (the point's cell and its eight neighbours).
+        func near(_ r: Record, radius: Double, in records: [Record]) -> [Int] {
             let c = cell(r.lat, r.lon)
-            var out: [Record] = []
+            var out: [Int] = []
             for dy in -1...1 {
                 for dx in -1...1 {
-                    for t in cells[Cell(y: c.y + dy, x: c.x + dx)] ?? [] where Reconciliation.distance(r, t) <= radius { out.append(t) }
+                    for i in cells[Cell(y: c.y + dy, x: c.x + dx)] ?? [] where Reconciliation.distance(r, records[i]) <= radius { out.append(i) }
                 }
             }
             return out

@@ -87,12 +87,13 @@ extension Reconciliation {
     public static func queue(_ mismatches: [Mismatch], regions: [SiteKey: String], resolutions: [LoggedResolution]) -> [Entry] {
         var latest: [String: LoggedResolution] = [:]
         for r in resolutions { latest[r.resolution.entity] = r }
-        return mismatches.map { m in
+        return mismatches.map { m -> (Entry, String) in
             let region = m.operatorSite.flatMap { regions[$0] } ?? m.towerSite.flatMap { regions[$0] } ?? ""
-            guard let r = latest[m.entity] else { return Entry(mismatch: m, regionCode: region, status: .open, reopened: false, resolution: nil) }
+            let entity = m.entity
+            guard let r = latest[entity] else { return (Entry(mismatch: m, regionCode: region, status: .open, reopened: false, resolution: nil), entity) }
             let same = r.resolution.operatorValue == m.operatorValue && r.resolution.towerValue == m.towerValue
-            return Entry(mismatch: m, regionCode: region, status: same ? .resolved : .open, reopened: !same, resolution: r)
-        }.sorted { ($0.mismatch.since, $0.mismatch.entity) < ($1.mismatch.since, $1.mismatch.entity) }
+            return (Entry(mismatch: m, regionCode: region, status: same ? .resolved : .open, reopened: !same, resolution: r), entity)
+        }.sorted { ($0.0.mismatch.since, $0.1) < ($1.0.mismatch.since, $1.1) }.map(\.0)
     }
 
     /// Paired sites, and those of them with no open mismatch.

@@ -41,8 +41,17 @@ public enum Operator: String, CaseIterable, Codable, Sendable, Comparable {
     public static let network: [Operator] = [.cmcc, .ctcc, .cucc, .cbn]
 
     /// Orders operators as they are listed: cmcc, ctcc, cucc, cbn, then China Tower.
-    public static func < (lhs: Operator, rhs: Operator) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    public static func < (lhs: Operator, rhs: Operator) -> Bool { lhs.rank < rhs.rank }
+
+    /// The position in the listing order (sorting tens of thousands of sites compares it often).
+    private var rank: Int {
+        switch self {
+        case .cmcc: 0
+        case .ctcc: 1
+        case .cucc: 2
+        case .cbn: 3
+        case .tower: 4
+        }
     }
 
     /// Reads an operator written as its code, its short or its full Chinese name.

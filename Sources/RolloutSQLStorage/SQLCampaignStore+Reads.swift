@@ -128,7 +128,14 @@ extension SQLCampaignStore {
 
     /// Sites' timelines as the platform knew them at a moment: their changes recorded before it, folded.
     static func timelines(_ states: [SiteState], knownAt: Cutoff, db: any SQLDatabase) async throws -> [SiteKey: [TimelineStep]] {
-        let keys = Set(states.map(\.registration.site))
+        try await timelines(keys: states.map(\.registration.site),
+                            registeredAt: Dictionary(states.map { ($0.registration.site, $0.registeredAt) }, uniquingKeysWith: { a, _ in a }),
+                            knownAt: knownAt, db: db)
+    }
+
+    /// Sites' timelines as the platform knew them at a moment, from their keys and registrations' field times.
+    static func timelines(keys list: [SiteKey], registeredAt: [SiteKey: Instant], knownAt: Cutoff, db: any SQLDatabase) async throws -> [SiteKey: [TimelineStep]] {
+        let keys = Set(list)
         let histories = try await Projector.loadHistories(keys, before: Int64.max, db: db)
         var recorded: [Int64: Instant] = [:]
         let entities = keys.map(\.entity)
@@ -138,9 +145,10 @@ extension SQLCampaignStore {
             }
         }
         var out: [SiteKey: [TimelineStep]] = [:]
-        for s in states {
-            let known = (histories[s.registration.site] ?? []).filter { recorded[$0.seq].map(knownAt.includes) ?? false }
-            out[s.registration.site] = SiteTimeline.fold(registeredAt: s.registeredAt, changes: known)
+        for key in keys {
+            guard let at = registeredAt[key] else { continue }
+            let known = (histories[key] ?? []).filter { recorded[$0.seq].map(knownAt.includes) ?? false }
+            out[key] = SiteTimeline.fold(registeredAt: at, changes: known)
         }
         return out
     }

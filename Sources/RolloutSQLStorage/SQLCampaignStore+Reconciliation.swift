@@ -5,29 +5,56 @@ import SQLKit
 
 extension SQLCampaignStore {
     /// China Tower's sites and the operators' sites on a tower or naming one, with their timelines.
-    /// The host and the named tower are read from the stored state in SQL, so the sites on lamps,
-    /// rooftops and indoor systems are never decoded.
+    /// The fields it needs are read from the stored state in SQL and the steps by ``StepsText``, so
+    /// no state is decoded whole (and the sites on lamps, rooftops and indoor systems not at all).
     public func reconciliationTimelines(knownAt: Cutoff?) async throws -> [Reconciliation.Timeline] {
         let dialect = self.dialect
         return try await read { db in
-            let field: (String) -> String = { name in
-                dialect == .sqlite ? "json_extract(state, '$.registration.\(name)')" : "(state::jsonb #>> '{registration,\(name)}')"
+            let field: (String) -> String = { path in
+                dialect == .sqlite ? "json_extract(state, '$.\(path)')" : "(state::jsonb #>> '{\(path.replacingOccurrences(of: ".", with: ","))}')"
             }
+            let number: (String) -> String = { "CAST(\(field($0)) AS \(dialect == .sqlite ? "REAL" : "DOUBLE PRECISION"))" }
+            let steps = dialect == .sqlite ? "json_extract(state, '$.steps')" : "(state::jsonb -> 'steps')::text"
             var q = SQLQueryString("""
-                SELECT state FROM sites WHERE (operator = 'tower' OR \(unsafeRaw: field("host")) IN ('new_tower', 'existing_tower')
-                  OR \(unsafeRaw: field("towerSiteCode")) IS NOT NULL)
+                SELECT operator, code, region_code, \(unsafeRaw: number("registration.lat")) AS lat, \(unsafeRaw: number("registration.lon")) AS lon,
+                  \(unsafeRaw: field("registration.host")) AS host, \(unsafeRaw: field("registration.towerSiteCode")) AS tower, \(unsafeRaw: steps) AS steps,
+                  \(unsafeRaw: number("registeredAt")) AS registered_at_field
+                FROM sites WHERE (operator = 'tower' OR \(unsafeRaw: field("registration.host")) IN ('new_tower', 'existing_tower')
+                  OR \(unsafeRaw: field("registration.towerSiteCode")) IS NOT NULL)
                 """)
             if let k = knownAt { q.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); q.appendInterpolation(bind: k.before.seconds) }
             q.appendInterpolation(unsafeRaw: " ORDER BY operator, code")
-            let decoder = JSONDecoder()
-            let states = try await db.raw(q).all().map { try decoder.decode(SiteState.self, from: Data(try $0.string("state").utf8)) }
-            var known: [SiteKey: [TimelineStep]] = [:]
-            if let k = knownAt { known = try await SQLCampaignStore.timelines(states, knownAt: k, db: db) }
-            return states.map { s in
+            var out: [Reconciliation.Timeline] = []
+            var registeredAt: [SiteKey: Instant] = [:]
+            var odd: [SiteKey] = []
+            for r in try await db.raw(q).all() {
+                guard let op = Operator(rawValue: try r.string("operator")) else { continue }
+                let key = SiteKey(operator: op, code: try r.string("code"))
+                guard let host = RolloutCore.Host(rawValue: try r.string("host")), let steps = StepsText.parse(try r.string("steps")), !steps.isEmpty else {
+                    odd.append(key)
+                    continue
+                }
+                registeredAt[key] = Instant(seconds: Int64(try r.decode(column: "registered_at_field", as: Double.self)))
+                out.append(Reconciliation.Timeline(key: key, regionCode: try r.string("region_code"), lat: try r.decode(column: "lat", as: Double.self),
+                                                   lon: try r.decode(column: "lon", as: Double.self), host: host,
+                                                   towerSiteCode: try r.optionalString("tower"), steps: steps))
+            }
+            // A state written some other way: decoded whole.
+            var states: [SiteState] = []
+            for key in odd {
+                let r = try await db.raw("SELECT state FROM sites WHERE operator = \(bind: key.operator.rawValue) AND code = \(bind: key.code)").first()
+                if let r { states.append(try StoredJSON.decode(SiteState.self, try r.string("state"))) }
+            }
+            for s in states { registeredAt[s.registration.site] = s.registeredAt }
+            out += states.map { s in
                 let r = s.registration
                 return Reconciliation.Timeline(key: r.site, regionCode: r.regionCode, lat: r.lat, lon: r.lon, host: r.host,
-                                               towerSiteCode: r.towerSiteCode, steps: known[r.site] ?? s.steps)
+                                               towerSiteCode: r.towerSiteCode, steps: s.steps)
             }
+            guard let k = knownAt else { return out }
+            // As known at a moment: each timeline folded from the changes recorded by then.
+            let known = try await SQLCampaignStore.timelines(keys: out.map(\.key), registeredAt: registeredAt, knownAt: k, db: db)
+            return out.map { t in var t = t; t.steps = known[t.key] ?? t.steps; return t }
         }
     }
 }

@@ -23,6 +23,7 @@ extension Catalogue {
         "page_reconciliation_paired": ("已配对站址", "Paired sites"),
         "page_reconciliation_open": ("待处理差异", "Open mismatches"),
         "page_reconciliation_agreeing": ("一致", "Agreeing"),
+        "page_reconciliation_candidates": ("附近的铁塔站址（均未被指明）", "China Tower sites near enough (none named)"),
         "page_reconciliation_ambiguous": ("无法唯一配对", "Ambiguous pairings"),
         "page_reconciliation_kind": ("差异类型", "Kind"),
         "page_reconciliation_status": ("状态", "Status"),

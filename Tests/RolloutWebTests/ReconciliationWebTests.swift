@@ -214,6 +214,24 @@ import Testing
                                          body: ByteBuffer(string: #"{"pair_metres":50,"gap_days":365,"apart_metres":100}"#)) { #expect($0.status == .ok) }
                 let fewer = try await office.execute(uri: "/api/v1/reconciliation?kind=stage_gap", method: .get) { try Self.json($0) }.count
                 #expect(fewer < gaps || gaps == 0)
+                // Two China Tower sites 22 m apart and an operator's site between them naming neither: ambiguous, listed
+                // with both; named, it pairs.
+                let csv = """
+                    site_code,operator,region_code,name,lat,lon,kind,host,tower_site_code
+                    AMB-T1,tower,500101,铁塔甲,30.8110,108.3770,macro,new_tower,
+                    AMB-T2,tower,500101,铁塔乙,30.8112,108.3770,macro,new_tower,
+                    AMB-S1,cmcc,500101,移动站,30.8111,108.3770,macro,new_tower,
+                    AMB-S2,ctcc,500101,电信站,30.8111,108.3770,macro,new_tower,AMB-T2
+                    """
+                try await office.execute(uri: "/api/v1/imports/sites", method: .post, body: ByteBuffer(string: csv)) { r in
+                    #expect(r.status == .ok, "\(String(buffer: r.body))")
+                }
+                let page = try await office.execute(uri: "/reconciliation?region=500101", method: .get) { String(buffer: $0.body) }
+                let table = page.components(separatedBy: "id=\"ambiguous\"").last ?? ""
+                #expect(page.contains("id=\"ambiguous\"") && table.contains("AMB-S1") && table.contains("AMB-T1") && table.contains("AMB-T2"))
+                #expect(!table.prefix(while: { $0 != "h" }).isEmpty && !(table.components(separatedBy: "</table>").first ?? "").contains("AMB-S2"))
+                let towerOnly = try await office.execute(uri: "/api/v1/reconciliation?region=500101&kind=operator_missing", method: .get) { try Self.json($0) }
+                #expect(towerOnly.contains { $0["tower_site_code"] as? String == "AMB-T1" } && !towerOnly.contains { $0["tower_site_code"] as? String == "AMB-T2" })
             }
         }
     }

@@ -13,7 +13,7 @@ extension OperatorPage {
         async let late = service.lateSites(region: nil, operator: op, limit: 50, at: moment)
         async let reports = service.reports(operator: op, days: 30, at: moment)
         async let lateReporting = service.reportingLate(at: moment)
-        async let reconciliation = service.reconciliation(at: moment)
+        async let reconciliation = service.reconciliation(at: moment, operator: op)
         return Model(op: op, counters: try await counters, atStart: try await atStart, regions: try await regions,
                      obstacles: try await obstacles, late: try await late, reports: try await reports,
                      lateReporting: try await lateReporting.first { $0.organisation.kind != .district && $0.organisation.code == op.rawValue },

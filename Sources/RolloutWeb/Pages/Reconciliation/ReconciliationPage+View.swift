@@ -35,7 +35,7 @@ extension ReconciliationPage {
         <tbody>\(regionRows)\(regionRows.isEmpty ? Dashboard.noneRow(5, c) : nil)</tbody></table></div>\
         <div class="scroll"><table id="operator-rates"><thead><tr><th class="l">\(c.t("page_operator"))</th><th>\(c.t("page_reconciliation_paired"))</th>\
         <th>\(c.t("page_reconciliation_agreeing"))</th><th>\(c.t("page_reconciliation_rate"))</th></tr></thead><tbody>\(operatorRows)\(operatorRows.isEmpty ? Dashboard.noneRow(4, c) : nil)</tbody></table></div>\
-        <h2>\(c.t("page_reconciliation_open"))</h2>\(filters(m, c))\
+        \(ambiguous(v, c))<h2>\(c.t("page_reconciliation_open"))</h2>\(filters(m, c))\
         <div class="scroll"><table id="mismatches"><thead><tr><th class="l">\(c.t("page_reconciliation_kind"))</th><th class="l">\(c.t("page_region"))</th>\
         <th class="l">\(c.t("page_site"))</th><th class="l">\(c.t("page_reconciliation_operator_side"))</th><th class="l">\(c.t("page_reconciliation_tower_side"))</th>\
         <th>\(c.t("page_reconciliation_age"))</th><th class="l">\(c.t("page_reconciliation_status"))</th></tr></thead>\
@@ -76,6 +76,19 @@ extension ReconciliationPage {
         <tr data-entity="\(x.entity)"><td class="l">\(c.t("reconciliation_kind_\(x.kind.rawValue)"))</td>\
         <td class="l">\(names[e.regionCode].map { c.name($0) } ?? e.regionCode)</td><td class="l">\(site)</td>\
         <td class="l">\(value(x.operatorValue, c))</td><td class="l">\(tower)</td><td>\(x.ageDays(at: m.view.at))</td><td class="l">\(state)</td></tr>
+        """
+    }
+
+    /// The operator sites with two or more China Tower sites near enough and none named (the first 50).
+    static func ambiguous(_ v: ReconciliationView, _ c: PageContext) -> HTML? {
+        guard !v.ambiguous.isEmpty else { return nil }
+        let link = { (s: SiteKey) -> HTML in "<a href=\"\(c.link(Route.site.path(s.operator.rawValue, s.code)))\">\(s.code)</a>" }
+        let rows = v.ambiguous.keys.sorted { ($0.operator, $0.code) < ($1.operator, $1.code) }.prefix(50).map { k -> HTML in
+            "<tr><td class=\"l\">\(c.name(k.operator)) \(link(k))</td><td class=\"l\">\((v.ambiguous[k] ?? []).map(link).joined(separator: " · "))</td></tr>"
+        }
+        return """
+        <h2>\(c.t("page_reconciliation_ambiguous"))</h2><div class="scroll"><table id="ambiguous"><thead><tr><th class="l">\(c.t("page_site"))</th>\
+        <th class="l">\(c.t("page_reconciliation_candidates"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
         """
     }
 

@@ -127,7 +127,7 @@ enum ReconciliationPage {
         }
         router.on(.apiReconciliation) { request, _ in
             let filter = try Filter(request, defaultStatus: nil)
-            let view = try await service.reconciliation(asOf: request.query("as_of"), knownAt: request.query("known_at"))
+            let view = try await service.reconciliation(asOf: request.query("as_of"), knownAt: request.query("known_at"), region: filter.region)
             let entries = view.entries(region: filter.region, operator: filter.operator, kind: filter.kind, status: filter.status)
             return try JSONResponse.ok(entries.map { MismatchJSON($0, at: view.at) })
         }
@@ -151,7 +151,7 @@ enum ReconciliationPage {
         var filter = try Filter(request, defaultStatus: .open)
         // A district opens on its own mismatches.
         if request.query("region") == nil, let p = c.principal, p.role == .district { filter.region = p.region }
-        let read = try await service.reconciliation(at: c.moment)
+        let read = try await service.reconciliation(at: c.moment, region: filter.region)
         let entries = read.entries(region: filter.region, operator: filter.operator, kind: filter.kind, status: filter.status)
         let m = Model(view: read, filter: filter, shown: Array(entries.prefix(pageSize)), total: entries.count,
                       regions: try await service.regionList(), principal: c.principal, done: request.query("done") != nil, error: error)

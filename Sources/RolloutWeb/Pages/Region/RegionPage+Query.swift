@@ -20,7 +20,7 @@ extension RegionPage {
         async let outlines = Dashboard.outlines(service)
         async let supervision = service.supervisionEvents()
         async let lateReporting = service.reportingLate(at: c.moment)
-        async let reconciliation = service.reconciliation(at: c.moment)
+        async let reconciliation = service.reconciliation(at: c.moment, region: code)
         let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
         let series = try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c)
