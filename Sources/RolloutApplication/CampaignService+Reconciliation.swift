@@ -13,6 +13,8 @@ public struct ReconciliationView: Sendable {
     public var entries: [Reconciliation.Entry]
     /// Operator sites paired with a China Tower site.
     public var paired: Int
+    /// The pairs themselves.
+    public var pairs: [Reconciliation.Pair]
     /// Operator sites with two China Tower sites near enough and none named.
     public var ambiguous: [SiteKey: [SiteKey]]
     /// The rate for the city, per district and per operator.
@@ -35,6 +37,29 @@ public struct ReconciliationView: Sendable {
     public func figure(region: String? = nil, operator op: Operator? = nil) -> Figure {
         let rate = region.map { byRegion[$0] ?? Reconciliation.Rate() } ?? op.flatMap { $0 == .tower ? nil : byOperator[$0.rawValue] ?? Reconciliation.Rate() } ?? city
         return Figure(rate: rate, open: entries(region: region, operator: op, status: .open).count)
+    }
+
+    /// What reconciliation says of one site: for an operator's, the China Tower site it is paired
+    /// with (or the candidates, when two are near and none named); for China Tower's, the operator
+    /// sites on it; and the site's mismatches.
+    public struct SiteFigure: Sendable {
+        /// The pair an operator's site is in.
+        public var pair: Reconciliation.Pair?
+        /// The China Tower sites near enough, none named (an ambiguous pairing).
+        public var candidates: [SiteKey]
+        /// The operator sites paired with a China Tower site.
+        public var operatorSites: [SiteKey]
+        /// The site's mismatches, open and resolved.
+        public var entries: [Reconciliation.Entry]
+    }
+
+    /// What reconciliation says of one site.
+    public func site(_ key: SiteKey) -> SiteFigure {
+        let entries = self.entries.filter { $0.mismatch.operatorSite == key || $0.mismatch.towerSite == key }
+        if key.operator == .tower {
+            return SiteFigure(pair: nil, candidates: [], operatorSites: pairs.filter { $0.towerSite == key }.map(\.operatorSite), entries: entries)
+        }
+        return SiteFigure(pair: pairs.first { $0.operatorSite == key }, candidates: ambiguous[key] ?? [], operatorSites: [], entries: entries)
     }
 
     /// The entries a filter keeps, oldest first.
@@ -101,7 +126,8 @@ extension CampaignService {
         let regions = byKey.mapValues(\.regionCode)
         let queue = Reconciliation.queue(mismatches, regions: regions, resolutions: resolutions)
         let rates = Reconciliation.rates(pairing, queue: queue, regions: regions)
-        let view = ReconciliationView(thresholds: thresholds, at: now, entries: queue, paired: pairing.pairs.count, ambiguous: pairing.ambiguous,
+        let view = ReconciliationView(thresholds: thresholds, at: now, entries: queue, paired: pairing.pairs.count, pairs: pairing.pairs,
+                                      ambiguous: pairing.ambiguous,
                                       city: rates.city, byRegion: rates.byRegion, byOperator: rates.byOperator)
         reconciliations.withLockedValue { kept in
             if kept.seq != seq || kept.views.count >= 8 { kept = (seq, [:]) }

@@ -230,6 +230,15 @@ import Testing
                 let table = page.components(separatedBy: "id=\"ambiguous\"").last ?? ""
                 #expect(page.contains("id=\"ambiguous\"") && table.contains("AMB-S1") && table.contains("AMB-T1") && table.contains("AMB-T2"))
                 #expect(!table.prefix(while: { $0 != "h" }).isEmpty && !(table.components(separatedBy: "</table>").first ?? "").contains("AMB-S2"))
+                // Each site's page says what it is paired with.
+                func sitePage(_ path: String) async throws -> String {
+                    let html = try await office.execute(uri: path, method: .get) { String(buffer: $0.body) }
+                    return html.components(separatedBy: "铁塔对账</th>").dropFirst().first?.components(separatedBy: "</tr>").first ?? ""
+                }
+                let s1 = try await sitePage("/sites/cmcc/AMB-S1"), s2 = try await sitePage("/sites/ctcc/AMB-S2"), t2 = try await sitePage("/sites/tower/AMB-T2")
+                #expect(s1.contains("无法唯一配对") && s1.contains("AMB-T1") && s1.contains("AMB-T2"), "\(s1)")
+                #expect(s2.contains("AMB-T2") && s2.contains("运营商指明，相距 11 米"), "\(s2)")
+                #expect(t2.contains("AMB-S2") && !t2.contains("AMB-S1"), "\(t2)")
                 let towerOnly = try await office.execute(uri: "/api/v1/reconciliation?region=500101&kind=operator_missing", method: .get) { try Self.json($0) }
                 #expect(towerOnly.contains { $0["tower_site_code"] as? String == "AMB-T1" } && !towerOnly.contains { $0["tower_site_code"] as? String == "AMB-T2" })
             }

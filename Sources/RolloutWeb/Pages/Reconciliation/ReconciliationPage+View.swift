@@ -68,7 +68,7 @@ extension ReconciliationPage {
             <input type="hidden" name="operator" value="\(x.operatorSite?.operator.rawValue ?? "")"><input type="hidden" name="site_code" value="\(x.operatorSite?.code ?? "")">\
             <input type="hidden" name="tower_site_code" value="\(x.towerSite?.code ?? "")"><input type="hidden" name="back" value="\(query(m.filter))">\
             <label>\(c.t("page_reconciliation_right")) <select name="right">\(sides)</select></label> \
-            <input name="note" required maxlength="500" placeholder="\(c.t("page_reconciliation_note"))"> \
+            <label>\(c.t("page_reconciliation_note")) <input name="note" required maxlength="500"></label> \
             <button class="btn" type="submit">\(c.t("page_reconciliation_resolve"))</button></form>
             """
         }

@@ -21,6 +21,7 @@ extension SitePage {
             row(c.t("page_resource"), "\(s.resourceId ?? "—")"),
             row(c.t("page_coordinates"), "\(String(format: "%.5f, %.5f", s.lat, s.lon))"),
             row(c.t("page_planned_on_air"), "\(s.plannedOnAir ?? "—")"),
+            row(c.t("page_reconciliation"), tower(m, context: c)),
         ]
         let timeline = d.timeline.map { step -> HTML in
             "<tr><td class=\"l\">\(Stage(rawValue: step.stage).map { c.name($0) } ?? "")</td><td class=\"l\">\(step.at)</td></tr>"
@@ -68,5 +69,29 @@ extension SitePage {
         \(heading)<div class="scroll"><table id="matches"><thead><tr><th>\(c.t("page_distance"))</th><th class="l">\(c.t("page_host"))</th>\
         <th class="l">\(c.t("page_owner"))</th><th class="l">\(c.t("page_resource"))</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
         """
+    }
+
+    /// The site's pairing with China Tower's records and its mismatches, linking to the queue.
+    static func tower(_ m: Model, context c: PageContext) -> HTML {
+        guard let r = m.reconciliation else { return "—" }
+        let s = m.detail.site
+        let link = { (k: SiteKey) -> HTML in "<a href=\"\(c.link(Route.site.path(k.operator.rawValue, k.code)))\">\(k.code)</a>" }
+        var parts: [HTML] = []
+        if let p = r.pair {
+            parts.append("\(link(p.towerSite)) \(c.t(p.named ? "page_reconciliation_named" : "page_reconciliation_near", ["value": "\(Int(p.distance.rounded()))"]))")
+        } else if !r.candidates.isEmpty {
+            parts.append("\(c.t("page_reconciliation_ambiguous")): \(r.candidates.map(link).joined(separator: " · "))")
+        } else if !r.operatorSites.isEmpty {
+            parts.append("\(r.operatorSites.map { k -> HTML in "\(c.name(k.operator)) \(link(k))" }.joined(separator: " · "))")
+        } else if s.operator != Operator.tower.rawValue, let h = RolloutCore.Host(rawValue: s.host), !Reconciliation.expectsTower(h) {
+            parts.append("\(c.t("page_reconciliation_not_expected"))")
+        }
+        for e in r.entries {
+            parts.append("""
+            <a href="\(c.link(Route.reconciliation.pattern, [("region", s.regionCode), ("status", "all")]))">\(c.t("reconciliation_kind_\(e.mismatch.kind.rawValue)"))</a> \
+            (\(c.t("reconciliation_status_\(e.status.rawValue)")))
+            """)
+        }
+        return parts.isEmpty ? "—" : parts.joined(separator: "<br>")
     }
 }

@@ -14,6 +14,8 @@ enum SitePage {
         var detail: SiteDetail
         var region: Region?
         var matches: SiteMatches?
+        /// What reconciliation with China Tower says of the site (its district's, at the moment).
+        var reconciliation: ReconciliationView.SiteFigure?
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
@@ -32,6 +34,7 @@ enum SitePage {
         let region = try await service.regionList().first { $0.code == detail.site.regionCode }
         let matches = detail.site.stage == Stage.planned.rawValue
             ? try await service.matches(for: key, radius: matchRadius, limit: 10, asOf: c.asOf) : nil
-        return Model(detail: detail, region: region, matches: matches)
+        let reconciliation = try await service.reconciliation(at: c.moment, region: detail.site.regionCode).site(key)
+        return Model(detail: detail, region: region, matches: matches, reconciliation: reconciliation)
     }
 }
