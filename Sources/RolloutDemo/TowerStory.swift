@@ -23,7 +23,7 @@ struct TowerStory {
         guard Reconciliation.expectsTower(r.host) else { return nil }
         var rng = SeededRandom(seed: seed, stream: Self.stream, item: UInt64(i))
         let u = rng.unit()
-        let cohort: Cohort = u < 0.012 ? .missing : u < 0.026 ? .conflict : u < 0.038 ? .apart : u < 0.050 ? .gap : .agreeing
+        let cohort: Cohort = u < 0.012 ? .missing : u < 0.026 ? .conflict : u < 0.038 ? .apart : u < 0.150 ? .gap : .agreeing
         func at(_ stage: Stage) -> Instant? { story.stageTimes.first { $0.0 == stage }?.1 }
         var out: [NewEvent] = []
         func log(_ body: EventBody, at t: Instant, actor: String = "tower-import") {
@@ -64,7 +64,8 @@ struct TowerStory {
             // The tower's power never reported: the operator installs on a tower China Tower calls unpowered.
             log(.stageReported(site: key, stage: .civilDone, note: nil), at: max(registered, civil.adding(seconds: -86_400)))
         case .gap:
-            // Ready early; the operator comes weeks later.
+            // Ready early; the operator comes weeks later (one tower in nine: most of them are
+            // installed on by the clock, and a few hundred still wait then).
             log(.stageReported(site: key, stage: .powerReady, note: nil), at: registered.adding(days: 3))
         case .agreeing, .apart, .missing:
             let ready = max(registered, power.adding(seconds: -Int64(rng.uniform(0...2) * 86_400)))
