@@ -11,9 +11,7 @@ public struct ReconciliationView: Sendable {
     public var at: Instant
     /// Every mismatch with its status, oldest first.
     public var entries: [Reconciliation.Entry]
-    /// Operator sites paired with a China Tower site.
-    public var paired: Int
-    /// The pairs themselves.
+    /// The pairs: each operator site paired with a China Tower site.
     public var pairs: [Reconciliation.Pair]
     /// Operator sites with two China Tower sites near enough and none named.
     public var ambiguous: [SiteKey: [SiteKey]]
@@ -92,8 +90,8 @@ extension CampaignService {
     /// The reconciliation at a checked moment, of the whole city or of one district: computed once
     /// per version of the log, moment and district (the overview, the district and operator pages
     /// and the queue each ask for it). Records pair only within their district, so a district's
-    /// reconciliation is the city's restricted to it, read from its records alone (on the demo, a
-    /// district page's 2 ms against the city's 100 ms). With an operator (not China Tower), only
+    /// reconciliation is the city's restricted to it, read from its records alone (on the demo's
+    /// district pages, a first render 6 ms slower in `scripts/bench-web`, against 100 ms for the city). With an operator (not China Tower), only
     /// its sites and China Tower's are read: its pairs and mismatches are the city's, but a China
     /// Tower site none of its sites stands on is not listed (another operator's may).
     public func reconciliation(at moment: ReadMoment, region: String? = nil, operator op: Operator? = nil) async throws -> ReconciliationView {
@@ -126,7 +124,7 @@ extension CampaignService {
         let regions = byKey.mapValues(\.regionCode)
         let queue = Reconciliation.queue(mismatches, regions: regions, resolutions: resolutions)
         let rates = Reconciliation.rates(pairing, queue: queue, regions: regions)
-        let view = ReconciliationView(thresholds: thresholds, at: now, entries: queue, paired: pairing.pairs.count, pairs: pairing.pairs,
+        let view = ReconciliationView(thresholds: thresholds, at: now, entries: queue, pairs: pairing.pairs,
                                       ambiguous: pairing.ambiguous,
                                       city: rates.city, byRegion: rates.byRegion, byOperator: rates.byOperator)
         reconciliations.withLockedValue { kept in

@@ -24,6 +24,8 @@ import Testing
         var paired = 0
         var agreeing = 0
         var open = 0
+        /// Per district and per operator: paired, agreeing, open (an operator's: its sites' mismatches).
+        var scopes: [String: (paired: Int, agreeing: Int, open: Int)] = [:]
     }
 
     /// The whole log, read in order.
@@ -73,6 +75,7 @@ import Testing
             guard let t = tower else { continue }
             pairedTowers.insert(t.r.site)
             out.paired += 1
+            for s in [o.r.regionCode, o.r.site.operator.rawValue] { out.scopes[s, default: (0, 0, 0)].paired += 1 }
             var disagree = false
             func add(_ kind: Reconciliation.MismatchKind, _ since: Instant, _ ov: String, _ tv: String) { found.append((kind, o, t, since, ov, tv)) }
             if o.stage >= .installed && t.stage < .powerReady { add(.stagesConflict, max(o.since, t.since), o.stage.rawValue, t.stage.rawValue) }
@@ -84,13 +87,19 @@ import Testing
                 let entity = Reconciliation.entity(f.0, operatorSite: o.r.site, towerSite: t.r.site)
                 if !(resolutions[entity].map { $0.operatorValue == f.4 && $0.towerValue == f.5 } ?? false) { disagree = true }
             }
-            if !disagree { out.agreeing += 1 }
+            if !disagree {
+                out.agreeing += 1
+                for s in [o.r.regionCode, o.r.site.operator.rawValue] { out.scopes[s, default: (0, 0, 0)].agreeing += 1 }
+            }
         }
         for t in towers where !pairedTowers.contains(t.r.site) { found.append((.operatorMissing, nil, t, t.registered, nil, t.stage.rawValue)) }
         for (kind, o, t, since, ov, tv) in found {
             let entity = Reconciliation.entity(kind, operatorSite: o?.r.site, towerSite: t?.r.site)
             let resolved = resolutions[entity].map { $0.operatorValue == ov && $0.towerValue == tv } ?? false
-            if !resolved { out.open += 1 }
+            if !resolved {
+                out.open += 1
+                for s in [(o ?? t)!.r.regionCode] + (o.map { [$0.r.site.operator.rawValue] } ?? []) { out.scopes[s, default: (0, 0, 0)].open += 1 }
+            }
             let age = Int((now.seconds - since.seconds) / 86_400)
             out.rows.insert("\(kind.rawValue)|\(o?.r.site.code ?? "-")|\(t?.r.site.code ?? "-")|\(resolved ? "resolved" : "open")|\(age)|\((o ?? t)!.r.regionCode)|\(ov ?? "-")|\(tv ?? "-")")
         }
@@ -196,6 +205,13 @@ import Testing
                     }
                     #expect(!page.contains("<script>alert(1)</script>"), "\(uri)")
                     if uri == "/" { #expect(page.contains(line) && page.contains("待处理差异：\(expected.open)"), "\(page.components(separatedBy: "id=\"reconciliation\"").last!.prefix(300))") }
+                    // A district's and an operator's line, read from their own records, are the city's count restricted to them.
+                    let scope = uri.hasPrefix("/regions/") ? region : uri.hasPrefix("/operators/") ? target["operator"] as! String : nil
+                    if let scope {
+                        let x = try #require(expected.scopes[scope], "\(scope)")
+                        let mine = page.components(separatedBy: "id=\"reconciliation\"").dropFirst().first?.prefix(400) ?? ""
+                        #expect(mine.contains("（\(x.agreeing)/\(x.paired)）") && mine.contains("待处理差异：\(x.open)"), "\(uri): \(x) \(mine)")
+                    }
                     if uri.hasPrefix("/reconciliation") { #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")) }
                 }
                 let day = ShanghaiCalendar.dateString(now)
@@ -229,7 +245,8 @@ import Testing
                 let page = try await office.execute(uri: "/reconciliation?region=500101", method: .get) { String(buffer: $0.body) }
                 let table = page.components(separatedBy: "id=\"ambiguous\"").last ?? ""
                 #expect(page.contains("id=\"ambiguous\"") && table.contains("AMB-S1") && table.contains("AMB-T1") && table.contains("AMB-T2"))
-                #expect(!table.prefix(while: { $0 != "h" }).isEmpty && !(table.components(separatedBy: "</table>").first ?? "").contains("AMB-S2"))
+                // The named site is paired, not ambiguous.
+                #expect(!(table.components(separatedBy: "</table>").first ?? "").contains("AMB-S2"))
                 // Each site's page says what it is paired with.
                 func sitePage(_ path: String) async throws -> String {
                     let html = try await office.execute(uri: path, method: .get) { String(buffer: $0.body) }

@@ -9,7 +9,7 @@ extension ReconciliationPage {
         let open = v.entries.filter { $0.status == .open }
         let cards: [HTML] = [
             Dashboard.card(c.t("page_reconciliation_rate"), c.percent(v.city.value), live: "reconciliation_rate"),
-            Dashboard.card(c.t("page_reconciliation_paired"), "\(v.paired)", live: "reconciliation_paired"),
+            Dashboard.card(c.t("page_reconciliation_paired"), "\(v.pairs.count)", live: "reconciliation_paired"),
             Dashboard.card(c.t("page_reconciliation_open"), "\(open.count)", live: "reconciliation_open", alarm: !open.isEmpty),
             Dashboard.card(c.t("page_reconciliation_ambiguous"), "\(v.ambiguous.count)", live: "reconciliation_ambiguous"),
         ]
