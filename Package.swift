@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.17.0"),
+        // Webhook deliveries (already built for the OTLP exporter).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
     ],
     targets: [
         // Pure domain: types, rules, the fold of the log. Foundation only, no I/O.
@@ -83,6 +85,22 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Notifications where people work: the outbox's delivery through webhooks (WeChat Work and
+        // DingTalk robots, plain JSON; AsyncHTTPClient) and e-mail (a small SMTP client on NIO and NIOSSL).
+        .target(
+            name: "RolloutNotify",
+            dependencies: [
+                "RolloutCore", "RolloutTexts", "RolloutStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Bulk files: bytes (CSV or XLSX, UTF-8 or GB18030) to rows to validated events, all or nothing.
         .target(
             name: "RolloutImport",
@@ -128,7 +146,7 @@ let package = Package(
             name: "rollout",
             dependencies: [
                 "RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
-                "RolloutImport", "RolloutWeb", "RolloutAccess", "RolloutFiles", "RolloutExport",
+                "RolloutImport", "RolloutWeb", "RolloutAccess", "RolloutFiles", "RolloutExport", "RolloutNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -159,7 +177,7 @@ let package = Package(
             name: "RolloutWebTests",
             dependencies: [
                 "RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutWeb",
-                "RolloutTestSupport", "RolloutAccess", "RolloutExport", "RolloutFiles",
+                "RolloutTestSupport", "RolloutAccess", "RolloutExport", "RolloutFiles", "RolloutNotify",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),

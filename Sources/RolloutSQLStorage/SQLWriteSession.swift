@@ -82,6 +82,7 @@ actor SQLWriteSession: WriteSession {
         counters.add(projected.deltas)
         for (k, s) in projected.sites { siteCache[k] = s }
         try await SQLCampaignStore.insertEvents(logged, db: db)
+        try await Outbox.enqueue(logged, db: db)
         if !logged.isEmpty { appendedAny = true }
         return AppendResult(applied: fresh.count, unchanged: events.count - fresh.count)
     }
