@@ -39,6 +39,9 @@ public struct SubscriptionLine: Sendable, Equatable {
     public var subscription: Subscription
     /// Its messages by status.
     public var counts: OutboxCounts
+
+    /// A line of a subscription and its counts.
+    public init(subscription: Subscription, counts: OutboxCounts) { self.subscription = subscription; self.counts = counts }
 }
 
 /// Subscriptions and the outbox as the pages, the API and the command line use them.

@@ -47,6 +47,7 @@ extension Catalogue {
         "forbidden_scope": ("当前账号不能订阅“{value}”范围的通知", "this account may not subscribe to the news of “{value}”"),
         "forbidden_topic": ("当前账号不能订阅“{value}”类通知", "this account may not subscribe to “{value}”"),
         "unknown_account_subscription": ("没有名为“{value}”的账号", "there is no account “{value}”"),
+        "bad_language": ("语言“{value}”无效（zh 或 en）", "“{value}” is not a language (zh or en)"),
         "too_many_subscriptions": ("订阅数已达上限 {value}", "the number of subscriptions has reached its limit of {value}"),
         // Delivery failures, as recorded.
         "delivery_http_status": ("接收方返回 HTTP {value}", "the receiver answered HTTP {value}"),
@@ -94,6 +95,9 @@ extension Catalogue {
 extension Catalogue {
     /// The mail relay's settings, as `rollout serve --smtp` takes them.
     static let mailTexts: [String: (zh: String, en: String)] = [
+        "subscription_created": ("已创建订阅 {value}", "subscription {value} created"),
+        "subscription_address_set": ("已设置订阅 {value} 的地址", "the address of subscription {value} was set"),
+        "bad_digest": ("汇总方式“{value}”无效（daily）", "“{value}” is not a digest (daily)"),
         "bad_smtp_url": ("邮件服务器地址“{value}”无效（应为 smtp://用户:密码@主机:端口?from=发件地址，或 smtps://…）",
                          "the mail relay address “{value}” is not valid (use smtp://USER:PASSWORD@HOST:PORT?from=ADDRESS, or smtps://…)"),
     ]

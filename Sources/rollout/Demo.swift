@@ -23,10 +23,12 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(name: .customLong("access-log"), help: "The request log: off (the default here, so the demo's accounts stay in view) or json.")
     var accessLog: AccessLogFormat = .off
+    @OptionGroup(title: "Notifications") var notify: NotifyOptions
 
     func run() async throws {
         try await common.run {
             guard (1...1000).contains(scale) else { throw RolloutError("bad_scale") }
+            let smtp = try notify.smtpSettings()
             var clockDay = DemoCampaign.defaultClockDay
             if let asOf {
                 guard case .day(let d)? = ShanghaiCalendar.parse(asOf) else { throw RolloutError("bad_date", ["value": asOf]) }
@@ -44,7 +46,8 @@ struct Demo: AsyncParsableCommand {
                 try await store.close()
             } else {
                 // Printed once the address is known: the last lines the user sees.
-                try await Serve.serve(store: store, host: host, port: port, accessLog: accessLog == .json ? .standardOutput : .off, common: common) {
+                try await Serve.serve(store: store, host: host, port: port, accessLog: accessLog == .json ? .standardOutput : .off,
+                                      publicURL: notify.publicURL, smtp: smtp, common: common) {
                     try? await DemoAccounts.show(store, url: url, passwords: created, common: common)
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import RolloutAccess
 import RolloutCore
+import RolloutDemo
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
@@ -43,6 +44,10 @@ enum DemoAccounts {
             let password = AccountService.random(bytes: 9, hex: false)
             try await service.createAccount(account, password: password)
             lines.append("\(account.name)\t\(password)\t\(account.role.rawValue)\t\(account.region ?? account.operator?.rawValue ?? account.owner ?? "")")
+        }
+        // A few subscriptions without an address: the notifications page shows them, off until set.
+        if try await store.subscriptions().isEmpty {
+            for s in DemoSubscriptions.all(at: CommonOptions.systemClock.now()) { _ = try await store.addSubscription(s) }
         }
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: file.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8),

@@ -14,7 +14,7 @@ struct Rollout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout",
         abstract: "Rollout: the command platform for a city's 5G base-station build-out.",
-        subcommands: [Demo.self, Serve.self, Init.self, Migrate.self, Import.self, Export.self, Rebuild.self, Verify.self, Backup.self, Restore.self, AccountCommand.self, TokenCommand.self, BulletinCommand.self, ForecastCommand.self, Bench.self]
+        subcommands: [Demo.self, Serve.self, Init.self, Migrate.self, Import.self, Export.self, Rebuild.self, Verify.self, Backup.self, Restore.self, AccountCommand.self, TokenCommand.self, BulletinCommand.self, ForecastCommand.self, SubscriptionCommand.self, Bench.self]
     )
 
     static func main() async {

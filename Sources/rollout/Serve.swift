@@ -6,6 +6,7 @@ import RolloutCore
 import RolloutStorage
 import RolloutSQLStorage
 import RolloutApplication
+import RolloutNotify
 import RolloutWeb
 import ServiceLifecycle
 
@@ -26,6 +27,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("otlp-endpoint"), help: "Export traces over OTLP/HTTP to this URL (e.g. http://127.0.0.1:4318/v1/traces); or set OTEL_EXPORTER_OTLP_ENDPOINT. Off by default.")
     var otlpEndpoint: String?
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
+    @OptionGroup(title: "Notifications") var notify: NotifyOptions
 
     func run() async throws {
         try await common.run {
@@ -33,13 +35,14 @@ struct Serve: AsyncParsableCommand {
             guard (tlsCert == nil) == (tlsKey == nil) else { throw RolloutError("tls_needs_both") }
             // Checked before the database is opened: a wrong key changes nothing.
             let tls = try tlsCert.map { try TLSFiles(certificate: $0, key: tlsKey ?? "") }
+            let smtp = try notify.smtpSettings()
             let tracing = try TraceExport.start(endpoint: otlpEndpoint)
             // Opened without running its connections: the service group below runs them.
             let store = try await SQLCampaignStore.open(try common.url(), create: false, runsOwnConnections: false)
             try await Serve.serve(store: store, host: host, port: port,
                                   security: .init(secureCookies: secureCookies || tls != nil, limits: limits, trustedProxies: Set(trustedProxies)),
                                   accessLog: accessLog == .json ? .standardOutput : .off, tls: tls, services: tracing.map { [$0] } ?? [],
-                                  common: common)
+                                  publicURL: notify.publicURL, smtp: smtp, common: common)
         }
     }
 
@@ -58,10 +61,16 @@ struct Serve: AsyncParsableCommand {
     /// group runs the store's PostgreSQL connections (when the group is to run them) and the server,
     /// so a signal stops the server first and the connections last; the store is closed after.
     static func serve(store: SQLCampaignStore, host: String, port: Int, security: WebSecurity = .init(),
-                      accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [], common: CommonOptions,
+                      accessLog: AccessLog = .off, tls: TLSFiles? = nil, services: [any Service] = [],
+                      publicURL: String? = nil, smtp: SMTPSettings? = nil, common: CommonOptions,
                       then: @escaping @Sendable () async -> Void = {}) async throws {
+        // Every instance delivers the outbox; the claims keep two from sending one message.
+        let webhooks = WebhookSender.makeClient()
+        let base = publicURL ?? "\(tls == nil ? "http" : "https")://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        let delivery = DeliveryService(deliverer: Deliverer(store: store, webhooks: WebhookSender(client: webhooks), smtp: smtp.map(SMTPClient.init),
+                                                            baseURL: base, clock: common.clock))
         let serving = ServingService(common: common, store: store, host: host, port: port, security: security,
-                                     accessLog: accessLog, tls: tls, services: services, then: then)
+                                     accessLog: accessLog, tls: tls, services: services + [delivery], then: then)
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let connections = store.connectionService { members.append(.init(service: connections)) }
         members.append(.init(service: serving, successTerminationBehavior: .gracefullyShutdownGroup,
@@ -71,9 +80,11 @@ struct Serve: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
+            try? await webhooks.shutdown()
             try? await store.close()
             throw serving.failure ?? error
         }
+        try? await webhooks.shutdown()
         try? await store.close()
         if let failure = serving.failure { throw failure }
     }

@@ -40,7 +40,7 @@ enum HTMLPage {
             (.readFigures, .bulletins, "nav-bulletins", "page_bulletins"), (.readFigures, .supervision, "nav-supervision", "page_supervision"),
             (.readFigures, .reporting, "nav-reporting", "page_reporting"), (.readRecords, .reconciliation, "nav-reconciliation", "page_reconciliation"),
             (.readRecords, .dispatch, "nav-dispatch", "page_dispatch"), (.moveQuota, .quota, "nav-quota", "page_quota"),
-            (.shareResources, .sharing, "nav-sharing", "page_sharing"),
+            (.shareResources, .sharing, "nav-sharing", "page_sharing"), (.signedIn, .notifications, "nav-notifications", "page_notifications"),
         ]
         let shown = links.filter { Access.allows(p.role, $0.0) }
             .map { need, route, id, key -> HTML in "<a href=\"\(c.link(route.pattern))\" id=\"\(id)\">\(c.t(key))</a>" }

@@ -15,7 +15,7 @@ enum Route: String, CaseIterable, Sendable {
     case overview, region, operatorPage, site, escalation, escalate, obstacle, obstacleAction
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
-    case reconciliation, reconciliationAction
+    case reconciliation, reconciliationAction, notifications, notificationsAction
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -23,6 +23,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiBulletinCSV, apiSupervision, apiSupervisionRule, apiSupervisionStep, apiSharingRequests, apiSharingRequest
     case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
+    case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -62,6 +63,8 @@ enum Route: String, CaseIterable, Sendable {
         case .reportingChange: (.post, "/reporting", .setReporting)
         case .reconciliation: (.get, "/reconciliation", .readRecords)
         case .reconciliationAction: (.post, "/reconciliation", .reconcile)
+        case .notifications: (.get, "/notifications", .signedIn)
+        case .notificationsAction: (.post, "/notifications", .signedIn)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -102,6 +105,11 @@ enum Route: String, CaseIterable, Sendable {
         case .apiReconciliation: (.get, "/api/v1/reconciliation", .readRecords)
         case .apiReconciliationResolve: (.post, "/api/v1/reconciliation/resolutions", .reconcile)
         case .apiReconciliationThresholds: (.post, "/api/v1/reconciliation/thresholds", .reconcile)
+        case .apiSubscriptions: (.get, "/api/v1/subscriptions", .signedIn)
+        case .apiSubscribe: (.post, "/api/v1/subscriptions", .signedIn)
+        case .apiUnsubscribe: (.post, "/api/v1/subscriptions/{id}/remove", .signedIn)
+        case .apiSubscriptionAddress: (.post, "/api/v1/subscriptions/{id}/address", .signedIn)
+        case .apiNotifications: (.get, "/api/v1/notifications", .signedIn)
         }
     }
 
