@@ -56,20 +56,25 @@ public struct WebhookPayload: Sendable, Equatable {
 
     /// The content cut to whole lines within the robot's limit, saying how many were left out.
     static func fitted(_ text: MessageText, style: Subscription.Style, limit: Int) -> String {
-        var t = text
-        let full = style == .markdown ? t.markdown : t.plain
+        func render(_ t: MessageText) -> String { style == .markdown ? t.markdown : t.plain }
+        let full = render(text)
         guard full.utf8.count > limit else { return full }
-        let total = t.lines.count
-        while !t.lines.isEmpty {
-            t.lines.removeLast()
-            var cut = t
-            let more = total - t.lines.count
-            cut.intro = [t.intro, t.language == .zh ? "（另有 \(more) 条未列出，请在平台查看）" : "(\(more) more not listed here: see the platform)"]
+        // The most lines that fit, found by halving (a digest can hold thousands).
+        func cut(_ kept: Int) -> String {
+            var t = text
+            t.lines = Array(text.lines.prefix(kept))
+            let more = text.lines.count - kept
+            t.intro = [text.intro, text.language == .zh ? "（另有 \(more) 条未列出，请在平台查看）" : "(\(more) more not listed here: see the platform)"]
                 .filter { !$0.isEmpty }.joined(separator: " ")
-            let s = style == .markdown ? cut.markdown : cut.plain
-            if s.utf8.count <= limit { return s }
+            return render(t)
         }
-        return String(decoding: Array(full.utf8.prefix(limit - 3)), as: UTF8.self) + "…"
+        var low = 0, high = text.lines.count - 1
+        guard cut(0).utf8.count <= limit else { return String(decoding: Array(full.utf8.prefix(limit - 3)), as: UTF8.self) + "…" }
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if cut(mid).utf8.count <= limit { low = mid } else { high = mid - 1 }
+        }
+        return cut(low)
     }
 
     private struct JSONMessage: Encodable {
