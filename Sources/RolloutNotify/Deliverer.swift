@@ -90,6 +90,7 @@ public struct DeliveryService: Service {
     /// The service of a deliverer.
     public init(deliverer: Deliverer, interval: Duration = .seconds(2)) { self.deliverer = deliverer; self.interval = interval }
 
+    /// Delivers a round, waits, and again, until the server shuts down.
     public func run() async throws {
         let logger = Logger(label: "rollout.notify")
         while !Task.isCancelled && !Task.isShuttingDownGracefully {

@@ -4,6 +4,7 @@ import RolloutStorage
 import SQLKit
 
 extension SQLCampaignStore {
+    /// Stores a new subscription; the store gives its id.
     public func addSubscription(_ subscription: Subscription) async throws -> Subscription {
         try await write { db in
             // The id first (the spec holds it): the row is inserted, then its spec written with its id.
@@ -18,16 +19,19 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Every subscription, removed ones too, by id.
     public func subscriptions() async throws -> [Subscription] {
         try await read { db in
             try await db.raw("SELECT spec FROM subscriptions ORDER BY id").all().map { try StoredJSON.decode(Subscription.self, try $0.string("spec")) }
         }
     }
 
+    /// Replaces a subscription's channel.
     public func setSubscriptionChannel(_ id: Int64, _ channel: Subscription.Channel) async throws -> Subscription {
         try await changeSubscription(id) { $0.channel = channel }
     }
 
+    /// Marks a subscription removed (once; its pending messages are then given up on).
     public func removeSubscription(_ id: Int64, at: Instant) async throws -> Subscription {
         try await changeSubscription(id) { s in if s.removedAt == nil { s.removedAt = at } }
     }
@@ -46,6 +50,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Claims due messages for a claimant, held for `lease` seconds (PostgreSQL skips rows another claimant is locking).
     public func claimDue(now: Instant, limit: Int, claimant: String, lease: Int64) async throws -> [OutboxMessage] {
         let dialect = self.dialect
         let claimed: [Int64] = try await write { db in
@@ -65,6 +70,7 @@ extension SQLCampaignStore {
             .sorted { $0.id < $1.id }
     }
 
+    /// Records a try's outcome while the claimant holds the message: delivered, retried after the schedule's wait, or failed.
     public func finishDelivery(_ id: Int64, claimant: String, outcome: DeliveryOutcome, at: Instant) async throws {
         try await write { db in
             guard let row = try await db.raw("""
@@ -93,6 +99,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Messages, newest first, with their facts.
     public func outbox(subscription: Int64?, status: OutboxMessage.Status?, limit: Int) async throws -> [OutboxMessage] {
         try await read { db in
             // Numbers and a known status only: the condition is built, not bound.
@@ -107,6 +114,7 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Messages per subscription and status.
     public func outboxCounts() async throws -> [Int64: OutboxCounts] {
         try await read { db in
             var out: [Int64: OutboxCounts] = [:]

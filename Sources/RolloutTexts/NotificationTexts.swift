@@ -83,6 +83,8 @@ extension Catalogue {
         "page_outbox_pending": ("待发送", "Pending"),
         "page_outbox_delivered": ("已送达", "Delivered"),
         "page_outbox_failed": ("失败", "Failed"),
+        "page_outbox_status": ("状态", "Status"),
+        "page_subscription_when": ("发送方式", "When"),
         "page_outbox_attempts": ("尝试次数", "Tries"),
         "page_outbox_next": ("下次尝试", "Next try"),
         "page_outbox_error": ("最近失败原因", "Last failure"),

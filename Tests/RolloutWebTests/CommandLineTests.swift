@@ -275,6 +275,38 @@ import Testing
         #expect(try run(["account", "list", "--database", db]).out.contains("disabled"))
     }
 
+    @Test func subscriptionsAreManagedFromTheCommandLine() throws {
+        let db = temporaryDatabase()
+        _ = try run(["init", "--database", db, "--name", "n", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        #expect(try run(["account", "add", "yz", "--role", "district", "--region", "500103", "--database", db]).status == 0)
+        let added = try run(["subscription", "add", "--account", "yz", "--events", "escalation,clock_ran_out", "--webhook",
+                             "https://oapi.dingtalk.com/robot/send?access_token=SECRET", "--format", "dingtalk", "--secret", "SECx", "--database", db])
+        #expect(added.status == 0 && added.out.contains("已创建订阅 1"), "\(added.err)")
+        let org = try run(["subscription", "add", "--scope", "unit:grid", "--events", "dispatched", "--email", "grid@example.cn", "--digest", "daily",
+                           "--database", db])
+        #expect(org.status == 0, "\(org.err)")
+        let listed = try run(["subscription", "list", "--database", db])
+        #expect(listed.out.contains("1\tyz\tregion:500103\tescalation,clock_ran_out\twebhook:dingtalk:markdown:signed") && !listed.out.contains("SECRET"))
+        #expect(listed.out.contains("2\t-\tunit:grid\tdispatched\temail\tgrid@example.cn\tdaily\ton"))
+        // Bad input: a clear error in the user's language, status 1, nothing stored.
+        for (arguments, text) in [(["--account", "yz", "--events", "nonsense", "--webhook", ""], "unknown kind of notification"),
+                                  (["--account", "yz", "--events", "bulletin", "--webhook", "gopher://x"], "not valid"),
+                                  (["--account", "nobody", "--events", "bulletin", "--webhook", ""], "no account"),
+                                  (["--account", "yz", "--events", "bulletin", "--webhook", "", "--digest", "hourly"], "not a digest"),
+                                  (["--scope", "region:999999", "--events", "bulletin", "--webhook", ""], "unknown region")] {
+            let r = try run(["subscription", "add"] + arguments + ["--database", db, "--lang", "en"])
+            #expect(r.status == 1 && r.err.contains(text), "\(arguments): \(r.err)")
+        }
+        #expect(try run(["subscription", "set-address", "2", "ops@example.cn", "--database", db]).status == 0)
+        #expect(try run(["subscription", "remove", "1", "--database", db]).status == 0)
+        #expect(try run(["subscription", "remove", "1", "--database", db]).status == 1)
+        #expect(try run(["subscription", "remove", "9", "--database", db]).err.contains("没有编号为 9 的订阅"))
+        #expect(!(try run(["subscription", "list", "--database", db]).out.contains("region:500103")))
+        #expect(try run(["subscription", "list", "--all", "--database", db]).out.contains("removed"))
+        #expect(try run(["subscription", "outbox", "--database", db]).status == 0)
+        #expect(try run(["serve", "--smtp", "smtp://relay.example.cn", "--database", db, "--lang", "en"]).err.contains("mail relay address"))
+    }
+
     @Test func usageErrorsExitWith2() throws {
         let r = try run(["export"])
         #expect(r.status == 2)

@@ -43,6 +43,13 @@ actor SnapshotFixture {
                                                              owner: a.owner, createdAt: Self.created), password: "correct horse battery")
                     tokens[a.name] = try await accounts.createToken(account: a.name, label: "snapshots").token
                 }
+                // The demo's subscriptions (off: no address) and one of the district's own, on.
+                for sub in DemoSubscriptions.all(at: Self.created) where sub.account == nil { _ = try await store.addSubscription(sub) }
+                _ = try await store.addSubscription(Subscription(id: 0, account: "snap-district", scope: .region(obstacle.regionCode),
+                                                                 topics: [.escalation, .dispatched],
+                                                                 channel: .webhook(url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K", format: .wecom,
+                                                                                   style: .markdown, secret: nil),
+                                                                 digest: false, language: .zh, createdAt: Self.created, createdBy: "snap-district"))
                 return (service, tokens, obstacle)
             }
         }
@@ -94,6 +101,8 @@ actor SnapshotFixture {
             ("reconciliation", "snap-office", "/reconciliation?status=all&\(Self.moment)&\(lang)"),
             ("reconciliation-district", "snap-district", "/reconciliation?\(Self.moment)&\(lang)"),
             ("sharing", "snap-office", "/sharing?\(lang)"),
+            ("notifications", "snap-office", "/notifications?\(lang)"),
+            ("notifications-district", "snap-district", "/notifications?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
             ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),
             ("forecast-region", "snap-leader", "/forecast?region=\(region)&\(Self.moment)&\(lang)"),

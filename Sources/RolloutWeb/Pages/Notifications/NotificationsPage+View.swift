@@ -27,8 +27,8 @@ extension NotificationsPage {
                 channel = "webhook · \(format.rawValue) · \(style.rawValue)\(secret != nil ? " · signed" : "")"
                 addressForm = """
                 <form method="post" action="\(action)" class="inline">\(c.formFields)<input type="hidden" name="action" value="address">\
-                <input type="hidden" name="id" value="\(s.id)"><input name="url" size="28" value="\(url.isEmpty ? "" : s.maskedTarget)" \
-                aria-label="\(c.t("page_subscription_webhook")) \(s.id)" placeholder="https://"><button class="btn" type="submit">\(c.t("page_subscription_set_url"))</button></form>
+                <input type="hidden" name="id" value="\(s.id)"><input name="url" size="28" value="" \
+                aria-label="\(c.t("page_subscription_webhook")) \(s.id)" placeholder="\(url.isEmpty ? "https://" : s.maskedTarget)"><button class="btn" type="submit">\(c.t("page_subscription_set_url"))</button></form>
                 """
             case .email: channel = "e-mail"
             }
@@ -46,8 +46,8 @@ extension NotificationsPage {
         let subscriptions: HTML = m.lines.isEmpty ? "<p class=\"muted\" id=\"no-subscriptions\">\(c.t("page_subscriptions_none"))</p>" : """
             <div class="scroll"><table id="subscriptions"><thead><tr><th>#</th><th class="l">\(c.t("page_subscription_owner"))</th>\
             <th class="l">\(c.t("page_subscription_scope"))</th><th class="l">\(c.t("page_subscription_topics"))</th>\
-            <th class="l">\(c.t("page_subscription_channel"))</th><th class="l">\(c.t("page_subscription_target"))</th><th class="l"></th>\
-            <th>\(c.t("page_outbox_pending"))</th><th>\(c.t("page_outbox_delivered"))</th><th>\(c.t("page_outbox_failed"))</th><th></th></tr></thead>\
+            <th class="l">\(c.t("page_subscription_channel"))</th><th class="l">\(c.t("page_subscription_target"))</th><th class="l">\(c.t("page_subscription_when"))</th>\
+            <th>\(c.t("page_outbox_pending"))</th><th>\(c.t("page_outbox_delivered"))</th><th>\(c.t("page_outbox_failed"))</th><th>\(c.t("page_subscription_remove"))</th></tr></thead>\
             <tbody>\(rows)</tbody></table></div>
             """
         let scopeOptions: [HTML] = [HTML("<option value=\"self\">\(m.principal?.account ?? "")</option>")]
@@ -89,7 +89,7 @@ extension NotificationsPage {
         let outbox: HTML = m.messages.isEmpty ? "<p class=\"muted\" id=\"no-messages\">\(c.t("page_outbox_none"))</p>" : """
             <div class="scroll"><table id="outbox"><thead><tr><th class="l">#</th><th>\(c.t("page_subscriptions"))</th>\
             <th class="l">\(c.t("page_subscription_digest"))</th><th class="l">\(c.t("page_subscription_topics"))</th><th>\(c.t("page_outbox_items"))</th>\
-            <th class="l"></th><th>\(c.t("page_outbox_attempts"))</th><th class="l">\(c.t("page_outbox_next"))</th><th class="l">\(c.t("page_outbox_error"))</th></tr></thead>\
+            <th class="l">\(c.t("page_outbox_status"))</th><th>\(c.t("page_outbox_attempts"))</th><th class="l">\(c.t("page_outbox_next"))</th><th class="l">\(c.t("page_outbox_error"))</th></tr></thead>\
             <tbody>\(messageRows)</tbody></table></div>
             """
         let body: HTML = """
