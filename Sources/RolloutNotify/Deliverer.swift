@@ -35,7 +35,7 @@ public struct Deliverer: Sendable {
         public var failed = 0
     }
 
-    /// Claims and sends up to `limit` due messages, several at once.
+    /// Claims and sends up to `limit` due messages: a subscription's in order, different subscriptions at once.
     @discardableResult
     public func deliverDue(limit: Int = 50) async throws -> Round {
         let now = clock.now()
@@ -44,12 +44,18 @@ public struct Deliverer: Sendable {
         guard !messages.isEmpty else { return round }
         let subscriptions = Dictionary(uniqueKeysWithValues: try await store.subscriptions().map { ($0.id, $0) })
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
-        let outcomes = await withTaskGroup(of: (Int64, DeliveryOutcome).self) { group in
-            for m in messages {
-                group.addTask { (m.id, await self.send(m, subscription: subscriptions[m.subscription], regions: regions)) }
+        // A subscription's messages one after the other, in order; subscriptions side by side.
+        let bySubscription = Dictionary(grouping: messages, by: \.subscription)
+        let outcomes = await withTaskGroup(of: [(Int64, DeliveryOutcome)].self) { group in
+            for (id, own) in bySubscription {
+                group.addTask {
+                    var out: [(Int64, DeliveryOutcome)] = []
+                    for m in own.sorted(by: { $0.id < $1.id }) { out.append((m.id, await self.send(m, subscription: subscriptions[id], regions: regions))) }
+                    return out
+                }
             }
             var out: [(Int64, DeliveryOutcome)] = []
-            for await o in group { out.append(o) }
+            for await o in group { out += o }
             return out
         }
         for (id, outcome) in outcomes {

@@ -307,6 +307,34 @@ import Testing
         #expect(try run(["serve", "--smtp", "smtp://relay.example.cn", "--database", db, "--lang", "en"]).err.contains("mail relay address"))
     }
 
+    @Test func aServedPlatformDeliversWhatAnImportRaisesToTheSubscribedRobot() async throws {
+        let db = temporaryDatabase()
+        _ = try run(["init", "--database", db, "--name", "n", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        #expect(try run(["account", "add", "yz", "--role", "district", "--region", "500103", "--database", db]).status == 0)
+        try await NotificationDeliveryTests.withReceiver(failFirst: 1) { port, hits in
+            let added = try self.run(["subscription", "add", "--scope", "region:500103", "--events", "obstacle_opened", "--webhook",
+                                      "http://127.0.0.1:\(port)/hook", "--format", "wecom", "--language", "en", "--database", db])
+            #expect(added.status == 0, "\(added.err)")
+            let server = try await self.started(["serve", "--database", db, "--port", "0", "--public-url", "https://rollout.cq.example/"],
+                                                waitingFor: "http://127.0.0.1:")
+            defer { self.stopped(server) }
+            // Another process (an import from the command line) writes the obstacle and its message in one transaction.
+            let file = NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString).csv"
+            try "region_code,category,description,opened_at,ref\r\n500103,power,无法接电,2020-05-01,P-1\r\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let imported = try self.run(["import", "obstacles", file, "--as", "yz", "--database", db])
+            #expect(imported.status == 0, "\(imported.err)")
+            // The server's delivery service: a failure, then the retry 30 s later is beyond this test; the first try is seen.
+            let asked = Date()
+            while hits.withLockedValue({ $0.isEmpty }) && Date().timeIntervalSince(asked) < 30 { try await Task.sleep(for: .milliseconds(100)) }
+            let seen = hits.withLockedValue { $0 }
+            #expect(seen.count == 1 && seen.first?.id == "rollout-1")
+            let body = String(decoding: seen.first?.body ?? Data(), as: UTF8.self)
+            #expect(body.contains("https://rollout.cq.example/obstacles/yz/P-1") || body.contains("https://rollout.cq.example/obstacles/500103/P-1"), "\(body)")
+            let outbox = try self.run(["subscription", "outbox", "--database", db, "--lang", "en"])
+            #expect(outbox.out.contains("rollout-1\t1\t-\tpending\tattempts=1\titems=1\tthe receiver answered HTTP 500"), "\(outbox.out)")
+        }
+    }
+
     @Test func usageErrorsExitWith2() throws {
         let r = try run(["export"])
         #expect(r.status == 2)
