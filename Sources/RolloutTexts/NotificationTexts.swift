@@ -83,6 +83,7 @@ extension Catalogue {
         "page_outbox_pending": ("待发送", "Pending"),
         "page_outbox_delivered": ("已送达", "Delivered"),
         "page_outbox_failed": ("失败", "Failed"),
+        "page_account_subscriptions": ("本账号的订阅 {value} 个", "subscriptions of this account: {value}"),
         "page_outbox_status": ("状态", "Status"),
         "page_subscription_when": ("发送方式", "When"),
         "page_outbox_attempts": ("尝试次数", "Tries"),

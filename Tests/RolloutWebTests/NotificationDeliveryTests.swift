@@ -254,12 +254,12 @@ import Testing
         return end.status == 0 ? (dir + "/cert.pem", dir + "/key.pem") : nil
     }
 
-    @Test func eMailGoesThroughARelayWithSTARTTLSAndAUTHAndARefusalIsFinal() async throws {
-        guard let python = ProcessInfo.processInfo.environment["ROLLOUT_TEST_SMTP_PYTHON"].flatMap({ $0.isEmpty ? nil : $0 }),
-              let (cert, key) = try Self.certificate() else {
-            print("no aiosmtpd or openssl: the mail test is skipped (scripts/test installs them)")
-            return
-        }
+    static let smtpPython = ProcessInfo.processInfo.environment["ROLLOUT_TEST_SMTP_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+
+    @Test(.enabled(if: smtpPython != nil, "needs aiosmtpd (scripts/mail-sink, run by scripts/test)"))
+    func eMailGoesThroughARelayWithSTARTTLSAndAUTHAndARefusalIsFinal() async throws {
+        let python = try #require(Self.smtpPython)
+        let (cert, key) = try #require(try Self.certificate(), "openssl makes the relay's certificate")
         let port = PlainHTTP.freePort()
         let output = NSTemporaryDirectory() + "rollout-smtp-\(UUID().uuidString).jsonl"
         let process = Process()

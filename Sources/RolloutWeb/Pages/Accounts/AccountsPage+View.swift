@@ -50,7 +50,9 @@ extension AccountsPage {
         <table id="account"><tbody>\(row("page_account_name", "\(account.name) \(account.displayName)"))\
         \(row("page_role", c.t("page_role_\(account.role.rawValue)")))\(row("page_scope", scope(account, c, m.regions)))\
         \(row("page_created", account.createdAt.description))\(disabled)</tbody></table>\
-        \(tokens)<h2>\(c.t("page_actions", ["value": "\(actionsShown)"]))</h2>\(events)
+        \(tokens)<p id="account-subscriptions"><a href="\(c.link(Route.notifications.pattern))">\(c.t("page_notifications"))</a>: \
+        \(c.t("page_account_subscriptions", ["value": "\(m.subscriptions.filter { $0.subscription.removedAt == nil }.count)"]))</p>\
+        <h2>\(c.t("page_actions", ["value": "\(actionsShown)"]))</h2>\(events)
         """
         return HTMLPage.frame(title: Catalogue.text("page_account_title", c.language, ["value": account.name]), context: c,
                               path: Route.account.path(account.name), body: body)

@@ -21,7 +21,7 @@ enum AccountsPage {
     }
 
     struct ListModel { var accounts: [Account]; var regions: [Region] }
-    struct AccountModel { var account: Account; var regions: [Region]; var tokens: [TokenInfo]; var events: [LoggedEvent] }
+    struct AccountModel { var account: Account; var regions: [Region]; var tokens: [TokenInfo]; var events: [LoggedEvent]; var subscriptions: [SubscriptionLine] }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, accounts: AccountService) {
         router.on(.accounts) { request, context in
@@ -37,7 +37,8 @@ enum AccountsPage {
             }
             let c = try await PageHandler.context(request, context, service: service, moment: false)
             let m = AccountModel(account: account, regions: try await service.regionList(), tokens: try await accounts.tokens(account: name),
-                                 events: try await accounts.actions(of: name, limit: actionsShown))
+                                 events: try await accounts.actions(of: name, limit: actionsShown),
+                                 subscriptions: try await service.subscriptionLines(for: principal).filter { $0.subscription.account == name })
             return HTMLPage.html(accountView(m, context: c))
         }
         router.on(.apiMe) { _, context in
