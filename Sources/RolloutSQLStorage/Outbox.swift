@@ -59,9 +59,12 @@ enum Outbox {
         [id, subscription, digestDay.map(Int64.init), "pending", Int64(0), due.seconds, at.seconds]
     }
 
-    /// The subscriptions that can be sent to.
+    /// The subscriptions that can be sent to: standing, with an address, and not of a disabled account.
     static func activeSubscriptions(_ db: any SQLDatabase) async throws -> [Subscription] {
-        try await db.raw("SELECT spec FROM subscriptions WHERE removed_at IS NULL ORDER BY id").all()
+        try await db.raw("""
+            SELECT spec FROM subscriptions WHERE removed_at IS NULL
+              AND (account IS NULL OR account IN (SELECT name FROM accounts WHERE disabled_at IS NULL)) ORDER BY id
+            """).all()
             .map { try StoredJSON.decode(Subscription.self, try $0.string("spec")) }
             .filter(\.isActive)
     }

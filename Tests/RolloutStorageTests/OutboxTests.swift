@@ -126,6 +126,23 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func aDisabledAccountsSubscriptionGetsNothingNew(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await DashboardReadsTests.setUp(store)
+            try await store.createAccount(Account(name: "d1", role: .district, region: "500101", createdAt: Self.day0), passwordHash: "x")
+            var mine = Self.subscription(.region("500101"), [.obstacleOpened])
+            mine.account = "d1"
+            let s = try await store.addSubscription(mine)
+            let log = Self.log().filter { if case .obstacleOpened = $0.body { return true } else { return false } }
+            _ = try await store.append(Array(log.prefix(2)))
+            #expect(try await store.outbox(subscription: s.id, status: nil, limit: 10).count == 1)
+            try await store.disableAccount("d1", at: Self.at(1))
+            _ = try await store.append(Array(log.dropFirst(2)))
+            #expect(try await store.outbox(subscription: s.id, status: nil, limit: 10).count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func twoStoresOnOneDatabaseNeverClaimOneMessageTwiceAndRetriesWaitLonger(backend: Backend) async throws {
         try await backend.withStore { store, url in
             try await DashboardReadsTests.setUp(store)

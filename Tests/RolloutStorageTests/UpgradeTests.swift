@@ -21,7 +21,10 @@ import Testing
                 #expect(try await old.migrate(now: Instant(seconds: 1_590_000_000), through: latest - 1) == latest - 1)
                 try await BackupTests.setUp(old)
                 var gen = RandomLog(rng: 11)
-                _ = try await old.append(gen.events(sites: 40))
+                // Loaded by the bulk path, which writes the log and its projections only: this
+                // program's append also writes the outbox, which that schema does not have yet.
+                let events = gen.events(sites: 40)
+                _ = try await old.bulkLoad({ $0 == 0 ? events : nil }, batchesPerCommit: nil)
                 for m in moments { answers.append(try await old.counters(at: m)) }
                 try await old.close()
             } catch {
