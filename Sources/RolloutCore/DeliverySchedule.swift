@@ -13,6 +13,15 @@ public enum DeliverySchedule {
     /// again: longer than any send may take (the clients give up after 20 s).
     public static let lease: Int64 = 120
 
+    /// The most tries a subscription gets in any minute: a WeChat Work or DingTalk robot takes 20
+    /// messages a minute (more are refused); plain webhooks and e-mail 600.
+    public static func perMinute(_ channel: Subscription.Channel) -> Int {
+        switch channel {
+        case .webhook(_, .wecom, _, _), .webhook(_, .dingtalk, _, _): 20
+        case .webhook, .email: 600
+        }
+    }
+
     /// The wait after the `attempts`-th failed try: 30 s, 60 s, 120 s, … up to an hour.
     public static func retryDelay(afterAttempts attempts: Int) -> Int64 {
         guard attempts > 0 else { return 0 }

@@ -39,24 +39,24 @@ enum Outbox {
                     } else {
                         id = next
                         next += 1
-                        messages.append(row(id, subscription: s.id, digestDay: day, due: DeliverySchedule.digestDue(day), at: recorded))
+                        messages.append(row(id, s, digestDay: day, due: DeliverySchedule.digestDue(day), at: recorded))
                     }
                     digests[key] = id
                 } else {
                     id = next
                     next += 1
-                    messages.append(row(id, subscription: s.id, digestDay: nil, due: recorded, at: recorded))
+                    messages.append(row(id, s, digestDay: nil, due: recorded, at: recorded))
                 }
                 items.append([id, fact.seq, text])
             }
         }
-        try await db.insertRows("notifications", columns: ["id", "subscription_id", "digest_day", "status", "attempts", "next_attempt_at", "created_at"],
+        try await db.insertRows("notifications", columns: ["id", "subscription_id", "digest_day", "status", "attempts", "next_attempt_at", "created_at", "per_minute"],
                                 rows: messages)
         try await db.insertRows("notification_items", columns: ["notification_id", "seq", "fact"], rows: items)
     }
 
-    private static func row(_ id: Int64, subscription: Int64, digestDay: DayNumber?, due: Instant, at: Instant) -> [any Encodable & Sendable] {
-        [id, subscription, digestDay.map(Int64.init), "pending", Int64(0), due.seconds, at.seconds]
+    private static func row(_ id: Int64, _ s: Subscription, digestDay: DayNumber?, due: Instant, at: Instant) -> [any Encodable & Sendable] {
+        [id, s.id, digestDay.map(Int64.init), "pending", Int64(0), due.seconds, at.seconds, Int64(DeliverySchedule.perMinute(s.channel))]
     }
 
     /// The subscriptions that can be sent to: standing, with an address, and not of a disabled account.

@@ -50,18 +50,28 @@ extension SQLCampaignStore {
         }
     }
 
-    /// Claims due messages for a claimant, held for `lease` seconds (PostgreSQL skips rows another claimant is locking).
+    /// Claims due messages for a claimant, held for `lease` seconds: oldest due first, and no more
+    /// of a subscription than its tries in the last minute leave of its rate (20 for a robot). On
+    /// PostgreSQL rows another claimant is locking are skipped (`FOR UPDATE SKIP LOCKED`); SQLite
+    /// has one writer at a time.
     public func claimDue(now: Instant, limit: Int, claimant: String, lease: Int64) async throws -> [OutboxMessage] {
         let dialect = self.dialect
         let claimed: [Int64] = try await write { db in
-            // PostgreSQL: rows another instance is claiming are skipped, not waited on; SQLite has
-            // one writer at a time anyway.
             let lock = dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
+            let t = now.seconds
             return try await db.raw("""
-                UPDATE notifications SET claimed_until = \(bind: now.seconds + lease), claimed_by = \(bind: claimant), attempts = attempts + 1
-                WHERE id IN (SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= \(bind: now.seconds)
-                               AND (claimed_until IS NULL OR claimed_until < \(bind: now.seconds))
-                             ORDER BY next_attempt_at, id LIMIT \(bind: Int64(limit)) \(unsafeRaw: lock))
+                WITH recent AS (SELECT subscription_id, COUNT(*) AS n FROM notifications WHERE last_attempt_at > \(bind: t - 60)
+                                GROUP BY subscription_id),
+                     ranked AS (SELECT d.id, d.next_attempt_at, d.per_minute - COALESCE(r.n, 0) AS room,
+                                       ROW_NUMBER() OVER (PARTITION BY d.subscription_id ORDER BY d.next_attempt_at, d.id) AS rank
+                                FROM notifications d LEFT JOIN recent r ON r.subscription_id = d.subscription_id
+                                WHERE d.status = 'pending' AND d.next_attempt_at <= \(bind: t)
+                                  AND (d.claimed_until IS NULL OR d.claimed_until < \(bind: t)))
+                UPDATE notifications SET claimed_until = \(bind: t + lease), claimed_by = \(bind: claimant), attempts = attempts + 1,
+                                         last_attempt_at = \(bind: t)
+                WHERE id IN (SELECT n.id FROM notifications n WHERE n.id IN (SELECT id FROM ranked WHERE rank <= room)
+                               AND n.status = 'pending' AND (n.claimed_until IS NULL OR n.claimed_until < \(bind: t))
+                             ORDER BY n.next_attempt_at, n.id LIMIT \(bind: Int64(limit)) \(unsafeRaw: lock))
                 RETURNING id
                 """).all().map { try $0.int("id") }
         }

@@ -222,9 +222,10 @@ enum Schema {
                 CREATE TABLE notifications (id \(id), subscription_id BIGINT NOT NULL, digest_day BIGINT NULL,
                   status TEXT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL,
                   claimed_until BIGINT NULL, claimed_by TEXT NULL, last_error TEXT NULL, created_at BIGINT NOT NULL,
-                  delivered_at BIGINT NULL)
+                  delivered_at BIGINT NULL, last_attempt_at BIGINT NULL, per_minute BIGINT NOT NULL)
                 """,
                 "CREATE INDEX notifications_due ON notifications (status, next_attempt_at)",
+                "CREATE INDEX notifications_recent ON notifications (last_attempt_at, subscription_id)",
                 "CREATE INDEX notifications_subscription ON notifications (subscription_id, id)",
                 """
                 CREATE TABLE notification_items (notification_id BIGINT NOT NULL, seq BIGINT NOT NULL, fact TEXT NOT NULL,

@@ -186,6 +186,33 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.available)
+    func aRobotGetsAtMostTwentyTriesAMinute(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await DashboardReadsTests.setUp(store)
+            let robot = try await store.addSubscription(Subscription(id: 0, account: nil, scope: .city, topics: [.obstacleOpened],
+                                                                     channel: .webhook(url: "https://qyapi.weixin.qq.com/x?key=k", format: .wecom, style: .text, secret: nil),
+                                                                     digest: false, language: .zh, createdAt: Self.day0, createdBy: "t"))
+            let plain = try await store.addSubscription(Self.subscription(.city, [.obstacleOpened]))
+            let openings = (0..<30).map { i in
+                NewEvent(.obstacleOpened(ObstacleOpening(org: "cmcc", ref: "M\(i)", site: nil, regionCode: "500101", operator: .cmcc, category: .power,
+                                                         responsible: nil, description: "d")), occurredAt: Self.at(1), recordedAt: Self.at(1), actor: "t")
+            }
+            _ = try await store.append(openings)
+            let t = Self.at(2)
+            func count(_ got: [OutboxMessage], _ s: Subscription) -> Int { got.filter { $0.subscription == s.id }.count }
+            let first = try await store.claimDue(now: t, limit: 500, claimant: "a", lease: 10)
+            #expect(count(first, robot) == 20 && count(first, plain) == 30)
+            // The oldest first: the robot's twenty are its first twenty.
+            #expect(first.filter { $0.subscription == robot.id }.flatMap(\.facts).map(\.seq) == (1...20).map { Int64($0) })
+            // Its lease over but the minute not: nothing more for the robot.
+            let mid = try await store.claimDue(now: t.adding(seconds: 30), limit: 500, claimant: "b", lease: 10)
+            #expect(count(mid, robot) == 0 && count(mid, plain) == 30)
+            let later = try await store.claimDue(now: t.adding(seconds: 61), limit: 500, claimant: "b", lease: 10)
+            #expect(count(later, robot) == 20)  // ten never tried, and the ten of the first minute again (their lease ran out untouched)
+        }
+    }
+
     static func claimAll(_ store: SQLCampaignStore, _ who: String, _ now: Instant) async throws -> [Int64] {
         var out: [Int64] = []
         while true {
