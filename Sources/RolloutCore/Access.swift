@@ -147,7 +147,7 @@ public enum Access {
         case .bulletinIssued, .supervision, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reportingEscalated: return false
         case .reportReceived(let org, _, _): return Reporting.Organisation(reporting: p) == org
         case .reconciliationResolved(let r): return p.role == .district && p.region == r.regionCode
-        case .reconciliationThresholdsSet: return false
+        case .reconciliationThresholdsSet, .scorecardWeightsSet: return false
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }

@@ -185,6 +185,8 @@ public enum EventBody: Hashable, Codable, Sendable {
     case reconciliationResolved(Reconciliation.Resolution)
     /// The city office set the reconciliation's thresholds (pairing distance, stage gap, apart).
     case reconciliationThresholdsSet(Reconciliation.Thresholds)
+    /// The city office set the scorecard's weights (from then on).
+    case scorecardWeightsSet(Scorecard.Weights)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -215,6 +217,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reportingEscalated: "reporting.escalated"
         case .reconciliationResolved: "reconciliation.resolved"
         case .reconciliationThresholdsSet: "reconciliation.thresholds_set"
+        case .scorecardWeightsSet: "scorecard.weights_set"
         }
     }
 
@@ -239,6 +242,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reportingEscalated(let org, _, _): "reporting-escalation:\(org)"
         case .reconciliationResolved(let r): r.entity
         case .reconciliationThresholdsSet: "reconciliation-thresholds"
+        case .scorecardWeightsSet: "scorecard-weights"
         }
     }
 
@@ -251,7 +255,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): r.site
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
              .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
-             .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet: nil
+             .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet: nil
         }
     }
 }
@@ -304,6 +308,8 @@ public struct NewEvent: Hashable, Codable, Sendable {
             "\(body.kind)|\(body.entity)|\(r.operatorValue ?? "-")|\(r.towerValue ?? "-")|\(occurredAt.seconds)"
         case .reconciliationThresholdsSet(let t):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(t.pairMetres)|\(t.gapDays)|\(t.apartMetres)"
+        case .scorecardWeightsSet(let w):
+            "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(w.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
         case .workingCalendarSet(let y):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }

@@ -238,7 +238,7 @@ public struct Ledger: Sendable {
                                                            metric: Metric.sharedSites), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
             }
         case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet, .reportReceived, .reportingRuleSet,
-             .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet:
+             .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }

@@ -29,7 +29,7 @@ enum Projector {
             case .resourceRequestAnswered(let r, _, _): siteKeys.insert(r.site)
             case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
-                 .reconciliationResolved, .reconciliationThresholdsSet: break
+                 .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

@@ -121,7 +121,7 @@ extension SQLCampaignStore {
             case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet: break
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .resourceOffered(let r): region = r.regionCode
-            case .bulletinIssued, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reconciliationThresholdsSet: break
+            case .bulletinIssued, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reconciliationThresholdsSet, .scorecardWeightsSet: break
             case .reportingEscalated(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .supervision(let r, _): region = r
             case .reconciliationResolved(let r): region = r.regionCode

@@ -76,7 +76,7 @@ struct RandomLog {
             case .obstacleStep, .dispatchRuleSet: break
             case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
-                 .reconciliationResolved, .reconciliationThresholdsSet: break
+                 .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet: break
             }
         }
         for (key, (r, at)) in registrations {

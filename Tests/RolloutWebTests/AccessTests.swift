@@ -119,6 +119,12 @@ import Testing
             "POST /api/v1/reconciliation/thresholds": RouteCase(uri: "/api/v1/reconciliation/thresholds",
                                                                 body: #"{"pair_metres":0,"gap_days":30,"apart_metres":100}"#, contentType: "application/json",
                                                                 allowed: [.cityOffice]),
+            "GET /scorecard": RouteCase(uri: "/scorecard?as_of=2020-06-01", allowed: readers),
+            // Weights summing to zero: refused (400) after the route's check, so nothing is recorded.
+            "POST /scorecard": RouteCase(uri: "/scorecard", body: "build=0", contentType: "application/x-www-form-urlencoded", allowed: [.cityOffice]),
+            "GET /api/v1/scorecard": RouteCase(uri: "/api/v1/scorecard?as_of=2020-06-01", allowed: readers),
+            "POST /api/v1/scorecard/weights": RouteCase(uri: "/api/v1/scorecard/weights", body: #"{"build":0}"#, contentType: "application/json",
+                                                        allowed: [.cityOffice]),
             "GET /notifications": RouteCase(uri: "/notifications", allowed: everyone),
             // No topic ticked: refused (400) after the route's check, so nothing is stored.
             "POST /notifications": RouteCase(uri: "/notifications", body: "action=subscribe&webhook=", contentType: "application/x-www-form-urlencoded",

@@ -102,6 +102,8 @@ actor SnapshotFixture {
             ("reconciliation-district", "snap-district", "/reconciliation?\(Self.moment)&\(lang)"),
             ("sharing", "snap-office", "/sharing?\(lang)"),
             ("notifications", "snap-office", "/notifications?\(lang)"),
+            ("scorecard", "snap-leader", "/scorecard?\(Self.moment)&\(lang)"),
+            ("scorecard-office", "snap-office", "/scorecard?\(Self.moment)&\(lang)"),
             ("notifications-district", "snap-district", "/notifications?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
             ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),

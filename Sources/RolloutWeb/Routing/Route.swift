@@ -15,7 +15,7 @@ enum Route: String, CaseIterable, Sendable {
     case overview, region, operatorPage, site, escalation, escalate, obstacle, obstacleAction
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
-    case reconciliation, reconciliationAction, notifications, notificationsAction
+    case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -23,7 +23,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiBulletinCSV, apiSupervision, apiSupervisionRule, apiSupervisionStep, apiSharingRequests, apiSharingRequest
     case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
-    case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications
+    case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -65,6 +65,8 @@ enum Route: String, CaseIterable, Sendable {
         case .reconciliationAction: (.post, "/reconciliation", .reconcile)
         case .notifications: (.get, "/notifications", .signedIn)
         case .notificationsAction: (.post, "/notifications", .signedIn)
+        case .scorecard: (.get, "/scorecard", .readFigures)
+        case .scorecardAction: (.post, "/scorecard", .setReporting)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -110,6 +112,8 @@ enum Route: String, CaseIterable, Sendable {
         case .apiUnsubscribe: (.post, "/api/v1/subscriptions/{id}/remove", .signedIn)
         case .apiSubscriptionAddress: (.post, "/api/v1/subscriptions/{id}/address", .signedIn)
         case .apiNotifications: (.get, "/api/v1/notifications", .signedIn)
+        case .apiScorecard: (.get, "/api/v1/scorecard", .readFigures)
+        case .apiScorecardWeights: (.post, "/api/v1/scorecard/weights", .setReporting)
         }
     }
 

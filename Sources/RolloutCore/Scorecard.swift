@@ -1,0 +1,144 @@
+/// The assessment scorecard (考核): a weighted score per district over the levers, as of any
+/// moment. Each part scores 0–100; a part whose data does not exist (yet) weighs nothing, and the
+/// score is the weighted mean of the parts that have data. Pure: the application gathers the inputs.
+public enum Scorecard {
+    /// The parts of the score.
+    public enum Part: String, CaseIterable, Codable, Sendable, Comparable {
+        /// Sites built against the target pro rata to the time gone by.
+        case build
+        /// The share of built sites verified in the field (not built yet: no data).
+        case verified
+        /// Open obstacles still within their service-level clock.
+        case obstacles
+        /// Reporting periods of the district's office not missed in the window.
+        case reporting
+        /// Safety findings per 100 sites, as a penalty (not built yet: no data).
+        case safety
+        /// 5G applications in operation (not built yet: no data).
+        case applications
+        /// 5G subscriber growth (not built yet: no data).
+        case subscribers
+
+        /// Orders parts as listed.
+        public static func < (a: Part, b: Part) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+    }
+
+    /// The weight of each part, as the city office sets them.
+    public struct Weights: Codable, Hashable, Sendable {
+        /// The weights, by part's code; a part not named weighs nothing.
+        public var values: [String: Double]
+
+        /// Weights as written (checked by ``validated()``).
+        public init(values: [String: Double]) { self.values = values }
+
+        /// Weights by part.
+        public init(_ values: [Part: Double]) { self.values = Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) }) }
+
+        /// The weight of a part.
+        public subscript(_ part: Part) -> Double { values[part.rawValue] ?? 0 }
+
+        /// The weights before the office sets any: build 40, verified 15, obstacles 15, reporting 10,
+        /// safety 10, applications 5, subscribers 5.
+        public static let standard = Weights([.build: 40, .verified: 15, .obstacles: 15, .reporting: 10, .safety: 10, .applications: 5, .subscribers: 5])
+
+        /// Checks weights the office sets: known parts, each 0–1,000 and finite, summing to more
+        /// than zero. Throws `scorecard_bad_part`, `scorecard_bad_weight`, `scorecard_zero_weights`.
+        public func validated() throws -> Weights {
+            for (code, w) in values {
+                guard Part(rawValue: code) != nil else { throw RolloutError("scorecard_bad_part", ["value": String(code.prefix(40))]) }
+                guard w.isFinite, w >= 0, w <= 1_000 else { throw RolloutError("scorecard_bad_weight", ["value": code]) }
+            }
+            guard values.values.reduce(0, +) > 0 else { throw RolloutError("scorecard_zero_weights") }
+            return self
+        }
+    }
+
+    /// What a district's score is computed from.
+    public struct Inputs: Hashable, Sendable {
+        /// The district's code.
+        public var region: String
+        /// Sites built since the campaign's start.
+        public var built: Int
+        /// The district's target (nil: none set).
+        public var target: Int?
+        /// The share of the campaign's time gone by (0–1).
+        public var elapsed: Double
+        /// Obstacles open at the moment.
+        public var openObstacles: Int
+        /// Of those, the ones whose clock has run out.
+        public var overdueObstacles: Int
+        /// Reporting periods of the district's office ended in the window (nil: not known).
+        public var reportingPeriods: Int?
+        /// Of those, the ones without a report.
+        public var missedPeriods: Int?
+
+        /// Inputs as gathered.
+        public init(region: String, built: Int, target: Int?, elapsed: Double, openObstacles: Int, overdueObstacles: Int,
+                    reportingPeriods: Int?, missedPeriods: Int?) {
+            self.region = region; self.built = built; self.target = target; self.elapsed = elapsed
+            self.openObstacles = openObstacles; self.overdueObstacles = overdueObstacles
+            self.reportingPeriods = reportingPeriods; self.missedPeriods = missedPeriods
+        }
+
+        /// The target pro rata to the time gone by; nil without a target or before any time has gone by.
+        public var proRataTarget: Double? {
+            guard let target, target > 0, elapsed > 0 else { return nil }
+            return Double(target) * elapsed
+        }
+    }
+
+    /// A part's score, 0–100, or nil when its data does not exist.
+    public static func partScore(_ part: Part, _ i: Inputs) -> Double? {
+        switch part {
+        case .build:
+            guard let due = i.proRataTarget else { return nil }
+            return min(100, 100 * Double(i.built) / due)
+        case .obstacles:
+            guard i.openObstacles > 0 else { return 100 }
+            return 100 * Double(i.openObstacles - min(i.overdueObstacles, i.openObstacles)) / Double(i.openObstacles)
+        case .reporting:
+            guard let periods = i.reportingPeriods, periods > 0 else { return nil }
+            return 100 * Double(periods - min(i.missedPeriods ?? 0, periods)) / Double(periods)
+        case .verified, .safety, .applications, .subscribers:
+            return nil
+        }
+    }
+
+    /// A district's line: its parts, its score and its rank.
+    public struct Line: Hashable, Sendable {
+        /// The district's code.
+        public var region: String
+        /// The inputs it was computed from.
+        public var inputs: Inputs
+        /// Each part's score (nil: no data).
+        public var parts: [Part: Double?]
+        /// The weighted mean of the parts with data and weight; nil when none has both.
+        public var score: Double?
+        /// 1 for the best score; nil without a score.
+        public var rank: Int?
+    }
+
+    /// Every district's line, ranked: the best score first, ties by code; districts without a score last.
+    public static func lines(_ inputs: [Inputs], weights: Weights) -> [Line] {
+        var out = inputs.map { i -> Line in
+            var parts: [Part: Double?] = [:]
+            var sum = 0.0, weight = 0.0
+            for p in Part.allCases {
+                let s = partScore(p, i)
+                parts[p] = .some(s)
+                if let s, weights[p] > 0 { sum += weights[p] * s; weight += weights[p] }
+            }
+            return Line(region: i.region, inputs: i, parts: parts, score: weight > 0 ? sum / weight : nil, rank: nil)
+        }
+        out.sort { a, b in
+            switch (a.score, b.score) {
+            case let (x?, y?): return x != y ? x > y : a.region < b.region
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): return a.region < b.region
+            }
+        }
+        for k in out.indices where out[k].score != nil { out[k].rank = k + 1 }
+        return out
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RolloutCore
+import RolloutTestSupport
+import Testing
+@testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
+@testable import RolloutWeb
+
+/// The scorecard through the server, on both engines: every district's parts, score and rank
+/// against a plain computation from the API's own figures, obstacles and reporting (none of the
+/// scorecard's code), at several moments; the office's weights; the rank change after a bulletin.
+@Suite struct ScorecardWebTests {
+    static func json(_ r: TestResponse) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: r.body)) }
+
+    /// The plain computation: part scores from the regions, obstacles and reporting answers, their
+    /// weighted mean over the parts with data, ranked by score then code.
+    static func naive(client: SignedInClient, query: String, elapsed: Double, weights: [String: Double]) async throws -> [(String, Double?, [String: Double?])] {
+        let regions = try #require(try await client.execute(uri: "/api/v1/regions?\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
+        let reporting = try #require(try await client.execute(uri: "/api/v1/reporting?days=28&\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
+        let asOf = try #require(try await client.execute(uri: "/api/v1/scorecard?\(query)", method: .get) { try Self.json($0) } as? [String: Any])["as_of"] as! String
+        let today = String(asOf.prefix(10))
+        var out: [(String, Double?, [String: Double?])] = []
+        for r in regions {
+            let code = r["region_code"] as! String
+            let total: (String) async throws -> Int = { extra in
+                try #require(try await client.execute(uri: "/api/v1/obstacles?status=open&region=\(code)&per_page=1\(extra)&\(query)", method: .get) {
+                    try Self.json($0) } as? [String: Any])["total"] as! Int
+            }
+            let open = try await total(""), overdue = try await total("&overdue=true")
+            var parts: [String: Double?] = ["verified": nil, "safety": nil, "applications": nil, "subscribers": nil]
+            if let target = r["target"] as? Int, target > 0, elapsed > 0 {
+                parts["build"] = min(100, 100 * Double(r["progress"] as! Int) / (Double(target) * elapsed))
+            } else { parts["build"] = .some(nil) }
+            parts["obstacles"] = open == 0 ? 100 : 100 * Double(open - overdue) / Double(open)
+            let org = reporting.first { $0["kind"] as? String == "district" && $0["code"] as? String == code }
+            let ended = ((org?["periods"] as? [[String: Any]]) ?? []).filter { ($0["to"] as! String) < today }
+            parts["reporting"] = ended.isEmpty ? .some(nil) : 100 * Double(ended.filter { $0["missed"] as! Bool == false }.count) / Double(ended.count)
+            var sum = 0.0, weight = 0.0
+            for (p, s) in parts { if let s, (weights[p] ?? 0) > 0 { sum += weights[p]! * s; weight += weights[p]! } }
+            out.append((code, weight > 0 ? sum / weight : nil, parts))
+        }
+        return out.sorted { a, b in
+            switch (a.1, b.1) {
+            case let (x?, y?): return abs(x - y) > 1e-9 ? x > y : a.0 < b.0
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.0 < b.0
+            }
+        }
+    }
+
+    static func check(_ got: [String: Any], _ expected: [(String, Double?, [String: Double?])], _ label: String) {
+        let lines = got["regions"] as! [[String: Any]]
+        #expect(lines.map { $0["region_code"] as! String } == expected.map(\.0), "order \(label)")
+        for (line, e) in zip(lines, expected) {
+            let score = line["score"] as? Double
+            #expect((score == nil) == (e.1 == nil) && abs((score ?? 0) - ((e.1 ?? 0) * 100).rounded() / 100) < 0.006, "\(e.0) score \(label)")
+            let parts = line["parts"] as! [String: Any]
+            for (p, v) in e.2 {
+                let g = parts[p] as? Double
+                #expect((g == nil) == (v == nil) && abs((g ?? 0) - ((v ?? 0) * 100).rounded() / 100) < 0.006, "\(e.0) \(p) \(label)")
+            }
+        }
+        let ranks = lines.compactMap { $0["rank"] as? Int }
+        #expect(ranks == Array(1...max(1, ranks.count)).prefix(ranks.count).map { $0 }, "ranks \(label)")
+    }
+
+    @Test(arguments: Backend.available)
+    func everyDistrictsScoreIsWhatThePlainComputationSaysAndTheOfficeSetsTheWeights(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.002) { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let campaign = try await service.campaign().campaign
+            try await app.test(.router) { client in
+                let office = try await TestAccess.client(client, service.store)
+                let leader = try await TestAccess.client(client, service.store, role: .leader)
+                let district = try await TestAccess.client(client, service.store, role: .district, region: "500103")
+                let standard = Scorecard.Weights.standard.values
+                for day in ["2020-04-20", "2020-05-31", "2020-06-15"] {
+                    let end = ShanghaiCalendar.start(of: ShanghaiCalendar.parseDay(day)! + 1)
+                    let got = try #require(try await leader.execute(uri: "/api/v1/scorecard?as_of=\(day)", method: .get) { try Self.json($0) } as? [String: Any])
+                    let expected = try await Self.naive(client: leader, query: "as_of=\(day)", elapsed: campaign.elapsed(at: end), weights: standard)
+                    Self.check(got, expected, day)
+                    #expect(got["weights_set_by"] is NSNull && (got["weights"] as? [String: Double]) == standard)
+                }
+                // A bulletin: the next read names its cut-off and each ranked district's change since,
+                // against the ranks read as of that cut-off, as known then.
+                try await office.execute(uri: "/api/v1/bulletins?as_of=2020-06-10", method: .post) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
+                let after = try #require(try await leader.execute(uri: "/api/v1/scorecard", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect((after["previous_bulletin_cutoff"] as? String)?.hasPrefix("2020-06-10T23:59:59") == true)
+                let thenLines = try #require(try await leader.execute(uri: "/api/v1/scorecard?as_of=2020-06-10&known_at=2020-06-10", method: .get) {
+                    try Self.json($0) } as? [String: Any])["regions"] as! [[String: Any]]
+                let rankThen = Dictionary(uniqueKeysWithValues: thenLines.compactMap { l in (l["rank"] as? Int).map { (l["region_code"] as! String, $0) } })
+                var compared = 0
+                for l in after["regions"] as! [[String: Any]] {
+                    let code = l["region_code"] as! String
+                    if let rank = l["rank"] as? Int, let then = rankThen[code] {
+                        #expect(l["rank_change"] as? Int == then - rank, "\(code)")
+                        compared += 1
+                    } else {
+                        #expect(l["rank_change"] is NSNull, "\(code)")
+                    }
+                }
+                #expect(compared > 10)
+                // Only the city office sets weights; bad weights are refused in the user's language.
+                let body = ByteBuffer(string: #"{"build":1,"obstacles":3}"#)
+                try await district.execute(uri: "/api/v1/scorecard/weights", method: .post, body: body) { #expect($0.status == .forbidden) }
+                for (bad, code) in [(#"{"build":0}"#, "scorecard_zero_weights"), (#"{"build":-2}"#, "scorecard_bad_weight"), (#"{"speed":1}"#, "scorecard_bad_part"),
+                                    (#"{"build":"x"}"#, "bad_json_body")] {
+                    try await office.execute(uri: "/api/v1/scorecard/weights?lang=en", method: .post, body: ByteBuffer(string: bad)) { r in
+                        let e = try #require((try Self.json(r) as? [String: Any])?["error"] as? [String: Any])
+                        #expect(r.status == .badRequest && e["code"] as? String == code, "\(bad)")
+                    }
+                }
+                try await office.execute(uri: "/api/v1/scorecard/weights", method: .post, body: body) { #expect($0.status == .ok) }
+                let now = try #require(try await leader.execute(uri: "/api/v1/scorecard", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect(now["weights_set_by"] as? String == office.account)
+                let end = try await service.campaign().now(service.clock)
+                Self.check(now, try await Self.naive(client: leader, query: "", elapsed: campaign.elapsed(at: end.adding(seconds: 1)),
+                                                     weights: ["build": 1, "obstacles": 3]), "office's weights")
+                // As of a day before the change, the standard weights still stand.
+                let before = try #require(try await leader.execute(uri: "/api/v1/scorecard?as_of=2020-06-01", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect((before["weights"] as? [String: Double]) == standard)
+                // The page: every district, the parts without data said so, the form only for the office.
+                try await leader.execute(uri: "/scorecard?lang=en", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    #expect(r.status == .ok && html.contains("no data yet") && !html.contains("id=\"weights-form\""))
+                    #expect(html.components(separatedBy: "<tr data-region=").count - 1 == (after["regions"] as! [Any]).count)
+                }
+                try await office.execute(uri: "/scorecard", method: .get) { #expect(String(buffer: $0.body).contains("id=\"weights-form\"")) }
+                try await office.execute(uri: "/scorecard?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "build=2&obstacles=x&lang=en")) { r in
+                    #expect(r.status == .badRequest && String(buffer: r.body).contains("must be a number"))
+                }
+                try await office.execute(uri: "/scorecard", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "build=2&obstacles=1&reporting=1")) { #expect($0.status == .seeOther) }
+                let formSet = try #require(try await leader.execute(uri: "/api/v1/scorecard", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect((formSet["weights"] as? [String: Double])?["build"] == 2 && (formSet["weights"] as? [String: Double])?["safety"] == 0)
+            }
+        }
+    }
+}
