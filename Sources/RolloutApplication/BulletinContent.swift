@@ -52,6 +52,8 @@ public struct BulletinContent: Sendable {
     public var reconciliation: ReconciliationView.Figure? = nil
     /// Each district's reconciliation figure, by code (those with a paired site or an open mismatch).
     public var reconciliationByRegion: [String: ReconciliationView.Figure] = [:]
+    /// The scorecard at the cut-off (as known then), with the ranks at the bulletin before.
+    public var scorecard: ScorecardView? = nil
 
     /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
     public var poor: [RegionFigures] {

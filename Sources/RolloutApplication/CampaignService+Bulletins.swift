@@ -34,7 +34,8 @@ extension CampaignService {
                                listed: listedNow.sorted(), listedSince: listedNow.subtracting(listedThen).sorted(),
                                delistedSince: listedThen.subtracting(listedNow).sorted(),
                                lateReporting: try await reporting(stored.campaign, at: moment, days: 7).organisations.filter { $0.consecutiveMisses > 0 },
-                               reconciliation: rec.figure(), reconciliationByRegion: recByRegion)
+                               reconciliation: rec.figure(), reconciliationByRegion: recByRegion,
+                               scorecard: try await scorecard(stored.campaign, at: moment))
     }
 
     /// Issues the bulletin for the end of `day` as the principal: refuses a cut-off in the future or

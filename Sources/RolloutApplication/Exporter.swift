@@ -8,7 +8,7 @@ import RolloutExport
 /// page by page and written as they are read, so that a table of millions of rows stays within a
 /// bounded memory.
 public enum ExportKind: String, CaseIterable, Sendable {
-    case regions, sites, obstacles, events
+    case regions, sites, obstacles, events, scorecard
 
     /// A kind a user named; `unknown_export_kind` otherwise.
     public init(checking text: String) throws {
@@ -96,6 +96,9 @@ public enum Exporter {
              "unit", "dispatched_at", "escalated_at", "resolved_at", "reopened_at", "age_days", "sla_days", "due", "days_left", "overdue"]
         case .events:
             ["seq", "kind", "entity", "occurred_at", "recorded_at", "actor", "via", "payload"]
+        case .scorecard:
+            ["rank", "rank_change", "region_code", "name", "score"] + Scorecard.Part.allCases.map(\.rawValue)
+                + ["built", "target", "pro_rata_target", "open_obstacles", "overdue_obstacles", "reporting_periods", "missed_periods"]
         }
     }
 
@@ -127,6 +130,19 @@ public enum Exporter {
                 if p.obstacles.count < pageSize { break }
                 page += 1
             }
+        case .scorecard:
+            let (c, _) = try await service.moment(asOf: asOf, knownAt: knownAt)
+            let view = try await service.scorecard(c.campaign, at: moment)
+            for l in view.lines where filters.region == nil || l.region == filters.region {
+                let i = l.inputs
+                let cells: [ExportCell] = [.optional(l.rank), .optional(view.rankChange(l.region)), .text(l.region),
+                                           .text(view.regions[l.region]?.nameZh ?? l.region), .optional(l.score.map(rounded))]
+                    + Scorecard.Part.allCases.map { .optional((l.parts[$0] ?? nil).map(rounded)) }
+                    + [.int(i.built), .optional(i.target), .optional(i.proRataTarget.map(rounded)), .int(i.openObstacles), .int(i.overdueObstacles),
+                       .optional(i.reportingPeriods), .optional(i.missedPeriods)]
+                let object = Dictionary(uniqueKeysWithValues: zip(header(.scorecard), cells.map(\.text)))
+                try emit(ExportRow(cells: cells, object: object))
+            }
         case .events:
             var after: Int64 = 0
             // The payload as the log stores it: sorted keys, slashes as they are.
@@ -146,6 +162,9 @@ public enum Exporter {
             }
         }
     }
+
+    /// Two decimals, as the scorecard's page and API show them.
+    static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
     static func row(_ r: RegionFigures) -> ExportRow {
         var cells: [ExportCell] = [.int(r.rank), .text(r.regionCode), .text(r.name), .text(r.nameEn), .text(r.kind), .optional(r.target),

@@ -98,7 +98,7 @@ public enum Catalogue {
         "initialised": ("攻坚行动“{value}”已创建", "campaign “{value}” created"),
         "rebuilt": ("投影已从 {value} 条事件重建", "projections rebuilt from {value} events"),
         "error_prefix": ("错误：", "error: "),
-        "unknown_export_kind": ("未知的导出类型“{value}”（可选：regions、sites、obstacles、events）", "unknown export kind “{value}” (use regions, sites, obstacles or events)"),
+        "unknown_export_kind": ("未知的导出类型“{value}”（可选：regions、sites、obstacles、events、scorecard）", "unknown export kind “{value}” (use regions, sites, obstacles, events or scorecard)"),
         "xlsx_needs_output": ("XLSX 是二进制文件：请用 -o 文件名 写入文件", "XLSX is a binary file: write it to a file with -o FILE"),
         "written_to": ("已写入 {value}", "written to {value}"),
         "demo_variant": ("变体 {variant}：5 月 10 日至 31 日停滞的区县 {stalling}；后程集中建设的区县 {surging}",

@@ -17,6 +17,7 @@ extension Catalogue {
         "page_scorecard_previous": ("上期通报截至 {value}。", "The last bulletin was cut off at {value}."),
         "page_scorecard_no_previous": ("尚无通报，无名次变化。", "No bulletin yet: no rank change."),
         "page_scorecard_done": ("权重已设定", "The weights were set"),
+        "bulletin_scorecard": ("十、考核评分", "10. Scorecard"),
         "scorecard_part_build": ("建设进度", "Build progress"),
         "scorecard_part_verified": ("核验通过率", "Verified share"),
         "scorecard_part_obstacles": ("问题按时办理", "Obstacles within their clock"),

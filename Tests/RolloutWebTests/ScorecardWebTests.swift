@@ -104,6 +104,19 @@ import Testing
                     }
                 }
                 #expect(compared > 10)
+                // The bulletin carries the scorecard of its cut-off: the same districts in the same order.
+                let bulletins = try #require(try await leader.execute(uri: "/api/v1/bulletins", method: .get) { try Self.json($0) } as? [[String: Any]])
+                let id = try #require(bulletins.first?["id"] as? Int)
+                try await leader.execute(uri: "/api/v1/bulletins/\(id)", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    let table = try #require(html.firstRange(of: "id=\"bulletin-scorecard\"").map { String(html[$0.lowerBound...]) })
+                    let names = thenLines.map { $0["name"] as! String }
+                    var at = table.startIndex
+                    for name in names {
+                        let found = try #require(table.range(of: "<td class=\"l\">\(name)</td>", range: at..<table.endIndex), "\(name) in order")
+                        at = found.upperBound
+                    }
+                }
                 // Only the city office sets weights; bad weights are refused in the user's language.
                 let body = ByteBuffer(string: #"{"build":1,"obstacles":3}"#)
                 try await district.execute(uri: "/api/v1/scorecard/weights", method: .post, body: body) { #expect($0.status == .forbidden) }

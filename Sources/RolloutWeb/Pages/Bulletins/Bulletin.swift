@@ -65,6 +65,19 @@ public enum Bulletin {
             \(rows.isEmpty ? nil : HTML("<table id=\"bulletin-reconciliation\"><thead><tr><th class=\"l\">\(t("page_region"))</th><th>\(t("page_reconciliation_paired"))</th><th>\(t("page_reconciliation_agreeing"))</th><th>\(t("page_reconciliation_rate"))</th><th>\(t("page_reconciliation_open"))</th></tr></thead><tbody>\(rows)</tbody></table>"))
             """
         } ?? none
+        let scorecard: HTML = m.scorecard.map { v -> HTML in
+            let shown: [Scorecard.Part] = [.build, .obstacles, .reporting]
+            let rows = v.lines.map { l -> HTML in
+                let change = v.rankChange(l.region).map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "—"
+                let parts = shown.map { p -> HTML in "<td>\((l.parts[p] ?? nil).map { String(format: "%.1f", $0) } ?? "—")</td>" }
+                return "<tr><td>\(l.rank.map(String.init) ?? "—")</td><td>\(change)</td><td class=\"l\">\(name(l.region))</td><td>\(l.score.map { String(format: "%.1f", $0) } ?? "—")</td>\(parts)</tr>"
+            }
+            let heads = shown.map { p -> HTML in "<th>\(t("scorecard_part_\(p.rawValue)"))</th>" }
+            return """
+            <table id="bulletin-scorecard"><thead><tr><th>\(t("page_scorecard_rank"))</th><th>\(t("page_scorecard_change"))</th>\
+            <th class="l">\(t("page_region"))</th><th>\(t("page_scorecard_score"))</th>\(heads)</tr></thead><tbody>\(rows)</tbody></table>
+            """
+        } ?? none
         func list(_ codes: [String]) -> String { codes.isEmpty ? noneText : codes.map(name).joined(separator: "、") }
         let changes = m.previous == nil ? "" : " " + t("bulletin_supervision_changes", ["listed": list(m.listedSince), "delisted": list(m.delistedSince)])
         let body: HTML = """
@@ -85,7 +98,8 @@ public enum Bulletin {
         <h2>\(t("bulletin_supervision"))</h2><p id="supervision">\
         \((m.listed.isEmpty ? noneText : t("bulletin_supervision_text", ["value": m.listed.map(name).joined(separator: "、")])) + changes)</p>\
         <h2>\(t("bulletin_reporting"))</h2>\(lateReporting)\
-        <h2>\(t("bulletin_reconciliation"))</h2>\(reconciliation)
+        <h2>\(t("bulletin_reconciliation"))</h2>\(reconciliation)\
+        <h2>\(t("bulletin_scorecard"))</h2>\(scorecard)
         """
         let title = Catalogue.text("bulletin_title", .zh, ["name": m.campaign.campaign.name, "value": m.day])
         let page: HTML = """
