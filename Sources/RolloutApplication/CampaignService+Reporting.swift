@@ -101,21 +101,16 @@ extension CampaignService {
     /// Sets what the office expects of each kind of organisation, as the city office; returns the rule set.
     @discardableResult
     public func setReportingRule(_ rule: Reporting.Rule, by principal: Principal) async throws -> Reporting.Rule {
-        guard Access.allows(principal.role, .setReporting) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
-        let checked = try rule.validated()
-        let now = try await campaign().now(clock)
-        _ = try await store.append([NewEvent(.reportingRuleSet(checked), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
-        return checked
+        try await recordNow(needs: .setReporting, by: principal) { let checked = try rule.validated(); return (.reportingRuleSet(checked), checked) }
     }
 
     /// Loads a year's official calendar (lines `YYYY-MM-DD,holiday|workday`), as the city office; it
     /// replaces the year's earlier load from now on.
     public func loadWorkingCalendar(year: Int, text: String, by principal: Principal) async throws -> WorkingCalendar.Year {
-        guard Access.allows(principal.role, .setReporting) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
-        let parsed = try WorkingCalendar.Year.parse(year: year, text: text)
-        let now = try await campaign().now(clock)
-        _ = try await store.append([NewEvent(.workingCalendarSet(parsed), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
-        return parsed
+        try await recordNow(needs: .setReporting, by: principal) {
+            let parsed = try WorkingCalendar.Year.parse(year: year, text: text)
+            return (.workingCalendarSet(parsed), parsed)
+        }
     }
 
     /// The receipt of a report by the principal's organisation through `channel` (an import kind,

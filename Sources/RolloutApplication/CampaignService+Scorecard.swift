@@ -90,10 +90,6 @@ extension CampaignService {
     /// Sets the scorecard's weights from now on, as the city office.
     @discardableResult
     public func setScorecardWeights(_ weights: Scorecard.Weights, by principal: Principal) async throws -> Scorecard.Weights {
-        guard Access.allows(principal.role, .setReporting) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
-        let checked = try weights.validated()
-        let now = try await campaign().now(clock)
-        _ = try await store.append([NewEvent(.scorecardWeightsSet(checked), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
-        return checked
+        try await recordNow(needs: .setReporting, by: principal) { let checked = try weights.validated(); return (.scorecardWeightsSet(checked), checked) }
     }
 }

@@ -234,3 +234,16 @@ public struct CampaignService: Sendable {
         return o
     }
 }
+
+extension CampaignService {
+    /// Records a setting of the office's now, as `principal`: refused without `need` before the
+    /// setting is even checked (a role without the right learns nothing of its input), then the
+    /// event `make` gives, dated now. Returns what `make` checked.
+    func recordNow<T: Sendable>(needs need: Need, by principal: Principal, _ make: () throws -> (EventBody, T)) async throws -> T {
+        guard Access.allows(principal.role, need) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        let (body, checked) = try make()
+        let now = try await campaign().now(clock)
+        _ = try await store.append([NewEvent(body, occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+        return checked
+    }
+}
