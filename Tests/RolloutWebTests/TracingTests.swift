@@ -77,11 +77,16 @@ import Testing
                 return 0
             }
             #expect(answered == 200, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-            // The spans arrive in batches: wait for the service's read and its SQL.
+            // The spans arrive in batches, a parent often in the batch after its children (it ends
+            // last; the server's own background work adds spans too): wait for the service's read
+            // and the request's span above it.
             let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline && !(received.spans.contains { $0["name"] as? String == "service.figures" }) {
-                try await Task.sleep(for: .milliseconds(100))
+            func arrived() -> Bool {
+                let spans = received.spans
+                guard let f = spans.first(where: { $0["name"] as? String == "service.figures" }), let up = f["parentSpanId"] as? String else { return false }
+                return spans.contains { $0["spanId"] as? String == up }
             }
+            while Date() < deadline && !arrived() { try await Task.sleep(for: .milliseconds(100)) }
             let spans = received.spans
             let byID = Dictionary(spans.map { ($0["spanId"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
             let figures = try #require(spans.first { $0["name"] as? String == "service.figures" }, "\(spans.map { $0["name"] ?? "" })")
