@@ -144,12 +144,20 @@ extension CampaignService {
         }
     }
 
-    /// The outbox's messages of the subscriptions a principal may see, newest first.
+    /// The outbox's messages of the subscriptions a principal may see, newest first. The city
+    /// office and the command line read the whole outbox; any other account reads each of its
+    /// subscriptions' own (a read of everyone's newest, filtered after, could hide its older ones).
     public func outbox(subscription: Int64?, status: OutboxMessage.Status?, limit: Int = 100, by principal: Principal?) async throws -> [OutboxMessage] {
-        if let subscription { _ = try await managed(subscription, by: principal) }
-        let visible = Set(try await subscriptionLines(for: principal, includeRemoved: true).map(\.subscription.id))
-        return try await store.outbox(subscription: subscription, status: status, limit: max(1, min(limit, 500)) * (subscription == nil ? 4 : 1))
-            .filter { visible.contains($0.subscription) }
-            .prefix(max(1, min(limit, 500))).map { $0 }
+        let n = max(1, min(limit, 500))
+        if let subscription {
+            _ = try await managed(subscription, by: principal)
+            return try await store.outbox(subscription: subscription, status: status, limit: n)
+        }
+        if principal == nil || principal?.role == .cityOffice { return try await store.outbox(subscription: nil, status: status, limit: n) }
+        var all: [OutboxMessage] = []
+        for line in try await subscriptionLines(for: principal, includeRemoved: true) {
+            all += try await store.outbox(subscription: line.subscription.id, status: status, limit: n)
+        }
+        return Array(all.sorted { $0.id > $1.id }.prefix(n))
     }
 }

@@ -136,9 +136,9 @@ public enum Exporter {
             for l in view.lines where filters.region == nil || l.region == filters.region {
                 let i = l.inputs
                 let cells: [ExportCell] = [.optional(l.rank), .optional(view.rankChange(l.region)), .text(l.region),
-                                           .text(view.regions[l.region]?.nameZh ?? l.region), .optional(l.score.map(rounded))]
-                    + Scorecard.Part.allCases.map { .optional((l.parts[$0] ?? nil).map(rounded)) }
-                    + [.int(i.built), .optional(i.target), .optional(i.proRataTarget.map(rounded)), .int(i.openObstacles), .int(i.overdueObstacles),
+                                           .text(view.regions[l.region]?.nameZh ?? l.region), .optional(l.score.map(Scorecard.rounded))]
+                    + Scorecard.Part.allCases.map { .optional((l.parts[$0] ?? nil).map(Scorecard.rounded)) }
+                    + [.int(i.built), .optional(i.target), .optional(i.proRataTarget.map(Scorecard.rounded)), .int(i.openObstacles), .int(i.overdueObstacles),
                        .optional(i.reportingPeriods), .optional(i.missedPeriods)]
                 let object = Dictionary(uniqueKeysWithValues: zip(header(.scorecard), cells.map(\.text)))
                 try emit(ExportRow(cells: cells, object: object))
@@ -162,9 +162,6 @@ public enum Exporter {
             }
         }
     }
-
-    /// Two decimals, as the scorecard's page and API show them.
-    static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
     static func row(_ r: RegionFigures) -> ExportRow {
         var cells: [ExportCell] = [.int(r.rank), .text(r.regionCode), .text(r.name), .text(r.nameEn), .text(r.kind), .optional(r.target),

@@ -87,6 +87,9 @@ public enum Scorecard {
         }
     }
 
+    /// Two decimals, as the page, the API and the export show scores.
+    public static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+
     /// A part's score, 0–100, or nil when its data does not exist.
     public static func partScore(_ part: Part, _ i: Inputs) -> Double? {
         switch part {

@@ -113,16 +113,13 @@ struct ScorecardJSON: Encodable {
         previous_bulletin_cutoff = v.previous.map { ShanghaiCalendar.iso8601($0.cutoff) }
         regions = v.lines.map { l in
             Line(region_code: l.region, name: v.regions[l.region]?.nameZh ?? l.region, name_en: v.regions[l.region]?.nameEn ?? l.region,
-                 rank: l.rank, rank_change: v.rankChange(l.region), score: l.score.map(ScorecardJSON.rounded),
-                 parts: Dictionary(uniqueKeysWithValues: Scorecard.Part.allCases.map { p in (p.rawValue, (l.parts[p] ?? nil).map(ScorecardJSON.rounded)) }),
-                 built: l.inputs.built, target: l.inputs.target, pro_rata_target: l.inputs.proRataTarget.map(ScorecardJSON.rounded),
+                 rank: l.rank, rank_change: v.rankChange(l.region), score: l.score.map(Scorecard.rounded),
+                 parts: Dictionary(uniqueKeysWithValues: Scorecard.Part.allCases.map { p in (p.rawValue, (l.parts[p] ?? nil).map(Scorecard.rounded)) }),
+                 built: l.inputs.built, target: l.inputs.target, pro_rata_target: l.inputs.proRataTarget.map(Scorecard.rounded),
                  open_obstacles: l.inputs.openObstacles, overdue_obstacles: l.inputs.overdueObstacles,
                  reporting_periods: l.inputs.reportingPeriods, missed_periods: l.inputs.missedPeriods)
         }
     }
-
-    /// Two decimals, as every score is shown.
-    static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
