@@ -79,10 +79,15 @@ extension CampaignService {
             let ended = s.periods.filter { $0.to < today }
             reporting[s.organisation.code] = (ended.count, ended.filter(\.missed).count)
         }
+        // Adoption: projects in operation once the campaign has any project; growth where both months are known.
+        let adoption = Adoption(try await store.events(kinds: Adoption.kinds), at: moment)
+        let anyProject = !adoption.projects.isEmpty
         let inputs = regions.map { r in
             Scorecard.Inputs(region: r.regionCode, built: r.progress, target: r.target, elapsed: elapsed,
                              openObstacles: open[r.regionCode]?.0 ?? 0, overdueObstacles: open[r.regionCode]?.1 ?? 0,
-                             reportingPeriods: reporting[r.regionCode]?.0, missedPeriods: reporting[r.regionCode]?.1)
+                             reportingPeriods: reporting[r.regionCode]?.0, missedPeriods: reporting[r.regionCode]?.1,
+                             applicationsInOperation: anyProject ? adoption.inOperation(region: r.regionCode) : nil,
+                             subscriberGrowth: adoption.growth(region: r.regionCode))
         }
         return Scorecard.lines(inputs, weights: weights)
     }

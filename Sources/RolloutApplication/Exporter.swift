@@ -8,7 +8,7 @@ import RolloutExport
 /// page by page and written as they are read, so that a table of millions of rows stays within a
 /// bounded memory.
 public enum ExportKind: String, CaseIterable, Sendable {
-    case regions, sites, obstacles, events, scorecard
+    case regions, sites, obstacles, events, scorecard, adoption, applications, subscribers
 
     /// A kind a user named; `unknown_export_kind` otherwise.
     public init(checking text: String) throws {
@@ -98,7 +98,9 @@ public enum Exporter {
             ["seq", "kind", "entity", "occurred_at", "recorded_at", "actor", "via", "payload"]
         case .scorecard:
             ["rank", "rank_change", "region_code", "name", "score"] + Scorecard.Part.allCases.map(\.rawValue)
-                + ["built", "target", "pro_rata_target", "open_obstacles", "overdue_obstacles", "reporting_periods", "missed_periods"]
+                + ["built", "target", "pro_rata_target", "open_obstacles", "overdue_obstacles", "reporting_periods", "missed_periods",
+                   "applications_in_operation", "subscriber_growth"]
+        case .adoption, .applications, .subscribers: adoptionHeader(kind)
         }
     }
 
@@ -139,10 +141,14 @@ public enum Exporter {
                                            .text(view.regions[l.region]?.nameZh ?? l.region), .optional(l.score.map(Scorecard.rounded))]
                     + Scorecard.Part.allCases.map { .optional((l.parts[$0] ?? nil).map(Scorecard.rounded)) }
                     + [.int(i.built), .optional(i.target), .optional(i.proRataTarget.map(Scorecard.rounded)), .int(i.openObstacles), .int(i.overdueObstacles),
-                       .optional(i.reportingPeriods), .optional(i.missedPeriods)]
+                       .optional(i.reportingPeriods), .optional(i.missedPeriods), .optional(i.applicationsInOperation),
+                       .optional(i.subscriberGrowth.map { ($0 * 10_000).rounded() / 10_000 })]
                 let object = Dictionary(uniqueKeysWithValues: zip(header(.scorecard), cells.map(\.text)))
                 try emit(ExportRow(cells: cells, object: object))
             }
+        case .adoption, .applications, .subscribers:
+            let (c, _) = try await service.moment(asOf: asOf, knownAt: knownAt)
+            try adoptionRows(kind, try await service.adoption(c.campaign, at: moment), region: filters.region, emit)
         case .events:
             var after: Int64 = 0
             // The payload as the log stores it: sorted keys, slashes as they are.

@@ -89,6 +89,8 @@ public enum Need: String, Sendable, CaseIterable {
     /// Resolving a mismatch between an operator's record and China Tower's (which ones: per region);
     /// the city office also sets the thresholds.
     case reconcile
+    /// Recording a 5G application project (which ones: per record: a district its region's, an operator those it carries).
+    case recordAdoption
 }
 
 /// The rules.
@@ -101,6 +103,7 @@ public enum Access {
         case .readRecords: [.cityOffice, .leader, .district, .operator].contains(role)
         case .importFiles: [.cityOffice, .district, .operator, .resourceOwner].contains(role)
         case .escalate, .reconcile: [.cityOffice, .district].contains(role)
+        case .recordAdoption: [.cityOffice, .district, .operator].contains(role)
         case .handleObstacles: [.cityOffice, .district, .operator].contains(role)
         case .editRouting: role == .cityOffice
         case .manageAccounts: role == .admin
@@ -118,12 +121,13 @@ public enum Access {
         allows(p.role, .readRecords)
     }
 
-    /// Whether an account may send files of a kind (`sites`, `progress`, `obstacles`, `resources`, `targets`).
+    /// Whether an account may send files of a kind (`sites`, `progress`, `obstacles`, `resources`, `targets`,
+    /// `subscribers`, `applications`).
     public static func mayImport(_ kind: String, _ p: Principal) -> Bool {
         switch p.role {
         case .cityOffice: true
-        case .operator: ["sites", "progress", "obstacles"].contains(kind)
-        case .district: kind == "obstacles"
+        case .operator: ["sites", "progress", "obstacles", "subscribers", "applications"].contains(kind)
+        case .district: ["obstacles", "applications"].contains(kind)
         case .resourceOwner: kind == "resources"
         case .leader, .admin: false
         }
@@ -147,7 +151,11 @@ public enum Access {
         case .bulletinIssued, .supervision, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reportingEscalated: return false
         case .reportReceived(let org, _, _): return Reporting.Organisation(reporting: p) == org
         case .reconciliationResolved(let r): return p.role == .district && p.region == r.regionCode
-        case .reconciliationThresholdsSet, .scorecardWeightsSet: return false
+        case .reconciliationThresholdsSet, .scorecardWeightsSet, .subscriberTargetSet: return false
+        // A district records the projects in its region, an operator those it carries.
+        case .applicationRecorded(let a):
+            return (p.role == .district && p.region == a.regionCode) || (p.role == .operator && a.operator != nil && a.operator == p.operator)
+        case .subscribersReported(let f): return p.role == .operator && f.operator == p.operator
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }

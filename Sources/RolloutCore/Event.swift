@@ -187,6 +187,12 @@ public enum EventBody: Hashable, Codable, Sendable {
     case reconciliationThresholdsSet(Reconciliation.Thresholds)
     /// The city office set the scorecard's weights (from then on).
     case scorecardWeightsSet(Scorecard.Weights)
+    /// A 5G application project was recorded, or its status or details changed (from the field date on).
+    case applicationRecorded(ApplicationProject)
+    /// An operator reported its 5G subscribers and traffic in a region for a month (or corrected them).
+    case subscribersReported(SubscriberFigure)
+    /// The city office set or changed a subscriber target line.
+    case subscriberTargetSet(SubscriberTarget)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -218,6 +224,9 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reconciliationResolved: "reconciliation.resolved"
         case .reconciliationThresholdsSet: "reconciliation.thresholds_set"
         case .scorecardWeightsSet: "scorecard.weights_set"
+        case .applicationRecorded: "application.recorded"
+        case .subscribersReported: "subscribers.reported"
+        case .subscriberTargetSet: "subscriber_target.set"
         }
     }
 
@@ -243,6 +252,9 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .reconciliationResolved(let r): r.entity
         case .reconciliationThresholdsSet: "reconciliation-thresholds"
         case .scorecardWeightsSet: "scorecard-weights"
+        case .applicationRecorded(let p): p.entity
+        case .subscribersReported(let f): f.entity
+        case .subscriberTargetSet(let t): t.entity
         }
     }
 
@@ -255,7 +267,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): r.site
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
              .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
-             .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet: nil
+             .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet: nil
         }
     }
 }
@@ -310,6 +323,14 @@ public struct NewEvent: Hashable, Codable, Sendable {
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(t.pairMetres)|\(t.gapDays)|\(t.apartMetres)"
         case .scorecardWeightsSet(let w):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(w.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
+        // A record is named by what it says and its date: the same one re-sent changes nothing.
+        case .applicationRecorded(let p):
+            "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(p.status.rawValue)|\(p.domain.rawValue)|\(p.regionCode)|\(p.operator?.rawValue ?? "-")|\(p.demonstration)|\(p.investmentCNY.map { "\($0)" } ?? "-")|\(p.leadOrg)|\(p.name)"
+        // A correction back to an earlier value is news again: the figure is named by when it was recorded.
+        case .subscribersReported(let f):
+            "\(body.kind)|\(body.entity)|\(f.subscribers.map(String.init) ?? "-")|\(f.trafficTB.map { "\($0)" } ?? "-")|\(recordedAt.seconds)"
+        case .subscriberTargetSet(let t):
+            "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
         case .workingCalendarSet(let y):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }

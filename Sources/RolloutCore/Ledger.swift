@@ -238,7 +238,8 @@ public struct Ledger: Sendable {
                                                            metric: Metric.sharedSites), occurredAt: e.occurredAt, recordedAt: e.recordedAt, delta: 1))
             }
         case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet, .reportReceived, .reportingRuleSet,
-             .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet:
+             .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }

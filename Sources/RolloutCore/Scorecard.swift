@@ -14,9 +14,9 @@ public enum Scorecard {
         case reporting
         /// Safety findings per 100 sites, as a penalty (not built yet: no data).
         case safety
-        /// 5G applications in operation (not built yet: no data).
+        /// 5G application projects in operation, against the district with the most.
         case applications
-        /// 5G subscriber growth (not built yet: no data).
+        /// 5G subscriber growth over the last months, against the district that grew most.
         case subscribers
 
         /// Orders parts as listed.
@@ -71,13 +71,18 @@ public enum Scorecard {
         public var reportingPeriods: Int?
         /// Of those, the ones without a report.
         public var missedPeriods: Int?
+        /// Application projects in operation in the district (nil: the campaign has no project recorded).
+        public var applicationsInOperation: Int?
+        /// The district's relative subscriber growth (nil: not known, see ``Adoption/growth(region:)``).
+        public var subscriberGrowth: Double?
 
         /// Inputs as gathered.
         public init(region: String, built: Int, target: Int?, elapsed: Double, openObstacles: Int, overdueObstacles: Int,
-                    reportingPeriods: Int?, missedPeriods: Int?) {
+                    reportingPeriods: Int?, missedPeriods: Int?, applicationsInOperation: Int? = nil, subscriberGrowth: Double? = nil) {
             self.region = region; self.built = built; self.target = target; self.elapsed = elapsed
             self.openObstacles = openObstacles; self.overdueObstacles = overdueObstacles
             self.reportingPeriods = reportingPeriods; self.missedPeriods = missedPeriods
+            self.applicationsInOperation = applicationsInOperation; self.subscriberGrowth = subscriberGrowth
         }
 
         /// The target pro rata to the time gone by; nil without a target or before any time has gone by.
@@ -90,8 +95,25 @@ public enum Scorecard {
     /// Two decimals, as the page, the API and the export show scores.
     public static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
-    /// A part's score, 0–100, or nil when its data does not exist.
-    public static func partScore(_ part: Part, _ i: Inputs) -> Double? {
+    /// What the relative parts are measured against: the best of all districts.
+    public struct Peers: Hashable, Sendable {
+        /// The most application projects in operation in one district.
+        public var mostApplications: Int
+        /// The highest subscriber growth of one district.
+        public var bestGrowth: Double
+
+        /// The best of the districts' inputs.
+        public init(_ inputs: [Inputs]) {
+            mostApplications = inputs.compactMap(\.applicationsInOperation).max() ?? 0
+            bestGrowth = inputs.compactMap(\.subscriberGrowth).max() ?? 0
+        }
+    }
+
+    /// A part's score, 0–100, or nil when its data does not exist. The relative parts
+    /// (applications, subscribers) score 100 for the best district and the others in proportion;
+    /// without `peers`, a district is measured against itself.
+    public static func partScore(_ part: Part, _ i: Inputs, peers: Peers? = nil) -> Double? {
+        let peers = peers ?? Peers([i])
         switch part {
         case .build:
             guard let due = i.proRataTarget else { return nil }
@@ -102,7 +124,13 @@ public enum Scorecard {
         case .reporting:
             guard let periods = i.reportingPeriods, periods > 0 else { return nil }
             return 100 * Double(periods - min(i.missedPeriods ?? 0, periods)) / Double(periods)
-        case .verified, .safety, .applications, .subscribers:
+        case .applications:
+            guard let n = i.applicationsInOperation else { return nil }
+            return peers.mostApplications > 0 ? 100 * Double(n) / Double(peers.mostApplications) : 0
+        case .subscribers:
+            guard let g = i.subscriberGrowth else { return nil }
+            return peers.bestGrowth > 0 ? 100 * max(0, g) / peers.bestGrowth : 0
+        case .verified, .safety:
             return nil
         }
     }
@@ -123,11 +151,12 @@ public enum Scorecard {
 
     /// Every district's line, ranked: the best score first, ties by code; districts without a score last.
     public static func lines(_ inputs: [Inputs], weights: Weights) -> [Line] {
+        let peers = Peers(inputs)
         var out = inputs.map { i -> Line in
             var parts: [Part: Double?] = [:]
             var sum = 0.0, weight = 0.0
             for p in Part.allCases {
-                let s = partScore(p, i)
+                let s = partScore(p, i, peers: peers)
                 parts[p] = .some(s)
                 if let s, weights[p] > 0 { sum += weights[p] * s; weight += weights[p] }
             }

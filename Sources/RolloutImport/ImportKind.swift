@@ -1,6 +1,6 @@
-/// The five bulk files of the operators' contract and their columns.
+/// The bulk files of the operators' contract and their columns.
 public enum ImportKind: String, CaseIterable, Sendable {
-    case sites, progress, obstacles, resources, targets
+    case sites, progress, obstacles, resources, targets, subscribers, applications
 
     /// A column: its English header, its Chinese header, whether a row must fill it, and whether it holds a date.
     public struct Column: Sendable, Equatable {
@@ -37,7 +37,15 @@ public enum ImportKind: String, CaseIterable, Sendable {
                     c("region_code", "区县代码", true), c("lat", "纬度", true), c("lon", "经度", true), c("height_m", "高度(米)")]
         case .targets:
             return [c("region_code", "区县代码", true), c("operator", "运营商"), c("target", "目标站数", true),
-                    c("due", "完成期限", true, date: true), c("key_area", "重点区域"), c("reason", "调整原因")]
+                    c("due", "完成期限", true, date: true), c("key_area", "重点区域"), c("reason", "调整原因"), c("measure", "指标")]
+        case .subscribers:
+            return [c("month", "月份", true, date: true), c("operator", "运营商", true), c("region_code", "区县代码", true),
+                    c("subscribers_5g", "5G用户数"), c("traffic_tb", "5G流量(TB)")]
+        case .applications:
+            return [c("project_ref", "项目编号", true), c("name", "项目名称", true), c("domain", "应用领域", true),
+                    c("region_code", "区县代码", true), c("operator", "运营商"), c("lead_org", "牵头单位", true),
+                    c("status", "项目状态", true), c("investment_cny", "投资额(元)"), c("demonstration", "示范项目"),
+                    c("status_date", "状态日期", date: true)]
         }
     }
 }
@@ -96,6 +104,8 @@ extension ImportKind {
         case .obstacles: ["operator", "region_code"]
         case .resources: ["owner"]
         case .targets: ["region_code"]
+        case .subscribers: ["operator"]
+        case .applications: ["region_code", "operator"]
         }
         return candidates.first { header.index[$0] != nil } ?? ""
     }

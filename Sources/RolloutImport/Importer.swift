@@ -63,6 +63,8 @@ public enum Importer {
         case .obstacles: ObstaclesRows()
         case .resources: ResourcesRows()
         case .targets: TargetsRows()
+        case .subscribers: SubscribersRows()
+        case .applications: ApplicationsRows()
         }
     }
 

@@ -29,7 +29,8 @@ enum Projector {
             case .resourceRequestAnswered(let r, _, _): siteKeys.insert(r.site)
             case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
-                 .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet: break
+                 .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

@@ -122,6 +122,9 @@ extension SQLCampaignStore {
             case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .resourceOffered(let r): region = r.regionCode
             case .bulletinIssued, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reconciliationThresholdsSet, .scorecardWeightsSet: break
+            case .applicationRecorded(let p): region = p.regionCode; op = p.operator?.rawValue
+            case .subscribersReported(let f): region = f.regionCode; op = f.operator.rawValue
+            case .subscriberTargetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .reportingEscalated(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .supervision(let r, _): region = r
             case .reconciliationResolved(let r): region = r.regionCode

@@ -33,11 +33,14 @@ extension SQLCampaignStore {
     /// The events of some kinds, in log order (none for no kinds).
     public func events(kinds: [String]) async throws -> [LoggedEvent] {
         guard !kinds.isEmpty else { return [] }
-        return try await read { db in
-            let decoder = JSONDecoder()
-            return try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE kind IN (\(binds: kinds)) ORDER BY seq").all()
-                .map { try EventRow.decode($0, decoder: decoder) }
-        }
+        return try await read { db in try await Self.events(kinds: kinds, db) }
+    }
+
+    static func events(kinds: [String], _ db: any SQLDatabase) async throws -> [LoggedEvent] {
+        guard !kinds.isEmpty else { return [] }
+        let decoder = JSONDecoder()
+        return try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE kind IN (\(binds: kinds)) ORDER BY seq").all()
+            .map { try EventRow.decode($0, decoder: decoder) }
     }
 
     /// The resources offered before the moment, by owner and id.

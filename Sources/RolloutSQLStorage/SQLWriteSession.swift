@@ -37,6 +37,8 @@ actor SQLWriteSession: WriteSession {
 
     func targetRecords() async throws -> [TargetRecord] { try await SQLCampaignStore.targetRecords(db) }
 
+    func loggedEvents(kinds: [String]) async throws -> [LoggedEvent] { try await SQLCampaignStore.events(kinds: kinds, db) }
+
     func resources(_ ids: Set<String>) async throws -> [String: [ResourceOffer]] {
         var out: [String: [ResourceOffer]] = [:]
         for chunk in Array(ids).chunked() {

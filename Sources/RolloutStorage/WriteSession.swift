@@ -18,6 +18,9 @@ public protocol ImportChecks: Sendable {
     func resources(_ ids: Set<String>) async throws -> [String: [ResourceOffer]]
     /// Whether events with these dedup keys are already in the log.
     func knownDedupKeys(_ keys: [String]) async throws -> Set<String>
+    /// Every event of these kinds, in log order (those appended in this write too): for the few
+    /// kinds read from the log itself (adoption's records).
+    func loggedEvents(kinds: [String]) async throws -> [LoggedEvent]
 }
 
 /// One write transaction, for work that reads and appends in several steps (an import): what it

@@ -32,7 +32,7 @@ import Testing
             .manageAccounts: [.admin],
             .metrics: [.admin, .cityOffice],
             .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice], .shareResources: [.cityOffice, .operator, .resourceOwner],
-            .setReporting: [.cityOffice], .reconcile: [.cityOffice, .district],
+            .setReporting: [.cityOffice], .reconcile: [.cityOffice, .district], .recordAdoption: [.cityOffice, .district, .operator],
         ]
         for need in Need.allCases {
             let allowed = try #require(table[need], "no line for \(need)")
@@ -48,6 +48,7 @@ import Testing
         let table: [String: Set<Role>] = [
             "sites": [.cityOffice, .operator], "progress": [.cityOffice, .operator], "obstacles": [.cityOffice, .operator, .district],
             "resources": [.cityOffice, .resourceOwner], "targets": [.cityOffice],
+            "subscribers": [.cityOffice, .operator], "applications": [.cityOffice, .operator, .district],
         ]
         for (kind, roles) in table {
             for p in Self.everyone { #expect(Access.mayImport(kind, p) == roles.contains(p.role), "\(p.role) \(kind)") }
@@ -76,10 +77,23 @@ import Testing
             (.targetSet(TargetSetting(regionCode: "500103", target: 10, due: Self.t)), ["o"]),
             (.resourceOffered(ResourceOffer(resourceId: "R", owner: "杆塔公司", kind: .streetLamp, regionCode: "500103", lat: 29.5, lon: 106.5)), ["o", "r"]),
             (.resourceOffered(ResourceOffer(resourceId: "R", owner: "别家", kind: .streetLamp, regionCode: "500103", lat: 29.5, lon: 106.5)), ["o"]),
+            // Adoption: a district its region's projects, an operator those it carries and its own figures.
+            (.applicationRecorded(Self.project(region: "500103", op: .cmcc)), ["o", "y", "m"]),
+            (.applicationRecorded(Self.project(region: "500101", op: .cmcc)), ["o", "m"]),
+            (.applicationRecorded(Self.project(region: "500101", op: nil)), ["o"]),
+            (.applicationRecorded(Self.project(region: "500103", op: .ctcc)), ["o", "y"]),
+            (.subscribersReported(SubscriberFigure(month: YearMonth(year: 2020, month: 4)!, operator: .cmcc, regionCode: "500103", subscribers: 1, trafficTB: nil)), ["o", "m"]),
+            (.subscribersReported(SubscriberFigure(month: YearMonth(year: 2020, month: 4)!, operator: .ctcc, regionCode: "500103", subscribers: 1, trafficTB: nil)), ["o"]),
+            (.subscriberTargetSet(SubscriberTarget(regionCode: "500103", target: 10, due: Self.t)), ["o"]),
         ]
         for (body, allowed) in cases {
             for p in Self.everyone { #expect(Access.mayRecord(body, p) == allowed.contains(p.account), "\(p.role) \(body.kind) \(body.entity)") }
         }
+    }
+
+    static func project(region: String, op: Operator?) -> ApplicationProject {
+        ApplicationProject(ref: "P1", name: "远程会诊", domain: .health, regionCode: region, operator: op, leadOrg: "医院", status: .building,
+                           investmentCNY: nil, demonstration: false)
     }
 
     @Test func onlyTheDistrictOfTheRegionOrTheCityEscalates() {

@@ -76,7 +76,8 @@ struct RandomLog {
             case .obstacleStep, .dispatchRuleSet: break
             case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
-                 .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet: break
+                 .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet: break
             }
         }
         for (key, (r, at)) in registrations {

@@ -12,6 +12,7 @@ enum CellGrammar {
     static let dates = ["2020-05-01", "2020/5/2", "2020-06-15T10:00:00+08:00", "2020-02-30", "0001-01-01", "1900-01-01", "1999-12-31",
                         "2009-12-31", "9999-12-31", "2099-05-01", "2020-13-01", "43952", "43952.5", "-1", "2020-05-01T25:00:00",
                         "2020-05-01T10:00:00Z", "2020-05-01T10:00:00+14:00", "", "今天"]
+    static let months = ["2020-04", "2020/5", "2020年6月", "2020-13", "1899-12", "2999-01", "04-2020", "2020-4-1"]
     static let numbers = ["30.81", "108.376", "29.557", "106.577", "-91", "181", "NaN", "inf", "1e309", "-0", "0x1F", "1,5", "",
                           "99999999999999999999", "3.4028236e38", "10", "0", "-5", "2.5"]
     static let hostile = ["=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "<script>alert(1)</script>", "\u{202E}evil", "a\u{0}b",
@@ -21,6 +22,7 @@ enum CellGrammar {
     /// A value for a column of a kind.
     static func value(_ column: ImportKind.Column, _ r: inout FuzzRandom) -> String {
         if r.chance(0.08) { return r.pick(hostile) }
+        if column.code == "month" { return r.pick(months + dates) }
         if column.isDate { return r.pick(dates) }
         switch column.code {
         case "operator": return r.pick(operators)
@@ -29,8 +31,12 @@ enum CellGrammar {
         case "kind": return r.pick(kinds + hosts)
         case "host": return r.pick(hosts)
         case "category": return r.pick(categories)
-        case "lat", "lon", "height_m", "target": return r.pick(numbers)
-        case "site_code", "resource_id", "ref": return r.pick(["WZ-001", "YZ-1", "S\(r.below(50))", "", "WZ-001 ", "wz-001"])
+        case "lat", "lon", "height_m", "target", "subscribers_5g", "traffic_tb", "investment_cny": return r.pick(numbers)
+        case "domain": return r.pick(["health", "industrial_internet", "车联网", "AR/VR", "4K/8K", "space", ""])
+        case "status": return r.pick(["proposed", "building", "in_operation", "运营中", "stopped", "done", ""])
+        case "demonstration": return r.pick(["是", "否", "yes", "1", "maybe", ""])
+        case "measure": return r.pick(["", "sites", "subscribers_5g", "5G用户数", "users"])
+        case "site_code", "resource_id", "ref", "project_ref": return r.pick(["WZ-001", "YZ-1", "S\(r.below(50))", "", "WZ-001 ", "wz-001"])
         default: return r.pick(["站", "note", "万州\"江南\",一号站", "", "返工", "重庆智慧杆塔示例公司"])
         }
     }
@@ -48,7 +54,12 @@ enum CellGrammar {
         case .resources:
             return ["P\(n)", "owner", "street_lamp", "500103", "29.557", "106.577", "8"]
         case .targets:
-            return ["500103", r.pick(["", "cmcc"]), "\(n)", "2020-06-30", "", ""]
+            return ["500103", r.pick(["", "cmcc"]), "\(n)", "2020-06-30", "", "", r.pick(["", "subscribers_5g"])]
+        case .subscribers:
+            return [r.pick(["2020-04", "2020-05"]), r.pick(["cmcc", "联通"]), "500103", "\(n)", r.pick(["", "12.5"])]
+        case .applications:
+            return ["A\(n)", "项目\(n)", r.pick(["health", "车联网"]), "500103", r.pick(["", "cmcc"]), "重庆某医院",
+                    r.pick(["building", "运营中"]), r.pick(["", "1000000"]), r.pick(["是", ""]), ""]
         case .progress:
             return nil
         }

@@ -81,6 +81,8 @@ struct ScorecardJSON: Encodable {
         var overdue_obstacles: Int
         var reporting_periods: Int?
         var missed_periods: Int?
+        var applications_in_operation: Int?
+        var subscriber_growth: Double?
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -90,10 +92,11 @@ struct ScorecardJSON: Encodable {
             try c.encode(pro_rata_target, forKey: .pro_rata_target); try c.encode(open_obstacles, forKey: .open_obstacles)
             try c.encode(overdue_obstacles, forKey: .overdue_obstacles); try c.encode(reporting_periods, forKey: .reporting_periods)
             try c.encode(missed_periods, forKey: .missed_periods)
+            try c.encode(applications_in_operation, forKey: .applications_in_operation); try c.encode(subscriber_growth, forKey: .subscriber_growth)
         }
         enum CodingKeys: String, CodingKey {
             case region_code, name, name_en, rank, rank_change, score, parts, built, target, pro_rata_target, open_obstacles, overdue_obstacles
-            case reporting_periods, missed_periods
+            case reporting_periods, missed_periods, applications_in_operation, subscriber_growth
         }
     }
     var as_of: String
@@ -117,7 +120,9 @@ struct ScorecardJSON: Encodable {
                  parts: Dictionary(uniqueKeysWithValues: Scorecard.Part.allCases.map { p in (p.rawValue, (l.parts[p] ?? nil).map(Scorecard.rounded)) }),
                  built: l.inputs.built, target: l.inputs.target, pro_rata_target: l.inputs.proRataTarget.map(Scorecard.rounded),
                  open_obstacles: l.inputs.openObstacles, overdue_obstacles: l.inputs.overdueObstacles,
-                 reporting_periods: l.inputs.reportingPeriods, missed_periods: l.inputs.missedPeriods)
+                 reporting_periods: l.inputs.reportingPeriods, missed_periods: l.inputs.missedPeriods,
+                 applications_in_operation: l.inputs.applicationsInOperation,
+                 subscriber_growth: l.inputs.subscriberGrowth.map { ($0 * 10_000).rounded() / 10_000 })
         }
     }
 
