@@ -42,13 +42,10 @@ extension Exporter {
             if region == nil { lines.append(view.city) }
             for l in lines {
                 try out([.optional(l.region), .text(l.region.flatMap { names[$0] } ?? "全市"), .optional(l.month?.description), .optional(l.subscribers),
-                         .optional(l.subscribersBefore), .optional(l.growth.map(rounded4)), .optional(l.trafficTB.map(rounded4)), .optional(l.target),
-                         .optional(l.attainment.map(rounded4)), .optional(l.population), .optional(l.penetration.map(rounded4)),
+                         .optional(l.subscribersBefore), .optional(l.growth.map(Adoption.rounded)), .optional(l.trafficTB.map(Adoption.rounded)), .optional(l.target),
+                         .optional(l.attainment.map(Adoption.rounded)), .optional(l.population), .optional(l.penetration.map(Adoption.rounded)),
                          .int(l.applications), .int(l.inOperation), .int(l.demonstrations), .decimal(l.investmentCNY)])
             }
         }
     }
-
-    /// Four decimals: shares and rates as the exports and the API give them.
-    static func rounded4(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
 }

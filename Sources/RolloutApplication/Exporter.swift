@@ -142,7 +142,7 @@ public enum Exporter {
                     + Scorecard.Part.allCases.map { .optional((l.parts[$0] ?? nil).map(Scorecard.rounded)) }
                     + [.int(i.built), .optional(i.target), .optional(i.proRataTarget.map(Scorecard.rounded)), .int(i.openObstacles), .int(i.overdueObstacles),
                        .optional(i.reportingPeriods), .optional(i.missedPeriods), .optional(i.applicationsInOperation),
-                       .optional(i.subscriberGrowth.map { ($0 * 10_000).rounded() / 10_000 })]
+                       .optional(i.subscriberGrowth.map(Adoption.rounded))]
                 let object = Dictionary(uniqueKeysWithValues: zip(header(.scorecard), cells.map(\.text)))
                 try emit(ExportRow(cells: cells, object: object))
             }

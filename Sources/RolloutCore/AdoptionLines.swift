@@ -65,6 +65,9 @@ extension Adoption {
                     demonstrations: projects.filter(\.demonstration).count, investmentCNY: projects.compactMap(\.investmentCNY).reduce(0, +))
     }
 
+    /// Four decimals: shares and rates as the page's API and the exports give them.
+    public static func rounded(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+
     /// Subscribers per 100 people; nil without both.
     public static func penetration(_ subscribers: Int?, _ population: Int?) -> Double? {
         guard let s = subscribers, let p = population, p > 0 else { return nil }

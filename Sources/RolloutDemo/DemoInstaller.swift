@@ -55,6 +55,7 @@ public enum DemoInstaller {
             // Last, the calendar and the receipts of reports (each organisation's in one batch).
             if b == batches { return demo.reportingEvents() }
             if b == batches + 1 { return demo.unclaimedTowerEvents() }
+            if b == batches + 2 { return demo.adoptionEvents() }
             guard b < batches else { return nil }
             return demo.siteEvents((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
         }, batchesPerCommit: sideFile ? 50 : nil)

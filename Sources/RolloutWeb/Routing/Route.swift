@@ -15,7 +15,7 @@ enum Route: String, CaseIterable, Sendable {
     case overview, region, operatorPage, site, escalation, escalate, obstacle, obstacleAction
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
-    case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction
+    case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction, adoption, adoptionAction
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -24,6 +24,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
+    case apiAdoption, apiApplications, apiApplicationsRecord
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -67,6 +68,8 @@ enum Route: String, CaseIterable, Sendable {
         case .notificationsAction: (.post, "/notifications", .signedIn)
         case .scorecard: (.get, "/scorecard", .readFigures)
         case .scorecardAction: (.post, "/scorecard", .setReporting)
+        case .adoption: (.get, "/adoption", .readFigures)
+        case .adoptionAction: (.post, "/adoption", .recordAdoption)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -114,6 +117,9 @@ enum Route: String, CaseIterable, Sendable {
         case .apiNotifications: (.get, "/api/v1/notifications", .signedIn)
         case .apiScorecard: (.get, "/api/v1/scorecard", .readFigures)
         case .apiScorecardWeights: (.post, "/api/v1/scorecard/weights", .setReporting)
+        case .apiAdoption: (.get, "/api/v1/adoption", .readFigures)
+        case .apiApplications: (.get, "/api/v1/applications", .readFigures)
+        case .apiApplicationsRecord: (.post, "/api/v1/applications", .recordAdoption)
         }
     }
 

@@ -74,6 +74,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     ReconciliationPage.add(to: router, service: service)
     NotificationsPage.add(to: router, service: service)
     ScorecardPage.add(to: router, service: service)
+    AdoptionPage.add(to: router, service: service)
     SharingPage.add(to: router, service: service)
     ForecastPage.add(to: router, service: service, cache: cache)
     OpenAPIRoutes.add(to: router)

@@ -63,7 +63,7 @@ extension RegionPage {
         \(operators)</tbody></table></div>\
         <h2>\(c.t("page_stages"))</h2><div class="scroll"><table><thead><tr>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })</tr></thead>\
         <tbody><tr>\(Stage.allCases.map { s -> HTML in "<td>\(r.stages[s.rawValue] ?? 0)</td>" })</tr></tbody></table></div>\
-        \(outlook(r.forecast.byStage ?? [], context: c))<h2>\(c.t("page_key_areas"))</h2>\(keyAreas)<p class="muted small">\(c.t("page_key_area_note"))</p>\(lists)
+        \(outlook(r.forecast.byStage ?? [], context: c))<h2>\(c.t("page_key_areas"))</h2>\(keyAreas)<p class="muted small">\(c.t("page_key_area_note"))</p>\(adoption(m, c))\(lists)
         """
         return HTMLPage.frame(title: Catalogue.text("page_region_title", c.language, ["value": c.name(m.region)]), context: c, path: path, body: body)
     }
@@ -82,6 +82,17 @@ extension RegionPage {
         <h2>\(c.t("page_outlook"))</h2><div class="scroll"><table id="stage-outlook"><thead><tr><th class="l">\(c.t("page_stage"))</th>\
         <th>\(c.t("page_outlook_sites"))</th><th>\(c.t("page_outlook_built"))</th><th>\(c.t("page_outlook_left"))</th></tr></thead>\
         <tbody>\(rows)</tbody></table></div><p class="muted small">\(c.t("page_outlook_note"))</p>
+        """
+    }
+}
+
+extension RegionPage {
+    /// The district's 5G adoption in one line of cards, and the way to the adoption page.
+    static func adoption(_ m: Model, _ c: PageContext) -> HTML {
+        guard let l = m.adoption else { return "" }
+        return """
+        <h2 id="adoption">\(c.t("page_region_adoption"))</h2><div class="cards" id="adoption-cards">\(AdoptionPage.cards(l, c))</div>\
+        <p><a href="\(c.link(Route.adoption.pattern, [("region", m.region.code)]))">\(c.t("page_region_adoption_more"))</a></p>
         """
     }
 }

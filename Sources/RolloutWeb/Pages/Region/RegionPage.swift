@@ -29,6 +29,8 @@ enum RegionPage {
         var records: Bool = true
         /// The district's reconciliation rate and open mismatches.
         var reconciliation: ReconciliationView.Figure? = nil
+        /// The district's 5G adoption: subscribers, growth, penetration, projects.
+        var adoption: Adoption.Line? = nil
     }
 
     /// The most sites drawn on a region's map.

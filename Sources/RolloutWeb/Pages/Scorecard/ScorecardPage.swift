@@ -122,7 +122,7 @@ struct ScorecardJSON: Encodable {
                  open_obstacles: l.inputs.openObstacles, overdue_obstacles: l.inputs.overdueObstacles,
                  reporting_periods: l.inputs.reportingPeriods, missed_periods: l.inputs.missedPeriods,
                  applications_in_operation: l.inputs.applicationsInOperation,
-                 subscriber_growth: l.inputs.subscriberGrowth.map { ($0 * 10_000).rounded() / 10_000 })
+                 subscriber_growth: l.inputs.subscriberGrowth.map(Adoption.rounded))
         }
     }
 
