@@ -17,12 +17,17 @@ import Testing
 
     /// The plain computation: part scores from the regions, obstacles and reporting answers, their
     /// weighted mean over the parts with data, ranked by score then code.
-    static func naive(client: SignedInClient, query: String, elapsed: Double, weights: [String: Double]) async throws -> [(String, Double?, [String: Double?])] {
+    static func naive(client: SignedInClient, query: String, elapsed: Double, weights: [String: Double],
+                      adoption: NaiveAdoption) async throws -> [(String, Double?, [String: Double?])] {
         let regions = try #require(try await client.execute(uri: "/api/v1/regions?\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
         let reporting = try #require(try await client.execute(uri: "/api/v1/reporting?days=28&\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
         let asOf = try #require(try await client.execute(uri: "/api/v1/scorecard?\(query)", method: .get) { try Self.json($0) } as? [String: Any])["as_of"] as! String
         let today = String(asOf.prefix(10))
         var out: [(String, Double?, [String: Double?])] = []
+        // Adoption's parts against the best district: projects in operation, growth over three months.
+        let codes = regions.map { $0["region_code"] as! String }
+        let most = codes.map(adoption.inOperation).max() ?? 0
+        let best = codes.compactMap { adoption.growth(region: $0) }.max() ?? 0
         for r in regions {
             let code = r["region_code"] as! String
             let total: (String) async throws -> Int = { extra in
@@ -30,7 +35,9 @@ import Testing
                     try Self.json($0) } as? [String: Any])["total"] as! Int
             }
             let open = try await total(""), overdue = try await total("&overdue=true")
-            var parts: [String: Double?] = ["verified": nil, "safety": nil, "applications": nil, "subscribers": nil]
+            var parts: [String: Double?] = ["verified": nil, "safety": nil]
+            parts["applications"] = adoption.projects.isEmpty ? .some(nil) : most > 0 ? 100 * Double(adoption.inOperation(region: code)) / Double(most) : 0
+            parts["subscribers"] = adoption.growth(region: code).map { best > 0 ? 100 * max(0, $0) / best : 0 } ?? .some(nil)
             if let target = r["target"] as? Int, target > 0, elapsed > 0 {
                 parts["build"] = min(100, 100 * Double(r["progress"] as! Int) / (Double(target) * elapsed))
             } else { parts["build"] = .some(nil) }
@@ -81,7 +88,10 @@ import Testing
                 for day in ["2020-04-20", "2020-05-31", "2020-06-15"] {
                     let end = ShanghaiCalendar.start(of: ShanghaiCalendar.parseDay(day)! + 1)
                     let got = try #require(try await leader.execute(uri: "/api/v1/scorecard?as_of=\(day)", method: .get) { try Self.json($0) } as? [String: Any])
-                    let expected = try await Self.naive(client: leader, query: "as_of=\(day)", elapsed: campaign.elapsed(at: end), weights: standard)
+                    let adoption = NaiveAdoption(try await service.store.events(kinds: Adoption.kinds), asOf: end.adding(seconds: -1))
+                    #expect(!adoption.projects.isEmpty && adoption.latestMonth != nil, "the demo has adoption data by \(day)")
+                    let expected = try await Self.naive(client: leader, query: "as_of=\(day)", elapsed: campaign.elapsed(at: end), weights: standard,
+                                                        adoption: adoption)
                     Self.check(got, expected, day)
                     #expect(got["weights_set_by"] is NSNull && (got["weights"] as? [String: Double]) == standard)
                 }
@@ -132,7 +142,8 @@ import Testing
                 #expect(now["weights_set_by"] as? String == office.account)
                 let end = try await service.campaign().now(service.clock)
                 Self.check(now, try await Self.naive(client: leader, query: "", elapsed: campaign.elapsed(at: end.adding(seconds: 1)),
-                                                     weights: ["build": 1, "obstacles": 3]), "office's weights")
+                                                     weights: ["build": 1, "obstacles": 3],
+                                                     adoption: NaiveAdoption(try await service.store.events(kinds: Adoption.kinds), asOf: end)), "office's weights")
                 // As of a day before the change, the standard weights still stand.
                 let before = try #require(try await leader.execute(uri: "/api/v1/scorecard?as_of=2020-06-01", method: .get) { try Self.json($0) } as? [String: Any])
                 #expect((before["weights"] as? [String: Double]) == standard)
