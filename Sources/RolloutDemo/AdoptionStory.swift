@@ -22,16 +22,22 @@ extension DemoCampaign {
     /// The subscriber target for the end of 2020 set at the launch meeting (illustrative).
     public static let subscriberTarget = 3_000_000
 
-    /// Each region's 5G users in a month of 2020: where the census population is known, the city's
-    /// penetration of it; the rest apportioned over the other regions by their site targets.
+    /// Each region's 5G users in a month of 2020: the regions whose census population is known
+    /// hold the city's penetration of it between them, the others the rest by their site targets;
+    /// within each group a region's share drifts through the year (some adopt early, some late)
+    /// and is its population's (or target's) share in December.
     func regionSubscribers(month: Int) -> [String: Int] {
         let total = Self.subscriberCurve[month - 1]
         let rate = Double(total) / Double(Self.cityPopulation)
-        var out: [String: Int] = [:]
-        for r in plan.regions { if let p = r.population { out[r.code] = Int((rate * Double(p)).rounded()) } }
-        let rest = plan.regions.filter { $0.population == nil }
-        let left = max(0, total - out.values.reduce(0, +))
-        out.merge(DemoPlan.apportion(left, weights: rest.map { ($0.code, Double(max(1, plan.regionTargets[$0.code] ?? 1))) })) { a, _ in a }
+        func drift(_ r: Region) -> Double {
+            var rng = SeededRandom(seed: seed, stream: 0xAD0E, item: UInt64(plan.regions.firstIndex(of: r) ?? 0))
+            return 1 + rng.uniform(-0.6...0.6) * Double(month - 12) / 12
+        }
+        let known = plan.regions.filter { $0.population != nil }, rest = plan.regions.filter { $0.population == nil }
+        let people = known.reduce(0) { $0 + $1.population! }
+        let knownUsers = min(total, Int((rate * Double(people)).rounded()))
+        var out = DemoPlan.apportion(knownUsers, weights: known.map { ($0.code, Double($0.population!) * drift($0)) })
+        out.merge(DemoPlan.apportion(total - knownUsers, weights: rest.map { ($0.code, Double(max(1, plan.regionTargets[$0.code] ?? 1)) * drift($0)) })) { a, _ in a }
         return out
     }
 

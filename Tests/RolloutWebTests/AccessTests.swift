@@ -125,6 +125,14 @@ import Testing
             "GET /api/v1/scorecard": RouteCase(uri: "/api/v1/scorecard?as_of=2020-06-01", allowed: readers),
             "POST /api/v1/scorecard/weights": RouteCase(uri: "/api/v1/scorecard/weights", body: #"{"build":0}"#, contentType: "application/json",
                                                         allowed: [.cityOffice]),
+            "GET /adoption": RouteCase(uri: "/adoption?as_of=2020-06-01", allowed: readers),
+            // An unknown domain: refused (400) after the route's check, so nothing is recorded.
+            "POST /adoption": RouteCase(uri: "/adoption", body: "project_ref=X&name=x&domain=space&region_code=500103&lead_org=x&status=building",
+                                        contentType: "application/x-www-form-urlencoded", allowed: [.cityOffice, .district, .operator]),
+            "GET /api/v1/adoption": RouteCase(uri: "/api/v1/adoption?as_of=2020-06-01", allowed: readers),
+            "GET /api/v1/applications": RouteCase(uri: "/api/v1/applications?as_of=2020-06-01", allowed: readers),
+            "POST /api/v1/applications": RouteCase(uri: "/api/v1/applications", body: #"{"project_ref":"X","domain":"space","status":"building"}"#,
+                                                   contentType: "application/json", allowed: [.cityOffice, .district, .operator]),
             "GET /notifications": RouteCase(uri: "/notifications", allowed: everyone),
             // No topic ticked: refused (400) after the route's check, so nothing is stored.
             "POST /notifications": RouteCase(uri: "/notifications", body: "action=subscribe&webhook=", contentType: "application/x-www-form-urlencoded",

@@ -104,6 +104,8 @@ actor SnapshotFixture {
             ("notifications", "snap-office", "/notifications?\(lang)"),
             ("scorecard", "snap-leader", "/scorecard?\(Self.moment)&\(lang)"),
             ("scorecard-office", "snap-office", "/scorecard?\(Self.moment)&\(lang)"),
+            ("adoption", "snap-leader", "/adoption?\(Self.moment)&\(lang)"),
+            ("adoption-district", "snap-district", "/adoption?region=\(region)&\(Self.moment)&\(lang)"),
             ("notifications-district", "snap-district", "/notifications?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
             ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),
