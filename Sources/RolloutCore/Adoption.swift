@@ -40,8 +40,10 @@ public struct Adoption: Sendable {
     /// The latest month any subscriber count is known for.
     public var latestMonth: YearMonth? { months.last }
 
+    /// The figures of a month, in a fixed order (so that sums of traffic come out the same every time).
     private func matching(_ month: YearMonth, region: String?, operator op: Operator?) -> [SubscriberFigure] {
-        figures.values.filter { $0.month == month && (region == nil || $0.regionCode == region) && (op == nil || $0.operator == op) }
+        figures.filter { $0.value.month == month && (region == nil || $0.value.regionCode == region) && (op == nil || $0.value.operator == op) }
+            .sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// The subscribers of a month, summed over what is given (a region, an operator, or all); nil when no figure counts them.
@@ -53,7 +55,7 @@ public struct Adoption: Sendable {
     /// The traffic of a month in TB, summed likewise; nil when no figure gives it.
     public func traffic(_ month: YearMonth, region: String? = nil, operator op: Operator? = nil) -> Double? {
         let tb = matching(month, region: region, operator: op).compactMap(\.trafficTB)
-        return tb.isEmpty ? nil : tb.reduce(0, +)
+        return tb.isEmpty ? nil : (tb.reduce(0, +) * 10_000).rounded() / 10_000
     }
 
     /// The months over which the scorecard measures growth.

@@ -75,8 +75,10 @@ enum MonthlyChart {
 
     /// A figure with thousands separators, and one decimal when it has a fraction.
     static func number(_ v: Double) -> String {
-        if v.rounded() == v, abs(v) < 1e15 { return grouped(Int(v)) }
-        return String(format: "%.1f", v)
+        guard abs(v) < 1e15 else { return String(format: "%.1f", v) }
+        if v.rounded() == v { return grouped(Int(v)) }
+        let tenths = Int((abs(v) * 10).rounded())
+        return (v < 0 ? "-" : "") + grouped(tenths / 10) + ".\(tenths % 10)"
     }
 
     /// An integer with thousands separators.

@@ -26,7 +26,7 @@ extension AdoptionPage {
     }
 
     static func number(_ n: Int?) -> String { n.map(MonthlyChart.grouped) ?? "—" }
-    static func tb(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "—" }
+    static func tb(_ x: Double?) -> String { x.map(MonthlyChart.number) ?? "—" }
     static func pct(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0) } ?? "—" }
 
     static func filter(_ m: Model, _ c: PageContext) -> HTML {
