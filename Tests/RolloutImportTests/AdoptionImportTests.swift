@@ -8,6 +8,8 @@ import RolloutDemo
 import RolloutReference
 @testable import RolloutStorage
 @testable import RolloutSQLStorage
+import RolloutApplication
+import RolloutFiles
 
 /// The `subscribers` and `applications` files, and subscriber targets in the `targets` file, on
 /// every database: what they record, what re-sending and correcting do, and what bad rows get.
@@ -108,6 +110,29 @@ import RolloutReference
             #expect(change.errors.map(\.code) == ["reason_required"])
             let keyArea = try await base.run(.targets, try ImporterTests.file("region_code,target,due,measure,key_area\n500103,1200,2020-12-31,subscribers_5g,解放碑\n"), store)
             #expect(keyArea.errors.map(\.code) == ["key_area_not_for_subscribers"])
+        }
+    }
+
+    @Test func anExportOfProjectsAndFiguresImportsBackToTheSameAdoption() async throws {
+        try await withFreshDemo(.sqlite, fraction: 0.002) { service in
+            let work = try PrivateTemporaryDirectory()
+            defer { work.remove() }
+            let now = try await service.campaign().now(service.clock)
+            let original = try await service.adoption(asOf: nil, knownAt: nil).adoption
+            let applications = work.url.appendingPathComponent("applications.csv"), subscribers = work.url.appendingPathComponent("subscribers.xlsx")
+            try await Exporter.write(.applications, format: .csv, service: service, asOf: nil, knownAt: nil, to: applications)
+            try await Exporter.write(.subscribers, format: .xlsx, service: service, asOf: nil, knownAt: nil, to: subscribers)
+            try await Backend.sqlite.withStore { store, _ in
+                try await base.setUp(store)
+                for (kind, url) in [(ImportKind.applications, applications), (.subscribers, subscribers)] {
+                    let report = try await Importer.run(kind, file: url, store: store, now: now, actor: "test", dryRun: false)
+                    #expect(report.committed && report.errors.isEmpty, "\(kind): \(report.errors.prefix(3))")
+                }
+                let copy = try await adoption(store, ReadMoment(asOf: Cutoff.including(now)))
+                #expect(copy.currentProjects == original.currentProjects)
+                #expect(copy.projects.mapValues(\.since.seconds) == original.projects.mapValues(\.since.seconds))
+                #expect(copy.figures == original.figures && !copy.figures.isEmpty)
+            }
         }
     }
 
