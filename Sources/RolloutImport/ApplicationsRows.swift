@@ -10,9 +10,7 @@ struct ApplicationsRows: RowChecker {
     private var seen: [String: Int] = [:]
 
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
-        if current == nil {
-            current = Adoption(try await session.loggedEvents(kinds: Adoption.kinds), at: ReadMoment(asOf: Cutoff(before: Instant(seconds: .max))))
-        }
+        if current == nil { current = try await Adoption.recorded(in: session) }
     }
 
     mutating func check(_ row: inout RowReader) -> [NewEvent] {
@@ -73,5 +71,13 @@ extension RowReader {
         case "否", "no", "n", "false", "0": return false
         default: fail(column, "bad_flag", ["value": v]); return nil
         }
+    }
+}
+
+extension Adoption {
+    /// Everything recorded so far (this import's earlier chunks too), whatever its dates: what a
+    /// row is compared with to tell a change from a row re-sent.
+    static func recorded(in session: any ImportChecks) async throws -> Adoption {
+        Adoption(try await session.loggedEvents(kinds: Adoption.kinds), at: ReadMoment(asOf: Cutoff(before: Instant(seconds: .max))))
     }
 }

@@ -9,9 +9,7 @@ struct SubscribersRows: RowChecker {
     private var seen: [String: Int] = [:]
 
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
-        if current == nil {
-            current = Adoption(try await session.loggedEvents(kinds: Adoption.kinds), at: ReadMoment(asOf: Cutoff(before: Instant(seconds: .max))))
-        }
+        if current == nil { current = try await Adoption.recorded(in: session) }
     }
 
     mutating func check(_ row: inout RowReader) -> [NewEvent] {

@@ -12,7 +12,7 @@ struct TargetsRows: RowChecker {
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         let always = ReadMoment(asOf: Cutoff(before: Instant(seconds: .max)))
         if current == nil { current = Targets(try await session.targetRecords(), at: always) }
-        if adoption == nil, header.index["measure"] != nil { adoption = Adoption(try await session.loggedEvents(kinds: Adoption.kinds), at: always) }
+        if adoption == nil, header.index["measure"] != nil { adoption = try await Adoption.recorded(in: session) }
     }
 
     mutating func check(_ row: inout RowReader) -> [NewEvent] {
