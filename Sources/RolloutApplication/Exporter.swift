@@ -99,7 +99,7 @@ public enum Exporter {
         case .scorecard:
             ["rank", "rank_change", "region_code", "name", "score"] + Scorecard.Part.allCases.map(\.rawValue)
                 + ["built", "target", "pro_rata_target", "open_obstacles", "overdue_obstacles", "reporting_periods", "missed_periods",
-                   "applications_in_operation", "subscriber_growth"]
+                   "applications_in_operation", "subscriber_growth", "paired_sites", "agreeing_sites", "safety_per_100_sites"]
         case .adoption, .applications, .subscribers: adoptionHeader(kind)
         }
     }
@@ -142,7 +142,8 @@ public enum Exporter {
                     + Scorecard.Part.allCases.map { .optional((l.parts[$0] ?? nil).map(Scorecard.rounded)) }
                     + [.int(i.built), .optional(i.target), .optional(i.proRataTarget.map(Scorecard.rounded)), .int(i.openObstacles), .int(i.overdueObstacles),
                        .optional(i.reportingPeriods), .optional(i.missedPeriods), .optional(i.applicationsInOperation),
-                       .optional(i.subscriberGrowth.map(Adoption.rounded))]
+                       .optional(i.subscriberGrowth.map(Adoption.rounded)), .optional(i.pairedSites), .optional(i.agreeingSites),
+                       .optional(i.safetyPer100.map(Adoption.rounded))]
                 let object = Dictionary(uniqueKeysWithValues: zip(header(.scorecard), cells.map(\.text)))
                 try emit(ExportRow(cells: cells, object: object))
             }

@@ -122,12 +122,12 @@ public enum Access {
     }
 
     /// Whether an account may send files of a kind (`sites`, `progress`, `obstacles`, `resources`, `targets`,
-    /// `subscribers`, `applications`).
+    /// `subscribers`, `applications`, `inspections`).
     public static func mayImport(_ kind: String, _ p: Principal) -> Bool {
         switch p.role {
         case .cityOffice: true
         case .operator: ["sites", "progress", "obstacles", "subscribers", "applications"].contains(kind)
-        case .district: ["obstacles", "applications"].contains(kind)
+        case .district: ["obstacles", "applications", "inspections"].contains(kind)
         case .resourceOwner: kind == "resources"
         case .leader, .admin: false
         }
@@ -156,6 +156,9 @@ public enum Access {
         case .applicationRecorded(let a):
             return (p.role == .district && p.region == a.regionCode) || (p.role == .operator && a.operator != nil && a.operator == p.operator)
         case .subscribersReported(let f): return p.role == .operator && f.operator == p.operator
+        // A district records the findings of its region; who takes a step is checked by `Safety.check`.
+        case .findingRecorded(let f): return p.role == .district && p.region == f.regionCode
+        case .findingStep: return p.role == .district || p.role == .operator
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }

@@ -193,6 +193,10 @@ public enum EventBody: Hashable, Codable, Sendable {
     case subscribersReported(SubscriberFigure)
     /// The city office set or changed a subscriber target line.
     case subscriberTargetSet(SubscriberTarget)
+    /// A safety inspection found a problem on a site or in a contractor's work in a region.
+    case findingRecorded(SafetyFinding)
+    /// A step after a finding: the fix reported, or the re-inspection's verdict.
+    case findingStep(ref: String, step: SafetyFinding.Step)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -227,6 +231,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .applicationRecorded: "application.recorded"
         case .subscribersReported: "subscribers.reported"
         case .subscriberTargetSet: "subscriber_target.set"
+        case .findingRecorded: "safety.finding"
+        case .findingStep(_, let step): step.kind
         }
     }
 
@@ -255,6 +261,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .applicationRecorded(let p): p.entity
         case .subscribersReported(let f): f.entity
         case .subscriberTargetSet(let t): t.entity
+        case .findingRecorded(let f): f.entity
+        case .findingStep(let ref, _): SafetyFinding.entity(ref)
         }
     }
 
@@ -268,7 +276,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
              .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
              .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-             .applicationRecorded, .subscribersReported, .subscriberTargetSet: nil
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep: nil
+        case .findingRecorded(let f): f.site
         }
     }
 }
@@ -331,6 +340,9 @@ public struct NewEvent: Hashable, Codable, Sendable {
             "\(body.kind)|\(body.entity)|\(f.subscribers.map(String.init) ?? "-")|\(f.trafficTB.map { "\($0)" } ?? "-")|\(recordedAt.seconds)"
         case .subscriberTargetSet(let t):
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
+        // A finding once; a step named by its time, so the same step re-sent changes nothing.
+        case .findingRecorded: "\(body.kind)|\(body.entity)"
+        case .findingStep: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         case .workingCalendarSet(let y):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }

@@ -239,7 +239,7 @@ public struct Ledger: Sendable {
             }
         case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet, .reportReceived, .reportingRuleSet,
              .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-             .applicationRecorded, .subscribersReported, .subscriberTargetSet:
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }

@@ -6,13 +6,14 @@ public enum Scorecard {
     public enum Part: String, CaseIterable, Codable, Sendable, Comparable {
         /// Sites built against the target pro rata to the time gone by.
         case build
-        /// The share of built sites verified in the field (not built yet: no data).
+        /// The share of sites verified: until field verification exists, the share of the district's
+        /// operator sites paired with China Tower's record whose records agree (the reconciliation rate).
         case verified
         /// Open obstacles still within their service-level clock.
         case obstacles
         /// Reporting periods of the district's office not missed in the window.
         case reporting
-        /// Safety findings per 100 sites, as a penalty (not built yet: no data).
+        /// Safety findings per 100 sites (a major one weighing three), as a penalty: 10 points each.
         case safety
         /// 5G application projects in operation, against the district with the most.
         case applications
@@ -75,14 +76,22 @@ public enum Scorecard {
         public var applicationsInOperation: Int?
         /// The district's relative subscriber growth (nil: not known, see ``Adoption/growth(region:)``).
         public var subscriberGrowth: Double?
+        /// The district's operator sites paired with a China Tower record (nil: not known).
+        public var pairedSites: Int?
+        /// Of those, the ones whose records agree (no open mismatch).
+        public var agreeingSites: Int?
+        /// Safety findings per 100 sites, a major one weighing three (nil: no inspection recorded in the campaign, or no site).
+        public var safetyPer100: Double?
 
         /// Inputs as gathered.
         public init(region: String, built: Int, target: Int?, elapsed: Double, openObstacles: Int, overdueObstacles: Int,
-                    reportingPeriods: Int?, missedPeriods: Int?, applicationsInOperation: Int? = nil, subscriberGrowth: Double? = nil) {
+                    reportingPeriods: Int?, missedPeriods: Int?, applicationsInOperation: Int? = nil, subscriberGrowth: Double? = nil,
+                    pairedSites: Int? = nil, agreeingSites: Int? = nil, safetyPer100: Double? = nil) {
             self.region = region; self.built = built; self.target = target; self.elapsed = elapsed
             self.openObstacles = openObstacles; self.overdueObstacles = overdueObstacles
             self.reportingPeriods = reportingPeriods; self.missedPeriods = missedPeriods
             self.applicationsInOperation = applicationsInOperation; self.subscriberGrowth = subscriberGrowth
+            self.pairedSites = pairedSites; self.agreeingSites = agreeingSites; self.safetyPer100 = safetyPer100
         }
 
         /// The target pro rata to the time gone by; nil without a target or before any time has gone by.
@@ -130,8 +139,12 @@ public enum Scorecard {
         case .subscribers:
             guard let g = i.subscriberGrowth else { return nil }
             return peers.bestGrowth > 0 ? 100 * max(0, g) / peers.bestGrowth : 0
-        case .verified, .safety:
-            return nil
+        case .verified:
+            guard let paired = i.pairedSites, paired > 0 else { return nil }
+            return 100 * Double(min(i.agreeingSites ?? 0, paired)) / Double(paired)
+        case .safety:
+            guard let x = i.safetyPer100 else { return nil }
+            return max(0, 100 - 10 * x)
         }
     }
 

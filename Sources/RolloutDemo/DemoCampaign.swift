@@ -185,6 +185,10 @@ public struct DemoCampaign: Sendable {
         }
         out.append(contentsOf: tower?.events ?? [])
         out.append(contentsOf: events)
+        // Its safety inspection, if any (a stream of its own: the site's draws are unchanged).
+        var times = story.stageTimes.map(\.1) + [story.registeredAt]
+        if let rb = story.rollback { times += [rb.at, rb.redoneAt] }
+        out.append(contentsOf: SafetyStory.events(index: i, site: key, region: region, times: times, clock: clock, seed: seed))
     }
 
     static let places = ["学府路", "人民医院", "工业园", "商业街", "高铁站", "花园小区", "政务中心", "体育馆", "大学城",

@@ -1,6 +1,6 @@
 /// The bulk files of the operators' contract and their columns.
 public enum ImportKind: String, CaseIterable, Sendable {
-    case sites, progress, obstacles, resources, targets, subscribers, applications
+    case sites, progress, obstacles, resources, targets, subscribers, applications, inspections
 
     /// A column: its English header, its Chinese header, whether a row must fill it, and whether it holds a date.
     public struct Column: Sendable, Equatable {
@@ -46,6 +46,11 @@ public enum ImportKind: String, CaseIterable, Sendable {
                     c("region_code", "区县代码", true), c("operator", "运营商"), c("lead_org", "牵头单位", true),
                     c("status", "项目状态", true), c("investment_cny", "投资额(元)"), c("demonstration", "示范项目"),
                     c("status_date", "状态日期", date: true)]
+        case .inspections:
+            return [c("inspection_ref", "检查编号", true), c("inspected_at", "检查时间", true, date: true), c("site_code", "站址编码"),
+                    c("operator", "运营商"), c("region_code", "区县代码"), c("contractor", "施工单位"), c("inspector", "检查单位", true),
+                    c("category", "问题类别", true), c("severity", "严重程度", true), c("finding", "问题描述", true),
+                    c("deadline", "整改期限", true, date: true), c("responsible", "整改责任单位")]
         }
     }
 }
@@ -106,6 +111,7 @@ extension ImportKind {
         case .targets: ["region_code"]
         case .subscribers: ["operator"]
         case .applications: ["region_code", "operator"]
+        case .inspections: ["region_code", "site_code"]
         }
         return candidates.first { header.index[$0] != nil } ?? ""
     }

@@ -65,6 +65,7 @@ public enum Importer {
         case .targets: TargetsRows()
         case .subscribers: SubscribersRows()
         case .applications: ApplicationsRows()
+        case .inspections: InspectionsRows()
         }
     }
 

@@ -5,6 +5,8 @@ import RolloutStorage
 /// with a rollback reason. Earlier rows of the same file count.
 struct ProgressRows: RowChecker {
     private var sites: [SiteKey: SiteState] = [:]
+    /// The safety findings recorded so far: a major one stops work on its site.
+    private var safety: Safety?
 
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         var keys: Set<SiteKey> = []
@@ -15,6 +17,7 @@ struct ProgressRows: RowChecker {
             }
         }
         for (k, v) in try await session.sites(keys) { sites[k] = v }
+        if safety == nil { safety = Safety(try await session.loggedEvents(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff(before: Instant(seconds: .max)))) }
     }
 
     /// The store holds what earlier rows did: memory stays bounded by a chunk, whatever the file's size.
@@ -47,6 +50,12 @@ struct ProgressRows: RowChecker {
             change = StageChange(.rollback, stage, at: at, seq: .max)
             body = .stageRolledBack(site: key, stage: stage, reason: reason)
         } else {
+            // Work stopped by a major safety finding: no progress dated while the stop lasts
+            // (a report of what happened before the inspection is still taken).
+            if let stop = safety?.stopWork(key, at: at) {
+                row.fail("occurred_at", "stop_work", ["value": stop.inspectionRef, "category": stop.category.chineseName])
+                return []
+            }
             guard stage >= current else {
                 row.fail("stage", "stage_backwards", ["value": stage.chineseName, "current": current.chineseName])
                 return []

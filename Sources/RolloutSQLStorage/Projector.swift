@@ -30,7 +30,7 @@ enum Projector {
             case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-                 .applicationRecorded, .subscribersReported, .subscriberTargetSet: break
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

@@ -125,6 +125,8 @@ extension SQLCampaignStore {
             case .applicationRecorded(let p): region = p.regionCode; op = p.operator?.rawValue
             case .subscribersReported(let f): region = f.regionCode; op = f.operator.rawValue
             case .subscriberTargetSet(let t): region = t.regionCode; op = t.operator?.rawValue
+            case .findingRecorded(let f): region = f.regionCode; op = f.site?.operator.rawValue
+            case .findingStep: break
             case .reportingEscalated(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .supervision(let r, _): region = r
             case .reconciliationResolved(let r): region = r.regionCode

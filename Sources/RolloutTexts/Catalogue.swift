@@ -18,7 +18,7 @@ public enum Catalogue {
     /// The catalogue's parts, one a file; a key in two of them is a test failure.
     static let parts: [[String: (zh: String, en: String)]] = [messages, pageTexts, accessTexts, leverTexts, dispatchTexts, limitTexts,
                                                               forecastTexts, operationsTexts, reportingTexts, reconciliationTexts,
-                                                              notificationTexts, mailTexts, scorecardTexts, adoptionTexts]
+                                                              notificationTexts, mailTexts, scorecardTexts, adoptionTexts, safetyTexts]
 
     static let entries: [String: (zh: String, en: String)] = parts.reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
 
@@ -153,8 +153,8 @@ public enum Catalogue {
         "import.reason_required": ("修改已有目标（{old} → {value}）须填写调整原因", "changing an existing target ({old} → {value}) needs a reason"),
         "import.formula_cell": ("单元格含有公式，请粘贴为数值后再导入", "the cell holds a formula: paste it as a value and import again"),
         "import.too_many_errors": ("错误过多，只列出前 {value} 条", "too many errors: only the first {value} are listed"),
-        "import.unknown_kind": ("未知的导入类型“{value}”（可选：sites、progress、obstacles、resources、targets、subscribers、applications）", "unknown import kind “{value}” (use sites, progress, obstacles, resources, targets, subscribers or applications)"),
-        "unknown_import_kind": ("未知的导入类型“{value}”（可选：sites、progress、obstacles、resources、targets、subscribers、applications）", "unknown import kind “{value}” (use sites, progress, obstacles, resources, targets, subscribers or applications)"),
+        "import.unknown_kind": ("未知的导入类型“{value}”（可选：sites、progress、obstacles、resources、targets、subscribers、applications、inspections）", "unknown import kind “{value}” (use sites, progress, obstacles, resources, targets, subscribers, applications or inspections)"),
+        "unknown_import_kind": ("未知的导入类型“{value}”（可选：sites、progress、obstacles、resources、targets、subscribers、applications、inspections）", "unknown import kind “{value}” (use sites, progress, obstacles, resources, targets, subscribers, applications or inspections)"),
         "import_done": ("{kind}：{rows} 行，新增 {applied}，未变 {unchanged}{dry}", "{kind}: {rows} rows, {applied} applied, {unchanged} unchanged{dry}"),
         "import_dry": ("（试运行，未写入）", " (dry run, nothing written)"),
         "import_rejected": ("{kind}：文件被拒绝，未写入任何数据；共 {count} 处错误：", "{kind}: the file was rejected and nothing was written; {count} errors:"),

@@ -4,8 +4,8 @@ extension Catalogue {
     /// The assessment scorecard (考核): its parts, its page and its refusals.
     static let scorecardTexts: [String: (zh: String, en: String)] = [
         "page_scorecard": ("考核评分", "Scorecard"),
-        "page_scorecard_intro": ("各区县按各项工作加权评分（0–100）；尚无数据的项目不计权重。建设进度按时间进度折算目标；问题按未超时限的占比；报送按近 {days} 天区县报送周期的按时率；5G 应用按运营中项目数、5G 用户按近 3 个月增长率，均以最好的区县为 100 分。",
-                                 "Each district's weighted score over the levers (0–100); a part without data weighs nothing. Build: against the target pro rata to the time gone by; obstacles: the open ones still within their clock; reporting: the district office's periods of the last {days} days reported on time; 5G applications: projects in operation, and 5G subscribers: growth over the last 3 months, each against the best district (100)."),
+        "page_scorecard_intro": ("各区县按各项工作加权评分（0–100）；尚无数据的项目不计权重。建设进度按时间进度折算目标；核验在现场核验上线前按与铁塔记录一致的站点占比（对账一致率）；问题按未超时限的占比；报送按近 {days} 天区县报送周期的按时率；5G 应用按运营中项目数、5G 用户按近 3 个月增长率，均以最好的区县为 100 分。",
+                                 "Each district's weighted score over the levers (0–100); a part without data weighs nothing. Build: against the target pro rata to the time gone by; verified: until field verification exists, the share of the operator sites whose record China Tower's confirms (the reconciliation rate); obstacles: the open ones still within their clock; reporting: the district office's periods of the last {days} days reported on time; 5G applications: projects in operation, and 5G subscribers: growth over the last 3 months, each against the best district (100)."),
         "page_scorecard_weights": ("现行权重", "Weights in force"),
         "page_scorecard_weights_standard": ("（默认权重）", "(the standard weights)"),
         "page_scorecard_weights_set": ("（{by} 于 {at} 设定）", "(set by {by} at {at})"),

@@ -48,7 +48,7 @@ import Testing
         let table: [String: Set<Role>] = [
             "sites": [.cityOffice, .operator], "progress": [.cityOffice, .operator], "obstacles": [.cityOffice, .operator, .district],
             "resources": [.cityOffice, .resourceOwner], "targets": [.cityOffice],
-            "subscribers": [.cityOffice, .operator], "applications": [.cityOffice, .operator, .district],
+            "subscribers": [.cityOffice, .operator], "applications": [.cityOffice, .operator, .district], "inspections": [.cityOffice, .district],
         ]
         for (kind, roles) in table {
             for p in Self.everyone { #expect(Access.mayImport(kind, p) == roles.contains(p.role), "\(p.role) \(kind)") }

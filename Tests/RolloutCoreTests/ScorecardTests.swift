@@ -15,7 +15,7 @@ import Testing
         #expect(Scorecard.partScore(.build, i) == 60)  // 30 of 50 due by now
         #expect(Scorecard.partScore(.obstacles, i) == 75)
         #expect(Scorecard.partScore(.reporting, i) == 75)
-        for p in [Scorecard.Part.verified, .safety, .applications, .subscribers] { #expect(Scorecard.partScore(p, i) == nil) }
+        for p in [Scorecard.Part.verified, .safety, .applications, .subscribers] { #expect(Scorecard.partScore(p, i) == nil) }  // their inputs are absent
         // Ahead of the pro-rata target is capped at 100; no target or no time gone by: no data.
         #expect(Scorecard.partScore(.build, Self.inputs("a", built: 90, target: 100)) == 100)
         #expect(Scorecard.partScore(.build, Self.inputs("a", built: 9, target: nil)) == nil)
@@ -25,6 +25,17 @@ import Testing
         #expect(Scorecard.partScore(.obstacles, Self.inputs("a", built: 0, target: 1)) == 100)
         #expect(Scorecard.partScore(.reporting, Self.inputs("a", built: 0, target: 1, periods: 0, missed: 0)) == nil)
         #expect(Scorecard.partScore(.reporting, Self.inputs("a", built: 0, target: 1, periods: 3, missed: 3)) == 0)
+    }
+
+    @Test func verifiedIsTheReconciliationRateUntilFieldVerificationExists() {
+        var i = Self.inputs("a", built: 0, target: nil)
+        #expect(Scorecard.partScore(.verified, i) == nil)
+        i.pairedSites = 0; i.agreeingSites = 0
+        #expect(Scorecard.partScore(.verified, i) == nil)   // nothing paired: no data
+        i.pairedSites = 40; i.agreeingSites = 30
+        #expect(Scorecard.partScore(.verified, i) == 75)
+        i.agreeingSites = 50
+        #expect(Scorecard.partScore(.verified, i) == 100)   // never above the paired
     }
 
     @Test func theScoreIsTheWeightedMeanOfThePartsWithDataAndTheRankOrdersIt() {

@@ -133,6 +133,16 @@ import Testing
             "GET /api/v1/applications": RouteCase(uri: "/api/v1/applications?as_of=2020-06-01", allowed: readers),
             "POST /api/v1/applications": RouteCase(uri: "/api/v1/applications", body: #"{"project_ref":"X","domain":"space","status":"building"}"#,
                                                    contentType: "application/json", allowed: [.cityOffice, .district, .operator]),
+            "GET /safety": RouteCase(uri: "/safety?as_of=2020-06-01", allowed: readers),
+            // An unknown step: refused (400) after the route's check, so nothing is recorded.
+            "POST /safety": RouteCase(uri: "/safety", body: "action=nope&ref=x&note=x", contentType: "application/x-www-form-urlencoded",
+                                      allowed: [.cityOffice, .district, .operator]),
+            "GET /api/v1/safety": RouteCase(uri: "/api/v1/safety?as_of=2020-06-01", allowed: readers),
+            // An empty finding: refused (422) after the checks; an operator passes the route and may not send inspections.
+            "POST /api/v1/safety/findings": RouteCase(uri: "/api/v1/safety/findings", body: #"{"inspection_ref":""}"#, contentType: "application/json",
+                                                      allowed: [.cityOffice, .district]),
+            "POST /api/v1/safety/findings/{ref}/steps": RouteCase(uri: "/api/v1/safety/findings/x/steps", body: #"{"step":"nope","note":"x"}"#,
+                                                                  contentType: "application/json", allowed: [.cityOffice, .district, .operator]),
             "GET /notifications": RouteCase(uri: "/notifications", allowed: everyone),
             // No topic ticked: refused (400) after the route's check, so nothing is stored.
             "POST /notifications": RouteCase(uri: "/notifications", body: "action=subscribe&webhook=", contentType: "application/x-www-form-urlencoded",

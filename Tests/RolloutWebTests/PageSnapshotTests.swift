@@ -106,6 +106,8 @@ actor SnapshotFixture {
             ("scorecard-office", "snap-office", "/scorecard?\(Self.moment)&\(lang)"),
             ("adoption", "snap-leader", "/adoption?\(Self.moment)&\(lang)"),
             ("adoption-district", "snap-district", "/adoption?region=\(region)&\(Self.moment)&\(lang)"),
+            ("safety", "snap-leader", "/safety?\(Self.moment)&\(lang)"),
+            ("safety-district", "snap-district", "/safety?\(Self.moment)&\(lang)"),
             ("notifications-district", "snap-district", "/notifications?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
             ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),

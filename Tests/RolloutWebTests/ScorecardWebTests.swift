@@ -21,7 +21,20 @@ import Testing
                       adoption: NaiveAdoption) async throws -> [(String, Double?, [String: Double?])] {
         let regions = try #require(try await client.execute(uri: "/api/v1/regions?\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
         let reporting = try #require(try await client.execute(uri: "/api/v1/reporting?days=28&\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
-        let asOf = try #require(try await client.execute(uri: "/api/v1/scorecard?\(query)", method: .get) { try Self.json($0) } as? [String: Any])["as_of"] as! String
+        let card = try #require(try await client.execute(uri: "/api/v1/scorecard?\(query)", method: .get) { try Self.json($0) } as? [String: Any])
+        let asOf = card["as_of"] as! String
+        // Verified: the reconciliation rate. The sites that disagree are counted from the open
+        // mismatches' own list (distinct operator sites of the kinds that break a pair's agreement).
+        let mismatches = try #require(try await client.execute(uri: "/api/v1/reconciliation?status=open&\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
+        var disagreeing: [String: Set<String>] = [:]
+        for m in mismatches where ["stages_conflict", "stage_gap", "apart"].contains(m["kind"] as? String ?? "") {
+            disagreeing[m["region_code"] as! String, default: []].insert("\(m["operator"] as? String ?? "")/\(m["site_code"] as? String ?? "")")
+        }
+        // Safety: findings per 100 sites from the safety answer, a major one weighing three; no finding at all: no data.
+        let safetyAnswer = try #require(try await client.execute(uri: "/api/v1/safety?\(query)", method: .get) { try Self.json($0) } as? [String: Any])
+        let anyFinding = ((safetyAnswer["city"] as? [String: Any])?["findings"] as? Int ?? 0) > 0
+        let safetyRows = Dictionary(uniqueKeysWithValues: (safetyAnswer["regions"] as! [[String: Any]]).map { ($0["region_code"] as! String, $0) })
+        let pairs = Dictionary(uniqueKeysWithValues: (card["regions"] as! [[String: Any]]).map { ($0["region_code"] as! String, ($0["paired_sites"] as? Int, $0["agreeing_sites"] as? Int)) })
         let today = String(asOf.prefix(10))
         var out: [(String, Double?, [String: Double?])] = []
         // Adoption's parts against the best district: projects in operation, growth over three months.
@@ -35,7 +48,14 @@ import Testing
                     try Self.json($0) } as? [String: Any])["total"] as! Int
             }
             let open = try await total(""), overdue = try await total("&overdue=true")
-            var parts: [String: Double?] = ["verified": nil, "safety": nil]
+            var parts: [String: Double?] = [:]
+            if anyFinding, let row = safetyRows[code], let sites = row["sites"] as? Int, sites > 0 {
+                let weighted = 100 * Double((row["findings"] as! Int) + 2 * (row["major"] as! Int)) / Double(sites)
+                parts["safety"] = max(0, 100 - 10 * weighted)
+            } else { parts["safety"] = .some(nil) }
+            let (paired, agreeing) = pairs[code] ?? (nil, nil)
+            #expect(paired.map { $0 - (agreeing ?? 0) } == (paired == nil ? nil : disagreeing[code]?.count ?? 0), "\(code) disagreeing sites")
+            parts["verified"] = paired.flatMap { p in p > 0 ? 100 * Double(agreeing ?? 0) / Double(p) : nil } ?? .some(nil)
             parts["applications"] = adoption.projects.isEmpty ? .some(nil) : most > 0 ? 100 * Double(adoption.inOperation(region: code)) / Double(most) : 0
             parts["subscribers"] = adoption.growth(region: code).map { best > 0 ? 100 * max(0, $0) / best : 0 } ?? .some(nil)
             if let target = r["target"] as? Int, target > 0, elapsed > 0 {

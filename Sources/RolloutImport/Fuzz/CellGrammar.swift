@@ -30,13 +30,14 @@ enum CellGrammar {
         case "region_code": return r.pick(regions)
         case "kind": return r.pick(kinds + hosts)
         case "host": return r.pick(hosts)
-        case "category": return r.pick(categories)
+        case "category": return r.pick(categories + ["work_at_height", "fire", "高处作业", "documents"])
         case "lat", "lon", "height_m", "target", "subscribers_5g", "traffic_tb", "investment_cny": return r.pick(numbers)
         case "domain": return r.pick(["health", "industrial_internet", "车联网", "AR/VR", "4K/8K", "space", ""])
         case "status": return r.pick(["proposed", "building", "in_operation", "运营中", "stopped", "done", ""])
         case "demonstration": return r.pick(["是", "否", "yes", "1", "maybe", ""])
         case "measure": return r.pick(["", "sites", "subscribers_5g", "5G用户数", "users"])
-        case "site_code", "resource_id", "ref", "project_ref": return r.pick(["WZ-001", "YZ-1", "S\(r.below(50))", "", "WZ-001 ", "wz-001"])
+        case "severity": return r.pick(["general", "major", "重大", "一般隐患", "fatal", ""])
+        case "site_code", "resource_id", "ref", "project_ref", "inspection_ref": return r.pick(["WZ-001", "YZ-1", "S\(r.below(50))", "", "WZ-001 ", "wz-001"])
         default: return r.pick(["站", "note", "万州\"江南\",一号站", "", "返工", "重庆智慧杆塔示例公司"])
         }
     }
@@ -60,6 +61,9 @@ enum CellGrammar {
         case .applications:
             return ["A\(n)", "项目\(n)", r.pick(["health", "车联网"]), "500103", r.pick(["", "cmcc"]), "重庆某医院",
                     r.pick(["building", "运营中"]), r.pick(["", "1000000"]), r.pick(["是", ""]), ""]
+        case .inspections:
+            return ["I\(n)", "2020-05-01", "", "", "500103", r.pick(["", "某施工公司"]), "区安监站", r.pick(["fire", "高处作业"]),
+                    r.pick(["general", "一般"]), "描述\(n)", "2020-05-20", ""]
         case .progress:
             return nil
         }

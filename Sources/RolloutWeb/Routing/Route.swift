@@ -16,6 +16,7 @@ enum Route: String, CaseIterable, Sendable {
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
     case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction, adoption, adoptionAction
+    case safety, safetyAction
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -24,7 +25,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
-    case apiAdoption, apiApplications, apiApplicationsRecord
+    case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -70,6 +71,8 @@ enum Route: String, CaseIterable, Sendable {
         case .scorecardAction: (.post, "/scorecard", .setReporting)
         case .adoption: (.get, "/adoption", .readFigures)
         case .adoptionAction: (.post, "/adoption", .recordAdoption)
+        case .safety: (.get, "/safety", .readFigures)
+        case .safetyAction: (.post, "/safety", .handleObstacles)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -120,6 +123,9 @@ enum Route: String, CaseIterable, Sendable {
         case .apiAdoption: (.get, "/api/v1/adoption", .readFigures)
         case .apiApplications: (.get, "/api/v1/applications", .readFigures)
         case .apiApplicationsRecord: (.post, "/api/v1/applications", .recordAdoption)
+        case .apiSafety: (.get, "/api/v1/safety", .readFigures)
+        case .apiSafetyFindings: (.post, "/api/v1/safety/findings", .handleObstacles)
+        case .apiSafetyStep: (.post, "/api/v1/safety/findings/{ref}/steps", .handleObstacles)
         }
     }
 

@@ -83,6 +83,9 @@ struct ScorecardJSON: Encodable {
         var missed_periods: Int?
         var applications_in_operation: Int?
         var subscriber_growth: Double?
+        var paired_sites: Int?
+        var agreeing_sites: Int?
+        var safety_per_100_sites: Double?
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -93,10 +96,12 @@ struct ScorecardJSON: Encodable {
             try c.encode(overdue_obstacles, forKey: .overdue_obstacles); try c.encode(reporting_periods, forKey: .reporting_periods)
             try c.encode(missed_periods, forKey: .missed_periods)
             try c.encode(applications_in_operation, forKey: .applications_in_operation); try c.encode(subscriber_growth, forKey: .subscriber_growth)
+            try c.encode(paired_sites, forKey: .paired_sites); try c.encode(agreeing_sites, forKey: .agreeing_sites)
+            try c.encode(safety_per_100_sites, forKey: .safety_per_100_sites)
         }
         enum CodingKeys: String, CodingKey {
             case region_code, name, name_en, rank, rank_change, score, parts, built, target, pro_rata_target, open_obstacles, overdue_obstacles
-            case reporting_periods, missed_periods, applications_in_operation, subscriber_growth
+            case reporting_periods, missed_periods, applications_in_operation, subscriber_growth, paired_sites, agreeing_sites, safety_per_100_sites
         }
     }
     var as_of: String
@@ -122,7 +127,9 @@ struct ScorecardJSON: Encodable {
                  open_obstacles: l.inputs.openObstacles, overdue_obstacles: l.inputs.overdueObstacles,
                  reporting_periods: l.inputs.reportingPeriods, missed_periods: l.inputs.missedPeriods,
                  applications_in_operation: l.inputs.applicationsInOperation,
-                 subscriber_growth: l.inputs.subscriberGrowth.map(Adoption.rounded))
+                 subscriber_growth: l.inputs.subscriberGrowth.map(Adoption.rounded),
+                 paired_sites: l.inputs.pairedSites, agreeing_sites: l.inputs.agreeingSites,
+                 safety_per_100_sites: l.inputs.safetyPer100.map(Adoption.rounded))
         }
     }
 

@@ -33,14 +33,14 @@ extension SitePage {
             """
         }
         let body: HTML = """
-        <div class="grid"><div><table id="site">\(facts)</table></div><div><h2>\(c.t("page_timeline"))</h2><table id="timeline"><thead><tr>\
+        \(stopWork(m, c))<div class="grid"><div><table id="site">\(facts)</table></div><div><h2>\(c.t("page_timeline"))</h2><table id="timeline"><thead><tr>\
         <th class="l">\(c.t("page_stage"))</th><th class="l">\(c.t("page_occurred"))</th></tr></thead><tbody>\(timeline)</tbody></table></div></div>\
         <h2>\(c.t("page_log"))</h2><div class="scroll"><table id="log"><thead><tr><th>#</th><th class="l">\(c.t("page_report_kind"))</th>\
         <th class="l">\(c.t("page_stage"))</th><th class="l">\(c.t("page_occurred"))</th><th class="l">\(c.t("page_recorded"))</th>\
         <th class="l">\(c.t("page_actor"))</th><th class="l">\(c.t("page_note"))</th></tr></thead><tbody>\(log)</tbody></table></div>\
         <h2>\(c.t("page_obstacles"))</h2>\
         \(Dashboard.obstacleTable(d.obstacles, regions: m.region.map { [$0.code: $0] } ?? [:], escalate: false, back: Route.site.path(s.operator, s.siteCode), context: c))\
-        \(matches(m, context: c))
+        \(findings(m, c))\(matches(m, context: c))
         """
         return HTMLPage.frame(title: Catalogue.text("page_site_title", c.language, ["value": "\(s.operator) \(s.siteCode)"]),
                               context: c, path: Route.site.path(s.operator, s.siteCode), body: body)
@@ -93,5 +93,31 @@ extension SitePage {
             """)
         }
         return parts.isEmpty ? "—" : parts.joined(separator: "<br>")
+    }
+}
+
+extension SitePage {
+    /// The stop-work flag (停工) of a major safety finding not yet closed.
+    static func stopWork(_ m: Model, _ c: PageContext) -> HTML {
+        guard let f = m.stoppedBy else { return "" }
+        return "<div class=\"notice lag\" id=\"stop-work\"><b>\(c.t("page_safety_stop_work"))</b> \(c.t("page_site_stopped", ["value": f.inspectionRef, "category": SafetyPage.categoryName(f.category, c)]))</div>"
+    }
+
+    /// The site's safety findings, oldest first.
+    static func findings(_ m: Model, _ c: PageContext) -> HTML {
+        guard !m.findings.isEmpty else { return "" }
+        let rows = m.findings.map { s -> HTML in
+            """
+            <tr><td class="l">\(ShanghaiCalendar.dateString(s.inspectedAt))</td><td class="l">\(s.finding.inspectionRef)</td>\
+            <td class="l">\(SafetyPage.categoryName(s.finding.category, c))</td><td>\(c.t("safety_severity_\(s.finding.severity.rawValue)"))</td>\
+            <td class="l">\(s.finding.text)</td><td class="l">\(s.finding.contractor ?? "—")</td><td>\(c.t("safety_status_\(s.status.rawValue)"))</td></tr>
+            """
+        }
+        return """
+        <h2>\(c.t("page_safety"))</h2><div class="scroll"><table id="site-findings"><thead><tr><th class="l">\(c.t("page_safety_inspected_at"))</th>\
+        <th class="l">\(c.t("page_safety_inspection"))</th><th class="l">\(c.t("page_safety_category"))</th><th>\(c.t("page_safety_severity"))</th>\
+        <th class="l">\(c.t("page_safety_finding"))</th><th class="l">\(c.t("page_safety_contractor"))</th><th>\(c.t("page_safety_status"))</th></tr></thead>\
+        <tbody>\(rows)</tbody></table></div>
+        """
     }
 }

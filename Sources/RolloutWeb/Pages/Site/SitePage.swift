@@ -16,6 +16,10 @@ enum SitePage {
         var matches: SiteMatches?
         /// What reconciliation with China Tower says of the site (its district's, at the moment).
         var reconciliation: ReconciliationView.SiteFigure?
+        /// The site's safety findings as they stand at the moment (a major open one stops work).
+        var findings: [Safety.State] = []
+        /// The finding that stops work on the site at the moment, if any.
+        var stoppedBy: SafetyFinding? = nil
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
@@ -35,6 +39,9 @@ enum SitePage {
         let matches = detail.site.stage == Stage.planned.rawValue
             ? try await service.matches(for: key, radius: matchRadius, limit: 10, asOf: c.asOf) : nil
         let reconciliation = try await service.reconciliation(at: c.moment, region: detail.site.regionCode).site(key)
-        return Model(detail: detail, region: region, matches: matches, reconciliation: reconciliation)
+        let safety = try await service.safety(c.stored.campaign, at: c.moment)
+        let findings = safety.safety.findings.values.filter { $0.finding.site == key }.sorted { $0.inspectedAt < $1.inspectedAt }
+        return Model(detail: detail, region: region, matches: matches, reconciliation: reconciliation, findings: findings,
+                     stoppedBy: safety.safety.stopWork(key, at: safety.at))
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import RolloutCore
+import RolloutImport
+import RolloutStorage
+
+/// Safety at a moment: the fold of the log's findings, with the regions and their site counts.
+public struct SafetyView: Sendable {
+    /// The moment's field instant (the last second counted).
+    public var at: Instant
+    /// The findings as they stand.
+    public var safety: Safety
+    /// The campaign's regions, in their order.
+    public var regions: [Region]
+    /// Each region's sites (the network's, as the figures count them).
+    public var sites: [String: Int]
+
+    /// The tallies at the moment.
+    public var tallies: (city: Safety.Tally, regions: [String: Safety.Tally], contractors: [String: Safety.Tally], categories: [String: Safety.Tally]) {
+        safety.tallies(at: at)
+    }
+}
+
+extension CampaignService {
+    /// Safety as of a written moment.
+    public func safety(asOf: String? = nil, knownAt: String? = nil) async throws -> SafetyView {
+        let (c, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        return try await safety(c.campaign, at: moment)
+    }
+
+    /// Safety at a checked moment.
+    public func safety(_ campaign: Campaign, at moment: ReadMoment) async throws -> SafetyView {
+        let regions = try await counts(campaign, at: moment).regions
+        return SafetyView(at: moment.asOf.before.adding(seconds: -1), safety: Safety(try await store.events(kinds: Safety.kinds), at: moment),
+                          regions: try await regionList(), sites: Dictionary(uniqueKeysWithValues: regions.map { ($0.regionCode, $0.sites) }))
+    }
+
+    /// Records one finding as `principal`, from the fields of an `inspections` row (a form's, the
+    /// API's): checked as that file's row is, all or nothing; the answer is the import's.
+    public func recordFinding(_ fields: [String: String], by principal: Principal) async throws -> ImportReport {
+        let columns = ImportKind.inspections.columns.map(\.code)
+        var fields = fields
+        if (fields["inspected_at"] ?? "").trimmedSpaces.isEmpty { fields["inspected_at"] = ShanghaiCalendar.iso8601(try await campaign().now(clock)) }
+        func cell(_ v: String) -> String { "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let text = columns.joined(separator: ",") + "\n" + columns.map { cell(fields[$0] ?? "") }.joined(separator: ",") + "\n"
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-finding-\(UUID().uuidString).csv")
+        try Data(text.utf8).write(to: work)
+        defer { try? FileManager.default.removeItem(at: work) }
+        return try await importFile(.inspections, file: work, by: principal, dryRun: false)
+    }
+
+    /// Takes a step on a finding as `principal`, now: the fix reported by its responsible
+    /// organisation, or the re-inspection's verdict (see ``Safety/check(_:on:at:by:)``).
+    public func findingStep(ref: String, _ step: SafetyFinding.Step, by principal: Principal) async throws {
+        guard Access.allows(principal.role, .handleObstacles) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        let now = try await campaign().now(clock)
+        let safety = Safety(try await store.events(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff.including(now)))
+        try Safety.check(step, on: safety.findings[ref], at: now, by: principal)
+        let note: String
+        switch step { case .rectified(let n), .accepted(let n), .reopened(let n, _): note = n }
+        guard !note.trimmedSpaces.isEmpty, note.count <= 2_000 else { throw RolloutError("finding_note_required") }
+        _ = try await store.append([NewEvent(.findingStep(ref: ref, step: step), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RolloutCore
+import RolloutTestSupport
+import Testing
+@testable import RolloutStorage
+@testable import RolloutSQLStorage
+@testable import RolloutApplication
+@testable import RolloutWeb
+
+/// Safety through the server, on both engines: the API's tallies against a plain count of the
+/// log's findings at several moments, the loop of a finding through the API by the right accounts
+/// only, stop-work refusing progress in an import, and the page.
+@Suite struct SafetyWebTests {
+    static func json(_ r: TestResponse) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: r.body)) }
+
+    /// The plain count: each finding's status at `t` from its own events, in log order.
+    static func naive(_ events: [LoggedEvent], at t: Instant) -> (findings: [String: (region: String, major: Bool, status: String, deadline: Instant, stopped: Bool)], regions: [String: Int]) {
+        var out: [String: (region: String, major: Bool, status: String, deadline: Instant, stopped: Bool)] = [:]
+        for e in events.sorted(by: { $0.seq < $1.seq }) where e.event.occurredAt <= t {
+            switch e.event.body {
+            case .findingRecorded(let f):
+                out[f.ref] = (f.regionCode, f.severity == .major, "open", f.deadline, f.severity == .major && f.site != nil)
+            case .findingStep(let ref, .rectified): out[ref]?.status = "rectified"
+            case .findingStep(let ref, .accepted): out[ref]?.status = "closed"; out[ref]?.stopped = false
+            case .findingStep(let ref, .reopened(_, let deadline)):
+                out[ref]?.status = "open"; out[ref]?.deadline = deadline
+                if out[ref]?.major == true { out[ref]?.stopped = true }
+            default: break
+            }
+        }
+        var regions: [String: Int] = [:]
+        for f in out.values { regions[f.region, default: 0] += 1 }
+        return (out, regions)
+    }
+
+    @Test(arguments: Backend.available)
+    func theTalliesAreThePlainCountsAndTheLoopGoesByTheRules(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.05) { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let events = try await service.store.events(kinds: Safety.kinds)
+            #expect(events.count > 20, "the demo has inspections")
+            try await app.test(.router) { client in
+                let leader = try await TestAccess.client(client, service.store, role: .leader)
+                for day in ["2020-04-30", "2020-05-31", "2020-06-15"] {
+                    let t = ShanghaiCalendar.start(of: ShanghaiCalendar.parseDay(day)! + 1).adding(seconds: -1)
+                    let got = try #require(try await leader.execute(uri: "/api/v1/safety?as_of=\(day)", method: .get) { try Self.json($0) } as? [String: Any])
+                    let n = Self.naive(events, at: t)
+                    let city = got["city"] as! [String: Any]
+                    #expect(city["findings"] as? Int == n.findings.count, "\(day)")
+                    #expect(city["major"] as? Int == n.findings.values.filter(\.major).count, "\(day)")
+                    #expect(city["unresolved"] as? Int == n.findings.values.filter { $0.status != "closed" }.count, "\(day)")
+                    #expect(city["overdue"] as? Int == n.findings.values.filter { $0.status == "open" && $0.deadline < t }.count, "\(day)")
+                    #expect(city["stopped_sites"] as? Int == n.findings.values.filter(\.stopped).count, "\(day)")
+                    for r in got["regions"] as! [[String: Any]] {
+                        let code = r["region_code"] as! String
+                        #expect(r["findings"] as? Int == n.regions[code] ?? 0, "\(code) \(day)")
+                        let sites = r["sites"] as! Int
+                        let per100 = r["per_100_sites"] as? Double
+                        #expect(sites == 0 ? per100 == nil : abs((per100 ?? -1) - 100 * Double(n.regions[code] ?? 0) / Double(sites)) < 0.0001, "\(code) per 100 \(day)")
+                    }
+                    #expect((got["findings"] as? [Any])?.count == n.findings.count, "a leader reads the findings")
+                }
+                let owner = try await TestAccess.client(client, service.store, role: .resourceOwner, owner: "某公司")
+                let figuresOnly = try #require(try await owner.execute(uri: "/api/v1/safety", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect(figuresOnly["findings"] == nil && figuresOnly["city"] != nil)
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aMajorFindingStopsProgressUntilTheReinspectionAcceptsTheFix(backend: Backend) async throws {
+        try await withFreshDemo(backend, fraction: 0.002) { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let site = try #require(try await service.sites(SiteQuery(stage: .designed, perPage: 1)).sites.first)
+            let now = try await service.campaign().now(service.clock)
+            let today = ShanghaiCalendar.dateString(now)
+            try await app.test(.router) { client in
+                let district = try await TestAccess.client(client, service.store, role: .district, region: site.regionCode)
+                let other = try await TestAccess.client(client, service.store, role: .district, region: site.regionCode == "500101" ? "500102" : "500101")
+                let owner = try await TestAccess.client(client, service.store, role: .operator, operator: Operator(rawValue: site.operator)!)
+                let stranger = try await TestAccess.client(client, service.store, role: .operator, operator: site.operator == "ctcc" ? .cucc : .ctcc)
+                let office = try await TestAccess.client(client, service.store)
+                let record: [String: String] = ["inspection_ref": "T-1", "inspected_at": today, "site_code": site.siteCode, "operator": site.operator,
+                                                "inspector": "区安监站", "category": "高处作业", "severity": "major", "finding": "未系安全带",
+                                                "deadline": ShanghaiCalendar.dateString(now.adding(days: 5))]
+                func body(_ d: [String: String]) throws -> ByteBuffer { ByteBuffer(data: try JSONSerialization.data(withJSONObject: d)) }
+                // Bad input first: nothing written.
+                for (change, code) in [(["category": "weather"], "unknown_safety_category"), (["severity": "fatal"], "unknown_severity"),
+                                       (["deadline": "2020-01-02"], "deadline_before_inspection"), (["site_code": "NOPE"], "unknown_site")] {
+                    try await district.execute(uri: "/api/v1/safety/findings?lang=en", method: .post, body: try body(record.merging(change) { _, b in b })) { r in
+                        let codes = ((try? Self.json(r) as? [String: Any])?["errors"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+                        #expect(r.status == .unprocessableContent && codes == [code], "\(code): \(String(buffer: r.body))")
+                    }
+                }
+                try await other.execute(uri: "/api/v1/safety/findings", method: .post, body: try body(record)) { #expect($0.status == .unprocessableContent) }
+                try await owner.execute(uri: "/api/v1/safety/findings", method: .post, body: try body(record)) { #expect($0.status == .forbidden) }
+                #expect(try await service.store.events(kinds: Safety.kinds).filter { $0.event.actor == district.account }.isEmpty)
+                try await district.execute(uri: "/api/v1/safety/findings", method: .post, body: try body(record)) { r in
+                    #expect(r.status == .ok, "\(String(buffer: r.body))")
+                }
+                let view = try await service.safety()
+                let ref = try #require(view.safety.findings.values.first { $0.finding.inspectionRef == "T-1" }?.finding.ref)
+                #expect(view.safety.stopWork(SiteKey(operator: Operator(rawValue: site.operator)!, code: site.siteCode), at: now) != nil)
+                // Progress dated after the inspection is refused with stop_work; nothing is written.
+                let progress = "site_code,operator,stage,occurred_at\n\(site.siteCode),\(site.operator),civil_done,\(ShanghaiCalendar.iso8601(now))\n"
+                try await owner.execute(uri: "/api/v1/imports/progress?lang=en", method: .post, body: ByteBuffer(string: progress)) { r in
+                    #expect(r.status == .unprocessableContent && String(buffer: r.body).contains("\"stop_work\""), "\(String(buffer: r.body))")
+                }
+                // The loop: only the responsible operator reports the fix; only the district (or the city) re-inspects.
+                let step: (String, String) -> ByteBuffer = { s, note in ByteBuffer(string: #"{"step":"\#(s)","note":"\#(note)"}"#) }
+                let path = Route.apiSafetyStep.path(ref)
+                try await district.execute(uri: path, method: .post, body: step("accepted", "ok")) { #expect($0.status == .conflict, "no fix reported yet") }
+                try await stranger.execute(uri: path, method: .post, body: step("rectified", "x")) { #expect($0.status == .forbidden) }
+                try await owner.execute(uri: path, method: .post, body: step("rectified", "")) { #expect($0.status == .badRequest, "a note is required") }
+                try await owner.execute(uri: path, method: .post, body: step("rectified", "已系好")) { #expect($0.status == .ok) }
+                try await owner.execute(uri: path, method: .post, body: step("accepted", "ok")) { #expect($0.status == .forbidden) }
+                try await other.execute(uri: path, method: .post, body: step("accepted", "ok")) { #expect($0.status == .forbidden) }
+                try await office.execute(uri: path, method: .post, body: step("nope", "ok")) { #expect($0.status == .badRequest) }
+                try await district.execute(uri: path, method: .post, body: step("accepted", "复查通过")) { #expect($0.status == .ok) }
+                let after = try await service.safety()
+                #expect(after.safety.findings[ref]?.status == .closed)
+                // The page shows the tallies; the leader's list no longer holds the closed finding.
+                try await district.execute(uri: "/safety?lang=en", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    #expect(r.status == .ok && html.contains("id=\"safety-regions\"") && html.contains("id=\"finding-form\"") && !html.contains("data-ref=\"\(ref)\""))
+                }
+            }
+        }
+    }
+}
