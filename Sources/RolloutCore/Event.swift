@@ -39,14 +39,16 @@ public struct SiteRegistration: Hashable, Codable, Sendable {
     public var plannedOnAir: Instant?
     /// The China Tower site (铁塔站址编码) an operator's site stands on, when its file names it.
     public var towerSiteCode: String?
+    /// The contractor building it (施工单位), when its file names one.
+    public var contractor: String?
 
     /// A registration; without a host, the site is on a new tower.
     public init(site: SiteKey, regionCode: String, name: String, lat: Double, lon: Double, kind: SiteKind,
                 band: String? = nil, host: Host = .newTower, resourceId: String? = nil, plannedOnAir: Instant? = nil,
-                towerSiteCode: String? = nil) {
+                towerSiteCode: String? = nil, contractor: String? = nil) {
         self.site = site; self.regionCode = regionCode; self.name = name; self.lat = lat; self.lon = lon
         self.kind = kind; self.band = band; self.host = host; self.resourceId = resourceId
-        self.plannedOnAir = plannedOnAir; self.towerSiteCode = towerSiteCode
+        self.plannedOnAir = plannedOnAir; self.towerSiteCode = towerSiteCode; self.contractor = contractor
     }
 }
 

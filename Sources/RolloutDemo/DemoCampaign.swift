@@ -136,6 +136,8 @@ public struct DemoCampaign: Sendable {
         // China Tower's record of the site's tower (its own random stream): the file names it, mostly.
         let tower = TowerStory(index: i, registration: registration, story: story, clock: clock, seed: seed, sampler: sampler)
         registration.towerSiteCode = tower?.named
+        // Its contractor (illustrative): the same for an operator's sites in a region.
+        if op != .tower { registration.contractor = SafetyStory.contractor(region: region, operator: op) }
         let actor = "\(op.rawValue)-import"
         var events: [NewEvent] = []
         func report(_ body: EventBody, at t: Instant) {

@@ -5,6 +5,11 @@ import RolloutCore
 /// stops work in a quiet spell of the site's own history (between two of its stage changes, so no
 /// progress falls inside the stop) and is lifted by the re-inspection before the next change. One
 /// contractor has a bad record: three times the findings, more of them major, slower fixes.
+extension DemoCampaign {
+    /// The demo's contractors (illustrative names); the last has the bad record.
+    public static var contractors: [String] { SafetyStory.contractors }
+}
+
 struct SafetyStory {
     /// The contractors of the demo (illustrative names); the last has the bad record.
     static let contractors = (1...9).map { "重庆某通信工程有限公司（示例\(["一", "二", "三", "四", "五", "六", "七", "八", "九"][$0 - 1])）" }

@@ -24,7 +24,8 @@ public enum ImportKind: String, CaseIterable, Sendable {
             return [c("site_code", "站址编码", true), c("operator", "运营商", true), c("region_code", "区县代码", true),
                     c("name", "站名", true), c("lat", "纬度", true), c("lon", "经度", true), c("kind", "站型", true),
                     c("band", "频段"), c("host", "承载"), c("resource_id", "共享资源编号"),
-                    c("planned_on_air", "计划开通日期", date: true), c("tower_site_code", "铁塔站址编码")]
+                    c("planned_on_air", "计划开通日期", date: true), c("tower_site_code", "铁塔站址编码"),
+                    c("contractor", "施工单位")]
         case .progress:
             return [c("site_code", "站址编码", true), c("operator", "运营商", true), c("stage", "进度节点", true),
                     c("occurred_at", "完成时间", true, date: true), c("note", "备注"), c("rollback_reason", "回退原因")]

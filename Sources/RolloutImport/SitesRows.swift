@@ -47,6 +47,8 @@ struct SitesRows: RowChecker {
         }
         let planned = row.date("planned_on_air", required: false, notFuture: false)
         let towerCode = row.text("tower_site_code")
+        let contractor = row.text("contractor")
+        if let contractor, contractor.count > 200 || contractor.contains(where: \.isNewline) { row.fail("contractor", "too_long", ["value": "200"]) }
         if let towerCode, let op, let region { checkTower(towerCode, operator: op, region: region.code, &row) }
         guard row.isValid, let code, let op, let region, let name, let point, let kind else { return [] }
         let key = SiteKey(operator: op, code: code)
@@ -58,7 +60,7 @@ struct SitesRows: RowChecker {
         if op == .tower { towersInFile[code] = region.code }
         let registration = SiteRegistration(site: key, regionCode: region.code, name: name, lat: point.lat, lon: point.lon, kind: kind,
                                             band: row.text("band"), host: host, resourceId: resource, plannedOnAir: planned,
-                                            towerSiteCode: towerCode)
+                                            towerSiteCode: towerCode, contractor: contractor)
         if let old = existing[key], old.registration != registration {
             row.fail("site_code", "site_exists", ["value": code])
             return []

@@ -17,6 +17,7 @@ enum FastJSON {
         let r = s.registration
         o += ",\"registration\":{"
         if let band = r.band { o += "\"band\":"; string(band, into: &o); o += "," }
+        if let contractor = r.contractor { o += "\"contractor\":"; string(contractor, into: &o); o += "," }
         o += "\"host\":\""; o += r.host.rawValue
         o += "\",\"kind\":\""; o += r.kind.rawValue
         o += "\",\"lat\":"; o += number(r.lat)

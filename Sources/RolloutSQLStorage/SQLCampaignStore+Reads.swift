@@ -45,12 +45,18 @@ extension SQLCampaignStore {
 
     /// Sites at a moment by operator and code; a stage filter reads every site the others keep.
     public func sites(_ query: SiteQuery, at moment: ReadMoment) async throws -> SitePage {
-        try await read { db in
+        let dialect = self.dialect
+        return try await read { db in
             var filter = SQLQueryString("registered_at < \(bind: moment.asOf.before.seconds)")
             if let k = moment.knownAt { filter.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); filter.appendInterpolation(bind: k.before.seconds) }
             if let r = query.region { filter.appendInterpolation(unsafeRaw: " AND region_code = "); filter.appendInterpolation(bind: r) }
             if let o = query.operator { filter.appendInterpolation(unsafeRaw: " AND operator = "); filter.appendInterpolation(bind: o.rawValue) }
             if query.networkOnly { filter.appendInterpolation(unsafeRaw: " AND operator <> 'tower'") }
+            if let contractor = query.contractor {
+                // Read from the stored registration (no column of its own: a contractor's page is the only reader).
+                filter.appendInterpolation(unsafeRaw: dialect == .sqlite ? " AND json_extract(state, '$.registration.contractor') = " : " AND (state::jsonb #>> '{registration,contractor}') = ")
+                filter.appendInterpolation(bind: contractor)
+            }
             var window = filter
             if let after = query.after {
                 window.appendInterpolation(unsafeRaw: " AND (operator > "); window.appendInterpolation(bind: after.operator.rawValue)
@@ -157,10 +163,12 @@ extension SQLCampaignStore {
         let r = s.registration
         let stage = SiteTimeline.stage(of: steps, at: moment.asOf) ?? .planned
         let late = !stage.isBuilt && (r.plannedOnAir.map { moment.asOf.includes($0) } ?? false)
-        return SiteRow(operator: r.site.operator.rawValue, siteCode: r.site.code, regionCode: r.regionCode, name: r.name,
-                       lat: r.lat, lon: r.lon, kind: r.kind.rawValue, band: r.band, host: r.host.rawValue,
-                       resourceId: r.resourceId, stage: stage.rawValue, registeredAt: steps[0].at.description,
-                       plannedOnAir: r.plannedOnAir.map { ShanghaiCalendar.dateString($0) }, late: late)
+        var row = SiteRow(operator: r.site.operator.rawValue, siteCode: r.site.code, regionCode: r.regionCode, name: r.name,
+                          lat: r.lat, lon: r.lon, kind: r.kind.rawValue, band: r.band, host: r.host.rawValue,
+                          resourceId: r.resourceId, stage: stage.rawValue, registeredAt: steps[0].at.description,
+                          plannedOnAir: r.plannedOnAir.map { ShanghaiCalendar.dateString($0) }, late: late)
+        row.contractor = r.contractor
+        return row
     }
 }
 

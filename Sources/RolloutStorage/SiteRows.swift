@@ -33,6 +33,8 @@ public struct SiteQuery: Sendable, Equatable {
     public var after: SiteKey?
     /// Only the four operators' sites: China Tower's records (the infrastructure under them) left out.
     public var networkOnly: Bool
+    /// Only the sites this contractor builds; nil for every site.
+    public var contractor: String? = nil
 
     /// A query; by default every site, the first page of 50.
     public init(region: String? = nil, operator: Operator? = nil, stage: Stage? = nil, page: Int = 1, perPage: Int = 50, after: SiteKey? = nil,
@@ -72,6 +74,8 @@ public struct SiteRow: Codable, Sendable, Equatable {
     @Nullable public var plannedOnAir: String?
     /// Not built although its planned on-air date has passed.
     public var late: Bool
+    /// The contractor building it, when named.
+    @Nullable public var contractor: String? = nil
 
     /// A row with every field given.
     public init(`operator`: String, siteCode: String, regionCode: String, name: String, lat: Double, lon: Double, kind: String, band: String? = nil, host: String, resourceId: String? = nil, stage: String, registeredAt: String, plannedOnAir: String? = nil, late: Bool) {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RolloutAccess
 import RolloutCore
+import RolloutDemo
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
@@ -138,6 +139,7 @@ import Testing
             "POST /safety": RouteCase(uri: "/safety", body: "action=nope&ref=x&note=x", contentType: "application/x-www-form-urlencoded",
                                       allowed: [.cityOffice, .district, .operator]),
             "GET /api/v1/safety": RouteCase(uri: "/api/v1/safety?as_of=2020-06-01", allowed: readers),
+            "GET /contractors/{name}": RouteCase(uri: Route.contractor.path(DemoCampaign.contractors[0]), allowed: recordReaders),
             // An empty finding: refused (422) after the checks; an operator passes the route and may not send inspections.
             "POST /api/v1/safety/findings": RouteCase(uri: "/api/v1/safety/findings", body: #"{"inspection_ref":""}"#, contentType: "application/json",
                                                       allowed: [.cityOffice, .district]),

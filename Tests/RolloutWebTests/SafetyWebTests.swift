@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RolloutCore
+import RolloutDemo
 import RolloutTestSupport
 import Testing
 @testable import RolloutStorage
@@ -125,6 +126,46 @@ import Testing
                 try await district.execute(uri: "/safety?lang=en", method: .get) { r in
                     let html = String(buffer: r.body)
                     #expect(r.status == .ok && html.contains("id=\"safety-regions\"") && html.contains("id=\"finding-form\"") && !html.contains("data-ref=\"\(ref)\""))
+                }
+            }
+        }
+    }
+
+    @Test func aContractorsPageListsItsSitesAndFindingsAsTheLogHasThem() async throws {
+        try await withFreshDemo(.sqlite, fraction: 0.01) { service in
+            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let events = try await service.store.events(kinds: Safety.kinds)
+            try await app.test(.router) { client in
+                let leader = try await TestAccess.client(client, service.store, role: .leader)
+                let sites = try #require(try await leader.execute(uri: "/api/v1/sites?per_page=1000", method: .get) { try Self.json($0) } as? [String: Any])
+                let rows = sites["sites"] as! [[String: Any]]
+                #expect(rows.count == sites["total"] as? Int, "one page holds them all")
+                for name in DemoCampaign.contractors {
+                    let mine = rows.filter { $0["contractor"] as? String == name && $0["operator"] as? String != "tower" }.count
+                    let findings = events.filter { if case .findingRecorded(let f) = $0.event.body { f.contractor == name } else { false } }.count
+                    try await leader.execute(uri: Route.contractor.path(name) + "?lang=en", method: .get) { r in
+                        let html = String(buffer: r.body)
+                        if mine == 0 && findings == 0 { #expect(r.status == .notFound); return }
+                        #expect(r.status == .ok && html.contains("id=\"card-sites\"><span class=\"muted\">Sites</span><b>\(mine)</b>"), "\(name) sites")
+                        #expect(html.components(separatedBy: "<tr data-ref=").count - 1 == findings, "\(name) findings")
+                    }
+                }
+                // The bad record: more findings per site than any other contractor.
+                let rates = DemoCampaign.contractors.map { name -> Double in
+                    let n = rows.filter { $0["contractor"] as? String == name }.count
+                    let f = events.filter { if case .findingRecorded(let x) = $0.event.body { x.contractor == name } else { false } }.count
+                    return n > 0 ? Double(f) / Double(n) : 0
+                }
+                #expect(rates.last == rates.max(), "\(rates)")
+                try await leader.execute(uri: "/contractors/nobody?lang=en", method: .get) { #expect($0.status == .notFound) }
+                // A sites file names a contractor; the API and the site page show it.
+                let office = try await TestAccess.client(client, service.store)
+                let file = "site_code,operator,region_code,name,lat,lon,kind,contractor\nNEW-1,cmcc,500103,解放碑,29.557,106.577,macro,新施工公司\n"
+                try await office.execute(uri: "/api/v1/imports/sites", method: .post, body: ByteBuffer(string: file)) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
+                let site = try #require(try await leader.execute(uri: "/api/v1/sites/cmcc/NEW-1", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect((site["site"] as? [String: Any])?["contractor"] as? String == "新施工公司")
+                try await leader.execute(uri: Route.contractor.path("新施工公司"), method: .get) { r in
+                    #expect(r.status == .ok && String(buffer: r.body).contains("NEW-1"))
                 }
             }
         }

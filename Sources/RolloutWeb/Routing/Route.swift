@@ -16,7 +16,7 @@ enum Route: String, CaseIterable, Sendable {
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
     case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction, adoption, adoptionAction
-    case safety, safetyAction
+    case safety, safetyAction, contractor
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -73,6 +73,7 @@ enum Route: String, CaseIterable, Sendable {
         case .adoptionAction: (.post, "/adoption", .recordAdoption)
         case .safety: (.get, "/safety", .readFigures)
         case .safetyAction: (.post, "/safety", .handleObstacles)
+        case .contractor: (.get, "/contractors/{name}", .readRecords)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)

@@ -76,6 +76,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     ScorecardPage.add(to: router, service: service)
     AdoptionPage.add(to: router, service: service)
     SafetyPage.add(to: router, service: service)
+    ContractorPage.add(to: router, service: service)
     SharingPage.add(to: router, service: service)
     ForecastPage.add(to: router, service: service, cache: cache)
     OpenAPIRoutes.add(to: router)

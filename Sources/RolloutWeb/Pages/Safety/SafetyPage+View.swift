@@ -32,7 +32,7 @@ extension SafetyPage {
         }
         let contractorRows = t.contractors.sorted { ($0.value.findings, $1.key) > ($1.value.findings, $0.key) }.map { name, x -> HTML in
             """
-            <tr><td class="l">\(name.isEmpty ? c.t("page_safety_no_contractor") : name)</td><td>\(x.findings)</td><td>\(x.major)</td>\
+            <tr><td class="l">\(name.isEmpty ? HTML("\(c.t("page_safety_no_contractor"))") : HTML("<a href=\"\(c.link(Route.contractor.path(name)))\">\(name)</a>"))</td><td>\(x.findings)</td><td>\(x.major)</td>\
             <td>\(x.unresolved)</td><td>\(x.overdue)</td><td>\(days(x.meanDaysToClose))</td></tr>
             """
         }

@@ -22,6 +22,7 @@ extension SitePage {
             row(c.t("page_coordinates"), "\(String(format: "%.5f, %.5f", s.lat, s.lon))"),
             row(c.t("page_planned_on_air"), "\(s.plannedOnAir ?? "—")"),
             row(c.t("page_reconciliation"), tower(m, context: c)),
+            row(c.t("page_site_contractor"), s.contractor.map { "<a href=\"\(c.link(Route.contractor.path($0)))\">\($0)</a>" } ?? "—"),
         ]
         let timeline = d.timeline.map { step -> HTML in
             "<tr><td class=\"l\">\(Stage(rawValue: step.stage).map { c.name($0) } ?? "")</td><td class=\"l\">\(step.at)</td></tr>"
