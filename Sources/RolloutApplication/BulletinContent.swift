@@ -54,6 +54,10 @@ public struct BulletinContent: Sendable {
     public var reconciliationByRegion: [String: ReconciliationView.Figure] = [:]
     /// The scorecard at the cut-off (as known then), with the ranks at the bulletin before.
     public var scorecard: ScorecardView? = nil
+    /// Safety at the cut-off (as known then): findings, overdue fixes, stopped sites.
+    public var safety: SafetyView? = nil
+    /// 5G adoption at the cut-off (as known then).
+    public var adoption: AdoptionView? = nil
 
     /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
     public var poor: [RegionFigures] {

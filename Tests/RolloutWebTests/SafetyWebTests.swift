@@ -63,6 +63,19 @@ import Testing
                     }
                     #expect((got["findings"] as? [Any])?.count == n.findings.count, "a leader reads the findings")
                 }
+                // The bulletin's safety section says what the API says as of its cut-off, as known then.
+                let office = try await TestAccess.client(client, service.store)
+                try await office.execute(uri: "/api/v1/bulletins?as_of=2020-06-10", method: .post) { #expect($0.status == .ok) }
+                let then = try #require(try await leader.execute(uri: "/api/v1/safety?as_of=2020-06-10&known_at=2020-06-10", method: .get) {
+                    try Self.json($0) } as? [String: Any])["city"] as! [String: Any]
+                let bulletins = try #require(try await leader.execute(uri: "/api/v1/bulletins", method: .get) { try Self.json($0) } as? [[String: Any]])
+                try await leader.execute(uri: "/api/v1/bulletins/\(bulletins.first?["id"] as? Int ?? 0)", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    let line = html.firstRange(of: "<p id=\"safety\">").map { String(html[$0.upperBound...].prefix(200)) } ?? ""
+                    #expect(line.contains("共发现问题 \(then["findings"] as! Int) 个（重大 \(then["major"] as! Int) 个）"), "\(line)")
+                    #expect(line.contains("停工站点 \(then["stopped_sites"] as! Int) 个"), "\(line)")
+                    #expect(html.contains("十二、5G 应用与用户"))
+                }
                 let owner = try await TestAccess.client(client, service.store, role: .resourceOwner, owner: "某公司")
                 let figuresOnly = try #require(try await owner.execute(uri: "/api/v1/safety", method: .get) { try Self.json($0) } as? [String: Any])
                 #expect(figuresOnly["findings"] == nil && figuresOnly["city"] != nil)

@@ -66,7 +66,7 @@ public enum Bulletin {
             """
         } ?? none
         let scorecard: HTML = m.scorecard.map { v -> HTML in
-            let shown: [Scorecard.Part] = [.build, .obstacles, .reporting]
+            let shown = Scorecard.Part.allCases
             let rows = v.lines.map { l -> HTML in
                 let change = v.rankChange(l.region).map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "—"
                 let parts = shown.map { p -> HTML in "<td>\((l.parts[p] ?? nil).map { String(format: "%.1f", $0) } ?? "—")</td>" }
@@ -99,7 +99,9 @@ public enum Bulletin {
         \((m.listed.isEmpty ? noneText : t("bulletin_supervision_text", ["value": m.listed.map(name).joined(separator: "、")])) + changes)</p>\
         <h2>\(t("bulletin_reporting"))</h2>\(lateReporting)\
         <h2>\(t("bulletin_reconciliation"))</h2>\(reconciliation)\
-        <h2>\(t("bulletin_scorecard"))</h2>\(scorecard)
+        <h2>\(t("bulletin_scorecard"))</h2>\(scorecard)\
+        <h2>\(t("bulletin_safety"))</h2>\(safety(m, c))\
+        <h2>\(t("bulletin_adoption"))</h2>\(adoption(m, c))
         """
         let title = Catalogue.text("bulletin_title", .zh, ["name": m.campaign.campaign.name, "value": m.day])
         let page: HTML = """
