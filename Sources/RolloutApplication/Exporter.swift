@@ -8,7 +8,7 @@ import RolloutExport
 /// page by page and written as they are read, so that a table of millions of rows stays within a
 /// bounded memory.
 public enum ExportKind: String, CaseIterable, Sendable {
-    case regions, sites, obstacles, events, scorecard, adoption, applications, subscribers
+    case regions, sites, obstacles, events, scorecard, adoption, applications, subscribers, safety, findings
 
     /// A kind a user named; `unknown_export_kind` otherwise.
     public init(checking text: String) throws {
@@ -90,7 +90,7 @@ public enum Exporter {
                 + ["shared", "sharing_rate"]
         case .sites:
             ["operator", "site_code", "region_code", "name", "lat", "lon", "kind", "band", "host", "resource_id", "stage",
-             "registered_at", "planned_on_air", "late"]
+             "registered_at", "planned_on_air", "late", "contractor"]
         case .obstacles:
             ["org", "ref", "region_code", "operator", "site_code", "category", "responsible", "description", "status", "opened_at",
              "unit", "dispatched_at", "escalated_at", "resolved_at", "reopened_at", "age_days", "sla_days", "due", "days_left", "overdue"]
@@ -101,6 +101,7 @@ public enum Exporter {
                 + ["built", "target", "pro_rata_target", "open_obstacles", "overdue_obstacles", "reporting_periods", "missed_periods",
                    "applications_in_operation", "subscriber_growth", "paired_sites", "agreeing_sites", "safety_per_100_sites"]
         case .adoption, .applications, .subscribers: adoptionHeader(kind)
+        case .safety, .findings: safetyHeader(kind)
         }
     }
 
@@ -150,6 +151,9 @@ public enum Exporter {
         case .adoption, .applications, .subscribers:
             let (c, _) = try await service.moment(asOf: asOf, knownAt: knownAt)
             try adoptionRows(kind, try await service.adoption(c.campaign, at: moment), region: filters.region, emit)
+        case .safety, .findings:
+            let (c, _) = try await service.moment(asOf: asOf, knownAt: knownAt)
+            try safetyRows(kind, try await service.safety(c.campaign, at: moment), region: filters.region, emit)
         case .events:
             var after: Int64 = 0
             // The payload as the log stores it: sorted keys, slashes as they are.
@@ -182,7 +186,7 @@ public enum Exporter {
     static func row(_ s: SiteRow) -> ExportRow {
         ExportRow(cells: [.text(s.operator), .text(s.siteCode), .text(s.regionCode), .text(s.name), .decimal(s.lat), .decimal(s.lon),
                           .text(s.kind), .optional(s.band), .text(s.host), .optional(s.resourceId), .text(s.stage), .day(s.registeredAt),
-                          .day(s.plannedOnAir), .flag(s.late)],
+                          .day(s.plannedOnAir), .flag(s.late), .optional(s.contractor)],
                   object: s)
     }
 

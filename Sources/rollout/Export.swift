@@ -14,7 +14,7 @@ struct Export: AsyncParsableCommand {
         discussion: "Written as read: a table of millions of rows stays in bounded memory. With -o, the file appears only when complete.")
 
     @OptionGroup var common: CommonOptions
-    @Argument(help: "regions, sites, obstacles, events, scorecard, adoption, applications or subscribers") var kind: String
+    @Argument(help: "regions, sites, obstacles, events, scorecard, adoption, applications, subscribers, safety or findings") var kind: String
     @Option(name: .customLong("as-of"), help: "A date (end of that day, Asia/Shanghai) or an ISO-8601 instant.") var asOf: String?
     @Option(name: .customLong("known-at"), help: "Show what the platform knew at this moment.") var knownAt: String?
     @Option(help: "csv, xlsx or json") var format = "csv"
