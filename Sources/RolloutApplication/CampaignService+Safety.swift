@@ -48,6 +48,22 @@ extension CampaignService {
         return try await importFile(.inspections, file: work, by: principal, dryRun: false)
     }
 
+    /// Names the contractor building a site (or changes it), now, as `principal`: the city office,
+    /// or the site's operator. Throws `bad_contractor` for an empty or overlong name,
+    /// `unknown_site`, `not_yours`.
+    public func setContractor(_ site: SiteKey, _ name: String, by principal: Principal) async throws {
+        guard Access.allows(principal.role, .nameContractor) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        let name = name.trimmedSpaces
+        guard !name.isEmpty, name.count <= 200, !name.contains(where: \.isNewline) else { throw RolloutError("bad_contractor") }
+        let body = EventBody.contractorSet(site: site, contractor: name)
+        guard Access.mayRecord(body, principal) else { throw RolloutError("site_not_yours", kind: .forbidden, ["value": site.code]) }
+        let now = try await campaign().now(clock)
+        guard try await store.site(site, at: ReadMoment(asOf: Cutoff.including(now))) != nil else {
+            throw RolloutError("unknown_site", kind: .notFound, ["operator": site.operator.rawValue, "value": site.code])
+        }
+        _ = try await store.append([NewEvent(body, occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+    }
+
     /// Takes a step on a finding as `principal`, now: the fix reported by its responsible
     /// organisation, or the re-inspection's verdict (see ``Safety/check(_:on:at:by:)``).
     public func findingStep(ref: String, _ step: SafetyFinding.Step, by principal: Principal) async throws {

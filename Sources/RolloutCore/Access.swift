@@ -91,6 +91,8 @@ public enum Need: String, Sendable, CaseIterable {
     case reconcile
     /// Recording a 5G application project (which ones: per record: a district its region's, an operator those it carries).
     case recordAdoption
+    /// Naming a site's contractor (the city office; an operator its own sites).
+    case nameContractor
 }
 
 /// The rules.
@@ -104,6 +106,7 @@ public enum Access {
         case .importFiles: [.cityOffice, .district, .operator, .resourceOwner].contains(role)
         case .escalate, .reconcile: [.cityOffice, .district].contains(role)
         case .recordAdoption: [.cityOffice, .district, .operator].contains(role)
+        case .nameContractor: [.cityOffice, .operator].contains(role)
         case .handleObstacles: [.cityOffice, .district, .operator].contains(role)
         case .editRouting: role == .cityOffice
         case .manageAccounts: role == .admin
@@ -159,6 +162,7 @@ public enum Access {
         // A district records the findings of its region; who takes a step is checked by `Safety.check`.
         case .findingRecorded(let f): return p.role == .district && p.region == f.regionCode
         case .findingStep: return p.role == .district || p.role == .operator
+        case .contractorSet(let site, _): return p.role == .operator && site.operator == p.operator
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }

@@ -199,6 +199,8 @@ public enum EventBody: Hashable, Codable, Sendable {
     case findingRecorded(SafetyFinding)
     /// A step after a finding: the fix reported, or the re-inspection's verdict.
     case findingStep(ref: String, step: SafetyFinding.Step)
+    /// The contractor building a site was named or changed (施工单位).
+    case contractorSet(site: SiteKey, contractor: String)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -235,6 +237,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .subscriberTargetSet: "subscriber_target.set"
         case .findingRecorded: "safety.finding"
         case .findingStep(_, let step): step.kind
+        case .contractorSet: "site.contractor_set"
         }
     }
 
@@ -265,6 +268,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .subscriberTargetSet(let t): t.entity
         case .findingRecorded(let f): f.entity
         case .findingStep(let ref, _): SafetyFinding.entity(ref)
+        case .contractorSet(let site, _): site.entity
         }
     }
 
@@ -280,6 +284,7 @@ public enum EventBody: Hashable, Codable, Sendable {
              .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
              .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep: nil
         case .findingRecorded(let f): f.site
+        case .contractorSet(let site, _): site
         }
     }
 }
@@ -345,6 +350,7 @@ public struct NewEvent: Hashable, Codable, Sendable {
         // A finding once; a step named by its time, so the same step re-sent changes nothing.
         case .findingRecorded: "\(body.kind)|\(body.entity)"
         case .findingStep: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
+        case .contractorSet(_, let name): "\(body.kind)|\(body.entity)|\(name)|\(occurredAt.seconds)"
         case .workingCalendarSet(let y):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }

@@ -225,6 +225,12 @@ public struct Ledger: Sendable {
             newTargets.append(TargetRecord(setting: t, setAt: e.occurredAt, recordedAt: e.recordedAt, seq: logged.seq))
         case .resourceOffered(let r):
             newResources.append((r, e.occurredAt))
+        case .contractorSet(let site, let name):
+            // The site's registration names the contractor from then on (as the host after a sharing request).
+            guard var state = sites[site] else { break }
+            state.registration.contractor = name
+            sites[site] = state
+            changedSites.insert(site)
         case .resourceRequestAnswered(let r, let accepted, _):
             // Accepted: the site is hosted by the resource from then on; the sharing counter follows.
             guard accepted, var state = sites[r.site] else { break }

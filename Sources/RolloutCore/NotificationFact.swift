@@ -18,6 +18,8 @@ public enum NotificationTopic: String, CaseIterable, Codable, Sendable, Comparab
     case bulletin
     /// A district put under supervision (挂牌督办).
     case supervision
+    /// A major safety finding: work stopped on its site (重大安全隐患，停工).
+    case safetyMajor = "safety_major"
 
     /// Orders topics as listed.
     public static func < (a: NotificationTopic, b: NotificationTopic) -> Bool {
@@ -28,7 +30,7 @@ public enum NotificationTopic: String, CaseIterable, Codable, Sendable, Comparab
     /// records may hear of it; the others (figures, bulletins) every role that reads figures.
     public var namesRecords: Bool {
         switch self {
-        case .escalation, .clockRanOut, .dispatched, .obstacleOpened, .rejection: true
+        case .escalation, .clockRanOut, .dispatched, .obstacleOpened, .rejection, .safetyMajor: true
         case .missedReports, .bulletin, .supervision: false
         }
     }
@@ -109,6 +111,7 @@ extension NotificationFact {
         case .obstacleStep(_, _, .dispatched): true
         case .resourceRequestAnswered(_, let accepted, _): !accepted
         case .supervision(_, .listed): true
+        case .findingRecorded(let f): f.severity == .major
         default: false
         }
     }
@@ -153,6 +156,11 @@ extension NotificationFact {
             var f = fact(.supervision)
             f.region = region; f.ref = ShanghaiCalendar.dateString(deadline)
             f.detail = rectification.isEmpty ? nil : rectification
+            return f
+        case .findingRecorded(let x) where x.severity == .major:
+            var f = fact(.safetyMajor)
+            f.region = x.regionCode; f.operator = x.site?.operator; f.site = x.site; f.ref = x.inspectionRef
+            f.org = x.contractor; f.detail = x.text
             return f
         default:
             return nil

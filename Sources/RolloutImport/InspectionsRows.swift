@@ -8,6 +8,8 @@ import RolloutStorage
 struct InspectionsRows: RowChecker {
     private var sites: [SiteKey: SiteState] = [:]
     private var current: Safety?
+    /// The contractors the sites name: a finding names one of them.
+    private var contractors: Set<String>?
     private var seen: [String: Int] = [:]
 
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
@@ -18,6 +20,7 @@ struct InspectionsRows: RowChecker {
             }
         }
         sites.merge(try await session.sites(keys)) { a, _ in a }
+        if contractors == nil { contractors = try await session.contractors() }
         if current == nil { current = Safety(try await session.loggedEvents(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff(before: Instant(seconds: .max)))) }
     }
 
@@ -59,8 +62,10 @@ struct InspectionsRows: RowChecker {
             else if row.context.regions[r] != nil { responsible = r }
             else { row.fail("responsible", "bad_responsible", ["value": r]) }
         }
-        let contractor = row.text("contractor")
-        if let contractor, contractor.count > 200 { row.fail("contractor", "too_long", ["value": "200"]) }
+        // The contractor: one the sites name; by default the site's own.
+        var contractor = row.text("contractor")
+        if let c = contractor, !(contractors?.contains(c) ?? false) { row.fail("contractor", "unknown_contractor", ["value": String(c.prefix(80))]) }
+        if contractor == nil, let site { contractor = sites[site]?.registration.contractor }
         guard row.isValid, let inspection, let inspected, let inspector, let text, let category, let severity, let deadline, let region,
               let responsible else { return [] }
         // The inspection's reference and a fingerprint of what it found (characters safe in an address).

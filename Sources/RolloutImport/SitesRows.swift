@@ -61,9 +61,16 @@ struct SitesRows: RowChecker {
         let registration = SiteRegistration(site: key, regionCode: region.code, name: name, lat: point.lat, lon: point.lon, kind: kind,
                                             band: row.text("band"), host: host, resourceId: resource, plannedOnAir: planned,
                                             towerSiteCode: towerCode, contractor: contractor)
-        if let old = existing[key], old.registration != registration {
-            row.fail("site_code", "site_exists", ["value": code])
-            return []
+        if let old = existing[key] {
+            // The same site again changes nothing; naming another contractor changes that alone
+            // (the contractor may change as work goes on); any other difference is refused.
+            var stored = old.registration, sent = registration
+            stored.contractor = nil; sent.contractor = nil
+            if stored != sent {
+                row.fail("site_code", "site_exists", ["value": code])
+                return []
+            }
+            if let contractor, contractor != old.registration.contractor { return [row.event(.contractorSet(site: key, contractor: contractor))] }
         }
         return [row.event(.siteRegistered(registration))]
     }

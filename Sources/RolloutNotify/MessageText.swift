@@ -78,6 +78,7 @@ public struct MessageText: Sendable, Equatable {
         case .missedReports: return "/reporting"
         case .bulletin: return "/bulletins"
         case .supervision: return "/supervision"
+        case .safetyMajor: return "/safety"
         }
     }
 

@@ -27,6 +27,7 @@ enum Projector {
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
             case .obstacleResolved, .obstacleEscalated, .obstacleStep: obstacleEntities.insert(e.event.body.entity)
             case .resourceRequestAnswered(let r, _, _): siteKeys.insert(r.site)
+            case .contractorSet(let site, _): siteKeys.insert(site)
             case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,

@@ -127,6 +127,7 @@ extension SQLCampaignStore {
             case .subscriberTargetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .findingRecorded(let f): region = f.regionCode; op = f.site?.operator.rawValue
             case .findingStep: break
+            case .contractorSet(let site, _): region = regionOf[site]; op = site.operator.rawValue
             case .reportingEscalated(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .supervision(let r, _): region = r
             case .reconciliationResolved(let r): region = r.regionCode

@@ -39,6 +39,11 @@ actor SQLWriteSession: WriteSession {
 
     func loggedEvents(kinds: [String]) async throws -> [LoggedEvent] { try await SQLCampaignStore.events(kinds: kinds, db) }
 
+    func contractors() async throws -> Set<String> {
+        let field = db.dialect.name == "sqlite" ? "json_extract(state, '$.registration.contractor')" : "(state::jsonb #>> '{registration,contractor}')"
+        return Set(try await db.raw("SELECT DISTINCT \(unsafeRaw: field) AS c FROM sites WHERE \(unsafeRaw: field) IS NOT NULL").all().map { try $0.string("c") })
+    }
+
     func resources(_ ids: Set<String>) async throws -> [String: [ResourceOffer]] {
         var out: [String: [ResourceOffer]] = [:]
         for chunk in Array(ids).chunked() {

@@ -21,6 +21,8 @@ public protocol ImportChecks: Sendable {
     /// Every event of these kinds, in log order (those appended in this write too): for the few
     /// kinds read from the log itself (adoption's records).
     func loggedEvents(kinds: [String]) async throws -> [LoggedEvent]
+    /// The contractors the sites' registrations name.
+    func contractors() async throws -> Set<String>
 }
 
 /// One write transaction, for work that reads and appends in several steps (an import): what it

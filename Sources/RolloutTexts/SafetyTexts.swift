@@ -76,6 +76,10 @@ extension Catalogue {
         "import.deadline_before_inspection": ("整改期限 {value} 不晚于检查时间", "the deadline {value} is not after the inspection"),
         "import.bad_responsible": ("整改责任单位“{value}”应为运营商或区县代码", "the responsible organisation “{value}” must be an operator or a region code"),
         "import.finding_exists": ("检查 {value} 的这项问题已按不同内容登记", "this finding of inspection {value} is recorded already with other content"),
+        "import.unknown_contractor": ("未知的施工单位“{value}”（须为站点登记的施工单位）", "unknown contractor “{value}” (it must be named by a site)"),
+        "bad_contractor": ("施工单位名称须为 1–200 个字符的一行文字", "a contractor's name must be one line of 1–200 characters"),
+        "site_not_yours": ("无权修改站点 {value}（只能修改本企业的站点）", "this account may not change site {value} (only its own operator's sites)"),
+        "page_site_set_contractor": ("设置施工单位", "Set the contractor"),
         "import.stop_work": ("该站因检查 {value} 发现的重大隐患（{category}）停工，复查通过前不接受此后的进度", "the site is stopped by a major finding of inspection {value} ({category}): no progress after it until a re-inspection accepts the fix"),
     ]
 }

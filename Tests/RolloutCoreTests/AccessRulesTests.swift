@@ -32,7 +32,7 @@ import Testing
             .manageAccounts: [.admin],
             .metrics: [.admin, .cityOffice],
             .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice], .shareResources: [.cityOffice, .operator, .resourceOwner],
-            .setReporting: [.cityOffice], .reconcile: [.cityOffice, .district], .recordAdoption: [.cityOffice, .district, .operator],
+            .setReporting: [.cityOffice], .reconcile: [.cityOffice, .district], .recordAdoption: [.cityOffice, .district, .operator], .nameContractor: [.cityOffice, .operator],
         ]
         for need in Need.allCases {
             let allowed = try #require(table[need], "no line for \(need)")

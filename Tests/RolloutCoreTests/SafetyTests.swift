@@ -92,4 +92,12 @@ import Testing
         i.safetyPer100 = 30
         #expect(Scorecard.partScore(.safety, i) == 0)
     }
+
+    @Test func aMajorFindingIsNewsForItsDistrictAndOperatorAndAGeneralOneIsNot() throws {
+        let events = Self.log([(.findingRecorded(Self.finding("A", .major)), "2020-05-01"), (.findingRecorded(Self.finding("B", .general)), "2020-05-02")])
+        #expect(NotificationFact.isNews(events[0].event.body) && !NotificationFact.isNews(events[1].event.body))
+        let fact = try #require(NotificationFact.of(events[0], context: .init()))
+        #expect(fact.topic == .safetyMajor && fact.region == "500103" && fact.operator == .cmcc && fact.site == Self.site && fact.ref == "A")
+        #expect(NotificationTopic.safetyMajor.namesRecords)
+    }
 }

@@ -21,9 +21,9 @@ import RolloutReference
             _ = try await base.run(.sites, ImporterTests.fixture("sites-utf8-bom-crlf.csv"), store)
             let file = try ImporterTests.file("""
                 检查编号,检查时间,站址编码,运营商,区县代码,施工单位,检查单位,问题类别,严重程度,问题描述,整改期限,整改责任单位
-                AJ-1,2020-05-01,WZ-001,移动,,某施工公司,万州区安监站,高处作业,重大隐患,"未系安全带,无监护",2020-05-04,
-                AJ-1,2020-05-01,WZ-001,移动,,某施工公司,万州区安监站,资料台账,一般,资料不全,2020-05-08,
-                AJ-2,2020-05-02,,,500103,另一公司,渝中区安监站,fire,general,库房无灭火器,2020-05-09,500103
+                AJ-1,2020-05-01,WZ-001,移动,,,万州区安监站,高处作业,重大隐患,"未系安全带,无监护",2020-05-04,
+                AJ-1,2020-05-01,WZ-001,移动,,,万州区安监站,资料台账,一般,资料不全,2020-05-08,
+                AJ-2,2020-05-02,,,500103,,渝中区安监站,fire,general,库房无灭火器,2020-05-09,500103
                 """)
             let first = try await base.run(.inspections, file, store)
             #expect(first.committed && first.applied == 3, "\(first.errors)")
@@ -57,6 +57,7 @@ import RolloutReference
         ("inspection_ref,inspected_at,inspector,category,severity,finding,deadline\nA,2020-05-01,x,fire,general,y,2020-05-09\n", "site_or_region"),
         ("inspection_ref,inspected_at,region_code,inspector,category,severity,finding,deadline,responsible\nA,2020-05-01,500103,x,fire,general,y,2020-05-09,某公司\n", "bad_responsible"),
         ("inspection_ref,inspected_at,region_code,inspector,category,severity,finding,deadline\nA,2020-05-01,500103,x,fire,general,y,2020-05-09\nA,2020-05-01,500103,x,fire,general,y,2020-05-09\n", "duplicate_in_file"),
+        ("inspection_ref,inspected_at,region_code,contractor,inspector,category,severity,finding,deadline\nA,2020-05-01,500103,无名公司,x,fire,general,y,2020-05-09\n", "unknown_contractor"),
     ])
     func badRowsGetAClearErrorAndNothingIsWritten(text: String, code: String) async throws {
         try await Backend.sqlite.withStore { store, _ in

@@ -77,7 +77,7 @@ struct RandomLog {
             case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep: break
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep, .contractorSet: break
             }
         }
         for (key, (r, at)) in registrations {

@@ -139,6 +139,11 @@ import Testing
             "POST /safety": RouteCase(uri: "/safety", body: "action=nope&ref=x&note=x", contentType: "application/x-www-form-urlencoded",
                                       allowed: [.cityOffice, .district, .operator]),
             "GET /api/v1/safety": RouteCase(uri: "/api/v1/safety?as_of=2020-06-01", allowed: readers),
+            // An empty name: refused (400) after the route's check, so nothing is recorded.
+            "POST /sites/{operator}/{code}/contractor": RouteCase(uri: "/sites/\(site.operator)/\(site.siteCode)/contractor", body: "contractor=",
+                                                                  contentType: "application/x-www-form-urlencoded", allowed: [.cityOffice, .operator]),
+            "POST /api/v1/sites/{operator}/{code}/contractor": RouteCase(uri: "/api/v1/sites/\(site.operator)/\(site.siteCode)/contractor",
+                                                                         body: #"{"contractor":""}"#, contentType: "application/json", allowed: [.cityOffice, .operator]),
             "GET /contractors/{name}": RouteCase(uri: Route.contractor.path(DemoCampaign.contractors[0]), allowed: recordReaders),
             // An empty finding: refused (422) after the checks; an operator passes the route and may not send inspections.
             "POST /api/v1/safety/findings": RouteCase(uri: "/api/v1/safety/findings", body: #"{"inspection_ref":""}"#, contentType: "application/json",

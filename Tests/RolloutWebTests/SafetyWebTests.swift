@@ -102,7 +102,8 @@ import Testing
                 func body(_ d: [String: String]) throws -> ByteBuffer { ByteBuffer(data: try JSONSerialization.data(withJSONObject: d)) }
                 // Bad input first: nothing written.
                 for (change, code) in [(["category": "weather"], "unknown_safety_category"), (["severity": "fatal"], "unknown_severity"),
-                                       (["deadline": "2020-01-02"], "deadline_before_inspection"), (["site_code": "NOPE"], "unknown_site")] {
+                                       (["deadline": "2020-01-02"], "deadline_before_inspection"), (["site_code": "NOPE"], "unknown_site"),
+                                       (["contractor": "无名公司"], "unknown_contractor")] {
                     try await district.execute(uri: "/api/v1/safety/findings?lang=en", method: .post, body: try body(record.merging(change) { _, b in b })) { r in
                         let codes = ((try? Self.json(r) as? [String: Any])?["errors"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
                         #expect(r.status == .unprocessableContent && codes == [code], "\(code): \(String(buffer: r.body))")
@@ -179,6 +180,26 @@ import Testing
                 #expect((site["site"] as? [String: Any])?["contractor"] as? String == "新施工公司")
                 try await leader.execute(uri: Route.contractor.path("新施工公司"), method: .get) { r in
                     #expect(r.status == .ok && String(buffer: r.body).contains("NEW-1"))
+                }
+                // The contractor changes: through the API by the site's operator, or a sites file naming another; the same file again changes nothing.
+                let cmcc = try await TestAccess.client(client, service.store, role: .operator, operator: .cmcc)
+                let ctcc = try await TestAccess.client(client, service.store, role: .operator, operator: .ctcc)
+                let path = Route.apiSiteContractor.path("cmcc", "NEW-1")
+                try await ctcc.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"contractor":"别家"}"#)) { #expect($0.status == .forbidden) }
+                try await cmcc.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"contractor":" "}"#)) { #expect($0.status == .badRequest) }
+                try await cmcc.execute(uri: Route.apiSiteContractor.path("cmcc", "NOPE"), method: .post, body: ByteBuffer(string: #"{"contractor":"x"}"#)) {
+                    #expect($0.status == .notFound)
+                }
+                try await cmcc.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"contractor":"后来的公司"}"#)) { #expect($0.status == .ok) }
+                var named = try #require(try await leader.execute(uri: "/api/v1/sites/cmcc/NEW-1", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect((named["site"] as? [String: Any])?["contractor"] as? String == "后来的公司")
+                try await office.execute(uri: "/api/v1/imports/sites", method: .post, body: ByteBuffer(string: file)) { r in
+                    #expect(r.status == .ok && (try? Self.json(r) as? [String: Any])?["applied"] as? Int == 1, "\(String(buffer: r.body))")
+                }
+                named = try #require(try await leader.execute(uri: "/api/v1/sites/cmcc/NEW-1", method: .get) { try Self.json($0) } as? [String: Any])
+                #expect((named["site"] as? [String: Any])?["contractor"] as? String == "新施工公司")
+                try await office.execute(uri: "/api/v1/imports/sites", method: .post, body: ByteBuffer(string: file)) { r in
+                    #expect((try? Self.json(r) as? [String: Any])?["unchanged"] as? Int == 1, "\(String(buffer: r.body))")
                 }
             }
         }

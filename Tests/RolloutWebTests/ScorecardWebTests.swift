@@ -172,6 +172,22 @@ import Testing
                     let html = String(buffer: r.body)
                     #expect(r.status == .ok && html.contains("no data yet") && !html.contains("id=\"weights-form\""))
                     #expect(html.components(separatedBy: "<tr data-region=").count - 1 == (after["regions"] as! [Any]).count)
+                    // Each district's score and parts on the page are the API's (one decimal of its two).
+                    func close(_ shown: String?, _ api: Double?) -> Bool {
+                        guard let api else { return shown == nil || shown?.contains("no data") == true }
+                        return shown.flatMap(Double.init).map { abs($0 - api) <= 0.0501 } ?? false
+                    }
+                    for line in now["regions"] as! [[String: Any]] {
+                        let code = line["region_code"] as! String
+                        let row = try #require(html.firstRange(of: "<tr data-region=\"\(code)\">").map { String(html[$0.upperBound...].prefix(2_000)) })
+                        let score = row.firstRange(of: "<td class=\"score\"><b>").map { String(row[$0.upperBound...].prefix { $0 != "<" }) }
+                        #expect(close(score, line["score"] as? Double), "\(code) score on the page: \(score ?? "-")")
+                        for (part, value) in line["parts"] as! [String: Any] {
+                            guard let v = value as? Double else { continue }
+                            let cell = row.firstRange(of: "<td data-part=\"\(part)\">").map { String(row[$0.upperBound...].prefix { $0 != "<" }) }
+                            #expect(close(cell, v), "\(code) \(part) on the page: \(cell ?? "-")")
+                        }
+                    }
                 }
                 try await office.execute(uri: "/scorecard", method: .get) { #expect(String(buffer: $0.body).contains("id=\"weights-form\"")) }
                 try await office.execute(uri: "/scorecard?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],

@@ -16,7 +16,7 @@ enum Route: String, CaseIterable, Sendable {
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
     case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction, adoption, adoptionAction
-    case safety, safetyAction, contractor
+    case safety, safetyAction, contractor, siteContractor
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -25,7 +25,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
-    case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep
+    case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep, apiSiteContractor
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -74,6 +74,7 @@ enum Route: String, CaseIterable, Sendable {
         case .safety: (.get, "/safety", .readFigures)
         case .safetyAction: (.post, "/safety", .handleObstacles)
         case .contractor: (.get, "/contractors/{name}", .readRecords)
+        case .siteContractor: (.post, "/sites/{operator}/{code}/contractor", .nameContractor)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
         case .apiRegions: (.get, "/api/v1/regions", .readFigures)
         case .apiProgress: (.get, "/api/v1/progress", .readFigures)
@@ -127,6 +128,7 @@ enum Route: String, CaseIterable, Sendable {
         case .apiSafety: (.get, "/api/v1/safety", .readFigures)
         case .apiSafetyFindings: (.post, "/api/v1/safety/findings", .handleObstacles)
         case .apiSafetyStep: (.post, "/api/v1/safety/findings/{ref}/steps", .handleObstacles)
+        case .apiSiteContractor: (.post, "/api/v1/sites/{operator}/{code}/contractor", .nameContractor)
         }
     }
 

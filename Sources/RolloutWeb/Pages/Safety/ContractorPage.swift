@@ -19,7 +19,30 @@ enum ContractorPage {
     /// The most sites listed (the count is the whole).
     static let siteLimit = 500
 
+    struct Form: Decodable { var contractor: String?; var lang: String? }
+    struct Body: Decodable { var contractor: String }
+
+    /// The site a route names.
+    static func site(_ context: RolloutContext) throws -> SiteKey {
+        let opText = try context.parameters.require("operator")
+        guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": opText]) }
+        let raw = try context.parameters.require("code")
+        return SiteKey(operator: op, code: raw.removingPercentEncoding ?? raw)
+    }
+
     static func add(to router: Router<RolloutContext>, service: CampaignService) {
+        router.on(.siteContractor) { request, context in
+            let form = try await request.form(Form.self, upTo: 16 * 1024)
+            let key = try site(context)
+            try await service.setContractor(key, form.contractor ?? "", by: try context.requirePrincipal())
+            let lang = FormSubmission.language(form.lang, request).rawValue
+            return Response(status: .seeOther, headers: [.location: "\(Route.site.path(key.operator.rawValue, key.code))?lang=\(lang)"])
+        }
+        router.on(.apiSiteContractor) { request, context in
+            let body = try await request.json(Body.self, upTo: 16 * 1024)
+            try await service.setContractor(try site(context), body.contractor, by: try context.requirePrincipal())
+            return try JSONResponse.ok(["contractor": body.contractor.trimmedSpaces])
+        }
         router.on(.contractor) { request, context in
             let raw = try context.parameters.require("name")
             let name = raw.removingPercentEncoding ?? raw

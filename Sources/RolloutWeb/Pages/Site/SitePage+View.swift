@@ -22,7 +22,7 @@ extension SitePage {
             row(c.t("page_coordinates"), "\(String(format: "%.5f, %.5f", s.lat, s.lon))"),
             row(c.t("page_planned_on_air"), "\(s.plannedOnAir ?? "—")"),
             row(c.t("page_reconciliation"), tower(m, context: c)),
-            row(c.t("page_site_contractor"), s.contractor.map { "<a href=\"\(c.link(Route.contractor.path($0)))\">\($0)</a>" } ?? "—"),
+            row(c.t("page_site_contractor"), "\(s.contractor.map { HTML("<a href=\"\(c.link(Route.contractor.path($0)))\">\($0)</a>") } ?? "—")\(contractorForm(m, c))"),
         ]
         let timeline = d.timeline.map { step -> HTML in
             "<tr><td class=\"l\">\(Stage(rawValue: step.stage).map { c.name($0) } ?? "")</td><td class=\"l\">\(step.at)</td></tr>"
@@ -120,5 +120,17 @@ extension SitePage {
         <th class="l">\(c.t("page_safety_finding"))</th><th class="l">\(c.t("page_safety_contractor"))</th><th>\(c.t("page_safety_status"))</th></tr></thead>\
         <tbody>\(rows)</tbody></table></div>
         """
+    }
+
+    /// The form that names the site's contractor (the city office, the site's operator).
+    static func contractorForm(_ m: Model, _ c: PageContext) -> HTML? {
+        let s = m.detail.site
+        guard let p = c.principal, let op = Operator(rawValue: s.operator),
+              p.role == .cityOffice || (p.role == .operator && p.operator == op) else { return nil }
+        return """
+             <form method="post" action="\(Route.siteContractor.path(s.operator, s.siteCode))" class="inline" id="contractor-form">\(c.formFields)\
+            <label>\(c.t("page_site_set_contractor")) <input name="contractor" required maxlength="200" size="16" value="\(s.contractor ?? "")"></label> \
+            <button class="btn" type="submit">OK</button></form>
+            """
     }
 }
