@@ -67,7 +67,7 @@ extension CampaignService {
     /// Takes a step on a finding as `principal`, now: the fix reported by its responsible
     /// organisation, or the re-inspection's verdict (see ``Safety/check(_:on:at:by:)``).
     public func findingStep(ref: String, _ step: SafetyFinding.Step, by principal: Principal) async throws {
-        guard Access.allows(principal.role, .handleObstacles) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        guard Access.allows(principal.role, .handleSafety) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
         let now = try await campaign().now(clock)
         let safety = Safety(try await store.events(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff.including(now)))
         try Safety.check(step, on: safety.findings[ref], at: now, by: principal)

@@ -16,6 +16,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     case resourceOwner = "resource_owner"
     /// Manages the accounts; sees no campaign data.
     case admin
+    /// A safety inspector (the communications bureau's or the office's): reads everything, records
+    /// findings anywhere and re-inspects them.
+    case inspector
 
     /// What the role's account is tied to, if anything: a region, an operator, an owner name.
     public var scopeKind: ScopeKind? {
@@ -23,7 +26,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .district: .region
         case .operator: .operator
         case .resourceOwner: .owner
-        case .cityOffice, .leader, .admin: nil
+        case .cityOffice, .leader, .admin, .inspector: nil
         }
     }
 
@@ -89,6 +92,8 @@ public enum Need: String, Sendable, CaseIterable {
     /// Resolving a mismatch between an operator's record and China Tower's (which ones: per region);
     /// the city office also sets the thresholds.
     case reconcile
+    /// Recording safety findings and taking their steps (which ones: per finding, ``Safety/check(_:on:at:by:)``).
+    case handleSafety
     /// Recording a 5G application project (which ones: per record: a district its region's, an operator those it carries).
     case recordAdoption
     /// Naming a site's contractor (the city office; an operator its own sites).
@@ -102,8 +107,9 @@ public enum Access {
         switch need {
         case .open, .signedIn: true
         case .readFigures: role != .admin
-        case .readRecords: [.cityOffice, .leader, .district, .operator].contains(role)
-        case .importFiles: [.cityOffice, .district, .operator, .resourceOwner].contains(role)
+        case .readRecords: [.cityOffice, .leader, .district, .operator, .inspector].contains(role)
+        case .importFiles: [.cityOffice, .district, .operator, .resourceOwner, .inspector].contains(role)
+        case .handleSafety: [.cityOffice, .district, .operator, .inspector].contains(role)
         case .escalate, .reconcile: [.cityOffice, .district].contains(role)
         case .recordAdoption: [.cityOffice, .district, .operator].contains(role)
         case .nameContractor: [.cityOffice, .operator].contains(role)
@@ -132,6 +138,7 @@ public enum Access {
         case .operator: ["sites", "progress", "obstacles", "subscribers", "applications"].contains(kind)
         case .district: ["obstacles", "applications", "inspections"].contains(kind)
         case .resourceOwner: kind == "resources"
+        case .inspector: kind == "inspections"
         case .leader, .admin: false
         }
     }
@@ -160,8 +167,8 @@ public enum Access {
             return (p.role == .district && p.region == a.regionCode) || (p.role == .operator && a.operator != nil && a.operator == p.operator)
         case .subscribersReported(let f): return p.role == .operator && f.operator == p.operator
         // A district records the findings of its region; who takes a step is checked by `Safety.check`.
-        case .findingRecorded(let f): return p.role == .district && p.region == f.regionCode
-        case .findingStep: return p.role == .district || p.role == .operator
+        case .findingRecorded(let f): return (p.role == .district && p.region == f.regionCode) || p.role == .inspector
+        case .findingStep: return p.role == .district || p.role == .operator || p.role == .inspector
         case .contractorSet(let site, _): return p.role == .operator && site.operator == p.operator
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
@@ -187,7 +194,7 @@ public enum Access {
             case .reopen: return org == op
             case .pause, .resume, .resolve: return org == op || unit == op
             }
-        case .leader, .resourceOwner, .admin: return false
+        case .leader, .resourceOwner, .admin, .inspector: return false
         }
     }
 

@@ -114,7 +114,7 @@ public struct Safety: Sendable {
 
     /// Checks a step against a finding as it stands and who takes it: a fix is reported on an
     /// open finding by its responsible organisation (or the city office); a re-inspection accepts
-    /// or reopens a reported fix, by the city office or the finding's district, and a reopening
+    /// or reopens a reported fix, by the city office, an inspector or the finding's district, and a reopening
     /// sets a deadline after it. Throws `unknown_finding`, `finding_not_open`,
     /// `finding_not_rectified`, `finding_not_responsible`, `finding_not_inspector`, `finding_bad_deadline`.
     public static func check(_ step: SafetyFinding.Step, on state: State?, at t: Instant, by p: Principal) throws {
@@ -127,7 +127,7 @@ public struct Safety: Sendable {
             guard mine else { throw RolloutError("finding_not_responsible", kind: .forbidden, ["value": f.responsible]) }
         case .accepted, .reopened:
             guard state.status == .rectified else { throw RolloutError("finding_not_rectified", kind: .conflict, ["value": f.ref]) }
-            guard p.role == .cityOffice || (p.role == .district && p.region == f.regionCode) else {
+            guard p.role == .cityOffice || p.role == .inspector || (p.role == .district && p.region == f.regionCode) else {
                 throw RolloutError("finding_not_inspector", kind: .forbidden, ["value": f.ref])
             }
             if case .reopened(_, let deadline) = step, deadline <= t { throw RolloutError("finding_bad_deadline", ["value": ShanghaiCalendar.iso8601(deadline)]) }

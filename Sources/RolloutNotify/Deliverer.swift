@@ -46,22 +46,27 @@ public struct Deliverer: Sendable {
         let regions = Dictionary(uniqueKeysWithValues: try await store.regions().map { ($0.code, $0) })
         // A subscription's messages one after the other, in order; subscriptions side by side.
         let bySubscription = Dictionary(grouping: messages, by: \.subscription)
-        let outcomes = await withTaskGroup(of: [(Int64, DeliveryOutcome)].self) { group in
+        // Each message is held again just before it goes and recorded as soon as it went: a round
+        // slower than the lease (a loaded machine) skips what another instance may have taken
+        // rather than send it twice.
+        let outcomes = try await withThrowingTaskGroup(of: [DeliveryOutcome].self) { group in
             for (id, own) in bySubscription {
                 group.addTask {
-                    var out: [(Int64, DeliveryOutcome)] = []
-                    for m in own.sorted(by: { $0.id < $1.id }) { out.append((m.id, await self.send(m, subscription: subscriptions[id], regions: regions))) }
+                    var out: [DeliveryOutcome] = []
+                    for m in own.sorted(by: { $0.id < $1.id }) {
+                        guard try await self.store.renewClaim(m.id, claimant: self.claimant, now: self.clock.now(), lease: DeliverySchedule.lease) else { continue }
+                        let outcome = await self.send(m, subscription: subscriptions[id], regions: regions)
+                        try await self.store.finishDelivery(m.id, claimant: self.claimant, outcome: outcome, at: self.clock.now())
+                        out.append(outcome)
+                    }
                     return out
                 }
             }
-            var out: [(Int64, DeliveryOutcome)] = []
-            for await o in group { out += o }
+            var out: [DeliveryOutcome] = []
+            for try await o in group { out += o }
             return out
         }
-        for (id, outcome) in outcomes {
-            try await store.finishDelivery(id, claimant: claimant, outcome: outcome, at: clock.now())
-            if outcome == .delivered { round.delivered += 1 } else { round.failed += 1 }
-        }
+        for outcome in outcomes { if outcome == .delivered { round.delivered += 1 } else { round.failed += 1 } }
         return round
     }
 

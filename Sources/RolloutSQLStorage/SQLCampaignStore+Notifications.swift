@@ -80,6 +80,17 @@ extension SQLCampaignStore {
             .sorted { $0.id < $1.id }
     }
 
+    /// Holds a claimed message for `lease` seconds more, just before it is sent; false once the claim has run out.
+    public func renewClaim(_ id: Int64, claimant: String, now: Instant, lease: Int64) async throws -> Bool {
+        try await write { db in
+            try await db.raw("""
+                UPDATE notifications SET claimed_until = \(bind: now.seconds + lease)
+                WHERE id = \(bind: id) AND claimed_by = \(bind: claimant) AND status = 'pending' AND claimed_until >= \(bind: now.seconds)
+                RETURNING id
+                """).first() != nil
+        }
+    }
+
     /// Records a try's outcome while the claimant holds the message: delivered, retried after the schedule's wait, or failed.
     public func finishDelivery(_ id: Int64, claimant: String, outcome: DeliveryOutcome, at: Instant) async throws {
         try await write { db in

@@ -76,6 +76,10 @@ public protocol NotificationStore: Sendable {
     /// Claims up to `limit` messages due at `now` for `claimant`, held for `lease` seconds; two
     /// claimants never hold one message at once. Counts the try.
     func claimDue(now: Instant, limit: Int, claimant: String, lease: Int64) async throws -> [OutboxMessage]
+    /// Holds a claimed message for `lease` seconds more, just before it is sent: true while
+    /// `claimant` still holds it (its lease not run out), false when it must not be sent (another
+    /// instance may have it now).
+    func renewClaim(_ id: Int64, claimant: String, now: Instant, lease: Int64) async throws -> Bool
     /// Records what a claimed try came to (only while `claimant` holds it).
     func finishDelivery(_ id: Int64, claimant: String, outcome: DeliveryOutcome, at: Instant) async throws
     /// A subscription's messages (or everyone's), newest first.

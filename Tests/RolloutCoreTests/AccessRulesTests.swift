@@ -10,7 +10,8 @@ import Testing
     static let cmcc = Principal(account: "m", role: .operator, operator: .cmcc)
     static let owner = Principal(account: "r", role: .resourceOwner, owner: "杆塔公司")
     static let admin = Principal(account: "a", role: .admin)
-    static let everyone = [office, leader, yuzhong, cmcc, owner, admin]
+    static let inspector = Principal(account: "i", role: .inspector)
+    static let everyone = [office, leader, yuzhong, cmcc, owner, admin, inspector]
 
     static func registration(_ op: Operator) -> EventBody {
         .siteRegistered(SiteRegistration(site: SiteKey(operator: op, code: "S1"), regionCode: "500103", name: "n", lat: 29.5, lon: 106.5, kind: .macro))
@@ -24,9 +25,10 @@ import Testing
     @Test func routesAreOpenToTheRolesThatNeedThem() throws {
         let table: [Need: Set<Role>] = [
             .open: Set(Role.allCases), .signedIn: Set(Role.allCases),
-            .readFigures: [.cityOffice, .leader, .district, .operator, .resourceOwner],
-            .readRecords: [.cityOffice, .leader, .district, .operator],
-            .importFiles: [.cityOffice, .district, .operator, .resourceOwner],
+            .readFigures: [.cityOffice, .leader, .district, .operator, .resourceOwner, .inspector],
+            .readRecords: [.cityOffice, .leader, .district, .operator, .inspector],
+            .importFiles: [.cityOffice, .district, .operator, .resourceOwner, .inspector],
+            .handleSafety: [.cityOffice, .district, .operator, .inspector],
             .escalate: [.cityOffice, .district],
             .handleObstacles: [.cityOffice, .district, .operator], .editRouting: [.cityOffice],
             .manageAccounts: [.admin],
@@ -41,14 +43,14 @@ import Testing
     }
 
     @Test func onlyTheAccountsThatReadRecordsReceiveSiteLevelRecords() {
-        for p in Self.everyone { #expect(Access.mayReadRecords(p) == [.cityOffice, .leader, .district, .operator].contains(p.role), "\(p.role)") }
+        for p in Self.everyone { #expect(Access.mayReadRecords(p) == [.cityOffice, .leader, .district, .operator, .inspector].contains(p.role), "\(p.role)") }
     }
 
     @Test func eachRoleSendsOnlyItsKindsOfFile() {
         let table: [String: Set<Role>] = [
             "sites": [.cityOffice, .operator], "progress": [.cityOffice, .operator], "obstacles": [.cityOffice, .operator, .district],
             "resources": [.cityOffice, .resourceOwner], "targets": [.cityOffice],
-            "subscribers": [.cityOffice, .operator], "applications": [.cityOffice, .operator, .district], "inspections": [.cityOffice, .district],
+            "subscribers": [.cityOffice, .operator], "applications": [.cityOffice, .operator, .district], "inspections": [.cityOffice, .district, .inspector],
         ]
         for (kind, roles) in table {
             for p in Self.everyone { #expect(Access.mayImport(kind, p) == roles.contains(p.role), "\(p.role) \(kind)") }
@@ -85,6 +87,12 @@ import Testing
             (.subscribersReported(SubscriberFigure(month: YearMonth(year: 2020, month: 4)!, operator: .cmcc, regionCode: "500103", subscribers: 1, trafficTB: nil)), ["o", "m"]),
             (.subscribersReported(SubscriberFigure(month: YearMonth(year: 2020, month: 4)!, operator: .ctcc, regionCode: "500103", subscribers: 1, trafficTB: nil)), ["o"]),
             (.subscriberTargetSet(SubscriberTarget(regionCode: "500103", target: 10, due: Self.t)), ["o"]),
+            // Safety: a district records its region's findings, an inspector any; who takes a step is checked per finding.
+            (.findingRecorded(SafetyFinding(ref: "F", inspectionRef: "F", site: nil, regionCode: "500103", contractor: nil, inspector: "x", category: .fire,
+                                            severity: .general, text: "t", responsible: "500103", deadline: Self.t)), ["o", "y", "i"]),
+            (.findingRecorded(SafetyFinding(ref: "F", inspectionRef: "F", site: nil, regionCode: "500101", contractor: nil, inspector: "x", category: .fire,
+                                            severity: .general, text: "t", responsible: "500101", deadline: Self.t)), ["o", "i"]),
+            (.contractorSet(site: SiteKey(operator: .cmcc, code: "S1"), contractor: "甲"), ["o", "m"]),
         ]
         for (body, allowed) in cases {
             for p in Self.everyone { #expect(Access.mayRecord(body, p) == allowed.contains(p.account), "\(p.role) \(body.kind) \(body.entity)") }

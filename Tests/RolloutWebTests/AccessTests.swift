@@ -29,8 +29,8 @@ import Testing
     /// The expectations, written out by hand (not derived from the route table ``Route``): a route the router
     /// has and this table lacks fails the test.
     static func cases(region: String, obstacle: ObstacleRow, otherObstacle: ObstacleRow, site: SiteRow, districtAccount: String) -> [String: RouteCase] {
-        let readers: Set<Role> = [.cityOffice, .leader, .district, .operator, .resourceOwner]
-        let recordReaders: Set<Role> = [.cityOffice, .leader, .district, .operator]
+        let readers: Set<Role> = [.cityOffice, .leader, .district, .operator, .resourceOwner, .inspector]
+        let recordReaders: Set<Role> = [.cityOffice, .leader, .district, .operator, .inspector]
         let everyone = Set(Role.allCases)
         let esc = "/obstacles/\(Route.encode(obstacle.org))/\(Route.encode(obstacle.ref))/escalate"
         let apiEsc = "/api/v1/obstacles/\(Route.encode(otherObstacle.org))/\(Route.encode(otherObstacle.ref))/escalate"
@@ -137,7 +137,7 @@ import Testing
             "GET /safety": RouteCase(uri: "/safety?as_of=2020-06-01", allowed: readers),
             // An unknown step: refused (400) after the route's check, so nothing is recorded.
             "POST /safety": RouteCase(uri: "/safety", body: "action=nope&ref=x&note=x", contentType: "application/x-www-form-urlencoded",
-                                      allowed: [.cityOffice, .district, .operator]),
+                                      allowed: [.cityOffice, .district, .operator, .inspector]),
             "GET /api/v1/safety": RouteCase(uri: "/api/v1/safety?as_of=2020-06-01", allowed: readers),
             // An empty name: refused (400) after the route's check, so nothing is recorded.
             "POST /sites/{operator}/{code}/contractor": RouteCase(uri: "/sites/\(site.operator)/\(site.siteCode)/contractor", body: "contractor=",
@@ -147,9 +147,9 @@ import Testing
             "GET /contractors/{name}": RouteCase(uri: Route.contractor.path(DemoCampaign.contractors[0]), allowed: recordReaders),
             // An empty finding: refused (422) after the checks; an operator passes the route and may not send inspections.
             "POST /api/v1/safety/findings": RouteCase(uri: "/api/v1/safety/findings", body: #"{"inspection_ref":""}"#, contentType: "application/json",
-                                                      allowed: [.cityOffice, .district]),
+                                                      allowed: [.cityOffice, .district, .inspector]),
             "POST /api/v1/safety/findings/{ref}/steps": RouteCase(uri: "/api/v1/safety/findings/x/steps", body: #"{"step":"nope","note":"x"}"#,
-                                                                  contentType: "application/json", allowed: [.cityOffice, .district, .operator]),
+                                                                  contentType: "application/json", allowed: [.cityOffice, .district, .operator, .inspector]),
             "GET /notifications": RouteCase(uri: "/notifications", allowed: everyone),
             // No topic ticked: refused (400) after the route's check, so nothing is stored.
             "POST /notifications": RouteCase(uri: "/notifications", body: "action=subscribe&webhook=", contentType: "application/x-www-form-urlencoded",

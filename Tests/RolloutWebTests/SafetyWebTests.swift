@@ -136,6 +136,18 @@ import Testing
                 try await district.execute(uri: path, method: .post, body: step("accepted", "复查通过")) { #expect($0.status == .ok) }
                 let after = try await service.safety()
                 #expect(after.safety.findings[ref]?.status == .closed)
+                // An inspector records a finding in any region and re-inspects it; it may not report the fix.
+                let inspector = try await TestAccess.client(client, service.store, role: .inspector)
+                try await inspector.execute(uri: "/api/v1/safety/findings", method: .post, body: try body(record.merging(["inspection_ref": "T-2", "severity": "general"]) { _, b in b })) { r in
+                    #expect(r.status == .ok, "\(String(buffer: r.body))")
+                }
+                let second = try #require(try await service.safety().safety.findings.values.first { $0.finding.inspectionRef == "T-2" }?.finding.ref)
+                let path2 = Route.apiSafetyStep.path(second)
+                try await inspector.execute(uri: path2, method: .post, body: step("rectified", "x")) { #expect($0.status == .forbidden) }
+                try await owner.execute(uri: path2, method: .post, body: step("rectified", "已整改")) { #expect($0.status == .ok) }
+                try await inspector.execute(uri: path2, method: .post, body: step("reopened", "未改")) { #expect($0.status == .badRequest, "a reopening needs a deadline") }
+                try await inspector.execute(uri: path2, method: .post, body: step("accepted", "复查通过")) { #expect($0.status == .ok) }
+                try await inspector.execute(uri: "/api/v1/imports/progress", method: .post, body: ByteBuffer(string: progress)) { #expect($0.status == .forbidden) }
                 // The page shows the tallies; the leader's list no longer holds the closed finding.
                 try await district.execute(uri: "/safety?lang=en", method: .get) { r in
                     let html = String(buffer: r.body)

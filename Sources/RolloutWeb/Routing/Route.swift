@@ -72,7 +72,7 @@ enum Route: String, CaseIterable, Sendable {
         case .adoption: (.get, "/adoption", .readFigures)
         case .adoptionAction: (.post, "/adoption", .recordAdoption)
         case .safety: (.get, "/safety", .readFigures)
-        case .safetyAction: (.post, "/safety", .handleObstacles)
+        case .safetyAction: (.post, "/safety", .handleSafety)
         case .contractor: (.get, "/contractors/{name}", .readRecords)
         case .siteContractor: (.post, "/sites/{operator}/{code}/contractor", .nameContractor)
         case .apiSummary: (.get, "/api/v1/summary", .readFigures)
@@ -126,8 +126,8 @@ enum Route: String, CaseIterable, Sendable {
         case .apiApplications: (.get, "/api/v1/applications", .readFigures)
         case .apiApplicationsRecord: (.post, "/api/v1/applications", .recordAdoption)
         case .apiSafety: (.get, "/api/v1/safety", .readFigures)
-        case .apiSafetyFindings: (.post, "/api/v1/safety/findings", .handleObstacles)
-        case .apiSafetyStep: (.post, "/api/v1/safety/findings/{ref}/steps", .handleObstacles)
+        case .apiSafetyFindings: (.post, "/api/v1/safety/findings", .handleSafety)
+        case .apiSafetyStep: (.post, "/api/v1/safety/findings/{ref}/steps", .handleSafety)
         case .apiSiteContractor: (.post, "/api/v1/sites/{operator}/{code}/contractor", .nameContractor)
         }
     }
