@@ -1,5 +1,6 @@
 import Foundation
 import RolloutCore
+import RolloutFiles
 import RolloutImport
 import RolloutStorage
 
@@ -42,10 +43,14 @@ extension CampaignService {
         if (fields["inspected_at"] ?? "").trimmedSpaces.isEmpty { fields["inspected_at"] = ShanghaiCalendar.iso8601(try await campaign().now(clock)) }
         func cell(_ v: String) -> String { "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         let text = columns.joined(separator: ",") + "\n" + columns.map { cell(fields[$0] ?? "") }.joined(separator: ",") + "\n"
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("rollout-finding-\(UUID().uuidString).csv")
-        try Data(text.utf8).write(to: work)
-        defer { try? FileManager.default.removeItem(at: work) }
-        return try await importFile(.inspections, file: work, by: principal, dryRun: false)
+        // A private folder (0700, the file 0600) as for an upload: the finding is not readable by others meanwhile.
+        let dir = try PrivateTemporaryDirectory()
+        defer { dir.remove() }
+        let file = try dir.file("finding.csv")
+        let handle = try file.openForWriting()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+        return try await importFile(.inspections, file: file.url, by: principal, dryRun: false)
     }
 
     /// Names the contractor building a site (or changes it), now, as `principal`: the city office,

@@ -17,13 +17,15 @@ struct SubscribersRows: RowChecker {
         let op = row.operator()
         let region = row.region()
         let count = row.count("subscribers_5g")
-        var traffic: Double? = nil
-        if let t = row.number("traffic_tb", required: false) {
-            if t < 0 || t > 1e9 { row.fail("traffic_tb", "subscribers_bad_traffic", ["value": row.text("traffic_tb") ?? ""]) } else { traffic = t }
-        }
-        if row.isValid, row.text("subscribers_5g") == nil, row.text("traffic_tb") == nil { row.fail("subscribers_5g", "subscribers_empty") }
+        let traffic = row.number("traffic_tb", required: false)
         guard row.isValid, let month, let op, let region else { return [] }
         let figure = SubscriberFigure(month: month, operator: op, regionCode: region.code, subscribers: count, trafficTB: traffic)
+        // The figure's own rules (counts, traffic, one of the two), as the core states them.
+        do { _ = try figure.validated(now: row.context.now) } catch let e as RolloutError {
+            let column = e.code == "subscribers_bad_traffic" ? "traffic_tb" : e.code == "subscribers_future_month" ? "month" : "subscribers_5g"
+            row.fail(column, e.code, ["value": row.text(column) ?? e.arguments["value"] ?? ""])
+            return []
+        } catch { return [] }
         if let first = seen[figure.entity] {
             row.fail("month", "duplicate_in_file", ["value": "\(op.rawValue) \(region.code) \(month)", "first": "\(first)"])
             return []
@@ -48,10 +50,10 @@ extension RowReader {
         return month
     }
 
-    /// A whole count ≥ 0, when given.
+    /// A whole number, when given (its range is the figure's rule).
     mutating func count(_ column: String) -> Int? {
         guard let v = text(column) else { return nil }
-        guard let n = Int(v), (0...2_000_000_000).contains(n) else { fail(column, "subscribers_bad_count", ["value": v]); return nil }
+        guard let n = Int(v) else { fail(column, "subscribers_bad_count", ["value": v]); return nil }
         return n
     }
 }
