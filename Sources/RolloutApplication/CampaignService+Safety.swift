@@ -77,8 +77,27 @@ extension CampaignService {
         let safety = Safety(try await store.events(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff.including(now)))
         try Safety.check(step, on: safety.findings[ref], at: now, by: principal)
         let note: String
-        switch step { case .rectified(let n), .accepted(let n), .reopened(let n, _): note = n }
+        switch step {
+        case .rectified(let n), .accepted(let n), .reopened(let n, _): note = n
+        case .escalated: throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue])
+        }
         guard !note.trimmedSpaces.isEmpty, note.count <= 2_000 else { throw RolloutError("finding_note_required") }
         _ = try await store.append([NewEvent(.findingStep(ref: ref, step: step), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+    }
+
+    /// Escalates to the city every finding whose deadline in force ran out with the fix not
+    /// reported (and not escalated yet), as `system`, dated when the deadline ran out. Several
+    /// instances may sweep at once: each deadline is escalated once (the log's re-sent check).
+    /// Returns how many it escalated.
+    @discardableResult
+    public func escalateOverdueFindings() async throws -> Int {
+        let now = try await campaign().now(clock)
+        let safety = Safety(try await store.events(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff.including(now)))
+        let events = safety.dueForEscalation(at: now).map { s in
+            NewEvent(.findingStep(ref: s.finding.ref, step: .escalated(deadline: s.deadline)), occurredAt: min(s.deadline, now),
+                     recordedAt: now, actor: Self.systemActor)
+        }
+        guard !events.isEmpty else { return 0 }
+        return try await store.append(events).applied
     }
 }

@@ -8,9 +8,9 @@ extension Exporter {
         switch kind {
         case .findings:
             ["inspection_ref", "inspected_at", "site_code", "operator", "region_code", "contractor", "inspector", "category", "severity", "finding",
-             "deadline", "responsible", "ref", "status", "overdue", "stops_work", "closed_at"]
+             "deadline", "responsible", "ref", "status", "overdue", "stops_work", "closed_at", "escalated_at"]
         default:
-            ["region_code", "name", "sites", "findings", "major", "per_100_sites", "unresolved", "overdue", "stopped_sites", "closed", "mean_days_to_close"]
+            ["region_code", "name", "sites", "findings", "major", "per_100_sites", "unresolved", "overdue", "escalated", "stopped_sites", "closed", "mean_days_to_close"]
         }
     }
 
@@ -27,13 +27,13 @@ extension Exporter {
                 try out([.text(f.inspectionRef), .instant(s.inspectedAt), .optional(f.site?.code), .optional(f.site?.operator.rawValue), .text(f.regionCode),
                          .optional(f.contractor), .text(f.inspector), .text(f.category.rawValue), .text(f.severity.rawValue), .text(f.text),
                          .instant(s.deadline), .text(f.responsible), .text(f.ref), .text(s.status.rawValue), .flag(s.overdue(at: view.at)),
-                         .flag(s.stopsWork(at: view.at)), s.closedAt.map(ExportCell.instant) ?? .empty])
+                         .flag(s.stopsWork(at: view.at)), s.closedAt.map(ExportCell.instant) ?? .empty, s.escalatedAt.map(ExportCell.instant) ?? .empty])
             }
         default:
             let t = view.tallies
             func cells(_ code: String?, _ name: String, _ sites: Int, _ x: Safety.Tally) -> [ExportCell] {
                 [.optional(code), .text(name), .int(sites), .int(x.findings), .int(x.major), .optional(x.per100(sites: sites).map(Adoption.rounded)),
-                 .int(x.unresolved), .int(x.overdue), .int(x.stopped), .int(x.closed), .optional(x.meanDaysToClose.map(Adoption.rounded))]
+                 .int(x.unresolved), .int(x.overdue), .int(x.escalated), .int(x.stopped), .int(x.closed), .optional(x.meanDaysToClose.map(Adoption.rounded))]
             }
             for r in view.regions where region == nil || r.code == region {
                 try out(cells(r.code, r.nameZh, view.sites[r.code] ?? 0, t.regions[r.code] ?? Safety.Tally()))

@@ -349,6 +349,8 @@ public struct NewEvent: Hashable, Codable, Sendable {
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
         // A finding once; a step named by its time, so the same step re-sent changes nothing.
         case .findingRecorded: "\(body.kind)|\(body.entity)"
+        // An escalation once per deadline, however many instances sweep.
+        case .findingStep(_, .escalated(let deadline)): "\(body.kind)|\(body.entity)|\(deadline.seconds)"
         case .findingStep: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         case .contractorSet(_, let name): "\(body.kind)|\(body.entity)|\(name)|\(occurredAt.seconds)"
         case .workingCalendarSet(let y):

@@ -20,6 +20,8 @@ public enum NotificationTopic: String, CaseIterable, Codable, Sendable, Comparab
     case supervision
     /// A major safety finding: work stopped on its site (重大安全隐患，停工).
     case safetyMajor = "safety_major"
+    /// A safety finding's fix not reported by its deadline, escalated by the platform (逾期未整改).
+    case safetyOverdue = "safety_overdue"
 
     /// Orders topics as listed.
     public static func < (a: NotificationTopic, b: NotificationTopic) -> Bool {
@@ -30,7 +32,7 @@ public enum NotificationTopic: String, CaseIterable, Codable, Sendable, Comparab
     /// records may hear of it; the others (figures, bulletins) every role that reads figures.
     public var namesRecords: Bool {
         switch self {
-        case .escalation, .clockRanOut, .dispatched, .obstacleOpened, .rejection, .safetyMajor: true
+        case .escalation, .clockRanOut, .dispatched, .obstacleOpened, .rejection, .safetyMajor, .safetyOverdue: true
         case .missedReports, .bulletin, .supervision: false
         }
     }
@@ -97,10 +99,12 @@ extension NotificationFact {
         public var obstacle: ObstacleState?
         /// The district of the event's site, when it names one.
         public var siteRegion: String?
+        /// The safety finding the event is about, as recorded.
+        public var finding: SafetyFinding?
 
         /// A context from what the storage found.
-        public init(obstacle: ObstacleState? = nil, siteRegion: String? = nil) {
-            self.obstacle = obstacle; self.siteRegion = siteRegion
+        public init(obstacle: ObstacleState? = nil, siteRegion: String? = nil, finding: SafetyFinding? = nil) {
+            self.obstacle = obstacle; self.siteRegion = siteRegion; self.finding = finding
         }
     }
 
@@ -112,6 +116,7 @@ extension NotificationFact {
         case .resourceRequestAnswered(_, let accepted, _): !accepted
         case .supervision(_, .listed): true
         case .findingRecorded(let f): f.severity == .major
+        case .findingStep(_, .escalated): true
         default: false
         }
     }
@@ -161,6 +166,12 @@ extension NotificationFact {
             var f = fact(.safetyMajor)
             f.region = x.regionCode; f.operator = x.site?.operator; f.site = x.site; f.ref = x.inspectionRef
             f.org = x.contractor; f.detail = x.text
+            return f
+        case .findingStep(_, .escalated(let deadline)):
+            guard let x = context.finding else { return nil }
+            var f = fact(.safetyOverdue)
+            f.region = x.regionCode; f.operator = x.site?.operator; f.site = x.site; f.ref = x.ref
+            f.org = x.responsible; f.detail = ShanghaiCalendar.dateString(deadline)
             return f
         default:
             return nil

@@ -3,7 +3,7 @@
 /// Pure: the application reads the events.
 public struct Safety: Sendable {
     /// The kinds of event safety is folded from.
-    public static let kinds = ["safety.finding", "safety.rectified", "safety.accepted", "safety.reopened"]
+    public static let kinds = ["safety.finding", "safety.rectified", "safety.accepted", "safety.reopened", "safety.escalated"]
 
     /// Where a finding stands.
     public enum Status: String, CaseIterable, Codable, Sendable {
@@ -43,6 +43,9 @@ public struct Safety: Sendable {
         public var closedAt: Instant?
         /// When the last fix was reported.
         public var rectifiedAt: Instant?
+        /// When the platform escalated the deadline in force to the city (nil: not escalated, or
+        /// reopened with a new deadline since).
+        public var escalatedAt: Instant?
         /// Periods during which work on the site was stopped (major findings): from, and until (nil: still).
         public var stops: [StopPeriod]
 
@@ -73,7 +76,7 @@ public struct Safety: Sendable {
             case .findingRecorded(let f):
                 guard findings[f.ref] == nil else { continue }
                 findings[f.ref] = State(finding: f, inspectedAt: e.occurredAt, status: .open, deadline: f.deadline,
-                                        marks: [Mark(kind: e.body.kind, at: e.occurredAt, by: e.actor, note: f.text)], closedAt: nil, rectifiedAt: nil,
+                                        marks: [Mark(kind: e.body.kind, at: e.occurredAt, by: e.actor, note: f.text)], closedAt: nil, rectifiedAt: nil, escalatedAt: nil,
                                         stops: f.severity == .major && f.site != nil ? [StopPeriod(from: e.occurredAt, until: nil)] : [])
             case .findingStep(let ref, let step):
                 guard var s = findings[ref] else { continue }
@@ -86,11 +89,16 @@ public struct Safety: Sendable {
                     if let last = s.stops.indices.last, s.stops[last].until == nil { s.stops[last].until = e.occurredAt }
                     s.marks.append(Mark(kind: step.kind, at: e.occurredAt, by: e.actor, note: note))
                 case .reopened(let note, let deadline):
-                    s.status = .open; s.deadline = deadline; s.closedAt = nil
+                    s.status = .open; s.deadline = deadline; s.closedAt = nil; s.escalatedAt = nil
                     if s.finding.severity == .major, s.finding.site != nil, s.stops.last?.until != nil {
                         s.stops.append(StopPeriod(from: e.occurredAt, until: nil))
                     }
                     s.marks.append(Mark(kind: step.kind, at: e.occurredAt, by: e.actor, note: note))
+                case .escalated(let deadline):
+                    // An escalation of a deadline no longer in force (a late record) changes nothing.
+                    guard deadline == s.deadline, s.escalatedAt == nil else { continue }
+                    s.escalatedAt = e.occurredAt
+                    s.marks.append(Mark(kind: step.kind, at: e.occurredAt, by: e.actor, note: ""))
                 }
                 findings[ref] = s
             default: continue
@@ -112,10 +120,17 @@ public struct Safety: Sendable {
         return out
     }
 
+    /// The findings whose deadline in force ran out before `t` with the fix not reported and that
+    /// were not escalated yet: what the platform's sweep escalates, oldest deadline first.
+    public func dueForEscalation(at t: Instant) -> [State] {
+        findings.values.filter { $0.overdue(at: t) && $0.escalatedAt == nil }
+            .sorted { ($0.deadline, $0.finding.ref) < ($1.deadline, $1.finding.ref) }
+    }
+
     /// Checks a step against a finding as it stands and who takes it: a fix is reported on an
     /// open finding by its responsible organisation (or the city office); a re-inspection accepts
     /// or reopens a reported fix, by the city office, an inspector or the finding's district, and a reopening
-    /// sets a deadline after it. Throws `unknown_finding`, `finding_not_open`,
+    /// sets a deadline after it; an escalation is the platform's alone. Throws `unknown_finding`, `finding_not_open`,
     /// `finding_not_rectified`, `finding_not_responsible`, `finding_not_inspector`, `finding_bad_deadline`.
     public static func check(_ step: SafetyFinding.Step, on state: State?, at t: Instant, by p: Principal) throws {
         guard let state else { throw RolloutError("unknown_finding", kind: .notFound) }
@@ -131,6 +146,8 @@ public struct Safety: Sendable {
                 throw RolloutError("finding_not_inspector", kind: .forbidden, ["value": f.ref])
             }
             if case .reopened(_, let deadline) = step, deadline <= t { throw RolloutError("finding_bad_deadline", ["value": ShanghaiCalendar.iso8601(deadline)]) }
+        case .escalated:
+            throw RolloutError("forbidden", kind: .forbidden, ["role": p.role.rawValue])
         }
     }
 }

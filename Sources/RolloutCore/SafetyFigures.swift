@@ -11,6 +11,8 @@ extension Safety {
         public var unresolved = 0
         /// Open past the deadline.
         public var overdue = 0
+        /// Of the overdue, escalated to the city by the platform.
+        public var escalated = 0
         /// Sites stopped now.
         public var stopped = 0
         /// Days from inspection to the accepted fix, summed over the closed ones, and how many.
@@ -31,7 +33,7 @@ extension Safety {
             findings += 1
             if s.finding.severity == .major { major += 1 }
             if s.status != .closed { unresolved += 1 }
-            if s.overdue(at: t) { overdue += 1 }
+            if s.overdue(at: t) { overdue += 1; if s.escalatedAt != nil { escalated += 1 } }
             if s.stopsWork(at: t) { stopped += 1 }
             if let closedAt = s.closedAt { closed += 1; daysToClose += Double(closedAt.seconds - s.inspectedAt.seconds) / 86_400 }
         }

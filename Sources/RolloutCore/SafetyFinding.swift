@@ -111,6 +111,9 @@ public struct SafetyFinding: Hashable, Codable, Sendable {
         case accepted(note: String)
         /// A re-inspection finds it not fixed: open again, with a new deadline.
         case reopened(note: String, deadline: Instant)
+        /// The platform escalated the finding to the city: the deadline in force ran out with the
+        /// fix not reported (逾期未整改). Only the platform's sweep takes it, once per deadline.
+        case escalated(deadline: Instant)
 
         /// The stable name of the step's event kind.
         public var kind: String {
@@ -118,6 +121,7 @@ public struct SafetyFinding: Hashable, Codable, Sendable {
             case .rectified: "safety.rectified"
             case .accepted: "safety.accepted"
             case .reopened: "safety.reopened"
+            case .escalated: "safety.escalated"
             }
         }
     }

@@ -4,7 +4,8 @@ import RolloutCore
 /// while they are being built, mostly with general findings fixed within days; a major finding
 /// stops work in a quiet spell of the site's own history (between two of its stage changes, so no
 /// progress falls inside the stop) and is lifted by the re-inspection before the next change. One
-/// contractor has a bad record: three times the findings, more of them major, slower fixes.
+/// contractor has a bad record: three times the findings, more of them major, slower fixes (the
+/// late ones escalated by the platform when their deadline ran out).
 extension DemoCampaign {
     /// The demo's contractors (illustrative names); the last has the bad record.
     public static var contractors: [String] { SafetyStory.contractors }
@@ -59,6 +60,12 @@ struct SafetyStory {
         // The fix, then the re-inspection; a major one is closed within the quiet spell.
         let fixDays = major ? min(room * 0.5, rng.uniform(1...3)) : rng.uniform(bad ? 4...14 : 1...6)
         let fixed = inspected.adding(seconds: Int64(fixDays * 86_400))
+        // A fix not reported by the deadline: the platform escalates it within a minute of it running out.
+        let sweep = finding.deadline.adding(seconds: 60)
+        if fixed > sweep, clock.includes(sweep) {
+            out.append(NewEvent(.findingStep(ref: finding.ref, step: .escalated(deadline: finding.deadline)), occurredAt: finding.deadline,
+                                recordedAt: sweep, actor: "system"))
+        }
         add(.findingStep(ref: finding.ref, step: .rectified(note: "已整改")), at: fixed, by: "\(site.operator.rawValue)-import")
         let recheck = fixed.adding(seconds: Int64((major ? min(room * 0.4, 1.5) : rng.uniform(1...3)) * 86_400))
         if !major && rng.chance(bad ? 0.3 : 0.1) {

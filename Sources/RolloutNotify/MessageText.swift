@@ -60,6 +60,10 @@ public struct MessageText: Sendable, Equatable {
         if f.topic == .missedReports {
             org = region ?? op ?? org
         }
+        if f.topic == .safetyOverdue {
+            // The organisation responsible for the fix: an operator's code or a region's.
+            org = Operator(rawValue: org).map { language == .zh ? $0.chineseName : $0.englishName } ?? regions[org]?.name(language) ?? org
+        }
         let arguments: [String: String] = [
             "place": place.isEmpty ? Catalogue.text("notify_city", language) : place,
             "ref": f.ref ?? "", "category": category, "detail": f.detail ?? "", "owner": f.owner ?? "",
@@ -78,7 +82,7 @@ public struct MessageText: Sendable, Equatable {
         case .missedReports: return "/reporting"
         case .bulletin: return "/bulletins"
         case .supervision: return "/supervision"
-        case .safetyMajor: return "/safety"
+        case .safetyMajor, .safetyOverdue: return "/safety"
         }
     }
 

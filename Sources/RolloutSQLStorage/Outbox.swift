@@ -74,13 +74,24 @@ enum Outbox {
     private static func facts(of news: [LoggedEvent], db: any SQLDatabase) async throws -> [(NotificationFact, Instant)] {
         var obstacleEntities: Set<String> = []
         var sites: Set<SiteKey> = []
+        var findingEntities: Set<String> = []
         for e in news {
             switch e.event.body {
             case .obstacleEscalated(let org, let ref, _), .obstacleStep(let org, let ref, _):
                 obstacleEntities.insert(ObstacleOpening.entity(org: org, ref: ref))
             case .obstacleOpened(let o): obstacleEntities.insert(o.entity)
             case .resourceRequestAnswered(let r, _, _): sites.insert(r.site)
+            case .findingStep(let ref, _): findingEntities.insert(SafetyFinding.entity(ref))
             default: break
+            }
+        }
+        var findings: [String: SafetyFinding] = [:]
+        if !findingEntities.isEmpty {
+            let decoder = JSONDecoder()
+            for row in try await db.raw("""
+                SELECT \(unsafeRaw: EventRow.select) FROM events WHERE kind = 'safety.finding' AND entity IN (\(binds: Array(findingEntities).sorted()))
+                """).all() {
+                if case .findingRecorded(let f) = try EventRow.decode(row, decoder: decoder).event.body { findings[f.ref] = f }
             }
         }
         let obstacles = try await Projector.loadObstacles(obstacleEntities, db: db)
@@ -97,6 +108,7 @@ enum Outbox {
                 context.obstacle = obstacles[ObstacleOpening.entity(org: org, ref: ref)]
             case .obstacleOpened(let o): context.obstacle = obstacles[o.entity]
             case .resourceRequestAnswered(let r, _, _): context.siteRegion = regionOf[r.site]
+            case .findingStep(let ref, _): context.finding = findings[ref]
             default: break
             }
             return NotificationFact.of(e, context: context).map { ($0, e.event.recordedAt) }

@@ -13,6 +13,7 @@ extension Catalogue {
         "topic_bulletin": ("通报发布", "Bulletins issued"),
         "topic_supervision": ("挂牌督办", "Districts put under supervision"),
         "topic_safety_major": ("重大安全隐患（停工）", "Major safety findings (work stopped)"),
+        "topic_safety_overdue": ("安全隐患逾期未整改", "Safety findings not fixed by their deadline"),
         // One line of a message per event.
         "notify_escalation": ("【上报市级】{place}：问题 {ref}（{category}）已上报市级。{detail}", "[Escalated] {place}: obstacle {ref} ({category}) was escalated to the city. {detail}"),
         "notify_clock_ran_out": ("【超时】{place}：问题 {ref}（{category}）办理时限已到，已自动上报市级{unit}", "[Clock ran out] {place}: obstacle {ref} ({category}) ran out of time and was escalated to the city{unit}"),
@@ -24,6 +25,8 @@ extension Catalogue {
         "notify_supervision": ("【挂牌督办】{place} 被挂牌督办，整改期限 {ref}：{detail}", "[Supervision] {place} was put under supervision until {ref}: {detail}"),
         "notify_safety_major": ("【重大安全隐患】{place}：检查 {ref} 发现站点 {site} 存在重大隐患，停工整改（施工单位：{org}）：{detail}",
                                 "[Major safety finding] {place}: inspection {ref} found a major hazard at site {site}; work stopped until fixed (contractor: {org}): {detail}"),
+        "notify_safety_overdue": ("【逾期未整改】{place}：安全隐患 {ref} 整改期限 {detail} 已过，{org} 未报整改，已上报市级",
+                                  "[Fix overdue] {place}: safety finding {ref} was due to be fixed by {detail}; {org} has not reported the fix; escalated to the city"),
         "notify_unit_suffix": ("（当前承办：{value}）", " (waiting on {value})"),
         "notify_title": ("Rollout 5G 建设提醒", "Rollout 5G build-out notice"),
         "notify_digest_title": ("Rollout 5G 建设日报（{value}）", "Rollout 5G build-out digest ({value})"),

@@ -11,6 +11,8 @@ extension Catalogue {
         "page_safety_unresolved": ("未闭环", "Not closed"),
         "page_safety_overdue": ("逾期未整改", "Fix overdue"),
         "page_safety_overdue_tag": ("逾期", "overdue"),
+        "page_safety_escalated_tag": ("已上报市级", "escalated to the city"),
+        "page_safety_escalated_count": ("其中已上报市级 {value}", "{value} escalated to the city"),
         "page_safety_stopped": ("停工站点", "Stopped sites"),
         "page_safety_stop_work": ("停工", "stop-work"),
         "page_safety_days_to_close": ("平均闭环天数", "Mean days to close"),

@@ -17,17 +17,19 @@ import Testing
     static func json(_ r: TestResponse) throws -> Any { try JSONSerialization.jsonObject(with: Data(buffer: r.body)) }
 
     /// The plain count: each finding's status at `t` from its own events, in log order.
-    static func naive(_ events: [LoggedEvent], at t: Instant) -> (findings: [String: (region: String, major: Bool, status: String, deadline: Instant, stopped: Bool)], regions: [String: Int]) {
-        var out: [String: (region: String, major: Bool, status: String, deadline: Instant, stopped: Bool)] = [:]
+    static func naive(_ events: [LoggedEvent], at t: Instant)
+        -> (findings: [String: (region: String, major: Bool, status: String, deadline: Instant, stopped: Bool, escalated: Bool)], regions: [String: Int]) {
+        var out: [String: (region: String, major: Bool, status: String, deadline: Instant, stopped: Bool, escalated: Bool)] = [:]
         for e in events.sorted(by: { $0.seq < $1.seq }) where e.event.occurredAt <= t {
             switch e.event.body {
             case .findingRecorded(let f):
-                out[f.ref] = (f.regionCode, f.severity == .major, "open", f.deadline, f.severity == .major && f.site != nil)
+                out[f.ref] = (f.regionCode, f.severity == .major, "open", f.deadline, f.severity == .major && f.site != nil, false)
             case .findingStep(let ref, .rectified): out[ref]?.status = "rectified"
             case .findingStep(let ref, .accepted): out[ref]?.status = "closed"; out[ref]?.stopped = false
             case .findingStep(let ref, .reopened(_, let deadline)):
-                out[ref]?.status = "open"; out[ref]?.deadline = deadline
+                out[ref]?.status = "open"; out[ref]?.deadline = deadline; out[ref]?.escalated = false
                 if out[ref]?.major == true { out[ref]?.stopped = true }
+            case .findingStep(let ref, .escalated(let deadline)): if out[ref]?.deadline == deadline { out[ref]?.escalated = true }
             default: break
             }
         }
@@ -42,6 +44,7 @@ import Testing
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
             let events = try await service.store.events(kinds: Safety.kinds)
             #expect(events.count > 20, "the demo has inspections")
+            #expect(events.contains { $0.event.body.kind == "safety.escalated" }, "and fixes so late the platform escalated them")
             try await app.test(.router) { client in
                 let leader = try await TestAccess.client(client, service.store, role: .leader)
                 for day in ["2020-04-30", "2020-05-31", "2020-06-15"] {
@@ -54,6 +57,7 @@ import Testing
                     #expect(city["unresolved"] as? Int == n.findings.values.filter { $0.status != "closed" }.count, "\(day)")
                     #expect(city["overdue"] as? Int == n.findings.values.filter { $0.status == "open" && $0.deadline < t }.count, "\(day)")
                     #expect(city["stopped_sites"] as? Int == n.findings.values.filter(\.stopped).count, "\(day)")
+                    #expect(city["escalated"] as? Int == n.findings.values.filter { $0.status == "open" && $0.deadline < t && $0.escalated }.count, "\(day)")
                     for r in got["regions"] as! [[String: Any]] {
                         let code = r["region_code"] as! String
                         #expect(r["findings"] as? Int == n.regions[code] ?? 0, "\(code) \(day)")

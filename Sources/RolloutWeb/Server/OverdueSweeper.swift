@@ -5,7 +5,8 @@ import RolloutStorage
 import ServiceLifecycle
 
 /// Escalates to the city, once a minute, the obstacles whose service-level clock has run out
-/// (``CampaignService/escalateOverdue()``) and the organisations whose silence reached the office's
+/// (``CampaignService/escalateOverdue()``), the safety findings not fixed by their deadline
+/// (``CampaignService/escalateOverdueFindings()``) and the organisations whose silence reached the office's
 /// count (``CampaignService/escalateSilentOrganisations()``). Every instance runs it; each is escalated once.
 struct OverdueSweeper: Service {
     let service: CampaignService
@@ -19,6 +20,12 @@ struct OverdueSweeper: Service {
                 if n > 0 { logger.notice("escalated \(n) obstacles whose clock ran out") }
             } catch {
                 logger.warning("automatic escalation failed: \(error)")
+            }
+            do {
+                let n = try await service.escalateOverdueFindings()
+                if n > 0 { logger.notice("escalated \(n) safety findings not fixed by their deadline") }
+            } catch {
+                logger.warning("escalating overdue safety findings failed: \(error)")
             }
             do {
                 let n = try await service.escalateSilentOrganisations()

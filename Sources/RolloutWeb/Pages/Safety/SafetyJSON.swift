@@ -19,6 +19,7 @@ struct SafetyJSON: Encodable {
             }
             try c.encode(t.findings, forKey: AnyKey("findings")); try c.encode(t.major, forKey: AnyKey("major"))
             try c.encode(t.unresolved, forKey: AnyKey("unresolved")); try c.encode(t.overdue, forKey: AnyKey("overdue"))
+            try c.encode(t.escalated, forKey: AnyKey("escalated"))
             try c.encode(t.stopped, forKey: AnyKey("stopped_sites")); try c.encode(t.closed, forKey: AnyKey("closed"))
             try c.encode(t.meanDaysToClose.map(Adoption.rounded), forKey: AnyKey("mean_days_to_close"))
         }
@@ -40,6 +41,7 @@ struct SafetyJSON: Encodable {
             try c.encode(ShanghaiCalendar.iso8601(s.deadline), forKey: AnyKey("deadline")); try c.encode(s.status.rawValue, forKey: AnyKey("status"))
             try c.encode(s.overdue(at: at), forKey: AnyKey("overdue")); try c.encode(s.stopsWork(at: at), forKey: AnyKey("stops_work"))
             try c.encode(s.closedAt.map(ShanghaiCalendar.iso8601), forKey: AnyKey("closed_at"))
+            try c.encode(s.escalatedAt.map(ShanghaiCalendar.iso8601), forKey: AnyKey("escalated_at"))
         }
     }
 

@@ -13,6 +13,7 @@ extension SafetyPage {
                 ?? HTML("\(f.regionCode)")
             let tags: HTML = """
                 \(s.overdue(at: v.at) ? HTML(" <span class=\"tag escalated\">\(c.t("page_safety_overdue_tag"))</span>") : nil)\
+                \(s.escalatedAt != nil && s.status != .closed ? HTML(" <span class=\"tag escalated\" data-escalated>\(c.t("page_safety_escalated_tag"))</span>") : nil)\
                 \(s.stopsWork(at: v.at) ? HTML(" <span class=\"tag escalated\">\(c.t("page_safety_stop_work"))</span>") : nil)
                 """
             return """

@@ -14,7 +14,8 @@ extension SafetyPage {
             AdoptionPage.card("card-findings", c.t("page_safety_findings"), "\(t.city.findings)", c.t("page_safety_major", ["value": "\(t.city.major)"])),
             AdoptionPage.card("card-per100", c.t("page_safety_per100"), per100(t.city.per100(sites: sites))),
             AdoptionPage.card("card-unresolved", c.t("page_safety_unresolved"), "\(t.city.unresolved)"),
-            AdoptionPage.card("card-overdue", c.t("page_safety_overdue"), "\(t.city.overdue)"),
+            AdoptionPage.card("card-overdue", c.t("page_safety_overdue"), "\(t.city.overdue)",
+                              c.t("page_safety_escalated_count", ["value": "\(t.city.escalated)"])),
             AdoptionPage.card("card-stopped", c.t("page_safety_stopped"), "\(t.city.stopped)"),
             AdoptionPage.card("card-days", c.t("page_safety_days_to_close"), days(t.city.meanDaysToClose)),
         ]
