@@ -167,6 +167,7 @@ struct BrowserTests {
             _ = try await Bulletin.issue(day: day, service: service, by: Principal(account: office.account, role: .cityOffice))
             let site = try #require(try await service.sites(SiteQuery(stage: .planned, perPage: 1)).sites.first)
             let obstacle = try #require(try await service.obstacles(ObstacleQuery(status: .open, perPage: 1)).obstacles.first)
+            let contractor = try #require(site.contractor, "the demo's sites name their contractors")
             try await app.test(.live) { client in
                 let base = "http://127.0.0.1:\(try #require(client.port))"
                 try await WebDriver.with(browser: Self.browser) { driver in
@@ -174,6 +175,7 @@ struct BrowserTests {
                     for lang in ["zh", "en"] {
                         for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"), ("/reporting", "#reporting"), ("/reconciliation", "#mismatches"), ("/notifications", "#subscribe"), ("/scorecard", "#weights-form"), ("/adoption", "#application-form"), ("/safety", "#finding-form"),
                                                ("/sharing", "#requests"), ("/sites/\(site.operator)/\(site.siteCode)", "#site"),
+                                               (Route.contractor.path(contractor), "#contractor-findings"),
                                                ("/accounts/\(office.account)", "#account"), ("/dispatch", "#unit-loads"), ("/units/grid", "#unit-count"),
                                                (Route.obstacle.path(obstacle.org, obstacle.ref), "#obstacle-history"),
                                                (Route.escalation.path(obstacle.org, obstacle.ref), "#confirm"),

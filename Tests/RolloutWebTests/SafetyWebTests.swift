@@ -66,6 +66,27 @@ import Testing
                         #expect(sites == 0 ? per100 == nil : abs((per100 ?? -1) - 100 * Double(n.regions[code] ?? 0) / Double(sites)) < 0.0001, "\(code) per 100 \(day)")
                     }
                     #expect((got["findings"] as? [Any])?.count == n.findings.count, "a leader reads the findings")
+                    // The page's cards and each region's row say the same plain counts.
+                    try await leader.execute(uri: "/safety?as_of=\(day)&lang=en", method: .get) { r in
+                        let html = String(buffer: r.body)
+                        func card(_ id: String) -> String? {
+                            html.firstRange(of: "id=\"\(id)\"").flatMap { r in html[r.upperBound...].firstRange(of: "<b>").map { b in
+                                String(html[b.upperBound...].prefix { $0 != "<" }) } }
+                        }
+                        #expect(card("card-findings") == "\(n.findings.count)" && card("card-unresolved") == "\(n.findings.values.filter { $0.status != "closed" }.count)", "\(day)")
+                        #expect(card("card-overdue") == "\(n.findings.values.filter { $0.status == "open" && $0.deadline < t }.count)", "\(day)")
+                        #expect(card("card-stopped") == "\(n.findings.values.filter(\.stopped).count)", "\(day)")
+                        #expect(html.contains("\(n.findings.values.filter { $0.status == "open" && $0.deadline < t && $0.escalated }.count) escalated to the city"), "\(day)")
+                        for (code, count) in n.regions {
+                            let row = html.firstRange(of: "<tr data-region=\"\(code)\">").map { String(html[$0.upperBound...].prefix(600)) } ?? ""
+                            #expect(row.contains("<td data-col=\"findings\">\(count)</td>"), "\(code) \(day)")
+                            let major = n.findings.values.filter { $0.region == code && $0.major }.count
+                            #expect(row.contains("<td data-col=\"major\">\(major)</td>"), "\(code) major \(day)")
+                        }
+                        // Every finding not closed is listed, and no other.
+                        let listed = Set(html.components(separatedBy: "<tr data-ref=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) })
+                        #expect(listed == Set(n.findings.filter { $0.value.status != "closed" }.keys), "\(day)")
+                    }
                 }
                 // The bulletin's safety section says what the API says as of its cut-off, as known then.
                 let office = try await TestAccess.client(client, service.store)
