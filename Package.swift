@@ -47,6 +47,11 @@ let package = Package(
         .systemLibrary(name: "RolloutZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Files of the process's own: private temporary folders (uploads, extracted parts, exports being written).
         .target(name: "RolloutFiles"),
+        // libjpeg-turbo (Debian's libjpeg62-turbo-dev): encoding, and previews by DCT scaling.
+        .systemLibrary(name: "RolloutJPEGLib", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // Photos as evidence: a JPEG's structure and its EXIF block (where and when it was taken),
+        // read by a reader of our own that no file can make read past the end; previews through libjpeg.
+        .target(name: "RolloutPhotos", dependencies: ["RolloutCore", "RolloutJPEGLib"]),
         // Tables written as CSV, XLSX or one JSON array, row by row (exports and downloads).
         .target(
             name: "RolloutExport",
@@ -160,6 +165,7 @@ let package = Package(
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "RolloutTexts"]),
+        .testTarget(name: "RolloutPhotosTests", dependencies: ["RolloutCore", "RolloutPhotos"]),
         .testTarget(name: "RolloutDemoTests", dependencies: ["RolloutCore", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage"]),
         .testTarget(
             name: "RolloutStorageTests",
