@@ -85,7 +85,8 @@ let package = Package(
         .target(
             name: "RolloutApplication",
             dependencies: [
-                "RolloutCore", "RolloutTexts", "RolloutStorage", "RolloutAccess", "RolloutImport", "RolloutExport", "RolloutFiles",
+                "RolloutCore", "RolloutTexts", "RolloutStorage", "RolloutAccess", "RolloutImport", "RolloutExport", "RolloutFiles", "RolloutPhotos",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]

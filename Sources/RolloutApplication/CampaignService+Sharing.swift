@@ -54,7 +54,7 @@ extension CampaignService {
             switch principal.role {
             case .operator: r.request.site.operator == principal.operator
             case .resourceOwner: r.request.owner == principal.owner
-            case .district, .admin, .inspector: false
+            case .district, .admin, .inspector, .verifier: false
             case .cityOffice, .leader: true
             }
         }.sorted { ($0.requestedAt, $0.request.id) > ($1.requestedAt, $1.request.id) }

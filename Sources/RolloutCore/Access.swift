@@ -19,6 +19,8 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     /// A safety inspector (the communications bureau's or the office's): reads everything, records
     /// findings anywhere and re-inspects them.
     case inspector
+    /// A third-party verifier: reads everything, verifies or rejects openings in the queue anywhere.
+    case verifier
 
     /// What the role's account is tied to, if anything: a region, an operator, an owner name.
     public var scopeKind: ScopeKind? {
@@ -26,7 +28,7 @@ public enum Role: String, CaseIterable, Codable, Sendable {
         case .district: .region
         case .operator: .operator
         case .resourceOwner: .owner
-        case .cityOffice, .leader, .admin, .inspector: nil
+        case .cityOffice, .leader, .admin, .inspector, .verifier: nil
         }
     }
 
@@ -98,6 +100,12 @@ public enum Need: String, Sendable, CaseIterable {
     case recordAdoption
     /// Naming a site's contractor (the city office; an operator its own sites).
     case nameContractor
+    /// Attaching photos to an opening (an operator, its own sites; the city office).
+    case attachEvidence
+    /// Deciding on openings in the verification queue (which ones: a district its region's; a verifier any).
+    case verify
+    /// Setting the evidence rule.
+    case setEvidence
 }
 
 /// The rules.
@@ -107,12 +115,14 @@ public enum Access {
         switch need {
         case .open, .signedIn: true
         case .readFigures: role != .admin
-        case .readRecords: [.cityOffice, .leader, .district, .operator, .inspector].contains(role)
+        case .readRecords: [.cityOffice, .leader, .district, .operator, .inspector, .verifier].contains(role)
         case .importFiles: [.cityOffice, .district, .operator, .resourceOwner, .inspector].contains(role)
         case .handleSafety: [.cityOffice, .district, .operator, .inspector].contains(role)
         case .escalate, .reconcile: [.cityOffice, .district].contains(role)
         case .recordAdoption: [.cityOffice, .district, .operator].contains(role)
-        case .nameContractor: [.cityOffice, .operator].contains(role)
+        case .nameContractor, .attachEvidence: [.cityOffice, .operator].contains(role)
+        case .verify: [.cityOffice, .district, .verifier].contains(role)
+        case .setEvidence: role == .cityOffice
         case .handleObstacles: [.cityOffice, .district, .operator].contains(role)
         case .editRouting: role == .cityOffice
         case .manageAccounts: role == .admin
@@ -139,7 +149,7 @@ public enum Access {
         case .district: ["obstacles", "applications", "inspections"].contains(kind)
         case .resourceOwner: kind == "resources"
         case .inspector: kind == "inspections"
-        case .leader, .admin: false
+        case .leader, .admin, .verifier: false
         }
     }
 
@@ -172,6 +182,10 @@ public enum Access {
         case .findingRecorded(let f): return (p.role == .district && p.region == f.regionCode) || p.role == .inspector
         case .findingStep: return p.role == .district || p.role == .operator || p.role == .inspector
         case .contractorSet(let site, _): return p.role == .operator && site.operator == p.operator
+        case .evidenceRuleSet: return false
+        // An operator shows photos of its own sites; it never decides on them (the region is checked by the service).
+        case .evidenceAttached(let photo): return p.role == .operator && photo.site.operator == p.operator
+        case .verificationDecided: return p.role == .district || p.role == .verifier
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }
@@ -196,7 +210,7 @@ public enum Access {
             case .reopen: return org == op
             case .pause, .resume, .resolve: return org == op || unit == op
             }
-        case .leader, .resourceOwner, .admin, .inspector: return false
+        case .leader, .resourceOwner, .admin, .inspector, .verifier: return false
         }
     }
 

@@ -201,6 +201,12 @@ public enum EventBody: Hashable, Codable, Sendable {
     case findingStep(ref: String, step: SafetyFinding.Step)
     /// The contractor building a site was named or changed (施工单位).
     case contractorSet(site: SiteKey, contractor: String)
+    /// The city office set the evidence rule (from then on).
+    case evidenceRuleSet(EvidenceRule)
+    /// An operator attached a photo to a site's `on_air` or `accepted` stage.
+    case evidenceAttached(EvidencePhoto)
+    /// A district, a verifier or the city office decided on a site's opening in the queue.
+    case verificationDecided(site: SiteKey, decision: VerificationDecision)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -238,6 +244,9 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .findingRecorded: "safety.finding"
         case .findingStep(_, let step): step.kind
         case .contractorSet: "site.contractor_set"
+        case .evidenceRuleSet: "evidence.rule_set"
+        case .evidenceAttached: "evidence.attached"
+        case .verificationDecided: "verification.decided"
         }
     }
 
@@ -269,6 +278,9 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .findingRecorded(let f): f.entity
         case .findingStep(let ref, _): SafetyFinding.entity(ref)
         case .contractorSet(let site, _): site.entity
+        case .evidenceRuleSet: "evidence-rule"
+        case .evidenceAttached(let p): EvidencePhoto.entity(p.site)
+        case .verificationDecided(let site, _): EvidencePhoto.entity(site)
         }
     }
 
@@ -282,9 +294,11 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
              .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
              .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep: nil
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep, .evidenceRuleSet: nil
         case .findingRecorded(let f): f.site
         case .contractorSet(let site, _): site
+        case .evidenceAttached(let p): p.site
+        case .verificationDecided(let site, _): site
         }
     }
 }
@@ -353,6 +367,11 @@ public struct NewEvent: Hashable, Codable, Sendable {
         case .findingStep(_, .escalated(let deadline)): "\(body.kind)|\(body.entity)|\(deadline.seconds)"
         case .findingStep: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         case .contractorSet(_, let name): "\(body.kind)|\(body.entity)|\(name)|\(occurredAt.seconds)"
+        case .evidenceRuleSet(let r):
+            "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(r.required)|\(r.checks.maxDistanceMetres)|\(r.checks.toleranceSeconds)|\(r.spotCheckRate)|\(r.rankVerified)"
+        // The same photo for the same stage of a site once; a decision named by its time.
+        case .evidenceAttached(let p): "\(body.kind)|\(body.entity)|\(p.stage.rawValue)|\(p.sha256)"
+        case .verificationDecided: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
         case .workingCalendarSet(let y):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }

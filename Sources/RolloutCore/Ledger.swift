@@ -245,7 +245,8 @@ public struct Ledger: Sendable {
             }
         case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet, .reportReceived, .reportingRuleSet,
              .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep:
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep,
+             .evidenceRuleSet, .evidenceAttached, .verificationDecided:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }
     }

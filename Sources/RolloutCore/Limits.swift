@@ -8,6 +8,8 @@ public struct Limits: Sendable, Equatable {
     public var importBodyBytes = 512 << 20
     /// The largest body of a form or a JSON request (bytes).
     public var formBodyBytes = 64 << 10
+    /// The largest photo sent as evidence (bytes).
+    public var photoBytes = 15 << 20
     /// The longest cell of a bulk file, CSV or XLSX (bytes of UTF-8).
     public var fieldBytes = 32 << 10
     /// The most cells in one record of a CSV file (an XLSX sheet has at most 16,384 columns anyway).
@@ -49,6 +51,8 @@ public struct Limits: Sendable, Equatable {
                 keyPath: \.importBodyBytes, minimum: 1024),
         Setting(environment: "ROLLOUT_MAX_FORM_BYTES", option: "max-form-bytes", help: "Largest form or JSON request body in bytes.",
                 keyPath: \.formBodyBytes, minimum: 1024),
+        Setting(environment: "ROLLOUT_MAX_PHOTO_BYTES", option: "max-photo-bytes", help: "Largest evidence photo in bytes.",
+                keyPath: \.photoBytes, minimum: 1 << 16),
         Setting(environment: "ROLLOUT_MAX_FIELD_BYTES", option: "max-field-bytes", help: "Longest cell of a bulk file in bytes.",
                 keyPath: \.fieldBytes, minimum: 256),
         Setting(environment: "ROLLOUT_MAX_FIELDS", option: "max-fields", help: "Most cells in one CSV record.",

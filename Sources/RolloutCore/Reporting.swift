@@ -40,7 +40,7 @@ public enum Reporting {
             case .district:
                 guard let region = principal.region else { return nil }
                 self.init(kind: .district, code: region)
-            case .cityOffice, .leader, .resourceOwner, .admin, .inspector: return nil
+            case .cityOffice, .leader, .resourceOwner, .admin, .inspector, .verifier: return nil
             }
         }
 

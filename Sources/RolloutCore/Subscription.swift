@@ -23,7 +23,7 @@ public struct Subscription: Codable, Hashable, Sendable {
             case .district: account.region.map(Scope.region) ?? .city
             case .operator: account.operator.map(Scope.operator) ?? .city
             case .resourceOwner: account.owner.map(Scope.owner) ?? .city
-            case .cityOffice, .leader, .admin, .inspector: .city
+            case .cityOffice, .leader, .admin, .inspector, .verifier: .city
             }
         }
 

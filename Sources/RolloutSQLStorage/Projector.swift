@@ -31,7 +31,8 @@ enum Projector {
             case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep: break
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep,
+                 .evidenceRuleSet, .evidenceAttached, .verificationDecided: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

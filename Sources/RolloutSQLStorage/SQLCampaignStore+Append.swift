@@ -126,7 +126,9 @@ extension SQLCampaignStore {
             case .subscribersReported(let f): region = f.regionCode; op = f.operator.rawValue
             case .subscriberTargetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .findingRecorded(let f): region = f.regionCode; op = f.site?.operator.rawValue
-            case .findingStep: break
+            case .findingStep, .evidenceRuleSet: break
+            case .evidenceAttached(let p): op = p.site.operator.rawValue
+            case .verificationDecided(let site, _): op = site.operator.rawValue
             case .contractorSet(let site, _): region = regionOf[site]; op = site.operator.rawValue
             case .reportingEscalated(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
             case .supervision(let r, _): region = r

@@ -7,7 +7,7 @@ import SQLKit
 public struct VerifyReport: Sendable {
     /// The engine's own check of its pages (`ok`), or what it found; nil where Rollout does not run one (PostgreSQL).
     public var integrity: String?
-    /// The triggers that keep the log and the bulletins append-only, and are missing.
+    /// The triggers that keep the log, the bulletins and the evidence append-only, and are missing.
     public var missingTriggers: [String]
     /// Events folded from the log.
     public var events: Int
@@ -25,8 +25,8 @@ extension SQLCampaignStore {
     /// The triggers every database of this schema has, by engine.
     static func appendOnlyTriggers(_ dialect: Dialect) -> [String] {
         switch dialect {
-        case .sqlite: ["bulletins_no_delete", "bulletins_no_update", "events_no_delete", "events_no_update"]
-        case .postgres: ["bulletins_no_change", "events_no_change", "events_no_truncate"]
+        case .sqlite: ["blobs_no_delete", "blobs_no_update", "bulletins_no_delete", "bulletins_no_update", "events_no_delete", "events_no_update"]
+        case .postgres: ["blobs_no_change", "bulletins_no_change", "events_no_change", "events_no_truncate"]
         }
     }
 

@@ -233,6 +233,27 @@ enum Schema {
                 """,
             ]
         }),
+        // Evidence: photos and their previews, kept once by SHA-256 beside the log (in the database
+        // on both engines, so a photo is written in the transaction of its event and every instance
+        // serves it); never changed or deleted.
+        ("evidence_blobs", { d in
+            var s = [
+                """
+                CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, content_type TEXT NOT NULL, size BIGINT NOT NULL,
+                  data \(d == .sqlite ? "BLOB" : "BYTEA") NOT NULL, created_at BIGINT NOT NULL)
+                """,
+            ]
+            switch d {
+            case .sqlite:
+                s += [
+                    "CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs BEGIN SELECT RAISE(ABORT, 'evidence_is_kept'); END",
+                    "CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs BEGIN SELECT RAISE(ABORT, 'evidence_is_kept'); END",
+                ]
+            case .postgres:
+                s += ["CREATE TRIGGER blobs_no_change BEFORE UPDATE OR DELETE ON blobs FOR EACH ROW EXECUTE FUNCTION rollout_log_is_append_only()"]
+            }
+            return s
+        }),
     ]
 
     /// The version the database is at (0: empty).

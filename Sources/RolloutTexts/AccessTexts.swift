@@ -41,6 +41,7 @@ extension Catalogue {
         "page_role_resource_owner": ("资源方", "Resource owner"),
         "page_role_admin": ("系统管理员", "Administrator"),
         "page_role_inspector": ("安全检查员", "Safety inspector"),
+        "page_role_verifier": ("第三方核验员", "Verifier"),
         "page_accounts": ("账号", "Accounts"),
         "page_account_title": ("账号：{value}", "Account: {value}"),
         "page_role": ("角色", "Role"),

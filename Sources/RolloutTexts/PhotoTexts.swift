@@ -1,5 +1,6 @@
 extension Catalogue {
-    /// Photos as evidence: why a file is not taken as a photo.
+    /// Photos as evidence and the verification of openings: why a file is not taken as a photo, the
+    /// checks, the states, the refusals.
     static let photoTexts: [String: (zh: String, en: String)] = [
         "photo_not_jpeg": ("不是 JPEG 照片", "not a JPEG photo"),
         "photo_truncated": ("照片文件不完整（被截断）", "the photo is cut short (truncated)"),
@@ -18,5 +19,21 @@ extension Catalogue {
         "evidence_check_taken_too_early": ("拍摄时间早于上一施工阶段", "taken before the site's previous stage"),
         "evidence_check_taken_too_late": ("拍摄时间晚于上报时间", "taken after the report was recorded"),
         "evidence_check_reused": ("同一照片已作为其他站点的凭证", "the same photo is evidence of another site"),
+        "bad_evidence_stage": ("只能为“开通”或“验收入网”阶段上传照片（收到“{value}”）", "photos are attached to the on_air or accepted stage only (got “{value}”)"),
+        "evidence_stage_not_reached": ("该站点尚未上报到“{value}”阶段", "the site has not been reported at {value} yet"),
+        "evidence_exists": ("这张照片已上传过", "this photo was attached already"),
+        "unknown_evidence": ("没有编号为 {value} 的照片", "no photo has the id {value}"),
+        "no_opening": ("站点 {value} 没有已上报的开通", "site {value} has no reported opening"),
+        "not_in_queue": ("该站点不在核验队列中（当前状态：{value}）", "the site is not in the verification queue (it is {value})"),
+        "not_your_region": ("只能核验本区县（{value}）的站点", "only the sites of your own region may be decided ({value})"),
+        "reason_required": ("驳回须填写原因", "a rejection needs its reason"),
+        "bad_decision": ("核验结论应为 verified 或 rejected（收到“{value}”）", "the decision is verified or rejected (got “{value}”)"),
+        "bad_evidence_rule": ("核验规则无效：距离 10 米至 10 公里，容差 0 至 7 天，抽查比例 0 至 50%", "invalid evidence rule: distance 10 m to 10 km, tolerance 0 to 7 days, spot-check rate 0 to 50 %"),
+        "verification_state_before_evidence": ("启用凭证前开通", "before evidence"),
+        "verification_state_awaiting_evidence": ("待上传凭证", "awaiting evidence"),
+        "verification_state_accepted": ("凭证通过", "accepted"),
+        "verification_state_in_queue": ("待核验", "in the queue"),
+        "verification_state_verified": ("已核验", "verified"),
+        "verification_state_rejected": ("已驳回", "rejected"),
     ]
 }

@@ -11,7 +11,8 @@ import Testing
     static let owner = Principal(account: "r", role: .resourceOwner, owner: "杆塔公司")
     static let admin = Principal(account: "a", role: .admin)
     static let inspector = Principal(account: "i", role: .inspector)
-    static let everyone = [office, leader, yuzhong, cmcc, owner, admin, inspector]
+    static let verifier = Principal(account: "v", role: .verifier)
+    static let everyone = [office, leader, yuzhong, cmcc, owner, admin, inspector, verifier]
 
     static func registration(_ op: Operator) -> EventBody {
         .siteRegistered(SiteRegistration(site: SiteKey(operator: op, code: "S1"), regionCode: "500103", name: "n", lat: 29.5, lon: 106.5, kind: .macro))
@@ -25,8 +26,8 @@ import Testing
     @Test func routesAreOpenToTheRolesThatNeedThem() throws {
         let table: [Need: Set<Role>] = [
             .open: Set(Role.allCases), .signedIn: Set(Role.allCases),
-            .readFigures: [.cityOffice, .leader, .district, .operator, .resourceOwner, .inspector],
-            .readRecords: [.cityOffice, .leader, .district, .operator, .inspector],
+            .readFigures: [.cityOffice, .leader, .district, .operator, .resourceOwner, .inspector, .verifier],
+            .readRecords: [.cityOffice, .leader, .district, .operator, .inspector, .verifier],
             .importFiles: [.cityOffice, .district, .operator, .resourceOwner, .inspector],
             .handleSafety: [.cityOffice, .district, .operator, .inspector],
             .escalate: [.cityOffice, .district],
@@ -35,6 +36,7 @@ import Testing
             .metrics: [.admin, .cityOffice],
             .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice], .shareResources: [.cityOffice, .operator, .resourceOwner],
             .setReporting: [.cityOffice], .reconcile: [.cityOffice, .district], .recordAdoption: [.cityOffice, .district, .operator], .nameContractor: [.cityOffice, .operator],
+            .attachEvidence: [.cityOffice, .operator], .verify: [.cityOffice, .district, .verifier], .setEvidence: [.cityOffice],
         ]
         for need in Need.allCases {
             let allowed = try #require(table[need], "no line for \(need)")
@@ -43,7 +45,7 @@ import Testing
     }
 
     @Test func onlyTheAccountsThatReadRecordsReceiveSiteLevelRecords() {
-        for p in Self.everyone { #expect(Access.mayReadRecords(p) == [.cityOffice, .leader, .district, .operator, .inspector].contains(p.role), "\(p.role)") }
+        for p in Self.everyone { #expect(Access.mayReadRecords(p) == [.cityOffice, .leader, .district, .operator, .inspector, .verifier].contains(p.role), "\(p.role)") }
     }
 
     @Test func eachRoleSendsOnlyItsKindsOfFile() {
@@ -93,6 +95,11 @@ import Testing
             (.findingRecorded(SafetyFinding(ref: "F", inspectionRef: "F", site: nil, regionCode: "500101", contractor: nil, inspector: "x", category: .fire,
                                             severity: .general, text: "t", responsible: "500101", deadline: Self.t)), ["o", "i"]),
             (.contractorSet(site: SiteKey(operator: .cmcc, code: "S1"), contractor: "甲"), ["o", "m"]),
+            // Evidence: an operator shows its own sites' photos; a district or a verifier decides (the region per site), never an operator.
+            (.evidenceAttached(EvidencePhoto(site: SiteKey(operator: .cmcc, code: "S1"), stage: .onAir, sha256: "a", previewSha256: "b", bytes: 1, width: 1,
+                                             height: 1, takenAt: nil, latitude: nil, longitude: nil, distanceMetres: nil, failures: [])), ["o", "m"]),
+            (.verificationDecided(site: SiteKey(operator: .cmcc, code: "S1"), decision: .verified(note: "")), ["o", "y", "v"]),
+            (.evidenceRuleSet(EvidenceRule()), ["o"]),
         ]
         for (body, allowed) in cases {
             for p in Self.everyone { #expect(Access.mayRecord(body, p) == allowed.contains(p.account), "\(p.role) \(body.kind) \(body.entity)") }

@@ -77,7 +77,8 @@ struct RandomLog {
             case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep, .contractorSet: break
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep, .contractorSet,
+                 .evidenceRuleSet, .evidenceAttached, .verificationDecided: break
             }
         }
         for (key, (r, at)) in registrations {

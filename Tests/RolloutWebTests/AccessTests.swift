@@ -29,8 +29,8 @@ import Testing
     /// The expectations, written out by hand (not derived from the route table ``Route``): a route the router
     /// has and this table lacks fails the test.
     static func cases(region: String, obstacle: ObstacleRow, otherObstacle: ObstacleRow, site: SiteRow, districtAccount: String) -> [String: RouteCase] {
-        let readers: Set<Role> = [.cityOffice, .leader, .district, .operator, .resourceOwner, .inspector]
-        let recordReaders: Set<Role> = [.cityOffice, .leader, .district, .operator, .inspector]
+        let readers: Set<Role> = [.cityOffice, .leader, .district, .operator, .resourceOwner, .inspector, .verifier]
+        let recordReaders: Set<Role> = [.cityOffice, .leader, .district, .operator, .inspector, .verifier]
         let everyone = Set(Role.allCases)
         let esc = "/obstacles/\(Route.encode(obstacle.org))/\(Route.encode(obstacle.ref))/escalate"
         let apiEsc = "/api/v1/obstacles/\(Route.encode(otherObstacle.org))/\(Route.encode(otherObstacle.ref))/escalate"
@@ -177,6 +177,16 @@ import Testing
                                                        contentType: "application/json", allowed: [.cityOffice, .operator]),
             "POST /api/v1/sharing/requests/{id}/answer": RouteCase(uri: "/api/v1/sharing/requests/nope/answer", body: #"{"accepted":true}"#,
                                                                    contentType: "application/json", allowed: [.cityOffice, .operator, .resourceOwner]),
+            // Evidence: a stage that takes no photo (400), an unknown photo (404), a decision that is none (400), a rule out of bounds (400).
+            "POST /api/v1/sites/{operator}/{code}/evidence": RouteCase(uri: "/api/v1/sites/cmcc/\(site.siteCode)/evidence?stage=nope", body: "x",
+                                                                       contentType: "image/jpeg", allowed: [.cityOffice, .operator]),
+            "GET /api/v1/evidence/{sha256}": RouteCase(uri: "/api/v1/evidence/\(String(repeating: "0", count: 64))", allowed: recordReaders),
+            "GET /api/v1/verification": RouteCase(uri: "/api/v1/verification", allowed: readers),
+            "POST /api/v1/sites/{operator}/{code}/verification": RouteCase(uri: "/api/v1/sites/cmcc/\(site.siteCode)/verification",
+                                                                           body: #"{"decision":"nope"}"#, contentType: "application/json",
+                                                                           allowed: [.cityOffice, .district, .verifier]),
+            "POST /api/v1/evidence/rule": RouteCase(uri: "/api/v1/evidence/rule", body: #"{"max_distance_m":1}"#, contentType: "application/json",
+                                                    allowed: [.cityOffice]),
             "GET /api/v1/quota/proposals": RouteCase(uri: "/api/v1/quota/proposals", allowed: [.cityOffice]),
             "POST /api/v1/quota/moves": RouteCase(uri: "/api/v1/quota/moves", body: #"{"from":"500101","to":"500102","sites":1,"reason":"test"}"#,
                                                   contentType: "application/json", allowed: [.cityOffice]),

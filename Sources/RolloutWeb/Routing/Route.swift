@@ -26,6 +26,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
     case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep, apiSiteContractor
+    case apiSiteEvidence, apiEvidenceBlob, apiVerification, apiSiteVerification, apiEvidenceRule
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -129,6 +130,11 @@ enum Route: String, CaseIterable, Sendable {
         case .apiSafetyFindings: (.post, "/api/v1/safety/findings", .handleSafety)
         case .apiSafetyStep: (.post, "/api/v1/safety/findings/{ref}/steps", .handleSafety)
         case .apiSiteContractor: (.post, "/api/v1/sites/{operator}/{code}/contractor", .nameContractor)
+        case .apiSiteEvidence: (.post, "/api/v1/sites/{operator}/{code}/evidence", .attachEvidence)
+        case .apiEvidenceBlob: (.get, "/api/v1/evidence/{sha256}", .readRecords)
+        case .apiVerification: (.get, "/api/v1/verification", .readFigures)
+        case .apiSiteVerification: (.post, "/api/v1/sites/{operator}/{code}/verification", .verify)
+        case .apiEvidenceRule: (.post, "/api/v1/evidence/rule", .setEvidence)
         }
     }
 

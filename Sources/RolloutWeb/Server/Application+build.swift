@@ -77,6 +77,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     AdoptionPage.add(to: router, service: service)
     SafetyPage.add(to: router, service: service)
     ContractorPage.add(to: router, service: service)
+    EvidenceRoutes.add(to: router, service: service, limits: security.limits)
     SharingPage.add(to: router, service: service)
     ForecastPage.add(to: router, service: service, cache: cache)
     OpenAPIRoutes.add(to: router)

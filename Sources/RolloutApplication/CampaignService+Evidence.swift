@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+import RolloutCore
+import RolloutPhotos
+import RolloutStorage
+
+/// Verification at a moment: each site's opening as it stands, with the sites' regions.
+public struct VerificationView: Sendable {
+    /// The moment's field instant (the last second counted).
+    public var at: Instant
+    /// The fold.
+    public var verification: Verification
+    /// Each opening site's region.
+    public var regionOf: [SiteKey: String]
+}
+
+extension CampaignService {
+    /// Sets the evidence rule from now on, as the city office.
+    @discardableResult
+    public func setEvidenceRule(_ rule: EvidenceRule, by principal: Principal) async throws -> EvidenceRule {
+        try await recordNow(needs: .setEvidence, by: principal) { let checked = try rule.validated(); return (.evidenceRuleSet(checked), checked) }
+    }
+
+    /// Verification as of a written moment.
+    public func verification(asOf: String? = nil, knownAt: String? = nil) async throws -> VerificationView {
+        let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
+        return try await verification(at: moment)
+    }
+
+    /// Verification at a checked moment.
+    public func verification(at moment: ReadMoment) async throws -> VerificationView {
+        let v = Verification(try await store.events(kinds: Verification.kinds), at: moment)
+        var regionOf: [SiteKey: String] = [:]
+        for e in try await store.events(kinds: ["site.registered"]) {
+            if case .siteRegistered(let r) = e.event.body, v.openings[r.site] != nil { regionOf[r.site] = r.regionCode }
+        }
+        return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: regionOf)
+    }
+
+    /// Attaches a photo to a site's `on_air` or `accepted` stage, now, as `principal` (the site's
+    /// operator, or the city office): the photo is read (a real JPEG within the size limit, its
+    /// EXIF), checked against the site (``EvidenceChecks``), kept with its preview by SHA-256, and
+    /// logged with the checks it failed. Throws `bad_evidence_stage`, `site_not_yours`,
+    /// `unknown_site`, `evidence_stage_not_reached`, the photo's own errors, `evidence_exists` (the
+    /// same photo for the same stage again).
+    public func attachEvidence(site: SiteKey, stage: Stage, bytes: [UInt8], by principal: Principal,
+                               maxBytes: Int = Limits.standard.photoBytes) async throws -> EvidencePhoto {
+        guard Access.allows(principal.role, .attachEvidence) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        guard EvidencePhoto.stages.contains(stage) else { throw RolloutError("bad_evidence_stage", ["value": stage.rawValue]) }
+        guard principal.role == .cityOffice || principal.operator == site.operator else {
+            throw RolloutError("site_not_yours", kind: .forbidden, ["value": site.code])
+        }
+        let now = try await campaign().now(clock)
+        guard let detail = try await store.site(site, at: ReadMoment(asOf: .including(now))) else {
+            throw RolloutError("unknown_site", kind: .notFound, ["operator": site.operator.rawValue, "value": site.code])
+        }
+        // The report of the stage shown (the latest that reached it) and the change before it.
+        let changes = detail.events.filter { $0.kind == "stage.reported" || $0.kind == "stage.rolled_back" }
+        guard let current = Stage(rawValue: detail.site.stage), current >= stage,
+              let report = changes.last(where: { $0.kind == "stage.reported" && ($0.stage.flatMap(Stage.init(rawValue:)) ?? .planned) >= stage }),
+              let reportAt = ShanghaiCalendar.parseInstant(report.occurredAt), let reportRecorded = ShanghaiCalendar.parseInstant(report.recordedAt) else {
+            throw RolloutError("evidence_stage_not_reached", kind: .conflict, ["value": stage.rawValue])
+        }
+        let previous = changes.last { ShanghaiCalendar.parseInstant($0.occurredAt).map { $0 < reportAt } == true }
+            .flatMap { ShanghaiCalendar.parseInstant($0.occurredAt) }
+        let photo = try Photo.read(bytes, maxBytes: maxBytes)
+        let sha = Self.sha256(bytes)
+        let rule = Verification(try await store.events(kinds: ["evidence.rule_set"]), at: ReadMoment(asOf: .including(now))).rule ?? EvidenceRule()
+        // The same bytes as another site's evidence (looked for only when the bytes are kept already).
+        var reused = false
+        if try await store.blob(sha256: sha) != nil {
+            for e in try await store.events(kinds: ["evidence.attached"]) {
+                guard case .evidenceAttached(let p) = e.event.body, p.sha256 == sha else { continue }
+                if p.site != site { reused = true } else if p.stage == stage { throw RolloutError("evidence_exists", kind: .conflict, ["value": sha]) }
+            }
+        }
+        let outcome = EvidenceChecks.check(takenAt: photo.exif.takenAt, latitude: photo.exif.latitude, longitude: photo.exif.longitude,
+                                           siteLatitude: detail.site.lat, siteLongitude: detail.site.lon, previousStageAt: previous,
+                                           reportRecordedAt: reportRecorded, reusedElsewhere: reused, rules: rule.checks)
+        let preview = try JPEGCodec.preview(bytes, maxSide: 320)
+        let previewSha = Self.sha256(preview.bytes)
+        let evidence = EvidencePhoto(site: site, stage: stage, sha256: sha, previewSha256: previewSha, bytes: bytes.count, width: photo.layout.width,
+                                     height: photo.layout.height, takenAt: photo.exif.takenAt, latitude: photo.exif.latitude,
+                                     longitude: photo.exif.longitude, distanceMetres: outcome.distanceMetres, failures: outcome.failures)
+        _ = try await store.keep([StoredBlob(sha256: sha, contentType: "image/jpeg", bytes: bytes),
+                                  StoredBlob(sha256: previewSha, contentType: "image/jpeg", bytes: preview.bytes)],
+                                 appending: [NewEvent(.evidenceAttached(evidence), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+        return evidence
+    }
+
+    /// Decides on a site's opening in the queue, now, as `principal` (see ``Verification/check(_:on:region:by:)``):
+    /// a rejection rolls the site back to the stage before `on_air`, with the reason, in the same append.
+    public func decide(site: SiteKey, _ decision: VerificationDecision, by principal: Principal) async throws {
+        let now = try await campaign().now(clock)
+        let view = try await verification(at: ReadMoment(asOf: .including(now)))
+        try view.verification.check(decision, on: site, region: view.regionOf[site] ?? "", by: principal)
+        var events = [NewEvent(.verificationDecided(site: site, decision: decision), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)]
+        if case .rejected(let reason) = decision {
+            events.append(NewEvent(.stageRolledBack(site: site, stage: .installed, reason: "核验未通过：\(reason)"), occurredAt: now, recordedAt: now,
+                                   actor: principal.account, via: principal.token))
+        }
+        _ = try await store.append(events)
+    }
+
+    /// A kept photo or preview by its SHA-256.
+    public func evidenceBlob(sha256: String) async throws -> StoredBlob? { try await store.blob(sha256: sha256) }
+
+    /// The SHA-256 of bytes, in hex.
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}

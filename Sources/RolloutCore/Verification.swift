@@ -1,0 +1,118 @@
+/// What each site's reported opening is as of a moment, folded from the log: the evidence rule in
+/// force, the sites' `on_air` reports and rollbacks, the photos attached and the decisions. Pure:
+/// the application reads the events (``Verification/kinds``).
+///
+/// An opening reported (recorded) before evidence was switched on is `before_evidence`. After it:
+/// `awaiting_evidence` until a photo comes; `accepted` when one photo passed every check (and it
+/// was not drawn for a spot check); `in_queue` when every photo failed a check, or it was drawn;
+/// then `verified` or `rejected` by a person. A rejection rolls the site back: the opening stays
+/// `rejected` until a new report opens it again. Verified sites = accepted + verified.
+public struct Verification: Sendable {
+    /// The kinds of event it is folded from.
+    public static let kinds = ["evidence.rule_set", "stage.reported", "stage.rolled_back", "evidence.attached", "verification.decided"]
+
+    /// Where an opening stands.
+    public enum State: String, CaseIterable, Codable, Sendable {
+        case beforeEvidence = "before_evidence"
+        case awaitingEvidence = "awaiting_evidence"
+        case accepted
+        case inQueue = "in_queue"
+        case verified
+        case rejected
+
+        /// Whether it counts among the verified sites.
+        public var countsVerified: Bool { self == .accepted || self == .verified }
+    }
+
+    /// A site's latest opening.
+    public struct Opening: Hashable, Sendable {
+        /// The site.
+        public var site: SiteKey
+        /// When it went on air (field time), and when the platform learned it.
+        public var reportedAt: Instant, recordedAt: Instant
+        /// Whether evidence was on when it was reported.
+        public var needsEvidence: Bool
+        /// The photos attached to it, oldest first.
+        public var photos: [EvidencePhoto]
+        /// When the first photo came.
+        public var firstPhotoAt: Instant?
+        /// Drawn for a spot check.
+        public var drawn: Bool
+        /// The decision, when, and by whom.
+        public var decision: VerificationDecision?
+        public var decidedAt: Instant?, decidedBy: String?
+        /// Whether the site is still built (a rollback below `on_air` ends the opening).
+        public var standing: Bool
+
+        /// Where it stands.
+        public var state: State {
+            if let decision { if case .verified = decision { return .verified } else { return .rejected } }
+            guard needsEvidence else { return .beforeEvidence }
+            if photos.isEmpty { return .awaitingEvidence }
+            if drawn || !photos.contains(where: { $0.failures.isEmpty }) { return .inQueue }
+            return .accepted
+        }
+    }
+
+    /// The rule in force, and since when (nil: evidence never set).
+    public private(set) var rule: EvidenceRule?
+    public private(set) var ruleSince: Instant?
+    /// Each site's latest opening (a site never on air has none).
+    public private(set) var openings: [SiteKey: Opening] = [:]
+
+    /// Folds the events (in log order) that happened before the moment and were known by it.
+    public init(_ events: [LoggedEvent], at moment: ReadMoment) {
+        var stage: [SiteKey: Stage] = [:]
+        for logged in events.sorted(by: { $0.seq < $1.seq }) {
+            let e = logged.event
+            guard moment.asOf.includes(e.occurredAt), moment.knownAt?.includes(e.recordedAt) ?? true else { continue }
+            switch e.body {
+            case .evidenceRuleSet(let r):
+                rule = r; ruleSince = e.occurredAt
+            case .stageReported(let site, let s, _):
+                let was = stage[site]
+                if s > (was ?? .planned) { stage[site] = s }
+                // A report reaching on air from below it opens the site (again).
+                if s.isBuilt, !(was?.isBuilt ?? false) {
+                    let needs = rule?.required == true && ruleSince.map { e.recordedAt >= $0 } == true
+                    openings[site] = Opening(site: site, reportedAt: e.occurredAt, recordedAt: e.recordedAt, needsEvidence: needs, photos: [],
+                                             firstPhotoAt: nil, drawn: false, decision: nil, decidedAt: nil, decidedBy: nil, standing: true)
+                }
+            case .stageRolledBack(let site, let s, _):
+                stage[site] = s
+                if !s.isBuilt { openings[site]?.standing = false }
+            case .evidenceAttached(let p):
+                guard var o = openings[p.site], o.standing, o.decision == nil else { continue }
+                o.photos.append(p)
+                if o.firstPhotoAt == nil { o.firstPhotoAt = e.occurredAt }
+                openings[p.site] = o
+            case .verificationDecided(let site, let d):
+                guard var o = openings[site], o.standing || { if case .rejected = d { true } else { false } }(), o.decision == nil else { continue }
+                o.decision = d; o.decidedAt = e.occurredAt; o.decidedBy = e.actor
+                openings[site] = o
+            default: continue
+            }
+        }
+    }
+
+    /// The openings still standing (the site built), and the rejected ones until a new report.
+    public var current: [Opening] {
+        openings.values.filter { $0.standing || $0.state == .rejected }.sorted { ($0.site.operator.rawValue, $0.site.code) < ($1.site.operator.rawValue, $1.site.code) }
+    }
+
+    /// The queue: openings waiting for a person, oldest report first.
+    public var queue: [Opening] {
+        current.filter { $0.state == .inQueue }.sorted { ($0.recordedAt, $0.site.code) < ($1.recordedAt, $1.site.code) }
+    }
+
+    /// Checks a decision on a site's opening by a principal: a district on its region's sites, a
+    /// verifier or the city office on any; only an opening in the queue; a rejection needs its
+    /// reason. Throws `no_opening`, `not_in_queue`, `not_your_region`, `reason_required`.
+    public func check(_ decision: VerificationDecision, on site: SiteKey, region: String, by p: Principal) throws {
+        guard Access.allows(p.role, .verify) else { throw RolloutError("forbidden", kind: .forbidden, ["role": p.role.rawValue]) }
+        guard p.role != .district || p.region == region else { throw RolloutError("not_your_region", kind: .forbidden, ["value": region]) }
+        guard let o = openings[site], o.standing || o.state == .rejected else { throw RolloutError("no_opening", kind: .notFound, ["value": site.code]) }
+        guard o.state == .inQueue else { throw RolloutError("not_in_queue", kind: .conflict, ["value": o.state.rawValue]) }
+        if case .rejected(let reason) = decision, reason.trimmedSpaces.isEmpty { throw RolloutError("reason_required") }
+    }
+}

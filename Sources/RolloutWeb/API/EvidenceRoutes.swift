@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import RolloutApplication
+import RolloutCore
+
+/// Evidence and verification through the API: a photo sent for a site's stage (the body a JPEG),
+/// the photos and previews by their SHA-256, the verification's counts and queue, a decision on
+/// an opening, and the city office's rule.
+enum EvidenceRoutes {
+    struct Decision: Decodable { var decision: String; var reason: String?; var note: String? }
+    struct Rule: Decodable {
+        var required: Bool?, max_distance_m: Double?, tolerance_hours: Double?, spot_check_rate: Double?, rank_verified: Bool?
+    }
+
+    static func add(to router: Router<RolloutContext>, service: CampaignService, limits: Limits) {
+        router.on(.apiSiteEvidence) { request, context in
+            let principal = try context.requirePrincipal()
+            let site = try ContractorPage.site(context)
+            let stageText = request.query("stage") ?? "on_air"
+            guard let stage = Stage(rawValue: stageText) else { throw RolloutError("bad_evidence_stage", ["value": String(stageText.prefix(40))]) }
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            guard type.hasPrefix("image/jpeg") else { throw RolloutError("photo_not_jpeg") }
+            let body = try await request.body.collect(upTo: limits.photoBytes + 1)
+            let photo = try await service.attachEvidence(site: site, stage: stage, bytes: Array(buffer: body), by: principal, maxBytes: limits.photoBytes)
+            return Response(status: .created, headers: [.contentType: "application/json; charset=utf-8", .location: Route.apiEvidenceBlob.path(photo.sha256)],
+                            body: .init(byteBuffer: try JSONResponse.bytes(EvidenceJSON.Photo(photo))))
+        }
+        router.on(.apiEvidenceBlob) { request, context in
+            let sha = try context.parameters.require("sha256").lowercased()
+            guard sha.count == 64, sha.allSatisfy(\.isHexDigit), let blob = try await service.evidenceBlob(sha256: sha) else {
+                throw RolloutError("unknown_evidence", kind: .notFound, ["value": String(sha.prefix(64))])
+            }
+            return Response(status: .ok, headers: [.contentType: blob.contentType, .cacheControl: "private, max-age=31536000, immutable",
+                                                   .eTag: "\"\(sha)\""], body: .init(byteBuffer: ByteBuffer(bytes: blob.bytes)))
+        }
+        router.on(.apiVerification) { request, context in
+            let view = try await service.verification(asOf: request.query("as_of"), knownAt: request.query("known_at"))
+            return try JSONResponse.ok(EvidenceJSON.View(v: view, records: context.principal.map(Access.mayReadRecords) ?? false))
+        }
+        router.on(.apiSiteVerification) { request, context in
+            let body = try await request.json(Decision.self, upTo: 16 * 1024)
+            let decision: VerificationDecision
+            switch body.decision {
+            case "verified": decision = .verified(note: body.note ?? "")
+            case "rejected": decision = .rejected(reason: body.reason ?? "")
+            default: throw RolloutError("bad_decision", ["value": String(body.decision.prefix(40))])
+            }
+            try await service.decide(site: try ContractorPage.site(context), decision, by: try context.requirePrincipal())
+            return try JSONResponse.ok(["decision": body.decision])
+        }
+        router.on(.apiEvidenceRule) { request, context in
+            let body = try await request.json(Rule.self, upTo: 16 * 1024)
+            let d = EvidenceRule()
+            let rule = EvidenceRule(required: body.required ?? d.required,
+                                    checks: .init(maxDistanceMetres: body.max_distance_m ?? d.checks.maxDistanceMetres,
+                                                  toleranceSeconds: body.tolerance_hours.map { Int64(($0 * 3600).rounded()) } ?? d.checks.toleranceSeconds),
+                                    spotCheckRate: body.spot_check_rate ?? d.spotCheckRate, rankVerified: body.rank_verified ?? d.rankVerified)
+            let set = try await service.setEvidenceRule(rule, by: try context.requirePrincipal())
+            return try JSONResponse.ok(["required": set.required])
+        }
+    }
+}
