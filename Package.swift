@@ -184,7 +184,7 @@ let package = Package(
             name: "RolloutWebTests",
             dependencies: [
                 "RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication", "RolloutWeb",
-                "RolloutTestSupport", "RolloutAccess", "RolloutExport", "RolloutFiles", "RolloutNotify",
+                "RolloutTestSupport", "RolloutAccess", "RolloutExport", "RolloutFiles", "RolloutNotify", "RolloutPhotos",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
