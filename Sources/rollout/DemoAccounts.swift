@@ -18,6 +18,7 @@ enum DemoAccounts {
             Account(name: "leader", role: .leader, displayName: "市领导", createdAt: t),
             Account(name: "sysadmin", role: .admin, displayName: "系统管理员", createdAt: t),
             Account(name: "inspector", role: .inspector, displayName: "市通信管理局安全检查组", createdAt: t),
+            Account(name: "verifier", role: .verifier, displayName: "第三方核验机构（示例）", createdAt: t),
             Account(name: "yuzhong", role: .district, region: "500103", displayName: "渝中区5G建设办", createdAt: t),
             Account(name: "jiangbei", role: .district, region: "500105", displayName: "江北区5G建设办", createdAt: t),
             Account(name: "wanzhou", role: .district, region: "500101", displayName: "万州区5G建设办", createdAt: t),
