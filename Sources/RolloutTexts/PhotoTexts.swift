@@ -37,3 +37,34 @@ extension Catalogue {
         "verification_state_rejected": ("已驳回", "rejected"),
     ]
 }
+
+extension Catalogue {
+    /// The verification queue's page.
+    static let verificationPageTexts: [String: (zh: String, en: String)] = [
+        "page_verification": ("开通核验", "Verification"),
+        "page_verification_intro": ("运营商上报开通后上传现场照片；照片的拍摄位置、时间和是否重复使用自动核查。未通过核查（或被抽查）的站点进入核验队列，由区县或第三方核验员核验或驳回；驳回的站点退回到“设备安装”。",
+                                    "Operators attach field photos to the openings they report; where and when each was taken, and whether it was used before, is checked automatically. Openings that fail a check (or are drawn for a spot check) wait here for a district or a third-party verifier to verify or reject them; a rejected site goes back to installed."),
+        "page_verification_done": ("已保存。", "Saved."),
+        "page_verification_verified_count": ("已核实开通", "Verified openings"),
+        "page_verification_verified_note": ("凭证通过 + 人工核验", "accepted + verified"),
+        "page_verification_queue": ("待核验", "The queue"),
+        "page_verification_reported_at": ("上报时间", "Reported"),
+        "page_verification_photos": ("现场照片", "Photos"),
+        "page_verification_checks_passed": ("自动核查全部通过", "every check passed"),
+        "page_verification_photo_alt": ("站点 {value} 的现场照片", "a field photo of site {value}"),
+        "page_verification_verify": ("核验通过", "Verify"),
+        "page_verification_reject": ("驳回", "Reject"),
+        "page_verification_reason": ("驳回原因", "Reason"),
+        "page_verification_drawn": ("抽查", "spot check"),
+        "page_verification_rule": ("凭证规则", "Evidence rule"),
+        "page_verification_rule_on": ("自 {since} 起开通须上传凭证：距站点 {distance} 米以内，时间容差 {hours} 小时，每周抽查 {rate}%。",
+                                      "Since {since} every opening needs its photos: within {distance} m of the site, a tolerance of {hours} h, {rate} % drawn each week."),
+        "page_verification_rule_off": ("自 {since} 起不要求凭证。", "Since {since} no evidence is required."),
+        "page_verification_rule_none": ("尚未启用凭证核验：所有开通按上报计。", "Evidence is not switched on: every opening counts as reported."),
+        "page_verification_required": ("开通须上传凭证", "Openings need photos"),
+        "page_verification_distance": ("最大距离（米）", "Farthest (m)"),
+        "page_verification_tolerance": ("时间容差（小时）", "Tolerance (h)"),
+        "page_verification_rate": ("每周抽查（%）", "Weekly spot checks (%)"),
+        "page_verification_rank_verified": ("排名按已核实开通计", "Rank by verified openings"),
+    ]
+}

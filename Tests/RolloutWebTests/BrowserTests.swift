@@ -175,7 +175,7 @@ struct BrowserTests {
                     for lang in ["zh", "en"] {
                         for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"), ("/reporting", "#reporting"), ("/reconciliation", "#mismatches"), ("/notifications", "#subscribe"), ("/scorecard", "#weights-form"), ("/adoption", "#application-form"), ("/safety", "#finding-form"),
                                                ("/sharing", "#requests"), ("/sites/\(site.operator)/\(site.siteCode)", "#site"),
-                                               (Route.contractor.path(contractor), "#contractor-findings"),
+                                               (Route.contractor.path(contractor), "#contractor-findings"), ("/verification", "#rule-form"),
                                                ("/accounts/\(office.account)", "#account"), ("/dispatch", "#unit-loads"), ("/units/grid", "#unit-count"),
                                                (Route.obstacle.path(obstacle.org, obstacle.ref), "#obstacle-history"),
                                                (Route.escalation.path(obstacle.org, obstacle.ref), "#confirm"),

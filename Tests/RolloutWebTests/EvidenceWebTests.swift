@@ -102,6 +102,18 @@ import Testing
                 #expect(city["accepted"] == 1 && city["in_queue"] == 1 && city["verified_count"] == 1 && city["awaiting_evidence"] == 0, "\(city)")
                 let queue = v["queue"] as? [[String: Any]] ?? []
                 #expect(queue.map { $0["site_code"] as? String } == [b.siteCode] && (queue.first?["photos"] as? [Any])?.count == 2)
+                // The queue's page: b with its two previews and what they failed; the buttons for those who decide.
+                try await verifier.execute(uri: "/verification?lang=en", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    let row = html.firstRange(of: "<tr data-site=\"cmcc/\(b.siteCode)\">").map { String(html[$0.lowerBound...].prefix(6000)) } ?? ""
+                    #expect(r.status == .ok && row.components(separatedBy: "<img src=\"/api/v1/evidence/").count == 3, "\(row.prefix(300))")
+                    #expect(row.contains("the same photo is evidence of another site") && row.contains("the photo has no GPS position"))
+                    #expect(row.contains("value=\"rejected\"") && !html.contains("data-site=\"cmcc/\(a.siteCode)\""))
+                    #expect(html.contains("id=\"card-accepted\"><span class=\"muted\">accepted</span><b>1</b>"))
+                }
+                try await cmcc.execute(uri: "/verification?lang=en", method: .get) { r in
+                    #expect(r.status == .ok && !String(buffer: r.body).contains("value=\"rejected\""), "an operator sees the queue, not the buttons")
+                }
                 // Decisions: never the operator, not another district, a rejection with its reason, once.
                 let path = Route.apiSiteVerification.path("cmcc", b.siteCode)
                 try await cmcc.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"decision":"verified"}"#)) { #expect($0.status == .forbidden) }
@@ -109,8 +121,14 @@ import Testing
                 try await verifier.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"decision":"rejected"}"#)) { #expect($0.status == .badRequest) }
                 try await verifier.execute(uri: Route.apiSiteVerification.path("cmcc", a.siteCode), method: .post,
                                            body: ByteBuffer(string: #"{"decision":"verified"}"#)) { #expect($0.status == .conflict, "a is accepted, not queued") }
-                try await verifier.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"decision":"rejected","reason":"照片不是本站"}"#)) {
-                    #expect($0.status == .ok)
+                // The page's form: a rejection without a reason is shown again with the error; with one it is done.
+                let form: (String) -> ByteBuffer = { ByteBuffer(string: "action=rejected&operator=cmcc&site_code=\(b.siteCode)&reason=\($0)&lang=en") }
+                try await verifier.execute(uri: "/verification?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: form("")) {
+                    #expect($0.status == .badRequest && String(buffer: $0.body).contains("a rejection needs its reason"))
+                }
+                try await verifier.execute(uri: "/verification", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                           body: form("%E7%85%A7%E7%89%87%E4%B8%8D%E6%98%AF%E6%9C%AC%E7%AB%99")) {
+                    #expect($0.status == .seeOther)
                 }
                 try await verifier.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"decision":"verified"}"#)) { #expect($0.status == .conflict) }
                 let site = Self.json(try await office.execute(uri: "/api/v1/sites/cmcc/\(b.siteCode)", method: .get) { $0 })["site"] as? [String: Any]

@@ -108,6 +108,7 @@ actor SnapshotFixture {
             ("adoption-district", "snap-district", "/adoption?region=\(region)&\(Self.moment)&\(lang)"),
             ("safety", "snap-leader", "/safety?\(Self.moment)&\(lang)"),
             ("safety-district", "snap-district", "/safety?\(Self.moment)&\(lang)"),
+            ("verification", "snap-office", "/verification?\(Self.moment)&\(lang)"),
             ("notifications-district", "snap-district", "/notifications?\(lang)"),
             ("sharing-owner", "snap-owner", "/sharing?\(lang)"),
             ("forecast", "snap-leader", "/forecast?\(Self.moment)&\(lang)"),

@@ -78,6 +78,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     SafetyPage.add(to: router, service: service)
     ContractorPage.add(to: router, service: service)
     EvidenceRoutes.add(to: router, service: service, limits: security.limits)
+    VerificationPage.add(to: router, service: service)
     SharingPage.add(to: router, service: service)
     ForecastPage.add(to: router, service: service, cache: cache)
     OpenAPIRoutes.add(to: router)

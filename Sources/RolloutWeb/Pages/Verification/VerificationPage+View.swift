@@ -1,0 +1,85 @@
+import Foundation
+import RolloutApplication
+import RolloutCore
+
+extension VerificationPage {
+    static func view(_ m: Model, context c: PageContext) -> HTML {
+        let v = m.view.verification
+        let current = v.current.filter { m.region == nil || m.view.regionOf[$0.site] == m.region }
+        var counts: [Verification.State: Int] = [:]
+        for o in current { counts[o.state, default: 0] += 1 }
+        let cards: [HTML] = [
+            AdoptionPage.card("card-verified-count", c.t("page_verification_verified_count"), "\(current.filter { $0.state.countsVerified }.count)",
+                              c.t("page_verification_verified_note")),
+        ] + Verification.State.allCases.map { s in
+            AdoptionPage.card("card-\(s.rawValue)", c.t("verification_state_\(s.rawValue)"), "\(counts[s] ?? 0)")
+        }
+        let queue = v.queue.filter { m.region == nil || m.view.regionOf[$0.site] == m.region }
+        let rows = queue.prefix(shown).map { o in row(o, m, c) }
+        let ruleText: HTML = v.rule.map { r in
+            """
+            <p id="rule-in-force" class="small">\(c.t(r.required ? "page_verification_rule_on" : "page_verification_rule_off", [
+                "since": m.view.verification.ruleSince.map(ShanghaiCalendar.dateString) ?? "—", "distance": String(format: "%.0f", r.checks.maxDistanceMetres),
+                "hours": String(format: "%.0f", Double(r.checks.toleranceSeconds) / 3600), "rate": String(format: "%.1f", r.spotCheckRate * 100)]))</p>
+            """
+        } ?? "<p id=\"rule-in-force\" class=\"small\">\(c.t("page_verification_rule_none"))</p>"
+        let body: HTML = """
+        \(m.done ? Dashboard.notice(c.t("page_verification_done"), id: "done") : nil)\(Dashboard.error(m.error, id: "verification-error", c))<p class="muted">\(c.t("page_verification_intro"))</p>\(ruleText)\
+        <div class="cards" id="verification-cards">\(cards)</div>\
+        <h2>\(c.t("page_verification_queue"))\(m.region.map { " · \($0)" } ?? "")</h2>\
+        <div class="scroll"><table id="queue"><thead><tr><th class="l">\(c.t("page_safety_site_code"))</th><th class="l">\(c.t("page_region"))</th>\
+        <th>\(c.t("page_verification_reported_at"))</th><th class="l">\(c.t("page_verification_photos"))</th><th class="l">\(c.t("page_safety_actions"))</th></tr></thead>\
+        <tbody>\(rows.isEmpty ? Dashboard.noneRow(5, c) : rows.joined())</tbody></table></div>\
+        \(queue.count > shown ? Dashboard.more(queue.count, shown: shown, c) : nil)\
+        \(ruleForm(m, c))
+        """
+        return HTMLPage.frame(title: c.t("page_verification"), context: c, path: Route.verification.pattern, body: body)
+    }
+
+    /// An opening in the queue: the site, its photos (previews, the failed checks, where and when), the buttons.
+    static func row(_ o: Verification.Opening, _ m: Model, _ c: PageContext) -> HTML {
+        let k = o.site
+        let region = m.view.regionOf[k] ?? ""
+        let photos = o.photos.map { p -> HTML in
+            let checks = p.failures.isEmpty ? c.t("page_verification_checks_passed") : p.failures.map { c.t("evidence_check_\($0.rawValue)") }.joined(separator: "；")
+            let place = p.latitude.flatMap { lat in p.longitude.map { String(format: "%.5f, %.5f", lat, $0) } } ?? "—"
+            let distance = p.distanceMetres.map { String(format: "%.0f m", $0) } ?? "—"
+            return """
+            <figure class="evidence"><a href="\(Route.apiEvidenceBlob.path(p.sha256))"><img src="\(Route.apiEvidenceBlob.path(p.previewSha256))" \
+            alt="\(c.t("page_verification_photo_alt", ["value": k.code]))" loading="lazy" width="160"></a>\
+            <figcaption class="small"><span data-checks>\(checks)</span><br>\(p.takenAt.map(ShanghaiCalendar.iso8601) ?? "—") · \(place) · \(distance)</figcaption></figure>
+            """
+        }
+        let mayDecide = m.principal.map { p in Access.allows(p.role, .verify) && (p.role != .district || p.region == region) } ?? false
+        let actions: HTML = mayDecide ? """
+            <form method="post" action="\(Route.verificationAction.pattern)" class="inline">\(c.formFields)\
+            <input type="hidden" name="operator" value="\(k.operator.rawValue)"><input type="hidden" name="site_code" value="\(k.code)">\
+            <button type="submit" name="action" value="verified">\(c.t("page_verification_verify"))</button></form> \
+            <form method="post" action="\(Route.verificationAction.pattern)" class="inline">\(c.formFields)\
+            <input type="hidden" name="operator" value="\(k.operator.rawValue)"><input type="hidden" name="site_code" value="\(k.code)">\
+            <label>\(c.t("page_verification_reason")) <input name="reason" required maxlength="500" size="12"></label> \
+            <button type="submit" name="action" value="rejected">\(c.t("page_verification_reject"))</button></form>
+            """ : "—"
+        return """
+        <tr data-site="\(k.operator.rawValue)/\(k.code)"><td class="l"><a href="\(c.link(Route.site.path(k.operator.rawValue, k.code)))">\(k.operator.rawValue)/\(k.code)</a>\
+        \(o.drawn ? HTML(" <span class=\"tag\">\(c.t("page_verification_drawn"))</span>") : nil)</td><td class="l">\(region)</td>\
+        <td>\(ShanghaiCalendar.iso8601(o.recordedAt))</td><td class="l">\(photos)</td><td class="l">\(actions)</td></tr>
+        """
+    }
+
+    /// The city office's form for the rule.
+    static func ruleForm(_ m: Model, _ c: PageContext) -> HTML? {
+        guard let p = m.principal, Access.allows(p.role, .setEvidence) else { return nil }
+        let r = m.view.verification.rule ?? EvidenceRule(required: false)
+        return """
+        <h2>\(c.t("page_verification_rule"))</h2><form method="post" action="\(Route.verificationAction.pattern)" id="rule-form">\(c.formFields)\
+        <input type="hidden" name="action" value="rule">\
+        <label class="check"><input type="checkbox" name="required"\(r.required ? " checked" : "")> \(c.t("page_verification_required"))</label> \
+        <label>\(c.t("page_verification_distance")) <input name="max_distance_m" type="number" min="10" max="10000" value="\(String(format: "%.0f", r.checks.maxDistanceMetres))"></label> \
+        <label>\(c.t("page_verification_tolerance")) <input name="tolerance_hours" type="number" min="0" max="168" value="\(r.checks.toleranceSeconds / 3600)"></label> \
+        <label>\(c.t("page_verification_rate")) <input name="spot_check_rate" type="number" min="0" max="50" step="0.5" value="\(String(format: "%.1f", r.spotCheckRate * 100))"></label> \
+        <label class="check"><input type="checkbox" name="rank_verified"\(r.rankVerified ? " checked" : "")> \(c.t("page_verification_rank_verified"))</label> \
+        <button type="submit">\(c.t("page_dispatch_set"))</button></form>
+        """
+    }
+}
