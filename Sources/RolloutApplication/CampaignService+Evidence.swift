@@ -102,6 +102,27 @@ extension CampaignService {
         _ = try await store.append(events)
     }
 
+    /// Draws this week's spot check (the Monday's, Beijing time) if it is not drawn yet and the rule
+    /// in force on Monday asks for evidence and a rate above 0: from each operator's openings
+    /// accepted in the week before, by ``SpotCheck/draw(_:rate:seed:)``, logged as `system` with its
+    /// seed. Several instances may sweep at once: a week is drawn once. Returns how many sites it
+    /// drew, nil when it drew nothing this time.
+    @discardableResult
+    public func drawSpotCheck() async throws -> Int? {
+        let now = try await campaign().now(clock)
+        let week = SpotCheck.monday(of: ShanghaiCalendar.day(of: now))
+        let start = ShanghaiCalendar.start(of: week)
+        let events = try await store.events(kinds: Verification.kinds)
+        let monday = Verification(events, at: ReadMoment(asOf: Cutoff(before: start)))
+        guard let rule = monday.rule, rule.required, rule.spotCheckRate > 0,
+              Verification(events, at: ReadMoment(asOf: .including(now))).spotChecks[week] == nil else { return nil }
+        let seed = SpotCheck.seed(week: week)
+        let sites = SpotCheck.draw(SpotCheck.candidates(monday, week: week), rate: rule.spotCheckRate, seed: seed)
+        let applied = try await store.append([NewEvent(.spotCheckDrawn(SpotCheck(week: week, seed: seed, rate: rule.spotCheckRate, sites: sites)),
+                                                       occurredAt: start, recordedAt: now, actor: Self.systemActor)]).applied
+        return applied > 0 ? sites.count : nil
+    }
+
     /// A kept photo or preview by its SHA-256.
     public func evidenceBlob(sha256: String) async throws -> StoredBlob? { try await store.blob(sha256: sha256) }
 

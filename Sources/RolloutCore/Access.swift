@@ -159,6 +159,7 @@ public enum Access {
     public static func mayRecord(_ body: EventBody, _ p: Principal) -> Bool {
         // The platform's own sweep alone escalates a finding's missed deadline.
         if case .findingStep(_, .escalated) = body { return false }
+        if case .spotCheckDrawn = body { return false }
         if p.role == .cityOffice { return true }
         switch body {
         case .siteRegistered(let r): return p.role == .operator && r.site.operator == p.operator
@@ -186,6 +187,7 @@ public enum Access {
         // An operator shows photos of its own sites; it never decides on them (the region is checked by the service).
         case .evidenceAttached(let photo): return p.role == .operator && photo.site.operator == p.operator
         case .verificationDecided: return p.role == .district || p.role == .verifier
+        case .spotCheckDrawn: return false
         case .resourceRequested(let r): return p.role == .operator && r.site.operator == p.operator
         case .resourceRequestAnswered(let r, _, _): return p.role == .resourceOwner && r.owner == p.owner
         }

@@ -207,6 +207,8 @@ public enum EventBody: Hashable, Codable, Sendable {
     case evidenceAttached(EvidencePhoto)
     /// A district, a verifier or the city office decided on a site's opening in the queue.
     case verificationDecided(site: SiteKey, decision: VerificationDecision)
+    /// The platform drew the week's spot check into the queue.
+    case spotCheckDrawn(SpotCheck)
 
     /// The stable name of the event's kind, stored in the log.
     public var kind: String {
@@ -247,6 +249,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .evidenceRuleSet: "evidence.rule_set"
         case .evidenceAttached: "evidence.attached"
         case .verificationDecided: "verification.decided"
+        case .spotCheckDrawn: "verification.spot_check"
         }
     }
 
@@ -281,6 +284,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .evidenceRuleSet: "evidence-rule"
         case .evidenceAttached(let p): EvidencePhoto.entity(p.site)
         case .verificationDecided(let site, _): EvidencePhoto.entity(site)
+        case .spotCheckDrawn(let s): "spot-check:\(s.week)"
         }
     }
 
@@ -294,7 +298,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
              .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
              .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep, .evidenceRuleSet: nil
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep, .evidenceRuleSet, .spotCheckDrawn: nil
         case .findingRecorded(let f): f.site
         case .contractorSet(let site, _): site
         case .evidenceAttached(let p): p.site
@@ -372,6 +376,8 @@ public struct NewEvent: Hashable, Codable, Sendable {
         // The same photo for the same stage of a site once; a decision named by its time.
         case .evidenceAttached(let p): "\(body.kind)|\(body.entity)|\(p.stage.rawValue)|\(p.sha256)"
         case .verificationDecided: "\(body.kind)|\(body.entity)|\(occurredAt.seconds)"
+        // Once a week, however many instances sweep.
+        case .spotCheckDrawn: "\(body.kind)|\(body.entity)"
         case .workingCalendarSet(let y):
             "\(body.kind)|\(body.entity)|\(occurredAt.seconds)|\(y.holidays.map(String.init).joined(separator: ","))|\(y.workdays.map(String.init).joined(separator: ","))"
         }

@@ -9,7 +9,8 @@
 /// `rejected` until a new report opens it again. Verified sites = accepted + verified.
 public struct Verification: Sendable {
     /// The kinds of event it is folded from.
-    public static let kinds = ["evidence.rule_set", "stage.reported", "stage.rolled_back", "evidence.attached", "verification.decided"]
+    public static let kinds = ["evidence.rule_set", "stage.reported", "stage.rolled_back", "evidence.attached", "verification.decided",
+                               "verification.spot_check"]
 
     /// Where an opening stands.
     public enum State: String, CaseIterable, Codable, Sendable {
@@ -59,6 +60,8 @@ public struct Verification: Sendable {
     public private(set) var ruleSince: Instant?
     /// Each site's latest opening (a site never on air has none).
     public private(set) var openings: [SiteKey: Opening] = [:]
+    /// The spot checks drawn, by week.
+    public private(set) var spotChecks: [DayNumber: SpotCheck] = [:]
 
     /// Folds the events (in log order) that happened before the moment and were known by it.
     public init(_ events: [LoggedEvent], at moment: ReadMoment) {
@@ -86,6 +89,9 @@ public struct Verification: Sendable {
                 o.photos.append(p)
                 if o.firstPhotoAt == nil { o.firstPhotoAt = e.occurredAt }
                 openings[p.site] = o
+            case .spotCheckDrawn(let s):
+                for site in s.sites where openings[site]?.state == .accepted { openings[site]?.drawn = true }
+                spotChecks[s.week] = s
             case .verificationDecided(let site, let d):
                 guard var o = openings[site], o.standing || { if case .rejected = d { true } else { false } }(), o.decision == nil else { continue }
                 o.decision = d; o.decidedAt = e.occurredAt; o.decidedBy = e.actor

@@ -32,7 +32,7 @@ enum Projector {
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
                  .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep,
-                 .evidenceRuleSet, .evidenceAttached, .verificationDecided: break
+                 .evidenceRuleSet, .evidenceAttached, .verificationDecided, .spotCheckDrawn: break
             }
         }
         var sites: [SiteKey: SiteState] = [:]

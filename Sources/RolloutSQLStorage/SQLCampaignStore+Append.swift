@@ -126,7 +126,7 @@ extension SQLCampaignStore {
             case .subscribersReported(let f): region = f.regionCode; op = f.operator.rawValue
             case .subscriberTargetSet(let t): region = t.regionCode; op = t.operator?.rawValue
             case .findingRecorded(let f): region = f.regionCode; op = f.site?.operator.rawValue
-            case .findingStep, .evidenceRuleSet: break
+            case .findingStep, .evidenceRuleSet, .spotCheckDrawn: break
             case .evidenceAttached(let p): op = p.site.operator.rawValue
             case .verificationDecided(let site, _): op = site.operator.rawValue
             case .contractorSet(let site, _): region = regionOf[site]; op = site.operator.rawValue

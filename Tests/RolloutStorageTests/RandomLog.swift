@@ -78,7 +78,7 @@ struct RandomLog {
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
                  .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep, .contractorSet,
-                 .evidenceRuleSet, .evidenceAttached, .verificationDecided: break
+                 .evidenceRuleSet, .evidenceAttached, .verificationDecided, .spotCheckDrawn: break
             }
         }
         for (key, (r, at)) in registrations {

@@ -28,6 +28,11 @@ struct OverdueSweeper: Service {
                 logger.warning("escalating overdue safety findings failed: \(error)")
             }
             do {
+                if let n = try await service.drawSpotCheck() { logger.notice("drew this week's spot check: \(n) openings into the verification queue") }
+            } catch {
+                logger.warning("drawing the spot check failed: \(error)")
+            }
+            do {
                 let n = try await service.escalateSilentOrganisations()
                 if n > 0 { logger.notice("escalated \(n) organisations that stopped reporting") }
             } catch {
