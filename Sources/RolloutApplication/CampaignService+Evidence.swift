@@ -123,6 +123,21 @@ extension CampaignService {
         return applied > 0 ? sites.count : nil
     }
 
+    /// The built sites whose opening is verified (accepted + verified), in the city and by region;
+    /// nil while evidence has never been switched on by the moment (nothing more is read then).
+    func verifiedCounts(at moment: ReadMoment) async throws -> (city: Int, regions: [String: Int])? {
+        let rules = try await store.events(kinds: ["evidence.rule_set"])
+        guard rules.contains(where: { moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true) }) else { return nil }
+        let view = try await verification(at: moment)
+        var regions: [String: Int] = [:]
+        var city = 0
+        for o in view.verification.current where o.standing && o.state.countsVerified {
+            city += 1
+            regions[view.regionOf[o.site] ?? "", default: 0] += 1
+        }
+        return (city, regions)
+    }
+
     /// A kept photo or preview by its SHA-256.
     public func evidenceBlob(sha256: String) async throws -> StoredBlob? { try await store.blob(sha256: sha256) }
 

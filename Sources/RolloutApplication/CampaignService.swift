@@ -116,8 +116,12 @@ public struct CampaignService: Sendable {
                                 seq: Int64) async throws -> (summary: Summary, regions: [RegionFigures]) {
         let cache = calibrated ? self.cache : self.countCache
         let s = calibrated ? try await calibratedSource(at: moment, campaign: campaign) : try await store.figureSource(at: moment, campaign: campaign)
-        let result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
+        var result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
                       Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
+        if let verified = try await verifiedCounts(at: moment) {
+            result.0.verified = verified.city
+            for i in result.1.indices { result.1[i].verified = verified.regions[result.1[i].regionCode] ?? 0 }
+        }
         cache.withLockedValue { c in
             if c.lastSeq != seq { c = (seq, [:]) }
             if c.entries.count >= CampaignService.cacheSize { c.entries.removeAll() }

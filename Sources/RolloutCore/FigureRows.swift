@@ -34,6 +34,9 @@ public struct Summary: Codable, Equatable, Sendable {
     public var shared: Int = 0
     /// `shared / sites`, nil without registered sites.
     @Nullable public var sharingRate: Double? = nil
+    /// Of the built sites, those whose opening is verified (its evidence accepted, or verified by a
+    /// person); null while evidence has never been switched on.
+    @Nullable public var verified: Int? = nil
 }
 
 /// A region's numbers at a moment: one row of `/api/v1/regions` and of `export regions`.
@@ -74,6 +77,9 @@ public struct RegionFigures: Codable, Equatable, Sendable {
     public var shared: Int = 0
     /// `shared / sites`, nil without registered sites.
     @Nullable public var sharingRate: Double? = nil
+    /// Of the built sites, those whose opening is verified (its evidence accepted, or verified by a
+    /// person); null while evidence has never been switched on.
+    @Nullable public var verified: Int? = nil
 }
 
 /// An operator's part of a region's numbers.

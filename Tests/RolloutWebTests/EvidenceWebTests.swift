@@ -41,6 +41,9 @@ import Testing
                 let ctcc = try await TestAccess.client(client, store, role: .operator, operator: .ctcc)
                 let verifier = try await TestAccess.client(client, store, role: .verifier)
                 let otherDistrict = try await TestAccess.client(client, store, role: .district, region: a.regionCode == "500101" ? "500102" : "500101")
+                // Before evidence is ever on, nothing is counted as verified (null, not 0).
+                let unmeasured = Self.json(try await office.execute(uri: "/api/v1/summary", method: .get) { $0 })
+                #expect(unmeasured["verified"] is NSNull, "\(unmeasured["verified"] ?? "missing")")
                 // Evidence on from now; a rule out of bounds is refused by the office, any rule by others.
                 try await office.execute(uri: "/api/v1/evidence/rule?lang=en", method: .post, body: ByteBuffer(string: #"{"spot_check_rate":0.9}"#)) {
                     #expect($0.status == .badRequest && String(buffer: $0.body).contains("bad_evidence_rule"))
@@ -138,6 +141,12 @@ import Testing
                 // Every built site but a opened before evidence: the summary's count less one.
                 let summary = Self.json(try await office.execute(uri: "/api/v1/summary", method: .get) { $0 })
                 #expect((summary["built"] as? Int).map { $0 - 1 } == after["before_evidence"], "\(summary["built"] ?? "-") \(after)")
+                // Verified beside built: a alone, in the city and in its region; every other region 0.
+                #expect(summary["verified"] as? Int == 1)
+                let regions = try await office.execute(uri: "/api/v1/regions", method: .get) { r in
+                    ((try? JSONSerialization.jsonObject(with: Data(buffer: r.body))) as? [[String: Any]]) ?? []
+                }
+                #expect(regions.count > 1 && regions.allSatisfy { ($0["verified"] as? Int) == ($0["region_code"] as? String == a.regionCode ? 1 : 0) })
                 // A leader reads the counts, a resource owner the counts without the queue.
                 let owner = try await TestAccess.client(client, store, role: .resourceOwner, owner: "某公司")
                 let figures = Self.json(try await owner.execute(uri: "/api/v1/verification", method: .get) { $0 })
