@@ -37,6 +37,24 @@ extension CampaignService {
         return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: regionOf)
     }
 
+    /// An operator's openings rejected and not reported again, latest decision first; none (and
+    /// nothing more read) while evidence has never been switched on by the moment.
+    public func rejectedOpenings(of op: Operator, at moment: ReadMoment) async throws -> [Verification.Opening] {
+        let rules = try await store.events(kinds: ["evidence.rule_set"])
+        guard rules.contains(where: { moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true) }) else { return [] }
+        return try await verification(at: moment).verification.current
+            .filter { $0.site.operator == op && $0.state == .rejected }
+            .sorted { ($0.decidedAt ?? $0.recordedAt, $0.site.code) > ($1.decidedAt ?? $1.recordedAt, $1.site.code) }
+    }
+
+    /// One site's opening at a moment (nil when it never went on air), folded from that site's
+    /// events and the rule's and spot checks' alone (the index by entity, not the whole log).
+    public func siteVerification(_ site: SiteKey, at moment: ReadMoment) async throws -> Verification.Opening? {
+        let own = try await store.events(entities: [site.entity, EvidencePhoto.entity(site)])
+        let shared = try await store.events(kinds: ["evidence.rule_set", "verification.spot_check"])
+        return Verification((own + shared).sorted { $0.seq < $1.seq }, at: moment).openings[site]
+    }
+
     /// Attaches a photo to a site's `on_air` or `accepted` stage, now, as `principal` (the site's
     /// operator, or the city office): the photo is read (a real JPEG within the size limit, its
     /// EXIF), checked against the site (``EvidenceChecks``), kept with its preview by SHA-256, and
@@ -94,12 +112,17 @@ extension CampaignService {
         let now = try await campaign().now(clock)
         let view = try await verification(at: ReadMoment(asOf: .including(now)))
         try view.verification.check(decision, on: site, region: view.regionOf[site] ?? "", by: principal)
+        _ = try await store.append(Self.decisionEvents(site, decision, at: now, by: principal))
+    }
+
+    /// The events of a decision: the decision, and for a rejection the rollback to `installed` with its reason.
+    static func decisionEvents(_ site: SiteKey, _ decision: VerificationDecision, at now: Instant, by principal: Principal) -> [NewEvent] {
         var events = [NewEvent(.verificationDecided(site: site, decision: decision), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)]
         if case .rejected(let reason) = decision {
             events.append(NewEvent(.stageRolledBack(site: site, stage: .installed, reason: "核验未通过：\(reason)"), occurredAt: now, recordedAt: now,
                                    actor: principal.account, via: principal.token))
         }
-        _ = try await store.append(events)
+        return events
     }
 
     /// Draws this week's spot check (the Monday's, Beijing time) if it is not drawn yet and the rule
@@ -140,6 +163,29 @@ extension CampaignService {
 
     /// A kept photo or preview by its SHA-256.
     public func evidenceBlob(sha256: String) async throws -> StoredBlob? { try await store.blob(sha256: sha256) }
+
+    /// Decides, now, as `principal`, on every opening in the queue that `reporter` reported in
+    /// [`from`, `until`) and that the principal may decide on (a district: its region's): one
+    /// decision event per site (and a rollback per rejection), in one append. Returns the sites
+    /// decided. Throws what a single decision throws for the first that fails its check.
+    @discardableResult
+    public func decideAll(reportedBy reporter: String, from: Instant, until: Instant, _ decision: VerificationDecision,
+                          by principal: Principal) async throws -> [SiteKey] {
+        guard Access.allows(principal.role, .verify) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        if case .rejected(let reason) = decision, reason.trimmedSpaces.isEmpty { throw RolloutError("reason_required") }
+        guard from < until else { throw RolloutError("bad_period") }
+        let now = try await campaign().now(clock)
+        let view = try await verification(at: ReadMoment(asOf: .including(now)))
+        let openings = view.verification.queue(reportedBy: reporter, from: from, until: until)
+            .filter { principal.role != .district || view.regionOf[$0.site] == principal.region }
+        var events: [NewEvent] = []
+        for o in openings {
+            try view.verification.check(decision, on: o.site, region: view.regionOf[o.site] ?? "", by: principal)
+            events += Self.decisionEvents(o.site, decision, at: now, by: principal)
+        }
+        if !events.isEmpty { _ = try await store.append(events) }
+        return openings.map(\.site)
+    }
 
     /// The SHA-256 of bytes, in hex.
     static func sha256(_ bytes: [UInt8]) -> String {

@@ -31,6 +31,8 @@ public struct Verification: Sendable {
         public var site: SiteKey
         /// When it went on air (field time), and when the platform learned it.
         public var reportedAt: Instant, recordedAt: Instant
+        /// The account that reported it.
+        public var reportedBy: String
         /// Whether evidence was on when it was reported.
         public var needsEvidence: Bool
         /// The photos attached to it, oldest first.
@@ -39,8 +41,9 @@ public struct Verification: Sendable {
         public var firstPhotoAt: Instant?
         /// Drawn for a spot check.
         public var drawn: Bool
-        /// The decision, when, and by whom.
+        /// The decision.
         public var decision: VerificationDecision?
+        /// When it was decided, and by whom.
         public var decidedAt: Instant?, decidedBy: String?
         /// Whether the site is still built (a rollback below `on_air` ends the opening).
         public var standing: Bool
@@ -55,8 +58,9 @@ public struct Verification: Sendable {
         }
     }
 
-    /// The rule in force, and since when (nil: evidence never set).
+    /// The rule in force (nil: evidence never set).
     public private(set) var rule: EvidenceRule?
+    /// Since when the rule in force stands.
     public private(set) var ruleSince: Instant?
     /// Each site's latest opening (a site never on air has none).
     public private(set) var openings: [SiteKey: Opening] = [:]
@@ -78,7 +82,7 @@ public struct Verification: Sendable {
                 // A report reaching on air from below it opens the site (again).
                 if s.isBuilt, !(was?.isBuilt ?? false) {
                     let needs = rule?.required == true && ruleSince.map { e.recordedAt >= $0 } == true
-                    openings[site] = Opening(site: site, reportedAt: e.occurredAt, recordedAt: e.recordedAt, needsEvidence: needs, photos: [],
+                    openings[site] = Opening(site: site, reportedAt: e.occurredAt, recordedAt: e.recordedAt, reportedBy: e.actor, needsEvidence: needs, photos: [],
                                              firstPhotoAt: nil, drawn: false, decision: nil, decidedAt: nil, decidedBy: nil, standing: true)
                 }
             case .stageRolledBack(let site, let s, _):
@@ -109,6 +113,12 @@ public struct Verification: Sendable {
     /// The queue: openings waiting for a person, oldest report first.
     public var queue: [Opening] {
         current.filter { $0.state == .inQueue }.sorted { ($0.recordedAt, $0.site.code) < ($1.recordedAt, $1.site.code) }
+    }
+
+    /// The openings in the queue that one account reported (recorded) in a period, oldest first:
+    /// what a bulk decision takes.
+    public func queue(reportedBy account: String, from: Instant, until: Instant) -> [Opening] {
+        queue.filter { $0.reportedBy == account && $0.recordedAt >= from && $0.recordedAt < until }
     }
 
     /// Checks a decision on a site's opening by a principal: a district on its region's sites, a

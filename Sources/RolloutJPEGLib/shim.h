@@ -22,6 +22,21 @@ static void rollout_jpeg_error_exit(j_common_ptr cinfo) {
 
 static void rollout_jpeg_no_output(j_common_ptr cinfo) { (void)cinfo; }
 
+/// Sets up the error manager that jumps back instead of exiting, silent on warnings.
+static inline struct jpeg_error_mgr *rollout_jpeg_errors(struct rollout_jpeg_error *err) {
+    struct jpeg_error_mgr *mgr = jpeg_std_error(&err->pub);
+    err->pub.error_exit = rollout_jpeg_error_exit;
+    err->pub.output_message = rollout_jpeg_no_output;
+    err->message[0] = 0;
+    return mgr;
+}
+
+/// Copies libjpeg's message out, always terminated.
+static inline void rollout_jpeg_message(const struct rollout_jpeg_error *err, char *message) {
+    strncpy(message, err->message, JMSG_LENGTH_MAX - 1);
+    message[JMSG_LENGTH_MAX - 1] = 0;
+}
+
 /// Encodes 8-bit samples (1 component: grey, 3: RGB), row by row, into a baseline JPEG in
 /// memory. 0 on success (*out is malloc'd: free it), 1 with `message` (JMSG_LENGTH_MAX bytes) set.
 static inline int rollout_jpeg_encode(const unsigned char *pixels, int width, int height, int components, int quality,
@@ -31,15 +46,11 @@ static inline int rollout_jpeg_encode(const unsigned char *pixels, int width, in
     // The library grows the buffer through this address; it lives in memory, so it is known after a jump.
     struct { unsigned char *buffer; unsigned long size; } dest = { NULL, 0 };
     memset(&cinfo, 0, sizeof cinfo);
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = rollout_jpeg_error_exit;
-    err.pub.output_message = rollout_jpeg_no_output;
-    err.message[0] = 0;
+    cinfo.err = rollout_jpeg_errors(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_compress(&cinfo);
         if (dest.buffer) free(dest.buffer);
-        strncpy(message, err.message, JMSG_LENGTH_MAX - 1);
-        message[JMSG_LENGTH_MAX - 1] = 0;
+        rollout_jpeg_message(&err, message);
         return 1;
     }
     jpeg_create_compress(&cinfo);
@@ -72,15 +83,11 @@ static inline int rollout_jpeg_decode_scaled(const unsigned char *data, unsigned
     struct rollout_jpeg_error err;
     unsigned char *volatile buffer = NULL;
     memset(&cinfo, 0, sizeof cinfo);
-    cinfo.err = jpeg_std_error(&err.pub);
-    err.pub.error_exit = rollout_jpeg_error_exit;
-    err.pub.output_message = rollout_jpeg_no_output;
-    err.message[0] = 0;
+    cinfo.err = rollout_jpeg_errors(&err);
     if (setjmp(err.jump)) {
         jpeg_destroy_decompress(&cinfo);
         if (buffer) free(buffer);
-        strncpy(message, err.message, JMSG_LENGTH_MAX - 1);
-        message[JMSG_LENGTH_MAX - 1] = 0;
+        rollout_jpeg_message(&err, message);
         return 1;
     }
     jpeg_create_decompress(&cinfo);

@@ -10,13 +10,16 @@ import RolloutTexts
 /// try, every request carrying the message's stable id (`X-Rollout-Message-Id`).
 public struct WebhookSender: Sendable {
     let client: HTTPClient
+    /// How long a try may take before it counts as failed (20 s; the tests' in-process receiver, on
+    /// a starved machine, is given longer).
+    let timeout: TimeAmount
 
     /// A sender on a client of its own.
-    public init(client: HTTPClient) { self.client = client }
+    public init(client: HTTPClient, timeout: TimeAmount = .seconds(20)) { self.client = client; self.timeout = timeout }
 
-    /// A client for webhooks: no redirects, a 3 s connect timeout.
-    public static func makeClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(20)))
+    /// A client for webhooks: no redirects, a 3 s connect timeout, `read` to wait for an answer.
+    public static func makeClient(read: TimeAmount = .seconds(20)) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: read))
         configuration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -31,7 +34,7 @@ public struct WebhookSender: Sendable {
             request.headers.add(name: "User-Agent", value: "Rollout")
             request.headers.add(name: "X-Rollout-Message-Id", value: messageId)
             request.body = .bytes(ByteBuffer(data: payload.body))
-            let response = try await client.execute(request, timeout: .seconds(20))
+            let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: 64 * 1024)
             let status = Int(response.status.code)
             guard (200..<300).contains(status) else {

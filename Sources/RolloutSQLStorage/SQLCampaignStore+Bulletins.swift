@@ -36,6 +36,16 @@ extension SQLCampaignStore {
         return try await read { db in try await Self.events(kinds: kinds, db) }
     }
 
+    /// The events of some entities, in log order (none for no entities): by the index `events_entity`.
+    public func events(entities: [String]) async throws -> [LoggedEvent] {
+        guard !entities.isEmpty else { return [] }
+        let decoder = JSONDecoder()
+        return try await read { db in
+            try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE entity IN (\(binds: entities)) ORDER BY seq").all()
+                .map { try EventRow.decode($0, decoder: decoder) }
+        }
+    }
+
     static func events(kinds: [String], _ db: any SQLDatabase) async throws -> [LoggedEvent] {
         guard !kinds.isEmpty else { return [] }
         let decoder = JSONDecoder()

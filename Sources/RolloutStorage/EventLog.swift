@@ -44,6 +44,8 @@ public protocol EventLog: Sendable {
     func events(after afterSeq: Int64, limit: Int) async throws -> [LoggedEvent]
     /// The events of some kinds, in log order.
     func events(kinds: [String]) async throws -> [LoggedEvent]
+    /// The events of some entities, in log order (none for no entities).
+    func events(entities: [String]) async throws -> [LoggedEvent]
     /// Throws away the projections and derives them again from the log; returns the events read.
     func rebuildProjections() async throws -> Int
     /// The changes committed from now on, by this process or (on PostgreSQL) by any instance.

@@ -27,6 +27,7 @@ extension Catalogue {
         "not_in_queue": ("该站点不在核验队列中（当前状态：{value}）", "the site is not in the verification queue (it is {value})"),
         "not_your_region": ("只能核验本区县（{value}）的站点", "only the sites of your own region may be decided ({value})"),
         "reason_required": ("驳回须填写原因", "a rejection needs its reason"),
+        "bad_period": ("时间段无效：开始须早于结束", "the period is not valid: its start must come before its end"),
         "bad_decision": ("核验结论应为 verified 或 rejected（收到“{value}”）", "the decision is verified or rejected (got “{value}”)"),
         "bad_evidence_rule": ("核验规则无效：距离 10 米至 10 公里，容差 0 至 7 天，抽查比例 0 至 50%", "invalid evidence rule: distance 10 m to 10 km, tolerance 0 to 7 days, spot-check rate 0 to 50 %"),
         "verification_state_before_evidence": ("启用凭证前开通", "before evidence"),
@@ -66,5 +67,11 @@ extension Catalogue {
         "page_verification_tolerance": ("时间容差（小时）", "Tolerance (h)"),
         "page_verification_rate": ("每周抽查（%）", "Weekly spot checks (%)"),
         "page_verification_rank_verified": ("排名按已核实开通计", "Rank by verified openings"),
+        "page_verification_rejected_openings": ("核验驳回的开通（待重新上报）", "Openings rejected by verification (until reported again)"),
+        "page_verification_bulk": ("按上报账号批量处理", "Decide by reporter"),
+        "page_verification_reporter": ("上报账号", "Reporter"),
+        "page_verification_from": ("自", "From"),
+        "page_verification_until": ("至（不含）", "Until (excluded)"),
+        "page_verification_bulk_done": ("已处理 {value} 个站点。", "{value} sites decided."),
     ]
 }

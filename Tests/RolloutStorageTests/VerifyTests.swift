@@ -35,7 +35,7 @@ import Testing
             _ = try await store.rebuildProjections()
             #expect(try await store.verify(moments: 6).clean)
             // A missing append-only trigger is named.
-            let trigger = SQLCampaignStore.appendOnlyTriggers(store.dialect)[0]
+            let trigger = try #require(SQLCampaignStore.appendOnlyTriggers(store.dialect).first { $0.hasPrefix("bulletins") })
             try await store.write { db in
                 try await db.raw(SQLQueryString(store.dialect == .sqlite ? "DROP TRIGGER \(trigger)" : "DROP TRIGGER \(trigger) ON bulletins")).run()
             }

@@ -185,6 +185,8 @@ import Testing
             "POST /api/v1/sites/{operator}/{code}/verification": RouteCase(uri: "/api/v1/sites/cmcc/\(site.siteCode)/verification",
                                                                            body: #"{"decision":"nope"}"#, contentType: "application/json",
                                                                            allowed: [.cityOffice, .district, .verifier]),
+            "POST /api/v1/verification/bulk": RouteCase(uri: "/api/v1/verification/bulk", body: #"{"reporter":"x","from":"2020-06-01","until":"2020-05-01","decision":"verified"}"#,
+                                                        contentType: "application/json", allowed: [.cityOffice, .district, .verifier]),
             "POST /api/v1/evidence/rule": RouteCase(uri: "/api/v1/evidence/rule", body: #"{"max_distance_m":1}"#, contentType: "application/json",
                                                     allowed: [.cityOffice]),
             "GET /verification": RouteCase(uri: "/verification", allowed: recordReaders),

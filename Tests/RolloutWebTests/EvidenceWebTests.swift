@@ -136,6 +136,20 @@ import Testing
                 try await verifier.execute(uri: path, method: .post, body: ByteBuffer(string: #"{"decision":"verified"}"#)) { #expect($0.status == .conflict) }
                 let site = Self.json(try await office.execute(uri: "/api/v1/sites/cmcc/\(b.siteCode)", method: .get) { $0 })["site"] as? [String: Any]
                 #expect(site?["stage"] as? String == "installed")
+                // The site pages say it: b rejected with its reason (until a new report), a accepted with its photo.
+                try await cmcc.execute(uri: "/sites/cmcc/\(b.siteCode)?lang=en", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    #expect(html.contains("data-state=\"rejected\">rejected：照片不是本站") && html.contains("核验未通过：照片不是本站"))
+                }
+                try await cmcc.execute(uri: "/operators/cmcc?lang=en", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    let table = html.firstRange(of: "id=\"rejected-openings\"").map { String(html[$0.lowerBound...].prefix(3000)) } ?? ""
+                    #expect(table.contains("<tr data-site=\"\(b.siteCode)\">") && table.contains("照片不是本站") && !table.contains("data-site=\"\(a.siteCode)\""))
+                }
+                try await cmcc.execute(uri: "/sites/cmcc/\(a.siteCode)?lang=en", method: .get) { r in
+                    let html = String(buffer: r.body)
+                    #expect(html.contains("data-state=\"accepted\"") && html.contains("<img src=\"\(Route.apiEvidenceBlob.path(previewSha))\""))
+                }
                 let after = Self.json(try await office.execute(uri: "/api/v1/verification", method: .get) { $0 })["city"] as? [String: Int] ?? [:]
                 #expect(after["rejected"] == 1 && after["in_queue"] == 0 && after["verified_count"] == 1, "\(after)")
                 // Every built site but a opened before evidence: the summary's count less one.

@@ -113,6 +113,7 @@ import Testing
         case "id": return "\(bulletin)"
         case "region": return m.region
         case "kind": return "resources"
+        case "sha256": return String(repeating: "0", count: 64)
         default: return nil
         }
     }

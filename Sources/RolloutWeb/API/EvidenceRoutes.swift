@@ -8,6 +8,24 @@ import RolloutCore
 /// an opening, and the city office's rule.
 enum EvidenceRoutes {
     struct Decision: Decodable { var decision: String; var reason: String?; var note: String? }
+    struct Bulk: Decodable { var reporter: String; var from: String; var until: String; var decision: String; var reason: String? }
+
+    /// The decision a request names; `bad_decision` otherwise.
+    static func decision(_ name: String, reason: String?, note: String?) throws -> VerificationDecision {
+        switch name {
+        case "verified": return .verified(note: note ?? "")
+        case "rejected": return .rejected(reason: (reason ?? "").trimmedSpaces)
+        default: throw RolloutError("bad_decision", ["value": String(name.prefix(40))])
+        }
+    }
+
+    /// A period's bound: a day (its start) or an instant; `bad_period` otherwise.
+    static func bound(_ text: String) throws -> Instant {
+        let t = text.trimmedSpaces
+        if let day = ShanghaiCalendar.parseDay(t) { return ShanghaiCalendar.start(of: day) }
+        guard let i = ShanghaiCalendar.parseInstant(t) else { throw RolloutError("bad_period") }
+        return i
+    }
     struct Rule: Decodable {
         var required: Bool?, max_distance_m: Double?, tolerance_hours: Double?, spot_check_rate: Double?, rank_verified: Bool?
     }
@@ -39,14 +57,16 @@ enum EvidenceRoutes {
         }
         router.on(.apiSiteVerification) { request, context in
             let body = try await request.json(Decision.self, upTo: 16 * 1024)
-            let decision: VerificationDecision
-            switch body.decision {
-            case "verified": decision = .verified(note: body.note ?? "")
-            case "rejected": decision = .rejected(reason: body.reason ?? "")
-            default: throw RolloutError("bad_decision", ["value": String(body.decision.prefix(40))])
-            }
+            let decision = try decision(body.decision, reason: body.reason, note: body.note)
             try await service.decide(site: try ContractorPage.site(context), decision, by: try context.requirePrincipal())
             return try JSONResponse.ok(["decision": body.decision])
+        }
+        router.on(.apiVerificationBulk) { request, context in
+            let body = try await request.json(Bulk.self, upTo: 16 * 1024)
+            let sites = try await service.decideAll(reportedBy: body.reporter, from: try bound(body.from), until: try bound(body.until),
+                                                    try decision(body.decision, reason: body.reason, note: nil), by: try context.requirePrincipal())
+            struct Answer: Encodable { var decision: String; var decided: Int; var sites: [String] }
+            return try JSONResponse.ok(Answer(decision: body.decision, decided: sites.count, sites: sites.map { "\($0.operator.rawValue)/\($0.code)" }))
         }
         router.on(.apiEvidenceRule) { request, context in
             let body = try await request.json(Rule.self, upTo: 16 * 1024)

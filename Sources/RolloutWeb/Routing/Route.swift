@@ -26,7 +26,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
     case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep, apiSiteContractor
-    case apiSiteEvidence, apiEvidenceBlob, apiVerification, apiSiteVerification, apiEvidenceRule
+    case apiSiteEvidence, apiEvidenceBlob, apiVerification, apiSiteVerification, apiEvidenceRule, apiVerificationBulk
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -137,6 +137,7 @@ enum Route: String, CaseIterable, Sendable {
         case .apiVerification: (.get, "/api/v1/verification", .readFigures)
         case .apiSiteVerification: (.post, "/api/v1/sites/{operator}/{code}/verification", .verify)
         case .apiEvidenceRule: (.post, "/api/v1/evidence/rule", .setEvidence)
+        case .apiVerificationBulk: (.post, "/api/v1/verification/bulk", .verify)
         }
     }
 

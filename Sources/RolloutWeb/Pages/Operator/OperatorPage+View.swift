@@ -29,8 +29,22 @@ extension OperatorPage {
         let reports = m.reports.map { r -> HTML in
             "<tr><td class=\"l\">\(r.date)</td><td class=\"l\">\(r.kind)</td><td class=\"l\">\(r.actor)</td><td>\(r.events)</td></tr>"
         }
+        let rejected = m.rejected.prefix(100).map { o -> HTML in
+            var reason = ""
+            if case .rejected(let r)? = o.decision { reason = r }
+            return """
+            <tr data-site="\(o.site.code)"><td class="l"><a href="\(c.link(Route.site.path(o.site.operator.rawValue, o.site.code)))">\(o.site.code)</a></td>\
+            <td class="l">\(o.decidedAt.map(ShanghaiCalendar.dateString) ?? "")</td><td class="l">\(o.decidedBy ?? "")</td><td class="l">\(reason)</td></tr>
+            """
+        }
+        let rejections: HTML? = m.rejected.isEmpty ? nil : """
+            <h2>\(c.t("page_verification_rejected_openings"))</h2><div class="scroll"><table id="rejected-openings"><thead><tr>\
+            <th class="l">\(c.t("page_safety_site_code"))</th><th class="l">\(c.t("page_report_date"))</th><th class="l">\(c.t("page_actor"))</th>\
+            <th class="l">\(c.t("page_verification_reason"))</th></tr></thead><tbody>\(rejected)</tbody></table></div>
+            """
         let body: HTML = """
         \(ReportingNotice.html(m.lateReporting.map { [$0] } ?? [], regions: [:], c))<div class="cards">\(cards)</div>\
+        \(rejections)\
         \(ReconciliationLine.html(m.reconciliation, filter: [("operator", op)], c))<h2>\(c.t("page_stages"))</h2><div class="scroll"><table id="stages"><thead><tr>\
         <th class="l">\(c.t("page_region"))</th>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })<th>\(c.t("page_late"))</th></tr></thead><tbody>\
         \(stageRows)<tr><th class="l">Σ</th>\(Stage.allCases.map { s -> HTML in "<th>\(m.counters.sites(at: s, operator: op))</th>" })\

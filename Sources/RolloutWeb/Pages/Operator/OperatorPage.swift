@@ -18,6 +18,8 @@ enum OperatorPage {
         var lateReporting: Reporting.Status? = nil
         /// The operator's reconciliation rate and open mismatches.
         var reconciliation: ReconciliationView.Figure? = nil
+        /// Its openings rejected by verification and not reported again.
+        var rejected: [Verification.Opening] = []
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {

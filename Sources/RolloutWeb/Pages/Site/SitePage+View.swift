@@ -22,6 +22,7 @@ extension SitePage {
             row(c.t("page_coordinates"), "\(String(format: "%.5f, %.5f", s.lat, s.lon))"),
             row(c.t("page_planned_on_air"), "\(s.plannedOnAir ?? "—")"),
             row(c.t("page_reconciliation"), tower(m, context: c)),
+            row(c.t("page_verification"), evidence(m, c)),
             row(c.t("page_site_contractor"), "\(s.contractor.map { HTML("<a href=\"\(c.link(Route.contractor.path($0)))\">\($0)</a>") } ?? "—")\(contractorForm(m, c))"),
         ]
         let timeline = d.timeline.map { step -> HTML in
@@ -45,6 +46,21 @@ extension SitePage {
         """
         return HTMLPage.frame(title: Catalogue.text("page_site_title", c.language, ["value": "\(s.operator) \(s.siteCode)"]),
                               context: c, path: Route.site.path(s.operator, s.siteCode), body: body)
+    }
+
+    /// The opening's state, the decision's reason, and its photos' previews.
+    static func evidence(_ m: Model, _ c: PageContext) -> HTML {
+        guard let o = m.opening else { return "—" }
+        var reason: HTML? = nil
+        if case .rejected(let r)? = o.decision { reason = "：\(r)" }
+        let photos = o.photos.map { p -> HTML in
+            let checks = p.failures.isEmpty ? c.t("page_verification_checks_passed") : p.failures.map { c.t("evidence_check_\($0.rawValue)") }.joined(separator: "；")
+            return """
+            <figure class="evidence"><a href="\(Route.apiEvidenceBlob.path(p.sha256))"><img src="\(Route.apiEvidenceBlob.path(p.previewSha256))" \
+            alt="\(c.t("page_verification_photo_alt", ["value": o.site.code]))" loading="lazy" width="160"></a><figcaption class="small">\(checks)</figcaption></figure>
+            """
+        }
+        return "<span id=\"verification-state\" data-state=\"\(o.state.rawValue)\">\(c.t("verification_state_\(o.state.rawValue)"))\(reason)</span>\(photos)"
     }
 
     /// The resources near a planned site, each with the request form for the accounts that may ask.

@@ -20,6 +20,8 @@ enum SitePage {
         var findings: [Safety.State] = []
         /// The finding that stops work on the site at the moment, if any.
         var stoppedBy: SafetyFinding? = nil
+        /// The site's opening as verification sees it (nil: never on air).
+        var opening: Verification.Opening? = nil
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
@@ -42,6 +44,6 @@ enum SitePage {
         let safety = try await service.safety(c.stored.campaign, at: c.moment)
         let findings = safety.safety.findings.values.filter { $0.finding.site == key }.sorted { $0.inspectedAt < $1.inspectedAt }
         return Model(detail: detail, region: region, matches: matches, reconciliation: reconciliation, findings: findings,
-                     stoppedBy: safety.safety.stopWork(key, at: safety.at))
+                     stoppedBy: safety.safety.stopWork(key, at: safety.at), opening: try await service.siteVerification(key, at: c.moment))
     }
 }

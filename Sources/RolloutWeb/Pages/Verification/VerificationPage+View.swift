@@ -31,7 +31,7 @@ extension VerificationPage {
         <th>\(c.t("page_verification_reported_at"))</th><th class="l">\(c.t("page_verification_photos"))</th><th class="l">\(c.t("page_safety_actions"))</th></tr></thead>\
         <tbody>\(rows.isEmpty ? Dashboard.noneRow(5, c) : rows.joined())</tbody></table></div>\
         \(queue.count > shown ? Dashboard.more(queue.count, shown: shown, c) : nil)\
-        \(ruleForm(m, c))
+        \(bulkForm(queue, m, c))\(ruleForm(m, c))
         """
         return HTMLPage.frame(title: c.t("page_verification"), context: c, path: Route.verification.pattern, body: body)
     }
@@ -64,6 +64,23 @@ extension VerificationPage {
         <tr data-site="\(k.operator.rawValue)/\(k.code)"><td class="l"><a href="\(c.link(Route.site.path(k.operator.rawValue, k.code)))">\(k.operator.rawValue)/\(k.code)</a>\
         \(o.drawn ? HTML(" <span class=\"tag\">\(c.t("page_verification_drawn"))</span>") : nil)</td><td class="l">\(region)</td>\
         <td>\(ShanghaiCalendar.iso8601(o.recordedAt))</td><td class="l">\(photos)</td><td class="l">\(actions)</td></tr>
+        """
+    }
+
+    /// Deciding at once on every opening one account reported in a period (each still one event).
+    static func bulkForm(_ queue: [Verification.Opening], _ m: Model, _ c: PageContext) -> HTML? {
+        guard let p = m.principal, Access.allows(p.role, .verify), !queue.isEmpty else { return nil }
+        let reporters = Set(queue.map(\.reportedBy)).sorted().map { r -> HTML in "<option value=\"\(r)\">\(r)</option>" }
+        let first = queue.map(\.recordedAt).min().map(ShanghaiCalendar.dateString) ?? ""
+        let next = queue.map(\.recordedAt).max().map { ShanghaiCalendar.dateString(ShanghaiCalendar.day(of: $0) + 1) } ?? ""
+        return """
+        <h2>\(c.t("page_verification_bulk"))</h2><form method="post" action="\(Route.verificationAction.pattern)" id="bulk-form">\(c.formFields)\
+        <label>\(c.t("page_verification_reporter")) <select name="reporter">\(reporters)</select></label> \
+        <label>\(c.t("page_verification_from")) <input type="date" name="from" required value="\(first)"></label> \
+        <label>\(c.t("page_verification_until")) <input type="date" name="until" required value="\(next)"></label> \
+        <label>\(c.t("page_verification_reason")) <input name="reason" maxlength="500" size="12"></label> \
+        <button type="submit" name="action" value="bulk_verified">\(c.t("page_verification_verify"))</button> \
+        <button type="submit" name="action" value="bulk_rejected">\(c.t("page_verification_reject"))</button></form>
         """
     }
 

@@ -10,7 +10,7 @@ import RolloutCore
 enum VerificationPage {
     /// A form: `action` = `verified` or `rejected` (with `operator`, `site_code`, `reason`), or `rule`.
     struct Form: Decodable {
-        var action: String?, `operator`: String?, site_code: String?, reason: String?
+        var action: String?, `operator`: String?, site_code: String?, reason: String?, reporter: String?, from: String?, until: String?
         var required: String?, max_distance_m: String?, tolerance_hours: String?, spot_check_rate: String?, rank_verified: String?
         var lang: String?
     }
@@ -48,8 +48,11 @@ enum VerificationPage {
                 case "verified", "rejected":
                     guard let op = Operator(codeOrName: form.operator ?? "") else { throw RolloutError("unknown_operator", ["value": form.operator ?? ""]) }
                     let site = SiteKey(operator: op, code: form.site_code ?? "")
-                    try await service.decide(site: site, form.action == "verified" ? .verified(note: "") : .rejected(reason: (form.reason ?? "").trimmedSpaces),
-                                             by: principal)
+                    try await service.decide(site: site, try EvidenceRoutes.decision(form.action ?? "", reason: form.reason, note: nil), by: principal)
+                case "bulk_verified", "bulk_rejected":
+                    let decision = try EvidenceRoutes.decision(String((form.action ?? "").dropFirst(5)), reason: form.reason, note: nil)
+                    try await service.decideAll(reportedBy: form.reporter ?? "", from: try EvidenceRoutes.bound(form.from ?? ""),
+                                                until: try EvidenceRoutes.bound(form.until ?? ""), decision, by: principal)
                 default:
                     throw RolloutError("bad_decision", ["value": String((form.action ?? "").prefix(40))])
                 }
