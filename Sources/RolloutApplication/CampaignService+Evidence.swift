@@ -40,8 +40,7 @@ extension CampaignService {
     /// An operator's openings rejected and not reported again, latest decision first; none (and
     /// nothing more read) while evidence has never been switched on by the moment.
     public func rejectedOpenings(of op: Operator, at moment: ReadMoment) async throws -> [Verification.Opening] {
-        let rules = try await store.events(kinds: ["evidence.rule_set"])
-        guard rules.contains(where: { moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true) }) else { return [] }
+        guard try await evidenceEverSet(at: moment) else { return [] }
         return try await verification(at: moment).verification.current
             .filter { $0.site.operator == op && $0.state == .rejected }
             .sorted { ($0.decidedAt ?? $0.recordedAt, $0.site.code) > ($1.decidedAt ?? $1.recordedAt, $1.site.code) }
@@ -135,10 +134,10 @@ extension CampaignService {
         let now = try await campaign().now(clock)
         let week = SpotCheck.monday(of: ShanghaiCalendar.day(of: now))
         let start = ShanghaiCalendar.start(of: week)
-        let events = try await store.events(kinds: Verification.kinds)
-        let monday = Verification(events, at: ReadMoment(asOf: Cutoff(before: start)))
-        guard let rule = monday.rule, rule.required, rule.spotCheckRate > 0,
-              Verification(events, at: ReadMoment(asOf: .including(now))).spotChecks[week] == nil else { return nil }
+        // The rule and the draws first (a few events): the stage events are read only when a draw is due.
+        let small = Verification(try await store.events(kinds: ["evidence.rule_set", "verification.spot_check"]), at: ReadMoment(asOf: .including(now)))
+        guard small.spotChecks[week] == nil, let rule = small.rule(before: start), rule.required, rule.spotCheckRate > 0 else { return nil }
+        let monday = Verification(try await store.events(kinds: Verification.kinds), at: ReadMoment(asOf: Cutoff(before: start)))
         let seed = SpotCheck.seed(week: week)
         let sites = SpotCheck.draw(SpotCheck.candidates(monday, week: week), rate: rule.spotCheckRate, seed: seed)
         let applied = try await store.append([NewEvent(.spotCheckDrawn(SpotCheck(week: week, seed: seed, rate: rule.spotCheckRate, sites: sites)),
@@ -146,11 +145,15 @@ extension CampaignService {
         return applied > 0 ? sites.count : nil
     }
 
+    /// Whether the city office had set an evidence rule by the moment (one small read by kind).
+    func evidenceEverSet(at moment: ReadMoment) async throws -> Bool {
+        Verification(try await store.events(kinds: ["evidence.rule_set"]), at: moment).rule != nil
+    }
+
     /// The built sites whose opening is verified (accepted + verified), in the city and by region;
     /// nil while evidence has never been switched on by the moment (nothing more is read then).
     func verifiedCounts(at moment: ReadMoment) async throws -> (city: Int, regions: [String: Int])? {
-        let rules = try await store.events(kinds: ["evidence.rule_set"])
-        guard rules.contains(where: { moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true) }) else { return nil }
+        guard try await evidenceEverSet(at: moment) else { return nil }
         let view = try await verification(at: moment)
         var regions: [String: Int] = [:]
         var city = 0

@@ -157,9 +157,11 @@ public enum Access {
     /// a district only about the obstacles it raised in its region, an owner only about its offers,
     /// targets only by the city office.
     public static func mayRecord(_ body: EventBody, _ p: Principal) -> Bool {
-        // The platform's own sweep alone escalates a finding's missed deadline.
-        if case .findingStep(_, .escalated) = body { return false }
-        if case .spotCheckDrawn = body { return false }
+        // The platform's own sweeps alone escalate a finding's missed deadline and draw spot checks.
+        switch body {
+        case .findingStep(_, .escalated), .spotCheckDrawn: return false
+        default: break
+        }
         if p.role == .cityOffice { return true }
         switch body {
         case .siteRegistered(let r): return p.role == .operator && r.site.operator == p.operator

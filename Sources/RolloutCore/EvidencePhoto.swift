@@ -54,6 +54,15 @@ public struct EvidenceRule: Hashable, Codable, Sendable {
         self.required = required; self.checks = checks; self.spotCheckRate = spotCheckRate; self.rankVerified = rankVerified
     }
 
+    /// A rule from what a form or a request gives, each missing field at its default.
+    public init(required: Bool?, maxDistanceMetres: Double?, toleranceHours: Double?, spotCheckRate: Double?, rankVerified: Bool?) {
+        let d = EvidenceRule()
+        self.init(required: required ?? d.required,
+                  checks: .init(maxDistanceMetres: maxDistanceMetres ?? d.checks.maxDistanceMetres,
+                                toleranceSeconds: toleranceHours.map { Int64(($0 * 3600).rounded()) } ?? d.checks.toleranceSeconds),
+                  spotCheckRate: spotCheckRate ?? d.spotCheckRate, rankVerified: rankVerified ?? d.rankVerified)
+    }
+
     /// The rule checked: a distance of 10 m to 10 km, a tolerance of 0 to 7 days, a rate of 0 to 0.5.
     /// Throws `bad_evidence_rule`.
     public func validated() throws -> EvidenceRule {

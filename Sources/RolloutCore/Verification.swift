@@ -64,6 +64,8 @@ public struct Verification: Sendable {
     public private(set) var ruleSince: Instant?
     /// Each site's latest opening (a site never on air has none).
     public private(set) var openings: [SiteKey: Opening] = [:]
+    /// Every rule folded, in log order, with when it was set.
+    private var rules: [(at: Instant, rule: EvidenceRule)] = []
     /// The spot checks drawn, by week.
     public private(set) var spotChecks: [DayNumber: SpotCheck] = [:]
 
@@ -76,6 +78,7 @@ public struct Verification: Sendable {
             switch e.body {
             case .evidenceRuleSet(let r):
                 rule = r; ruleSince = e.occurredAt
+                rules.append((e.occurredAt, r))
             case .stageReported(let site, let s, _):
                 let was = stage[site]
                 if s > (was ?? .planned) { stage[site] = s }
@@ -97,13 +100,18 @@ public struct Verification: Sendable {
                 for site in s.sites where openings[site]?.state == .accepted { openings[site]?.drawn = true }
                 spotChecks[s.week] = s
             case .verificationDecided(let site, let d):
-                guard var o = openings[site], o.standing || { if case .rejected = d { true } else { false } }(), o.decision == nil else { continue }
+                // A decision is logged before the rollback a rejection brings: its opening still stands.
+                guard var o = openings[site], o.standing, o.decision == nil else { continue }
                 o.decision = d; o.decidedAt = e.occurredAt; o.decidedBy = e.actor
                 openings[site] = o
             default: continue
             }
         }
     }
+
+    /// The rule in force just before an instant (the folded events' history of rules, so a rule
+    /// set later in the same fold does not count).
+    public func rule(before t: Instant) -> EvidenceRule? { rules.last { $0.at < t }?.rule }
 
     /// The openings still standing (the site built), and the rejected ones until a new report.
     public var current: [Opening] {

@@ -70,11 +70,8 @@ enum EvidenceRoutes {
         }
         router.on(.apiEvidenceRule) { request, context in
             let body = try await request.json(Rule.self, upTo: 16 * 1024)
-            let d = EvidenceRule()
-            let rule = EvidenceRule(required: body.required ?? d.required,
-                                    checks: .init(maxDistanceMetres: body.max_distance_m ?? d.checks.maxDistanceMetres,
-                                                  toleranceSeconds: body.tolerance_hours.map { Int64(($0 * 3600).rounded()) } ?? d.checks.toleranceSeconds),
-                                    spotCheckRate: body.spot_check_rate ?? d.spotCheckRate, rankVerified: body.rank_verified ?? d.rankVerified)
+            let rule = EvidenceRule(required: body.required, maxDistanceMetres: body.max_distance_m, toleranceHours: body.tolerance_hours,
+                                    spotCheckRate: body.spot_check_rate, rankVerified: body.rank_verified)
             let set = try await service.setEvidenceRule(rule, by: try context.requirePrincipal())
             return try JSONResponse.ok(["required": set.required])
         }

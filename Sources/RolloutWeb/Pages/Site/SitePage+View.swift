@@ -53,13 +53,7 @@ extension SitePage {
         guard let o = m.opening else { return "—" }
         var reason: HTML? = nil
         if case .rejected(let r)? = o.decision { reason = "：\(r)" }
-        let photos = o.photos.map { p -> HTML in
-            let checks = p.failures.isEmpty ? c.t("page_verification_checks_passed") : p.failures.map { c.t("evidence_check_\($0.rawValue)") }.joined(separator: "；")
-            return """
-            <figure class="evidence"><a href="\(Route.apiEvidenceBlob.path(p.sha256))"><img src="\(Route.apiEvidenceBlob.path(p.previewSha256))" \
-            alt="\(c.t("page_verification_photo_alt", ["value": o.site.code]))" loading="lazy" width="160"></a><figcaption class="small">\(checks)</figcaption></figure>
-            """
-        }
+        let photos = o.photos.map { EvidenceFigure.html($0, details: false, c) }
         return "<span id=\"verification-state\" data-state=\"\(o.state.rawValue)\">\(c.t("verification_state_\(o.state.rawValue)"))\(reason)</span>\(photos)"
     }
 

@@ -40,16 +40,7 @@ extension VerificationPage {
     static func row(_ o: Verification.Opening, _ m: Model, _ c: PageContext) -> HTML {
         let k = o.site
         let region = m.view.regionOf[k] ?? ""
-        let photos = o.photos.map { p -> HTML in
-            let checks = p.failures.isEmpty ? c.t("page_verification_checks_passed") : p.failures.map { c.t("evidence_check_\($0.rawValue)") }.joined(separator: "；")
-            let place = p.latitude.flatMap { lat in p.longitude.map { String(format: "%.5f, %.5f", lat, $0) } } ?? "—"
-            let distance = p.distanceMetres.map { String(format: "%.0f m", $0) } ?? "—"
-            return """
-            <figure class="evidence"><a href="\(Route.apiEvidenceBlob.path(p.sha256))"><img src="\(Route.apiEvidenceBlob.path(p.previewSha256))" \
-            alt="\(c.t("page_verification_photo_alt", ["value": k.code]))" loading="lazy" width="160"></a>\
-            <figcaption class="small"><span data-checks>\(checks)</span><br>\(p.takenAt.map(ShanghaiCalendar.iso8601) ?? "—") · \(place) · \(distance)</figcaption></figure>
-            """
-        }
+        let photos = o.photos.map { EvidenceFigure.html($0, details: true, c) }
         let mayDecide = m.principal.map { p in Access.allows(p.role, .verify) && (p.role != .district || p.region == region) } ?? false
         let actions: HTML = mayDecide ? """
             <form method="post" action="\(Route.verificationAction.pattern)" class="inline">\(c.formFields)\

@@ -24,7 +24,7 @@ enum VerificationPage {
         var error: RolloutError?
     }
 
-    /// The most openings the page lists (each with its previews: 50 stay well under 5 MB).
+    /// The most openings the page lists (each photo as its 320-pixel preview, not the original).
     static let shown = 50
 
     static func add(to router: Router<RolloutContext>, service: CampaignService) {
@@ -39,11 +39,9 @@ enum VerificationPage {
                 switch form.action ?? "" {
                 case "rule":
                     func number(_ s: String?) -> Double? { s.flatMap { Double($0.trimmedSpaces) } }
-                    let d = EvidenceRule()
-                    let rule = EvidenceRule(required: form.required == "on", checks: .init(maxDistanceMetres: number(form.max_distance_m) ?? d.checks.maxDistanceMetres,
-                                                                                            toleranceSeconds: number(form.tolerance_hours).map { Int64(($0 * 3600).rounded()) }
-                                                                                                ?? d.checks.toleranceSeconds),
-                                            spotCheckRate: number(form.spot_check_rate).map { $0 / 100 } ?? d.spotCheckRate, rankVerified: form.rank_verified == "on")
+                    let rule = EvidenceRule(required: form.required == "on", maxDistanceMetres: number(form.max_distance_m),
+                                            toleranceHours: number(form.tolerance_hours), spotCheckRate: number(form.spot_check_rate).map { $0 / 100 },
+                                            rankVerified: form.rank_verified == "on")
                     try await service.setEvidenceRule(rule, by: principal)
                 case "verified", "rejected":
                     guard let op = Operator(codeOrName: form.operator ?? "") else { throw RolloutError("unknown_operator", ["value": form.operator ?? ""]) }
