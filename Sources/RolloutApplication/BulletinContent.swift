@@ -59,20 +59,21 @@ public struct BulletinContent: Sendable {
     /// 5G adoption at the cut-off (as known then).
     public var adoption: AdoptionView? = nil
 
-    /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by.
+    /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by
+    /// (their ranked progress: under the verified basis, without the unverified sites), the worst first.
     public var poor: [RegionFigures] {
         regions.filter { r in
             guard let t = r.target, t > 0 else { return false }
-            return Double(r.progress) < Self.poorShare * Double(t) * elapsed
-        }.sorted { ($0.completion ?? 0, $0.regionCode) < ($1.completion ?? 0, $1.regionCode) }
+            return Double(r.rankedProgress) < Self.poorShare * Double(t) * elapsed
+        }.sorted { ($0.rank, $0.regionCode) > ($1.rank, $1.regionCode) }
     }
 
-    /// The regions praised: ahead of their pro-rata target, the best completions first.
+    /// The regions praised: ahead of their pro-rata target (their ranked progress), the best ranked first.
     public var praised: [RegionFigures] {
         Array(regions.filter { r in
             guard let t = r.target, t > 0 else { return false }
-            return Double(r.progress) >= Double(t) * elapsed
-        }.sorted { ($0.completion ?? 0, $1.regionCode) > ($1.completion ?? 0, $0.regionCode) }.prefix(Self.praisedCount))
+            return Double(r.rankedProgress) >= Double(t) * elapsed
+        }.sorted { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }.prefix(Self.praisedCount))
     }
 
     /// The operators' totals over the regions.

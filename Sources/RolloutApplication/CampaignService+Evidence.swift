@@ -12,6 +12,14 @@ public struct VerificationView: Sendable {
     public var verification: Verification
     /// Each opening site's region.
     public var regionOf: [SiteKey: String]
+    /// Each opening site's registered position (latitude, longitude).
+    public var positionOf: [SiteKey: Position] = [:]
+
+    /// A point on the map, WGS-84 degrees.
+    public struct Position: Hashable, Sendable {
+        /// Latitude and longitude.
+        public var lat: Double, lon: Double
+    }
 }
 
 extension CampaignService {
@@ -31,10 +39,14 @@ extension CampaignService {
     public func verification(at moment: ReadMoment) async throws -> VerificationView {
         let v = Verification(try await store.events(kinds: Verification.kinds), at: moment)
         var regionOf: [SiteKey: String] = [:]
+        var positionOf: [SiteKey: VerificationView.Position] = [:]
         for e in try await store.events(kinds: ["site.registered"]) {
-            if case .siteRegistered(let r) = e.event.body, v.openings[r.site] != nil { regionOf[r.site] = r.regionCode }
+            if case .siteRegistered(let r) = e.event.body, v.openings[r.site] != nil {
+                regionOf[r.site] = r.regionCode
+                positionOf[r.site] = .init(lat: r.lat, lon: r.lon)
+            }
         }
-        return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: regionOf)
+        return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: regionOf, positionOf: positionOf)
     }
 
     /// An operator's openings rejected and not reported again, latest decision first; none (and
@@ -105,6 +117,17 @@ extension CampaignService {
         return evidence
     }
 
+    /// Attaches several photos to a site's stage (a form's upload): every photo is read first, so
+    /// that a file that is no JPEG keeps all of them out; then each is attached as one.
+    @discardableResult
+    public func attachEvidence(site: SiteKey, stage: Stage, photos: [[UInt8]], by principal: Principal,
+                               maxBytes: Int = Limits.standard.photoBytes) async throws -> [EvidencePhoto] {
+        for bytes in photos { _ = try Photo.read(bytes, maxBytes: maxBytes) }
+        var kept: [EvidencePhoto] = []
+        for bytes in photos { kept.append(try await attachEvidence(site: site, stage: stage, bytes: bytes, by: principal, maxBytes: maxBytes)) }
+        return kept
+    }
+
     /// Decides on a site's opening in the queue, now, as `principal` (see ``Verification/check(_:on:region:by:)``):
     /// a rejection rolls the site back to the stage before `on_air`, with the reason, in the same append.
     public func decide(site: SiteKey, _ decision: VerificationDecision, by principal: Principal) async throws {
@@ -150,18 +173,12 @@ extension CampaignService {
         Verification(try await store.events(kinds: ["evidence.rule_set"]), at: moment).rule != nil
     }
 
-    /// The built sites whose opening is verified (accepted + verified), in the city and by region;
-    /// nil while evidence has never been switched on by the moment (nothing more is read then).
-    func verifiedCounts(at moment: ReadMoment) async throws -> (city: Int, regions: [String: Int])? {
+    /// The openings that needed evidence counted by operator and region, with the rank basis in
+    /// force; nil while evidence has never been switched on by the moment (nothing more is read then).
+    public func verificationTally(at moment: ReadMoment) async throws -> (tally: VerificationTally, basis: RankBasis, view: VerificationView)? {
         guard try await evidenceEverSet(at: moment) else { return nil }
         let view = try await verification(at: moment)
-        var regions: [String: Int] = [:]
-        var city = 0
-        for o in view.verification.current where o.standing && o.state.countsVerified {
-            city += 1
-            regions[view.regionOf[o.site] ?? "", default: 0] += 1
-        }
-        return (city, regions)
+        return (VerificationTally(view.verification, regionOf: view.regionOf), view.verification.rule?.rankVerified == true ? .verified : .reported, view)
     }
 
     /// A kept photo or preview by its SHA-256.

@@ -82,13 +82,15 @@ extension CampaignService {
         // Adoption: projects in operation once the campaign has any project; growth where both months are known.
         let adoption = Adoption(try await store.events(kinds: Adoption.kinds), at: moment)
         let anyProject = !adoption.projects.isEmpty
-        // Verified: until field verification exists, the reconciliation rate with China Tower's records.
+        // Verified: the share of openings whose field evidence is verified once evidence exists;
+        // before, (and for a district without such an opening) the reconciliation rate with China Tower's records.
         let reconciliation = try await self.reconciliation(at: moment)
+        let evidence = try await verificationTally(at: moment)?.tally
         // Safety: findings per 100 sites, once the campaign has any finding.
         let safety = Safety(try await store.events(kinds: Safety.kinds), at: moment)
         let tallies = safety.tallies(at: moment.asOf.before.adding(seconds: -1)).regions
         let inputs = regions.map { r in
-            Scorecard.Inputs(region: r.regionCode, built: r.progress, target: r.target, elapsed: elapsed,
+            var i = Scorecard.Inputs(region: r.regionCode, built: r.rankedProgress, target: r.target, elapsed: elapsed,
                              openObstacles: open[r.regionCode]?.0 ?? 0, overdueObstacles: open[r.regionCode]?.1 ?? 0,
                              reportingPeriods: reporting[r.regionCode]?.0, missedPeriods: reporting[r.regionCode]?.1,
                              applicationsInOperation: anyProject ? adoption.inOperation(region: r.regionCode) : nil,
@@ -96,6 +98,8 @@ extension CampaignService {
                              pairedSites: reconciliation.figure(region: r.regionCode).rate.paired,
                              agreeingSites: reconciliation.figure(region: r.regionCode).rate.agreeing,
                              safetyPer100: safety.findings.isEmpty ? nil : Safety.weightedPer100(tallies[r.regionCode] ?? Safety.Tally(), sites: r.sites))
+            if let line = evidence?.region(r.regionCode), line.openings > 0 { i.evidenceOpenings = line.openings; i.evidenceVerified = line.verified }
+            return i
         }
         return Scorecard.lines(inputs, weights: weights)
     }

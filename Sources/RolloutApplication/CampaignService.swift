@@ -118,9 +118,8 @@ public struct CampaignService: Sendable {
         let s = calibrated ? try await calibratedSource(at: moment, campaign: campaign) : try await store.figureSource(at: moment, campaign: campaign)
         var result = (Figures.summary(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment),
                       Figures.regions(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment))
-        if let verified = try await verifiedCounts(at: moment) {
-            result.0.verified = verified.city
-            for i in result.1.indices { result.1[i].verified = verified.regions[result.1[i].regionCode] ?? 0 }
+        if let tally = try await verificationTally(at: moment) {
+            result = Figures.withVerification(result, tally: tally.tally, basis: tally.basis)
         }
         cache.withLockedValue { c in
             if c.lastSeq != seq { c = (seq, [:]) }

@@ -87,7 +87,7 @@ public enum Exporter {
         case .regions:
             ["rank", "region_code", "name", "name_en", "kind", "target", "due", "built", "built_at_start", "progress",
              "completion", "sites", "open_obstacles", "pace_per_day", "expected_at_deadline"] + Stage.allCases.map(\.rawValue)
-                + ["shared", "sharing_rate"]
+                + ["shared", "sharing_rate", "verified", "unverified", "ranked_progress", "rank_basis"]
         case .sites:
             ["operator", "site_code", "region_code", "name", "lat", "lon", "kind", "band", "host", "resource_id", "stage",
              "registered_at", "planned_on_air", "late", "contractor"]
@@ -99,7 +99,8 @@ public enum Exporter {
         case .scorecard:
             ["rank", "rank_change", "region_code", "name", "score"] + Scorecard.Part.allCases.map(\.rawValue)
                 + ["built", "target", "pro_rata_target", "open_obstacles", "overdue_obstacles", "reporting_periods", "missed_periods",
-                   "applications_in_operation", "subscriber_growth", "paired_sites", "agreeing_sites", "safety_per_100_sites"]
+                   "applications_in_operation", "subscriber_growth", "paired_sites", "agreeing_sites", "safety_per_100_sites",
+                   "evidence_openings", "evidence_verified"]
         case .adoption, .applications, .subscribers: adoptionHeader(kind)
         case .safety, .findings: safetyHeader(kind)
         }
@@ -144,7 +145,7 @@ public enum Exporter {
                     + [.int(i.built), .optional(i.target), .optional(i.proRataTarget.map(Scorecard.rounded)), .int(i.openObstacles), .int(i.overdueObstacles),
                        .optional(i.reportingPeriods), .optional(i.missedPeriods), .optional(i.applicationsInOperation),
                        .optional(i.subscriberGrowth.map(Adoption.rounded)), .optional(i.pairedSites), .optional(i.agreeingSites),
-                       .optional(i.safetyPer100.map(Adoption.rounded))]
+                       .optional(i.safetyPer100.map(Adoption.rounded)), .optional(i.evidenceOpenings), .optional(i.evidenceVerified)]
                 let object = Dictionary(uniqueKeysWithValues: zip(header(.scorecard), cells.map(\.text)))
                 try emit(ExportRow(cells: cells, object: object))
             }
@@ -179,7 +180,7 @@ public enum Exporter {
                                    .day(r.due), .int(r.built), .int(r.builtAtStart), .int(r.progress), .optional(r.completion), .int(r.sites),
                                    .int(r.openObstacles), .decimal(r.forecast.pacePerDay), .int(r.forecast.expectedAtDeadline)]
         cells += Stage.allCases.map { .int(r.stages[$0.rawValue] ?? 0) }
-        cells += [.int(r.shared), .optional(r.sharingRate)]
+        cells += [.int(r.shared), .optional(r.sharingRate), .optional(r.verified), .optional(r.unverified), .int(r.rankedProgress), .text(r.rankBasis)]
         return ExportRow(cells: cells, object: r)
     }
 

@@ -37,6 +37,22 @@ public struct Summary: Codable, Equatable, Sendable {
     /// Of the built sites, those whose opening is verified (its evidence accepted, or verified by a
     /// person); null while evidence has never been switched on.
     @Nullable public var verified: Int? = nil
+    /// Of the built sites, those whose opening needed evidence and is not backed yet (awaiting
+    /// evidence or in the verification queue); null while evidence has never been switched on.
+    @Nullable public var unverified: Int? = nil
+    /// What rankings, bulletins, supervision proposals and the scorecard count at the moment:
+    /// `reported` (every site reported built) or `verified` (without the unverified ones), as the
+    /// city office's evidence rule in force says.
+    public var rankBasis: String = RankBasis.reported.rawValue
+}
+
+/// What rankings count: every site reported built, or the reported ones less those whose opening
+/// needed evidence and is not backed yet.
+public enum RankBasis: String, CaseIterable, Codable, Sendable {
+    /// Every site reported built.
+    case reported
+    /// The reported sites less the unverified ones.
+    case verified
 }
 
 /// A region's numbers at a moment: one row of `/api/v1/regions` and of `export regions`.
@@ -80,6 +96,14 @@ public struct RegionFigures: Codable, Equatable, Sendable {
     /// Of the built sites, those whose opening is verified (its evidence accepted, or verified by a
     /// person); null while evidence has never been switched on.
     @Nullable public var verified: Int? = nil
+    /// Of the built sites, those whose opening needed evidence and is not backed yet; null while
+    /// evidence has never been switched on.
+    @Nullable public var unverified: Int? = nil
+    /// The progress the rank counts: `progress`, or under the `verified` basis `progress` less the
+    /// unverified sites.
+    public var rankedProgress: Int = 0
+    /// What the rank counts at the moment, as ``Summary/rankBasis``.
+    public var rankBasis: String = RankBasis.reported.rawValue
 }
 
 /// An operator's part of a region's numbers.
@@ -96,6 +120,8 @@ public struct OperatorFigures: Codable, Equatable, Sendable {
     public var sites: Int
     /// Its registered sites on shared or existing infrastructure.
     public var shared: Int = 0
+    /// Its built sites in the region whose opening is verified; null while evidence has never been switched on.
+    @Nullable public var verified: Int? = nil
 }
 
 /// Where the campaign is heading by the deadline.

@@ -116,17 +116,47 @@ public enum Figures {
                 shared: inputs.now.shared(region: r.code), sharingRate: ratio(inputs.now.shared(region: r.code), stages.values.reduce(0, +)))
                 .withStages(stageOutlook(inputs: inputs, region: r.code, campaign: campaign, moment: moment))
         }
+        for i in rows.indices { rows[i].rankedProgress = rows[i].progress }
+        rank(&rows)
+        return rows
+    }
+
+    /// Ranks regions by the share of their target their ranked progress makes (1 = best); regions
+    /// without a target rank last, ties by ranked progress then code.
+    public static func rank(_ rows: inout [RegionFigures]) {
+        func share(_ r: RegionFigures) -> Double? { r.target.flatMap { ratio(r.rankedProgress, $0) } }
         let order = rows.indices.sorted { a, b in
             let (x, y) = (rows[a], rows[b])
-            switch (x.completion, y.completion) {
+            switch (share(x), share(y)) {
             case let (cx?, cy?) where cx != cy: return cx > cy
             case (.some, nil): return true
             case (nil, .some): return false
-            default: return (-x.progress, x.regionCode) < (-y.progress, y.regionCode)
+            default: return (-x.rankedProgress, x.regionCode) < (-y.rankedProgress, y.regionCode)
             }
         }
         for (rank, i) in order.enumerated() { rows[i].rank = rank + 1 }
-        return rows
+    }
+
+    /// The figures with their verified and unverified sites, and under the `verified` basis
+    /// ranked by their progress less the unverified sites (never below zero).
+    public static func withVerification(_ figures: (summary: Summary, regions: [RegionFigures]), tally: VerificationTally,
+                                        basis: RankBasis) -> (summary: Summary, regions: [RegionFigures]) {
+        var (summary, regions) = figures
+        summary.verified = tally.city.verified
+        summary.unverified = tally.city.unverified
+        summary.rankBasis = basis.rawValue
+        for i in regions.indices {
+            let line = tally.region(regions[i].regionCode)
+            regions[i].verified = line.verified
+            regions[i].unverified = line.unverified
+            regions[i].rankBasis = basis.rawValue
+            regions[i].rankedProgress = basis == .verified ? max(0, regions[i].progress - line.unverified) : regions[i].progress
+            for j in regions[i].operators.indices {
+                regions[i].operators[j].verified = tally.cell(region: regions[i].regionCode, operator: regions[i].operators[j].operator).verified
+            }
+        }
+        rank(&regions)
+        return (summary, regions)
     }
 
     /// The progress and the forecast of the city (nil) or of one region, without the rest of the

@@ -10,6 +10,10 @@ public struct Limits: Sendable, Equatable {
     public var formBodyBytes = 64 << 10
     /// The largest photo sent as evidence (bytes).
     public var photoBytes = 15 << 20
+    /// The most photos one upload form of a site's page takes at once.
+    public static let photosPerForm = 5
+    /// The largest body of a site page's upload form: its photos at most, and the form's fields.
+    public var photoFormBytes: Int { photoBytes * Self.photosPerForm + (64 << 10) }
     /// The longest cell of a bulk file, CSV or XLSX (bytes of UTF-8).
     public var fieldBytes = 32 << 10
     /// The most cells in one record of a CSV file (an XLSX sheet has at most 16,384 columns anyway).

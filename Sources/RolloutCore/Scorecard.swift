@@ -82,6 +82,10 @@ public enum Scorecard {
         public var agreeingSites: Int?
         /// Safety findings per 100 sites, a major one weighing three (nil: no inspection recorded in the campaign, or no site).
         public var safetyPer100: Double?
+        /// The district's openings that needed field evidence (nil: evidence never switched on).
+        public var evidenceOpenings: Int? = nil
+        /// Of those, the verified ones (accepted + verified).
+        public var evidenceVerified: Int? = nil
 
         /// Inputs as gathered.
         public init(region: String, built: Int, target: Int?, elapsed: Double, openObstacles: Int, overdueObstacles: Int,
@@ -140,6 +144,8 @@ public enum Scorecard {
             guard let g = i.subscriberGrowth else { return nil }
             return peers.bestGrowth > 0 ? 100 * max(0, g) / peers.bestGrowth : 0
         case .verified:
+            // Field evidence once it exists; before, the reconciliation rate with China Tower's records.
+            if let openings = i.evidenceOpenings, openings > 0 { return 100 * Double(min(i.evidenceVerified ?? 0, openings)) / Double(openings) }
             guard let paired = i.pairedSites, paired > 0 else { return nil }
             return 100 * Double(min(i.agreeingSites ?? 0, paired)) / Double(paired)
         case .safety:

@@ -164,7 +164,7 @@ public enum Supervision {
         for b in recent {
             let these = Set(b.regions.filter { r in
                 guard let t = r.target, t > 0 else { return false }
-                return Double(r.progress) < rule.share * Double(t) * b.elapsed
+                return Double(r.rankedProgress) < rule.share * Double(t) * b.elapsed
             }.map(\.regionCode))
             below = below.map { $0.intersection(these) } ?? these
         }

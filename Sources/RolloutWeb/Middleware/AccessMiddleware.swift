@@ -1,3 +1,4 @@
+import MultipartKit
 import Foundation
 import Hummingbird
 import Logging
@@ -15,6 +16,8 @@ struct AccessMiddleware: RouterMiddleware {
 
     /// The longest form body read to find its token.
     static let maxForm = 64 * 1024
+    /// The most a form with files is read to find its token (the body limit cuts it off before).
+    static let maxMultipart = 1 << 30
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -74,6 +77,11 @@ struct AccessMiddleware: RouterMiddleware {
                 let buffer = try await request.body.collect(upTo: Self.maxForm)
                 request.body = .init(buffer: buffer)
                 sent = (try? URLEncodedFormDecoder().decode(FormToken.self, from: String(buffer: buffer)))?.csrf
+            } else if let boundary = Request.boundary(request.headers[.contentType]) {
+                // A form with files (already capped by the body limit): its token is one of its parts.
+                let buffer = try await request.body.collect(upTo: Self.maxMultipart)
+                request.body = .init(buffer: buffer)
+                sent = (try? FormDataDecoder().decode(FormToken.self, from: buffer, boundary: boundary))?.csrf
             } else {
                 sent = nil
             }

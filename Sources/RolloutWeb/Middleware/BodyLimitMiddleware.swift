@@ -2,7 +2,7 @@ import Hummingbird
 import RolloutCore
 
 /// Caps the body of every request that may carry one: an import's at ``Limits/importBodyBytes``,
-/// a photo's at ``Limits/photoBytes``, any other's (forms, JSON) at ``Limits/formBodyBytes``. A declared length over the cap is
+/// a photo's at ``Limits/photoBytes`` (a page's form of photos at ``Limits/photoFormBytes``), any other's (forms, JSON) at ``Limits/formBodyBytes``. A declared length over the cap is
 /// refused before anything is read; a body sent without a length is counted as it streams and
 /// cut off at the cap. Either way the answer is 413 with the error in the caller's language.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -11,7 +11,9 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard ![.get, .head, .options].contains(request.method) else { return try await next(request, context) }
         let path = request.uri.path
-        let limit = path.hasPrefix("/api/v1/imports/") ? limits.importBodyBytes : path.hasSuffix("/evidence") ? limits.photoBytes : limits.formBodyBytes
+        let limit = path.hasPrefix("/api/v1/imports/") ? limits.importBodyBytes
+            : !path.hasSuffix("/evidence") ? limits.formBodyBytes
+            : path.hasPrefix("/api/") ? limits.photoBytes : limits.photoFormBytes
         let tooLarge = RolloutError("request_too_large", kind: .tooLarge, ["value": "\(limit)"])
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw tooLarge }
         var request = request

@@ -1,3 +1,4 @@
+import MultipartKit
 import Foundation
 import Hummingbird
 import RolloutCore
@@ -12,6 +13,27 @@ extension Request {
         do { return try URLEncodedFormDecoder().decode(Fields.self, from: String(buffer: buffer)) } catch {
             throw RolloutError("bad_form_body")
         }
+    }
+
+    /// A `multipart/form-data` body (a form with files), decoded by MultipartKit; `bad_form_body`
+    /// when it is not one or does not parse.
+    func multipart<Fields: Decodable>(_ type: Fields.Type, upTo limit: Int) async throws -> Fields {
+        guard let boundary = Self.boundary(headers[.contentType]) else { throw RolloutError("bad_form_body") }
+        let buffer = try await body.collect(upTo: limit)
+        do { return try FormDataDecoder().decode(Fields.self, from: buffer, boundary: boundary) } catch { throw RolloutError("bad_form_body") }
+    }
+
+    /// The boundary of a `multipart/form-data` content type, nil for any other.
+    static func boundary(_ contentType: String?) -> String? {
+        guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                let value = pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
+                return value.isEmpty || value.count > 200 ? nil : value
+            }
+        }
+        return nil
     }
 
     /// A JSON body; with `emptyIs`, what an empty body stands for.

@@ -16,7 +16,7 @@ enum Route: String, CaseIterable, Sendable {
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
     case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction, adoption, adoptionAction
-    case safety, safetyAction, contractor, siteContractor, verification, verificationAction
+    case safety, safetyAction, contractor, siteContractor, verification, verificationAction, siteEvidence
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -132,6 +132,7 @@ enum Route: String, CaseIterable, Sendable {
         case .apiSiteContractor: (.post, "/api/v1/sites/{operator}/{code}/contractor", .nameContractor)
         case .verification: (.get, "/verification", .readRecords)
         case .verificationAction: (.post, "/verification", .verify)
+        case .siteEvidence: (.post, "/sites/{operator}/{code}/evidence", .attachEvidence)
         case .apiSiteEvidence: (.post, "/api/v1/sites/{operator}/{code}/evidence", .attachEvidence)
         case .apiEvidenceBlob: (.get, "/api/v1/evidence/{sha256}", .readRecords)
         case .apiVerification: (.get, "/api/v1/verification", .readFigures)

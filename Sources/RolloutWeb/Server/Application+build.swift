@@ -61,6 +61,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     RegionPage.add(to: router, service: service, cache: cache)
     OperatorPage.add(to: router, service: service, cache: cache)
     SitePage.add(to: router, service: service, cache: cache)
+    SitePage.addUpload(to: router, service: service, limits: security.limits)
     EscalationPage.add(to: router, service: service)
     ObstacleDetailPage.add(to: router, service: service)
     DispatchPage.add(to: router, service: service)

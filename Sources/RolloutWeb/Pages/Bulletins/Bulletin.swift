@@ -30,8 +30,12 @@ public enum Bulletin {
             return """
             <tr data-region="\(r.regionCode)"><td>\(r.rank)</td><td class="l">\(name(r.regionCode))</td><td>\(r.target.map(String.init) ?? "—")</td>\
             <td>\(r.progress)</td><td>\(c.percent(r.completion))</td><td>\(change)</td><td>\(rankChange)</td><td>\(r.forecast.expectedAtDeadline)</td>\
-            <td>\(c.percent(r.sharingRate))</td></tr>
+            <td>\(c.percent(r.sharingRate))</td>\(s.verified == nil ? nil : HTML("<td>\(r.verified ?? 0)</td>"))</tr>
             """
+        }
+        let verifiedLine: HTML? = s.verified.map { v in
+            let basis = t(s.rankBasis == RankBasis.verified.rawValue ? "page_rank_basis_verified" : "page_rank_basis_reported")
+            return "<p id=\"bulletin-verified\">\(t("bulletin_verified", ["verified": "\(v)", "unverified": "\(s.unverified ?? 0)", "built": "\(s.built)"]))\(basis)</p>"
         }
         let operators = m.operators.map { o -> HTML in
             """
@@ -89,7 +93,8 @@ public enum Bulletin {
         \(Dashboard.chart(m.series, target: s.target, forecast: s.forecast, context: c))\
         <h2>\(t("bulletin_regions"))</h2><table id="bulletin-regions"><thead><tr><th>\(t("page_rank"))</th><th class="l">\(t("page_region"))</th>\
         <th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th><th>\(t("bulletin_change"))</th>\
-        <th>\(t("bulletin_rank_change"))</th><th>\(t("page_forecast"))</th><th>\(t("page_sharing_rate"))</th></tr></thead><tbody>\(regions)</tbody></table>\
+        <th>\(t("bulletin_rank_change"))</th><th>\(t("page_forecast"))</th><th>\(t("page_sharing_rate"))</th>\(s.verified == nil ? nil : HTML("<th>\(t("page_verified"))</th>"))</tr></thead><tbody>\(regions)</tbody></table>\
+        \(verifiedLine)\
         <h2>\(t("bulletin_operators"))</h2><table id="bulletin-operators"><thead><tr><th class="l">\(t("page_operator"))</th><th>\(t("page_target"))</th>\
         <th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th></tr></thead><tbody>\(operators)</tbody></table>\
         <h2>\(t("bulletin_poor"))</h2>\(poorRegions.isEmpty ? none : "<p id=\"poor\">\(t("bulletin_poor_text", ["share": c.percent(BulletinContent.poorShare)]) + named(poorRegions))</p>")\
@@ -121,18 +126,20 @@ public enum Bulletin {
         var rows: [[String]] = [["total", "", m.campaign.campaign.name, "\(m.summary.target)", "\(m.summary.progress)",
                                  m.summary.completion.map { String(format: "%.4f", $0) } ?? "", "",
                                  m.previous.map { "\(m.summary.progress - $0.summary.progress)" } ?? "", "", "\(m.summary.forecast.expectedAtDeadline)",
-                                 m.summary.sharingRate.map { String(format: "%.4f", $0) } ?? ""]]
+                                 m.summary.sharingRate.map { String(format: "%.4f", $0) } ?? "", m.summary.verified.map(String.init) ?? "",
+                                 m.summary.unverified.map(String.init) ?? "", "", m.summary.rankBasis]]
         for r in m.regions.sorted(by: { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }) {
             rows.append(["region", r.regionCode, r.name, r.target.map(String.init) ?? "", "\(r.progress)",
                          r.completion.map { String(format: "%.4f", $0) } ?? "", "\(r.rank)",
                          prev[r.regionCode].map { "\(r.progress - $0.progress)" } ?? "", prev[r.regionCode].map { "\($0.rank - r.rank)" } ?? "",
-                         "\(r.forecast.expectedAtDeadline)", r.sharingRate.map { String(format: "%.4f", $0) } ?? ""])
+                         "\(r.forecast.expectedAtDeadline)", r.sharingRate.map { String(format: "%.4f", $0) } ?? "", r.verified.map(String.init) ?? "",
+                         r.unverified.map(String.init) ?? "", "\(r.rankedProgress)", r.rankBasis])
         }
         for o in m.operators {
             rows.append(["operator", o.op, Operator(rawValue: o.op)?.chineseName ?? o.op, "\(o.target)", "\(o.progress)",
-                         o.target > 0 ? String(format: "%.4f", Double(o.progress) / Double(o.target)) : "", "", "", "", "", ""])
+                         o.target > 0 ? String(format: "%.4f", Double(o.progress) / Double(o.target)) : "", "", "", "", "", "", "", "", "", ""])
         }
         return CSVTable.render(header: ["table", "code", "name", "target", "progress", "completion", "rank", "progress_change",
-                                        "rank_change", "expected_at_deadline", "sharing_rate"], rows: rows)
+                                        "rank_change", "expected_at_deadline", "sharing_rate", "verified", "unverified", "ranked_progress", "rank_basis"], rows: rows)
     }
 }

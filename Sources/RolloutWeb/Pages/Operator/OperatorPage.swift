@@ -20,6 +20,8 @@ enum OperatorPage {
         var reconciliation: ReconciliationView.Figure? = nil
         /// Its openings rejected by verification and not reported again.
         var rejected: [Verification.Opening] = []
+        /// Its openings that needed evidence, counted, and the rank basis in force (nil: evidence never on).
+        var verification: (line: VerificationTally.Line, basis: RankBasis)? = nil
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {

@@ -30,14 +30,15 @@ extension RegionPage {
             Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0),
             Dashboard.card(c.t("page_sharing_rate"), c.percent(r.sharingRate), live: "sharing_rate",
                            note: c.t("page_sharing_note", ["shared": "\(r.shared)", "sites": "\(r.sites)"])),
-        ]
+        ] + [VerifiedFigures.card(verified: r.verified, unverified: r.unverified, c)].compactMap { $0 }
         // A figures-only account sees the outline without the sites.
         let moreSites: HTML? = m.sites.flatMap { $0.total > $0.points.count ? Dashboard.more($0.total, shown: $0.points.count, c, small: true) : nil }
         let operators = r.operators.map { o -> HTML in
             let name: HTML = Operator(rawValue: o.operator).map { "<a href=\"\(c.link(Route.operatorPage.path($0.rawValue)))\">\(c.name($0))</a>" } ?? "\(o.operator)"
             return """
             <tr><td class="l">\(name)</td><td>\(o.target.map(String.init) ?? "—")</td><td>\(o.progress)</td>\
-            <td>\(c.percent(o.target.flatMap { $0 > 0 ? Double(o.progress) / Double($0) : nil }))</td><td>\(o.sites)</td></tr>
+            <td>\(c.percent(o.target.flatMap { $0 > 0 ? Double(o.progress) / Double($0) : nil }))</td><td>\(o.sites)</td>\
+            \(r.verified == nil ? nil : HTML("<td>\(o.verified ?? 0)</td>"))</tr>
             """
         }
         let keyAreas: HTML = m.keyAreas.isEmpty ? "<p class=\"muted\">\(c.t("page_none"))</p>" : """
@@ -55,11 +56,13 @@ extension RegionPage {
         \(notices)<p class="muted">\(c.t("page_rank_of", ["rank": "\(r.rank)", "count": "\(m.count)"])) · \
         \(c.t("page_as_of_line", ["as_of": c.moment.asOf.description, "deadline": deadline]))</p><div class="cards">\(cards)</div>\
         \(ReconciliationLine.html(m.reconciliation, filter: [("region", m.region.code)], c))\
+        \(VerifiedFigures.basisLine(verified: r.verified, basis: r.rankBasis, region: m.region.code, c))\
         <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c))</div>\
         <div class="panel"><h2>\(c.t(m.sites == nil ? "page_map_outline" : "page_map_sites"))</h2>\
         \(DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites?.points, context: c))\(moreSites)</div></div>\
         <h2>\(c.t("page_operators"))</h2><div class="scroll"><table id="operators"><thead><tr><th class="l">\(c.t("page_operator"))</th>\
-        <th>\(c.t("page_target"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_completion"))</th><th>\(c.t("page_sites"))</th></tr></thead><tbody>\
+        <th>\(c.t("page_target"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_completion"))</th><th>\(c.t("page_sites"))</th>\
+        \(r.verified == nil ? nil : HTML("<th>\(c.t("page_verified"))</th>"))</tr></thead><tbody>\
         \(operators)</tbody></table></div>\
         <h2>\(c.t("page_stages"))</h2><div class="scroll"><table><thead><tr>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })</tr></thead>\
         <tbody><tr>\(Stage.allCases.map { s -> HTML in "<td>\(r.stages[s.rawValue] ?? 0)</td>" })</tr></tbody></table></div>\

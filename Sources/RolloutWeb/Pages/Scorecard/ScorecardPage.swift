@@ -86,6 +86,8 @@ struct ScorecardJSON: Encodable {
         var paired_sites: Int?
         var agreeing_sites: Int?
         var safety_per_100_sites: Double?
+        var evidence_openings: Int?
+        var evidence_verified: Int?
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -98,10 +100,12 @@ struct ScorecardJSON: Encodable {
             try c.encode(applications_in_operation, forKey: .applications_in_operation); try c.encode(subscriber_growth, forKey: .subscriber_growth)
             try c.encode(paired_sites, forKey: .paired_sites); try c.encode(agreeing_sites, forKey: .agreeing_sites)
             try c.encode(safety_per_100_sites, forKey: .safety_per_100_sites)
+            try c.encode(evidence_openings, forKey: .evidence_openings); try c.encode(evidence_verified, forKey: .evidence_verified)
         }
         enum CodingKeys: String, CodingKey {
             case region_code, name, name_en, rank, rank_change, score, parts, built, target, pro_rata_target, open_obstacles, overdue_obstacles
             case reporting_periods, missed_periods, applications_in_operation, subscriber_growth, paired_sites, agreeing_sites, safety_per_100_sites
+            case evidence_openings, evidence_verified
         }
     }
     var as_of: String
@@ -129,7 +133,8 @@ struct ScorecardJSON: Encodable {
                  applications_in_operation: l.inputs.applicationsInOperation,
                  subscriber_growth: l.inputs.subscriberGrowth.map(Adoption.rounded),
                  paired_sites: l.inputs.pairedSites, agreeing_sites: l.inputs.agreeingSites,
-                 safety_per_100_sites: l.inputs.safetyPer100.map(Adoption.rounded))
+                 safety_per_100_sites: l.inputs.safetyPer100.map(Adoption.rounded),
+                 evidence_openings: l.inputs.evidenceOpenings, evidence_verified: l.inputs.evidenceVerified)
         }
     }
 

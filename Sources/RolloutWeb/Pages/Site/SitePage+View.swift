@@ -53,8 +53,13 @@ extension SitePage {
         guard let o = m.opening else { return "—" }
         var reason: HTML? = nil
         if case .rejected(let r)? = o.decision { reason = "：\(r)" }
-        let photos = o.photos.map { EvidenceFigure.html($0, details: false, c) }
-        return "<span id=\"verification-state\" data-state=\"\(o.state.rawValue)\">\(c.t("verification_state_\(o.state.rawValue)"))\(reason)</span>\(photos)"
+        let photos = o.photos.map { EvidenceFigure.html($0, details: true, c) }
+        let uploaded: HTML? = m.uploaded.map { n in "<p class=\"notice\" id=\"uploaded\">\(c.t("page_evidence_uploaded")) (\(n))</p>" }
+        return """
+        <div id="evidence">\(uploaded)\(Dashboard.error(m.error, id: "evidence-error", c))\
+        <span id="verification-state" data-state="\(o.state.rawValue)">\(c.t("verification_state_\(o.state.rawValue)"))\(reason)</span>\
+        \(photos)\(uploadForm(m, c))</div>
+        """
     }
 
     /// The resources near a planned site, each with the request form for the accounts that may ask.

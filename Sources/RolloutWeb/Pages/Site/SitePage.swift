@@ -22,6 +22,10 @@ enum SitePage {
         var stoppedBy: SafetyFinding? = nil
         /// The site's opening as verification sees it (nil: never on air).
         var opening: Verification.Opening? = nil
+        /// An upload that failed, shown above the page.
+        var error: RolloutError? = nil
+        /// How many photos the last upload kept (from the address after it).
+        var uploaded: Int? = nil
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
@@ -29,8 +33,11 @@ enum SitePage {
             let opText = try context.parameters.require("operator")
             guard let op = Operator(codeOrName: opText) else { throw RolloutError("unknown_operator", kind: .notFound, ["value": opText]) }
             let key = SiteKey(operator: op, code: try context.parameters.require("code"))
+            let uploaded = request.query("uploaded").flatMap { Int($0) }
             return try await PageHandler.cached(request, context, service: service, cache: cache) { c in
-                view(try await query(service, key, context: c), context: c)
+                var m = try await query(service, key, context: c)
+                m.uploaded = uploaded
+                return view(m, context: c)
             }
         }
     }

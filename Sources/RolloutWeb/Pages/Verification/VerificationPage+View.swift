@@ -23,15 +23,17 @@ extension VerificationPage {
                 "hours": String(format: "%.0f", Double(r.checks.toleranceSeconds) / 3600), "rate": String(format: "%.1f", r.spotCheckRate * 100)]))</p>
             """
         } ?? "<p id=\"rule-in-force\" class=\"small\">\(c.t("page_verification_rule_none"))</p>"
+        let basis: HTML? = v.rule.map { r in "<p id=\"rank-basis\" class=\"small\">\(c.t("page_rank_basis_\(r.rankVerified ? "verified" : "reported")"))</p>" }
         let body: HTML = """
-        \(m.done ? Dashboard.notice(c.t("page_verification_done"), id: "done") : nil)\(Dashboard.error(m.error, id: "verification-error", c))<p class="muted">\(c.t("page_verification_intro"))</p>\(ruleText)\
+        \(m.done ? Dashboard.notice(c.t("page_verification_done"), id: "done") : nil)\(Dashboard.error(m.error, id: "verification-error", c))<p class="muted">\(c.t("page_verification_intro"))</p>\(ruleText)\(basis)\
         <div class="cards" id="verification-cards">\(cards)</div>\
         <h2>\(c.t("page_verification_queue"))\(m.region.map { " · \($0)" } ?? "")</h2>\
         <div class="scroll"><table id="queue"><thead><tr><th class="l">\(c.t("page_safety_site_code"))</th><th class="l">\(c.t("page_region"))</th>\
         <th>\(c.t("page_verification_reported_at"))</th><th class="l">\(c.t("page_verification_photos"))</th><th class="l">\(c.t("page_safety_actions"))</th></tr></thead>\
         <tbody>\(rows.isEmpty ? Dashboard.noneRow(5, c) : rows.joined())</tbody></table></div>\
         \(queue.count > shown ? Dashboard.more(queue.count, shown: shown, c) : nil)\
-        \(bulkForm(queue, m, c))\(ruleForm(m, c))
+        \(QueueMap.html(Array(queue.prefix(shown)), view: m.view, outlines: m.outlines, region: m.region, context: c).map { HTML("<h2>\(c.t("page_verification_map"))</h2>\($0)") })\
+        \(tallies(VerificationTally(v, regionOf: m.view.regionOf), m, c))\(bulkForm(queue, m, c))\(ruleForm(m, c))
         """
         return HTMLPage.frame(title: c.t("page_verification"), context: c, path: Route.verification.pattern, body: body)
     }
@@ -55,6 +57,36 @@ extension VerificationPage {
         <tr data-site="\(k.operator.rawValue)/\(k.code)"><td class="l"><a href="\(c.link(Route.site.path(k.operator.rawValue, k.code)))">\(k.operator.rawValue)/\(k.code)</a>\
         \(o.drawn ? HTML(" <span class=\"tag\">\(c.t("page_verification_drawn"))</span>") : nil)</td><td class="l">\(region)</td>\
         <td>\(ShanghaiCalendar.iso8601(o.recordedAt))</td><td class="l">\(photos)</td><td class="l">\(actions)</td></tr>
+        """
+    }
+
+    /// The openings that needed evidence by operator and by region: how many, the shares accepted,
+    /// verified (accepted + verified by a person) and rejected, the queue, and the median days
+    /// from a report to a person's decision.
+    static func tallies(_ t: VerificationTally, _ m: Model, _ c: PageContext) -> HTML? {
+        guard t.city.openings > 0 else { return nil }
+        func row(_ key: String, _ name: HTML, _ l: VerificationTally.Line) -> HTML {
+            """
+            <tr data-key="\(key)"><td class="l">\(name)</td><td>\(l.openings)</td><td>\(c.percent(l.share(.accepted)))</td>\
+            <td>\(c.percent(l.verifiedShare))</td><td>\(c.percent(l.share(.rejected)))</td><td>\(l.count(.inQueue))</td>\
+            <td>\(l.count(.awaitingEvidence))</td><td>\(l.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—")</td></tr>
+            """
+        }
+        let head: HTML = """
+            <th>\(c.t("page_verification_openings"))</th><th>\(c.t("verification_state_accepted"))</th>\
+            <th>\(c.t("page_verification_verified_share"))</th><th>\(c.t("verification_state_rejected"))</th><th>\(c.t("verification_state_in_queue"))</th>\
+            <th>\(c.t("verification_state_awaiting_evidence"))</th><th>\(c.t("page_verification_median_days"))</th>
+            """
+        let operators = Operator.network.filter { t.operators[$0.rawValue] != nil }.map { op in row(op.rawValue, "\(c.name(op))", t.operator(op.rawValue)) }
+        let regions = t.regions.keys.sorted().filter { m.region == nil || $0 == m.region }.map { code in
+            row(code, "<a href=\"\(c.link(Route.verification.pattern, [("region", code)]))\">\(m.regions[code].map { c.name($0) } ?? code)</a>", t.region(code))
+        }
+        return """
+        <h2>\(c.t("page_verification_by_operator"))</h2><div class="scroll"><table id="verification-operators"><thead><tr>\
+        <th class="l">\(c.t("page_operator"))</th>\(head)</tr></thead><tbody>\(operators)\(row("city", "\(c.t("page_verification_all"))", t.city))</tbody></table></div>\
+        <h2>\(c.t("page_verification_by_region"))</h2><div class="scroll"><table id="verification-regions"><thead><tr>\
+        <th class="l">\(c.t("page_region"))</th>\(head)</tr></thead><tbody>\(regions)</tbody></table></div>\
+        <p class="muted small">\(c.t("page_verification_tally_note"))</p>
         """
     }
 

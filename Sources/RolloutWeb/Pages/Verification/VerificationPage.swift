@@ -22,6 +22,10 @@ enum VerificationPage {
         var region: String?
         var done: Bool
         var error: RolloutError?
+        /// The region outlines, for the queue's map.
+        var outlines: [String: Outline] = [:]
+        /// The campaign's regions, by code.
+        var regions: [String: Region] = [:]
     }
 
     /// The most openings the page lists (each photo as its 320-pixel preview, not the original).
@@ -64,7 +68,9 @@ enum VerificationPage {
         let view = try await service.verification(at: c.moment)
         var region = request.query("region").flatMap { $0.isEmpty ? nil : $0 }
         if region == nil, c.principal?.role == .district { region = c.principal?.region }
-        let m = Model(view: view, principal: c.principal, region: region, done: request.query("done") != nil, error: error)
+        if let region { try await service.checkRegion(region) }
+        let m = Model(view: view, principal: c.principal, region: region, done: request.query("done") != nil, error: error,
+                      outlines: try await Dashboard.outlines(service), regions: try await service.regionsByCode())
         return HTMLPage.html(self.view(m, context: c), status: error.map(JSONResponse.status) ?? .ok)
     }
 }

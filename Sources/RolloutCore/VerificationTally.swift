@@ -1,0 +1,76 @@
+/// How the openings that needed evidence stand at a moment, counted for the city, each operator,
+/// each region and each operator in a region: how many are accepted, in the queue, verified,
+/// rejected or still awaiting evidence, their shares, and the median days from a report to a
+/// person's decision. Pure: folded from a ``Verification`` and the sites' regions.
+public struct VerificationTally: Hashable, Sendable {
+    /// One group's counts.
+    public struct Line: Hashable, Sendable {
+        /// The openings that needed evidence, current (standing, or rejected until a new report).
+        public private(set) var openings = 0
+        /// How many stand in each state.
+        public private(set) var counts: [Verification.State: Int] = [:]
+        /// Days from each decided opening's report (recorded) to its decision, sorted.
+        public private(set) var decisionDays: [Double] = []
+
+        /// An empty line.
+        public init() {}
+
+        /// Counts one opening.
+        mutating func add(_ o: Verification.Opening) {
+            openings += 1
+            counts[o.state, default: 0] += 1
+            if let decided = o.decidedAt {
+                let days = Double(decided.seconds - o.recordedAt.seconds) / 86_400
+                decisionDays.insert(days, at: decisionDays.firstIndex { $0 > days } ?? decisionDays.endIndex)
+            }
+        }
+
+        /// How many stand in a state.
+        public func count(_ state: Verification.State) -> Int { counts[state] ?? 0 }
+        /// The verified sites: accepted + verified.
+        public var verified: Int { count(.accepted) + count(.verified) }
+        /// The built sites whose claim is not backed yet: awaiting evidence or in the queue.
+        public var unverified: Int { count(.awaitingEvidence) + count(.inQueue) }
+        /// A state's share of the openings; nil without any.
+        public func share(_ state: Verification.State) -> Double? {
+            openings > 0 ? Double(count(state)) / Double(openings) : nil
+        }
+        /// The verified share (accepted + verified) of the openings; nil without any.
+        public var verifiedShare: Double? { openings > 0 ? Double(verified) / Double(openings) : nil }
+        /// The median days from report to a person's decision; nil before any decision.
+        public var medianDaysToDecision: Double? {
+            guard !decisionDays.isEmpty else { return nil }
+            let n = decisionDays.count
+            return n % 2 == 1 ? decisionDays[n / 2] : (decisionDays[n / 2 - 1] + decisionDays[n / 2]) / 2
+        }
+    }
+
+    /// The city's line.
+    public private(set) var city = Line()
+    /// Each operator's line, by its code.
+    public private(set) var operators: [String: Line] = [:]
+    /// Each region's line, by its code.
+    public private(set) var regions: [String: Line] = [:]
+    /// Each operator's line in each region, by region code then operator code.
+    public private(set) var cells: [String: [String: Line]] = [:]
+
+    /// Counts the current openings that needed evidence (openings from before evidence are not
+    /// counted: nothing could be asked of them).
+    public init(_ v: Verification, regionOf: [SiteKey: String]) {
+        for o in v.current where o.needsEvidence {
+            let region = regionOf[o.site] ?? ""
+            let op = o.site.operator.rawValue
+            city.add(o)
+            operators[op, default: Line()].add(o)
+            regions[region, default: Line()].add(o)
+            cells[region, default: [:]][op, default: Line()].add(o)
+        }
+    }
+
+    /// A region's line (empty when it has none).
+    public func region(_ code: String) -> Line { regions[code] ?? Line() }
+    /// An operator's line (empty when it has none).
+    public func `operator`(_ code: String) -> Line { operators[code] ?? Line() }
+    /// An operator's line in a region (empty when it has none).
+    public func cell(region: String, operator op: String) -> Line { cells[region]?[op] ?? Line() }
+}
