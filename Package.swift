@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "RolloutImportTests",
             dependencies: ["RolloutCore", "RolloutTexts", "RolloutReference", "RolloutDemo", "RolloutStorage", "RolloutSQLStorage", "RolloutApplication",
-                           "RolloutImport", "RolloutTestSupport",
+                           "RolloutImport", "RolloutTestSupport", "RolloutPhotos",
                            "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
         ),

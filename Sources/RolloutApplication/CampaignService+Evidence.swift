@@ -80,6 +80,28 @@ extension CampaignService {
             throw RolloutError("site_not_yours", kind: .forbidden, ["value": site.code])
         }
         let now = try await campaign().now(clock)
+        let sha = Self.sha256(bytes)
+        let rule = Verification(try await store.events(kinds: ["evidence.rule_set"]), at: ReadMoment(asOf: .including(now))).rule ?? EvidenceRule()
+        // The same bytes as another site's evidence (looked for only when the bytes are kept already).
+        var reused = false
+        if try await store.blob(sha256: sha) != nil {
+            for e in try await store.events(kinds: ["evidence.attached"]) {
+                guard case .evidenceAttached(let p) = e.event.body, p.sha256 == sha else { continue }
+                if p.site != site { reused = true } else if p.stage == stage { throw RolloutError("evidence_exists", kind: .conflict, ["value": sha]) }
+            }
+        }
+        let (evidence, blobs) = try await makeEvidence(site: site, stage: stage, bytes: bytes, sha256: sha, maxBytes: maxBytes, now: now, rule: rule,
+                                                       reusedElsewhere: reused)
+        _ = try await store.keep(blobs, appending: [NewEvent(.evidenceAttached(evidence), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
+        return evidence
+    }
+
+    /// A photo of a site's stage as evidence, as of `now`: the site must have reached the stage;
+    /// the photo is read (a real JPEG within the size limit, its EXIF) and checked against the
+    /// site (``EvidenceChecks``) under the rule; with the photo and its preview to keep. Throws
+    /// `unknown_site`, `evidence_stage_not_reached` and the photo's own errors.
+    func makeEvidence(site: SiteKey, stage: Stage, bytes: [UInt8], sha256 sha: String, maxBytes: Int, now: Instant, rule: EvidenceRule,
+                      reusedElsewhere reused: Bool) async throws -> (EvidencePhoto, [StoredBlob]) {
         guard let detail = try await store.site(site, at: ReadMoment(asOf: .including(now))) else {
             throw RolloutError("unknown_site", kind: .notFound, ["operator": site.operator.rawValue, "value": site.code])
         }
@@ -93,16 +115,6 @@ extension CampaignService {
         let previous = changes.last { ShanghaiCalendar.parseInstant($0.occurredAt).map { $0 < reportAt } == true }
             .flatMap { ShanghaiCalendar.parseInstant($0.occurredAt) }
         let photo = try Photo.read(bytes, maxBytes: maxBytes)
-        let sha = Self.sha256(bytes)
-        let rule = Verification(try await store.events(kinds: ["evidence.rule_set"]), at: ReadMoment(asOf: .including(now))).rule ?? EvidenceRule()
-        // The same bytes as another site's evidence (looked for only when the bytes are kept already).
-        var reused = false
-        if try await store.blob(sha256: sha) != nil {
-            for e in try await store.events(kinds: ["evidence.attached"]) {
-                guard case .evidenceAttached(let p) = e.event.body, p.sha256 == sha else { continue }
-                if p.site != site { reused = true } else if p.stage == stage { throw RolloutError("evidence_exists", kind: .conflict, ["value": sha]) }
-            }
-        }
         let outcome = EvidenceChecks.check(takenAt: photo.exif.takenAt, latitude: photo.exif.latitude, longitude: photo.exif.longitude,
                                            siteLatitude: detail.site.lat, siteLongitude: detail.site.lon, previousStageAt: previous,
                                            reportRecordedAt: reportRecorded, reusedElsewhere: reused, rules: rule.checks)
@@ -111,10 +123,8 @@ extension CampaignService {
         let evidence = EvidencePhoto(site: site, stage: stage, sha256: sha, previewSha256: previewSha, bytes: bytes.count, width: photo.layout.width,
                                      height: photo.layout.height, takenAt: photo.exif.takenAt, latitude: photo.exif.latitude,
                                      longitude: photo.exif.longitude, distanceMetres: outcome.distanceMetres, failures: outcome.failures)
-        _ = try await store.keep([StoredBlob(sha256: sha, contentType: "image/jpeg", bytes: bytes),
-                                  StoredBlob(sha256: previewSha, contentType: "image/jpeg", bytes: preview.bytes)],
-                                 appending: [NewEvent(.evidenceAttached(evidence), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token)])
-        return evidence
+        return (evidence, [StoredBlob(sha256: sha, contentType: "image/jpeg", bytes: bytes),
+                           StoredBlob(sha256: previewSha, contentType: "image/jpeg", bytes: preview.bytes)])
     }
 
     /// Attaches several photos to a site's stage (a form's upload): every photo is read first, so

@@ -18,7 +18,8 @@ public enum Catalogue {
     /// The catalogue's parts, one a file; a key in two of them is a test failure.
     static let parts: [[String: (zh: String, en: String)]] = [messages, pageTexts, accessTexts, leverTexts, dispatchTexts, limitTexts,
                                                               forecastTexts, operationsTexts, reportingTexts, reconciliationTexts,
-                                                              notificationTexts, mailTexts, scorecardTexts, adoptionTexts, safetyTexts, photoTexts, verificationPageTexts]
+                                                              notificationTexts, mailTexts, scorecardTexts, adoptionTexts, safetyTexts, photoTexts, verificationPageTexts,
+                                                              evidenceImportTexts]
 
     static let entries: [String: (zh: String, en: String)] = parts.reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
 

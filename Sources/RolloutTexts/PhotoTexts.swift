@@ -42,6 +42,23 @@ extension Catalogue {
 }
 
 extension Catalogue {
+    /// A bundle of photos imported (`rollout import evidence`): what is wrong with it or with a row,
+    /// each row's message naming its file.
+    static let evidenceImportTexts: [String: (zh: String, en: String)] = {
+        var texts: [String: (zh: String, en: String)] = [
+            "import.not_zip": ("文件不是 ZIP 压缩包", "the file is not a ZIP archive"),
+            "import.no_manifest": ("压缩包中没有清单 manifest.csv", "the archive holds no manifest.csv"),
+            "import.photo_not_in_bundle": ("压缩包中没有照片文件“{file}”", "the archive holds no photo “{file}”"),
+            "import.bad_file_path": ("照片路径“{file}”不在压缩包内", "the photo path “{file}” leads out of the archive"),
+        ]
+        for code in ["photo_not_jpeg", "photo_truncated", "photo_bad_segment", "photo_no_frame", "photo_too_large", "photo_unreadable",
+                     "exif_bad_header", "exif_offset_past_end", "exif_loop", "exif_too_many_entries", "bad_evidence_stage", "evidence_stage_not_reached"] {
+            let text = photoTexts[code]!
+            texts["import.\(code)"] = ("{file}：" + text.zh, "{file}: " + text.en)
+        }
+        return texts
+    }()
+
     /// The verification queue's page.
     static let verificationPageTexts: [String: (zh: String, en: String)] = [
         "page_verification": ("开通核验", "Verification"),

@@ -14,7 +14,8 @@ struct Import: AsyncParsableCommand {
         discussion: "Exit status: 0 committed (or a clean dry run), 1 rejected (nothing written), 2 usage error.")
 
     @OptionGroup var common: CommonOptions
-    @Argument(help: "sites, progress, obstacles, resources, targets, subscribers, applications or inspections") var kind: String
+    @Argument(help: "sites, progress, obstacles, resources, targets, subscribers, applications, inspections, or evidence (a ZIP of photos with manifest.csv: site_code,operator,stage,file)")
+    var kind: String
     @Argument(help: "The file to import.") var file: String
     @Flag(name: .customLong("dry-run"), help: "Check every row; write nothing.") var dryRun = false
     @Flag(help: "Answer in JSON (the same answer as POST /api/v1/imports/{kind}).") var json = false
@@ -23,7 +24,7 @@ struct Import: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func validate() throws {
-        guard ImportKind(rawValue: kind) != nil else {
+        guard ImportKind(rawValue: kind) != nil || kind == "evidence" else {
             throw ValidationError(Catalogue.text("import.unknown_kind", .en, ["value": kind]))
         }
     }
@@ -44,6 +45,13 @@ struct Import: AsyncParsableCommand {
                         throw RolloutError("unknown_account", ["value": account])
                     }
                     scope = stored.account.principal()
+                }
+                if kind == "evidence" {
+                    let answer = try await CampaignService(store: store, clock: common.clock)
+                        .importEvidence(URL(fileURLWithPath: file), actor: account ?? "cli", scope: scope, dryRun: dryRun, limits: limits)
+                    try await store.close()
+                    rejected = try say(answer)
+                    return
                 }
                 report = try await Importer.run(ImportKind(rawValue: kind)!, file: URL(fileURLWithPath: file), store: store,
                                                 now: campaign.now(common.clock), actor: account ?? "cli", scope: scope, dryRun: dryRun,
@@ -80,5 +88,23 @@ struct Import: AsyncParsableCommand {
             rejected = !report.errors.isEmpty
         }
         if rejected { throw ExitCode(1) }
+    }
+
+    /// Prints an evidence bundle's answer as an import's; true when it was rejected.
+    func say(_ report: EvidenceImportReport) throws -> Bool {
+        let lang = common.language
+        if json {
+            print(String(decoding: try report.json(lang), as: UTF8.self))
+        } else if report.errors.isEmpty {
+            common.say("import_done", ["kind": kind, "rows": "\(report.rows)", "applied": "\(report.applied)",
+                                       "unchanged": "\(report.unchanged)", "dry": dryRun ? Catalogue.text("import_dry", lang) : ""])
+        } else {
+            var lines = [Catalogue.text("import_rejected", lang, ["kind": kind, "count": "\(report.errors.count)"])]
+            for e in report.errors {
+                lines.append(Catalogue.text("import_error_line", lang, ["row": "\(e.row)", "column": e.column, "code": e.code, "message": e.message(lang)]))
+            }
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        return !report.errors.isEmpty
     }
 }

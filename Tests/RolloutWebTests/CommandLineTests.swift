@@ -275,6 +275,17 @@ import Testing
         #expect(try run(["account", "list", "--database", db]).out.contains("disabled"))
     }
 
+    @Test func aBundleOfPhotosIsImportedFromTheCommandLine() throws {
+        let db = temporaryDatabase()
+        _ = try run(["init", "--database", db, "--name", "n", "--start", "2020-01-01", "--deadline", "2020-06-30"])
+        let file = NSTemporaryDirectory() + "rollout-cli-\(UUID().uuidString).zip"
+        try "not a zip".write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try run(["import", "evidence", file, "--database", db])
+        #expect(refused.status == 1 && refused.err.contains("文件不是 ZIP 压缩包"), "\(refused.err)")
+        let json = try run(["import", "evidence", file, "--json", "--lang", "en", "--database", db])
+        #expect(json.status == 1 && json.out.contains(#""kind":"evidence""#) && json.out.contains("the file is not a ZIP archive"), "\(json.out)")
+    }
+
     @Test func subscriptionsAreManagedFromTheCommandLine() throws {
         let db = temporaryDatabase()
         _ = try run(["init", "--database", db, "--name", "n", "--start", "2020-01-01", "--deadline", "2020-06-30"])
