@@ -59,7 +59,8 @@ let package = Package(
             dependencies: ["RolloutCore", "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The deterministic demo campaign generator, and its installation into a store.
-        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage"]),
+        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage", "RolloutPhotos",
+                                                   .product(name: "Crypto", package: "swift-crypto")]),
         // The storage interface, split by aggregate (database, log, progress, obstacles, resources,
         // bulletins, accounts), with the rows it answers and the one wall clock. No driver.
         .target(name: "RolloutStorage", dependencies: ["RolloutCore"]),

@@ -78,13 +78,15 @@ public struct Verification: Sendable {
             switch e.body {
             case .evidenceRuleSet(let r):
                 rule = r; ruleSince = e.occurredAt
-                rules.append((e.occurredAt, r))
+                rules.insert((e.occurredAt, r), at: rules.firstIndex { $0.at > e.occurredAt } ?? rules.endIndex)
             case .stageReported(let site, let s, _):
                 let was = stage[site]
                 if s > (was ?? .planned) { stage[site] = s }
                 // A report reaching on air from below it opens the site (again).
                 if s.isBuilt, !(was?.isBuilt ?? false) {
-                    let needs = rule?.required == true && ruleSince.map { e.recordedAt >= $0 } == true
+                    // Evidence is asked of a report by the rule in force when it was recorded (a later
+                    // change of the rule's details does not make earlier openings "before evidence").
+                    let needs = rules.last { $0.at <= e.recordedAt }?.rule.required == true
                     openings[site] = Opening(site: site, reportedAt: e.occurredAt, recordedAt: e.recordedAt, reportedBy: e.actor, needsEvidence: needs, photos: [],
                                              firstPhotoAt: nil, drawn: false, decision: nil, decidedAt: nil, decidedBy: nil, standing: true)
                 }

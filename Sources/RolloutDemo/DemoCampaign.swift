@@ -1,4 +1,5 @@
 import RolloutCore
+import RolloutStorage
 
 /// The Chongqing 2020 demo campaign, generated deterministically from a seed.
 ///
@@ -91,14 +92,34 @@ public struct DemoCampaign: Sendable {
     public var siteCount: Int { candidates }
 
     /// The events of the candidate sites in `range`, each site's events in the order the platform learned them.
-    public func siteEvents(_ range: Range<Int>) -> [NewEvent] {
+    public func siteEvents(_ range: Range<Int>) -> [NewEvent] { siteBatch(range).events }
+
+    /// The events of the candidate sites in `range`, with the photos and previews their evidence names.
+    public func siteBatch(_ range: Range<Int>) -> (events: [NewEvent], blobs: [StoredBlob]) {
         var out: [NewEvent] = []
+        var blobs: [StoredBlob] = []
         out.reserveCapacity(range.count * 10)
-        for i in range { appendSite(i, to: &out) }
-        return out
+        for i in range { appendSite(i, to: &out, blobs: &blobs) }
+        return (out, blobs)
     }
 
-    private func appendSite(_ i: Int, to out: inout [NewEvent]) {
+    /// The city office's evidence rules (evidence on from 11 May 2020, ranking by verified openings from 8 June).
+    public func evidenceRuleEvents() -> [NewEvent] { EvidenceStory.ruleEvents(clock: clock) }
+
+    /// The first photo of a site's opening and when it was attached, if it has one (what another
+    /// site's reused photo is).
+    private func firstPhoto(of i: Int) -> (bytes: [UInt8], at: Instant)? {
+        guard i >= 0 else { return nil }
+        var events: [NewEvent] = []
+        var blobs: [StoredBlob] = []
+        appendSite(i, to: &events, blobs: &blobs, reuse: false)
+        for e in events {
+            if case .evidenceAttached(let p) = e.body, let b = blobs.first(where: { $0.sha256 == p.sha256 }) { return (b.bytes, e.recordedAt) }
+        }
+        return nil
+    }
+
+    private func appendSite(_ i: Int, to out: inout [NewEvent], blobs: inout [StoredBlob], reuse: Bool = true) {
         var rng = SeededRandom(seed: seed, stream: 2, item: UInt64(i))
         // When it goes on air: stratified along the curve, so the totals follow it closely.
         let u = (Double(i) + rng.unit()) / Double(candidates)
@@ -185,6 +206,9 @@ public struct DemoCampaign: Sendable {
         if let r = events.firstIndex(where: { if case .siteRegistered = $0.body { true } else { false } }), r != 0 {
             events.insert(events.remove(at: r), at: 0)
         }
+        // Its field evidence, if it opened after evidence was on (a stream of its own).
+        blobs += EvidenceStory.weave(&events, index: i, site: key, region: region, lat: point.lat, lon: point.lon, scale: scale, clock: clock, seed: seed,
+                                     reusable: { reuse ? firstPhoto(of: i - 1) : nil })
         out.append(contentsOf: tower?.events ?? [])
         out.append(contentsOf: events)
         // Its safety inspection, if any (a stream of its own: the site's draws are unchanged).

@@ -49,17 +49,34 @@ public enum DemoInstaller {
                                        outlines: try outlineGeometries(), now: now)
         let batchSites = 2_000
         let batches = (demo.siteCount + batchSites - 1) / batchSites
+        // The photos the evidence names, gathered as the batches are made and kept after the log.
+        let photos = BlobCollector()
         let events = try await store.bulkLoad({ i in
-            if i == 0 { return demo.targetEvents() }
+            if i == 0 { return demo.targetEvents() + demo.evidenceRuleEvents() }
             let b = i - 1
             // Last, the calendar and the receipts of reports (each organisation's in one batch).
             if b == batches { return demo.reportingEvents() }
             if b == batches + 1 { return demo.unclaimedTowerEvents() }
             if b == batches + 2 { return demo.adoptionEvents() }
             guard b < batches else { return nil }
-            return demo.siteEvents((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
+            let batch = demo.siteBatch((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
+            photos.add(batch.blobs)
+            return batch.events
         }, batchesPerCommit: sideFile ? 50 : nil)
+        try await store.keepBlobs(photos.all)
         let sites = try await store.sites(SiteQuery(perPage: 1, networkOnly: true), at: ReadMoment(asOf: demo.clock)).total
         return Report(sites: sites, events: events, clock: demo.now)
     }
+}
+
+/// The blobs of the batches made so far (the batches are made one after another, on any thread).
+final class BlobCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var blobs: [String: StoredBlob] = [:]
+
+    /// Adds blobs (one of each SHA-256).
+    func add(_ more: [StoredBlob]) { lock.withLock { for b in more where blobs[b.sha256] == nil { blobs[b.sha256] = b } } }
+
+    /// Every blob added, by SHA-256.
+    var all: [StoredBlob] { lock.withLock { blobs.values.sorted { $0.sha256 < $1.sha256 } } }
 }

@@ -14,6 +14,19 @@ extension SQLCampaignStore {
         }
     }
 
+    /// Keeps blobs in bulk: multi-row inserts, leaving the ones kept already.
+    public func keepBlobs(_ blobs: [StoredBlob]) async throws {
+        guard !blobs.isEmpty else { return }
+        let at = Int64(Date().timeIntervalSince1970)
+        _ = try await withWriteSession { session in
+            let db = (session as! SQLWriteSession).db
+            try await db.insertRows("blobs", columns: ["sha256", "content_type", "size", "data", "created_at"],
+                                    rows: blobs.map { b -> [any Encodable & Sendable] in [b.sha256, b.contentType, Int64(b.bytes.count), Data(b.bytes), at] },
+                                    suffix: "ON CONFLICT (sha256) DO NOTHING")
+            return 0
+        }
+    }
+
     /// A kept blob, nil if none has that SHA-256.
     public func blob(sha256: String) async throws -> StoredBlob? {
         try await read { db in

@@ -22,4 +22,7 @@ public protocol EvidenceStore: Sendable {
     func keep(_ blobs: [StoredBlob], appending events: [NewEvent]) async throws -> AppendResult
     /// A kept blob, nil if none has that SHA-256.
     func blob(sha256: String) async throws -> StoredBlob?
+    /// Keeps blobs alone, in bulk (the demo's photos, whose events the bulk load wrote): multi-row
+    /// inserts that leave the ones kept already.
+    func keepBlobs(_ blobs: [StoredBlob]) async throws
 }
