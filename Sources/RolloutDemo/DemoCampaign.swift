@@ -106,13 +106,15 @@ public struct DemoCampaign: Sendable {
     /// The city office's evidence rules (evidence on from 11 May 2020, ranking by verified openings from 8 June).
     public func evidenceRuleEvents() -> [NewEvent] { EvidenceStory.ruleEvents(clock: clock) }
 
-    /// The first photo of a site's opening and when it was attached, if it has one (what another
-    /// site's reused photo is).
-    private func firstPhoto(of i: Int) -> (bytes: [UInt8], at: Instant)? {
+    /// The first photo of a site's opening and when it was attached, if it has one and lies in the
+    /// region (what another site's reused photo is).
+    private func firstPhoto(of i: Int, region: String) -> (bytes: [UInt8], at: Instant)? {
         guard i >= 0 else { return nil }
         var events: [NewEvent] = []
         var blobs: [StoredBlob] = []
         appendSite(i, to: &events, blobs: &blobs, reuse: false)
+        // A site of the same region only: a variant's regions change nothing elsewhere.
+        guard events.contains(where: { if case .siteRegistered(let r) = $0.body { r.regionCode == region } else { false } }) else { return nil }
         for e in events {
             if case .evidenceAttached(let p) = e.body, let b = blobs.first(where: { $0.sha256 == p.sha256 }) { return (b.bytes, e.recordedAt) }
         }
@@ -208,7 +210,7 @@ public struct DemoCampaign: Sendable {
         }
         // Its field evidence, if it opened after evidence was on (a stream of its own).
         blobs += EvidenceStory.weave(&events, index: i, site: key, region: region, lat: point.lat, lon: point.lon, scale: scale, clock: clock, seed: seed,
-                                     reusable: { reuse ? firstPhoto(of: i - 1) : nil })
+                                     reusable: { reuse ? firstPhoto(of: i - 1, region: region) : nil })
         out.append(contentsOf: tower?.events ?? [])
         out.append(contentsOf: events)
         // Its safety inspection, if any (a stream of its own: the site's draws are unchanged).

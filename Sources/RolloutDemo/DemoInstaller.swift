@@ -63,7 +63,7 @@ public enum DemoInstaller {
             photos.add(batch.blobs)
             return batch.events
         }, batchesPerCommit: sideFile ? 50 : nil)
-        try await store.keepBlobs(photos.all)
+        try await store.keepBlobs(photos.all, at: now)
         let sites = try await store.sites(SiteQuery(perPage: 1, networkOnly: true), at: ReadMoment(asOf: demo.clock)).total
         return Report(sites: sites, events: events, clock: demo.now)
     }

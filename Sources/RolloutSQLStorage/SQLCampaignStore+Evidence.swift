@@ -15,9 +15,9 @@ extension SQLCampaignStore {
     }
 
     /// Keeps blobs in bulk: multi-row inserts, leaving the ones kept already.
-    public func keepBlobs(_ blobs: [StoredBlob]) async throws {
+    public func keepBlobs(_ blobs: [StoredBlob], at now: Instant) async throws {
         guard !blobs.isEmpty else { return }
-        let at = Int64(Date().timeIntervalSince1970)
+        let at = now.seconds
         _ = try await withWriteSession { session in
             let db = (session as! SQLWriteSession).db
             try await db.insertRows("blobs", columns: ["sha256", "content_type", "size", "data", "created_at"],

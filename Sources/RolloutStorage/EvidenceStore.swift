@@ -24,5 +24,5 @@ public protocol EvidenceStore: Sendable {
     func blob(sha256: String) async throws -> StoredBlob?
     /// Keeps blobs alone, in bulk (the demo's photos, whose events the bulk load wrote): multi-row
     /// inserts that leave the ones kept already.
-    func keepBlobs(_ blobs: [StoredBlob]) async throws
+    func keepBlobs(_ blobs: [StoredBlob], at: Instant) async throws
 }

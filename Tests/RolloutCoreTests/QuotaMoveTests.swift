@@ -56,7 +56,7 @@ import Testing
     static func region(_ code: String, target: Int?, progress: Int, expected: Int) -> RegionFigures {
         RegionFigures(regionCode: code, name: code, nameEn: code, kind: "district", target: target, due: nil, built: progress, builtAtStart: 0,
                       progress: progress, completion: nil, rank: 1, sites: 0, stages: [:], openObstacles: 0, operators: [],
-                      forecast: Forecast(method: "stage_durations", pacePerDay: 1, expectedAtDeadline: expected))
+                      forecast: Forecast(method: "stage_durations", pacePerDay: 1, expectedAtDeadline: expected), rankedProgress: progress)
     }
 
     @Test func proposalsMoveFromRegionsThatWillMissToRegionsThatWillExceed() {

@@ -56,7 +56,7 @@ import Testing
         func r(_ code: String, _ target: Int, _ progress: Int) -> RegionFigures {
             RegionFigures(regionCode: code, name: code, nameEn: code, kind: "district", target: target, due: nil, built: progress, builtAtStart: 0,
                           progress: progress, completion: nil, rank: 1, sites: 0, stages: [:], openObstacles: 0, operators: [],
-                          forecast: Forecast(method: "m", pacePerDay: 0, expectedAtDeadline: 0))
+                          forecast: Forecast(method: "m", pacePerDay: 0, expectedAtDeadline: 0), rankedProgress: progress)
         }
         // At half time a region is behind below 0.6 × 0.5 × target = 30 of 100.
         let first = (regions: [r("A", 100, 20), r("B", 100, 25), r("C", 100, 50)], elapsed: 0.5)
