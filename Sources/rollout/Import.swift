@@ -50,7 +50,8 @@ struct Import: AsyncParsableCommand {
                     let answer = try await CampaignService(store: store, clock: common.clock)
                         .importEvidence(URL(fileURLWithPath: file), actor: account ?? "cli", scope: scope, dryRun: dryRun, limits: limits)
                     try await store.close()
-                    rejected = try say(answer)
+                    rejected = try say(json: answer.json(common.language), rows: answer.rows, applied: answer.applied,
+                                       unchanged: answer.unchanged, errors: answer.errors)
                     return
                 }
                 report = try await Importer.run(ImportKind(rawValue: kind)!, file: URL(fileURLWithPath: file), store: store,
@@ -71,40 +72,28 @@ struct Import: AsyncParsableCommand {
                 try? await store.close()
                 throw error
             }
-            let lang = common.language
-            if json {
-                print(String(decoding: try report.json(lang), as: UTF8.self))
-            } else if report.errors.isEmpty {
-                common.say("import_done", ["kind": kind, "rows": "\(report.rows)", "applied": "\(report.applied)",
-                                           "unchanged": "\(report.unchanged)", "dry": dryRun ? Catalogue.text("import_dry", lang) : ""])
-            } else {
-                var lines = [Catalogue.text("import_rejected", lang, ["kind": kind, "count": "\(report.errors.count)"])]
-                for e in report.errors {
-                    lines.append(Catalogue.text("import_error_line", lang, ["row": "\(e.row)", "column": e.column, "code": e.code,
-                                                                           "message": e.message(lang)]))
-                }
-                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-            }
-            rejected = !report.errors.isEmpty
+            rejected = try say(json: report.json(common.language), rows: report.rows, applied: report.applied, unchanged: report.unchanged,
+                               errors: report.errors)
         }
         if rejected { throw ExitCode(1) }
     }
 
-    /// Prints an evidence bundle's answer as an import's; true when it was rejected.
-    func say(_ report: EvidenceImportReport) throws -> Bool {
+    /// Prints an import's answer (its JSON with `--json`; else a line, or every error on standard
+    /// error); true when it was rejected.
+    func say(json answer: Data, rows: Int, applied: Int, unchanged: Int, errors: [ImportError]) throws -> Bool {
         let lang = common.language
         if json {
-            print(String(decoding: try report.json(lang), as: UTF8.self))
-        } else if report.errors.isEmpty {
-            common.say("import_done", ["kind": kind, "rows": "\(report.rows)", "applied": "\(report.applied)",
-                                       "unchanged": "\(report.unchanged)", "dry": dryRun ? Catalogue.text("import_dry", lang) : ""])
+            print(String(decoding: answer, as: UTF8.self))
+        } else if errors.isEmpty {
+            common.say("import_done", ["kind": kind, "rows": "\(rows)", "applied": "\(applied)",
+                                       "unchanged": "\(unchanged)", "dry": dryRun ? Catalogue.text("import_dry", lang) : ""])
         } else {
-            var lines = [Catalogue.text("import_rejected", lang, ["kind": kind, "count": "\(report.errors.count)"])]
-            for e in report.errors {
+            var lines = [Catalogue.text("import_rejected", lang, ["kind": kind, "count": "\(errors.count)"])]
+            for e in errors {
                 lines.append(Catalogue.text("import_error_line", lang, ["row": "\(e.row)", "column": e.column, "code": e.code, "message": e.message(lang)]))
             }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
-        return !report.errors.isEmpty
+        return !errors.isEmpty
     }
 }

@@ -189,6 +189,10 @@ import Testing
                                                         contentType: "application/json", allowed: [.cityOffice, .district, .verifier]),
             "POST /api/v1/evidence/rule": RouteCase(uri: "/api/v1/evidence/rule", body: #"{"max_distance_m":1}"#, contentType: "application/json",
                                                     allowed: [.cityOffice]),
+            // The site page's upload form without a photo (400).
+            "POST /sites/{operator}/{code}/evidence": RouteCase(uri: "/sites/cmcc/\(site.siteCode)/evidence",
+                                                                body: "--B\r\nContent-Disposition: form-data; name=\"stage\"\r\n\r\non_air\r\n--B--\r\n",
+                                                                contentType: "multipart/form-data; boundary=B", allowed: [.cityOffice, .operator]),
             "GET /verification": RouteCase(uri: "/verification", allowed: recordReaders),
             "POST /verification": RouteCase(uri: "/verification", body: "action=nope", contentType: "application/x-www-form-urlencoded",
                                             allowed: [.cityOffice, .district, .verifier]),

@@ -32,7 +32,7 @@ import RolloutAccess
 
     @Test func theFormsPhotosAreCheckedAndKeptOrNoneIs() async throws {
         try await Backend.sqlite.withStore { store, _ in
-            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: 0.002)
+            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: EvidenceWebTests.beforeEvidence, fraction: 0.002)
             _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
             let service = CampaignService(store: store, clock: .system)
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
@@ -95,7 +95,7 @@ import RolloutAccess
 
     @Test func aSignedInBrowserSendsItsFormTokenAsAPart() async throws {
         try await Backend.sqlite.withStore { store, _ in
-            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: 0.002)
+            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: EvidenceWebTests.beforeEvidence, fraction: 0.002)
             _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
             let service = CampaignService(store: store, clock: .system)
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
@@ -117,7 +117,7 @@ import RolloutAccess
                     let r = try await client.executeRequest(uri: Route.siteEvidence.path("cmcc", site.siteCode), method: .post, headers: headers, body: body)
                     #expect(r.status == status, "\(fields.map(\.0)): \(r.status) \(String(buffer: r.body).prefix(200))")
                 }
-                #expect(try await store.events(kinds: ["evidence.attached"]).count == 1)
+                #expect(try await store.events(kinds: ["evidence.attached"]).count == 1, "only the form with its token")
             }
         }
     }

@@ -16,6 +16,9 @@ import Testing
 /// database); bad photos and the wrong accounts get a clear error and store nothing; the counts
 /// are a plain fold of the log; a verifier's rejection rolls the site back.
 @Suite struct EvidenceWebTests {
+    /// A demo day before the demo's own evidence rule (11 May 2020): the tests switch evidence on themselves.
+    static let beforeEvidence = ShanghaiCalendar.dayNumber(year: 2020, month: 5, day: 8)!
+
     static func json(_ r: TestResponse) -> [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(buffer: r.body))) as? [String: Any]) ?? [:] }
 
     static func photo(at site: (lat: Double, lon: Double)?, taken: Instant?, tint: Int = 0) throws -> [UInt8] {
@@ -26,7 +29,7 @@ import Testing
     @Test(arguments: Backend.available)
     func aPhotoIsCheckedKeptServedAndCountedAndARejectionRollsTheSiteBack(backend: Backend) async throws {
         try await backend.withStore { store, url in
-            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: DemoCampaign.defaultClockDay, fraction: 0.002)
+            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: EvidenceWebTests.beforeEvidence, fraction: 0.002)
             _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
             let service = CampaignService(store: store, clock: .system)
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))

@@ -35,6 +35,8 @@ import Testing
         let anyFinding = ((safetyAnswer["city"] as? [String: Any])?["findings"] as? Int ?? 0) > 0
         let safetyRows = Dictionary(uniqueKeysWithValues: (safetyAnswer["regions"] as! [[String: Any]]).map { ($0["region_code"] as! String, $0) })
         let pairs = Dictionary(uniqueKeysWithValues: (card["regions"] as! [[String: Any]]).map { ($0["region_code"] as! String, ($0["paired_sites"] as? Int, $0["agreeing_sites"] as? Int)) })
+        let verification = try #require(try await client.execute(uri: "/api/v1/verification?\(query)", method: .get) { try Self.json($0) } as? [String: Any])
+        let evidence = (verification["regions"] as? [String: [String: Int]]) ?? [:]
         let today = String(asOf.prefix(10))
         var out: [(String, Double?, [String: Double?])] = []
         // Adoption's parts against the best district: projects in operation, growth over three months.
@@ -55,11 +57,19 @@ import Testing
             } else { parts["safety"] = .some(nil) }
             let (paired, agreeing) = pairs[code] ?? (nil, nil)
             #expect(paired.map { $0 - (agreeing ?? 0) } == (paired == nil ? nil : disagreeing[code]?.count ?? 0), "\(code) disagreeing sites")
-            parts["verified"] = paired.flatMap { p in p > 0 ? 100 * Double(agreeing ?? 0) / Double(p) : nil } ?? .some(nil)
+            // Verified: once evidence exists, the share of the district's openings needing it that are
+            // verified (from the verification answer's counts by state); else the reconciliation rate.
+            let states = evidence[code] ?? [:]
+            let needing = states.filter { $0.key != "before_evidence" && $0.key != "verified_count" }.values.reduce(0, +)
+            if needing > 0 {
+                parts["verified"] = 100 * Double((states["accepted"] ?? 0) + (states["verified"] ?? 0)) / Double(needing)
+            } else {
+                parts["verified"] = paired.flatMap { p in p > 0 ? 100 * Double(agreeing ?? 0) / Double(p) : nil } ?? .some(nil)
+            }
             parts["applications"] = adoption.projects.isEmpty ? .some(nil) : most > 0 ? 100 * Double(adoption.inOperation(region: code)) / Double(most) : 0
             parts["subscribers"] = adoption.growth(region: code).map { best > 0 ? 100 * max(0, $0) / best : 0 } ?? .some(nil)
             if let target = r["target"] as? Int, target > 0, elapsed > 0 {
-                parts["build"] = min(100, 100 * Double(r["progress"] as! Int) / (Double(target) * elapsed))
+                parts["build"] = min(100, 100 * Double(r["ranked_progress"] as! Int) / (Double(target) * elapsed))
             } else { parts["build"] = .some(nil) }
             parts["obstacles"] = open == 0 ? 100 : 100 * Double(open - overdue) / Double(open)
             let org = reporting.first { $0["kind"] as? String == "district" && $0["code"] as? String == code }

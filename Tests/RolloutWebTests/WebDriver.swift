@@ -83,6 +83,13 @@ final class WebDriver: @unchecked Sendable {
     /// returns the value it answered with.
     func runAsync(_ script: String) async throws -> Any? { try await command("POST", "/execute/async", ["script": script, "args": []]) }
 
+    /// Chooses a file on disk in the file input a CSS selector names, as a person picking it would.
+    func choose(file path: String, in selector: String) async throws {
+        guard let found = try await command("POST", "/element", ["using": "css selector", "value": selector]) as? [String: Any],
+              let id = found.values.first as? String else { throw WebDriverError(message: "no element \(selector)") }
+        _ = try await command("POST", "/element/\(id)/value", ["text": path])
+    }
+
     /// The page's text.
     func text() async throws -> String { (try await run("return document.body.innerText;") as? String) ?? "" }
 

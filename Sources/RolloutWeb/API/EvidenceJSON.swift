@@ -74,6 +74,25 @@ enum EvidenceJSON {
             try c.encode(byRegion.mapValues(counts), forKey: AnyKey("regions"))
             let byOperator = Dictionary(grouping: current) { $0.site.operator.rawValue }
             try c.encode(byOperator.mapValues(counts), forKey: AnyKey("operators"))
+            // The openings that needed evidence: their shares and the median days to a person's decision.
+            let tally = VerificationTally(f, regionOf: v.regionOf)
+            struct Shares: Encodable {
+                var openings: Int, accepted_share: Double?, verified_share: Double?, rejected_share: Double?, median_days_to_decision: Double?
+                init(_ l: VerificationTally.Line) {
+                    openings = l.openings; accepted_share = l.share(.accepted); verified_share = l.verifiedShare
+                    rejected_share = l.share(.rejected); median_days_to_decision = l.medianDaysToDecision
+                }
+                func encode(to encoder: any Encoder) throws {
+                    var c = encoder.container(keyedBy: AnyKey.self)
+                    try c.encode(openings, forKey: AnyKey("openings")); try c.encode(accepted_share, forKey: AnyKey("accepted_share"))
+                    try c.encode(verified_share, forKey: AnyKey("verified_share")); try c.encode(rejected_share, forKey: AnyKey("rejected_share"))
+                    try c.encode(median_days_to_decision, forKey: AnyKey("median_days_to_decision"))
+                }
+            }
+            var shares = c.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("shares"))
+            try shares.encode(Shares(tally.city), forKey: AnyKey("city"))
+            try shares.encode(tally.regions.mapValues(Shares.init), forKey: AnyKey("regions"))
+            try shares.encode(tally.operators.mapValues(Shares.init), forKey: AnyKey("operators"))
             if records {
                 try c.encode(f.queue.map { Opening(o: $0, region: v.regionOf[$0.site]) }, forKey: AnyKey("queue"))
                 try c.encode(current.filter { $0.state != .beforeEvidence }.map { Opening(o: $0, region: v.regionOf[$0.site]) }, forKey: AnyKey("openings"))
