@@ -62,6 +62,8 @@ public struct Verification: Sendable {
     public private(set) var rule: EvidenceRule?
     /// Since when the rule in force stands.
     public private(set) var ruleSince: Instant?
+    /// Since when evidence has been required without a break (nil while it is not).
+    public private(set) var requiredSince: Instant?
     /// Each site's latest opening (a site never on air has none).
     public private(set) var openings: [SiteKey: Opening] = [:]
     /// Every rule folded, in log order, with when it was set.
@@ -77,6 +79,7 @@ public struct Verification: Sendable {
             guard moment.asOf.includes(e.occurredAt), moment.knownAt?.includes(e.recordedAt) ?? true else { continue }
             switch e.body {
             case .evidenceRuleSet(let r):
+                if !r.required { requiredSince = nil } else if rule?.required != true { requiredSince = e.occurredAt }
                 rule = r; ruleSince = e.occurredAt
                 rules.insert((e.occurredAt, r), at: rules.firstIndex { $0.at > e.occurredAt } ?? rules.endIndex)
             case .stageReported(let site, let s, _):

@@ -58,7 +58,8 @@ enum EvidenceJSON {
             let f = v.verification
             try c.encode(ShanghaiCalendar.iso8601(v.at), forKey: AnyKey("as_of"))
             try c.encode(f.rule?.required ?? false, forKey: AnyKey("evidence_required"))
-            try c.encode(f.ruleSince.map(ShanghaiCalendar.iso8601), forKey: AnyKey("evidence_since"))
+            try c.encode((f.requiredSince ?? f.ruleSince).map(ShanghaiCalendar.iso8601), forKey: AnyKey("evidence_since"))
+            try c.encode(f.ruleSince.map(ShanghaiCalendar.iso8601), forKey: AnyKey("rule_since"))
             try c.encode(f.rule?.checks.maxDistanceMetres ?? EvidenceChecks.Rules().maxDistanceMetres, forKey: AnyKey("max_distance_m"))
             try c.encode(f.rule?.spotCheckRate ?? EvidenceRule().spotCheckRate, forKey: AnyKey("spot_check_rate"))
             try c.encode(f.rule?.rankVerified ?? false, forKey: AnyKey("rank_verified"))

@@ -19,7 +19,7 @@ extension VerificationPage {
         let ruleText: HTML = v.rule.map { r in
             """
             <p id="rule-in-force" class="small">\(c.t(r.required ? "page_verification_rule_on" : "page_verification_rule_off", [
-                "since": m.view.verification.ruleSince.map(ShanghaiCalendar.dateString) ?? "—", "distance": String(format: "%.0f", r.checks.maxDistanceMetres),
+                "since": (m.view.verification.requiredSince ?? m.view.verification.ruleSince).map(ShanghaiCalendar.dateString) ?? "—", "distance": String(format: "%.0f", r.checks.maxDistanceMetres),
                 "hours": String(format: "%.0f", Double(r.checks.toleranceSeconds) / 3600), "rate": String(format: "%.1f", r.spotCheckRate * 100)]))</p>
             """
         } ?? "<p id=\"rule-in-force\" class=\"small\">\(c.t("page_verification_rule_none"))</p>"
