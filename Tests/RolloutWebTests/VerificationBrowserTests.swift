@@ -12,9 +12,9 @@ import Testing
 /// The verification queue in a real headless Chromium, as its people use it: an operator picks
 /// photos on its site's page and sends them (one taken far from the site, one without GPS: both go
 /// to the queue); the verifier verifies one in Chinese and rejects the other with a reason in
-/// English; the pages say so, and the rejected site is rolled back.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["ROLLOUT_TEST_BROWSER"] != nil), .serialized)
-struct VerificationBrowserTests {
+/// English; the pages say so, and the rejected site is rolled back. (In the browser suite, so that
+/// it never drives a second browser beside the others.)
+extension BrowserTests {
     @Test func anOperatorUploadsAndTheVerifierDecidesInBothLanguages() async throws {
         try await withFreshDemo(fraction: 0.005) { service in
             let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)),
@@ -42,33 +42,35 @@ struct VerificationBrowserTests {
                     #expect($0.status == .ok)
                 }
                 // The operator sends a photo of each on its site's page.
-                try await WebDriver.with(browser: BrowserTests.browser) { driver in
-                    try await BrowserTests.signIn(driver, base, then: Route.site.path("cmcc", a.siteCode) + "?lang=zh", name: cmcc.account, password: "correct horse battery")
+                try await WebDriver.with(browser: Self.browser) { driver in
+                    try await Self.signIn(driver, base, then: Route.site.path("cmcc", a.siteCode) + "?lang=zh", name: cmcc.account, password: "correct horse battery")
                     for (site, file) in [(a, "far.jpg"), (b, "blind.jpg")] {
                         try await driver.open(base + Route.site.path("cmcc", site.siteCode) + "?lang=zh")
-                        #expect(try await driver.text(of: "#verification-state") == "待上传凭证", "\(site.siteCode) awaits its photo")
+                        let state = try await driver.text(of: "#verification-state")
+                        let facts = try await driver.text(of: "main") ?? ""
+                        #expect(state == "待上传凭证", "\(site.siteCode) awaits its photo: \(state ?? "none") \(facts.prefix(300))")
                         try await driver.choose(file: folder + "/" + file, in: "#evidence-form input[type=file]")
                         _ = try await driver.run("document.querySelector('#evidence-form button[type=submit]').click();")
-                        for _ in 0..<100 where (try await driver.run("return document.querySelectorAll('#uploaded').length;") as? Int) != 1 {
+                        for _ in 0..<600 where (try await driver.run("return document.querySelectorAll('#uploaded').length;") as? Int) != 1 {
                             try await Task.sleep(for: .milliseconds(100))
                         }
                         #expect(try await driver.text(of: "#uploaded")?.contains("照片已保存") == true, "\(site.siteCode): uploaded")
                         #expect(try await driver.text(of: "#verification-state") == "待核验", "\(site.siteCode): in the queue")
                         let errors = try await driver.consoleErrors(); #expect(errors == [], "\(errors)")
-                        try await BrowserTests.expectAccessible(driver, "site page with its upload form")
+                        try await Self.expectAccessible(driver, "site page with its upload form")
                     }
                     try await driver.screenshot("evidence-uploaded-zh-1366.png")
                 }
                 // The verifier works the queue: verifies a in Chinese, rejects b with a reason in English.
-                try await WebDriver.with(browser: BrowserTests.browser) { driver in
-                    try await BrowserTests.signIn(driver, base, then: "/verification?lang=zh", name: verifier.account, password: "correct horse battery")
+                try await WebDriver.with(browser: Self.browser) { driver in
+                    try await Self.signIn(driver, base, then: "/verification?lang=zh", name: verifier.account, password: "correct horse battery")
                     for key in [a.siteCode, b.siteCode] {
                         #expect(try await driver.run("return document.querySelectorAll('#queue tr[data-site=\"cmcc/\(key)\"]').length;") as? Int == 1, "\(key) queued")
                         #expect(try await driver.run("return document.querySelectorAll('#queue-map circle[data-site=\"cmcc/\(key)\"]').length;") as? Int == 1, "\(key) on the map")
                     }
-                    try await BrowserTests.expectAccessible(driver, "verification zh")
+                    try await Self.expectAccessible(driver, "verification zh")
                     _ = try await driver.run("document.querySelector('#queue tr[data-site=\"cmcc/\(a.siteCode)\"] button[value=verified]').click();")
-                    for _ in 0..<100 where (try await driver.run("return document.querySelectorAll('#done').length;") as? Int) != 1 { try await Task.sleep(for: .milliseconds(100)) }
+                    for _ in 0..<600 where (try await driver.run("return document.querySelectorAll('#done').length;") as? Int) != 1 { try await Task.sleep(for: .milliseconds(100)) }
                     #expect(try await driver.text(of: "#done")?.contains("已保存") == true)
                     #expect(try await driver.run("return document.querySelectorAll('#queue tr[data-site=\"cmcc/\(a.siteCode)\"]').length;") as? Int == 0, "a decided")
                     try await driver.open(base + "/verification?lang=en")
@@ -77,7 +79,7 @@ struct VerificationBrowserTests {
                         row.querySelector('input[name=reason]').value = 'No GPS: not this site';
                         row.querySelector('button[value=rejected]').click();
                         """)
-                    for _ in 0..<100 where (try await driver.run("return document.querySelectorAll('#done').length;") as? Int) != 1 { try await Task.sleep(for: .milliseconds(100)) }
+                    for _ in 0..<600 where (try await driver.run("return document.querySelectorAll('#done').length;") as? Int) != 1 { try await Task.sleep(for: .milliseconds(100)) }
                     #expect(try await driver.text(of: "#done") == "Saved.")
                     #expect(try await driver.text(of: "h1")?.contains("Verification") == true)
                     let errors = try await driver.consoleErrors(); #expect(errors == [], "\(errors)")
