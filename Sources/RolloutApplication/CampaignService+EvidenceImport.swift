@@ -4,31 +4,8 @@ import RolloutImport
 import RolloutStorage
 
 /// What `rollout import evidence FILE.zip` answers: the manifest's rows, the photos attached and
-/// those attached already, and every bad row (then nothing is kept).
-public struct EvidenceImportReport: Sendable, Equatable {
-    /// Whether the photos were kept: no errors, and not a dry run.
-    public var committed: Bool
-    /// Whether it was only checked.
-    public var dryRun: Bool
-    /// The manifest's rows.
-    public var rows: Int
-    /// Rows whose photo was attached now (0 with errors).
-    public var applied: Int
-    /// Rows whose photo was attached to that stage already (0 with errors).
-    public var unchanged: Int
-    /// Every problem, in the order of the rows.
-    public var errors: [ImportError]
-
-    /// The JSON answer, messages in a language (the shape of an import's answer, kind `evidence`).
-    public func json(_ language: Language) throws -> Data {
-        struct Row: Encodable { var row: Int; var column: String; var code: String; var message: String }
-        struct Body: Encodable { var kind: String; var committed: Bool; var dry_run: Bool; var rows: Int; var applied: Int; var unchanged: Int; var errors: [Row] }
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(Body(kind: "evidence", committed: committed, dry_run: dryRun, rows: rows, applied: applied, unchanged: unchanged,
-                                 errors: errors.map { Row(row: $0.row, column: $0.column, code: $0.code, message: $0.message(language)) }))
-    }
-}
+/// those attached already, and every bad row (then nothing is kept); kind `evidence`.
+public typealias EvidenceImportReport = ImportAnswer
 
 extension CampaignService {
     /// Imports a bundle of photos (``EvidenceBundle``), all or nothing: every row is checked (its
@@ -43,7 +20,7 @@ extension CampaignService {
         }
         let bundle = EvidenceBundle(url: url, limits: limits)
         defer { bundle.close() }
-        var report = EvidenceImportReport(committed: false, dryRun: dryRun, rows: bundle.rows.count, applied: 0, unchanged: 0, errors: bundle.errors)
+        var report = EvidenceImportReport(kind: "evidence", committed: false, dryRun: dryRun, rows: bundle.rows.count, applied: 0, unchanged: 0, errors: bundle.errors)
         guard report.errors.isEmpty else { return report }
         let now = try await campaign().now(clock)
         let rule = Verification(try await store.events(kinds: ["evidence.rule_set"]), at: ReadMoment(asOf: .including(now))).rule ?? EvidenceRule()

@@ -43,6 +43,37 @@ public struct ImportReport: Sendable, Equatable {
 
     /// The JSON answer, messages in a language.
     public func json(_ language: Language) throws -> Data {
+        try ImportAnswer(kind: kind.rawValue, committed: committed, dryRun: dryRun, rows: rows, applied: applied, unchanged: unchanged,
+                         errors: errors).json(language)
+    }
+}
+
+/// An import's answer for any kind of file (a bulk table's, a bundle of photos'): what the CLI's
+/// `--json` prints and the API answers.
+public struct ImportAnswer: Sendable, Equatable {
+    /// The kind imported (`sites`, …, `evidence`).
+    public var kind: String
+    /// Whether it was kept: no errors, and not a dry run.
+    public var committed: Bool
+    /// Whether it was only checked.
+    public var dryRun: Bool
+    /// The rows read.
+    public var rows: Int
+    /// Rows that changed something (0 with errors).
+    public var applied: Int
+    /// Rows that were in the log already (0 with errors).
+    public var unchanged: Int
+    /// Every problem, in the order found.
+    public var errors: [ImportError]
+
+    /// An answer.
+    public init(kind: String, committed: Bool, dryRun: Bool, rows: Int, applied: Int, unchanged: Int, errors: [ImportError]) {
+        self.kind = kind; self.committed = committed; self.dryRun = dryRun; self.rows = rows; self.applied = applied
+        self.unchanged = unchanged; self.errors = errors
+    }
+
+    /// The JSON answer, messages in a language.
+    public func json(_ language: Language) throws -> Data {
         struct Row: Encodable { var row: Int; var column: String; var code: String; var message: String }
         struct Body: Encodable {
             var kind: String; var committed: Bool; var dry_run: Bool; var rows: Int; var applied: Int; var unchanged: Int
@@ -50,8 +81,7 @@ public struct ImportReport: Sendable, Equatable {
         }
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(Body(kind: kind.rawValue, committed: committed, dry_run: dryRun, rows: rows, applied: applied,
-                                 unchanged: unchanged,
+        return try e.encode(Body(kind: kind, committed: committed, dry_run: dryRun, rows: rows, applied: applied, unchanged: unchanged,
                                  errors: errors.map { Row(row: $0.row, column: $0.column, code: $0.code, message: $0.message(language)) }))
     }
 }

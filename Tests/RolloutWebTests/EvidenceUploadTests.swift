@@ -30,12 +30,17 @@ import RolloutAccess
         return ("multipart/form-data; boundary=\(boundary)", body)
     }
 
+    /// A small demo standing before its own evidence rule, and the whole router over it.
+    static func setUp(_ store: any CampaignStore) async throws -> (CampaignService, some ApplicationProtocol) {
+        let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: EvidenceWebTests.beforeEvidence, fraction: 0.002)
+        _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
+        let service = CampaignService(store: store, clock: .system)
+        return (service, Application(router: buildRouter(service: service, security: .init(bcryptCost: 4))))
+    }
+
     @Test func theFormsPhotosAreCheckedAndKeptOrNoneIs() async throws {
         try await Backend.sqlite.withStore { store, _ in
-            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: EvidenceWebTests.beforeEvidence, fraction: 0.002)
-            _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
-            let service = CampaignService(store: store, clock: .system)
-            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let (service, app) = try await Self.setUp(store)
             let now = try await service.campaign().now(service.clock)
             var waiting: [SiteRow] = []
             for stage in Stage.allCases where !stage.isBuilt { waiting += try await service.sites(SiteQuery(operator: .cmcc, stage: stage, perPage: 1)).sites }
@@ -95,10 +100,7 @@ import RolloutAccess
 
     @Test func aSignedInBrowserSendsItsFormTokenAsAPart() async throws {
         try await Backend.sqlite.withStore { store, _ in
-            let demo = try DemoInstaller.chongqing(seed: 2020, scale: 1, clockDay: EvidenceWebTests.beforeEvidence, fraction: 0.002)
-            _ = try await DemoInstaller.install(demo, into: store, now: Instant(Date()))
-            let service = CampaignService(store: store, clock: .system)
-            let app = Application(router: buildRouter(service: service, security: .init(bcryptCost: 4)))
+            let (service, app) = try await Self.setUp(store)
             let site = try #require(try await service.sites(SiteQuery(operator: .cmcc, stage: .onAir, perPage: 1)).sites.first)
             let name = "u" + AccountService.random(bytes: 4, hex: true)
             try await TestAccess.accounts(store).createAccount(Account(name: name, role: .operator, operator: .cmcc, displayName: name, createdAt: Instant(Date())),
