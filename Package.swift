@@ -52,15 +52,14 @@ let package = Package(
         .systemLibrary(name: "RolloutJPEGLib", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // Photos as evidence: a JPEG's structure and its EXIF block (where and when it was taken),
         // read by a reader of our own that no file can make read past the end; previews through libjpeg.
-        .target(name: "RolloutPhotos", dependencies: ["RolloutCore", "RolloutJPEGLib"]),
+        .target(name: "RolloutPhotos", dependencies: ["RolloutCore", "RolloutJPEGLib", .product(name: "Crypto", package: "swift-crypto")]),
         // Tables written as CSV, XLSX or one JSON array, row by row (exports and downloads).
         .target(
             name: "RolloutExport",
             dependencies: ["RolloutCore", "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The deterministic demo campaign generator, and its installation into a store.
-        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage", "RolloutPhotos",
-                                                   .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage", "RolloutPhotos"]),
         // The storage interface, split by aggregate (database, log, progress, obstacles, resources,
         // bulletins, accounts), with the rows it answers and the one wall clock. No driver.
         .target(name: "RolloutStorage", dependencies: ["RolloutCore"]),

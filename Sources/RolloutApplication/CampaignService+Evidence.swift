@@ -1,4 +1,4 @@
-import Crypto
+
 import Foundation
 import RolloutCore
 import RolloutPhotos
@@ -219,6 +219,6 @@ extension CampaignService {
 
     /// The SHA-256 of bytes, in hex.
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        PhotoHash.sha256(bytes)
     }
 }

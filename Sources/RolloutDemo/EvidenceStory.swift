@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import RolloutCore
 import RolloutPhotos
@@ -53,7 +52,7 @@ struct EvidenceStory {
     }
 
     /// The SHA-256 of bytes, in hex.
-    static func sha256(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ bytes: [UInt8]) -> String { PhotoHash.sha256(bytes) }
 
     /// A photo of a scene with its EXIF, as evidence of a site's stage, and the blobs to keep.
     static func photo(scene: Int, site: SiteKey, stage: Stage, taken: Instant?, lat: Double?, lon: Double?, tag: String,

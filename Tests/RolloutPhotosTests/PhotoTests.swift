@@ -82,6 +82,21 @@ import Testing
         #expect(small.width == 100 && small.height == 50, "never larger than the photo")
         let odd = try JPEGCodec.preview(try Self.picture(1000, 333), maxSide: 320)
         #expect(max(odd.width, odd.height) <= 320 && odd.width >= 250)
+        // A camera's 12-megapixel photo full of detail (noise, the worst case for JPEG): its preview
+        // stays small enough that the queue's page of 50 openings with two photos each stays under 5 MB.
+        var rng = SeededRandom(seed: 7, stream: 1, item: 1)
+        var row = [UInt8](repeating: 0, count: 4000 * 3)
+        for i in row.indices {
+            let noise = Int(rng.unit() * 90)
+            row[i] = UInt8((i / 48 + noise) & 0xFF)
+        }
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(4000 * 3000 * 3)
+        for y in 0..<3000 { let k = (y * 37 % 4000) * 3; pixels += row[k...]; pixels += row[..<k] }
+        let camera = try JPEGCodec.encode(pixels, width: 4000, height: 3000, components: 3, quality: 92)
+        let cameraPreview = try JPEGCodec.preview(camera, maxSide: 320)
+        print("a 4000×3000 photo of \(camera.count) bytes: its preview \(cameraPreview.width)×\(cameraPreview.height), \(cameraPreview.bytes.count) bytes")
+        #expect(cameraPreview.width == 320 && 100 * cameraPreview.bytes.count < 5_000_000, "100 previews under 5 MB")
         #expect(Self.code { try JPEGCodec.preview(Array(big.prefix(300))) } == "photo_unreadable")
         #expect(Self.code { try JPEGCodec.preview([1, 2, 3]) } == "photo_unreadable")
         #expect(Self.code { try JPEGCodec.preview([]) } == "photo_unreadable")
