@@ -37,16 +37,28 @@ extension CampaignService {
 
     /// Verification at a checked moment.
     public func verification(at moment: ReadMoment) async throws -> VerificationView {
-        let v = Verification(try await store.events(kinds: Verification.kinds), at: moment)
+        let log = try await verificationEvents()
+        let v = Verification(log.events, at: moment)
         var regionOf: [SiteKey: String] = [:]
         var positionOf: [SiteKey: VerificationView.Position] = [:]
-        for e in try await store.events(kinds: ["site.registered"]) {
-            if case .siteRegistered(let r) = e.event.body, v.openings[r.site] != nil {
-                regionOf[r.site] = r.regionCode
-                positionOf[r.site] = .init(lat: r.lat, lon: r.lon)
-            }
+        for r in log.registrations where v.openings[r.site] != nil {
+            regionOf[r.site] = r.regionCode
+            positionOf[r.site] = .init(lat: r.lat, lon: r.lon)
         }
         return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: regionOf, positionOf: positionOf)
+    }
+
+    /// The events verification is folded from and the sites' registrations, read once per version
+    /// of the log (every figure at every moment would otherwise read and decode them again).
+    func verificationEvents() async throws -> (events: [LoggedEvent], registrations: [SiteRegistration]) {
+        let seq = try await store.currentSeq()
+        if let kept = verificationLog.withLockedValue({ $0 }), kept.seq == seq { return (kept.events, kept.registrations) }
+        let events = try await store.events(kinds: Verification.kinds)
+        let registrations = try await store.events(kinds: ["site.registered"]).compactMap { e -> SiteRegistration? in
+            if case .siteRegistered(let r) = e.event.body { return r } else { return nil }
+        }
+        verificationLog.withLockedValue { $0 = (seq, events, registrations) }
+        return (events, registrations)
     }
 
     /// An operator's openings rejected and not reported again, latest decision first; none (and

@@ -20,6 +20,9 @@ public struct CampaignService: Sendable {
     let regionCache = NIOLockedValueBox<[Region]?>(nil)
     /// The events reporting discipline is folded from, with the log's version they were read at.
     let reportingLog = NIOLockedValueBox<(seq: Int64, events: [LoggedEvent])?>(nil)
+    /// The events verification is folded from and the registrations of the sites they name, with
+    /// the log's version they were read at: a figure at any moment folds them in memory.
+    let verificationLog = NIOLockedValueBox<(seq: Int64, events: [LoggedEvent], registrations: [SiteRegistration])?>(nil)
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
     /// The timelines reconciliation compares (as known now) and the log's resolutions and
