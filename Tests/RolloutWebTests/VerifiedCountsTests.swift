@@ -77,7 +77,6 @@ import Testing
             let office = try await TestAccess.client(client, service.store)
             let kinds = Verification.kinds + ["site.registered"]
             let events = try await service.store.events(kinds: kinds)
-            let (c, _) = try await service.moment(asOf: nil, knownAt: nil)
             for day in ["2020-05-06", "2020-05-25", "2020-06-05", "2020-06-12", "2020-06-15"] {
                 let n = Self.naive(events, day: day)
                 let summary = EvidenceWebTests.json(try await office.execute(uri: "/api/v1/summary?as_of=\(day)", method: .get) { $0 })
@@ -120,7 +119,6 @@ import Testing
                 }
                 let operatorPage = String(buffer: try await office.execute(uri: "/operators/cmcc?as_of=\(day)&lang=en", method: .get) { $0 }.body)
                 #expect(Self.card(operatorPage) == n.byOperator["cmcc"] ?? 0, "\(day): the operator page")
-                _ = c
             }
         }
     }
