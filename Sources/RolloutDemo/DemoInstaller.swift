@@ -25,8 +25,12 @@ public enum DemoInstaller {
 
     /// The bundled outlines as GeoJSON geometry text per region code.
     public static func outlineGeometries() throws -> [String: String] {
-        try geometries(from: Chongqing.boundariesData())
+        try bundledOutlines.get()
     }
+
+    /// The bundled outlines split once per process (a second each in a debug build: 6 % of the
+    /// test suite's demo installations).
+    private static let bundledOutlines = Result { try geometries(from: Chongqing.boundariesData()) }
 
     /// Splits a GeoJSON FeatureCollection into the geometry text of each `region_code`.
     public static func geometries(from data: Data) throws -> [String: String] {
@@ -51,7 +55,7 @@ public enum DemoInstaller {
         let batches = (demo.siteCount + batchSites - 1) / batchSites
         // The photos the evidence names, gathered as the batches are made and kept after the log.
         let photos = BlobCollector()
-        let events = try await store.bulkLoad({ i in
+        let ahead = BatchesAhead { i in
             if i == 0 { return demo.targetEvents() + demo.evidenceRuleEvents() }
             let b = i - 1
             // Last, the calendar and the receipts of reports (each organisation's in one batch).
@@ -62,7 +66,8 @@ public enum DemoInstaller {
             let batch = demo.siteBatch((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
             photos.add(batch.blobs)
             return batch.events
-        }, batchesPerCommit: sideFile ? 50 : nil)
+        }
+        let events = try await store.bulkLoad({ await ahead.batch($0) }, batchesPerCommit: sideFile ? 50 : nil)
         try await store.keepBlobs(photos.all, at: now)
         let sites = try await store.sites(SiteQuery(perPage: 1, networkOnly: true), at: ReadMoment(asOf: demo.clock)).total
         return Report(sites: sites, events: events, clock: demo.now)

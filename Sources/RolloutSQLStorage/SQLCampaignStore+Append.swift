@@ -36,7 +36,7 @@ extension SQLCampaignStore {
     /// A bulk load that commits every `batchesPerCommit` batches (nil: one transaction). Only for a
     /// database file that is thrown away unless the load completes (the demo's side file): it keeps
     /// SQLite's write-ahead log small for very large loads.
-    public func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int {
+    public func bulkLoad(_ next: @escaping @Sendable (Int) async -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int {
         if batchesPerCommit == nil {
             return try await write { db in
                 var p = try await SQLCampaignStore.startBulk(db)
@@ -67,11 +67,11 @@ extension SQLCampaignStore {
         return (0, 0, 0, CounterWriter(), false)
     }
 
-    private static func loadBatches(_ next: @Sendable (Int) -> [NewEvent]?, into seq: inout Int64, batch: inout Int, total: inout Int,
+    private static func loadBatches(_ next: @Sendable (Int) async -> [NewEvent]?, into seq: inout Int64, batch: inout Int, total: inout Int,
                                     counters: inout CounterWriter, done: inout Bool, limit: Int, db: any SQLDatabase) async throws {
         var count = 0
         while count < limit {
-            guard let events = next(batch) else { done = true; return }
+            guard let events = await next(batch) else { done = true; return }
             batch += 1
             count += 1
             var s = seq

@@ -8,6 +8,8 @@ extension SQLDatabase {
     func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String = "") async throws {
         guard !rows.isEmpty else { return }
         if let lite = self as? SQLiteSession { return try await lite.insertRows(table, columns: columns, rows: rows, suffix: suffix) }
+        if let pg = self as? PostgresSession, rows.count >= PostgresSession.fewest,
+           try await pg.copyRows(table, columns: columns, rows: rows, suffix: suffix) { return }
         let perStatement = max(1, 30_000 / columns.count)
         var start = 0
         while start < rows.count {

@@ -31,7 +31,7 @@ public protocol EventLog: Sendable {
     /// Loads a large batch of new events into a fresh log (demo generation), in one transaction, or
     /// committing every `batchesPerCommit` batches for a side file that is thrown away unless complete.
     /// `next` yields the events in batches; each entity's events must lie in one batch, in recorded order.
-    func bulkLoad(_ next: @escaping @Sendable (Int) -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int
+    func bulkLoad(_ next: @escaping @Sendable (Int) async -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int
     /// The sequence number of the newest event (0 for an empty log): a cheap version of the log.
     func lastSeq() async throws -> Int64
     /// Starts watching the log for changes made by this or another process (a server does).
