@@ -190,6 +190,8 @@ let package = Package(
                 "RolloutTestSupport", "RolloutAccess", "RolloutExport", "RolloutFiles", "RolloutNotify", "RolloutPhotos",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
             ],
             exclude: ["__Snapshots__"]

@@ -25,7 +25,7 @@ import RolloutReference
             // A small committed import first, then a large one that is killed.
             let small = dir.appendingPathComponent("sites.csv")
             try "site_code,operator,region_code,name,lat,lon,kind\nK0,cmcc,500101,站,30.81,108.37,macro\n".write(to: small, atomically: true, encoding: .utf8)
-            #expect(try run(executable, ["import", "sites", small.path, "--database", url.description(withPassword: true)]).terminationStatus == 0)
+            #expect(try await run(executable, ["import", "sites", small.path, "--database", url.description(withPassword: true)]).terminationStatus == 0)
             let before = try await store.eventCount()
             let counters = try await store.counters(at: ReadMoment(asOf: Cutoff.including(now)))
             let big = dir.appendingPathComponent("big.csv")
@@ -57,9 +57,9 @@ import RolloutReference
         return p
     }
 
-    func run(_ executable: URL, _ arguments: [String]) throws -> Process {
+    func run(_ executable: URL, _ arguments: [String]) async throws -> Process {
         let p = try start(executable, arguments)
-        p.waitUntilExit()
+        await Program.exit(of: p)
         return p
     }
 }

@@ -227,21 +227,10 @@ import Testing
                 // Sent with curl and its own 120 s limit: the test client gives up after 15 s without a
                 // byte, which a loaded CI machine once reached (the file's commit waiting on the disk).
                 let port = try #require(client.port), authorization = client.authorization
-                let answer: String = try await Task.detached {
-                    let p = Process()
-                    p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                    p.arguments = ["-s", "-m", "120", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Authorization: \(authorization)",
-                                   "--data-binary", "@-", "http://127.0.0.1:\(port)/api/v1/imports/progress"]
-                    let out = Pipe(), inp = Pipe()
-                    p.standardOutput = out
-                    p.standardInput = inp
-                    try p.run()
-                    inp.fileHandleForWriting.write(Data(csv.utf8))
-                    try inp.fileHandleForWriting.close()
-                    let data = out.fileHandleForReading.readDataToEndOfFile()
-                    p.waitUntilExit()
-                    return String(decoding: data, as: UTF8.self)
-                }.value
+                let curl = try await Program.run(URL(fileURLWithPath: "/usr/bin/curl"), [
+                    "-s", "-m", "120", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Authorization: \(authorization)",
+                    "--data-binary", "@-", "http://127.0.0.1:\(port)/api/v1/imports/progress"], input: Data(csv.utf8))
+                let answer = String(decoding: curl.out, as: UTF8.self)
                 #expect(answer == "200")
                 #expect(await stream.waitFor("event: change", seconds: 120), "\(stream.text)")
                 print("the change reached the event stream in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")

@@ -58,7 +58,7 @@ import Testing
             let database = url.description(withPassword: true)
             let initialised = try Child(rollout, ["init", "--database", database, "--name", "部署测试", "--start", "2020-01-01", "--deadline", "2020-06-30"],
                                         log: folder.appendingPathComponent("init.log"))
-            initialised.process.waitUntilExit()
+            await Program.exit(of: initialised.process)
             try #require(initialised.process.terminationStatus == 0, "\(initialised.output)")
             let store = try await SQLCampaignStore.open(url)
             let accounts = AccountService(store: store, cost: 4, clock: .system)
@@ -168,11 +168,11 @@ import Testing
             // then restored into a new database and checked.
             let file = folder.appendingPathComponent("nightly.backup").path
             let backup = try Child(rollout, ["backup", "--database", database, "--to", file, "--lang", "en"], log: folder.appendingPathComponent("backup.log"))
-            backup.process.waitUntilExit()
+            await Program.exit(of: backup.process)
             #expect(backup.process.terminationStatus == 0 && backup.output.contains("backed up to \(file) (postgres"), "\(backup.output)")
             let target = try await Backend.newPostgresDatabase().description(withPassword: true)
             let restore = try Child(rollout, ["restore", "--database", target, "--from", file, "--lang", "en"], log: folder.appendingPathComponent("restore.log"))
-            restore.process.waitUntilExit()
+            await Program.exit(of: restore.process)
             #expect(restore.process.terminationStatus == 0 && restore.output.contains("nothing wrong found"), "\(restore.output)")
             #expect(instanceB.process.isRunning, "B served on while it was backed up")
         }

@@ -20,7 +20,7 @@ import Testing
     static var office: String? { ProcessInfo.processInfo.environment["ROLLOUT_TEST_LIBREOFFICE"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// The rows of every sheet of a workbook as openpyxl reads them: cells typed (numbers stay numbers, dates ISO).
-    static func openpyxl(_ url: URL) throws -> [[[String]]]? {
+    static func openpyxl(_ url: URL) async throws -> [[[String]]]? {
         guard let python = python else { return nil }
         let script = """
         import json, sys, datetime, openpyxl
@@ -37,7 +37,7 @@ import Testing
         let work = try PrivateTemporaryDirectory()
         defer { work.remove() }
         let output = work.url.appendingPathComponent("out.json").path
-        let ending = try ChildProcess.run(python, ["-c", script, url.path], output: output)
+        let ending = try await ChildProcess.run(python, ["-c", script, url.path], output: output)
         #expect(ending.status == 0, "openpyxl could not read \(url.lastPathComponent)")
         return try JSONDecoder().decode([[[String]]].self, from: Data(contentsOf: URL(fileURLWithPath: output)))
     }
@@ -64,7 +64,7 @@ import Testing
                         let array = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]], "\(kind) json")
                         counts[.json] = array.count
                     case .xlsx:
-                        guard let sheets = try Self.openpyxl(url) else { continue }
+                        guard let sheets = try await Self.openpyxl(url) else { continue }
                         let rows = sheets.flatMap { $0.dropFirst() }
                         #expect(sheets.first?.first == Exporter.header(kind).map { "str:" + $0 }, "\(kind): header")
                         counts[.xlsx] = rows.count
@@ -96,7 +96,7 @@ import Testing
         }
     }
 
-    @Test func aWorkbookGoesOnInFurtherSheetsAndKeepsFormulasInert() throws {
+    @Test func aWorkbookGoesOnInFurtherSheetsAndKeepsFormulasInert() async throws {
         let work = try PrivateTemporaryDirectory()
         defer { work.remove() }
         let url = work.url.appendingPathComponent("split.xlsx")
@@ -107,14 +107,14 @@ import Testing
             try writer.write(ExportRow(cells: [.text(code), .int(i), .date("2020-05-0\(i + 1)"), .instant(at), .flag(i % 2 == 0)], object: [String: String]()))
         }
         try writer.finish()
-        guard let sheets = try Self.openpyxl(url) else { return }
+        guard let sheets = try await Self.openpyxl(url) else { return }
         #expect(sheets.count == 3)
         #expect(sheets.map { $0.count } == [4, 4, 2], "a header on every sheet, three rows each")
         #expect(sheets[0][1] == ["str:'=HYPERLINK(\"http://x\")", "num:0", "date:2020-05-01T00:00:00", "date:2020-05-01T08:30:00", "bool:true"])
         #expect(sheets[2][1][0] == "str:站6<&>")
         if let office = Self.office {
             // LibreOffice reads it too (the first sheet, as CSV).
-            let ending = try ChildProcess.run(office, ["--headless", "--convert-to", "csv", "--outdir", work.url.path, url.path])
+            let ending = try await ChildProcess.run(office, ["--headless", "--convert-to", "csv", "--outdir", work.url.path, url.path])
             #expect(ending.status == 0)
             let csv = try String(contentsOf: work.url.appendingPathComponent("split.csv"), encoding: .utf8)
             #expect(csv.contains("'=HYPERLINK") && csv.contains("2020-05-01") && csv.split(separator: "\n").count == 4, "\(csv)")

@@ -35,7 +35,7 @@ actor PastDeadlineFixture {
     @Test func theBacktestScoresEachWeeksForecastAgainstTheDeadline() async throws {
         let (database, service) = try await PastDeadlineFixture.shared.fixture()
         // MUT: the command a user runs
-        let r = try CommandLineTests().run(["forecast", "backtest", "--database", database, "--from", "2020-04-15", "--to", "2020-06-22",
+        let r = try await CommandLineTests().run(["forecast", "backtest", "--database", database, "--from", "2020-04-15", "--to", "2020-06-22",
                                             "--every", "7d", "--json"])
         #expect(r.status == 0, "\(r.err)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
@@ -60,7 +60,7 @@ actor PastDeadlineFixture {
         #expect(june["progress"] as? Int == (try await service.summary(asOf: "2020-06-03", knownAt: "2020-06-03").progress))
         #expect(june["horizon_days"] as? Int == 27)
         // The table a person reads.
-        let table = try CommandLineTests().run(["forecast", "backtest", "--database", database, "--lang", "en"])
+        let table = try await CommandLineTests().run(["forecast", "backtest", "--database", database, "--lang", "en"])
         #expect(table.status == 0 && table.out.contains("region") && table.out.contains("%"), "\(table.err)")
     }
 
@@ -70,13 +70,13 @@ actor PastDeadlineFixture {
         for (arguments, message) in [(["--every", "0d"], "1 to 366 days"), (["--every", "weekly"], "1 to 366 days"),
                                      (["--from", "2019-01-01"], "must lie in the campaign"), (["--to", "2020-07-15"], "must lie in the campaign"),
                                      (["--from", "15/04/2020"], "YYYY-MM-DD"), (["--from", "2020-06-20", "--to", "2020-06-10"], "no day to replay")] {
-            let r = try cli.run(["forecast", "backtest", "--database", database, "--lang", "en"] + arguments)
+            let r = try await cli.run(["forecast", "backtest", "--database", database, "--lang", "en"] + arguments)
             #expect(r.status == 1 && r.err.contains(message), "\(arguments): \(r.err)")
         }
         // A campaign whose deadline the log has not reached has no outcome to compare with.
         let fresh = cli.temporaryDatabase()
-        _ = try cli.run(["init", "--database", fresh, "--name", "n", "--start", "2020-01-01", "--deadline", "2999-06-30"])
-        let early = try cli.run(["forecast", "backtest", "--database", fresh])
+        _ = try await cli.run(["init", "--database", fresh, "--name", "n", "--start", "2020-01-01", "--deadline", "2999-06-30"])
+        let early = try await cli.run(["forecast", "backtest", "--database", fresh])
         #expect(early.status == 1 && early.err.contains("尚未到来"), "\(early.err)")
     }
 

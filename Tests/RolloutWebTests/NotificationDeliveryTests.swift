@@ -255,11 +255,11 @@ import Testing
     }
 
     /// A certificate for localhost made with openssl, in a folder of its own.
-    static func certificate() throws -> (cert: String, key: String)? {
+    static func certificate() async throws -> (cert: String, key: String)? {
         guard let openssl = ["/usr/bin/openssl", "/bin/openssl"].first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
         let dir = NSTemporaryDirectory() + "rollout-smtp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let end = try ChildProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
+        let end = try await ChildProcess.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem",
                                                  "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
         return end.status == 0 ? (dir + "/cert.pem", dir + "/key.pem") : nil
     }
@@ -269,7 +269,7 @@ import Testing
     @Test(.enabled(if: smtpPython != nil, "needs aiosmtpd (scripts/mail-sink, run by scripts/test)"))
     func eMailGoesThroughARelayWithSTARTTLSAndAUTHAndARefusalIsFinal() async throws {
         let python = try #require(Self.smtpPython)
-        let (cert, key) = try #require(try Self.certificate(), "openssl makes the relay's certificate")
+        let (cert, key) = try #require(try await Self.certificate(), "openssl makes the relay's certificate")
         let port = PlainHTTP.freePort()
         let output = NSTemporaryDirectory() + "rollout-smtp-\(UUID().uuidString).jsonl"
         let process = Process()

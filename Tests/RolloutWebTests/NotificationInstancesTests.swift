@@ -20,11 +20,11 @@ import Testing
             let database = url.description(withPassword: true)
             let initialised = try DeploymentTests.Child(rollout, ["init", "--database", database, "--name", "通知测试", "--start", "2020-01-01",
                                                                   "--deadline", "2020-06-30"], log: folder.appendingPathComponent("init.log"))
-            initialised.process.waitUntilExit()
+            await Program.exit(of: initialised.process)
             try #require(initialised.process.terminationStatus == 0, "\(initialised.output)")
             let account = try DeploymentTests.Child(rollout, ["account", "add", "yz", "--role", "district", "--region", "500103", "--database", database],
                                                     log: folder.appendingPathComponent("account.log"))
-            account.process.waitUntilExit()
+            await Program.exit(of: account.process)
             try await NotificationDeliveryTests.withReceiver { port, hits in
                 let store = try await SQLCampaignStore.open(url)
                 _ = try await store.addSubscription(Subscription(id: 0, account: nil, scope: .region("500103"), topics: [.obstacleOpened],
@@ -44,7 +44,7 @@ import Testing
                     try (["region_code,category,description,opened_at,ref"] + rows).joined(separator: "\r\n").write(toFile: file, atomically: true, encoding: .utf8)
                     let imported = try DeploymentTests.Child(rollout, ["import", "obstacles", file, "--as", "yz", "--database", database],
                                                              log: folder.appendingPathComponent("import\(batch).log"))
-                    imported.process.waitUntilExit()
+                    await Program.exit(of: imported.process)
                     #expect(imported.process.terminationStatus == 0, "\(imported.output)")
                 }
                 // Until the outbox says every message was delivered (a loaded machine is slow, not wrong) …

@@ -46,7 +46,7 @@ import Testing
             let db = "sqlite:\(folder.path)/r.sqlite"
             let initialised = try DeploymentTests.Child(rollout, ["init", "--database", db, "--name", "追踪", "--start", "2020-01-01", "--deadline", "2020-06-30"],
                                                         log: folder.appendingPathComponent("init.log"))
-            initialised.process.waitUntilExit()
+            await Program.exit(of: initialised.process)
             let store = try await SQLCampaignStore.open(try DatabaseURL(parsing: db))
             let accounts = AccountService(store: store, cost: 4, clock: .system)
             try await accounts.createAccount(Account(name: "office", role: .cityOffice, createdAt: Instant(Date())), password: "correct horse battery")

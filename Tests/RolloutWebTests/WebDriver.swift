@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 
 /// A small W3C WebDriver client over chromedriver (Debian's `chromium-driver`): a headless Chromium
 /// session that opens pages, runs scripts in them, reads the console and takes screenshots.
@@ -39,30 +41,29 @@ final class WebDriver: @unchecked Sendable {
 
     struct WebDriverError: Error { var message: String }
 
-    /// One WebDriver request, sent with curl (Foundation's URLSession on Linux fails on chromedriver's answers).
+    /// One WebDriver request, through AsyncHTTPClient: it waits without holding a thread (a curl
+    /// started per request held one of the two threads every test shares while the page it asked
+    /// for waited on the other); an empty answer when chromedriver cannot be reached or says nothing
+    /// that parses.
     static func call(_ method: String, _ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
-        var arguments = ["-s", "-m", "60", "-X", method, url]
-        if let body {
-            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
-            _ = body
+        var request = HTTPClientRequest(url: url)
+        switch method {
+        case "POST": request.method = .POST
+        case "DELETE": request.method = .DELETE
+        default: request.method = .GET
         }
-        let input = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let data: Data = try await Task.detached {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            p.arguments = arguments
-            let out = Pipe(), inp = Pipe()
-            p.standardOutput = out
-            p.standardInput = inp
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            if let input { inp.fileHandleForWriting.write(input) }
-            try inp.fileHandleForWriting.close()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return data
-        }.value
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+        }
+        let bytes: ByteBuffer
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            bytes = try await response.body.collect(upTo: 256 << 20)
+        } catch {
+            return [:]
+        }
+        return (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
     }
 
     private func command(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
