@@ -1,6 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The modules whose work is computation (the rules and figures, the demo's generator, photos, the
+/// importer's parsers) are optimised in debug builds too: the test suite spent most of its processor
+/// time in them unoptimised (forecasts, figures, a 300 MB hostile CSV read by the debug executable),
+/// and optimised they cost the build little. Debug builds keep their checks (-O keeps overflow and
+/// bounds traps) and `@testable` access (testability is on in debug builds).
+let optimisedInTests: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Rollout",
     platforms: [.macOS(.v14)],
@@ -35,7 +42,7 @@ let package = Package(
     ],
     targets: [
         // Pure domain: types, rules, the fold of the log. Foundation only, no I/O.
-        .target(name: "RolloutCore"),
+        .target(name: "RolloutCore", swiftSettings: optimisedInTests),
         // Every user-facing sentence, Chinese first and English second: the one catalogue.
         .target(name: "RolloutTexts", dependencies: ["RolloutCore"]),
         // The bundled reference data (Chongqing divisions and boundaries) and its readers.
@@ -52,14 +59,16 @@ let package = Package(
         .systemLibrary(name: "RolloutJPEGLib", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // Photos as evidence: a JPEG's structure and its EXIF block (where and when it was taken),
         // read by a reader of our own that no file can make read past the end; previews through libjpeg.
-        .target(name: "RolloutPhotos", dependencies: ["RolloutCore", "RolloutJPEGLib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "RolloutPhotos", dependencies: ["RolloutCore", "RolloutJPEGLib", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: optimisedInTests),
         // Tables written as CSV, XLSX or one JSON array, row by row (exports and downloads).
         .target(
             name: "RolloutExport",
             dependencies: ["RolloutCore", "RolloutFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // The deterministic demo campaign generator, and its installation into a store.
-        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage", "RolloutPhotos"]),
+        .target(name: "RolloutDemo", dependencies: ["RolloutCore", "RolloutReference", "RolloutStorage", "RolloutPhotos"],
+                swiftSettings: optimisedInTests),
         // The storage interface, split by aggregate (database, log, progress, obstacles, resources,
         // bulletins, accounts), with the rows it answers and the one wall clock. No driver.
         .target(name: "RolloutStorage", dependencies: ["RolloutCore"]),
@@ -116,7 +125,8 @@ let package = Package(
                 "RolloutCore", "RolloutTexts", "RolloutReference", "RolloutStorage", "RolloutFiles", "RolloutZlib",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: optimisedInTests
         ),
         // Accounts, passwords (bcrypt) and API tokens (SHA-256 of the secret), sign-in limits.
         .target(
