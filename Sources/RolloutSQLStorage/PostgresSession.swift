@@ -9,23 +9,9 @@ import SQLKit
 /// costs the client one encoding per value: on the suite's PostgreSQL tests it was 17 % of all
 /// the suite's CPU (perf), and a demo of 837 sites took 34 s to load on PostgreSQL against 6.7 s
 /// on SQLite; COPY sends the rows as text, encoded once.
-struct PostgresSession: SQLDatabase {
+struct PostgresSession: ForwardingDatabase {
     let base: any SQLDatabase
     let connection: PostgresConnection
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try await base.execute(sql: query, onRow)
-    }
 
     /// Fewer rows than this go as one INSERT: COPY's extra round trips cost more than it saves.
     static let fewest = 64

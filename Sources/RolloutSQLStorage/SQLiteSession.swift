@@ -7,23 +7,9 @@ import SQLiteNIO
 /// An SQLite transaction's database: SQLKit's, plus a way to insert rows as SQLite values without
 /// SQLKit's encoding of each one (the bulk writes: the log and the projections). Measured with
 /// `rollout bench import`: see the README's figures.
-struct SQLiteSession: SQLDatabase {
+struct SQLiteSession: ForwardingDatabase {
     let base: any SQLDatabase
     let connection: SQLiteConnection
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try await base.execute(sql: query, onRow)
-    }
 
     /// The same statements as ``SQLDatabase/insertRows(_:columns:rows:suffix:)``, bound directly.
     func insertRows(_ table: String, columns: [String], rows: [[any Encodable & Sendable]], suffix: String) async throws {
