@@ -29,11 +29,32 @@ struct CounterWriter {
         }
     }
 
-    private var dayRows: [[any Encodable & Sendable]] {
-        cells.filter { $0.value != 0 }.map { c, v in
-            let k = keys[Int(c.key)]
-            return [k.regionCode, k.operatorCode, k.metric, Int64(c.occurred), Int64(c.recorded), Int64(v)]
+    /// The keys' places in the tables' order (SQLite's and PostgreSQL's "C" order: by bytes).
+    private var keyRanks: [Int32] {
+        let order = keys.indices.sorted { a, b in
+            let x = keys[a], y = keys[b]
+            for (p, q) in [(x.regionCode, y.regionCode), (x.operatorCode, y.operatorCode), (x.metric, y.metric)] where p != q {
+                return p.utf8.lexicographicallyPrecedes(q.utf8)
+            }
+            return false
         }
+        var ranks = [Int32](repeating: 0, count: keys.count)
+        for (rank, k) in order.enumerated() { ranks[k] = Int32(rank) }
+        return ranks
+    }
+
+    /// The non-zero cells in the order of `counter_days`' primary key: a fresh table then grows at
+    /// its end (in hash order, 436,000 rows took SQLite 1.2 s instead of 0.25 s).
+    private var dayRows: [[any Encodable & Sendable]] {
+        let ranks = keyRanks
+        return cells.filter { $0.value != 0 }
+            .sorted { a, b in
+                (ranks[Int(a.key.key)], a.key.occurred, a.key.recorded) < (ranks[Int(b.key.key)], b.key.occurred, b.key.recorded)
+            }
+            .map { c, v in
+                let k = keys[Int(c.key)]
+                return [k.regionCode, k.operatorCode, k.metric, Int64(c.occurred), Int64(c.recorded), Int64(v)]
+            }
     }
 
     private static let dayColumns = ["region_code", "operator", "metric", "occurred_day", "recorded_day", "delta"]
@@ -46,14 +67,18 @@ struct CounterWriter {
         for (c, v) in cells { perKeyDay[c.key, default: [:]][c.occurred, default: 0] += v }
         let first = perKeyDay.values.flatMap(\.keys).min()!
         let last = perKeyDay.values.flatMap(\.keys).max()!
+        // Day by day, each day's keys in order: the order of the primary key, so a fresh table grows
+        // at its end (key by key, 1.09 million rows of the demo took SQLite 6.1 s instead of 0.55 s).
+        let ranks = keyRanks
+        let counters = perKeyDay.keys.sorted { ranks[Int($0)] < ranks[Int($1)] }
+            .map { k in (key: keys[Int(k)], start: perKeyDay[k]!.keys.min()!, byDay: perKeyDay[k]!) }
+        var values = [Int](repeating: 0, count: counters.count)
         var rows: [[any Encodable & Sendable]] = []
         rows.reserveCapacity(100_000)
-        for (k, byDay) in perKeyDay.sorted(by: { $0.key < $1.key }) {
-            let key = keys[Int(k)]
-            var value = 0
-            for day in byDay.keys.min()!...last {
-                value += byDay[day] ?? 0
-                rows.append([Int64(day), key.regionCode, key.operatorCode, key.metric, Int64(value)])
+        for day in first...last {
+            for (i, c) in counters.enumerated() where c.start <= day {
+                values[i] += c.byDay[day] ?? 0
+                rows.append([Int64(day), c.key.regionCode, c.key.operatorCode, c.key.metric, Int64(values[i])])
             }
             if rows.count >= 100_000 {
                 try await db.insertRows("counter_totals", columns: ["day", "region_code", "operator", "metric", "value"], rows: rows)

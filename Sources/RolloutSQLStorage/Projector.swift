@@ -107,44 +107,6 @@ enum Projector {
     }
 
     static func write(_ ledger: Ledger, db: any SQLDatabase) async throws {
-        let encoder = EventRow.encoder()
-        var siteRows: [[any Encodable & Sendable]] = []
-        for key in ledger.changedSites.sorted() {
-            let s = ledger.sites[key]!
-            siteRows.append([key.operator.rawValue, key.code, s.registration.regionCode, s.stage.rawValue,
-                             s.steps[0].at.seconds, s.registeredRecordedAt.seconds,
-                             FastJSON.siteState(s),
-                             s.registration.plannedOnAir?.seconds, s.builtSince?.seconds,
-                             s.steps.first(where: { $0.stage.isBuilt })?.at.seconds])
-        }
-        try await db.insertRows("sites", columns: ["operator", "code", "region_code", "stage", "registered_at", "registered_recorded_at", "state",
-                                                   "planned_at", "built_at", "first_built_at"],
-                                rows: siteRows,
-                                suffix: "ON CONFLICT (operator, code) DO UPDATE SET stage = excluded.stage, state = excluded.state, built_at = excluded.built_at, first_built_at = excluded.first_built_at")
-        var obstacleRows: [[any Encodable & Sendable]] = []
-        for entity in ledger.changedObstacles.sorted() {
-            let o = ledger.obstacles[entity]!
-            obstacleRows.append([entity, o.opening.regionCode, o.opening.operator?.rawValue, o.opening.site?.code,
-                                 o.opening.category.rawValue, o.openedAt.seconds, o.resolvedAt?.seconds,
-                                 String(decoding: try encoder.encode(o), as: UTF8.self), o.escalatedAt?.seconds, o.opening.responsible,
-                                 o.units.isEmpty ? "" : "|" + o.units.sorted().joined(separator: "|") + "|", o.wasReopened ? 1 : 0,
-                                 o.resolvedRecordedAt?.seconds])
-        }
-        try await db.insertRows("obstacles", columns: ["entity", "region_code", "operator", "site_code", "category", "opened_at", "resolved_at", "state",
-                                                       "escalated_at", "responsible", "units", "reopened", "resolved_recorded_at"],
-                                rows: obstacleRows,
-                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at, units = excluded.units, reopened = excluded.reopened, resolved_recorded_at = excluded.resolved_recorded_at")
-        let targetRows: [[any Encodable & Sendable]] = ledger.newTargets.map { t in
-            [t.seq, t.setting.entity, t.setting.regionCode, t.setting.operator?.rawValue, t.setting.keyArea, Int64(t.setting.target),
-             t.setting.due.seconds, t.setAt.seconds, t.recordedAt.seconds, t.setting.reason]
-        }
-        try await db.insertRows("targets", columns: ["seq", "entity", "region_code", "operator", "key_area", "target", "due_at", "set_at", "recorded_at", "reason"],
-                                rows: targetRows)
-        let resourceRows: [[any Encodable & Sendable]] = ledger.newResources.map { r in
-            [r.offer.entity, r.offer.resourceId, r.offer.owner, r.offer.kind.rawValue, r.offer.regionCode, r.offer.lat, r.offer.lon,
-             r.offer.heightM, r.at.seconds]
-        }
-        try await db.insertRows("resources", columns: ["entity", "resource_id", "owner", "kind", "region_code", "lat", "lon", "height_m", "offered_at"],
-                                rows: resourceRows)
+        try await ProjectionRows(ledger).write(db: db)
     }
 }

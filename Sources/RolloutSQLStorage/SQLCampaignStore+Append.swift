@@ -35,52 +35,29 @@ extension SQLCampaignStore {
 
     /// A bulk load that commits every `batchesPerCommit` batches (nil: one transaction). Only for a
     /// database file that is thrown away unless the load completes (the demo's side file): it keeps
-    /// SQLite's write-ahead log small for very large loads.
+    /// SQLite's write-ahead log small for very large loads. On SQLite the secondary indexes of the log
+    /// and the projections are made after the rows (``DeferredIndexes``).
     public func bulkLoad(_ next: @escaping @Sendable (Int) async -> [NewEvent]?, batchesPerCommit: Int?) async throws -> Int {
-        if batchesPerCommit == nil {
+        let dialect = self.dialect
+        guard let batchesPerCommit else {
             return try await write { db in
-                var p = try await SQLCampaignStore.startBulk(db)
-                try await SQLCampaignStore.loadBatches(next, into: &p.seq, batch: &p.batch, total: &p.total, counters: &p.counters,
-                                                       done: &p.done, limit: .max, db: db)
-                try await p.counters.flushFresh(db: db)
+                var p = try await BulkProgress.start(db, dialect: dialect)
+                try await p.load(next, batches: .max, db: db)
+                try await p.finish(db)
                 return p.total
             }
         }
-        var progress = try await write { db in try await SQLCampaignStore.startBulk(db) }
+        var progress = try await write { db in try await BulkProgress.start(db, dialect: dialect) }
         while !progress.done {
             let before = progress
             progress = try await write { db in
                 var p = before
-                try await SQLCampaignStore.loadBatches(next, into: &p.seq, batch: &p.batch, total: &p.total, counters: &p.counters,
-                                                       done: &p.done, limit: batchesPerCommit!, db: db)
+                try await p.load(next, batches: batchesPerCommit, db: db)
+                if p.done { try await p.finish(db) }
                 return p
             }
         }
-        let final = progress
-        try await write { db in try await final.counters.flushFresh(db: db) }
-        return final.total
-    }
-
-    private static func startBulk(_ db: any SQLDatabase) async throws -> (seq: Int64, batch: Int, total: Int, counters: CounterWriter, done: Bool) {
-        let seq = try await db.raw("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) AS s FROM events").first()!.int("s")
-        guard seq == 0 else { throw RolloutError("campaign_exists", kind: .conflict, ["value": "events"]) }
-        return (0, 0, 0, CounterWriter(), false)
-    }
-
-    private static func loadBatches(_ next: @Sendable (Int) async -> [NewEvent]?, into seq: inout Int64, batch: inout Int, total: inout Int,
-                                    counters: inout CounterWriter, done: inout Bool, limit: Int, db: any SQLDatabase) async throws {
-        var count = 0
-        while count < limit {
-            guard let events = await next(batch) else { done = true; return }
-            batch += 1
-            count += 1
-            var s = seq
-            let logged = events.map { e -> LoggedEvent in s += 1; return LoggedEvent(seq: s, event: e) }
-            seq = s
-            counters.add(try await Projector.project(logged, db: db, existing: false))
-            try await SQLCampaignStore.insertEvents(logged, db: db)
-            total += logged.count
-        }
+        return progress.total
     }
 
     /// Derives the projections again from the log in one transaction; returns the events read.
@@ -108,39 +85,6 @@ extension SQLCampaignStore {
     }
 
     static func insertEvents(_ logged: [LoggedEvent], db: any SQLDatabase) async throws {
-        let encoder = EventRow.encoder()
-        var regionOf: [SiteKey: String] = [:]
-        var reports = ReportDays()
-        let rows: [[any Encodable & Sendable]] = try logged.map { e in
-            var region: String? = nil
-            var op: String? = nil
-            switch e.event.body {
-            case .siteRegistered(let r): region = r.regionCode; op = r.site.operator.rawValue; regionOf[r.site] = r.regionCode
-            case .stageReported(let s, _, _), .stageRolledBack(let s, _, _): region = regionOf[s]; op = s.operator.rawValue
-            case .obstacleOpened(let o): region = o.regionCode; op = o.operator?.rawValue
-            case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet: break
-            case .targetSet(let t): region = t.regionCode; op = t.operator?.rawValue
-            case .resourceOffered(let r): region = r.regionCode
-            case .bulletinIssued, .supervisionRuleSet, .reportingRuleSet, .workingCalendarSet, .reconciliationThresholdsSet, .scorecardWeightsSet: break
-            case .applicationRecorded(let p): region = p.regionCode; op = p.operator?.rawValue
-            case .subscribersReported(let f): region = f.regionCode; op = f.operator.rawValue
-            case .subscriberTargetSet(let t): region = t.regionCode; op = t.operator?.rawValue
-            case .findingRecorded(let f): region = f.regionCode; op = f.site?.operator.rawValue
-            case .findingStep, .evidenceRuleSet, .spotCheckDrawn: break
-            case .evidenceAttached(let p): op = p.site.operator.rawValue
-            case .verificationDecided(let site, _): op = site.operator.rawValue
-            case .contractorSet(let site, _): region = regionOf[site]; op = site.operator.rawValue
-            case .reportingEscalated(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
-            case .supervision(let r, _): region = r
-            case .reconciliationResolved(let r): region = r.regionCode
-            case .reportReceived(let org, _, _): if org.kind == .district { region = org.code } else { op = org.code }
-            case .resourceRequested(let r), .resourceRequestAnswered(let r, _, _): region = regionOf[r.site]; op = r.site.operator.rawValue
-            }
-            // A receipt of a report is not itself a report of the operator's (its page lists what was reported).
-            if let op, e.event.body.kind != ReportDays.receiptKind { reports.add(e.event, operator: op) }
-            return try EventRow.values(e, regionCode: region, operator: op, encoder: encoder)
-        }
-        try await db.insertRows("events", columns: EventRow.columns, rows: rows)
-        try await reports.write(db: db)
+        try await LogRows(logged).write(db: db)
     }
 }
