@@ -24,13 +24,13 @@ struct PostgresSession: ForwardingDatabase {
         let target = suffix.isEmpty ? table : "rollout_copy"
         let list = columns.joined(separator: ", ")
         if !suffix.isEmpty {
-            try await base.raw(SQLQueryString("CREATE TEMP TABLE rollout_copy ON COMMIT DROP AS SELECT \(list) FROM \(table) WITH NO DATA")).run()
+            try await base.raw("CREATE TEMP TABLE rollout_copy ON COMMIT DROP AS SELECT \(unsafeRaw: list) FROM \(ident: table) WITH NO DATA").run()
         }
         try await connection.copyFrom(table: target, columns: columns, format: .text(.init()), logger: logger) { writer in
             for chunk in chunks { try await writer.write(chunk) }
         }
         if !suffix.isEmpty {
-            try await base.raw(SQLQueryString("INSERT INTO \(table) (\(list)) SELECT \(list) FROM rollout_copy \(suffix)")).run()
+            try await base.raw("INSERT INTO \(ident: table) (\(unsafeRaw: list)) SELECT \(unsafeRaw: list) FROM rollout_copy \(unsafeRaw: suffix)").run()
             try await base.raw("DROP TABLE rollout_copy").run()
         }
         return true
