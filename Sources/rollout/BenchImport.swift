@@ -18,6 +18,8 @@ struct BenchImport: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: "Progress rows to import.") var rows = 1_000_000
     @Option(help: "Folder for the files and the SQLite database (default: a temporary folder).") var folder: String?
+    @Option(help: "grouped (one file, each site's rows together) or operators (weekly files over three years, sites interleaved, late and re-sent rows).")
+    var shape: BenchImportShape = .grouped
 
     func run() async throws {
         try await common.run {
@@ -30,24 +32,19 @@ struct BenchImport: AsyncParsableCommand {
                 url = .sqlite(path: "\(dir)/bench.sqlite")
             }
             let store = try await SQLCampaignStore.open(url)
-            let start = ShanghaiCalendar.parseInstant("2020-01-01")!
-            let now = ShanghaiCalendar.parseInstant("2020-12-31T12:00:00+08:00")!
+            let (start, deadline, now) = shape.campaign
             _ = try await store.migrate(now: now)
-            try await store.createCampaign(Campaign(name: "bench", start: start, deadline: now), clock: now, regions: try Chongqing.regions(),
+            try await store.createCampaign(Campaign(name: "bench", start: start, deadline: deadline), clock: now, regions: try Chongqing.regions(),
                                            outlines: try DemoInstaller.outlineGeometries(), now: start)
-            // Sites: one per eight progress rows (each site reports its eight stages after planned).
-            let siteCount = rows / 8
-            let stages = Array(Stage.allCases.dropFirst())
-            let sitesFile = URL(fileURLWithPath: "\(dir)/sites.csv"), progressFile = URL(fileURLWithPath: "\(dir)/progress.csv")
-            try write(sitesFile, header: "site_code,operator,region_code,name,lat,lon,kind") { emit in
-                for i in 0..<siteCount { emit("B\(i),cmcc,500101,站\(i),30.81,108.37,macro") }
+            let (siteLines, progressFiles) = try shape.files(rows: rows)
+            let sitesFile = URL(fileURLWithPath: "\(dir)/sites.csv")
+            try write(sitesFile, header: "site_code,operator,region_code,name,lat,lon,kind") { emit in siteLines.forEach(emit) }
+            let progressURLs = try progressFiles.enumerated().map { i, lines in
+                let url = URL(fileURLWithPath: "\(dir)/progress-\(i).csv")
+                try write(url, header: "site_code,operator,stage,occurred_at") { emit in lines.forEach(emit) }
+                return url
             }
-            try write(progressFile, header: "site_code,operator,stage,occurred_at") { emit in
-                for (s, stage) in stages.enumerated() {
-                    let day = ShanghaiCalendar.dateString(ShanghaiCalendar.day(of: start) + 10 * (s + 1))
-                    for i in 0..<siteCount { emit("B\(i),cmcc,\(stage.rawValue),\(day)") }
-                }
-            }
+            let progressRows = progressFiles.reduce(0) { $0 + $1.count }
             var t = Date()
             let sites = try await Importer.run(.sites, file: sitesFile, store: store, now: now, actor: "bench", dryRun: false)
             guard sites.committed else { throw RolloutError("internal", ["value": "\(sites.errors.prefix(3))"]) }
@@ -55,16 +52,26 @@ struct BenchImport: AsyncParsableCommand {
                          Double(sites.rows) / Date().timeIntervalSince(t)))
             flushOutput()
             t = Date()
-            let progress = try await Importer.run(.progress, file: progressFile, store: store, now: now, actor: "bench", dryRun: false)
-            guard progress.committed else { throw RolloutError("internal", ["value": "\(progress.errors.prefix(3))"]) }
+            var applied = 0, unchanged = 0
+            for (i, file) in progressURLs.enumerated() {
+                let progress = try await Importer.run(.progress, file: file, store: store, now: now, actor: "bench", dryRun: false)
+                guard progress.committed else { throw RolloutError("internal", ["value": "file \(i): \(progress.errors.prefix(3))"]) }
+                applied += progress.applied
+                unchanged += progress.unchanged
+                if progressURLs.count > 1, (i + 1) % max(1, progressURLs.count / 4) == 0 {
+                    print(String(format: "  %d of %d files, %.0f rows/s so far", i + 1, progressURLs.count,
+                                 Double(applied + unchanged) / Date().timeIntervalSince(t)))
+                    flushOutput()
+                }
+            }
             let importSeconds = Date().timeIntervalSince(t)
-            let importRate = Double(progress.rows) / importSeconds
-            print(String(format: "progress: %d rows imported in %.1f s (%.0f rows/s), peak memory %d MB",
-                         progress.rows, importSeconds, importRate, PeakMemory.megabytes()))
+            let importRate = Double(progressRows) / importSeconds
+            print(String(format: "progress (%@): %d rows in %d files (%d applied, %d unchanged) imported in %.1f s (%.0f rows/s), peak memory %d MB",
+                         shape.rawValue, progressRows, progressURLs.count, applied, unchanged, importSeconds, importRate, PeakMemory.megabytes()))
             flushOutput()
             for indexed in [false, true] {
                 t = Date()
-                let raw = try await store.rawLoadBaseline(rows: progress.rows, indexed: indexed)
+                let raw = try await store.rawLoadBaseline(rows: progressRows, indexed: indexed)
                 let rawRate = Double(raw) / Date().timeIntervalSince(t)
                 print(String(format: "raw load of as many event rows (%@, %@): %.0f rows/s", store.rawLoadMethod,
                              indexed ? "into a table with the log's key and indexes" : "into a bare table", rawRate))
