@@ -63,7 +63,7 @@ extension SQLCampaignStore {
     /// Derives the projections again from the log in one transaction; returns the events read.
     public func rebuildProjections() async throws -> Int {
         try await write { db in
-            for table in ["sites", "obstacles", "targets", "resources", "counter_days", "counter_totals", "counter_span", "report_days"] {
+            for table in ["sites", "obstacles", "targets", "resources", "counter_days", "counter_tree", "report_days"] {
                 try await db.raw("DELETE FROM \(unsafeRaw: table)").run()
             }
             try await db.raw(SQLQueryString(ReportDays.fill)).run()

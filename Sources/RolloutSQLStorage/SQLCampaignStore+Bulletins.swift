@@ -36,6 +36,18 @@ extension SQLCampaignStore {
         return try await read { db in try await Self.events(kinds: kinds, db) }
     }
 
+    /// The events of some kinds in a span of sequence numbers, in log order: by the index `events_kind`.
+    public func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64) async throws -> [LoggedEvent] {
+        guard !kinds.isEmpty, throughSeq > afterSeq else { return [] }
+        let decoder = JSONDecoder()
+        return try await read { db in
+            try await db.raw("""
+                SELECT \(unsafeRaw: EventRow.select) FROM events
+                WHERE kind IN (\(binds: kinds)) AND seq > \(bind: afterSeq) AND seq <= \(bind: throughSeq) ORDER BY seq
+                """).all().map { try EventRow.decode($0, decoder: decoder) }
+        }
+    }
+
     /// The events of some entities, in log order (none for no entities): by the index `events_entity`.
     public func events(entities: [String]) async throws -> [LoggedEvent] {
         guard !entities.isEmpty else { return [] }

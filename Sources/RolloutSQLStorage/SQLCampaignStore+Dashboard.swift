@@ -59,24 +59,29 @@ extension SQLCampaignStore {
                 q.appendInterpolation(unsafeRaw: " AND recorded_day <= ")
                 q.appendInterpolation(bind: Int64(ShanghaiCalendar.day(of: k.before.adding(seconds: -1))))
             } else {
-                // As known now: the running totals of each day, whatever the size of the log.
-                q = SQLQueryString("SELECT day AS d, CAST(SUM(value) AS BIGINT) AS n FROM counter_totals WHERE metric IN \(unsafeRaw: built) AND day >= \(bind: Int64(from - 1)) AND day <= \(bind: Int64(last))")
+                // As known now: the tree's nodes of the days shown and of the total before them.
+                let span = CounterTree.nodes(from: from, through: last)
+                q = SQLQueryString("SELECT node AS d, CAST(SUM(value) AS BIGINT) AS n FROM counter_tree WHERE metric IN \(unsafeRaw: built) AND (node BETWEEN \(bind: Int64(span.lowerBound)) AND \(bind: Int64(span.upperBound))")
+                let before = CounterTree.nodes(summing: from - 1)
+                if !before.isEmpty { q.appendInterpolation(unsafeRaw: " OR node IN (\(before.map(String.init).joined(separator: ", ")))") }
+                q.appendInterpolation(unsafeRaw: ")")
             }
             if let region { q.appendInterpolation(unsafeRaw: " AND region_code = "); q.appendInterpolation(bind: region) }
             if let op { q.appendInterpolation(unsafeRaw: " AND operator = "); q.appendInterpolation(bind: op.rawValue) } else {
                 q.appendInterpolation(unsafeRaw: " AND operator <> 'tower'")
             }
-            q.appendInterpolation(unsafeRaw: moment.knownAt == nil ? " GROUP BY day ORDER BY day" : " GROUP BY occurred_day ORDER BY occurred_day")
+            q.appendInterpolation(unsafeRaw: moment.knownAt == nil ? " GROUP BY node" : " GROUP BY occurred_day ORDER BY occurred_day")
             var values: [DayNumber: Int] = [:]
             for r in try await db.raw(q).all() { values[Int(try r.int("d"))] = Int(try r.int("n")) }
             var perDay: [DayNumber: Int] = [:]
             var atStart = 0
             if moment.knownAt == nil {
-                // Totals: the value of a day is the count then (a day with no row has the previous day's).
-                atStart = values[from - 1] ?? values.filter { $0.key < from }.max { $0.key < $1.key }?.value ?? 0
+                // The tree's nodes: the total up to a day is the sum of its nodes.
+                func total(_ day: DayNumber) -> Int { CounterTree.nodes(summing: day).reduce(0) { $0 + (values[$1] ?? 0) } }
+                atStart = total(from - 1)
                 var previous = atStart
                 for day in from...last {
-                    let v = values[day] ?? previous
+                    let v = total(day)
                     perDay[day] = v - previous
                     previous = v
                 }

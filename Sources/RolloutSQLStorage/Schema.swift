@@ -254,6 +254,20 @@ enum Schema {
             }
             return s
         }),
+        // The running totals as a Fenwick tree over days (``CounterTree``) instead of a row per
+        // counter and day: a late report or a new day cost a write per later day and counter.
+        // Filled from the day changes, which stay as they were.
+        ("counter_tree", { d in
+            [
+                """
+                CREATE TABLE counter_tree (node BIGINT NOT NULL, region_code TEXT NOT NULL, operator TEXT NOT NULL, metric TEXT NOT NULL,
+                  value BIGINT NOT NULL, PRIMARY KEY (node, region_code, operator, metric))\(d == .sqlite ? " WITHOUT ROWID" : "")
+                """,
+                CounterTree.fill,
+                "DROP TABLE counter_totals",
+                "DROP TABLE counter_span",
+            ]
+        }),
     ]
 
     /// The version the database is at (0: empty).

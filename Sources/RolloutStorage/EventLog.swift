@@ -44,6 +44,9 @@ public protocol EventLog: Sendable {
     func events(after afterSeq: Int64, limit: Int) async throws -> [LoggedEvent]
     /// The events of some kinds, in log order.
     func events(kinds: [String]) async throws -> [LoggedEvent]
+    /// The events of some kinds numbered after `afterSeq` up to `throughSeq`, in log order: what a
+    /// reader that kept the earlier ones needs to catch up (the log only grows).
+    func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64) async throws -> [LoggedEvent]
     /// The events of some entities, in log order (none for no entities).
     func events(entities: [String]) async throws -> [LoggedEvent]
     /// Throws away the projections and derives them again from the log; returns the events read.

@@ -24,7 +24,7 @@ import Testing
             #expect(sound.mismatches.count >= 2 && sound.missingTriggers.isEmpty)
             // A projection changed behind the log's back: every read after it differs, and says where.
             try await store.write { db in
-                try await db.raw("UPDATE counter_totals SET value = value + 5 WHERE metric = 'stage.planned'").run()
+                try await db.raw("UPDATE counter_tree SET value = value + 5 WHERE metric = 'stage.planned'").run()
                 try await db.raw("UPDATE counter_days SET delta = delta + 5 WHERE metric = 'stage.planned'").run()
             }
             let tampered = try await store.verify(moments: 6)

@@ -121,11 +121,12 @@ import Testing
             #expect(await stream.waitFor("event: change", seconds: 60), "the change did not cross instances")
 
             // Load through haproxy; one instance is killed 3 s in. The load goes on for at least 9 s and
-            // 6,000 requests (at most 40 s): a kill can only break the few answers already under way
+            // 5,000 requests (at most 60 s: alone it makes 8,800 in 9 s, beside the page tests 4,600 in
+            // 40 s, so 6,000 in 40 s failed once): a kill can only break the few answers already under way
             // (haproxy logs them 200 and closes), so the rate is measured over a known amount of load.
             // The clients and the kill run on threads of their own, timed from when they start: the
             // test's tasks may wait long for a thread of the cooperative pool while the other suites run.
-            let (killAt, minimum, maximum, enough) = (3.0, 9.0, 40.0, 6_000)
+            let (killAt, minimum, maximum, enough) = (3.0, 9.0, 60.0, 5_000)
             let workers = 8
             let results = try await Self.blocking {
                 let started = Date()
