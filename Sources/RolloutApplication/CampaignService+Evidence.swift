@@ -48,6 +48,12 @@ extension CampaignService {
         return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: regionOf, positionOf: positionOf)
     }
 
+    /// Reads and keeps what verification is folded from, when evidence was ever switched on (a
+    /// server does it as it starts: on the demo, 10 s that its first page would otherwise wait).
+    public func prepareReads() async throws {
+        if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationEvents() }
+    }
+
     /// The events verification is folded from and the sites' registrations, kept from one read to
     /// the next: the log only grows, so after a write only the events appended since are read and
     /// decoded (reading them all again cost 8 s after every write on the demo generated to the end

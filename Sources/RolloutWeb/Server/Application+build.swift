@@ -94,6 +94,8 @@ public func buildApplication(service: CampaignService, host: String, port: Int, 
                              onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
     // The server watches the log, so its caches know the log's version without asking the database.
     service.watchChanges()
+    // What verification is folded from is read while the server starts, not by its first page.
+    Task.detached(priority: .utility) { try? await service.prepareReads() }
     var logger = Logger(label: "rollout")
     logger.logLevel = .warning
     var app = Application(router: buildRouter(service: service, security: security, accessLog: accessLog),
