@@ -62,12 +62,13 @@ extension CampaignService {
         let seq = try await store.currentSeq()
         let kept = verificationLog.withLockedValue { $0 }
         if let kept, kept.seq == seq { return (kept.events, kept.registrations) }
-        let after = kept.map { $0.seq < seq ? $0.seq : 0 } ?? 0
+        // What was kept stands while the log only grew (a log found shorter is read again whole).
+        let base = kept.flatMap { $0.seq < seq ? $0 : nil }
+        let after = base?.seq ?? 0
         let newer = try await store.events(kinds: Verification.kinds, after: after, through: seq)
         let registered = try await store.events(kinds: ["site.registered"], after: after, through: seq).compactMap { e -> SiteRegistration? in
             if case .siteRegistered(let r) = e.event.body { return r } else { return nil }
         }
-        let base = after == 0 ? nil : kept
         let events = (base?.events ?? []) + newer, registrations = (base?.registrations ?? []) + registered
         verificationLog.withLockedValue { current in
             // Another read may have caught up further meanwhile: the newest stays.

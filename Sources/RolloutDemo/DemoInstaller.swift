@@ -55,7 +55,8 @@ public enum DemoInstaller {
         let batches = (demo.siteCount + batchSites - 1) / batchSites
         // The photos the evidence names, gathered as the batches are made and kept after the log.
         let photos = BlobCollector()
-        let ahead = BatchesAhead { i in
+        // Each batch is made on the store's own thread ahead of the one it writes (``bulkLoad``).
+        let batch: @Sendable (Int) -> [NewEvent]? = { i in
             if i == 0 { return demo.targetEvents() + demo.evidenceRuleEvents() }
             let b = i - 1
             // Last, the calendar and the receipts of reports (each organisation's in one batch).
@@ -67,7 +68,7 @@ public enum DemoInstaller {
             photos.add(batch.blobs)
             return batch.events
         }
-        let events = try await store.bulkLoad({ await ahead.batch($0) }, batchesPerCommit: sideFile ? 50 : nil)
+        let events = try await store.bulkLoad({ batch($0) }, batchesPerCommit: sideFile ? 50 : nil)
         try await store.keepBlobs(photos.all, at: now)
         let sites = try await store.sites(SiteQuery(perPage: 1, networkOnly: true), at: ReadMoment(asOf: demo.clock)).total
         return Report(sites: sites, events: events, clock: demo.now)

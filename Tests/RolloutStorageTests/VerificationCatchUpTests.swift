@@ -34,6 +34,10 @@ import Testing
                     }
                 }
                 _ = try await store.append(events)
+                // What it keeps is exactly what a whole read finds: nothing missed, nothing twice.
+                let kept = try await running.verificationEvents()
+                #expect(kept.events == (try await store.events(kinds: Verification.kinds)), "round \(round)")
+                #expect(kept.registrations.count == (round + 1) * 5, "round \(round)")
                 for day in [2.0, Double(round) * 3 + 2, 30] {
                     let moment = ReadMoment(asOf: Cutoff(before: Self.at(day)))
                     let caughtUp = try await running.verification(at: moment)
