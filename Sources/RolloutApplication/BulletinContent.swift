@@ -63,17 +63,24 @@ public struct BulletinContent: Sendable {
     /// (their ranked progress: under the verified basis, without the unverified sites), the worst first.
     public var poor: [RegionFigures] {
         regions.filter { r in
-            guard let t = r.target, t > 0 else { return false }
-            return Double(r.rankedProgress) < Self.poorShare * Double(t) * elapsed
+            guard let planned = Self.planned(r, elapsed: elapsed) else { return false }
+            return Double(r.rankedProgress) < Self.poorShare * planned
         }.sorted { ($0.rank, $0.regionCode) > ($1.rank, $1.regionCode) }
     }
 
     /// The regions praised: ahead of their pro-rata target (their ranked progress), the best ranked first.
     public var praised: [RegionFigures] {
         Array(regions.filter { r in
-            guard let t = r.target, t > 0 else { return false }
-            return Double(r.rankedProgress) >= Double(t) * elapsed
+            guard let planned = Self.planned(r, elapsed: elapsed) else { return false }
+            return Double(r.rankedProgress) >= planned
         }.sorted { ($0.rank, $0.regionCode) < ($1.rank, $1.regionCode) }.prefix(Self.praisedCount))
+    }
+
+    /// What a region's plan expects by the cut-off: pro rata within its milestone in force (its
+    /// target pro rata to the time gone by for figures made without a plan); nil without a target.
+    static func planned(_ r: RegionFigures, elapsed: Double) -> Double? {
+        guard let t = r.target, t > 0 else { return nil }
+        return r.plannedByNow.map(Double.init) ?? Double(t) * elapsed
     }
 
     /// The operators' totals over the regions.

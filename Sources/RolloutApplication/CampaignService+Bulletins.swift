@@ -30,7 +30,7 @@ extension CampaignService {
         let overdue = try await store.obstacles(ObstacleQuery(status: .open, overdue: true, perPage: 1000), at: moment).obstacles
         return BulletinContent(campaign: stored, moment: moment, day: asOf, summary: f.summary, regions: f.regions, previous: previous,
                                series: series, overdue: overdue, names: try await regionsByCode(),
-                               elapsed: stored.campaign.elapsed(at: moment.asOf.before),
+                               elapsed: f.summary.periodElapsed ?? stored.campaign.elapsed(at: moment.asOf.before),
                                listed: listedNow.sorted(), listedSince: listedNow.subtracting(listedThen).sorted(),
                                delistedSince: listedThen.subtracting(listedNow).sorted(),
                                lateReporting: try await reporting(stored.campaign, at: moment, days: 7).organisations.filter { $0.consecutiveMisses > 0 },

@@ -99,6 +99,7 @@ extension CampaignService {
                              agreeingSites: reconciliation.figure(region: r.regionCode).rate.agreeing,
                              safetyPer100: safety.findings.isEmpty ? nil : Safety.weightedPer100(tallies[r.regionCode] ?? Safety.Tally(), sites: r.sites))
             if let line = evidence?.region(r.regionCode), line.openings > 0 { i.evidenceOpenings = line.openings; i.evidenceVerified = line.verified }
+            i.planned = r.plannedByNow.map(Double.init)
             return i
         }
         return Scorecard.lines(inputs, weights: weights)

@@ -44,6 +44,22 @@ public struct Summary: Codable, Equatable, Sendable {
     /// `reported` (every site reported built) or `verified` (without the unverified ones), as the
     /// city office's evidence rule in force says.
     public var rankBasis: String = RankBasis.reported.rawValue
+    /// When the milestone in force (the city's sum of the regions') falls due, `YYYY-MM-DD`; the
+    /// forecast's deadline. Nil without targets.
+    @Nullable public var due: String? = nil
+    /// The city's plan: at each date a region's milestone falls due, the sum of the regions' milestones in force then.
+    public var milestones: [MilestoneFigure] = []
+    /// The sites the plan expects by the moment: pro rata in time within the period of the
+    /// milestone in force (from the previous milestone's number). Nil without targets.
+    @Nullable public var plannedByNow: Int? = nil
+    /// The share of the period of the milestone in force gone by (0 to 1). Nil without targets.
+    @Nullable public var periodElapsed: Double? = nil
+    /// Sites on air per 10,000 people (the census population; see ``Population``). Nil without a population.
+    @Nullable public var sitesPerTenThousand: Double? = nil
+    /// The people the density is over: the districts' and counties' census figures, with estimates where missing.
+    @Nullable public var population: Int? = nil
+    /// Whether `population` includes estimates.
+    public var populationImputed: Bool = false
 }
 
 /// What rankings count: every site reported built, or the reported ones less those whose opening
@@ -104,6 +120,17 @@ public struct RegionFigures: Codable, Equatable, Sendable {
     public var rankedProgress: Int = 0
     /// What the rank counts at the moment, as ``Summary/rankBasis``.
     public var rankBasis: String = RankBasis.reported.rawValue
+    /// The region's plan: its milestones, the one in force marked (`target` and `due` are its).
+    public var milestones: [MilestoneFigure] = []
+    /// The sites the plan expects by the moment, pro rata within the period of the milestone in force.
+    @Nullable public var plannedByNow: Int? = nil
+    /// The census population the density is over (imputed where the reference lacks it; see `populationImputed`).
+    @Nullable public var population: Int? = nil
+    /// Whether `population` is an estimate (the city's census total less the known regions',
+    /// shared by area and the median density of the region's kind).
+    public var populationImputed: Bool = false
+    /// Sites on air per 10,000 people. Nil without a population (a functional area the census does not count apart).
+    @Nullable public var sitesPerTenThousand: Double? = nil
 }
 
 /// An operator's part of a region's numbers.
@@ -156,6 +183,8 @@ public struct Forecast: Codable, Equatable, Sendable {
     /// durations from: the 14-day pace is carried forward, with no range and no chance) or
     /// `no_target` (no target: no chance, no expected day, no "on track"); nil when nothing is missing.
     @Nullable public var reason: String? = nil
+    /// The forecasts for the plan's milestones after the one in force (nil when none is left after it).
+    @Nullable public var milestones: [MilestoneForecast]? = nil
 }
 
 /// How a forecast was calibrated: the bias taken out of it and the spread of its past errors.

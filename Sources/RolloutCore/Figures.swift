@@ -65,6 +65,7 @@ public enum Figures {
     public static func summary(campaign: Campaign, regions: [Region], targets: Targets, inputs: Inputs,
                                moment: ReadMoment) -> Summary {
         let target = regions.reduce(0) { $0 + (targets.target(region: $1.code) ?? 0) }
+        let plan = targets.plan(regions: regions.map(\.code)), horizon = due(plan, campaign: campaign, moment: moment)
         let built = inputs.now.built()
         let atStart = inputs.atStart.built()
         var stages: [String: Int] = [:]
@@ -78,16 +79,19 @@ public enum Figures {
             knownAt: moment.knownAt?.description, target: target, built: built, builtAtStart: atStart,
             progress: progress, completion: ratio(progress, target), sites: stages.values.reduce(0, +), stages: stages,
             openObstacles: inputs.now.openObstacles(), openObstaclesByCategory: byCategory,
-            forecast: forecast(progress: progress, paceBuilt: built - inputs.paceStart.built(),
-                               pipeline: pipeline(inputs.now, region: nil), arrivals: arrivals(inputs, region: nil), inputs: inputs,
-                               target: target, campaign: campaign, moment: moment, withPath: true),
+            forecast: planForecast(plan, progress: progress, paceBuilt: built - inputs.paceStart.built(),
+                                   pipeline: pipeline(inputs.now, region: nil), arrivals: arrivals(inputs, region: nil), inputs: inputs,
+                                   target: target, campaign: campaign, moment: moment, withPath: true, key: ""),
             shared: inputs.now.shared(), sharingRate: ratio(inputs.now.shared(), stages.values.reduce(0, +)))
-            .withStages(stageOutlook(inputs: inputs, region: nil, campaign: campaign, moment: moment))
+            .withStages(stageOutlook(inputs: inputs, region: nil, campaign: campaign.until(horizon), moment: moment))
+            .withPlan(plan, campaign: campaign, moment: moment)
+            .withPopulation(Population.city(regions, figures: Population.figures(regions)))
     }
 
     /// Every region's figures, ranked.
     public static func regions(campaign: Campaign, regions: [Region], targets: Targets, inputs: Inputs,
                                moment: ReadMoment) -> [RegionFigures] {
+        let people = Population.figures(regions)
         var rows = regions.map { r -> RegionFigures in
             let built = inputs.now.built(region: r.code)
             let atStart = inputs.atStart.built(region: r.code)
@@ -103,18 +107,21 @@ public enum Figures {
                                        progress: b - inputs.atStart.built(region: r.code, operator: op.rawValue), sites: sites,
                                        shared: inputs.now.shared(region: r.code, operator: op.rawValue))
             }
+            let plan = targets.plan(region: r.code), horizon = due(plan, campaign: campaign, moment: moment)
             return RegionFigures(
                 regionCode: r.code, name: r.nameZh, nameEn: r.nameEn, kind: r.kind.rawValue, target: target,
                 due: targets.due(region: r.code).map { ShanghaiCalendar.dateString($0) }, built: built,
                 builtAtStart: atStart, progress: built - atStart, completion: target.flatMap { ratio(built - atStart, $0) },
                 rank: 0, sites: stages.values.reduce(0, +), stages: stages,
                 openObstacles: inputs.now.openObstacles(region: r.code), operators: operators,
-                forecast: forecast(progress: built - atStart, paceBuilt: built - inputs.paceStart.built(region: r.code),
-                                   pipeline: pipeline(inputs.now, region: r.code), arrivals: arrivals(inputs, region: r.code),
-                                   inputs: inputs, target: target ?? 0,
-                                   campaign: campaign, moment: moment, withPath: true, key: r.code),
+                forecast: planForecast(plan, progress: built - atStart, paceBuilt: built - inputs.paceStart.built(region: r.code),
+                                       pipeline: pipeline(inputs.now, region: r.code), arrivals: arrivals(inputs, region: r.code),
+                                       inputs: inputs, target: target ?? 0,
+                                       campaign: campaign, moment: moment, withPath: true, key: r.code),
                 shared: inputs.now.shared(region: r.code), sharingRate: ratio(inputs.now.shared(region: r.code), stages.values.reduce(0, +)))
-                .withStages(stageOutlook(inputs: inputs, region: r.code, campaign: campaign, moment: moment))
+                .withStages(stageOutlook(inputs: inputs, region: r.code, campaign: campaign.until(horizon), moment: moment))
+                .withPlan(plan, campaign: campaign, moment: moment)
+                .withPopulation(people[r.code])
         }
         for i in rows.indices { rows[i].rankedProgress = rows[i].progress }
         rank(&rows)
@@ -165,9 +172,11 @@ public enum Figures {
                                 moment: ReadMoment) -> (progress: Int, target: Int?, forecast: Forecast) {
         let progress = inputs.now.built(region: region) - inputs.atStart.built(region: region)
         let target = region.map { targets.target(region: $0) } ?? regions.reduce(0) { $0 + (targets.target(region: $1.code) ?? 0) }
+        let plan = region.map { targets.plan(region: $0) } ?? targets.plan(regions: regions.map(\.code))
         let f = forecast(progress: progress, paceBuilt: inputs.now.built(region: region) - inputs.paceStart.built(region: region),
                          pipeline: pipeline(inputs.now, region: region), arrivals: arrivals(inputs, region: region), inputs: inputs,
-                         target: target ?? 0, campaign: campaign, moment: moment, withPath: true, key: region ?? "")
+                         target: target ?? 0, campaign: campaign.until(due(plan, campaign: campaign, moment: moment)), moment: moment,
+                         withPath: true, key: region ?? "")
         return (progress, target.flatMap { $0 > 0 ? $0 : nil }, f)
     }
 
@@ -182,9 +191,10 @@ public enum Figures {
             let listed = regions.compactMap { targets.target(region: $0.code, operator: op) }
             let target = listed.isEmpty ? nil : listed.reduce(0, +)
             guard target != nil || pipeline[code] != nil || progress > 0 else { return nil }
-            let f = forecast(progress: progress, paceBuilt: inputs.now.built(operator: code) - inputs.paceStart.built(operator: code),
-                             pipeline: pipeline[code].map { [code: $0] } ?? [:], arrivals: arrivals[code].map { [code: $0] } ?? [:],
-                             inputs: inputs, target: target ?? 0, campaign: campaign, moment: moment, withPath: false, key: "op:" + code)
+            let plan = MilestonePlan.sum(regions.map { targets.plan(region: $0.code, operator: op) })
+            let f = planForecast(plan, progress: progress, paceBuilt: inputs.now.built(operator: code) - inputs.paceStart.built(operator: code),
+                                 pipeline: pipeline[code].map { [code: $0] } ?? [:], arrivals: arrivals[code].map { [code: $0] } ?? [:],
+                                 inputs: inputs, target: target ?? 0, campaign: campaign, moment: moment, withPath: false, key: "op:" + code)
             return OperatorForecast(operator: code, progress: progress, target: target, forecast: f)
         }
     }
@@ -212,7 +222,7 @@ public enum Figures {
     }
 
     static func forecast(progress: Int, paceBuilt: Int, pipeline: [String: [Stage: Int]], arrivals: [String: Double], inputs: Inputs, target: Int,
-                         campaign: Campaign, moment: ReadMoment, withPath: Bool, key: String = "") -> Forecast {
+                         campaign: Campaign, moment: ReadMoment, withPath: Bool, key: String = "", withCompletion: Bool = true) -> Forecast {
         let pace = inputs.paceDays > 0 ? Double(paceBuilt) / inputs.paceDays : 0
         let daysLeft = max(0, Double(campaign.deadline.seconds - moment.asOf.before.seconds) / 86_400)
         let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
@@ -231,7 +241,7 @@ public enum Figures {
         let atDeadline = gain(daysLeft)
         let expected = progress + Int(expectedGain(atDeadline).rounded())
         var completionDate: String? = nil
-        if target > 0 && progress < target {
+        if withCompletion && target > 0 && progress < target {
             // The expected count only grows with time: the first day it reaches the target, by bisection.
             let needed = Double(target - progress)
             var (low, high) = (0, Int(daysLeft) + 730)

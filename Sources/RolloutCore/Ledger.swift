@@ -222,6 +222,9 @@ public struct Ledger: Sendable {
             try mark(org: org, ref: ref, .step(step), e)
         case .targetSet(let t):
             guard t.target >= 0 else { throw RolloutError("bad_target") }
+            if t.movedFrom != nil, (t.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw RolloutError("move_reason_required", ["old": ShanghaiCalendar.dateString(t.movedFrom!), "value": ShanghaiCalendar.dateString(t.due)])
+            }
             newTargets.append(TargetRecord(setting: t, setAt: e.occurredAt, recordedAt: e.recordedAt, seq: logged.seq))
         case .resourceOffered(let r):
             newResources.append((r, e.occurredAt))

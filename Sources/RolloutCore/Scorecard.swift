@@ -98,9 +98,14 @@ public enum Scorecard {
             self.pairedSites = pairedSites; self.agreeingSites = agreeingSites; self.safetyPer100 = safetyPer100
         }
 
-        /// The target pro rata to the time gone by; nil without a target or before any time has gone by.
+        /// What the plan expects by the moment (pro rata within the milestone in force), when known.
+        public var planned: Double? = nil
+
+        /// The plan's pro-rata number (the target pro rata to the time gone by, without a plan);
+        /// nil without a target or before any time has gone by.
         public var proRataTarget: Double? {
             guard let target, target > 0, elapsed > 0 else { return nil }
+            if let planned { return planned > 0 ? planned : nil }
             return Double(target) * elapsed
         }
     }

@@ -164,7 +164,8 @@ public enum Supervision {
         for b in recent {
             let these = Set(b.regions.filter { r in
                 guard let t = r.target, t > 0 else { return false }
-                return Double(r.rankedProgress) < rule.share * Double(t) * b.elapsed
+                // The plan's pro-rata number within the milestone in force (the target pro rata to the time gone by without one).
+                return Double(r.rankedProgress) < rule.share * (r.plannedByNow.map(Double.init) ?? Double(t) * b.elapsed)
             }.map(\.regionCode))
             below = below.map { $0.intersection(these) } ?? these
         }

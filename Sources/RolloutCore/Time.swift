@@ -53,13 +53,18 @@ public enum ShanghaiCalendar {
 
     /// The Shanghai day an instant falls on.
     public static func day(of instant: Instant) -> DayNumber {
-        Int(floorDiv(instant.seconds + offset, 86_400))
+        // Saturating: "for ever" (`Int64.max`) is a day after every real one, not an overflow.
+        let (local, overflow) = instant.seconds.addingReportingOverflow(offset)
+        return Int(floorDiv(overflow ? Int64.max : local, 86_400))
     }
 
     /// The instant a Shanghai day starts (00:00 local).
     public static func start(of day: DayNumber) -> Instant {
         Instant(seconds: Int64(day) * 86_400 - offset)
     }
+
+    /// The last second of the Shanghai day an instant falls on: when something due that day falls due.
+    public static func endOfDay(_ instant: Instant) -> Instant { start(of: day(of: instant) + 1).adding(seconds: -1) }
 
     /// The day number of a civil date, or nil when the date does not exist (e.g. 2020-02-30).
     public static func dayNumber(year: Int, month: Int, day: Int) -> DayNumber? {

@@ -14,14 +14,25 @@ public struct DemoCampaign: Sendable {
     public static let cityTarget = 30_000
     /// The campaign counts sites built from 1 January 2020.
     public static let start = ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2020, month: 1, day: 1)!)
-    /// The 2020 plan is due at the end of 30 June 2020.
+    /// The 2020 plan is due at the end of 30 June 2020: the plan's first milestone.
     public static let deadline = ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2020, month: 7, day: 1)!).adding(seconds: -1)
+    /// The three-year plan (未来3年…建成10万个5G基站) ends with 2022: the campaign's deadline.
+    public static let planEnd = ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2023, month: 1, day: 1)!).adding(seconds: -1)
+    /// The plan's milestones, cumulative sites counted from the campaign's start, as published
+    /// (`campaign-figures.csv`): 30,000 by 30 June 2020 and 100,000 by the end of 2022, set at the
+    /// launch; 70,000 by the end of 2021, set when the 2021 plan was published (22 March 2021).
+    public static let milestones: [(target: Int, due: Instant, setAt: Instant)] = [
+        (30_000, deadline, launch),
+        (100_000, planEnd, launch),
+        (70_000, ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2022, month: 1, day: 1)!).adding(seconds: -1),
+         ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2021, month: 3, day: 22)!).adding(seconds: 10 * 3600)),
+    ]
     /// The targets were allocated at the launch meeting of 9 April 2020.
     public static let launch = ShanghaiCalendar.start(of: ShanghaiCalendar.dayNumber(year: 2020, month: 4, day: 9)!).adding(seconds: 10 * 3600)
     /// The default clock: the demo stands at the end of 15 June 2020.
     public static let defaultClockDay = ShanghaiCalendar.dayNumber(year: 2020, month: 6, day: 15)!
-    /// The clock may stand from the start of 2020 to its end.
-    public static let clockRange = ShanghaiCalendar.dayNumber(year: 2020, month: 1, day: 1)!...ShanghaiCalendar.dayNumber(year: 2020, month: 12, day: 31)!
+    /// The clock may stand from the start of 2020 to the end of the plan (2022).
+    public static let clockRange = ShanghaiCalendar.dayNumber(year: 2020, month: 1, day: 1)!...ShanghaiCalendar.dayNumber(year: 2022, month: 12, day: 31)!
 
     /// The seed every random stream of the demo is drawn from (`--seed`, 2020 by default).
     public let seed: UInt64
@@ -34,6 +45,7 @@ public struct DemoCampaign: Sendable {
     let sampler: PointSampler
     let curve = BuildCurve.chongqing2020
     let candidates: Int
+    let fraction: Double
     private let regionCodes: [String]
     private let regionPick: [Double]
     /// Which regions stall or build late (none in the standard demo).
@@ -44,8 +56,9 @@ public struct DemoCampaign: Sendable {
     /// The regions the variant makes build late (codes, sorted).
     public var surgingRegions: [String] { behaviour.surging.sorted() }
 
-    /// The campaign: its name, from 1 January 2020 to the end of 30 June 2020.
-    public var campaign: Campaign { Campaign(name: DemoCampaign.name, start: DemoCampaign.start, deadline: DemoCampaign.deadline) }
+    /// The campaign: its name, from 1 January 2020 to the end of the three-year plan (2022); its
+    /// first milestone falls due at the end of 30 June 2020.
+    public var campaign: Campaign { Campaign(name: DemoCampaign.name, start: DemoCampaign.start, deadline: DemoCampaign.planEnd) }
 
     /// The moment the demo's clock stands at (the last second it includes).
     public var now: Instant { clock.before.adding(seconds: -1) }
@@ -56,36 +69,41 @@ public struct DemoCampaign: Sendable {
         self.seed = seed
         self.scale = scale
         clock = Cutoff.endOf(day: clockDay)
-        let plan = DemoPlan(regions: regions, cityTarget: Int(Double(DemoCampaign.cityTarget * scale) * fraction), seed: seed)
+        let plan = DemoPlan(regions: regions, cityTarget: Int(Double(DemoCampaign.cityTarget * scale) * fraction), seed: seed,
+                            milestones: DemoCampaign.milestones.sorted { $0.due < $1.due }.map { Int(Double($0.target * scale) * fraction) })
         self.plan = plan
         sampler = PointSampler(regions: regions, outlines: outlines)
         candidates = Int(curve.total * Double(scale) * fraction)
+        self.fraction = fraction
         regionCodes = regions.map(\.code)
         regionPick = regions.map { plan.weights[$0.code]! * plan.pace[$0.code]! }
         self.variant = variant
         behaviour = RegionBehaviour(variant, plan: plan, regions: regions.map(\.code), seed: seed)
     }
 
-    /// The target lines set at the launch meeting, as events.
+    /// The plan's milestones as target lines, each set when it was published (the first two at the
+    /// launch meeting), as events: every region's and each operator's share, cumulative.
     public func targetEvents() -> [NewEvent] {
-        guard clock.includes(DemoCampaign.launch) else { return [] }
         var out: [NewEvent] = []
-        for code in regionCodes {
-            let at = DemoCampaign.launch
-            out.append(NewEvent(.targetSet(TargetSetting(regionCode: code, target: plan.regionTargets[code]!, due: DemoCampaign.deadline)),
-                                occurredAt: at, recordedAt: at, actor: "city_office"))
-            for (op, _) in DemoPlan.operatorShares {
-                out.append(NewEvent(.targetSet(TargetSetting(regionCode: code, operator: op, target: plan.operatorTargets[code]![op]!,
-                                                             due: DemoCampaign.deadline)),
-                                    occurredAt: at, recordedAt: at, actor: "city_office"))
+        let byDue = DemoCampaign.milestones.sorted { $0.due < $1.due }.map(\.due)
+        for m in DemoCampaign.milestones where clock.includes(m.setAt) {
+            let split = plan.milestoneSplits[byDue.firstIndex(of: m.due)!]
+            for code in regionCodes {
+                out.append(NewEvent(.targetSet(TargetSetting(regionCode: code, target: split.regions[code]!, due: m.due)),
+                                    occurredAt: m.setAt, recordedAt: m.setAt, actor: "city_office"))
+                for (op, _) in DemoPlan.operatorShares {
+                    out.append(NewEvent(.targetSet(TargetSetting(regionCode: code, operator: op, target: split.operators[code]![op]!, due: m.due)),
+                                        occurredAt: m.setAt, recordedAt: m.setAt, actor: "city_office"))
+                }
             }
         }
         return out
     }
 
-    /// China Tower's records with no operator site: one for every 150 candidate sites.
+    /// China Tower's records with no operator site: one for every 150 sites of the 2021 plan's
+    /// 70,000 (the count the 2020 story was drawn with, kept when the curve went on to 2022).
     public func unclaimedTowerEvents() -> [NewEvent] {
-        TowerStory.unclaimed(count: candidates / 150, regions: regionCodes, sampler: sampler, clock: clock, seed: seed)
+        TowerStory.unclaimed(count: Int(70_000 * Double(scale) * fraction) / 150, regions: regionCodes, sampler: sampler, clock: clock, seed: seed)
     }
 
     /// The number of candidate sites (those planned after the clock yield no events).

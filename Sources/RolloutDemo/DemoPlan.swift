@@ -19,12 +19,15 @@ public struct DemoPlan: Sendable {
     public var regionTargets: [String: Int]
     /// Each operator's share of each region's target.
     public var operatorTargets: [String: [Operator: Int]]
+    /// The city's number at each milestone, in due order (the first is `cityTarget`).
+    public var milestoneTargets: [Int] = []
 
     /// The operators' shares of the network build.
     public static let operatorShares: [(Operator, Double)] = [(.cmcc, 0.40), (.ctcc, 0.26), (.cucc, 0.26), (.cbn, 0.08)]
 
     /// The plan of `cityTarget` sites over `regions`, lagging regions and paces drawn from `seed`.
-    public init(regions: [Region], cityTarget: Int, seed: UInt64) {
+    public init(regions: [Region], cityTarget: Int, seed: UInt64, milestones: [Int]? = nil) {
+        milestoneTargets = milestones ?? [cityTarget]
         self.regions = regions
         var density: [RegionKind: Double] = [:]
         for kind in RegionKind.allCases {
@@ -62,7 +65,25 @@ public struct DemoPlan: Sendable {
             operatorTargets[r.code] = Dictionary(uniqueKeysWithValues: split.map { (Operator(rawValue: $0.key)!, $0.value) })
         }
         self.operatorTargets = operatorTargets
+        var splits = [(regions: regionTargets, operators: operatorTargets)]
+        for (previous, next) in zip(milestoneTargets, milestoneTargets.dropFirst()) {
+            let last = splits[splits.count - 1]
+            let more = DemoPlan.apportion(max(0, next - previous), weights: regions.map { ($0.code, weights[$0.code]!) })
+            var split = last
+            for r in regions {
+                split.regions[r.code]! += more[r.code]!
+                let ops = DemoPlan.apportion(more[r.code]!, weights: DemoPlan.operatorShares.map { ($0.0.rawValue, $0.1) })
+                for (op, n) in ops { split.operators[r.code]![Operator(rawValue: op)!]! += n }
+            }
+            splits.append(split)
+        }
+        milestoneSplits = splits
     }
+
+    /// Each milestone's split over regions and operators, the milestones in due order (the first
+    /// is the campaign target's split): each adds its increase over the one before by the same
+    /// weights, so every line's plan is cumulative and the parts add up exactly.
+    public var milestoneSplits: [(regions: [String: Int], operators: [String: [Operator: Int]])] = []
 
     /// Splits a whole number by weights, largest remainder first, so the parts add up exactly.
     public static func apportion(_ total: Int, weights: [(String, Double)]) -> [String: Int] {

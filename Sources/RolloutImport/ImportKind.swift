@@ -38,7 +38,8 @@ public enum ImportKind: String, CaseIterable, Sendable {
                     c("region_code", "区县代码", true), c("lat", "纬度", true), c("lon", "经度", true), c("height_m", "高度(米)")]
         case .targets:
             return [c("region_code", "区县代码", true), c("operator", "运营商"), c("target", "目标站数", true),
-                    c("due", "完成期限", true, date: true), c("key_area", "重点区域"), c("reason", "调整原因"), c("measure", "指标")]
+                    c("due", "完成期限", true, date: true), c("key_area", "重点区域"), c("reason", "调整原因"), c("measure", "指标"),
+                    c("moved_from", "原期限", date: true)]
         case .subscribers:
             return [c("month", "月份", true, date: true), c("operator", "运营商", true), c("region_code", "区县代码", true),
                     c("subscribers_5g", "5G用户数"), c("traffic_tb", "5G流量(TB)")]

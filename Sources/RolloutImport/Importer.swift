@@ -53,7 +53,8 @@ public enum Importer {
         let outlines = try OutlineCache.shared.outlines(geometries)
         return ImportContext(regions: Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0) }), outlines: outlines,
                              now: now, actor: actor,
-                             dates: FieldDateWindow(campaign: campaign, now: now, historyYears: limits.historyYears), limits: limits)
+                             dates: FieldDateWindow(campaign: campaign, now: now, historyYears: limits.historyYears), campaign: campaign,
+                             limits: limits)
     }
 
     static func checker(_ kind: ImportKind) -> any RowChecker {
@@ -102,6 +103,7 @@ public enum Importer {
                 _ = try await session.append(events, knownDedupKeys: known)
                 checker.didAppend()
             }
+            if header != nil { report.errors += checker.finish() }
         } catch let problem as FileProblem {
             report.errors.append(problem.error)
         }

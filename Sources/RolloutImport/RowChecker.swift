@@ -9,8 +9,11 @@ protocol RowChecker {
     mutating func check(_ row: inout RowReader) -> [NewEvent]
     /// The chunk's events are in the store now: states kept for later rows may be read from it again.
     mutating func didAppend()
+    /// The errors only the whole file shows (rows that are fine alone but not together), once every row is read.
+    mutating func finish() -> [ImportError]
 }
 
 extension RowChecker {
     mutating func didAppend() {}
+    mutating func finish() -> [ImportError] { [] }
 }

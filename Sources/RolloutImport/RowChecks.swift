@@ -11,6 +11,8 @@ struct ImportContext: Sendable {
     var actor: String
     /// Which moments a date in the file may name.
     var dates: FieldDateWindow
+    /// The campaign: a milestone's due date lies within its plan.
+    var campaign: Campaign
     /// The bounds on the file's structure.
     var limits: Limits
     /// The account sending the file, whose rights every row is checked against (nil: the command line, unrestricted).

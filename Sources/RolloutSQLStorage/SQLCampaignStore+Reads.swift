@@ -32,7 +32,7 @@ extension SQLCampaignStore {
     }
 
     static func targetRecords(_ db: any SQLDatabase) async throws -> [TargetRecord] {
-        try await db.raw("SELECT * FROM targets ORDER BY seq").all().map { r in
+        var records = try await db.raw("SELECT * FROM targets ORDER BY seq").all().map { r in
             TargetRecord(
                 setting: TargetSetting(regionCode: try r.string("region_code"),
                                        operator: try r.optionalString("operator").flatMap(Operator.init(rawValue:)),
@@ -41,6 +41,18 @@ extension SQLCampaignStore {
                 setAt: Instant(seconds: try r.int("set_at")), recordedAt: Instant(seconds: try r.int("recorded_at")),
                 seq: try r.int("seq"))
         }
+        // A milestone's move names the date it moves from only in its event: read from the log, for the few that do.
+        let decoder = JSONDecoder()
+        let moves = try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE kind = 'target.set' AND payload LIKE '%movedFrom%'").all()
+        var movedFrom: [Int64: Instant] = [:]
+        for row in moves {
+            let e = try EventRow.decode(row, decoder: decoder)
+            if case .targetSet(let t) = e.event.body, let from = t.movedFrom { movedFrom[e.seq] = from }
+        }
+        if !movedFrom.isEmpty {
+            for i in records.indices { records[i].setting.movedFrom = movedFrom[records[i].seq] }
+        }
+        return records
     }
 
     /// Sites at a moment by operator and code; a stage filter reads every site the others keep.

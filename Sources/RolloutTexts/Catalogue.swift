@@ -16,7 +16,7 @@ public enum Catalogue {
     public static var keys: [String] { Array(entries.keys) }
 
     /// The catalogue's parts, one a file; a key in two of them is a test failure.
-    static let parts: [[String: (zh: String, en: String)]] = [messages, pageTexts, accessTexts, leverTexts, dispatchTexts, limitTexts,
+    static let parts: [[String: (zh: String, en: String)]] = [messages, planTexts, pageTexts, accessTexts, leverTexts, dispatchTexts, limitTexts,
                                                               forecastTexts, operationsTexts, reportingTexts, reconciliationTexts,
                                                               notificationTexts, mailTexts, scorecardTexts, adoptionTexts, safetyTexts, photoTexts, verificationPageTexts,
                                                               evidenceImportTexts]

@@ -31,10 +31,12 @@ enum Dashboard {
     }
 
     /// The burn-up chart of a series.
-    static func chart(_ series: [DayProgress], target: Int?, forecast: Forecast, context c: PageContext) -> HTML {
+    static func chart(_ series: [DayProgress], target: Int?, milestones: [MilestoneFigure] = [], forecast: Forecast,
+                      context c: PageContext) -> HTML {
         let campaign = c.stored.campaign
-        return BurnUpChart.render(series: series, target: target, start: ShanghaiCalendar.day(of: campaign.start),
-                                  deadline: ShanghaiCalendar.day(of: campaign.deadline.adding(seconds: -1)),
+        let due = milestones.first(where: \.inForce).flatMap { ShanghaiCalendar.parseDay($0.due) }
+        return BurnUpChart.render(series: series, target: target, milestones: milestones, start: ShanghaiCalendar.day(of: campaign.start),
+                                  deadline: due ?? ShanghaiCalendar.day(of: campaign.deadline.adding(seconds: -1)),
                                   asOfDay: ShanghaiCalendar.day(of: c.moment.asOf.before.adding(seconds: -1)),
                                   forecast: forecast.path, context: c)
     }

@@ -18,7 +18,8 @@ extension OverviewPage {
             Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", note: c.t("page_late_hint"), alarm: m.late.total > 0),
             Dashboard.card(c.t("page_sharing_rate"), c.percent(s.sharingRate), live: "sharing_rate",
                            note: c.t("page_sharing_note", ["shared": "\(s.shared)", "sites": "\(s.sites)"])),
-        ] + [VerifiedFigures.card(verified: s.verified, unverified: s.unverified, c)].compactMap { $0 }
+        ] + [VerifiedFigures.card(verified: s.verified, unverified: s.unverified, c),
+             PlanTable.densityCard(s.sitesPerTenThousand, population: s.population, imputed: s.populationImputed, context: c)].compactMap { $0 }
         let unmappedNote: HTML? = unmapped.isEmpty ? nil : "<p class=\"muted small\">\(c.t("page_map_unmapped", ["value": unmapped]))</p>"
         let byUnit = Dashboard.groupTable(m.obstacles.byResponsible, heading: c.t("page_obstacles_by_unit"),
                                           label: { $0.isEmpty ? c.t("page_unassigned") : $0 }, context: c)
@@ -29,12 +30,13 @@ extension OverviewPage {
             <h2>\(c.t("page_late"))</h2>\(Dashboard.lateTable(m.late, regions: regionsByCode, context: c))
             """
         let body: HTML = """
-        <p class="muted">\(c.t("page_as_of_line", ["as_of": s.asOf, "deadline": s.deadline]))</p>\
+        <p class="muted">\(c.t("page_as_of_line", ["as_of": s.asOf, "deadline": s.due ?? s.deadline]))</p>\
         \(ReportingNotice.html(m.lateReporting, regions: regionsByCode, c))<div class="cards">\(cards)</div>\
         \(ReconciliationLine.html(m.reconciliation, c))\(VerifiedFigures.basisLine(verified: s.verified, basis: s.rankBasis, c))\
-        <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: s.target, forecast: s.forecast, context: c))\
+        <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: s.target, milestones: s.milestones, forecast: s.forecast, context: c))\
         <p class="muted small">\(c.t(s.forecast.method == "stage_durations" ? "page_forecast_method" : "page_forecast_pace"))</p></div>\
         <div class="panel"><h2>\(c.t("page_map"))</h2>\(DistrictMap.city(outlines: m.outlines, regions: m.regions, context: c))\(unmappedNote)</div></div>\
+        \(PlanTable.html(s.milestones, forecast: s.forecast, plannedByNow: s.plannedByNow, progress: s.progress, context: c))\
         <h2>\(c.t("page_regions_ranked"))</h2>\(regionTable(m, context: c))\
         <h2>\(c.t("page_obstacles"))</h2><div class="grid"><div>\
         \(Dashboard.groupTable(m.obstacles.byCategory, heading: c.t("page_obstacles_by_category"), label: { Dashboard.categoryName($0, c) }, context: c))\

@@ -30,7 +30,8 @@ extension RegionPage {
             Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0),
             Dashboard.card(c.t("page_sharing_rate"), c.percent(r.sharingRate), live: "sharing_rate",
                            note: c.t("page_sharing_note", ["shared": "\(r.shared)", "sites": "\(r.sites)"])),
-        ] + [VerifiedFigures.card(verified: r.verified, unverified: r.unverified, c)].compactMap { $0 }
+        ] + [VerifiedFigures.card(verified: r.verified, unverified: r.unverified, c),
+             PlanTable.densityCard(r.sitesPerTenThousand, population: r.population, imputed: r.populationImputed, context: c)].compactMap { $0 }
         // A figures-only account sees the outline without the sites.
         let moreSites: HTML? = m.sites.flatMap { $0.total > $0.points.count ? Dashboard.more($0.total, shown: $0.points.count, c, small: true) : nil }
         let operators = r.operators.map { o -> HTML in
@@ -57,9 +58,10 @@ extension RegionPage {
         \(c.t("page_as_of_line", ["as_of": c.moment.asOf.description, "deadline": deadline]))</p><div class="cards">\(cards)</div>\
         \(ReconciliationLine.html(m.reconciliation, filter: [("region", m.region.code)], c))\
         \(VerifiedFigures.basisLine(verified: r.verified, basis: r.rankBasis, region: m.region.code, c))\
-        <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: r.target, forecast: r.forecast, context: c))</div>\
+        <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: r.target, milestones: r.milestones, forecast: r.forecast, context: c))</div>\
         <div class="panel"><h2>\(c.t(m.sites == nil ? "page_map_outline" : "page_map_sites"))</h2>\
         \(DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites?.points, context: c))\(moreSites)</div></div>\
+        \(PlanTable.html(r.milestones, forecast: r.forecast, plannedByNow: r.plannedByNow, progress: r.progress, context: c))\
         <h2>\(c.t("page_operators"))</h2><div class="scroll"><table id="operators"><thead><tr><th class="l">\(c.t("page_operator"))</th>\
         <th>\(c.t("page_target"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_completion"))</th><th>\(c.t("page_sites"))</th>\
         \(r.verified == nil ? nil : HTML("<th>\(c.t("page_verified"))</th>"))</tr></thead><tbody>\
