@@ -65,6 +65,9 @@ extension CampaignService {
     func scorecardLines(_ campaign: Campaign, at moment: ReadMoment, weights: Scorecard.Weights) async throws -> [Scorecard.Line] {
         let regions = try await figures(campaign, at: moment).regions
         let elapsed = campaign.elapsed(at: moment.asOf.before)
+        // The plan's pro-rata number of each district, unrounded.
+        let targets = try await store.targets(at: moment)
+        let last = moment.asOf.before.adding(seconds: -1)
         var open: [String: (Int, Int)] = [:]
         let obstacles = try await store.obstacles(ObstacleQuery(status: .open, perPage: 1_000_000), at: moment).obstacles
         for o in obstacles {
@@ -99,7 +102,7 @@ extension CampaignService {
                              agreeingSites: reconciliation.figure(region: r.regionCode).rate.agreeing,
                              safetyPer100: safety.findings.isEmpty ? nil : Safety.weightedPer100(tallies[r.regionCode] ?? Safety.Tally(), sites: r.sites))
             if let line = evidence?.region(r.regionCode), line.openings > 0 { i.evidenceOpenings = line.openings; i.evidenceVerified = line.verified }
-            i.planned = r.plannedByNow.map(Double.init)
+            i.planned = targets.plan(region: r.regionCode).expected(at: last, campaignStart: campaign.start)
             return i
         }
         return Scorecard.lines(inputs, weights: weights)

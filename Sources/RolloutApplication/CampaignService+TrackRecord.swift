@@ -21,7 +21,13 @@ extension CampaignService {
         let campaign = stored.campaign
         let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
         let first = ShanghaiCalendar.day(of: campaign.start) + Figures.paceDays
-        let deadlineDay = ShanghaiCalendar.day(of: campaign.deadline.adding(seconds: -1))
+        // The milestone the record follows: the last one that fell due within its weeks (its
+        // outcome is then known), else the one in force.
+        let plan = try await self.plan(region: region, at: moment)
+        let windowStart = today - 7 * Self.trackRecordWeeks
+        let recent = plan.milestones.last { (windowStart..<today).contains(ShanghaiCalendar.day(of: $0.due)) }
+        let deadline = recent?.due ?? plan.inForce(at: moment.asOf.before.adding(seconds: -1))?.due ?? campaign.deadline
+        let deadlineDay = ShanghaiCalendar.day(of: deadline)
         let now = try await keyForecast(region: region, campaign: campaign, at: moment)
         let origins = (1...Self.trackRecordWeeks).map { today - 7 * $0 }.filter { $0 >= first && $0 < deadlineDay }
         // Each week's forecast read side by side, as it was made then.
@@ -30,7 +36,8 @@ extension CampaignService {
                 group.addTask {
                     let cut = Cutoff.endOf(day: origin)
                     let then = ReadMoment(asOf: cut, knownAt: moment.knownAt.map { min($0, cut) } ?? cut)
-                    let (progressThen, _, f) = try await self.pastForecast(region: region, campaign: campaign, at: then)
+                    // Made for the milestone the record follows, whichever was in force (or known) then.
+                    let (progressThen, _, f) = try await self.pastForecast(region: region, campaign: campaign, at: then, due: deadline)
                     // Its weekly path reaches the moment's day (or ends at the deadline before it).
                     let day = ShanghaiCalendar.dateString(min(today, deadlineDay))
                     let point = f.path.flatMap { path in path.first { $0.date == day } ?? path.last }
@@ -43,18 +50,25 @@ extension CampaignService {
             return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
         }
         var outcome: Int? = nil
-        if moment.asOf.before >= campaign.deadline {
-            outcome = try await keyForecast(region: region, campaign: campaign, at: moment.at(Cutoff(before: campaign.deadline))).progress
+        if moment.asOf.before > deadline {
+            outcome = try await keyForecast(region: region, campaign: campaign, at: moment.at(.endOf(day: deadlineDay))).progress
         }
         return ForecastTrackRecord(region: region, asOf: ShanghaiCalendar.dateString(today), progressNow: now.progress, target: now.target,
                                    outcome: outcome, entries: origins.indices.compactMap { entries[$0] })
     }
 
+    /// The plan of the city (nil) or of a region as known at a moment.
+    func plan(region: String?, at moment: ReadMoment) async throws -> MilestonePlan {
+        let targets = try await store.targets(at: moment)
+        if let region { return targets.plan(region: region) }
+        return targets.plan(regions: try await regionsByCode().keys.sorted())
+    }
+
     /// The forecast of a past moment known as of an instant already past: kept once read.
-    func pastForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
-        let key = "\(region ?? "")|\(moment.asOf.before.seconds)|\(moment.knownAt?.before.seconds ?? -1)"
+    func pastForecast(region: String?, campaign: Campaign, at moment: ReadMoment, due: Instant? = nil) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
+        let key = "\(region ?? "")|\(moment.asOf.before.seconds)|\(moment.knownAt?.before.seconds ?? -1)|\(due?.seconds ?? -1)"
         if let hit = pastForecasts.withLockedValue({ $0[key] }) { return hit }
-        let made = try await keyForecast(region: region, campaign: campaign, at: moment, settled: true)
+        let made = try await keyForecast(region: region, campaign: campaign, at: moment, settled: true, due: due)
         pastForecasts.withLockedValue { kept in
             if kept.count >= 4_096 { kept.removeAll() }
             kept[key] = made
@@ -63,8 +77,9 @@ extension CampaignService {
     }
 
     /// The progress, target and calibrated forecast of the city or one region at a moment.
-    func keyForecast(region: String?, campaign: Campaign, at moment: ReadMoment, settled: Bool = false) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
+    func keyForecast(region: String?, campaign: Campaign, at moment: ReadMoment, settled: Bool = false,
+                     due: Instant? = nil) async throws -> (progress: Int, target: Int?, forecast: Forecast) {
         let s = try await calibratedSource(at: moment, campaign: campaign, settled: settled)
-        return Figures.forecast(region: region, campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment)
+        return Figures.forecast(region: region, campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment, due: due)
     }
 }

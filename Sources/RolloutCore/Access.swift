@@ -106,6 +106,8 @@ public enum Need: String, Sendable, CaseIterable {
     case verify
     /// Setting the evidence rule.
     case setEvidence
+    /// Recording planned and actual spend (which records: the city office any, an operator its own).
+    case recordInvestment
 }
 
 /// The rules.
@@ -123,6 +125,7 @@ public enum Access {
         case .nameContractor, .attachEvidence: [.cityOffice, .operator].contains(role)
         case .verify: [.cityOffice, .district, .verifier].contains(role)
         case .setEvidence: role == .cityOffice
+        case .recordInvestment: [.cityOffice, .operator].contains(role)
         case .handleObstacles: [.cityOffice, .district, .operator].contains(role)
         case .editRouting: role == .cityOffice
         case .manageAccounts: role == .admin
@@ -145,7 +148,7 @@ public enum Access {
     public static func mayImport(_ kind: String, _ p: Principal) -> Bool {
         switch p.role {
         case .cityOffice: true
-        case .operator: ["sites", "progress", "obstacles", "subscribers", "applications"].contains(kind)
+        case .operator: ["sites", "progress", "obstacles", "subscribers", "applications", "investments"].contains(kind)
         case .district: ["obstacles", "applications", "inspections"].contains(kind)
         case .resourceOwner: kind == "resources"
         case .inspector: kind == "inspections"
@@ -181,6 +184,7 @@ public enum Access {
         case .applicationRecorded(let a):
             return (p.role == .district && p.region == a.regionCode) || (p.role == .operator && a.operator != nil && a.operator == p.operator)
         case .subscribersReported(let f): return p.role == .operator && f.operator == p.operator
+        case .investmentReported(let f): return p.role == .operator && f.operator == p.operator
         // A district records the findings of its region; who takes a step is checked by `Safety.check`.
         case .findingRecorded(let f): return (p.role == .district && p.region == f.regionCode) || p.role == .inspector
         case .findingStep: return p.role == .district || p.role == .operator || p.role == .inspector

@@ -86,36 +86,6 @@ public struct ObstacleOpening: Hashable, Codable, Sendable {
     public static func entity(org: String, ref: String) -> String { "obstacle:\(org):\(ref)" }
 }
 
-/// A target set or changed by the city office.
-public struct TargetSetting: Hashable, Codable, Sendable {
-    /// The region (区县) the target is for.
-    public var regionCode: String
-    /// nil: the region's total; else that operator's share.
-    public var `operator`: Operator?
-    /// nil: the whole region; else a key area (重点区域) inside it.
-    public var keyArea: String?
-    /// The number of sites to build in the campaign (目标站数).
-    public var target: Int
-    /// When the target falls due (完成期限).
-    public var due: Instant
-    /// Why an existing target changed (a reallocation), or why a milestone's date moved.
-    public var reason: String?
-    /// The due date of the milestone this one replaces, when the city office moves a milestone's
-    /// date (both dates stay in the history); nil when it sets or changes the milestone at `due`.
-    public var movedFrom: Instant?
-
-    /// A target line: without an operator the region's total, without a key area the whole region's.
-    /// A line is one milestone of its key, keyed by its due date.
-    public init(regionCode: String, operator: Operator? = nil, keyArea: String? = nil, target: Int, due: Instant,
-                reason: String? = nil, movedFrom: Instant? = nil) {
-        self.regionCode = regionCode; self.operator = `operator`; self.keyArea = keyArea
-        self.target = target; self.due = due; self.reason = reason; self.movedFrom = movedFrom
-    }
-
-    /// The entity name of this target line in the log: its region, operator and key area, whatever the milestone.
-    public var entity: String { "target:\(regionCode):\(self.operator?.rawValue ?? ""):\(keyArea ?? "")" }
-}
-
 /// A resource offered for shared use (共建共享): a tower, a pole or a rooftop.
 public struct ResourceOffer: Hashable, Codable, Sendable {
     /// The owner's id of the resource (资源编号).
@@ -199,6 +169,8 @@ public enum EventBody: Hashable, Codable, Sendable {
     case subscribersReported(SubscriberFigure)
     /// The city office set or changed a subscriber target line.
     case subscriberTargetSet(SubscriberTarget)
+    /// Planned and actual spend of an operator in a region for a year (a correction is a new record).
+    case investmentReported(InvestmentFigure)
     /// A safety inspection found a problem on a site or in a contractor's work in a region.
     case findingRecorded(SafetyFinding)
     /// A step after a finding: the fix reported, or the re-inspection's verdict.
@@ -247,6 +219,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .applicationRecorded: "application.recorded"
         case .subscribersReported: "subscribers.reported"
         case .subscriberTargetSet: "subscriber_target.set"
+        case .investmentReported: "investment.reported"
         case .findingRecorded: "safety.finding"
         case .findingStep(_, let step): step.kind
         case .contractorSet: "site.contractor_set"
@@ -282,6 +255,7 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .applicationRecorded(let p): p.entity
         case .subscribersReported(let f): f.entity
         case .subscriberTargetSet(let t): t.entity
+        case .investmentReported(let f): f.entity
         case .findingRecorded(let f): f.entity
         case .findingStep(let ref, _): SafetyFinding.entity(ref)
         case .contractorSet(let site, _): site.entity
@@ -302,7 +276,8 @@ public enum EventBody: Hashable, Codable, Sendable {
         case .obstacleResolved, .obstacleEscalated, .obstacleStep, .dispatchRuleSet, .targetSet, .resourceOffered, .bulletinIssued,
              .supervision, .supervisionRuleSet, .reportReceived, .reportingRuleSet, .workingCalendarSet,
              .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep, .evidenceRuleSet, .spotCheckDrawn: nil
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingStep, .evidenceRuleSet, .spotCheckDrawn,
+             .investmentReported: nil
         case .findingRecorded(let f): f.site
         case .contractorSet(let site, _): site
         case .evidenceAttached(let p): p.site
@@ -369,6 +344,8 @@ public struct NewEvent: Hashable, Codable, Sendable {
             "\(body.kind)|\(body.entity)|\(f.subscribers.map(String.init) ?? "-")|\(f.trafficTB.map { "\($0)" } ?? "-")|\(recordedAt.seconds)"
         case .subscriberTargetSet(let t):
             "\(body.kind)|\(t.entity)|\(t.target)|\(t.due.seconds)|\(occurredAt.seconds)"
+        case .investmentReported(let f):
+            "\(body.kind)|\(body.entity)|\(f.plannedCNY.map(String.init) ?? "-")|\(f.actualCNY.map(String.init) ?? "-")|\(recordedAt.seconds)"
         // A finding once; a step named by its time, so the same step re-sent changes nothing.
         case .findingRecorded: "\(body.kind)|\(body.entity)"
         // An escalation once per deadline, however many instances sweep.

@@ -168,14 +168,18 @@ public enum Figures {
 
     /// The progress and the forecast of the city (nil) or of one region, without the rest of the
     /// figures (what a track record needs of each past week).
+    /// - Parameter due: the day to forecast for (nil: the milestone in force at the moment).
     public static func forecast(region: String?, campaign: Campaign, regions: [Region], targets: Targets, inputs: Inputs,
-                                moment: ReadMoment) -> (progress: Int, target: Int?, forecast: Forecast) {
+                                moment: ReadMoment, due: Instant? = nil) -> (progress: Int, target: Int?, forecast: Forecast) {
         let progress = inputs.now.built(region: region) - inputs.atStart.built(region: region)
-        let target = region.map { targets.target(region: $0) } ?? regions.reduce(0) { $0 + (targets.target(region: $1.code) ?? 0) }
         let plan = region.map { targets.plan(region: $0) } ?? targets.plan(regions: regions.map(\.code))
+        let forDay = due ?? Self.due(plan, campaign: campaign, moment: moment)
+        // The target of the milestone forecast for: the one of that day, or the one in force.
+        let target = due == nil ? (region.map { targets.target(region: $0) } ?? regions.reduce(0) { $0 + (targets.target(region: $1.code) ?? 0) })
+            : plan.isEmpty ? nil : plan.inForce(at: forDay)?.target
         let f = forecast(progress: progress, paceBuilt: inputs.now.built(region: region) - inputs.paceStart.built(region: region),
                          pipeline: pipeline(inputs.now, region: region), arrivals: arrivals(inputs, region: region), inputs: inputs,
-                         target: target ?? 0, campaign: campaign.until(due(plan, campaign: campaign, moment: moment)), moment: moment,
+                         target: target ?? 0, campaign: campaign.until(forDay), moment: moment,
                          withPath: true, key: region ?? "")
         return (progress, target.flatMap { $0 > 0 ? $0 : nil }, f)
     }

@@ -248,7 +248,7 @@ public struct Ledger: Sendable {
             }
         case .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet, .reportReceived, .reportingRuleSet,
              .workingCalendarSet, .reportingEscalated, .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep,
+             .applicationRecorded, .subscribersReported, .subscriberTargetSet, .investmentReported, .findingRecorded, .findingStep,
              .evidenceRuleSet, .evidenceAttached, .verificationDecided, .spotCheckDrawn:
             break  // read from the log itself (bulletins: their bytes are kept beside it)
         }

@@ -63,6 +63,7 @@ public enum DemoInstaller {
             if b == batches { return demo.reportingEvents() }
             if b == batches + 1 { return demo.unclaimedTowerEvents() }
             if b == batches + 2 { return demo.adoptionEvents() }
+            if b == batches + 3 { return demo.investmentEvents() }
             guard b < batches else { return nil }
             let batch = demo.siteBatch((b * batchSites)..<min(demo.siteCount, (b + 1) * batchSites))
             photos.add(batch.blobs)

@@ -1,6 +1,6 @@
 /// The bulk files of the operators' contract and their columns.
 public enum ImportKind: String, CaseIterable, Sendable {
-    case sites, progress, obstacles, resources, targets, subscribers, applications, inspections
+    case sites, progress, obstacles, resources, targets, subscribers, applications, inspections, investments
 
     /// A column: its English header, its Chinese header, whether a row must fill it, and whether it holds a date.
     public struct Column: Sendable, Equatable {
@@ -40,6 +40,9 @@ public enum ImportKind: String, CaseIterable, Sendable {
             return [c("region_code", "区县代码", true), c("operator", "运营商"), c("target", "目标站数", true),
                     c("due", "完成期限", true, date: true), c("key_area", "重点区域"), c("reason", "调整原因"), c("measure", "指标"),
                     c("moved_from", "原期限", date: true)]
+        case .investments:
+            return [c("year", "年度", true), c("region_code", "区县代码", true), c("operator", "运营商", true),
+                    c("planned_cny", "计划投资(元)"), c("actual_cny", "完成投资(元)")]
         case .subscribers:
             return [c("month", "月份", true, date: true), c("operator", "运营商", true), c("region_code", "区县代码", true),
                     c("subscribers_5g", "5G用户数"), c("traffic_tb", "5G流量(TB)")]
@@ -114,6 +117,7 @@ extension ImportKind {
         case .subscribers: ["operator"]
         case .applications: ["region_code", "operator"]
         case .inspections: ["region_code", "site_code"]
+        case .investments: ["operator"]
         }
         return candidates.first { header.index[$0] != nil } ?? ""
     }

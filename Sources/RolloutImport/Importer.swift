@@ -67,6 +67,7 @@ public enum Importer {
         case .subscribers: SubscribersRows()
         case .applications: ApplicationsRows()
         case .inspections: InspectionsRows()
+        case .investments: InvestmentsRows()
         }
     }
 

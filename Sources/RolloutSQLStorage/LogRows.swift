@@ -27,6 +27,7 @@ struct LogRows: Sendable {
             case .applicationRecorded(let p): region = p.regionCode; op = p.operator?.rawValue
             case .subscribersReported(let f): region = f.regionCode; op = f.operator.rawValue
             case .subscriberTargetSet(let t): region = t.regionCode; op = t.operator?.rawValue
+            case .investmentReported(let f): region = f.regionCode; op = f.operator.rawValue
             case .findingRecorded(let f): region = f.regionCode; op = f.site?.operator.rawValue
             case .findingStep, .evidenceRuleSet, .spotCheckDrawn: break
             case .evidenceAttached(let p): op = p.site.operator.rawValue

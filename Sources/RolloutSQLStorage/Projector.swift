@@ -31,7 +31,7 @@ enum Projector {
             case .targetSet, .resourceOffered, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .dispatchRuleSet,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep,
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .investmentReported, .findingRecorded, .findingStep,
                  .evidenceRuleSet, .evidenceAttached, .verificationDecided, .spotCheckDrawn: break
             }
         }

@@ -37,6 +37,7 @@ import Testing
             .moveQuota: [.cityOffice], .issueBulletin: [.cityOffice], .supervise: [.cityOffice], .shareResources: [.cityOffice, .operator, .resourceOwner],
             .setReporting: [.cityOffice], .reconcile: [.cityOffice, .district], .recordAdoption: [.cityOffice, .district, .operator], .nameContractor: [.cityOffice, .operator],
             .attachEvidence: [.cityOffice, .operator], .verify: [.cityOffice, .district, .verifier], .setEvidence: [.cityOffice],
+            .recordInvestment: [.cityOffice, .operator],
         ]
         for need in Need.allCases {
             let allowed = try #require(table[need], "no line for \(need)")
@@ -88,6 +89,8 @@ import Testing
             (.applicationRecorded(Self.project(region: "500103", op: .ctcc)), ["o", "y"]),
             (.subscribersReported(SubscriberFigure(month: YearMonth(year: 2020, month: 4)!, operator: .cmcc, regionCode: "500103", subscribers: 1, trafficTB: nil)), ["o", "m"]),
             (.subscribersReported(SubscriberFigure(month: YearMonth(year: 2020, month: 4)!, operator: .ctcc, regionCode: "500103", subscribers: 1, trafficTB: nil)), ["o"]),
+            (.investmentReported(InvestmentFigure(regionCode: "500103", operator: .cmcc, year: 2020, plannedCNY: 1, actualCNY: nil)), ["o", "m"]),
+            (.investmentReported(InvestmentFigure(regionCode: "500103", operator: .ctcc, year: 2020, plannedCNY: 1, actualCNY: nil)), ["o"]),
             (.subscriberTargetSet(SubscriberTarget(regionCode: "500103", target: 10, due: Self.t)), ["o"]),
             // Safety: a district records its region's findings, an inspector any; who takes a step is checked per finding.
             (.findingRecorded(SafetyFinding(ref: "F", inspectionRef: "F", site: nil, regionCode: "500103", contractor: nil, inspector: "x", category: .fire,

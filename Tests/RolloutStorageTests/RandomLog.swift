@@ -77,7 +77,7 @@ struct RandomLog {
             case .targetSet, .resourceOffered, .obstacleEscalated, .bulletinIssued, .supervision, .supervisionRuleSet, .resourceRequested, .resourceRequestAnswered,
                  .reportReceived, .reportingRuleSet, .workingCalendarSet, .reportingEscalated,
                  .reconciliationResolved, .reconciliationThresholdsSet, .scorecardWeightsSet,
-                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .findingRecorded, .findingStep, .contractorSet,
+                 .applicationRecorded, .subscribersReported, .subscriberTargetSet, .investmentReported, .findingRecorded, .findingStep, .contractorSet,
                  .evidenceRuleSet, .evidenceAttached, .verificationDecided, .spotCheckDrawn: break
             }
         }

@@ -127,6 +127,13 @@ import Testing
             "POST /api/v1/scorecard/weights": RouteCase(uri: "/api/v1/scorecard/weights", body: #"{"build":0}"#, contentType: "application/json",
                                                         allowed: [.cityOffice]),
             "GET /adoption": RouteCase(uri: "/adoption?as_of=2020-06-01", allowed: readers),
+            "GET /plan": RouteCase(uri: "/plan?as_of=2020-06-01", allowed: readers),
+            "GET /api/v1/investments": RouteCase(uri: "/api/v1/investments?as_of=2020-06-01", allowed: readers),
+            // A year outside the plan: refused (400) after the route's check, so nothing is recorded.
+            "POST /plan": RouteCase(uri: "/plan", body: "region_code=500103&operator=cmcc&year=1999&actual_cny=1", contentType: "application/x-www-form-urlencoded",
+                                    allowed: [.cityOffice, .operator]),
+            "POST /api/v1/investments": RouteCase(uri: "/api/v1/investments", body: #"{"region_code":"500103","operator":"cmcc","year":"1999","actual_cny":"1"}"#,
+                                                  contentType: "application/json", allowed: [.cityOffice, .operator]),
             // An unknown domain: refused (400) after the route's check, so nothing is recorded.
             "POST /adoption": RouteCase(uri: "/adoption", body: "project_ref=X&name=x&domain=space&region_code=500103&lead_org=x&status=building",
                                         contentType: "application/x-www-form-urlencoded", allowed: [.cityOffice, .district, .operator]),

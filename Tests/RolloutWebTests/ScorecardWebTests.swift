@@ -17,7 +17,20 @@ import Testing
 
     /// The plain computation: part scores from the regions, obstacles and reporting answers, their
     /// weighted mean over the parts with data, ranked by score then code.
-    static func naive(client: SignedInClient, query: String, elapsed: Double, weights: [String: Double],
+    /// What a region's plan expects by an instant, from the milestones it lists: pro rata in time
+    /// from the previous milestone's number (none at the start) to the one in force.
+    static func proRata(_ r: [String: Any], start: Instant, at t: Instant) -> Double? {
+        let ms = ((r["milestones"] as? [[String: Any]]) ?? []).map { m in
+            (due: ShanghaiCalendar.endOfDay(ShanghaiCalendar.parseInstant(m["due"] as! String)!), target: m["target"] as! Int)
+        }.sorted { $0.due < $1.due }
+        guard !ms.isEmpty else { return nil }
+        let i = ms.firstIndex { ShanghaiCalendar.day(of: $0.due) >= ShanghaiCalendar.day(of: t) } ?? ms.count - 1
+        let (fromAt, fromTarget) = i == 0 ? (start, 0) : (ms[i - 1].due, ms[i - 1].target)
+        let share = min(1, max(0, Double(t.seconds - fromAt.seconds) / Double(ms[i].due.seconds - fromAt.seconds)))
+        return Double(fromTarget) + Double(ms[i].target - fromTarget) * share
+    }
+
+    static func naive(client: SignedInClient, query: String, start: Instant, at end: Instant, weights: [String: Double],
                       adoption: NaiveAdoption) async throws -> [(String, Double?, [String: Double?])] {
         let regions = try #require(try await client.execute(uri: "/api/v1/regions?\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
         let reporting = try #require(try await client.execute(uri: "/api/v1/reporting?days=28&\(query)", method: .get) { try Self.json($0) } as? [[String: Any]])
@@ -68,8 +81,8 @@ import Testing
             }
             parts["applications"] = adoption.projects.isEmpty ? .some(nil) : most > 0 ? 100 * Double(adoption.inOperation(region: code)) / Double(most) : 0
             parts["subscribers"] = adoption.growth(region: code).map { best > 0 ? 100 * max(0, $0) / best : 0 } ?? .some(nil)
-            if let target = r["target"] as? Int, target > 0, elapsed > 0 {
-                parts["build"] = min(100, 100 * Double(r["ranked_progress"] as! Int) / (Double(target) * elapsed))
+            if let target = r["target"] as? Int, target > 0, let planned = Self.proRata(r, start: start, at: end.adding(seconds: -1)), planned > 0 {
+                parts["build"] = min(100, 100 * Double(r["ranked_progress"] as! Int) / planned)
             } else { parts["build"] = .some(nil) }
             parts["obstacles"] = open == 0 ? 100 : 100 * Double(open - overdue) / Double(open)
             let org = reporting.first { $0["kind"] as? String == "district" && $0["code"] as? String == code }
@@ -120,7 +133,7 @@ import Testing
                     let got = try #require(try await leader.execute(uri: "/api/v1/scorecard?as_of=\(day)", method: .get) { try Self.json($0) } as? [String: Any])
                     let adoption = NaiveAdoption(try await service.store.events(kinds: Adoption.kinds), asOf: end.adding(seconds: -1))
                     #expect(!adoption.projects.isEmpty && adoption.latestMonth != nil, "the demo has adoption data by \(day)")
-                    let expected = try await Self.naive(client: leader, query: "as_of=\(day)", elapsed: campaign.elapsed(at: end), weights: standard,
+                    let expected = try await Self.naive(client: leader, query: "as_of=\(day)", start: campaign.start, at: end, weights: standard,
                                                         adoption: adoption)
                     Self.check(got, expected, day)
                     #expect(got["weights_set_by"] is NSNull && (got["weights"] as? [String: Double]) == standard)
@@ -171,7 +184,7 @@ import Testing
                 let now = try #require(try await leader.execute(uri: "/api/v1/scorecard", method: .get) { try Self.json($0) } as? [String: Any])
                 #expect(now["weights_set_by"] as? String == office.account)
                 let end = try await service.campaign().now(service.clock)
-                Self.check(now, try await Self.naive(client: leader, query: "", elapsed: campaign.elapsed(at: end.adding(seconds: 1)),
+                Self.check(now, try await Self.naive(client: leader, query: "", start: campaign.start, at: end.adding(seconds: 1),
                                                      weights: ["build": 1, "obstacles": 3],
                                                      adoption: NaiveAdoption(try await service.store.events(kinds: Adoption.kinds), asOf: end)), "office's weights")
                 // As of a day before the change, the standard weights still stand.

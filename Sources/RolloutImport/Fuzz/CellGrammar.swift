@@ -31,7 +31,9 @@ enum CellGrammar {
         case "kind": return r.pick(kinds + hosts)
         case "host": return r.pick(hosts)
         case "category": return r.pick(categories + ["work_at_height", "fire", "高处作业", "documents"])
-        case "lat", "lon", "height_m", "target", "subscribers_5g", "traffic_tb", "investment_cny": return r.pick(numbers)
+        case "lat", "lon", "height_m", "target", "subscribers_5g", "traffic_tb", "investment_cny", "planned_cny", "actual_cny": return r.pick(numbers)
+        case "year": return r.pick(["2020", "2021", "2022", "2019", "2023", "20.5", "二〇二〇", ""])
+        case "moved_from": return r.pick(["", "2020-06-30", "2021-12-31", "2020-02-30", "x"])
         case "domain": return r.pick(["health", "industrial_internet", "车联网", "AR/VR", "4K/8K", "space", ""])
         case "status": return r.pick(["proposed", "building", "in_operation", "运营中", "stopped", "done", ""])
         case "demonstration": return r.pick(["是", "否", "yes", "1", "maybe", ""])
@@ -55,7 +57,9 @@ enum CellGrammar {
         case .resources:
             return ["P\(n)", "owner", "street_lamp", "500103", "29.557", "106.577", "8"]
         case .targets:
-            return ["500103", r.pick(["", "cmcc"]), "\(n)", "2020-06-30", "", "", r.pick(["", "subscribers_5g"])]
+            return ["500103", r.pick(["", "cmcc"]), "\(n)", "2020-06-30", "", "", r.pick(["", "subscribers_5g"]), ""]
+        case .investments:
+            return [r.pick(["2020", "2021"]), "500103", r.pick(["cmcc", "电信"]), r.pick(["", "\(n)000000"]), "\(n)00000"]
         case .subscribers:
             return [r.pick(["2020-04", "2020-05"]), r.pick(["cmcc", "联通"]), "500103", "\(n)", r.pick(["", "12.5"])]
         case .applications:

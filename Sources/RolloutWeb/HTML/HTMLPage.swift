@@ -38,7 +38,7 @@ enum HTMLPage {
         guard let p = c.principal else { return "" }
         let links: [(Need, Route, String, String)] = [
             (.readFigures, .bulletins, "nav-bulletins", "page_bulletins"), (.readFigures, .supervision, "nav-supervision", "page_supervision"),
-            (.readFigures, .reporting, "nav-reporting", "page_reporting"), (.readFigures, .scorecard, "nav-scorecard", "page_scorecard"), (.readFigures, .adoption, "nav-adoption", "page_adoption"), (.readFigures, .safety, "nav-safety", "page_safety"), (.readRecords, .reconciliation, "nav-reconciliation", "page_reconciliation"), (.readRecords, .verification, "nav-verification", "page_verification"),
+            (.readFigures, .reporting, "nav-reporting", "page_reporting"), (.readFigures, .scorecard, "nav-scorecard", "page_scorecard"), (.readFigures, .adoption, "nav-adoption", "page_adoption"), (.readFigures, .plan, "nav-plan", "page_plan_title"), (.readFigures, .safety, "nav-safety", "page_safety"), (.readRecords, .reconciliation, "nav-reconciliation", "page_reconciliation"), (.readRecords, .verification, "nav-verification", "page_verification"),
             (.readRecords, .dispatch, "nav-dispatch", "page_dispatch"), (.moveQuota, .quota, "nav-quota", "page_quota"),
             (.shareResources, .sharing, "nav-sharing", "page_sharing"), (.signedIn, .notifications, "nav-notifications", "page_notifications"),
         ]

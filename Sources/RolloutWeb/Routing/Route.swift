@@ -16,7 +16,7 @@ enum Route: String, CaseIterable, Sendable {
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
     case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction, adoption, adoptionAction
-    case safety, safetyAction, contractor, siteContractor, verification, verificationAction, siteEvidence
+    case safety, safetyAction, contractor, siteContractor, verification, verificationAction, siteEvidence, plan, planAction
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -27,6 +27,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
     case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep, apiSiteContractor
     case apiSiteEvidence, apiEvidenceBlob, apiVerification, apiSiteVerification, apiEvidenceRule, apiVerificationBulk
+    case apiInvestments, apiInvestmentsRecord
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -71,6 +72,10 @@ enum Route: String, CaseIterable, Sendable {
         case .scorecard: (.get, "/scorecard", .readFigures)
         case .scorecardAction: (.post, "/scorecard", .setReporting)
         case .adoption: (.get, "/adoption", .readFigures)
+        case .plan: (.get, "/plan", .readFigures)
+        case .planAction: (.post, "/plan", .recordInvestment)
+        case .apiInvestments: (.get, "/api/v1/investments", .readFigures)
+        case .apiInvestmentsRecord: (.post, "/api/v1/investments", .recordInvestment)
         case .adoptionAction: (.post, "/adoption", .recordAdoption)
         case .safety: (.get, "/safety", .readFigures)
         case .safetyAction: (.post, "/safety", .handleSafety)

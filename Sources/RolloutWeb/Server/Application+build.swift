@@ -76,6 +76,7 @@ func buildRouter(service: CampaignService, security: WebSecurity, streams: Strea
     NotificationsPage.add(to: router, service: service)
     ScorecardPage.add(to: router, service: service)
     AdoptionPage.add(to: router, service: service)
+    PlanPage.add(to: router, service: service)
     SafetyPage.add(to: router, service: service)
     ContractorPage.add(to: router, service: service)
     EvidenceRoutes.add(to: router, service: service, limits: security.limits)
