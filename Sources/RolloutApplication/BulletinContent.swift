@@ -58,6 +58,8 @@ public struct BulletinContent: Sendable {
     public var safety: SafetyView? = nil
     /// 5G adoption at the cut-off (as known then).
     public var adoption: AdoptionView? = nil
+    /// The spend at the cut-off (as known then).
+    public var investments: InvestmentView? = nil
 
     /// The regions named for poor progress: below 60 % of the target pro-rata to the time gone by
     /// (their ranked progress: under the verified basis, without the unverified sites), the worst first.

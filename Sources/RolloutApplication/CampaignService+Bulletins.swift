@@ -36,7 +36,8 @@ extension CampaignService {
                                lateReporting: try await reporting(stored.campaign, at: moment, days: 7).organisations.filter { $0.consecutiveMisses > 0 },
                                reconciliation: rec.figure(), reconciliationByRegion: recByRegion,
                                scorecard: try await scorecard(stored.campaign, at: moment),
-                               safety: try await safety(stored.campaign, at: moment), adoption: try await adoption(stored.campaign, at: moment))
+                               safety: try await safety(stored.campaign, at: moment), adoption: try await adoption(stored.campaign, at: moment),
+                               investments: try await investments(stored.campaign, at: moment))
     }
 
     /// Issues the bulletin for the end of `day` as the principal: refuses a cut-off in the future or

@@ -85,3 +85,48 @@ extension CampaignService {
         return true
     }
 }
+
+extension CampaignService {
+    /// Moves the milestone due on `from` to `to`, with a reason (the city office): for every target
+    /// line of `region` (nil: of every region) that has one on `from`, a new line on `to` that
+    /// replaces it; both dates stay in the history. Refuses a date outside the plan, a line that
+    /// already has a milestone on `to`, and a move that would leave a line's plan not cumulative.
+    /// Returns the lines moved.
+    @discardableResult
+    public func moveMilestone(from fromText: String, to toText: String, region: String?, reason: String, by principal: Principal) async throws -> Int {
+        guard Access.allows(principal.role, .moveQuota) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let fromDay = ShanghaiCalendar.parseDay(fromText) else { throw RolloutError("bad_date", ["value": String(fromText.prefix(40))]) }
+        guard let toDay = ShanghaiCalendar.parseDay(toText) else { throw RolloutError("bad_date", ["value": String(toText.prefix(40))]) }
+        let from = ShanghaiCalendar.start(of: fromDay + 1).adding(seconds: -1), to = ShanghaiCalendar.start(of: toDay + 1).adding(seconds: -1)
+        guard !why.isEmpty else { throw RolloutError("move_reason_required", ["old": fromText, "value": toText]) }
+        guard why.count <= 500 else { throw RolloutError("text_too_long", ["value": "500"]) }
+        guard fromDay != toDay else { throw RolloutError("milestone_not_moved", ["value": fromText]) }
+        let stored = try await campaign()
+        let plan = stored.campaign
+        guard to >= plan.start && to <= plan.deadline else {
+            throw RolloutError("due_outside_plan", ["value": toText, "start": ShanghaiCalendar.dateString(plan.start), "deadline": ShanghaiCalendar.dateString(plan.deadline)])
+        }
+        try await checkRegion(region)
+        let now = stored.now(clock)
+        let targets = try await store.targets(at: ReadMoment(asOf: .including(now)))
+        let moving = targets.milestones.values.filter { ShanghaiCalendar.day(of: $0.setting.due) == fromDay && (region == nil || $0.setting.regionCode == region) }
+        guard !moving.isEmpty else { throw RolloutError("no_milestone_to_move", ["value": fromText]) }
+        var settings: [TargetSetting] = []
+        for record in moving.sorted(by: { $0.setting.entity < $1.setting.entity }) {
+            var s = record.setting
+            s.due = to; s.movedFrom = record.setting.due; s.reason = why
+            let others = targets.plan(entity: s.entity).milestones.filter { ShanghaiCalendar.day(of: $0.due) != fromDay }
+            if others.contains(where: { ShanghaiCalendar.day(of: $0.due) == toDay }) { throw RolloutError("milestone_exists", ["value": toText]) }
+            if let later = others.first(where: { $0.due > to }), later.target < s.target {
+                throw RolloutError("milestone_not_cumulative", ["value": "\(s.target)", "due": toText, "earlier": "\(later.target)", "earlier_due": ShanghaiCalendar.dateString(later.due)])
+            }
+            if let earlier = others.last(where: { $0.due < to }), earlier.target > s.target {
+                throw RolloutError("milestone_not_cumulative", ["value": "\(s.target)", "due": toText, "earlier": "\(earlier.target)", "earlier_due": ShanghaiCalendar.dateString(earlier.due)])
+            }
+            settings.append(s)
+        }
+        _ = try await store.append(settings.map { NewEvent(.targetSet($0), occurredAt: now, recordedAt: now, actor: principal.account, via: principal.token) })
+        return settings.count
+    }
+}

@@ -8,7 +8,7 @@ import RolloutExport
 /// page by page and written as they are read, so that a table of millions of rows stays within a
 /// bounded memory.
 public enum ExportKind: String, CaseIterable, Sendable {
-    case regions, sites, obstacles, events, scorecard, adoption, applications, subscribers, safety, findings
+    case regions, sites, obstacles, events, scorecard, adoption, applications, subscribers, safety, findings, investments
 
     /// A kind a user named; `unknown_export_kind` otherwise.
     public init(checking text: String) throws {
@@ -87,7 +87,8 @@ public enum Exporter {
         case .regions:
             ["rank", "region_code", "name", "name_en", "kind", "target", "due", "built", "built_at_start", "progress",
              "completion", "sites", "open_obstacles", "pace_per_day", "expected_at_deadline"] + Stage.allCases.map(\.rawValue)
-                + ["shared", "sharing_rate", "verified", "unverified", "ranked_progress", "rank_basis"]
+                + ["shared", "sharing_rate", "verified", "unverified", "ranked_progress", "rank_basis",
+                   "planned_by_now", "milestones", "population", "population_imputed", "sites_per_ten_thousand"]
         case .sites:
             ["operator", "site_code", "region_code", "name", "lat", "lon", "kind", "band", "host", "resource_id", "stage",
              "registered_at", "planned_on_air", "late", "contractor"]
@@ -103,6 +104,7 @@ public enum Exporter {
                    "evidence_openings", "evidence_verified"]
         case .adoption, .applications, .subscribers: adoptionHeader(kind)
         case .safety, .findings: safetyHeader(kind)
+        case .investments: ["year", "region_code", "operator", "planned_cny", "actual_cny"]
         }
     }
 
@@ -155,6 +157,15 @@ public enum Exporter {
         case .safety, .findings:
             let (c, _) = try await service.moment(asOf: asOf, knownAt: knownAt)
             try safetyRows(kind, try await service.safety(c.campaign, at: moment), region: filters.region, emit)
+        case .investments:
+            // The `investments` file's own columns: an export can be sent back as it is.
+            let (c, _) = try await service.moment(asOf: asOf, knownAt: knownAt)
+            for f in try await service.investments(c.campaign, at: moment).records
+            where (filters.region == nil || f.regionCode == filters.region) && (filters.operator == nil || f.operator == filters.operator) {
+                let cells: [ExportCell] = [.int(f.year), .text(f.regionCode), .text(f.operator.rawValue),
+                                           f.plannedCNY.map { .int(Int($0)) } ?? .empty, f.actualCNY.map { .int(Int($0)) } ?? .empty]
+                try emit(ExportRow(cells: cells, object: Dictionary(uniqueKeysWithValues: zip(header(.investments), cells.map(\.text)))))
+            }
         case .events:
             var after: Int64 = 0
             // The payload as the log stores it: sorted keys, slashes as they are.
@@ -181,6 +192,8 @@ public enum Exporter {
                                    .int(r.openObstacles), .decimal(r.forecast.pacePerDay), .int(r.forecast.expectedAtDeadline)]
         cells += Stage.allCases.map { .int(r.stages[$0.rawValue] ?? 0) }
         cells += [.int(r.shared), .optional(r.sharingRate), .optional(r.verified), .optional(r.unverified), .int(r.rankedProgress), .text(r.rankBasis)]
+        cells += [.optional(r.plannedByNow), .text(r.milestones.map { "\($0.due):\($0.target)" }.joined(separator: ";")), .optional(r.population),
+                  .flag(r.populationImputed), .optional(r.sitesPerTenThousand)]
         return ExportRow(cells: cells, object: r)
     }
 

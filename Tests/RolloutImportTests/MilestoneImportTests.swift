@@ -121,3 +121,49 @@ import RolloutReference
         }
     }
 }
+
+extension MilestoneImportTests {
+    @Test(arguments: Backend.available)
+    func theCityOfficeMovesAMilestonesDateWithAReasonAndBothDatesStay(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            let launch = ShanghaiCalendar.parseInstant("2020-04-09T10:00:00+08:00")!
+            #expect(try await run("region_code,operator,target,due\n500101,,300,2020-06-30\n500101,,700,2021-12-31\n500101,,1000,2022-12-31\n500101,cmcc,280,2021-12-31\n500103,,200,2021-12-31\n", store, at: launch).committed)
+            let service = CampaignService(store: store, clock: .fixed(Self.now))
+            let office = Principal(account: "office", role: .cityOffice)
+            let events = try await store.eventCount()
+            let refused: [(String, String, String?, String, String)] = [
+                ("2021-12-31", "2022-03-31", nil, " ", "move_reason_required"),
+                ("2021-12-31", "2023-03-31", nil, "征地", "due_outside_plan"),
+                ("2021-12-31", "2022-12-31", "500101", "征地", "milestone_exists"),
+                ("2021-09-30", "2022-03-31", nil, "征地", "no_milestone_to_move"),
+                ("2021-12-31", "2021-12-31", nil, "征地", "milestone_not_moved"),
+                ("2021-12-31", "2020-05-31", "500101", "征地", "milestone_not_cumulative"),
+                ("2021-12-31", "2022-03-31", "999999", "征地", "unknown_region"),
+            ]
+            for (from, to, region, reason, code) in refused {
+                await #expect(throws: RolloutError.self, "\(code)") {
+                    do { try await service.moveMilestone(from: from, to: to, region: region, reason: reason, by: office) } catch let e as RolloutError {
+                        #expect(e.code == code); throw e
+                    }
+                }
+                #expect(try await store.eventCount() == events)
+            }
+            await #expect(throws: RolloutError("forbidden", kind: .forbidden, ["role": "district"])) {
+                try await service.moveMilestone(from: "2021-12-31", to: "2022-03-31", region: "500101", reason: "征地", by: Principal(account: "d", role: .district, region: "500101"))
+            }
+            // Every line due that day moves: the region's total, its operator's share and another region's.
+            #expect(try await service.moveMilestone(from: "2021-12-31", to: "2022-03-31", region: nil, reason: "征地延期", by: office) == 3)
+            let after = try await service.regions(asOf: "2021-06-15")
+            #expect(after.first { $0.regionCode == "500101" }?.due == "2022-03-31")
+            #expect(after.first { $0.regionCode == "500101" }?.milestones.map(\.due) == ["2020-06-30", "2022-03-31", "2022-12-31"])
+            #expect(after.first { $0.regionCode == "500103" }?.due == "2022-03-31")
+            #expect(after.first { $0.regionCode == "500101" }?.operators.first { $0.operator == "cmcc" }?.target == 280)
+            // As known before the move, the old date stands; the log holds both.
+            let known = try await service.regions(asOf: "2021-06-15", knownAt: "2021-06-14")
+            #expect(known.first { $0.regionCode == "500101" }?.due == "2021-12-31")
+            let moves = try await store.events(kinds: ["target.set"]).filter { if case .targetSet(let t) = $0.event.body { t.movedFrom != nil } else { false } }
+            #expect(moves.count == 3 && moves.allSatisfy { $0.event.actor == "office" })
+        }
+    }
+}

@@ -132,6 +132,11 @@ import Testing
             // A year outside the plan: refused (400) after the route's check, so nothing is recorded.
             "POST /plan": RouteCase(uri: "/plan", body: "region_code=500103&operator=cmcc&year=1999&actual_cny=1", contentType: "application/x-www-form-urlencoded",
                                     allowed: [.cityOffice, .operator]),
+            // A date outside the plan: refused (400) after the route's check, so nothing is recorded.
+            "POST /plan/milestones": RouteCase(uri: "/plan/milestones", body: "from=2020-06-30&to=2031-01-01&reason=x", contentType: "application/x-www-form-urlencoded",
+                                              allowed: [.cityOffice]),
+            "POST /api/v1/plan/milestones": RouteCase(uri: "/api/v1/plan/milestones", body: #"{"from":"2020-06-30","to":"2031-01-01","reason":"x"}"#,
+                                                      contentType: "application/json", allowed: [.cityOffice]),
             "POST /api/v1/investments": RouteCase(uri: "/api/v1/investments", body: #"{"region_code":"500103","operator":"cmcc","year":"1999","actual_cny":"1"}"#,
                                                   contentType: "application/json", allowed: [.cityOffice, .operator]),
             // An unknown domain: refused (400) after the route's check, so nothing is recorded.

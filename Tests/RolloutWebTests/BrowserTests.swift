@@ -174,7 +174,7 @@ struct BrowserTests {
                 try await WebDriver.with(browser: Self.browser) { driver in
                     try await Self.signIn(driver, base, then: "/quota?lang=zh", name: office.account, password: "correct horse battery")
                     for lang in ["zh", "en"] {
-                        for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"), ("/reporting", "#reporting"), ("/reconciliation", "#mismatches"), ("/notifications", "#subscribe"), ("/scorecard", "#weights-form"), ("/adoption", "#application-form"), ("/safety", "#finding-form"),
+                        for (path, marker) in [("/quota", "#quota-form"), ("/bulletins", "#bulletins"), ("/supervision", "#rule"), ("/reporting", "#reporting"), ("/reconciliation", "#mismatches"), ("/notifications", "#subscribe"), ("/scorecard", "#weights-form"), ("/adoption", "#application-form"), ("/plan", "#investment-form"), ("/safety", "#finding-form"),
                                                ("/sharing", "#requests"), ("/sites/\(site.operator)/\(site.siteCode)", "#site"),
                                                (Route.contractor.path(contractor), "#contractor-findings"), ("/verification", "#rule-form"),
                                                ("/accounts/\(office.account)", "#account"), ("/dispatch", "#unit-loads"), ("/units/grid", "#unit-count"),

@@ -105,6 +105,8 @@ actor SnapshotFixture {
             ("scorecard", "snap-leader", "/scorecard?\(Self.moment)&\(lang)"),
             ("scorecard-office", "snap-office", "/scorecard?\(Self.moment)&\(lang)"),
             ("adoption", "snap-leader", "/adoption?\(Self.moment)&\(lang)"),
+            ("plan", "snap-office", "/plan?\(Self.moment)&\(lang)"),
+            ("plan-operator", "snap-cmcc", "/plan?\(Self.moment)&\(lang)"),
             ("adoption-district", "snap-district", "/adoption?region=\(region)&\(Self.moment)&\(lang)"),
             ("safety", "snap-leader", "/safety?\(Self.moment)&\(lang)"),
             ("safety-district", "snap-district", "/safety?\(Self.moment)&\(lang)"),

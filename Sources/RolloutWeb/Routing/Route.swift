@@ -16,7 +16,7 @@ enum Route: String, CaseIterable, Sendable {
     case dispatch, dispatchRule, unit, accounts, account, quota, quotaMove, bulletins, bulletinIssue
     case supervision, supervisionStep, sharing, sharingAction, forecast, reporting, reportingChange
     case reconciliation, reconciliationAction, notifications, notificationsAction, scorecard, scorecardAction, adoption, adoptionAction
-    case safety, safetyAction, contractor, siteContractor, verification, verificationAction, siteEvidence, plan, planAction
+    case safety, safetyAction, contractor, siteContractor, verification, verificationAction, siteEvidence, plan, planAction, planMove
     // The API.
     case apiSummary, apiRegions, apiProgress, apiEventStream, apiSites, apiSite, apiSiteMatches, apiObstacles, apiLateSites
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
@@ -27,7 +27,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
     case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep, apiSiteContractor
     case apiSiteEvidence, apiEvidenceBlob, apiVerification, apiSiteVerification, apiEvidenceRule, apiVerificationBulk
-    case apiInvestments, apiInvestmentsRecord
+    case apiInvestments, apiInvestmentsRecord, apiMilestoneMove
 
     /// The method, the pattern (parameters as `{name}`) and the need.
     private var entry: (method: HTTPRequest.Method, pattern: String, need: Need) {
@@ -74,6 +74,8 @@ enum Route: String, CaseIterable, Sendable {
         case .adoption: (.get, "/adoption", .readFigures)
         case .plan: (.get, "/plan", .readFigures)
         case .planAction: (.post, "/plan", .recordInvestment)
+        case .planMove: (.post, "/plan/milestones", .moveQuota)
+        case .apiMilestoneMove: (.post, "/api/v1/plan/milestones", .moveQuota)
         case .apiInvestments: (.get, "/api/v1/investments", .readFigures)
         case .apiInvestmentsRecord: (.post, "/api/v1/investments", .recordInvestment)
         case .adoptionAction: (.post, "/adoption", .recordAdoption)

@@ -91,6 +91,7 @@ public enum Bulletin {
                                       "elapsed": c.percent(m.elapsed), "expected": "\(s.forecast.expectedAtDeadline)",
                                       "chance": c.percent(s.forecast.probabilityByDeadline)]) + t("bulletin_sharing", ["value": c.percent(s.sharingRate)]) + since)</p>\
         \(Dashboard.chart(m.series, target: s.target, milestones: s.milestones, forecast: s.forecast, context: c))\
+        <h2>\(t("bulletin_plan"))</h2>\(plan(m, c))\
         <h2>\(t("bulletin_regions"))</h2><table id="bulletin-regions"><thead><tr><th>\(t("page_rank"))</th><th class="l">\(t("page_region"))</th>\
         <th>\(t("page_target"))</th><th>\(t("page_progress"))</th><th>\(t("bulletin_completion"))</th><th>\(t("bulletin_change"))</th>\
         <th>\(t("bulletin_rank_change"))</th><th>\(t("page_forecast"))</th><th>\(t("page_sharing_rate"))</th>\(s.verified == nil ? nil : HTML("<th>\(t("page_verified"))</th>"))</tr></thead><tbody>\(regions)</tbody></table>\

@@ -36,7 +36,7 @@ extension OverviewPage {
         <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: s.target, milestones: s.milestones, forecast: s.forecast, context: c))\
         <p class="muted small">\(c.t(s.forecast.method == "stage_durations" ? "page_forecast_method" : "page_forecast_pace"))</p></div>\
         <div class="panel"><h2>\(c.t("page_map"))</h2>\(DistrictMap.city(outlines: m.outlines, regions: m.regions, context: c))\(unmappedNote)</div></div>\
-        \(PlanTable.html(s.milestones, forecast: s.forecast, plannedByNow: s.plannedByNow, progress: s.progress, context: c))\
+        \(PlanTable.html(s.milestones, forecast: s.forecast, plannedByNow: s.plannedByNow, progress: s.progress, series: m.series, context: c))\
         <h2>\(c.t("page_regions_ranked"))</h2>\(regionTable(m, context: c))\
         <h2>\(c.t("page_obstacles"))</h2><div class="grid"><div>\
         \(Dashboard.groupTable(m.obstacles.byCategory, heading: c.t("page_obstacles_by_category"), label: { Dashboard.categoryName($0, c) }, context: c))\

@@ -7,13 +7,14 @@ extension PlanPage {
     static func view(_ m: Model, context c: PageContext) -> HTML {
         let s = m.summary
         let body: HTML = """
-        \(m.done ? Dashboard.notice(c.t("page_plan_done"), id: "done") : nil)\(Dashboard.error(m.error, id: "plan-error", c))\
+        \(m.done ? Dashboard.notice(c.t("page_plan_done"), id: "done") : nil)\
+        \(m.moved.map { Dashboard.notice(c.t("page_plan_moved", ["value": "\($0)"]), id: "moved") })\(Dashboard.error(m.error, id: "plan-error", c))\
         <p class="muted">\(c.t("page_plan_intro"))</p>\
-        \(PlanTable.html(s.milestones, forecast: s.forecast, plannedByNow: s.plannedByNow, progress: s.progress, context: c))\
+        \(PlanTable.html(s.milestones, forecast: s.forecast, plannedByNow: s.plannedByNow, progress: s.progress, series: m.series, context: c))\
         <h2>\(c.t("page_investment"))</h2>\(cards(m.view.city, c))\(yearTable(m.view, c))\
         <h2>\(c.t("page_investment_by_operator"))</h2>\(lineTable(m.view.operators, id: "investment-operators", label: { Operator(rawValue: $0).map { c.name($0) } ?? $0 }, c))\
         <h2>\(c.t("page_investment_by_region"))</h2>\(lineTable(m.view.regions, id: "investment-regions", label: { m.regions[$0].map { c.name($0) } ?? $0 }, c))\
-        \(form(m, c))
+        \(moveForm(m, c))\(form(m, c))
         """
         return HTMLPage.frame(title: c.t("page_plan_title"), context: c, path: Route.plan.pattern, body: body)
     }
@@ -21,7 +22,8 @@ extension PlanPage {
     /// Yuan as 亿元 (10⁸) in Chinese, millions in English.
     static func money(_ v: Int64?, _ c: PageContext) -> String {
         guard let v else { return "—" }
-        return c.language == .zh ? String(format: "%.2f 亿元", Double(v) / 1e8) : String(format: "¥%.1f m", Double(v) / 1e6)
+        if c.language == .zh { return String(format: "%.2f 亿元", Double(v) / 1e8) }
+        return v >= 1_000_000_000 ? String(format: "¥%.2f bn", Double(v) / 1e9) : String(format: "¥%.1f m", Double(v) / 1e6)
     }
 
     static func perSite(_ v: Int64?, _ c: PageContext) -> String {
@@ -61,6 +63,21 @@ extension PlanPage {
         return """
         <div class="scroll"><table id="\(id)"><thead><tr><th class="l"></th><th>\(c.t("page_investment_planned"))</th><th>\(c.t("page_investment_actual"))</th>\
         <th>\(c.t("page_investment_of_plan"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_investment_per_site"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+        """
+    }
+
+    /// The city office's form to move a milestone's date (every line due that day, or one region's).
+    static func moveForm(_ m: Model, _ c: PageContext) -> HTML {
+        guard m.moves, !m.summary.milestones.isEmpty else { return "" }
+        let dues = m.summary.milestones.map { x -> HTML in "<option value=\"\(x.due)\">\(x.due)</option>" }
+        let regions = m.regions.values.sorted { $0.code < $1.code }.map { r -> HTML in "<option value=\"\(r.code)\">\(c.name(r))</option>" }
+        return """
+        <h2>\(c.t("page_plan_move"))</h2><form method="post" action="\(Route.planMove.pattern)" class="panel" id="milestone-form">\(c.formFields)\
+        <label>\(c.t("page_plan_move_from")) <select name="from">\(dues)</select></label> \
+        <label>\(c.t("page_plan_move_to")) <input type="date" name="to" required></label> \
+        <label>\(c.t("page_plan_move_region")) <select name="region"><option value="">—</option>\(regions)</select></label> \
+        <label>\(c.t("page_plan_move_reason")) <input name="reason" required maxlength="500" size="24"></label> \
+        <button class="btn" type="submit">\(c.t("page_plan_move_submit"))</button><p class="muted small">\(c.t("page_plan_move_note"))</p></form>
         """
     }
 

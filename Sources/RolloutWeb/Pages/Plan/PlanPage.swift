@@ -28,13 +28,25 @@ enum PlanPage {
         }
     }
 
+    /// A move of a milestone's date as the form or the API writes it.
+    struct Move: Decodable {
+        var from: String?, to: String?, region: String?, reason: String?
+        var lang: String?
+    }
+
     struct Model {
         var view: InvestmentView
         var summary: Summary
+        /// The city's progress day by day (a past milestone's completion on its day).
+        var series: [DayProgress]
         var regions: [String: Region]
         /// Whether the account records spend (the form is shown), and the one operator it may name.
         var records: Bool
         var fixedOperator: Operator?
+        /// Whether the account moves milestones (the city office).
+        var moves: Bool
+        /// How many milestones the last move moved, when the page follows one.
+        var moved: Int?
         var done: Bool
         var error: RolloutError?
     }
@@ -49,6 +61,20 @@ enum PlanPage {
                 try await service.recordInvestment(try form.figure(), by: try context.requirePrincipal())
                 return "\(Route.plan.pattern)?lang=\(FormSubmission.language(form.lang, request).rawValue)&done=1"
             }, again: { e in try await page(request, context, service: service, error: e) })
+        }
+        router.on(.planMove) { request, context in
+            let form = try await request.form(Move.self, upTo: 16 * 1024)
+            return try await FormSubmission.handle(fixable: [.invalid, .conflict, .forbidden, .notFound], perform: {
+                let n = try await service.moveMilestone(from: form.from ?? "", to: form.to ?? "", region: form.region.flatMap { $0.isEmpty ? nil : $0 },
+                                                        reason: form.reason ?? "", by: try context.requirePrincipal())
+                return "\(Route.plan.pattern)?lang=\(FormSubmission.language(form.lang, request).rawValue)&moved=\(n)"
+            }, again: { e in try await page(request, context, service: service, error: e) })
+        }
+        router.on(.apiMilestoneMove) { request, context in
+            let input = try await request.json(Move.self, upTo: 16 * 1024)
+            let n = try await service.moveMilestone(from: input.from ?? "", to: input.to ?? "", region: input.region.flatMap { $0.isEmpty ? nil : $0 },
+                                                    reason: input.reason ?? "", by: try context.requirePrincipal())
+            return try JSONResponse.ok(["moved": n])
         }
         router.on(.apiInvestments) { request, _ in
             try JSONResponse.ok(InvestmentJSON(try await service.investments(asOf: request.query("as_of"), knownAt: request.query("known_at"))))
@@ -65,9 +91,11 @@ enum PlanPage {
         let view = try await service.investments(c.stored.campaign, at: c.moment)
         let summary = try await service.summary(c.stored.campaign, at: c.moment)
         let records = c.principal.map { Access.allows($0.role, .recordInvestment) } ?? false
-        let m = Model(view: view, summary: summary, regions: try await service.regionsByCode(), records: records,
+        let series = try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c)
+        let m = Model(view: view, summary: summary, series: series, regions: try await service.regionsByCode(), records: records,
                       fixedOperator: c.principal?.role == .operator ? c.principal?.operator : nil,
-                      done: request.query("done") != nil, error: error)
+                      moves: c.principal.map { Access.allows($0.role, .moveQuota) } ?? false,
+                      moved: request.query("moved").flatMap { Int($0) }, done: request.query("done") != nil, error: error)
         return HTMLPage.html(self.view(m, context: c), status: error.map(JSONResponse.status) ?? .ok)
     }
 }

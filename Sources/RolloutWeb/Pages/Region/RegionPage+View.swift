@@ -61,7 +61,7 @@ extension RegionPage {
         <div class="grid"><div class="panel"><h2>\(c.t("page_burnup"))</h2>\(Dashboard.chart(m.series, target: r.target, milestones: r.milestones, forecast: r.forecast, context: c))</div>\
         <div class="panel"><h2>\(c.t(m.sites == nil ? "page_map_outline" : "page_map_sites"))</h2>\
         \(DistrictMap.region(m.region.code, outlines: m.outlines, sites: m.sites?.points, context: c))\(moreSites)</div></div>\
-        \(PlanTable.html(r.milestones, forecast: r.forecast, plannedByNow: r.plannedByNow, progress: r.progress, context: c))\
+        \(PlanTable.html(r.milestones, forecast: r.forecast, plannedByNow: r.plannedByNow, progress: r.progress, series: m.series, context: c))\
         <h2>\(c.t("page_operators"))</h2><div class="scroll"><table id="operators"><thead><tr><th class="l">\(c.t("page_operator"))</th>\
         <th>\(c.t("page_target"))</th><th>\(c.t("page_progress"))</th><th>\(c.t("page_completion"))</th><th>\(c.t("page_sites"))</th>\
         \(r.verified == nil ? nil : HTML("<th>\(c.t("page_verified"))</th>"))</tr></thead><tbody>\
