@@ -26,7 +26,7 @@ extension CampaignService {
         let plan = try await self.plan(region: region, at: moment)
         let windowStart = today - 7 * Self.trackRecordWeeks
         let recent = plan.milestones.last { (windowStart..<today).contains(ShanghaiCalendar.day(of: $0.due)) }
-        let deadline = recent?.due ?? plan.inForce(at: moment.asOf.before.adding(seconds: -1))?.due ?? campaign.deadline
+        let deadline = recent?.due ?? Figures.due(plan, campaign: campaign, moment: moment)
         let deadlineDay = ShanghaiCalendar.day(of: deadline)
         let now = try await keyForecast(region: region, campaign: campaign, at: moment)
         let origins = (1...Self.trackRecordWeeks).map { today - 7 * $0 }.filter { $0 >= first && $0 < deadlineDay }

@@ -7,12 +7,15 @@ public struct Campaign: Hashable, Codable, Sendable {
     public var name: String
     /// The first moment counted toward the targets: 00:00 of the first day, Asia/Shanghai.
     public var start: Instant
-    /// When the campaign ends and its targets fall due: the last second of its last day.
+    /// When the campaign (its plan) ends: the last second of its last day.
     public var deadline: Instant
+    /// The plan's first milestone's day, when `init` gave it: what the forecast measures against
+    /// while no target line is known yet (nil: the deadline).
+    public var firstDue: Instant?
 
     /// A campaign from its name and its window.
-    public init(name: String, start: Instant, deadline: Instant) {
-        self.name = name; self.start = start; self.deadline = deadline
+    public init(name: String, start: Instant, deadline: Instant, firstDue: Instant? = nil) {
+        self.name = name; self.start = start; self.deadline = deadline; self.firstDue = firstDue
     }
 
     /// The share of the campaign's time gone by at an instant (0 before the start, 1 at the deadline).

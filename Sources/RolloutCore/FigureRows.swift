@@ -45,7 +45,8 @@ public struct Summary: Codable, Equatable, Sendable {
     /// city office's evidence rule in force says.
     public var rankBasis: String = RankBasis.reported.rawValue
     /// When the milestone in force (the city's sum of the regions') falls due, `YYYY-MM-DD`; the
-    /// forecast's deadline. Nil without targets.
+    /// forecast's deadline. Before any target line, the campaign's first milestone while it is
+    /// ahead (`init --first-milestone`); else nil.
     @Nullable public var due: String? = nil
     /// The city's plan: at each date a region's milestone falls due, the sum of the regions' milestones in force then.
     public var milestones: [MilestoneFigure] = []

@@ -28,13 +28,17 @@ public struct MilestoneForecast: Codable, Equatable, Sendable {
 
 extension Campaign {
     /// The campaign measured against one milestone: its deadline is the milestone's day.
-    public func until(_ due: Instant) -> Campaign { Campaign(name: name, start: start, deadline: due) }
+    public func until(_ due: Instant) -> Campaign { Campaign(name: name, start: start, deadline: due, firstDue: nil) }
 }
 
 extension Figures {
-    /// The day a plan's milestone in force falls due at the moment, or the campaign's end without a plan.
+    /// The day a plan's milestone in force falls due at the moment; without a plan, the campaign's
+    /// first milestone's day while it is ahead, else its end.
     public static func due(_ plan: MilestonePlan, campaign: Campaign, moment: ReadMoment) -> Instant {
-        plan.inForce(at: moment.asOf.before.adding(seconds: -1))?.due ?? campaign.deadline
+        let t = moment.asOf.before.adding(seconds: -1)
+        if let due = plan.inForce(at: t)?.due { return due }
+        if let first = campaign.firstDue, ShanghaiCalendar.day(of: first) >= ShanghaiCalendar.day(of: t) { return first }
+        return campaign.deadline
     }
 
     /// A plan's milestones as the views list them at the moment.
@@ -93,7 +97,9 @@ extension Summary {
     func withPlan(_ plan: MilestonePlan, campaign: Campaign, moment: ReadMoment) -> Summary {
         var s = self
         let t = moment.asOf.before.adding(seconds: -1)
-        s.due = plan.inForce(at: t).map { ShanghaiCalendar.dateString($0.due) }
+        // Before any target line, the campaign's first milestone while it is ahead.
+        s.due = (plan.inForce(at: t)?.due ?? campaign.firstDue.flatMap { ShanghaiCalendar.day(of: $0) >= ShanghaiCalendar.day(of: t) ? $0 : nil })
+            .map { ShanghaiCalendar.dateString($0) }
         s.milestones = Figures.milestones(plan, moment: moment)
         s.plannedByNow = Figures.plannedByNow(plan, campaign: campaign, moment: moment)
         s.periodElapsed = plan.periodElapsed(at: t, campaignStart: campaign.start).map { ($0 * 10_000).rounded() / 10_000 }

@@ -58,7 +58,9 @@ public struct DemoCampaign: Sendable {
 
     /// The campaign: its name, from 1 January 2020 to the end of the three-year plan (2022); its
     /// first milestone falls due at the end of 30 June 2020.
-    public var campaign: Campaign { Campaign(name: DemoCampaign.name, start: DemoCampaign.start, deadline: DemoCampaign.planEnd) }
+    public var campaign: Campaign {
+        Campaign(name: DemoCampaign.name, start: DemoCampaign.start, deadline: DemoCampaign.planEnd, firstDue: DemoCampaign.deadline)
+    }
 
     /// The moment the demo's clock stands at (the last second it includes).
     public var now: Instant { clock.before.adding(seconds: -1) }

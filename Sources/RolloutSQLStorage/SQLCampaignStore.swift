@@ -167,10 +167,11 @@ public final class SQLCampaignStore: CampaignStore {
     /// The campaign, or nil in an empty database.
     public func campaign() async throws -> StoredCampaign? {
         try await read { db in
-            guard let r = try await db.raw("SELECT name, start_at, deadline_at, clock_at FROM campaign WHERE id = 1").first() else { return nil }
+            guard let r = try await db.raw("SELECT name, start_at, deadline_at, clock_at, first_due_at FROM campaign WHERE id = 1").first() else { return nil }
             return StoredCampaign(
                 campaign: Campaign(name: try r.string("name"), start: Instant(seconds: try r.int("start_at")),
-                                   deadline: Instant(seconds: try r.int("deadline_at"))),
+                                   deadline: Instant(seconds: try r.int("deadline_at")),
+                                   firstDue: try r.optionalInt("first_due_at").map { Instant(seconds: $0) }),
                 clock: try r.optionalInt("clock_at").map { Instant(seconds: $0) })
         }
     }
@@ -179,14 +180,15 @@ public final class SQLCampaignStore: CampaignStore {
     public func createCampaign(_ campaign: Campaign, clock: Instant?, regions: [Region], outlines: [String: String],
                                now: Instant) async throws {
         guard campaign.deadline > campaign.start else { throw RolloutError("bad_campaign_dates") }
+        if let first = campaign.firstDue, first <= campaign.start || first > campaign.deadline { throw RolloutError("bad_campaign_dates") }
         try await write { db in
             if let r = try await db.raw("SELECT name FROM campaign WHERE id = 1").first() {
                 throw RolloutError("campaign_exists", kind: .conflict, ["value": try r.string("name")])
             }
             try await db.raw("""
-                INSERT INTO campaign (id, name, start_at, deadline_at, clock_at, created_at)
+                INSERT INTO campaign (id, name, start_at, deadline_at, clock_at, created_at, first_due_at)
                 VALUES (1, \(bind: campaign.name), \(bind: campaign.start.seconds), \(bind: campaign.deadline.seconds),
-                        \(bind: clock?.seconds), \(bind: now.seconds))
+                        \(bind: clock?.seconds), \(bind: now.seconds), \(bind: campaign.firstDue?.seconds))
                 """).run()
             let rows: [[any Encodable & Sendable]] = try regions.enumerated().map { i, r in
                 [r.code, Int64(i), r.nameZh, r.nameEn, r.kind.rawValue, try StoredJSON.encode(r)]

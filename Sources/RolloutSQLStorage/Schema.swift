@@ -268,6 +268,9 @@ enum Schema {
                 "DROP TABLE counter_span",
             ]
         }),
+        // The plan's first milestone, as `init` may give it: the day the forecast measures against
+        // while no target line is known yet (none: the campaign's deadline).
+        ("campaign_first_due", { _ in ["ALTER TABLE campaign ADD COLUMN first_due_at BIGINT NULL"] }),
     ]
 
     /// The version the database is at (0: empty).
