@@ -130,3 +130,13 @@ extension CampaignService {
         return settings.count
     }
 }
+
+extension CampaignService {
+    /// An operator's progress, target in force, plan and forecast at a moment (nil: it has neither
+    /// a target nor a site).
+    public func operatorForecast(_ op: Operator, _ campaign: Campaign, at moment: ReadMoment) async throws -> OperatorForecast? {
+        let s = try await calibratedSource(at: moment, campaign: campaign)
+        return Figures.operators(campaign: campaign, regions: s.regions, targets: s.targets, inputs: s.inputs, moment: moment)
+            .first { $0.operator == op.rawValue }
+    }
+}

@@ -88,7 +88,8 @@ public enum Exporter {
             ["rank", "region_code", "name", "name_en", "kind", "target", "due", "built", "built_at_start", "progress",
              "completion", "sites", "open_obstacles", "pace_per_day", "expected_at_deadline"] + Stage.allCases.map(\.rawValue)
                 + ["shared", "sharing_rate", "verified", "unverified", "ranked_progress", "rank_basis",
-                   "planned_by_now", "milestones", "population", "population_imputed", "sites_per_ten_thousand"]
+                   "planned_by_now", "milestones", "population", "population_imputed", "sites_per_ten_thousand",
+                   "planned_cny", "actual_cny", "actual_per_site_cny"]
         case .sites:
             ["operator", "site_code", "region_code", "name", "lat", "lon", "kind", "band", "host", "resource_id", "stage",
              "registered_at", "planned_on_air", "late", "contractor"]
@@ -115,7 +116,9 @@ public enum Exporter {
         case .regions:
             var regions = try await service.regions(asOf: asOf, knownAt: knownAt)
             if let region = filters.region { regions = regions.filter { $0.regionCode == region } }
-            for r in regions.sorted(by: { $0.rank < $1.rank }) { try emit(row(r)) }
+            let (c, _) = try await service.moment(asOf: asOf, knownAt: knownAt)
+            let spend = Dictionary(uniqueKeysWithValues: try await service.investments(c.campaign, at: moment).regions.map { ($0.key, $0) })
+            for r in regions.sorted(by: { $0.rank < $1.rank }) { try emit(row(r, spend: spend[r.regionCode])) }
         case .sites:
             // Page after page from the last site read (no page skips over the earlier ones).
             var after: SiteKey? = nil
@@ -186,7 +189,7 @@ public enum Exporter {
         }
     }
 
-    static func row(_ r: RegionFigures) -> ExportRow {
+    static func row(_ r: RegionFigures, spend: InvestmentView.Line? = nil) -> ExportRow {
         var cells: [ExportCell] = [.int(r.rank), .text(r.regionCode), .text(r.name), .text(r.nameEn), .text(r.kind), .optional(r.target),
                                    .day(r.due), .int(r.built), .int(r.builtAtStart), .int(r.progress), .optional(r.completion), .int(r.sites),
                                    .int(r.openObstacles), .decimal(r.forecast.pacePerDay), .int(r.forecast.expectedAtDeadline)]
@@ -194,6 +197,8 @@ public enum Exporter {
         cells += [.int(r.shared), .optional(r.sharingRate), .optional(r.verified), .optional(r.unverified), .int(r.rankedProgress), .text(r.rankBasis)]
         cells += [.optional(r.plannedByNow), .text(r.milestones.map { "\($0.due):\($0.target)" }.joined(separator: ";")), .optional(r.population),
                   .flag(r.populationImputed), .optional(r.sitesPerTenThousand)]
+        cells += [spend?.sum.planned.map { .int(Int($0)) } ?? .empty, spend?.sum.actual.map { .int(Int($0)) } ?? .empty,
+                  spend?.perSite.map { .int(Int($0)) } ?? .empty]
         return ExportRow(cells: cells, object: r)
     }
 

@@ -208,6 +208,10 @@ public struct OperatorForecast: Codable, Equatable, Sendable {
     @Nullable public var target: Int?
     /// Where it is heading by the deadline (without the week-by-week path).
     public var forecast: Forecast
+    /// Its plan: at each date one of its regional shares falls due, their sum then.
+    public var milestones: [MilestoneFigure] = []
+    /// The sites its plan expects by the moment, pro rata within the period of the milestone in force.
+    @Nullable public var plannedByNow: Int? = nil
 }
 
 /// The expected progress on a day, with its 80 % band.

@@ -199,7 +199,10 @@ public enum Figures {
             let f = planForecast(plan, progress: progress, paceBuilt: inputs.now.built(operator: code) - inputs.paceStart.built(operator: code),
                                  pipeline: pipeline[code].map { [code: $0] } ?? [:], arrivals: arrivals[code].map { [code: $0] } ?? [:],
                                  inputs: inputs, target: target ?? 0, campaign: campaign, moment: moment, withPath: false, key: "op:" + code)
-            return OperatorForecast(operator: code, progress: progress, target: target, forecast: f)
+            var made = OperatorForecast(operator: code, progress: progress, target: target, forecast: f)
+            made.milestones = Figures.milestones(plan, moment: moment)
+            made.plannedByNow = Figures.plannedByNow(plan, campaign: campaign, moment: moment)
+            return made
         }
     }
 

@@ -16,10 +16,13 @@ extension OperatorPage {
         async let reconciliation = service.reconciliation(at: moment, operator: op)
         async let rejected = service.rejectedOpenings(of: op, at: moment)
         async let tally = service.verificationTally(at: moment)
+        async let outlook = service.operatorForecast(op, c.stored.campaign, at: moment)
+        let forecast = try await outlook
+        let series = forecast == nil ? [] : try await Dashboard.series(service, region: nil, operator: op, progress: forecast!.progress, context: c)
         return Model(op: op, counters: try await counters, atStart: try await atStart, regions: try await regions,
                      obstacles: try await obstacles, late: try await late, reports: try await reports,
                      lateReporting: try await lateReporting.first { $0.organisation.kind != .district && $0.organisation.code == op.rawValue },
                      reconciliation: try await reconciliation.figure(operator: op), rejected: try await rejected,
-                     verification: try await tally.map { ($0.tally.operator(op.rawValue), $0.basis) })
+                     verification: try await tally.map { ($0.tally.operator(op.rawValue), $0.basis) }, outlook: forecast, series: series)
     }
 }

@@ -15,6 +15,11 @@ extension OperatorPage {
             Dashboard.card(c.t("page_open_obstacles"), "\(m.obstacles.total)", live: "open_obstacles"),
             Dashboard.card(c.t("page_late"), "\(m.late.total)", live: "late", alarm: m.late.total > 0),
         ] + [VerifiedFigures.card(verified: m.verification?.line.verified, unverified: m.verification?.line.unverified, c)].compactMap { $0 }
+            + (m.outlook.map { o in [Dashboard.card(c.t("page_target"), o.target.map(String.init) ?? "—", live: "target"),
+                                     Dashboard.forecastCard(o.forecast, progress: o.progress, target: o.target, context: c)] } ?? [])
+        let plan: HTML? = m.outlook.map { o in
+            PlanTable.html(o.milestones, forecast: o.forecast, plannedByNow: o.plannedByNow, progress: o.progress, series: m.series, context: c)
+        }
         let stageRows = m.regions.compactMap { r -> HTML? in
             let counts = Stage.allCases.map { m.counters.sites(at: $0, region: r.code, operator: op) }
             guard counts.contains(where: { $0 != 0 }) else { return nil }
@@ -44,7 +49,7 @@ extension OperatorPage {
             """
         let body: HTML = """
         \(ReportingNotice.html(m.lateReporting.map { [$0] } ?? [], regions: [:], c))<div class="cards">\(cards)</div>\
-        \(VerifiedFigures.basisLine(verified: m.verification?.line.verified, basis: m.verification?.basis.rawValue ?? "", c))\(rejections)\
+        \(VerifiedFigures.basisLine(verified: m.verification?.line.verified, basis: m.verification?.basis.rawValue ?? "", c))\(plan)\(rejections)\
         \(ReconciliationLine.html(m.reconciliation, filter: [("operator", op)], c))<h2>\(c.t("page_stages"))</h2><div class="scroll"><table id="stages"><thead><tr>\
         <th class="l">\(c.t("page_region"))</th>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })<th>\(c.t("page_late"))</th></tr></thead><tbody>\
         \(stageRows)<tr><th class="l">Σ</th>\(Stage.allCases.map { s -> HTML in "<th>\(m.counters.sites(at: s, operator: op))</th>" })\

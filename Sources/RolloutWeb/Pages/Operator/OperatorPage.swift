@@ -22,6 +22,10 @@ enum OperatorPage {
         var rejected: [Verification.Opening] = []
         /// Its openings that needed evidence, counted, and the rank basis in force (nil: evidence never on).
         var verification: (line: VerificationTally.Line, basis: RankBasis)? = nil
+        /// Its target in force, plan and forecast (nil: neither a target nor a site).
+        var outlook: OperatorForecast? = nil
+        /// Its progress day by day (a past milestone's completion on its day).
+        var series: [DayProgress] = []
     }
 
     static func add(to router: Router<RolloutContext>, service: CampaignService, cache: ResponseCache) {
