@@ -186,10 +186,14 @@ public final class SQLCampaignStore: CampaignStore {
                 throw RolloutError("campaign_exists", kind: .conflict, ["value": try r.string("name")])
             }
             try await db.raw("""
-                INSERT INTO campaign (id, name, start_at, deadline_at, clock_at, created_at, first_due_at)
+                INSERT INTO campaign (id, name, start_at, deadline_at, clock_at, created_at)
                 VALUES (1, \(bind: campaign.name), \(bind: campaign.start.seconds), \(bind: campaign.deadline.seconds),
-                        \(bind: clock?.seconds), \(bind: now.seconds), \(bind: campaign.firstDue?.seconds))
+                        \(bind: clock?.seconds), \(bind: now.seconds))
                 """).run()
+            // Set apart, so a campaign without one is written the same on a schema before migration 14.
+            if let first = campaign.firstDue {
+                try await db.raw("UPDATE campaign SET first_due_at = \(bind: first.seconds) WHERE id = 1").run()
+            }
             let rows: [[any Encodable & Sendable]] = try regions.enumerated().map { i, r in
                 [r.code, Int64(i), r.nameZh, r.nameEn, r.kind.rawValue, try StoredJSON.encode(r)]
             }

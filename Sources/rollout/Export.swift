@@ -10,11 +10,11 @@ import RolloutApplication
 /// `rollout export`: the same numbers as the API, as CSV, XLSX or one JSON array, as of any moment.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export regions, sites, obstacles, events or the scorecard as CSV, XLSX or JSON.",
+        abstract: "Export regions, sites, obstacles, events, the scorecard, adoption, safety or investments as CSV, XLSX or JSON.",
         discussion: "Written as read: a table of millions of rows stays in bounded memory. With -o, the file appears only when complete.")
 
     @OptionGroup var common: CommonOptions
-    @Argument(help: "regions, sites, obstacles, events, scorecard, adoption, applications, subscribers, safety or findings") var kind: String
+    @Argument(help: "regions, sites, obstacles, events, scorecard, adoption, applications, subscribers, safety, findings or investments") var kind: String
     @Option(name: .customLong("as-of"), help: "A date (end of that day, Asia/Shanghai) or an ISO-8601 instant.") var asOf: String?
     @Option(name: .customLong("known-at"), help: "Show what the platform knew at this moment.") var knownAt: String?
     @Option(help: "csv, xlsx or json") var format = "csv"

@@ -14,7 +14,7 @@ struct Import: AsyncParsableCommand {
         discussion: "Exit status: 0 committed (or a clean dry run), 1 rejected (nothing written), 2 usage error.")
 
     @OptionGroup var common: CommonOptions
-    @Argument(help: "sites, progress, obstacles, resources, targets, subscribers, applications, inspections, or evidence (a ZIP of photos with manifest.csv: site_code,operator,stage,file)")
+    @Argument(help: "sites, progress, obstacles, resources, targets, subscribers, applications, inspections, investments, or evidence (a ZIP of photos with manifest.csv: site_code,operator,stage,file)")
     var kind: String
     @Argument(help: "The file to import.") var file: String
     @Flag(name: .customLong("dry-run"), help: "Check every row; write nothing.") var dryRun = false
