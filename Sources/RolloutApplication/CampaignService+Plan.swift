@@ -116,13 +116,11 @@ extension CampaignService {
         for record in moving.sorted(by: { $0.setting.entity < $1.setting.entity }) {
             var s = record.setting
             s.due = to; s.movedFrom = record.setting.due; s.reason = why
-            let others = targets.plan(entity: s.entity).milestones.filter { ShanghaiCalendar.day(of: $0.due) != fromDay }
-            if others.contains(where: { ShanghaiCalendar.day(of: $0.due) == toDay }) { throw RolloutError("milestone_exists", ["value": toText]) }
-            if let later = others.first(where: { $0.due > to }), later.target < s.target {
-                throw RolloutError("milestone_not_cumulative", ["value": "\(s.target)", "due": toText, "earlier": "\(later.target)", "earlier_due": ShanghaiCalendar.dateString(later.due)])
-            }
-            if let earlier = others.last(where: { $0.due < to }), earlier.target > s.target {
-                throw RolloutError("milestone_not_cumulative", ["value": "\(s.target)", "due": toText, "earlier": "\(earlier.target)", "earlier_due": ShanghaiCalendar.dateString(earlier.due)])
+            if targets.milestones[s.milestone] != nil { throw RolloutError("milestone_exists", ["value": toText]) }
+            if let fall = targets.plan(with: s).firstFall {
+                let other = ShanghaiCalendar.day(of: fall.earlier.due) == toDay ? fall.later : fall.earlier
+                throw RolloutError("milestone_not_cumulative", ["value": "\(s.target)", "due": toText, "earlier": "\(other.target)",
+                                                                "earlier_due": ShanghaiCalendar.dateString(other.due)])
             }
             settings.append(s)
         }

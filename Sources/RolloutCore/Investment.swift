@@ -90,7 +90,4 @@ public struct Investments: Sendable {
         }
         return out
     }
-
-    /// The years any record is for, in order.
-    public var years: [Int] { Set(records.values.map(\.year)).sorted() }
 }

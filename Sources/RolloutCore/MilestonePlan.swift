@@ -67,6 +67,12 @@ public struct MilestonePlan: Hashable, Sendable {
         return Double(start.target) + Double(milestones[i].target - start.target) * share
     }
 
+    /// The first two milestones, in date order, where the later is fewer sites than the earlier
+    /// (nil: the plan is cumulative, as every plan must stay).
+    public var firstFall: (earlier: Milestone, later: Milestone)? {
+        zip(milestones, milestones.dropFirst()).first { $0.1.target < $0.0.target }.map { (earlier: $0.0, later: $0.1) }
+    }
+
     /// The sum of several plans: at each date any of them names, the sum of what each has in force then.
     public static func sum(_ plans: [MilestonePlan]) -> MilestonePlan {
         let plans = plans.filter { !$0.isEmpty }

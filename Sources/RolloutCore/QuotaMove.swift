@@ -71,13 +71,9 @@ public struct QuotaMove: Codable, Equatable, Sendable {
     /// A move acts on the milestones in force: it may not leave a line's plan falling from one
     /// milestone to a later one.
     static func checkCumulative(_ s: TargetSetting, in targets: Targets) throws {
-        let others = targets.plan(entity: s.entity).milestones.filter { ShanghaiCalendar.day(of: $0.due) != ShanghaiCalendar.day(of: s.due) }
-        if let later = others.first(where: { $0.due > s.due }), s.target > later.target {
-            throw RolloutError("quota_not_cumulative", ["value": "\(s.target)", "due": ShanghaiCalendar.dateString(later.due), "later": "\(later.target)"])
-        }
-        if let earlier = others.last(where: { $0.due < s.due }), s.target < earlier.target {
-            throw RolloutError("quota_not_cumulative", ["value": "\(s.target)", "due": ShanghaiCalendar.dateString(earlier.due), "later": "\(earlier.target)"])
-        }
+        guard let fall = targets.plan(with: s).firstFall else { return }
+        let other = ShanghaiCalendar.day(of: fall.earlier.due) == ShanghaiCalendar.day(of: s.due) ? fall.later : fall.earlier
+        throw RolloutError("quota_not_cumulative", ["value": "\(s.target)", "due": ShanghaiCalendar.dateString(other.due), "later": "\(other.target)"])
     }
 }
 

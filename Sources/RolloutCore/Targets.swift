@@ -49,6 +49,16 @@ public struct Targets: Sendable {
         MilestonePlan(milestones.values.filter { $0.setting.entity == entity }.map { .init(target: $0.setting.target, due: $0.setting.due) })
     }
 
+    /// A line's plan as it would stand with a setting recorded (a move's old date taken away): what
+    /// a change is checked against before it is recorded.
+    public func plan(with s: TargetSetting) -> MilestonePlan {
+        let replaced = [s.due] + (s.movedFrom.map { [$0] } ?? [])
+        let kept = milestones.values.filter { m in
+            m.setting.entity == s.entity && !replaced.contains { ShanghaiCalendar.day(of: $0) == ShanghaiCalendar.day(of: m.setting.due) }
+        }
+        return MilestonePlan(kept.map { .init(target: $0.setting.target, due: $0.setting.due) } + [.init(target: s.target, due: s.due)])
+    }
+
     /// A region's whole-region plan: its total line's, or else the sum of its operators' lines.
     public func plan(region: String) -> MilestonePlan {
         let whole = milestones.values.filter { $0.setting.regionCode == region && $0.setting.keyArea == nil }

@@ -15,7 +15,6 @@ struct TargetsRows: RowChecker {
     /// The milestones this file sets, with their rows, and the dates it moves away from.
     private var planned: [String: [(due: Instant, target: Int, row: Int)]] = [:]
     private var movedAway: [String: Set<DayNumber>] = [:]
-    private var campaign: Campaign?
 
     mutating func prepare(_ rows: [(Int, [String])], header: HeaderMap, session: any ImportChecks) async throws {
         let always = ReadMoment(asOf: Cutoff(before: Instant(seconds: .max)))
@@ -24,7 +23,6 @@ struct TargetsRows: RowChecker {
     }
 
     mutating func check(_ row: inout RowReader) -> [NewEvent] {
-        campaign = row.context.campaign
         let region = row.region()
         let op = row.operator(required: false)
         var target: Int? = nil
@@ -103,13 +101,12 @@ struct TargetsRows: RowChecker {
             }
             for day in movedAway[entity] ?? [] { byDay[day] = nil }
             for r in rows { byDay[ShanghaiCalendar.day(of: r.due)] = (r.due, r.target, r.row) }
-            let plan = byDay.values.sorted { $0.due < $1.due }
-            for (earlier, later) in zip(plan, plan.dropFirst()) where later.target < earlier.target {
-                let row = later.row ?? earlier.row ?? 0
-                errors.append(ImportError(row: row, column: "", code: "milestone_not_cumulative",
-                                          arguments: ["value": "\(later.target)", "due": ShanghaiCalendar.dateString(later.due),
-                                                      "earlier": "\(earlier.target)", "earlier_due": ShanghaiCalendar.dateString(earlier.due)]))
-            }
+            // The first fall of the plan as the file leaves it, on the row that made it.
+            guard let fall = MilestonePlan(byDay.values.map { .init(target: $0.target, due: $0.due) }).firstFall else { continue }
+            let row = byDay[ShanghaiCalendar.day(of: fall.later.due)]?.row ?? byDay[ShanghaiCalendar.day(of: fall.earlier.due)]?.row ?? 0
+            errors.append(ImportError(row: row, column: "", code: "milestone_not_cumulative",
+                                      arguments: ["value": "\(fall.later.target)", "due": ShanghaiCalendar.dateString(fall.later.due),
+                                                  "earlier": "\(fall.earlier.target)", "earlier_due": ShanghaiCalendar.dateString(fall.earlier.due)]))
         }
         return errors.sorted { $0.row < $1.row }
     }
