@@ -9,20 +9,26 @@ extension CampaignService {
     static let calibrationWeeks = Int(ForecastCalibration.windowDays / 7)
 
     /// The figures' inputs at a moment with the forecast's calibration measured: the model asked as
-    /// of the end of each of the last ``calibrationWeeks`` weeks (with what was known at the start of
-    /// the moment's day: read once a day) how many sites each key would have built by the moment,
-    /// against how many the moment's counters say were.
+    /// of the end of each of the ``calibrationWeeks`` weeks before a settled day (with what was
+    /// known at the start of the moment's day: read once a day) how many sites each key would have
+    /// built by that day, against how many the log says were. The settled day lies
+    /// ``ForecastCalibration/settleDays`` before the moment: reports come in days late, so the
+    /// last days' counts are still short of what the log will show, and the model forecasts
+    /// what it will show.
     /// A `settled` moment (known as of an instant already past) is read through ``settledSource(at:campaign:)``.
     public func calibratedSource(at moment: ReadMoment, campaign: Campaign, settled: Bool = false) async throws -> FigureSource {
         var source = settled ? try await settledSource(at: moment, campaign: campaign) : try await store.figureSource(at: moment, campaign: campaign)
         let today = ShanghaiCalendar.day(of: moment.asOf.before.adding(seconds: -1))
+        let end = today - ForecastCalibration.settleDays
         let first = ShanghaiCalendar.day(of: campaign.start) + Figures.paceDays
-        let origins = (1...Self.calibrationWeeks).map { today - 7 * $0 }.filter { $0 >= first }
+        let origins = (1...Self.calibrationWeeks).map { end - 7 * $0 }.filter { $0 >= first }
         guard !origins.isEmpty else { return source }
         let clock = try await self.campaign().now(clock)
         let known = moment.knownAt ?? Cutoff(before: clock)
         let knowledge = Cutoff(before: ShanghaiCalendar.start(of: known.firstPartialDay))
-        let builtNow = Figures.expectedGains(source.inputs, regions: source.regions, within: 0).built
+        let endCut = Cutoff.endOf(day: end)
+        let settledEnd = try await settledSource(at: ReadMoment(asOf: endCut, knownAt: knowledge), campaign: campaign)
+        let builtThen = Figures.expectedGains(settledEnd.inputs, regions: settledEnd.regions, within: 0).built
         let pairs = try await withThrowingTaskGroup(of: [ForecastCalibration.Pair].self) { group in
             for origin in origins {
                 group.addTask {
@@ -30,10 +36,10 @@ extension CampaignService {
                     // The past state as known at the start of the moment's day of knowledge: a report
                     // that came late counts where it belongs, and the read is kept for the day.
                     let past = try await self.settledSource(at: ReadMoment(asOf: cut, knownAt: knowledge), campaign: campaign)
-                    let days = Double(moment.asOf.before.seconds - cut.before.seconds) / 86_400
+                    let days = Double(endCut.before.seconds - cut.before.seconds) / 86_400
                     let (expected, built) = Figures.expectedGains(past.inputs, regions: past.regions, within: days)
                     return expected.map { key, gain in
-                        ForecastCalibration.Pair(key: key, horizonDays: days, predicted: gain, actual: Double((builtNow[key] ?? 0) - (built[key] ?? 0)))
+                        ForecastCalibration.Pair(key: key, horizonDays: days, predicted: gain, actual: Double((builtThen[key] ?? 0) - (built[key] ?? 0)))
                     }
                 }
             }

@@ -57,7 +57,23 @@ import Testing
         }
     }
 
-    @Test func theConformalRangeHoldsAboutEightyPercentOfNewOutcomes() throws {
+    @Test func theSpreadIsTheEmpiricalEightyPercentQuantileOfPastDeviations() throws {
+        // setup: four past forecasts 7 days ahead whose log-ratios deviate from their mean by
+        // −0.04, −0.01, +0.02, +0.03 (per √7 days)
+        let root = 7.0.squareRoot()
+        let deviations = [-0.04, -0.01, 0.02, 0.03]
+        let past = deviations.map { ForecastCalibration.Pair(key: "", horizonDays: 7, predicted: 1000, actual: 1000 * exp(0.05 + $0 * root)) }
+        // MUT
+        let fit = try #require(ForecastCalibration(past).fit(for: ""))
+        // validate: the bias is their mean; the 80 % deviation lies 0.8 of the way along the sorted
+        // absolute deviations (0.01, 0.02, 0.03, 0.04): 0.8 × 3 = 2.4 ranks past the first,
+        // 0.03 + 0.4 × 0.01 = 0.034 (the conformal rank would take the largest, 0.04); read as a
+        // normal law's 80 % range.
+        #expect(abs(fit.bias - 0.05) < 1e-9)
+        #expect(abs(fit.spreadPerRootDay - 0.034 / 1.2816) < 1e-9, "\(fit.spreadPerRootDay)")
+    }
+
+    @Test func theEmpiricalRangeHoldsAboutEightyPercentOfNewOutcomes() throws {
         // setup: log-ratio errors with a known spread per √day; fit on 60 past forecasts
         var rng = SeededRandom(seed: 42)
         func gaussian() -> Double { (-2 * log(max(1e-12, rng.unit()))).squareRoot() * cos(2 * .pi * rng.unit()) }

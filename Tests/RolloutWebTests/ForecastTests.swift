@@ -64,6 +64,38 @@ actor PastDeadlineFixture {
         #expect(table.status == 0 && table.out.contains("region") && table.out.contains("%"), "\(table.err)")
     }
 
+    @Test func theCalibrationScoresPastForecastsAtASettledDay() async throws {
+        let (_, service) = try await PastDeadlineFixture.shared.fixture()
+        let campaign = try await service.campaign().campaign
+        let day = ShanghaiCalendar.parseDay("2020-06-10")!
+        let moment = ReadMoment(asOf: .endOf(day: day), knownAt: .endOf(day: day))
+        // MUT
+        let calibrated = try await service.calibratedSource(at: moment, campaign: campaign)
+        // validate: a naive reading. The forecasts made at the end of each of the four weeks before
+        // the day a week back (reports of the last days are still coming in), scored against the
+        // log's count on that day, all as known on the moment's day.
+        let settled = day - ForecastCalibration.settleDays
+        let knowledge = Cutoff.endOf(day: day)
+        let end = try await service.store.figureSource(at: ReadMoment(asOf: .endOf(day: settled), knownAt: knowledge), campaign: campaign)
+        let builtEnd = Figures.expectedGains(end.inputs, regions: end.regions, within: 0).built
+        var pairs: [ForecastCalibration.Pair] = []
+        for week in 1...4 {
+            let origin = settled - 7 * week
+            let past = try await service.store.figureSource(at: ReadMoment(asOf: .endOf(day: origin), knownAt: knowledge), campaign: campaign)
+            let (expected, built) = Figures.expectedGains(past.inputs, regions: past.regions, within: Double(7 * week))
+            for (key, gain) in expected {
+                pairs.append(.init(key: key, horizonDays: Double(7 * week), predicted: gain, actual: Double(builtEnd[key]! - built[key]!)))
+            }
+        }
+        let naive = ForecastCalibration(pairs), measured = calibrated.inputs.calibration
+        #expect(Set(measured.fits.keys) == Set(naive.fits.keys) && measured.fits[""]?.samples == 4)
+        for (key, fit) in naive.fits {
+            let m = try #require(measured.fits[key])
+            // The same pairs, summed in another order.
+            #expect(m.samples == fit.samples && abs(m.bias - fit.bias) < 1e-9 && abs(m.spreadPerRootDay - fit.spreadPerRootDay) < 1e-9, "\(key)")
+        }
+    }
+
     @Test func badBacktestRequestsGetAClearAnswer() async throws {
         let (database, _) = try await PastDeadlineFixture.shared.fixture()
         let cli = CommandLineTests()
