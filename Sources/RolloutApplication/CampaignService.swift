@@ -35,7 +35,7 @@ public struct CampaignService: Sendable {
     /// reads each week once.
     let pastForecasts = NIOLockedValueBox<[String: (progress: Int, target: Int?, forecast: Forecast)]>([:])
     /// The figures' inputs of moments known as of a past instant (``settledSource(at:campaign:)``).
-    let settledSources = NIOLockedValueBox<[String: FigureSource]>([:])
+    let settledSources = NIOLockedValueBox(SettledReads())
     /// The most moments kept.
     static let cacheSize = 64
 
