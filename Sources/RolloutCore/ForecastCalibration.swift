@@ -55,12 +55,12 @@ public struct ForecastCalibration: Sendable, Equatable {
     /// No calibration: every forecast keeps the model's own spread.
     public init() {}
 
-    /// The past forecasts that count: those made at most this many days ago. How the model errs
-    /// changes as a campaign goes on (early it expects too much of a pipeline just registered,
-    /// late it misses the last weeks' rush), so its recent errors speak for it best. Four weeks give
-    /// four past forecasts per key, the fewest whose largest deviation bounds about 80 % of new
-    /// ones (n / (n + 1)); back-tests on three seeds of the demo (`rollout forecast backtest`): with
-    /// three weeks the regions' 80 % ranges held 73–76 % of outcomes, with four 79–81 %.
+    /// The past forecasts that count: those made at most this many days before the settled day
+    /// they are scored on. How the model errs changes as a campaign goes on (early it expects too
+    /// much of a pipeline just registered, late it misses the last weeks' rush), so its recent
+    /// errors speak for it best: four weekly forecasts per key. Back-tests on three seeds of the
+    /// demo and two of its stall-surge variant (`rollout forecast backtest`): the regions' 80 %
+    /// ranges held 78–81 % of outcomes (with three weeks, when scored at the moment: 73–76 %).
     public static let windowDays = 28.0
 
     /// Days before the moment at which past forecasts are scored: the reports of the last days are
