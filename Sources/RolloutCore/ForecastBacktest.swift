@@ -89,6 +89,11 @@ public struct BacktestScore: Codable, Sendable, Equatable {
     public var model: Errors
     /// The 14-day pace's errors.
     public var pace: Errors
+    /// The model's errors over the forecasts made 2 to 10 weeks before the milestone's day
+    /// (``weeksAhead`` days): the span the forecast is judged on.
+    public var modelWeeksAhead: Errors
+    /// The span of horizons, in days, of ``modelWeeksAhead``.
+    public static let weeksAhead = 14...70
 
     /// The scores of a level's cases.
     public init(level: String, cases list: [BacktestCase]) {
@@ -98,6 +103,7 @@ public struct BacktestScore: Codable, Sendable, Equatable {
         coverage80 = ranged.isEmpty ? nil : Double(ranged.filter { $0.low! <= $0.outcome && $0.outcome <= $0.high! }.count) / Double(ranged.count)
         model = Self.errors(list.map { ($0.expected, $0.outcome, $0.probability, $0.target) })
         pace = Self.errors(list.map { ($0.paceExpected, $0.outcome, $0.paceProbability, $0.target) })
+        modelWeeksAhead = Self.errors(list.filter { Self.weeksAhead.contains($0.horizonDays) }.map { ($0.expected, $0.outcome, $0.probability, $0.target) })
     }
 
     static func errors(_ rows: [(expected: Int, outcome: Int, chance: Double?, target: Int?)]) -> Errors {

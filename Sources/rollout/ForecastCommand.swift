@@ -37,11 +37,13 @@ struct ForecastCommand: AsyncParsableCommand {
                 print("\(origins.count) days replayed, \(origins.first ?? "") to \(origins.last ?? ""); outcome: the progress at the deadline as the log shows it")
                 func pct(_ v: Double?) -> String { v.map { String(format: "%6.1f%%", $0 * 100) } ?? "     —" }
                 func num(_ v: Double?) -> String { v.map { String(format: "%6.3f", $0) } ?? "     —" }
-                print("level     cases  80%-range   model: median |err|  mean |err|   bias    Brier   14-day pace: median |err|  mean |err|   bias    Brier")
+                print("level     cases  80%-range   model: median |err|  mean |err|   bias    Brier   14-day pace: median |err|  mean |err|   bias    Brier"
+                      + "   model 2-10 weeks ahead: median |err|")
                 for s in scores {
                     print(String(format: "%-8@ %6d", s.level as NSString, s.cases), "  ", pct(s.coverage80), "        ",
                           pct(s.model.medianAbsolute), "   ", pct(s.model.meanAbsolute), pct(s.model.bias), num(s.model.brier), "               ",
-                          pct(s.pace.medianAbsolute), "   ", pct(s.pace.meanAbsolute), pct(s.pace.bias), num(s.pace.brier))
+                          pct(s.pace.medianAbsolute), "   ", pct(s.pace.meanAbsolute), pct(s.pace.bias), num(s.pace.brier), "                          ",
+                          pct(s.modelWeeksAhead.medianAbsolute))
                 }
             }
         }

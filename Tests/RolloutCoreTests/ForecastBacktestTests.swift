@@ -30,6 +30,20 @@ import Testing
         #expect(zero.model.medianAbsolute == nil && zero.model.bias == nil)
     }
 
+    @Test func theSpanTwoToTenWeeksAheadIsScoredApart() {
+        // setup: a forecast 13 days ahead (left out), two 2 and 10 weeks ahead (in), one 71 days ahead (left out)
+        func at(_ days: Int, _ expected: Int) -> BacktestCase {
+            var c = make(expected, 100, level: "city"); c.horizonDays = days; return c
+        }
+        // MUT
+        let score = BacktestScore(level: "city", cases: [at(13, 50), at(14, 97), at(70, 105), at(71, 150)])
+        // validate: the median of 3 % and 5 %; the whole set's median is 27.5 %
+        #expect(abs(score.modelWeeksAhead.medianAbsolute! - 0.04) < 1e-12)
+        #expect(abs(score.modelWeeksAhead.bias! - 0.01) < 1e-12)
+        #expect(abs(score.model.medianAbsolute! - 0.275) < 1e-12)
+        #expect(BacktestScore(level: "city", cases: [at(7, 100)]).modelWeeksAhead.medianAbsolute == nil)
+    }
+
     @Test func theBrierScoreRewardsAChanceThatWasRight() {
         // The target was met: a chance of 0.9 scores 0.01, the pace's 0.2 scores 0.64.
         let met = BacktestScore(level: "city", cases: [make(100, 120, chance: 0.9, target: 110, pace: 100, paceChance: 0.2)])

@@ -51,6 +51,12 @@ actor PastDeadlineFixture {
             let coverage = try #require(s["coverage80"] as? Double)
             #expect(coverage >= 0 && coverage <= 1)
         }
+        // The city's forecasts 2 to 10 weeks ahead, scored apart: the median of a naive reading of the cases.
+        let ahead = cases.filter { $0["level"] as? String == "city" && (14...70).contains($0["horizon_days"] as! Int) }
+            .map { abs(Double($0["expected"] as! Int - ($0["outcome"] as! Int)) / Double($0["outcome"] as! Int)) }.sorted()
+        let naiveMedian = ahead.count % 2 == 1 ? ahead[ahead.count / 2] : (ahead[ahead.count / 2 - 1] + ahead[ahead.count / 2]) / 2
+        let cityAhead = try #require((scores[0]["model_weeks_ahead"] as? [String: Any])?["median_absolute"] as? Double)
+        #expect(ahead.count == 8 && abs(cityAhead - naiveMedian) < 1e-12)
         // Each outcome is the progress the log shows at the deadline, and each case's progress the
         // progress as known on its day (a naive reading of the summary).
         let outcome = try await service.summary(asOf: "2020-06-30").progress
@@ -94,6 +100,23 @@ actor PastDeadlineFixture {
             // The same pairs, summed in another order.
             #expect(m.samples == fit.samples && abs(m.bias - fit.bias) < 1e-9 && abs(m.spreadPerRootDay - fit.spreadPerRootDay) < 1e-9, "\(key)")
         }
+    }
+
+    @Test func pastReadsAreLetGoOldestFirst() {
+        // setup: empty figures under three keys, two kept at most
+        let empty = CounterValues()
+        let source = FigureSource(regions: [], targets: Targets([], at: ReadMoment(asOf: .including(Instant(seconds: 0)))),
+                                  inputs: Figures.Inputs(now: empty, atStart: empty, paceStart: empty, paceDays: 14, windowStart: empty))
+        var kept = SettledReads()
+        // MUT
+        kept.keep(source, as: "a", capacity: 2)
+        kept.keep(source, as: "b", capacity: 2)
+        kept.keep(source, as: "a", capacity: 2)  // kept already: changes nothing
+        kept.keep(source, as: "c", capacity: 2)
+        // validate: the oldest went, the others stay
+        #expect(Set(kept.reads.keys) == ["b", "c"])
+        kept.keep(source, as: "d", capacity: 2)
+        #expect(Set(kept.reads.keys) == ["c", "d"])
     }
 
     @Test func badBacktestRequestsGetAClearAnswer() async throws {
