@@ -17,6 +17,9 @@ struct CounterWriter {
 
     var isEmpty: Bool { cells.isEmpty }
 
+    /// The counter cells (counter, field day, recorded day) gathered so far.
+    var cellCount: Int { cells.count }
+
     mutating func add(_ deltas: [CounterDelta]) {
         for d in deltas {
             let k: Int32

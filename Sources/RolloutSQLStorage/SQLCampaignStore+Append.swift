@@ -13,12 +13,13 @@ extension SQLCampaignStore {
     /// Runs `body` in one write transaction, on PostgreSQL one writer at a time: all or nothing.
     public func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T {
         let dialect = self.dialect
+        let cellsPerFlush = counterCellsPerFlush.withLockedValue { $0 }
         let (result, last) = try await write { db in
             if dialect == .postgres {
                 // One writer at a time: sequence numbers and the re-sent check stay exact across instances.
                 try await db.raw("LOCK TABLE events IN EXCLUSIVE MODE").run()
             }
-            let session = SQLWriteSession(db: db)
+            let session = SQLWriteSession(db: db, cellsPerFlush: cellsPerFlush)
             let result = try await body(session)
             try await session.finish()
             let last = await session.lastAppended

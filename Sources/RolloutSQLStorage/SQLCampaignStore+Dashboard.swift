@@ -34,7 +34,7 @@ extension SQLCampaignStore {
                 q.appendInterpolation(filter)
                 q.appendInterpolation(unsafeRaw: condition + " ORDER BY planned_at, operator, code" + (limit.map { " LIMIT \(max(0, $0))" } ?? ""))
                 return try await db.raw(q).all().map { r in
-                    let s = try StoredJSON.decode(SiteState.self, try r.string("state"))
+                    let s = try StoredJSON.siteState(try r.string("state"))
                     return SQLCampaignStore.row(s, steps: s.steps, at: moment)
                 }
             }

@@ -90,7 +90,7 @@ extension SQLCampaignStore {
                 var q = SQLQueryString("SELECT state FROM sites WHERE ")
                 q.appendInterpolation(window)
                 q.appendInterpolation(unsafeRaw: " ORDER BY operator, code LIMIT \(query.perPage) OFFSET \(offset)")
-                let states = try await db.raw(q).all().map { try StoredJSON.decode(SiteState.self, try $0.string("state")) }
+                let states = try await db.raw(q).all().map { try StoredJSON.siteState(try $0.string("state")) }
                 var steps: [SiteKey: [TimelineStep]] = [:]
                 if let knownAt = moment.knownAt { steps = try await SQLCampaignStore.timelines(states, knownAt: knownAt, db: db) }
                 let rows = states.map { SQLCampaignStore.row($0, steps: steps[$0.registration.site] ?? $0.steps, at: moment) }
@@ -99,7 +99,7 @@ extension SQLCampaignStore {
             var q = SQLQueryString("SELECT state FROM sites WHERE ")
             q.appendInterpolation(window)
             q.appendInterpolation(unsafeRaw: " ORDER BY operator, code")
-            let states = try await db.raw(q).all().map { try StoredJSON.decode(SiteState.self, try $0.string("state")) }
+            let states = try await db.raw(q).all().map { try StoredJSON.siteState(try $0.string("state")) }
             var steps: [SiteKey: [TimelineStep]] = [:]
             if let knownAt = moment.knownAt { steps = try await SQLCampaignStore.timelines(states, knownAt: knownAt, db: db) }
             var rows = states.map { SQLCampaignStore.row($0, steps: steps[$0.registration.site] ?? $0.steps, at: moment) }
@@ -115,7 +115,7 @@ extension SQLCampaignStore {
             guard let r = try await db.raw("SELECT state FROM sites WHERE operator = \(bind: key.operator.rawValue) AND code = \(bind: key.code)").first() else {
                 return nil
             }
-            let state = try StoredJSON.decode(SiteState.self, try r.string("state"))
+            let state = try StoredJSON.siteState(try r.string("state"))
             guard moment.asOf.includes(state.steps[0].at), moment.knownAt?.includes(state.registeredRecordedAt) ?? true else { return nil }
             let decoder = JSONDecoder()
             let events = try await db.raw("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE entity = \(bind: key.entity) ORDER BY seq")

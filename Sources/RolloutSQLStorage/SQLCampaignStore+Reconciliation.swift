@@ -43,7 +43,7 @@ extension SQLCampaignStore {
             var states: [SiteState] = []
             for key in odd {
                 let r = try await db.raw("SELECT state FROM sites WHERE operator = \(bind: key.operator.rawValue) AND code = \(bind: key.code)").first()
-                if let r { states.append(try StoredJSON.decode(SiteState.self, try r.string("state"))) }
+                if let r { states.append(try StoredJSON.siteState(try r.string("state"))) }
             }
             for s in states { registeredAt[s.registration.site] = s.registeredAt }
             out += states.map { s in

@@ -44,6 +44,12 @@ enum StoredJSON {
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
+
+    /// A site's stored state: through ``SiteStateReader`` when the text is in its shape, else `JSONDecoder`.
+    static func siteState(_ text: String) throws -> SiteState {
+        if let state = SiteStateReader.read(text) { return state }
+        return try decode(SiteState.self, text)
+    }
 }
 
 /// The columns of the events table and how an event fills them.

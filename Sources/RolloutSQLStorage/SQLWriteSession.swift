@@ -13,7 +13,12 @@ actor SQLWriteSession: WriteSession {
     /// chunk's sites to check it, then appends it, without decoding them twice.
     private var siteCache: [SiteKey: SiteState] = [:]
 
-    init(db: any SQLDatabase) { self.db = db }
+    /// The counter cells gathered before they are written within the transaction.
+    private let cellsPerFlush: Int
+    /// The default of ``cellsPerFlush``.
+    static let cellsPerFlush = 20_000
+
+    init(db: any SQLDatabase, cellsPerFlush: Int = SQLWriteSession.cellsPerFlush) { self.db = db; self.cellsPerFlush = cellsPerFlush }
 
     func regions() async throws -> [Region] { try await SQLCampaignStore.regions(db) }
 
@@ -87,6 +92,11 @@ actor SQLWriteSession: WriteSession {
         nextSeq = next
         let projected = try await Projector.project(logged, db: db, existing: true, known: siteCache)
         counters.add(projected.deltas)
+        if counters.cellCount >= cellsPerFlush {
+            // A large file's counters go out in pieces: their tree rows (up to 17 a cell) would
+            // otherwise all be held until the commit (345 MB for one file of 100,000 rows).
+            try await finish()
+        }
         for (k, s) in projected.sites { siteCache[k] = s }
         try await SQLCampaignStore.insertEvents(logged, db: db)
         try await Outbox.enqueue(logged, db: db)
@@ -101,7 +111,7 @@ actor SQLWriteSession: WriteSession {
     }
     private var appendedAny = false
 
-    /// Writes the gathered counter changes; called once, before the commit.
+    /// Writes the gathered counter changes: before the commit, and when a large write has gathered many.
     func finish() async throws {
         try await counters.flushIncremental(db: db)
         counters = CounterWriter()

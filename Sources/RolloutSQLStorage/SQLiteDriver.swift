@@ -24,6 +24,13 @@ final class SQLiteDriver: SQLDriver {
         writePool = ConnectionPool([writer]); readPool = ConnectionPool(readers)
     }
 
+    /// The write-ahead log's pages before a commit copies them into the database (SQLite's default:
+    /// 1,000). An import of a weekly file dirties 2,000-odd pages of the projections (sites, counters,
+    /// the log's indexes), so at the default every commit copied its pages twice and waited for the
+    /// disk; at 20,000 (80 MB of log) a page that many commits change is copied once per checkpoint:
+    /// the commits of 155 weekly files took 2.9–3.9 s instead of 6.0–6.4 s (`rollout bench import --shape operators`).
+    static let walPagesBeforeCheckpoint = 20_000
+
     /// Opens (and creates, with its folder) the database file.
     static func open(path: String) async throws -> SQLiteDriver {
         let url = URL(fileURLWithPath: path)
@@ -31,7 +38,7 @@ final class SQLiteDriver: SQLDriver {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let logger = Logger(label: "rollout.sqlite")
             let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-65536"] {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=\(walPagesBeforeCheckpoint)"] {
                 _ = try await writer.sql().raw(SQLQueryString(pragma)).all()
             }
             var readers: [SQLiteConnection] = []

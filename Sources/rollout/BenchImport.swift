@@ -20,10 +20,12 @@ struct BenchImport: AsyncParsableCommand {
     @Option(help: "Folder for the files and the SQLite database (default: a temporary folder).") var folder: String?
     @Option(help: "grouped (one file, each site's rows together) or operators (weekly files over three years, sites interleaved, late and re-sent rows).")
     var shape: BenchImportShape = .grouped
+    @Option(help: "With --shape operators: the days of rows each file holds (7: a file a week; 1100: the whole campaign in one file).")
+    var daysPerFile = 7
 
     func run() async throws {
         try await common.run {
-            guard rows >= 8 else { throw RolloutError("bad_scale") }
+            guard rows >= 8, daysPerFile >= 1 else { throw RolloutError("bad_scale") }
             let dir = folder ?? NSTemporaryDirectory() + "rollout-bench-import-\(ProcessInfo.processInfo.processIdentifier)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let url: DatabaseURL
@@ -36,7 +38,7 @@ struct BenchImport: AsyncParsableCommand {
             _ = try await store.migrate(now: now)
             try await store.createCampaign(Campaign(name: "bench", start: start, deadline: deadline), clock: now, regions: try Chongqing.regions(),
                                            outlines: try DemoInstaller.outlineGeometries(), now: start)
-            let (siteLines, progressFiles) = try shape.files(rows: rows)
+            let (siteLines, progressFiles) = try shape.files(rows: rows, daysPerFile: daysPerFile)
             let sitesFile = URL(fileURLWithPath: "\(dir)/sites.csv")
             try write(sitesFile, header: "site_code,operator,region_code,name,lat,lon,kind") { emit in siteLines.forEach(emit) }
             let progressURLs = try progressFiles.enumerated().map { i, lines in

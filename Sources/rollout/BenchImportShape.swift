@@ -11,8 +11,8 @@ enum BenchImportShape: String, ExpressibleByArgument, CaseIterable {
     /// in one file.
     case grouped
     /// A three-year campaign read at its end: sites of every operator and region, each starting on
-    /// its own day and moving through its stages 3 to 20 days apart; one file a week holding the
-    /// rows of that week, sites interleaved; 5 % of the sites report 3 to 8 weeks late, and 0.5 %
+    /// its own day and moving through its stages 3 to 20 days apart; one file a week (or every
+    /// `--days-per-file` days) holding the rows sent in those days, sites interleaved; 5 % of the sites report 3 to 8 weeks late, and 0.5 %
     /// of the rows are sent again in a later file.
     case operators
 
@@ -30,7 +30,7 @@ enum BenchImportShape: String, ExpressibleByArgument, CaseIterable {
 
     /// The sites file's lines (after its header) and the progress files' lines, for about `rows`
     /// progress rows.
-    func files(rows: Int) throws -> (sites: [String], progress: [[String]]) {
+    func files(rows: Int, daysPerFile: Int = 7) throws -> (sites: [String], progress: [[String]]) {
         let stages = Array(Stage.allCases.dropFirst())
         let siteCount = max(1, rows / stages.count)
         switch self {
@@ -68,14 +68,14 @@ enum BenchImportShape: String, ExpressibleByArgument, CaseIterable {
                 }
             }
             sent.sort { ($0.day, $0.order) < ($1.day, $1.order) }
-            var weeks: [[String]] = []
-            var week = -1
+            var files: [[String]] = []
+            var file = -1
             for row in sent {
-                let w = (row.day - first) / 7
-                if w != week { weeks.append([]); week = w }
-                weeks[weeks.count - 1].append(row.line)
+                let f = (row.day - first) / daysPerFile
+                if f != file { files.append([]); file = f }
+                files[files.count - 1].append(row.line)
             }
-            return (sites, weeks)
+            return (sites, files)
         }
     }
 }

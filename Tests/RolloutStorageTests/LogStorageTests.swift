@@ -45,6 +45,29 @@ import Testing
         }
     }
 
+    /// A large write sends its counters in pieces within its one transaction (so that their rows are
+    /// not all held until the commit): the pieces add up to the same counters.
+    @Test(arguments: Backend.available)
+    func countersWrittenInPiecesWithinOneWriteAddUp(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            store.counterCellsPerFlush.withLockedValue { $0 = 5 }
+            var gen = RandomLog(rng: 5)
+            let events = gen.events(sites: 40)
+            let r = try await store.withWriteSession { session in
+                var applied = 0
+                for chunk in stride(from: 0, to: events.count, by: 17) {
+                    applied += try await session.append(Array(events[chunk..<min(events.count, chunk + 17)])).applied
+                }
+                return applied
+            }
+            #expect(r == events.count)
+            for m in gen.moments(events, count: 30) {
+                #expect(try await store.counters(at: m) == RandomLog.expected(events, at: m), "as of \(m.asOf) known at \(String(describing: m.knownAt))")
+            }
+        }
+    }
+
     @Test(arguments: Backend.available)
     func aResentEventChangesNothing(backend: Backend) async throws {
         try await backend.withStore { store, _ in
