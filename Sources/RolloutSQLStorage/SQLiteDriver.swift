@@ -97,14 +97,17 @@ final class SQLiteDriver: SQLDriver {
     }
 
     /// Loads rows with SQLite's own fastest path from Swift: one prepared multi-row INSERT of 500
-    /// rows at a time through SQLiteNIO, in one transaction (the benchmark's baseline).
-    func rawInsert(table: String, columns: [String], rows: Int, row: @escaping @Sendable (Int) -> [SQLiteData]) async throws {
+    /// rows at a time through SQLiteNIO, in one transaction a piece of `transactions` rows (the benchmark's baseline).
+    func rawInsert(table: String, columns: [String], rows: Int, transactions: [Int],
+                   row: @escaping @Sendable (Int) -> [SQLiteData]) async throws {
         try await writePool.run { connection in
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-            _ = try await connection.query("BEGIN IMMEDIATE", [])
             var i = 0
-            while i < rows {
-                let n = min(500, rows - i)
+            for size in transactions where size > 0 {
+            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            let end = min(rows, i + size)
+            while i < end {
+                let n = min(500, end - i)
                 let sql = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES " + Array(repeating: placeholders, count: n).joined(separator: ",")
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(n * columns.count)
@@ -113,6 +116,7 @@ final class SQLiteDriver: SQLDriver {
                 i += n
             }
             _ = try await connection.query("COMMIT", [])
+            }
         }
     }
 

@@ -55,10 +55,13 @@ struct BenchImport: AsyncParsableCommand {
             flushOutput()
             t = Date()
             var applied = 0, unchanged = 0
+            // The log's events before the first progress file, then each file's: the transactions of the raw load's second reference.
+            var transactions = [try await store.eventCount()]
             for (i, file) in progressURLs.enumerated() {
                 let progress = try await Importer.run(.progress, file: file, store: store, now: now, actor: "bench", dryRun: false)
                 guard progress.committed else { throw RolloutError("internal", ["value": "file \(i): \(progress.errors.prefix(3))"]) }
                 applied += progress.applied
+                transactions.append(progress.applied)
                 unchanged += progress.unchanged
                 if progressURLs.count > 1, (i + 1) % max(1, progressURLs.count / 4) == 0 {
                     print(String(format: "  %d of %d files, %.0f rows/s so far", i + 1, progressURLs.count,
@@ -78,6 +81,18 @@ struct BenchImport: AsyncParsableCommand {
                 print(String(format: "raw load of as many event rows (%@, %@): %.0f rows/s", store.rawLoadMethod,
                              indexed ? "into a table with the log's key and indexes" : "into a bare table", rawRate))
                 print(String(format: "importer / raw (%@): %.1f %%", indexed ? "indexed" : "bare", importRate / rawRate * 100))
+                flushOutput()
+            }
+            // The reference: the engine's load of the same rows (the log as imported), at once
+            // and in a transaction per file as the importer had them.
+            for perFile in [false, true] where !(perFile && progressURLs.count == 1) {
+                t = Date()
+                let raw = try await store.rawLoadOfLog(indexed: true, transactions: perFile ? transactions : nil)
+                let rawRate = Double(raw) / Date().timeIntervalSince(t)
+                print(String(format: "raw load of the log's own %d rows (%@, %@): %.0f rows/s", raw,
+                             perFile ? store.rawLoadMethod.replacingOccurrences(of: ", one transaction", with: "") : store.rawLoadMethod,
+                             perFile ? "a transaction per file as imported" : "into a table with the log's key and indexes", rawRate))
+                print(String(format: "importer / raw (the same rows, %@): %.1f %%", perFile ? "a transaction per file" : "indexed", importRate / rawRate * 100))
                 flushOutput()
             }
             try await store.close()
