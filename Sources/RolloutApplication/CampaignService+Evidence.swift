@@ -90,7 +90,7 @@ extension CampaignService {
     /// events and the rule's and spot checks' alone (the index by entity, not the whole log).
     public func siteVerification(_ site: SiteKey, at moment: ReadMoment) async throws -> Verification.Opening? {
         let own = try await store.events(entities: [site.entity, EvidencePhoto.entity(site)])
-        let shared = try await store.events(kinds: ["evidence.rule_set", "verification.spot_check"])
+        let shared = try await kept.events(kinds: ["evidence.rule_set", "verification.spot_check"], store: store)
         return Verification((own + shared).sorted { $0.seq < $1.seq }, at: moment).openings[site]
     }
 

@@ -70,15 +70,10 @@ extension CampaignService {
         return ReportingView(rule: rule, calendarYears: Set(years.map(\.year)).sorted(), days: days, organisations: statuses)
     }
 
-    /// The events reporting discipline is folded from, read again only when the log has grown (the
+    /// The events reporting discipline is folded from, caught up with the log when it has grown (the
     /// overview, district and operator pages each ask for them).
     func reportingEvents() async throws -> [LoggedEvent] {
-        // The version first: events read after it hold at least what it says.
-        let seq = try await store.currentSeq()
-        if let kept = reportingLog.withLockedValue({ $0 }), kept.seq == seq { return kept.events }
-        let events = try await store.events(kinds: Self.reportingKinds)
-        reportingLog.withLockedValue { $0 = (seq, events) }
-        return events
+        try await kept.events(kinds: Self.reportingKinds, store: store)
     }
 
     /// Records, as `system`, the escalation to the city of every organisation whose run of missed

@@ -28,11 +28,16 @@ extension CampaignService {
         return try await safety(c.campaign, at: moment)
     }
 
-    /// Safety at a checked moment.
-    public func safety(_ campaign: Campaign, at moment: ReadMoment) async throws -> SafetyView {
-        let regions = try await counts(campaign, at: moment).regions
-        return SafetyView(at: moment.asOf.before.adding(seconds: -1), safety: Safety(try await store.events(kinds: Safety.kinds), at: moment),
-                          regions: try await regionList(), sites: Dictionary(uniqueKeysWithValues: regions.map { ($0.regionCode, $0.sites) }))
+    /// The events safety is folded from, caught up with the log.
+    func safetyEvents() async throws -> [LoggedEvent] { try await kept.events(kinds: Safety.kinds, store: store) }
+
+    /// Safety at a checked moment. `withSites`: with the regions' site counts (the safety page's
+    /// rates per 100 sites), which cost the figures of every region at the moment; a site's or a
+    /// contractor's page leaves them out.
+    public func safety(_ campaign: Campaign, at moment: ReadMoment, withSites: Bool = true) async throws -> SafetyView {
+        let sites = withSites ? Dictionary(uniqueKeysWithValues: try await counts(campaign, at: moment).regions.map { ($0.regionCode, $0.sites) }) : [:]
+        return SafetyView(at: moment.asOf.before.adding(seconds: -1), safety: Safety(try await safetyEvents(), at: moment),
+                          regions: try await regionList(), sites: sites)
     }
 
     /// Records one finding as `principal`, from the fields of an `inspections` row (a form's, the
@@ -74,7 +79,7 @@ extension CampaignService {
     public func findingStep(ref: String, _ step: SafetyFinding.Step, by principal: Principal) async throws {
         guard Access.allows(principal.role, .handleSafety) else { throw RolloutError("forbidden", kind: .forbidden, ["role": principal.role.rawValue]) }
         let now = try await campaign().now(clock)
-        let safety = Safety(try await store.events(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff.including(now)))
+        let safety = Safety(try await safetyEvents(), at: ReadMoment(asOf: Cutoff.including(now)))
         try Safety.check(step, on: safety.findings[ref], at: now, by: principal)
         let note: String
         switch step {
@@ -92,7 +97,7 @@ extension CampaignService {
     @discardableResult
     public func escalateOverdueFindings() async throws -> Int {
         let now = try await campaign().now(clock)
-        let safety = Safety(try await store.events(kinds: Safety.kinds), at: ReadMoment(asOf: Cutoff.including(now)))
+        let safety = Safety(try await safetyEvents(), at: ReadMoment(asOf: Cutoff.including(now)))
         let events = safety.dueForEscalation(at: now).map { s in
             NewEvent(.findingStep(ref: s.finding.ref, step: .escalated(deadline: s.deadline)), occurredAt: min(s.deadline, now),
                      recordedAt: now, actor: Self.systemActor)

@@ -90,7 +90,7 @@ extension CampaignService {
         let reconciliation = try await self.reconciliation(at: moment)
         let evidence = try await verificationTally(at: moment)?.tally
         // Safety: findings per 100 sites, once the campaign has any finding.
-        let safety = Safety(try await store.events(kinds: Safety.kinds), at: moment)
+        let safety = Safety(try await safetyEvents(), at: moment)
         let tallies = safety.tallies(at: moment.asOf.before.adding(seconds: -1)).regions
         let inputs = regions.map { r in
             var i = Scorecard.Inputs(region: r.regionCode, built: r.rankedProgress, target: r.target, elapsed: elapsed,

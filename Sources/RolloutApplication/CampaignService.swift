@@ -18,8 +18,8 @@ public struct CampaignService: Sendable {
     private let outlineGeometries = NIOLockedValueBox<[String: String]?>(nil)
     /// The campaign's regions (``regionList()``).
     let regionCache = NIOLockedValueBox<[Region]?>(nil)
-    /// The events reporting discipline is folded from, with the log's version they were read at.
-    let reportingLog = NIOLockedValueBox<(seq: Int64, events: [LoggedEvent])?>(nil)
+    /// Events of a few kinds kept from one read to the next (safety, reporting, evidence rules).
+    let kept = KeptEvents()
     /// The events verification is folded from and the registrations of the sites they name, with
     /// the log's version they were read at: a figure at any moment folds them in memory.
     let verificationLog = NIOLockedValueBox<(seq: Int64, events: [LoggedEvent], registrations: [SiteRegistration])?>(nil)

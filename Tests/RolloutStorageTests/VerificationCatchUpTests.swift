@@ -52,4 +52,36 @@ import Testing
             #expect(all.verification.openings.values.contains { $0.state == .accepted })
         }
     }
+
+    /// The lists of events a service keeps by kinds (safety, reporting, evidence rules) catch up with
+    /// each write: each equals a whole read of its kinds, whatever was asked in between.
+    @Test(arguments: Backend.available)
+    func keptEventsOfAnyKindsEqualAWholeRead(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await DashboardReadsTests.setUp(store)
+            let kept = KeptEvents()
+            let lists = [["stage.reported"], ["site.registered", "stage.reported"], Safety.kinds]
+            for round in 0..<5 {
+                var events: [NewEvent] = []
+                for i in 0..<(round + 2) {
+                    let site = SiteKey(operator: .cmcc, code: "K\(round)-\(i)")
+                    let day = Double(round) * 2 + Double(i) * 0.1 + 1
+                    events.append(NewEvent(.siteRegistered(SiteRegistration(site: site, regionCode: "500101", name: site.code, lat: 29.5, lon: 106.5, kind: .macro)),
+                                           occurredAt: Self.at(day), recordedAt: Self.at(day), actor: "k"))
+                    events.append(NewEvent(.stageReported(site: site, stage: .designed, note: nil), occurredAt: Self.at(day + 0.2),
+                                           recordedAt: Self.at(day + 0.2), actor: "k"))
+                }
+                _ = try await store.append(events)
+                // Some lists are asked every round, some every other: each catches up from where it was.
+                for (n, kinds) in lists.enumerated() where round % (n + 1) == 0 || round == 4 {
+                    let got = try await kept.events(kinds: kinds, store: store)
+                    #expect(got == (try await store.events(kinds: kinds)), "round \(round), \(kinds)")
+                    // Asked again without a write: the same list, nothing read twice.
+                    #expect(got == (try await kept.events(kinds: kinds, store: store)))
+                }
+            }
+            #expect(try await kept.events(kinds: ["site.registered", "stage.reported"], store: store).count == 2 * (2 + 3 + 4 + 5 + 6))
+            #expect(try await kept.events(kinds: Safety.kinds, store: store).isEmpty)
+        }
+    }
 }

@@ -50,7 +50,7 @@ enum ContractorPage {
             var query = SiteQuery(perPage: siteLimit, networkOnly: true)
             query.contractor = name
             async let sites = service.sites(query, asOf: c.asOf, knownAt: c.knownAt)
-            let safety = try await service.safety(c.stored.campaign, at: c.moment)
+            let safety = try await service.safety(c.stored.campaign, at: c.moment, withSites: false)
             let findings = safety.safety.findings.values.filter { $0.finding.contractor == name }.sorted { ($0.inspectedAt, $0.finding.ref) > ($1.inspectedAt, $1.finding.ref) }
             let page = try await sites
             guard page.total > 0 || !findings.isEmpty else { throw RolloutError("unknown_contractor", kind: .notFound, ["value": String(name.prefix(80))]) }
