@@ -64,7 +64,8 @@ enum EventRow {
     }
 
     static func decode(_ row: any SQLRow, decoder: JSONDecoder) throws -> LoggedEvent {
-        let body = try decoder.decode(EventBody.self, from: Data(try row.string("payload").utf8))
+        let payload = try row.string("payload")
+        let body = try EventBodyReader.read(payload) ?? decoder.decode(EventBody.self, from: Data(payload.utf8))
         return LoggedEvent(seq: try row.int("seq"), event: NewEvent(
             body, occurredAt: Instant(seconds: try row.int("occurred_at")),
             recordedAt: Instant(seconds: try row.int("recorded_at")), actor: try row.string("actor"),

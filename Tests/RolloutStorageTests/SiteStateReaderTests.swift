@@ -66,8 +66,9 @@ import Testing
             else if b == UInt8(ascii: ","), depth == 0 { break }
             end += 1
         }
+        end = min(end, bytes.count)  // an escape at the very end steps past it
         // The member: back from the colon to its key's opening quote.
-        var keyStart = colon - 2
+        var keyStart = max(0, colon - 2)
         while keyStart > 0, bytes[keyStart] != UInt8(ascii: "\"") { keyStart -= 1 }
         let member = Array(bytes[keyStart..<end])
         var out = bytes
