@@ -54,8 +54,14 @@ enum BenchImportShape: String, ExpressibleByArgument, CaseIterable {
             for i in 0..<siteCount {
                 let region = regions[Int.random(in: 0..<regions.count, using: &rng)]
                 let op = operators[i % operators.count]
-                let p = sampler.point(in: region.code, rng: &rng)
-                sites.append(String(format: "S%06d,%@,%@,站%d,%.5f,%.5f,macro", i, op.rawValue, region.code, i, p.lat, p.lon))
+                // Written with five decimals (about a metre): a point drawn on the outline itself can
+                // fall outside once rounded (2 of 250,000 sites did), and the importer refuses it.
+                var lat = "", lon = ""
+                repeat {
+                    let p = sampler.point(in: region.code, rng: &rng)
+                    (lat, lon) = (String(format: "%.5f", p.lat), String(format: "%.5f", p.lon))
+                } while !sampler.contains(region.code, lat: Double(lat)!, lon: Double(lon)!)
+                sites.append("S\(String(format: "%06d", i)),\(op.rawValue),\(region.code),站\(i),\(lat),\(lon),macro")
                 let late = Double.random(in: 0..<1, using: &rng) < 0.05 ? 7 * Int.random(in: 3...8, using: &rng) : 0
                 var day = Int.random(in: first...(last - 20 * stages.count), using: &rng)
                 for stage in stages {
