@@ -38,15 +38,9 @@ struct BenchImport: AsyncParsableCommand {
             _ = try await store.migrate(now: now)
             try await store.createCampaign(Campaign(name: "bench", start: start, deadline: deadline), clock: now, regions: try Chongqing.regions(),
                                            outlines: try DemoInstaller.outlineGeometries(), now: start)
-            let (siteLines, progressFiles) = try shape.files(rows: rows, daysPerFile: daysPerFile)
-            let sitesFile = URL(fileURLWithPath: "\(dir)/sites.csv")
-            try write(sitesFile, header: "site_code,operator,region_code,name,lat,lon,kind") { emit in siteLines.forEach(emit) }
-            let progressURLs = try progressFiles.enumerated().map { i, lines in
-                let url = URL(fileURLWithPath: "\(dir)/progress-\(i).csv")
-                try write(url, header: "site_code,operator,stage,occurred_at") { emit in lines.forEach(emit) }
-                return url
-            }
-            let progressRows = progressFiles.reduce(0) { $0 + $1.count }
+            let (sitesFile, progressURLs, progressRows) = try writeFiles(dir)
+            // The import's own peak: the generated rows, written and let go, do not count.
+            let ownPeak = PeakMemory.resetHighWater()
             var t = Date()
             let sites = try await Importer.run(.sites, file: sitesFile, store: store, now: now, actor: "bench", dryRun: false)
             guard sites.committed else { throw RolloutError("internal", ["value": "\(sites.errors.prefix(3))"]) }
@@ -72,7 +66,8 @@ struct BenchImport: AsyncParsableCommand {
             let importSeconds = Date().timeIntervalSince(t)
             let importRate = Double(progressRows) / importSeconds
             print(String(format: "progress (%@): %d rows in %d files (%d applied, %d unchanged) imported in %.1f s (%.0f rows/s), peak memory %d MB",
-                         shape.rawValue, progressRows, progressURLs.count, applied, unchanged, importSeconds, importRate, PeakMemory.megabytes()))
+                         shape.rawValue, progressRows, progressURLs.count, applied, unchanged, importSeconds, importRate,
+                         ownPeak ? (PeakMemory.ownHighWaterKB() ?? 0) / 1024 : PeakMemory.megabytes()))
             flushOutput()
             for indexed in [false, true] {
                 t = Date()
@@ -97,6 +92,20 @@ struct BenchImport: AsyncParsableCommand {
             }
             try await store.close()
         }
+    }
+
+    /// Generates and writes the sites file and the progress files; the rows are let go on return.
+    private func writeFiles(_ dir: String) throws -> (sites: URL, progress: [URL], rows: Int) {
+        let (siteLines, progressFiles) = try shape.files(rows: rows, daysPerFile: daysPerFile)
+        let sitesFile = URL(fileURLWithPath: "\(dir)/sites.csv")
+        try write(sitesFile, header: "site_code,operator,region_code,name,lat,lon,kind") { emit in siteLines.forEach(emit) }
+        let progressURLs = try progressFiles.enumerated().map { i, lines in
+            let url = URL(fileURLWithPath: "\(dir)/progress-\(i).csv")
+            try write(url, header: "site_code,operator,stage,occurred_at") { emit in lines.forEach(emit) }
+            return url
+        }
+        let progressRows = progressFiles.reduce(0) { $0 + $1.count }
+        return (sitesFile, progressURLs, progressRows)
     }
 
     private func write(_ url: URL, header: String, _ body: ((String) -> Void) throws -> Void) throws {

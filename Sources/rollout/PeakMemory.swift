@@ -18,6 +18,22 @@ enum PeakMemory {
         return nil
     }
 
+    /// Starts the high-water mark again from the memory in use now (Linux: `malloc_trim`, then `clear_refs` 5), so that
+    /// ``ownHighWaterKB()`` is the peak of what follows; false where that cannot be done.
+    @discardableResult
+    static func resetHighWater() -> Bool {
+        #if canImport(Glibc)
+        // Memory let go stays resident in malloc's arena unless it is handed back first (glibc's
+        // malloc_trim, which the Glibc module does not declare).
+        if let trim = dlsym(nil, "malloc_trim") {
+            _ = unsafeBitCast(trim, to: (@convention(c) (Int) -> Int32).self)(0)
+        }
+        #endif
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+    }
+
     /// With ROLLOUT_PEAK_MEMORY_FILE set, writes ``ownHighWaterKB()`` to that file when the process exits
     /// (tests and benchmarks read it to bound a command's memory).
     static func reportAtExitIfAsked() {
