@@ -55,25 +55,19 @@ extension CampaignService {
     }
 
     /// The events verification is folded from and the sites' registrations, kept from one read to
-    /// the next: the log only grows, so after a write only the events appended since are read and
-    /// decoded (reading them all again cost 8 s after every write on the demo generated to the end
-    /// of 2020: 504,000 events).
+    /// the next (``KeptEvents``): after a write only the events appended since are read and decoded
+    /// (reading them all again cost 8 s after every write on the demo generated to the end of 2020:
+    /// 504,000 events), and only the registrations appended since are taken out of theirs.
     func verificationEvents() async throws -> (events: [LoggedEvent], registrations: [SiteRegistration]) {
-        let seq = try await store.currentSeq()
-        let kept = verificationLog.withLockedValue { $0 }
-        if let kept, kept.seq == seq { return (kept.events, kept.registrations) }
-        // What was kept stands while the log only grew (a log found shorter is read again whole).
-        let base = kept.flatMap { $0.seq < seq ? $0 : nil }
-        let after = base?.seq ?? 0
-        let newer = try await store.events(kinds: Verification.kinds, after: after, through: seq)
-        let registered = try await store.events(kinds: ["site.registered"], after: after, through: seq).compactMap { e -> SiteRegistration? in
+        let events = try await kept.events(kinds: Verification.kinds, store: store)
+        let registered = try await kept.events(kinds: ["site.registered"], store: store)
+        let taken = verificationRegistrations.withLockedValue { $0 }
+        // The log only grows: the registrations taken from the first events stand (a list found shorter is taken again whole).
+        let start = taken.events <= registered.count ? taken.events : 0
+        let registrations = (start == 0 ? [] : taken.registrations) + registered[start...].compactMap { e -> SiteRegistration? in
             if case .siteRegistered(let r) = e.event.body { return r } else { return nil }
         }
-        let events = (base?.events ?? []) + newer, registrations = (base?.registrations ?? []) + registered
-        verificationLog.withLockedValue { current in
-            // Another read may have caught up further meanwhile: the newest stays.
-            if (current?.seq ?? -1) < seq { current = (seq, events, registrations) }
-        }
+        verificationRegistrations.withLockedValue { if $0.events < registered.count { $0 = (registered.count, registrations) } }
         return (events, registrations)
     }
 

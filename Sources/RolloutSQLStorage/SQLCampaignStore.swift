@@ -16,10 +16,10 @@ public final class SQLCampaignStore: CampaignStore {
 
     /// The changes committed, for live pages.
     let feed = ChangeFeed()
-    /// Moves whenever a token is revoked or an account disabled or given a new password, by this
-    /// process at once, by another within the watcher's second.
     /// The counter cells a write gathers before writing them within its transaction (tests lower it).
     let counterCellsPerFlush = NIOLockedValueBox(SQLWriteSession.cellsPerFlush)
+    /// Moves whenever a token is revoked or an account disabled or given a new password, by this
+    /// process at once, by another within the watcher's second.
     let credentials = NIOLockedValueBox<(version: Int64, generation: Int64?)>((0, nil))
     private let watcher = NIOLockedValueBox<Task<Void, Never>?>(nil)
     /// The PostgreSQL channel of committed changes.

@@ -104,18 +104,18 @@ final class SQLiteDriver: SQLDriver {
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
             var i = 0
             for size in transactions where size > 0 {
-            _ = try await connection.query("BEGIN IMMEDIATE", [])
-            let end = min(rows, i + size)
-            while i < end {
-                let n = min(500, end - i)
-                let sql = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES " + Array(repeating: placeholders, count: n).joined(separator: ",")
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(n * columns.count)
-                for j in i..<(i + n) { binds += row(j) }
-                _ = try await connection.query(sql, binds)
-                i += n
-            }
-            _ = try await connection.query("COMMIT", [])
+                _ = try await connection.query("BEGIN IMMEDIATE", [])
+                let end = min(rows, i + size)
+                while i < end {
+                    let n = min(500, end - i)
+                    let sql = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES " + Array(repeating: placeholders, count: n).joined(separator: ",")
+                    var binds: [SQLiteData] = []
+                    binds.reserveCapacity(n * columns.count)
+                    for j in i..<(i + n) { binds += row(j) }
+                    _ = try await connection.query(sql, binds)
+                    i += n
+                }
+                _ = try await connection.query("COMMIT", [])
             }
         }
     }
