@@ -11,6 +11,12 @@ public enum Metric {
     public static func toBuilt(_ s: Stage, bucket: Int) -> String { "tobuilt.\(s.rawValue).\(bucket)" }
     /// The prefix of every ``toBuilt(_:bucket:)`` metric.
     public static let toBuiltPrefix = "tobuilt."
+    /// Obstacles of a category resolved a number of days (a ``DurationBuckets`` bucket) after they
+    /// were raised; a reopening takes its resolution back out. Counted for the whole campaign
+    /// (region and operator `""`): how long each category takes to clear, as of any moment.
+    public static func resolvedIn(_ c: ObstacleCategory, bucket: Int) -> String { "obstacles.resolvedin.\(c.rawValue).\(bucket)" }
+    /// The prefix of every ``resolvedIn(_:bucket:)`` metric.
+    public static let resolvedInPrefix = "obstacles.resolvedin."
     /// Registered sites on shared or existing infrastructure (not a new tower): the sharing rate's numerator.
     public static let sharedSites = "sites.shared"
 }
@@ -100,6 +106,12 @@ public struct CounterValues: Sendable, Equatable {
         return sum(region: region, operator: op) { $0 == m }
     }
 
+    /// Obstacles of a category resolved a number of days (a ``DurationBuckets`` bucket) after they
+    /// were raised; a reopening takes its resolution back out. Counted for the whole campaign
+    /// (region and operator `""`): how long each category takes to clear, as of any moment.
+    public static func resolvedIn(_ c: ObstacleCategory, bucket: Int) -> String { "obstacles.resolvedin.\(c.rawValue).\(bucket)" }
+    /// The prefix of every ``resolvedIn(_:bucket:)`` metric.
+    public static let resolvedInPrefix = "obstacles.resolvedin."
     /// Registered sites on shared or existing infrastructure.
     public func shared(region: String? = nil, operator op: String? = nil) -> Int {
         sum(region: region, operator: op) { $0 == Metric.sharedSites }

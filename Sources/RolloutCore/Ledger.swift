@@ -314,15 +314,24 @@ public struct Ledger: Sendable {
         if let refusal = ObstacleWorkflow.refusal(what, ref: ref, on: was) { throw refusal }
         state.add(ObstacleMark(what, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor))
         obstacles[entity] = state
-        recount(state.opening, was: was, now: state.situation, at: e.occurredAt, recordedAt: e.recordedAt)
+        recount(state.opening, openedAt: state.openedAt, was: was, now: state.situation, at: e.occurredAt, recordedAt: e.recordedAt)
         changedObstacles.insert(entity)
     }
 
-    /// The open-obstacle counter follows a resolution or a reopening.
-    private mutating func recount(_ o: ObstacleOpening, was: ObstacleSituation, now: ObstacleSituation, at: Instant, recordedAt: Instant) {
-        let before = was.resolvedAt == nil, after = now.resolvedAt == nil
-        guard before != after else { return }
-        deltas.append(CounterDelta(key: obstacleKey(o), occurredAt: at, recordedAt: recordedAt, delta: after ? 1 : -1))
+    /// The open-obstacle counter follows a resolution or a reopening, and so does the count of the
+    /// category's resolution times (a reopening takes its resolution back out).
+    private mutating func recount(_ o: ObstacleOpening, openedAt: Instant, was: ObstacleSituation, now: ObstacleSituation,
+                                  at: Instant, recordedAt: Instant) {
+        guard was.resolvedAt != now.resolvedAt else { return }
+        for (resolved, sign) in [(was.resolvedAt, -1), (now.resolvedAt, 1)] {
+            guard let resolved else { continue }
+            let key = CounterKey(regionCode: "", operatorCode: "",
+                                 metric: Metric.resolvedIn(o.category, bucket: DurationBuckets.bucket(seconds: resolved.seconds - openedAt.seconds)))
+            deltas.append(CounterDelta(key: key, occurredAt: at, recordedAt: recordedAt, delta: sign))
+        }
+        if (was.resolvedAt == nil) != (now.resolvedAt == nil) {
+            deltas.append(CounterDelta(key: obstacleKey(o), occurredAt: at, recordedAt: recordedAt, delta: now.resolvedAt == nil ? 1 : -1))
+        }
     }
 
     private func obstacleKey(_ o: ObstacleOpening) -> CounterKey {

@@ -8,7 +8,7 @@ enum Schema {
     /// The newest version this program knows.
     static var latest: Int { migrations.count }
     /// A database older than this version has its projections rebuilt after migrating.
-    static let rebuildAfter = 8
+    static let rebuildAfter = 15
 
     /// Each migration: statements, written once for both engines where they agree.
     static let migrations: [(name: String, statements: @Sendable (Dialect) -> [String])] = [
@@ -271,6 +271,10 @@ enum Schema {
         // The plan's first milestone, as `init` may give it: the day the forecast measures against
         // while no target line is known yet (none: the campaign's deadline).
         ("campaign_first_due", { _ in ["ALTER TABLE campaign ADD COLUMN first_due_at BIGINT NULL"] }),
+        // How long each category of obstacle took to be resolved (`obstacles.resolvedin.*`
+        // counters, for the district page's obstacle outlook): filled by the rebuild that follows
+        // (`rebuildAfter`), no new table.
+        ("obstacle_resolution_counters", { _ in [] }),
     ]
 
     /// The version the database is at (0: empty).

@@ -97,6 +97,15 @@ struct RandomLog {
             // Open when the last change before the moment (in field time) is an opening.
             var open = true
             for (at, opens) in changes.sorted(by: { $0.0 < $1.0 }) where moment.asOf.includes(at) { open = opens }
+            // Resolved at the first resolution after the last reopening (a resolution of a resolved one changes nothing).
+            var resolvedAt: Instant? = nil
+            for (at, opens) in changes.sorted(by: { $0.0 < $1.0 }) where moment.asOf.includes(at) {
+                if opens { resolvedAt = nil } else if resolvedAt == nil { resolvedAt = at }
+            }
+            if let r = resolvedAt {
+                let bucket = DurationBuckets.bucket(seconds: r.seconds - opened.seconds)
+                values.add(CounterKey(regionCode: "", operatorCode: "", metric: Metric.resolvedIn(o.category, bucket: bucket)), 1)
+            }
             guard open else { continue }
             values.add(CounterKey(regionCode: o.regionCode, operatorCode: o.operator?.rawValue ?? "", metric: Metric.openObstacles(o.category)), 1)
         }

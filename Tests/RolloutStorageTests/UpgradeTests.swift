@@ -12,6 +12,11 @@ import Testing
 @Suite struct UpgradeTests {
     /// Takes a database back from schema 13 to 12: the dense day totals instead of the tree (the
     /// migration fills the tree from `counter_days`, which both keep).
+    /// Back from migration 15 (the obstacles' resolution counters, filled by the rebuild that
+    /// follows it) to 14: the previous release counted no resolution times.
+    static let beforeResolutionCounters = ["DELETE FROM counter_days WHERE metric LIKE 'obstacles.resolvedin.%'",
+                                           "DELETE FROM counter_tree WHERE metric LIKE 'obstacles.resolvedin.%'",
+                                           "DELETE FROM schema_version WHERE version = 15"]
     /// Back from migration 14 (the campaign's first milestone) to 13.
     static let beforeFirstDue = ["ALTER TABLE campaign DROP COLUMN first_due_at", "DELETE FROM schema_version WHERE version = 14"]
 
@@ -42,8 +47,8 @@ import Testing
                 _ = try await old.bulkLoad({ $0 == 0 ? events : nil }, batchesPerCommit: nil)
                 for m in moments { answers.append(try await old.counters(at: m)) }
                 // Taken back to the previous schema (its totals are not read by the migration).
-                try await old.write { db in for s in Self.beforeFirstDue + Self.beforeCounterTree { try await db.raw(SQLQueryString(s)).run() } }
-                #expect(try await old.schemaVersion() == latest - 2)
+                try await old.write { db in for s in Self.beforeResolutionCounters + Self.beforeFirstDue + Self.beforeCounterTree { try await db.raw(SQLQueryString(s)).run() } }
+                #expect(try await old.schemaVersion() == latest - 3)
                 try await old.close()
             } catch {
                 try? await old.close()
@@ -52,7 +57,7 @@ import Testing
             let store = try await SQLCampaignStore.open(url, create: false)
             do {
                 // This program refuses to work on it unmigrated, and says how to migrate …
-                await #expect(throws: RolloutError("schema_not_migrated", kind: .conflict, ["found": "\(latest - 2)", "known": "\(latest)"])) {
+                await #expect(throws: RolloutError("schema_not_migrated", kind: .conflict, ["found": "\(latest - 3)", "known": "\(latest)"])) {
                     try await store.checkSchema()
                 }
                 // … then migrates it forward, keeping the log and what it answers.

@@ -176,6 +176,7 @@ import Testing
             "GET /api/v1/notifications": RouteCase(uri: "/api/v1/notifications", allowed: everyone),
             "GET /forecast": RouteCase(uri: "/forecast?as_of=2020-06-01", allowed: readers),
             "GET /api/v1/forecast/track-record": RouteCase(uri: "/api/v1/forecast/track-record?as_of=2020-06-01", allowed: readers),
+            "GET /api/v1/forecast/obstacles": RouteCase(uri: "/api/v1/forecast/obstacles?as_of=2020-06-01", allowed: readers),
             "POST /api/v1/supervision/rule": RouteCase(uri: "/api/v1/supervision/rule", body: #"{"share":0.6,"consecutive":2}"#, contentType: "application/json",
                                                        allowed: [.cityOffice]),
             "POST /api/v1/supervision/{region}": RouteCase(uri: "/api/v1/supervision/\(region)", body: #"{"action":"delist","reason":"x"}"#,

@@ -22,7 +22,7 @@ enum Route: String, CaseIterable, Sendable {
     case apiEscalate, apiObstacle, apiObstacleActions, apiDispatchRules, apiDispatchRule, apiUnits, apiUnitObstacles
     case apiImport, apiMe, apiAccounts, apiQuotaProposals, apiQuotaMove, apiBulletins, apiBulletinIssue, apiBulletin
     case apiBulletinCSV, apiSupervision, apiSupervisionRule, apiSupervisionStep, apiSharingRequests, apiSharingRequest
-    case apiSharingAnswer, apiTrackRecord, apiReporting, apiReportingRule, apiReportingCalendar
+    case apiSharingAnswer, apiTrackRecord, apiForecastObstacles, apiReporting, apiReportingRule, apiReportingCalendar
     case apiReconciliation, apiReconciliationResolve, apiReconciliationThresholds
     case apiSubscriptions, apiSubscribe, apiUnsubscribe, apiSubscriptionAddress, apiNotifications, apiScorecard, apiScorecardWeights
     case apiAdoption, apiApplications, apiApplicationsRecord, apiSafety, apiSafetyFindings, apiSafetyStep, apiSiteContractor
@@ -117,6 +117,7 @@ enum Route: String, CaseIterable, Sendable {
         case .apiSharingRequest: (.post, "/api/v1/sharing/requests", .shareResources)
         case .apiSharingAnswer: (.post, "/api/v1/sharing/requests/{id}/answer", .shareResources)
         case .apiTrackRecord: (.get, "/api/v1/forecast/track-record", .readFigures)
+        case .apiForecastObstacles: (.get, "/api/v1/forecast/obstacles", .readFigures)
         case .apiReporting: (.get, "/api/v1/reporting", .readFigures)
         case .apiReportingRule: (.post, "/api/v1/reporting/rule", .setReporting)
         case .apiReportingCalendar: (.post, "/api/v1/reporting/calendar/{year}", .setReporting)

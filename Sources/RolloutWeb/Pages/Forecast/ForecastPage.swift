@@ -25,6 +25,12 @@ enum ForecastPage {
                                                                     knownAt: request.query("known_at")))
             }
         }
+        router.on(.apiForecastObstacles) { request, _ in
+            try await cache.respond(request, service: service, contentType: ResponseCache.json) {
+                try JSONResponse.bytes(try await service.obstacleForecast(region: request.query("region").flatMap { $0.isEmpty ? nil : $0 },
+                                                                         asOf: request.query("as_of"), knownAt: request.query("known_at")))
+            }
+        }
     }
 
     static func view(_ m: Model, context c: PageContext) -> HTML {

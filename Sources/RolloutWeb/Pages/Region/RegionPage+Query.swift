@@ -22,6 +22,7 @@ extension RegionPage {
         async let lateReporting = service.reportingLate(at: c.moment)
         async let reconciliation = service.reconciliation(at: c.moment, region: code)
         async let adoption = service.adoption(c.stored.campaign, at: c.moment)
+        async let obstacleForecast = service.obstacleForecast(region: code, campaign: c.stored.campaign, at: c.moment)
         let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
         let series = try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c)
@@ -36,7 +37,8 @@ extension RegionPage {
                      listing: Supervision.listings(try await supervision, at: c.moment)[code].flatMap { $0.isActive ? $0 : nil },
                      lateReporting: try await lateReporting.first { $0.organisation == Reporting.Organisation(kind: .district, code: code) },
                      records: records, reconciliation: try await reconciliation.figure(region: code),
-                     adoption: try await adoption.adoption.line(region: code, population: region.population))
+                     adoption: try await adoption.adoption.line(region: code, population: region.population),
+                     obstacleForecast: try await obstacleForecast)
     }
 
     /// The sites of the region's map, or nil (not read) for an account that reads figures only.

@@ -68,7 +68,7 @@ extension RegionPage {
         \(operators)</tbody></table></div>\
         <h2>\(c.t("page_stages"))</h2><div class="scroll"><table><thead><tr>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })</tr></thead>\
         <tbody><tr>\(Stage.allCases.map { s -> HTML in "<td>\(r.stages[s.rawValue] ?? 0)</td>" })</tr></tbody></table></div>\
-        \(outlook(r.forecast.byStage ?? [], context: c))<h2>\(c.t("page_key_areas"))</h2>\(keyAreas)<p class="muted small">\(c.t("page_key_area_note"))</p>\(adoption(m, c))\(lists)
+        \(outlook(r.forecast.byStage ?? [], context: c))\(ObstacleOutlookTable.html(m.obstacleForecast, shortfall: r.target.map { $0 - r.forecast.expectedAtDeadline }, context: c))<h2>\(c.t("page_key_areas"))</h2>\(keyAreas)<p class="muted small">\(c.t("page_key_area_note"))</p>\(adoption(m, c))\(lists)
         """
         return HTMLPage.frame(title: Catalogue.text("page_region_title", c.language, ["value": c.name(m.region)]), context: c, path: path, body: body)
     }

@@ -31,6 +31,8 @@ enum RegionPage {
         var reconciliation: ReconciliationView.Figure? = nil
         /// The district's 5G adoption: subscribers, growth, penetration, projects.
         var adoption: Adoption.Line? = nil
+        /// Which obstacles the shortfall comes from.
+        var obstacleForecast: ObstacleForecast? = nil
     }
 
     /// The most sites drawn on a region's map.
