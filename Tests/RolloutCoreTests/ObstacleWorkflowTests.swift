@@ -167,8 +167,10 @@ import Testing
         let state = try #require(ledger.obstacles[Self.opening.entity])
         #expect(state.resolvedAt == Self.at(9) && state.wasReopened && state.units == ["grid"] && state.marks.count == 4)
         // The open-obstacle counter: +1 opened, -1 resolved, +1 reopened, -1 resolved again.
-        #expect(ledger.deltas.map(\.delta) == [1, -1, 1, -1])
-        #expect(ledger.deltas.map(\.occurredAt) == [Self.at(0), Self.at(4), Self.at(6), Self.at(9)])
+        // (The counts of resolution times move beside it: see ObstacleOutlookTests.)
+        let openCounts = ledger.deltas.filter { $0.key.metric == Metric.openObstacles(Self.opening.category) }
+        #expect(openCounts.map(\.delta) == [1, -1, 1, -1])
+        #expect(openCounts.map(\.occurredAt) == [Self.at(0), Self.at(4), Self.at(6), Self.at(9)])
         // Re-sent resolutions are named by their time; escalation once.
         let resolved = NewEvent(.obstacleResolved(org: "cmcc", ref: "OB-1"), occurredAt: Self.at(4), recordedAt: Self.at(4), actor: "a")
         #expect(resolved.dedupKey != NewEvent(.obstacleResolved(org: "cmcc", ref: "OB-1"), occurredAt: Self.at(9), recordedAt: Self.at(9), actor: "a").dedupKey)
