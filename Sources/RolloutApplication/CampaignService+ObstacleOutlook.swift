@@ -19,10 +19,13 @@ public struct ObstacleForecast: Codable, Sendable, Equatable {
     public var expectedOpenAtDeadline: Int
     /// Per category, most held at the deadline first.
     public var byCategory: [ObstacleOutlook]
+    /// True when more obstacles stood open than the outlook reads (``CampaignService/obstacleOutlookLimit``,
+    /// the oldest first): the youngest were left out.
+    public var truncated: Bool
 }
 
 extension CampaignService {
-    /// The most open obstacles a region's outlook reads (the oldest first); beyond it the rest are left out and said to be.
+    /// The most open obstacles an outlook reads (the oldest first); beyond it the rest are left out and `truncated` says so.
     public static let obstacleOutlookLimit = 20_000
 
     /// Which obstacles the shortfall comes from at a moment, for the milestone in force: the open
@@ -49,6 +52,6 @@ extension CampaignService {
         return ObstacleForecast(region: region, asOf: moment.asOf.description, due: ShanghaiCalendar.dateString(due),
                                 daysLeft: (max(0, Double(due.seconds - now.seconds)) / 8_640).rounded() / 10,
                                 open: outlook.reduce(0) { $0 + $1.open }, expectedOpenAtDeadline: outlook.reduce(0) { $0 + $1.expectedOpenAtDeadline },
-                                byCategory: outlook)
+                                byCategory: outlook, truncated: try await page.total > Self.obstacleOutlookLimit)
     }
 }

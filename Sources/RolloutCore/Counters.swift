@@ -106,12 +106,6 @@ public struct CounterValues: Sendable, Equatable {
         return sum(region: region, operator: op) { $0 == m }
     }
 
-    /// Obstacles of a category resolved a number of days (a ``DurationBuckets`` bucket) after they
-    /// were raised; a reopening takes its resolution back out. Counted for the whole campaign
-    /// (region and operator `""`): how long each category takes to clear, as of any moment.
-    public static func resolvedIn(_ c: ObstacleCategory, bucket: Int) -> String { "obstacles.resolvedin.\(c.rawValue).\(bucket)" }
-    /// The prefix of every ``resolvedIn(_:bucket:)`` metric.
-    public static let resolvedInPrefix = "obstacles.resolvedin."
     /// Registered sites on shared or existing infrastructure.
     public func shared(region: String? = nil, operator op: String? = nil) -> Int {
         sum(region: region, operator: op) { $0 == Metric.sharedSites }

@@ -310,27 +310,39 @@ public struct Ledger: Sendable {
         let entity = ObstacleOpening.entity(org: org, ref: ref)
         guard var state = obstacles[entity] else { throw RolloutError("unknown_obstacle", kind: .notFound, ["value": ref]) }
         guard e.occurredAt >= state.openedAt else { throw RolloutError("step_before_opened", ["value": ref]) }
-        let was = state.situation
+        let was = state.situation, marksBefore = state.marks
         if let refusal = ObstacleWorkflow.refusal(what, ref: ref, on: was) { throw refusal }
         state.add(ObstacleMark(what, at: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor))
         obstacles[entity] = state
-        recount(state.opening, openedAt: state.openedAt, was: was, now: state.situation, at: e.occurredAt, recordedAt: e.recordedAt)
+        recount(state, before: marksBefore, recordedAt: e.recordedAt)
         changedObstacles.insert(entity)
     }
 
-    /// The open-obstacle counter follows a resolution or a reopening, and so does the count of the
-    /// category's resolution times (a reopening takes its resolution back out).
-    private mutating func recount(_ o: ObstacleOpening, openedAt: Instant, was: ObstacleSituation, now: ObstacleSituation,
-                                  at: Instant, recordedAt: Instant) {
-        guard was.resolvedAt != now.resolvedAt else { return }
-        for (resolved, sign) in [(was.resolvedAt, -1), (now.resolvedAt, 1)] {
-            guard let resolved else { continue }
-            let key = CounterKey(regionCode: "", operatorCode: "",
-                                 metric: Metric.resolvedIn(o.category, bucket: DurationBuckets.bucket(seconds: resolved.seconds - openedAt.seconds)))
-            deltas.append(CounterDelta(key: key, occurredAt: at, recordedAt: recordedAt, delta: sign))
+    /// The open-obstacle counter and the count of the category's resolution times follow the
+    /// obstacle's spells of standing resolved (down and counted at each resolution, back at the
+    /// reopening that ends it), in field time: a mark dated before others already known moves
+    /// them where it belongs, as a late stage report does a site's.
+    private mutating func recount(_ state: ObstacleState, before: [ObstacleMark], recordedAt: Instant) {
+        func changes(_ marks: [ObstacleMark]) -> [CounterKey: [Instant: Int]] {
+            var out: [CounterKey: [Instant: Int]] = [:]
+            for spell in ObstacleWorkflow.resolvedSpells(marks: marks) {
+                let took = CounterKey(regionCode: "", operatorCode: "", metric: Metric.resolvedIn(
+                    state.opening.category, bucket: DurationBuckets.bucket(seconds: spell.resolved.seconds - state.openedAt.seconds)))
+                out[obstacleKey(state.opening), default: [:]][spell.resolved, default: 0] -= 1
+                out[took, default: [:]][spell.resolved, default: 0] += 1
+                if let back = spell.reopened {
+                    out[obstacleKey(state.opening), default: [:]][back, default: 0] += 1
+                    out[took, default: [:]][back, default: 0] -= 1
+                }
+            }
+            return out
         }
-        if (was.resolvedAt == nil) != (now.resolvedAt == nil) {
-            deltas.append(CounterDelta(key: obstacleKey(o), occurredAt: at, recordedAt: recordedAt, delta: now.resolvedAt == nil ? 1 : -1))
+        var diff = changes(state.marks)
+        for (key, byTime) in changes(before) { for (at, n) in byTime { diff[key, default: [:]][at, default: 0] -= n } }
+        for key in diff.keys.sorted() {
+            for (at, n) in diff[key]!.sorted(by: { $0.key < $1.key }) where n != 0 {
+                deltas.append(CounterDelta(key: key, occurredAt: at, recordedAt: recordedAt, delta: n))
+            }
         }
     }
 

@@ -93,9 +93,10 @@ public struct ObstacleOutlook: Codable, Sendable, Equatable {
 
     /// Per category with an open obstacle, most held at the deadline first: each obstacle's chance
     /// of still being open then given how long it has been open (``ResolutionLaw/stillOpen(_:age:after:)``), summed.
+    /// Once the deadline has passed, only the obstacles raised by then count (each was open on it).
     public static func make(_ open: [OpenObstacle], law: ResolutionLaw, now: Instant, deadline: Instant) -> [ObstacleOutlook] {
         let daysLeft = max(0, Double(deadline.seconds - now.seconds) / 86_400)
-        return Dictionary(grouping: open, by: \.category).map { category, list in
+        return Dictionary(grouping: open.filter { $0.openedAt <= deadline }, by: \.category).map { category, list in
             let ages = list.map { max(0, Double(now.seconds - $0.openedAt.seconds) / 86_400) }.sorted()
             let held = ages.reduce(0.0) { $0 + law.stillOpen(category, age: $1, after: daysLeft) }
             let middle = ages.count % 2 == 1 ? ages[ages.count / 2] : (ages[ages.count / 2 - 1] + ages[ages.count / 2]) / 2

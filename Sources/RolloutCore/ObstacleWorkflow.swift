@@ -157,6 +157,24 @@ public enum ObstacleWorkflow {
         return s
     }
 
+    /// The spells an obstacle stood resolved, in field time: each resolution and the reopening that
+    /// ended it (nil while it stands), as ``situation(openedAt:marks:)`` replays the marks (a
+    /// resolution of a resolved obstacle and a reopening of an open one change nothing).
+    public static func resolvedSpells(marks: [ObstacleMark]) -> [(resolved: Instant, reopened: Instant?)] {
+        var spells: [(resolved: Instant, reopened: Instant?)] = []
+        let ordered = marks.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        for m in ordered {
+            switch m.what {
+            case .resolved:
+                if spells.last.map({ $0.reopened != nil }) ?? true { spells.append((m.at, nil)) }
+            case .step(.reopened):
+                if let last = spells.last, last.reopened == nil { spells[spells.count - 1].reopened = m.at }
+            default: break
+            }
+        }
+        return spells
+    }
+
     /// The situation at a moment: only the marks that happened, and were known, by then.
     public static func situation(openedAt: Instant, marks: [ObstacleMark], at moment: ReadMoment) -> ObstacleSituation {
         situation(openedAt: openedAt, marks: marks.filter { m in

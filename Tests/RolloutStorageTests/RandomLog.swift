@@ -43,11 +43,23 @@ struct RandomLog {
                     if next(3) == 0 {
                         let reopened = max(resolved, resolvedKnown).adding(seconds: Int64(1 + next(2 * 86_400)))
                         out.append(NewEvent(.obstacleStep(org: o.org, ref: o.ref, step: .reopened(reason: "复发")), occurredAt: reopened, recordedAt: reopened, actor: "t"))
+                        // Now and then a resolution learned late, dated before the first: the spell moves back.
+                        let lateResolution = next(3) == 0 && resolved.seconds > opened.seconds
+                        if lateResolution {
+                            let early = opened.adding(seconds: Int64(next(Int(resolved.seconds - opened.seconds))))
+                            out.append(NewEvent(.obstacleResolved(org: o.org, ref: o.ref), occurredAt: early, recordedAt: reopened.adding(seconds: 1), actor: "t"))
+                        }
                         let dispatched = reopened.adding(seconds: Int64(1 + next(86_400)))
                         out.append(NewEvent(.obstacleStep(org: o.org, ref: o.ref, step: .dispatched(unit: "grid", note: "")), occurredAt: dispatched, recordedAt: dispatched, actor: "t"))
                         if next(2) == 0 {
                             let again = dispatched.adding(seconds: Int64(1 + next(3 * 86_400)))
                             out.append(NewEvent(.obstacleResolved(org: o.org, ref: o.ref), occurredAt: again, recordedAt: again, actor: "t"))
+                            // Now and then a reopening learned late, dated between the first resolution and the reopening known.
+                            if !lateResolution && next(3) == 0 && reopened.seconds - resolved.seconds > 2 {
+                                let between = resolved.adding(seconds: Int64(1 + next(Int(reopened.seconds - resolved.seconds) - 1)))
+                                out.append(NewEvent(.obstacleStep(org: o.org, ref: o.ref, step: .reopened(reason: "迟报复发")), occurredAt: between,
+                                                    recordedAt: again.adding(seconds: Int64(1 + next(86_400))), actor: "t"))
+                            }
                         }
                     }
                 }

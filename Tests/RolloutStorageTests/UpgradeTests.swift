@@ -10,8 +10,6 @@ import Testing
 /// A database written at the schema before the latest migration, as the previous release left it,
 /// is brought forward by this program with its log and every answer intact, on every engine.
 @Suite struct UpgradeTests {
-    /// Takes a database back from schema 13 to 12: the dense day totals instead of the tree (the
-    /// migration fills the tree from `counter_days`, which both keep).
     /// Back from migration 15 (the obstacles' resolution counters, filled by the rebuild that
     /// follows it) to 14: the previous release counted no resolution times.
     static let beforeResolutionCounters = ["DELETE FROM counter_days WHERE metric LIKE 'obstacles.resolvedin.%'",
@@ -20,6 +18,8 @@ import Testing
     /// Back from migration 14 (the campaign's first milestone) to 13.
     static let beforeFirstDue = ["ALTER TABLE campaign DROP COLUMN first_due_at", "DELETE FROM schema_version WHERE version = 14"]
 
+    /// Takes a database back from schema 13 to 12: the dense day totals instead of the tree (the
+    /// migration fills the tree from `counter_days`, which both keep).
     static let beforeCounterTree = [
         "DROP TABLE counter_tree",
         """

@@ -52,11 +52,16 @@ import Testing
         let region = try #require(raised.max { $0.value < $1.value }?.key)
         let cityOpen = Self.naive(log, region: nil, at: moment).open, regionOpen = Self.naive(log, region: region, at: moment).open
         #expect(!regionOpen.isEmpty)
-        let cases: [(uri: String, open: Int, expected: [ObstacleOutlook])] = [
+        func ages(_ open: [OpenObstacle]) -> [String: [Double]] {
+            Dictionary(grouping: open, by: \.category.rawValue).mapValues { list in
+                list.map { Double(moment.asOf.before.seconds - $0.openedAt.seconds) / 86_400 }.sorted()
+            }
+        }
+        let cases: [(uri: String, open: Int, expected: [ObstacleOutlook], ages: [String: [Double]])] = [
             ("/api/v1/forecast/obstacles?as_of=2020-05-20&known_at=2020-05-20", cityOpen.count,
-             ObstacleOutlook.make(cityOpen, law: law, now: moment.asOf.before, deadline: due)),
+             ObstacleOutlook.make(cityOpen, law: law, now: moment.asOf.before, deadline: due), ages(cityOpen)),
             ("/api/v1/forecast/obstacles?as_of=2020-05-20&known_at=2020-05-20&region=\(region)", regionOpen.count,
-             ObstacleOutlook.make(regionOpen, law: law, now: moment.asOf.before, deadline: due)),
+             ObstacleOutlook.make(regionOpen, law: law, now: moment.asOf.before, deadline: due), ages(regionOpen)),
         ]
         let rowsShown: [String: [String]] = Dictionary(uniqueKeysWithValues: [Language.zh, .en].map { lang in
             (lang.rawValue, cases[1].expected.map { o in
@@ -78,7 +83,14 @@ import Testing
                     #expect(rows.map { $0["resolved_samples"] as? Int } == c.expected.map(\.resolvedSamples))
                     #expect(rows.map { $0["expected_open_at_deadline"] as? Int } == c.expected.map(\.expectedOpenAtDeadline))
                     #expect(body["expected_open_at_deadline"] as? Int == c.expected.reduce(0) { $0 + $1.expectedOpenAtDeadline })
-                    #expect(rows.allSatisfy { ($0["median_age_days"] as? Double).map { $0.isFinite && $0 >= 0 } ?? false })
+                    #expect(body["days_left"] as? Double == 41, "20 May's end to 30 June's")
+                    #expect(body["truncated"] as? Bool == false)
+                    // Each category's median age, from the ages themselves.
+                    for row in rows {
+                        let ages = c.ages[row["category"] as? String ?? ""] ?? []
+                        let middle = ages.count % 2 == 1 ? ages[ages.count / 2] : (ages[ages.count / 2 - 1] + ages[ages.count / 2]) / 2
+                        #expect(abs((row["median_age_days"] as? Double ?? -1) - middle) < 0.051, "\(row)")
+                    }
                 }
             }
             // The district page shows the same rows, in both languages.

@@ -21,13 +21,17 @@ enum ObstacleOutlookTable {
             <td>\(days(o.typicalDays))</td><td>\(o.resolvedSamples)</td><td\(mark)>\(o.expectedOpenAtDeadline)</td></tr>
             """
         }
-        let gap: HTML? = shortfall.flatMap { $0 > 0 ? HTML(" \(c.t("page_obstacle_outlook_shortfall", ["value": "\($0)"]))") : nil }
+        var gap: HTML? = nil
+        if let s = shortfall, s > 0 { gap = " \(c.t("page_obstacle_outlook_shortfall", ["value": "\(s)"]))" }
+        var cut: HTML? = nil
+        if f.truncated { cut = "<p class=\"notice\">\(c.t("page_obstacle_outlook_truncated", ["value": "\(CampaignService.obstacleOutlookLimit)"]))</p>" }
         return """
         <h2>\(c.t("page_obstacle_outlook"))</h2><p id="obstacle-outlook-summary">\(c.t("page_obstacle_outlook_summary", ["open": "\(f.open)", "held": "\(f.expectedOpenAtDeadline)", "due": f.due]))\(gap)</p>\
         <div class="scroll"><table id="obstacle-outlook"><thead><tr><th class="l">\(c.t("page_obstacle_outlook_category"))</th>\
         <th>\(c.t("page_obstacle_outlook_open"))</th><th>\(c.t("page_obstacle_outlook_age"))</th><th>\(c.t("page_obstacle_outlook_typical"))</th>\
         <th>\(c.t("page_obstacle_outlook_samples"))</th><th>\(c.t("page_obstacle_outlook_held", ["value": f.due]))</th></tr></thead>\
-        <tbody>\(rows)</tbody></table></div><p class="muted small">\(c.t("page_obstacle_outlook_note"))</p>
+        <tbody>\(rows)</tbody></table></div>\(cut)\
+        <p class="muted small">\(c.t("page_obstacle_outlook_note"))</p>
         """
     }
 }
