@@ -39,7 +39,8 @@ extension CampaignService {
     /// The same at a checked moment.
     public func obstacleForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> ObstacleForecast {
         try await checkRegion(region)
-        async let counters = store.counters(at: moment)
+        // The campaign-wide counters only (the resolution times are counted there).
+        async let counters = store.counters(at: moment, region: "")
         async let page = store.obstacles(ObstacleQuery(region: region, status: .open, perPage: Self.obstacleOutlookLimit), at: moment)
         let plan = try await self.plan(region: region, at: moment)
         let due = Figures.due(plan, campaign: campaign, moment: moment)

@@ -11,14 +11,16 @@ import SQLKit
 /// and their value at the cutoff replaces their value at the day's start. So a read costs the
 /// counters of one day plus the events of at most one day, however long the log.
 enum CounterReader {
-    static func values(at moment: ReadMoment, db: any SQLDatabase) async throws -> CounterValues {
-        if let everything = try await wholeLog(at: moment, db: db) { return everything }
+    /// - Parameter region: only this region's counters (`""`: the campaign-wide ones); nil for all.
+    static func values(at moment: ReadMoment, db: any SQLDatabase, region: String? = nil) async throws -> CounterValues {
+        let only: SQLQueryString = region.map { " AND region_code = \(bind: $0)" } ?? ""
+        if let everything = try await wholeLog(at: moment, db: db, only: only) { return everything }
         let day = moment.asOf.firstPartialDay
         var values = CounterValues()
         if let knownAt = moment.knownAt {
             let rows = try await db.raw("""
                 SELECT region_code, operator, metric, CAST(SUM(delta) AS BIGINT) AS v FROM counter_days
-                WHERE occurred_day < \(bind: Int64(day)) AND recorded_day < \(bind: Int64(knownAt.firstPartialDay))
+                WHERE occurred_day < \(bind: Int64(day)) AND recorded_day < \(bind: Int64(knownAt.firstPartialDay))\(only)
                 GROUP BY region_code, operator, metric
                 """).all()
             for r in rows { values.add(try key(r), Int(try r.int("v"))) }
@@ -27,12 +29,12 @@ enum CounterReader {
             if !nodes.isEmpty {
                 let rows = try await db.raw("""
                     SELECT region_code, operator, metric, CAST(SUM(value) AS BIGINT) AS v FROM counter_tree
-                    WHERE node IN (\(binds: nodes.map { Int64($0) })) GROUP BY region_code, operator, metric
+                    WHERE node IN (\(binds: nodes.map { Int64($0) }))\(only) GROUP BY region_code, operator, metric
                     """).all()
                 for r in rows { values.add(try key(r), Int(try r.int("v"))) }
             }
         }
-        try await addPartialDays(moment, day: day, to: &values, db: db)
+        try await addPartialDays(moment, day: day, to: &values, db: db, region: region)
         return values
     }
 
@@ -61,7 +63,7 @@ enum CounterReader {
             for i in days.indices { out[i].add(k, Int(try r.int("v\(i)"))) }
         }
         for i in moments.indices {
-            if let everything = try await wholeLog(at: moments[i], db: db) { out[i] = everything; continue }
+            if let everything = try await wholeLog(at: moments[i], db: db, only: "") { out[i] = everything; continue }
             try await addPartialDays(moments[i], day: days[i], to: &out[i], db: db)
         }
         return out
@@ -71,7 +73,7 @@ enum CounterReader {
     /// tree's root (every change), and no part of a day is folded again. Without this,
     /// a read of now folded every entity with an event earlier that day (all of a busy day's
     /// imports: 3.2 s per read after 250,000 rows, `rollout bench load`).
-    private static func wholeLog(at moment: ReadMoment, db: any SQLDatabase) async throws -> CounterValues? {
+    private static func wholeLog(at moment: ReadMoment, db: any SQLDatabase, only: SQLQueryString) async throws -> CounterValues? {
         // One aggregate a statement: SQLite answers a lone MAX from the index, two together by reading every row.
         guard let o = try await db.raw("SELECT MAX(occurred_at) AS o FROM events").first() else { return nil }
         // An empty log counts nothing: nothing more to read.
@@ -82,7 +84,7 @@ enum CounterReader {
         else { return nil }
         var values = CounterValues()
         for r in try await db.raw("""
-            SELECT region_code, operator, metric, value AS v FROM counter_tree WHERE node = \(bind: Int64(CounterTree.root)) AND value <> 0
+            SELECT region_code, operator, metric, value AS v FROM counter_tree WHERE node = \(bind: Int64(CounterTree.root)) AND value <> 0\(only)
             """).all() { values.add(try key(r), Int(try r.int("v"))) }
         return values
     }
@@ -92,7 +94,7 @@ enum CounterReader {
     }
 
     private static func addPartialDays(_ moment: ReadMoment, day: DayNumber, to values: inout CounterValues,
-                                       db: any SQLDatabase) async throws {
+                                       db: any SQLDatabase, region: String? = nil) async throws {
         let dayStart = ShanghaiCalendar.start(of: day)
         let knownDayStart = moment.knownAt.map { ShanghaiCalendar.start(of: $0.firstPartialDay) }
         var touched: Set<String> = []
@@ -120,7 +122,7 @@ enum CounterReader {
             let now = d.occurredAt < t && (k.map { d.recordedAt < $0 } ?? true)
             let atDayStart = d.occurredAt < dayStart && (knownDayStart.map { d.recordedAt < $0 } ?? true)
             let change = (now ? d.delta : 0) - (atDayStart ? d.delta : 0)
-            if change != 0 { values.add(d.key, change) }
+            if change != 0 && (region.map { d.key.regionCode == $0 } ?? true) { values.add(d.key, change) }
         }
     }
 }

@@ -9,6 +9,11 @@ extension SQLCampaignStore {
         try await read { db in try await CounterReader.values(at: moment, db: db) }
     }
 
+    /// The counter values of one region at a moment (`""`: the campaign-wide ones).
+    public func counters(at moment: ReadMoment, region: String) async throws -> CounterValues {
+        try await read { db in try await CounterReader.values(at: moment, db: db, region: region) }
+    }
+
     /// The figures' inputs at a moment, read from one snapshot.
     public func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
         try await read { db in

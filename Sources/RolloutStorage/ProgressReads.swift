@@ -13,6 +13,9 @@ public protocol ProgressReads: Sendable {
     func targets(at moment: ReadMoment) async throws -> Targets
     /// Counter values at a moment.
     func counters(at moment: ReadMoment) async throws -> CounterValues
+    /// The counter values of one region at a moment (`""`: the campaign-wide ones, such as the
+    /// stage durations and the obstacles' resolution times).
+    func counters(at moment: ReadMoment, region: String) async throws -> CounterValues
     /// Sites at a moment.
     func sites(_ query: SiteQuery, at moment: ReadMoment) async throws -> SitePage
     /// The points a region's map draws (at most `limit`), with how many sites the region has then.

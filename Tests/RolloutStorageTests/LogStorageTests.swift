@@ -35,7 +35,13 @@ import Testing
             let moments = gen.moments(events, count: 60)
             for m in moments {
                 let got = try await store.counters(at: m)
-                #expect(got == RandomLog.expected(events, at: m), "as of \(m.asOf) known at \(String(describing: m.knownAt))")
+                let expected = RandomLog.expected(events, at: m)
+                #expect(got == expected, "as of \(m.asOf) known at \(String(describing: m.knownAt))")
+                // One region's counters alone (the campaign-wide ones, and a region's), by the same read.
+                for region in ["", events.lazy.compactMap { if case .siteRegistered(let r) = $0.body { r.regionCode } else { nil } }.first!] {
+                    #expect(try await store.counters(at: m, region: region) == CounterValues(expected.values.filter { $0.key.regionCode == region }),
+                            "region \(region) as of \(m.asOf)")
+                }
             }
             // A rebuild from the log gives the same answers.
             let before = try await moments.asyncMap { try await store.counters(at: $0) }
