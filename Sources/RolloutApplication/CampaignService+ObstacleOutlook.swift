@@ -39,12 +39,23 @@ extension CampaignService {
     /// The same at a checked moment.
     public func obstacleForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> ObstacleForecast {
         try await checkRegion(region)
+        let page = try await store.obstacles(Self.outlookQuery(region: region), at: moment)
+        return try await obstacleForecast(region: region, campaign: campaign, at: moment, open: page)
+    }
+
+    /// The read of open obstacles an outlook needs; a page that shows the list too reads it once
+    /// with this query and passes it to ``obstacleForecast(region:campaign:at:open:)``.
+    public static func outlookQuery(region: String?) -> ObstacleQuery {
+        ObstacleQuery(region: region, status: .open, perPage: obstacleOutlookLimit)
+    }
+
+    /// The outlook from the open obstacles already read with ``outlookQuery(region:)`` at the moment.
+    public func obstacleForecast(region: String?, campaign: Campaign, at moment: ReadMoment, open page: ObstaclePage) async throws -> ObstacleForecast {
         // The campaign-wide counters only (the resolution times are counted there).
         async let counters = store.counters(at: moment, region: "")
-        async let page = store.obstacles(ObstacleQuery(region: region, status: .open, perPage: Self.obstacleOutlookLimit), at: moment)
         let plan = try await self.plan(region: region, at: moment)
         let due = Figures.due(plan, campaign: campaign, moment: moment)
-        let open = try await page.obstacles.compactMap { row -> OpenObstacle? in
+        let open = page.obstacles.compactMap { row -> OpenObstacle? in
             guard row.siteCode != nil, let c = ObstacleCategory(rawValue: row.category), let at = ShanghaiCalendar.parseInstant(row.openedAt) else { return nil }
             return OpenObstacle(category: c, openedAt: at)
         }
@@ -53,6 +64,6 @@ extension CampaignService {
         return ObstacleForecast(region: region, asOf: moment.asOf.description, due: ShanghaiCalendar.dateString(due),
                                 daysLeft: (max(0, Double(due.seconds - now.seconds)) / 8_640).rounded() / 10,
                                 open: outlook.reduce(0) { $0 + $1.open }, expectedOpenAtDeadline: outlook.reduce(0) { $0 + $1.expectedOpenAtDeadline },
-                                byCategory: outlook, truncated: try await page.total > Self.obstacleOutlookLimit)
+                                byCategory: outlook, truncated: page.total > page.obstacles.count)
     }
 }

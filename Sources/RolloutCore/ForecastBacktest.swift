@@ -115,9 +115,7 @@ public struct BacktestScore: Codable, Sendable, Equatable {
             return (p - met) * (p - met)
         }
         func mean(_ v: [Double]) -> Double? { v.isEmpty ? nil : v.reduce(0, +) / Double(v.count) }
-        let median: Double? = absolute.isEmpty ? nil : absolute.count % 2 == 1 ? absolute[absolute.count / 2]
-            : (absolute[absolute.count / 2 - 1] + absolute[absolute.count / 2]) / 2
-        return Errors(medianAbsolute: median, meanAbsolute: mean(absolute), bias: mean(relative), brier: mean(scored))
+        return Errors(medianAbsolute: absolute.medianOfSorted, meanAbsolute: mean(absolute), bias: mean(relative), brier: mean(scored))
     }
 
     /// The scores per level, city first.

@@ -99,8 +99,7 @@ public struct ObstacleOutlook: Codable, Sendable, Equatable {
         return Dictionary(grouping: open.filter { $0.openedAt <= deadline }, by: \.category).map { category, list in
             let ages = list.map { max(0, Double(now.seconds - $0.openedAt.seconds) / 86_400) }.sorted()
             let held = ages.reduce(0.0) { $0 + law.stillOpen(category, age: $1, after: daysLeft) }
-            let middle = ages.count % 2 == 1 ? ages[ages.count / 2] : (ages[ages.count / 2 - 1] + ages[ages.count / 2]) / 2
-            return ObstacleOutlook(category: category.rawValue, open: list.count, medianAgeDays: (middle * 10).rounded() / 10,
+            return ObstacleOutlook(category: category.rawValue, open: list.count, medianAgeDays: ((ages.medianOfSorted ?? 0) * 10).rounded() / 10,
                                    typicalDays: law.median(category).map { ($0 * 10).rounded() / 10 },
                                    resolvedSamples: law.samples(category), expectedOpenAtDeadline: Int(held.rounded()))
         }.sorted { ($0.expectedOpenAtDeadline, $0.open, $1.category) > ($1.expectedOpenAtDeadline, $1.open, $0.category) }

@@ -23,7 +23,7 @@ public enum Population {
                 guard let p = r.population, p > 0, let a = r.areaKm2, a > 0 else { return nil }
                 return Double(p) / a
             }.sorted()
-            if !d.isEmpty { medians[kind] = d.count % 2 == 1 ? d[d.count / 2] : (d[d.count / 2 - 1] + d[d.count / 2]) / 2 }
+            if let m = d.medianOfSorted { medians[kind] = m }
         }
         var out: [String: Figure] = [:]
         for r in regions {

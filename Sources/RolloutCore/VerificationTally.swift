@@ -38,11 +38,7 @@ public struct VerificationTally: Hashable, Sendable {
         /// The verified share (accepted + verified) of the openings; nil without any.
         public var verifiedShare: Double? { openings > 0 ? Double(verified) / Double(openings) : nil }
         /// The median days from report to a person's decision; nil before any decision.
-        public var medianDaysToDecision: Double? {
-            guard !decisionDays.isEmpty else { return nil }
-            let n = decisionDays.count
-            return n % 2 == 1 ? decisionDays[n / 2] : (decisionDays[n / 2 - 1] + decisionDays[n / 2]) / 2
-        }
+        public var medianDaysToDecision: Double? { decisionDays.medianOfSorted }
     }
 
     /// The city's line.

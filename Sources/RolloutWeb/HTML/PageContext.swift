@@ -76,4 +76,6 @@ struct PageContext: Sendable {
 
     /// A percentage with one decimal.
     func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+    /// A number with one decimal (days, scores), or a dash when there is none.
+    func decimal(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "—" }
 }

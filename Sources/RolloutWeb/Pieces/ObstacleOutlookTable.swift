@@ -1,4 +1,3 @@
-import Foundation
 import RolloutApplication
 import RolloutCore
 
@@ -11,14 +10,13 @@ enum ObstacleOutlookTable {
         guard !f.byCategory.isEmpty else {
             return "<h2>\(c.t("page_obstacle_outlook"))</h2><p class=\"muted\" id=\"obstacle-outlook-none\">\(c.t("page_obstacle_outlook_none"))</p>"
         }
-        func days(_ d: Double?) -> String { d.map { String(format: "%.1f", $0) } ?? "—" }
         let worst = f.byCategory.first?.category
         let rows = f.byCategory.map { o -> HTML in
             let name = ObstacleCategory(rawValue: o.category).map { c.name($0) } ?? o.category
             let mark = o.category == worst && o.expectedOpenAtDeadline > 0 ? Dashboard.lag : nil
             return """
-            <tr data-category="\(o.category)"><td class="l">\(name)</td><td>\(o.open)</td><td>\(days(o.medianAgeDays))</td>\
-            <td>\(days(o.typicalDays))</td><td>\(o.resolvedSamples)</td><td\(mark)>\(o.expectedOpenAtDeadline)</td></tr>
+            <tr data-category="\(o.category)"><td class="l">\(name)</td><td>\(o.open)</td><td>\(c.decimal(o.medianAgeDays))</td>\
+            <td>\(c.decimal(o.typicalDays))</td><td>\(o.resolvedSamples)</td><td\(mark)>\(o.expectedOpenAtDeadline)</td></tr>
             """
         }
         var gap: HTML? = nil

@@ -14,7 +14,8 @@ extension RegionPage {
         async let targets = service.targets(at: c.moment)
         async let now = service.figures(c.stored.campaign, at: c.moment)
         async let weekBefore = service.counts(c.stored.campaign, at: Dashboard.weekBefore(c.moment))
-        async let obstacles = service.obstacles(ObstacleQuery(region: code, status: .open, perPage: records ? 200 : 0), at: c.moment)
+        // The open obstacles read once: all of them for the obstacle outlook, the oldest 200 listed.
+        async let obstacles = service.obstacles(CampaignService.outlookQuery(region: code), at: c.moment)
         async let late = service.lateSites(region: code, operator: nil, limit: records ? 100 : 0, at: c.moment)
         async let sites = mapSites(service, region: code, records: records, at: c.moment)
         async let outlines = Dashboard.outlines(service)
@@ -22,13 +23,15 @@ extension RegionPage {
         async let lateReporting = service.reportingLate(at: c.moment)
         async let reconciliation = service.reconciliation(at: c.moment, region: code)
         async let adoption = service.adoption(c.stored.campaign, at: c.moment)
-        async let obstacleForecast = service.obstacleForecast(region: code, campaign: c.stored.campaign, at: c.moment)
         let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
         let series = try await Dashboard.series(service, region: code, operator: nil, progress: figures.progress, context: c)
         var obstaclePage = try await obstacles
+        let obstacleForecast = try await service.obstacleForecast(region: code, campaign: c.stored.campaign, at: c.moment, open: obstaclePage)
+        obstaclePage.perPage = records ? listedObstacles : 0
+        obstaclePage.obstacles = Array(obstaclePage.obstacles.prefix(obstaclePage.perPage))
         var lateList = try await late
-        if !records { obstaclePage.obstacles = []; lateList.sites = [] }
+        if !records { lateList.sites = [] }
         return Model(region: region, figures: figures, count: all.count, weekAgo: try await weekBefore.1.first { $0.regionCode == code },
                      series: series, obstacles: obstaclePage, late: lateList, sites: try await sites, outlines: try await outlines,
                      keyAreas: try await targets.lines.values.map(\.setting).filter { $0.regionCode == code && $0.keyArea != nil }
@@ -38,7 +41,7 @@ extension RegionPage {
                      lateReporting: try await lateReporting.first { $0.organisation == Reporting.Organisation(kind: .district, code: code) },
                      records: records, reconciliation: try await reconciliation.figure(region: code),
                      adoption: try await adoption.adoption.line(region: code, population: region.population),
-                     obstacleForecast: try await obstacleForecast)
+                     obstacleForecast: obstacleForecast)
     }
 
     /// The sites of the region's map, or nil (not read) for an account that reads figures only.

@@ -35,6 +35,8 @@ enum RegionPage {
         var obstacleForecast: ObstacleForecast? = nil
     }
 
+    /// The most open obstacles the page lists (the oldest first).
+    static let listedObstacles = 200
     /// The most sites drawn on a region's map.
     static let mapLimit = 5_000
 

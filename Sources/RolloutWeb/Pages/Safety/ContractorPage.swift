@@ -66,7 +66,7 @@ enum ContractorPage {
             AdoptionPage.card("card-findings", c.t("page_safety_findings"), "\(t.findings)", c.t("page_safety_major", ["value": "\(t.major)"])),
             AdoptionPage.card("card-per100", c.t("page_safety_per100"), t.per100(sites: m.sites.total).map { String(format: "%.2f", $0) } ?? "—"),
             AdoptionPage.card("card-unresolved", c.t("page_safety_unresolved"), "\(t.unresolved)", c.t("page_safety_overdue_count", ["value": "\(t.overdue)"])),
-            AdoptionPage.card("card-days", c.t("page_safety_days_to_close"), t.meanDaysToClose.map { String(format: "%.1f", $0) } ?? "—"),
+            AdoptionPage.card("card-days", c.t("page_safety_days_to_close"), c.decimal(t.meanDaysToClose)),
         ]
         let findingRows = m.findings.map { s -> HTML in
             let f = s.finding

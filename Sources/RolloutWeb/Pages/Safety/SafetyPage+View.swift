@@ -8,7 +8,6 @@ extension SafetyPage {
         let v = m.view
         let t = v.tallies
         let sites = v.sites.values.reduce(0, +)
-        func days(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "—" }
         func per100(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "—" }
         let cards: [HTML] = [
             AdoptionPage.card("card-findings", c.t("page_safety_findings"), "\(t.city.findings)", c.t("page_safety_major", ["value": "\(t.city.major)"])),
@@ -17,7 +16,7 @@ extension SafetyPage {
             AdoptionPage.card("card-overdue", c.t("page_safety_overdue"), "\(t.city.overdue)",
                               c.t("page_safety_escalated_count", ["value": "\(t.city.escalated)"])),
             AdoptionPage.card("card-stopped", c.t("page_safety_stopped"), "\(t.city.stopped)"),
-            AdoptionPage.card("card-days", c.t("page_safety_days_to_close"), days(t.city.meanDaysToClose)),
+            AdoptionPage.card("card-days", c.t("page_safety_days_to_close"), c.decimal(t.city.meanDaysToClose)),
         ]
         let regionRows = v.regions.map { r -> HTML in
             let x = t.regions[r.code] ?? Safety.Tally(), n = v.sites[r.code] ?? 0
@@ -34,7 +33,7 @@ extension SafetyPage {
         let contractorRows = t.contractors.sorted { ($0.value.findings, $1.key) > ($1.value.findings, $0.key) }.map { name, x -> HTML in
             """
             <tr><td class="l">\(name.isEmpty ? HTML("\(c.t("page_safety_no_contractor"))") : HTML("<a href=\"\(c.link(Route.contractor.path(name)))\">\(name)</a>"))</td><td>\(x.findings)</td><td>\(x.major)</td>\
-            <td>\(x.unresolved)</td><td>\(x.overdue)</td><td>\(days(x.meanDaysToClose))</td></tr>
+            <td>\(x.unresolved)</td><td>\(x.overdue)</td><td>\(c.decimal(x.meanDaysToClose))</td></tr>
             """
         }
         let rejected: HTML? = m.rejected.map { r in

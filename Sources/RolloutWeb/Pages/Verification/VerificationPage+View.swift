@@ -69,7 +69,7 @@ extension VerificationPage {
             """
             <tr data-key="\(key)"><td class="l">\(name)</td><td>\(l.openings)</td><td>\(c.percent(l.share(.accepted)))</td>\
             <td>\(c.percent(l.verifiedShare))</td><td>\(c.percent(l.share(.rejected)))</td><td>\(l.count(.inQueue))</td>\
-            <td>\(l.count(.awaitingEvidence))</td><td>\(l.medianDaysToDecision.map { String(format: "%.1f", $0) } ?? "—")</td></tr>
+            <td>\(l.count(.awaitingEvidence))</td><td>\(c.decimal(l.medianDaysToDecision))</td></tr>
             """
         }
         let head: HTML = """
