@@ -20,9 +20,9 @@ public struct CampaignService: Sendable {
     let regionCache = NIOLockedValueBox<[Region]?>(nil)
     /// Events of a few kinds kept from one read to the next (safety, reporting, evidence rules).
     let kept = KeptEvents()
-    /// The registrations of the sites verification names, taken from the first `events` of the
-    /// kept `site.registered` events (``verificationEvents()``).
-    let verificationRegistrations = NIOLockedValueBox<(events: Int, registrations: [SiteRegistration])>((0, []))
+    /// Every registered site's region and position, taken from the first `events` of the kept
+    /// `site.registered` events (``verificationEvents()``).
+    let verificationSites = NIOLockedValueBox<VerificationSites>(VerificationSites())
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
     /// The timelines reconciliation compares (as known now) and the log's resolutions and

@@ -10,16 +10,17 @@ import RolloutStorage
 final class KeptEvents: Sendable {
     private let lists = NIOLockedValueBox<[String: (seq: Int64, events: [LoggedEvent])]>([:])
 
-    /// The events of `kinds` up to the log's current version, oldest first.
-    func events(kinds: [String], store: any CampaignStore) async throws -> [LoggedEvent] {
-        let key = kinds.joined(separator: "|")
+    /// The events of `kinds` up to the log's current version, oldest first; without the stage
+    /// reports below `on_air` when `reportsBelowBuilt` is false (a list of its own).
+    func events(kinds: [String], store: any CampaignStore, reportsBelowBuilt: Bool = true) async throws -> [LoggedEvent] {
+        let key = kinds.joined(separator: "|") + (reportsBelowBuilt ? "" : "#built")
         // The version first: the events read after it hold at least what it says.
         let seq = try await store.currentSeq()
         let kept = lists.withLockedValue { $0[key] }
         if let kept, kept.seq == seq { return kept.events }
         // What was kept stands while the log only grew (a log found shorter is read again whole).
         let base = kept.flatMap { $0.seq < seq ? $0 : nil }
-        let events = (base?.events ?? []) + (try await store.events(kinds: kinds, after: base?.seq ?? 0, through: seq))
+        let events = (base?.events ?? []) + (try await store.events(kinds: kinds, after: base?.seq ?? 0, through: seq, reportsBelowBuilt: reportsBelowBuilt))
         lists.withLockedValue { lists in
             // Another read may have caught up further meanwhile: the newest stays.
             if (lists[key]?.seq ?? -1) < seq { lists[key] = (seq, events) }

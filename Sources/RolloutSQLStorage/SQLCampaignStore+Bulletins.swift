@@ -38,12 +38,21 @@ extension SQLCampaignStore {
 
     /// The events of some kinds in a span of sequence numbers, in log order: by the index `events_kind`.
     public func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64) async throws -> [LoggedEvent] {
+        try await events(kinds: kinds, after: afterSeq, through: throughSeq, reportsBelowBuilt: true)
+    }
+
+    /// The events of some kinds in a span of sequence numbers, in log order, with or without the
+    /// stage reports below `on_air` (read from the payload by the engine's own JSON functions).
+    public func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64, reportsBelowBuilt: Bool) async throws -> [LoggedEvent] {
         guard !kinds.isEmpty, throughSeq > afterSeq else { return [] }
         let decoder = JSONDecoder()
+        let built = Stage.allCases.filter(\.isBuilt).map(\.rawValue)
+        let stage: SQLQueryString = dialect == .sqlite ? "json_extract(payload, '$.stageReported.stage')" : "(payload::json -> 'stageReported' ->> 'stage')"
+        let reports: SQLQueryString = reportsBelowBuilt ? "" : " AND (kind <> 'stage.reported' OR \(stage) IN (\(binds: built)))"
         return try await read { db in
             try await db.raw("""
                 SELECT \(unsafeRaw: EventRow.select) FROM events
-                WHERE kind IN (\(binds: kinds)) AND seq > \(bind: afterSeq) AND seq <= \(bind: throughSeq) ORDER BY seq
+                WHERE kind IN (\(binds: kinds)) AND seq > \(bind: afterSeq) AND seq <= \(bind: throughSeq)\(reports) ORDER BY seq
                 """).all().map { try EventRow.decode($0, decoder: decoder) }
         }
     }
