@@ -6,24 +6,27 @@ import SQLKit
 extension SQLCampaignStore {
     /// Counter values at a moment.
     public func counters(at moment: ReadMoment) async throws -> CounterValues {
-        try await read { db in try await CounterReader.values(at: moment, db: db) }
+        let limit = lateRowsForTree.withLockedValue { $0 }
+        return try await read { db in try await CounterReader.values(at: moment, db: db, lateRowsForTree: limit) }
     }
 
     /// The counter values of one region at a moment (`""`: the campaign-wide ones).
     public func counters(at moment: ReadMoment, region: String) async throws -> CounterValues {
-        try await read { db in try await CounterReader.values(at: moment, db: db, region: region) }
+        let limit = lateRowsForTree.withLockedValue { $0 }
+        return try await read { db in try await CounterReader.values(at: moment, db: db, region: region, lateRowsForTree: limit) }
     }
 
     /// The figures' inputs at a moment, read from one snapshot.
     public func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
-        try await read { db in
+        let limit = lateRowsForTree.withLockedValue { $0 }
+        return try await read { db in
             let regions = try await SQLCampaignStore.regions(db)
             let records = try await SQLCampaignStore.targetRecords(db)
             let startCut = Cutoff(before: campaign.start)
             let paceCut = Figures.paceStart(for: moment, campaign: campaign)
             let paceDays = Double(moment.asOf.before.seconds - paceCut.before.seconds) / 86_400
             let cuts = [moment, moment.at(startCut), moment.at(paceCut), moment.at(Figures.windowStart(for: moment))]
-            let read = try await CounterReader.values(at: cuts, db: db)
+            let read = try await CounterReader.values(at: cuts, db: db, lateRowsForTree: limit)
             let (now, atStart, paceStart, windowStart) = (read[0], read[1], read[2], read[3])
             return FigureSource(regions: regions, targets: Targets(records, at: moment),
                                 inputs: Figures.Inputs(now: now, atStart: atStart, paceStart: paceStart, paceDays: paceDays,

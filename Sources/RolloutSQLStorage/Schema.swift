@@ -275,6 +275,9 @@ enum Schema {
         // counters, for the district page's obstacle outlook): filled by the rebuild that follows
         // (`rebuildAfter`), no new table.
         ("obstacle_resolution_counters", { _ in [] }),
+        // The day changes by the day they were recorded: a read as known at a recent past instant
+        // takes the tree less the changes recorded since (``CounterReader``), instead of scanning them all.
+        ("counter_days_by_recording", { _ in ["CREATE INDEX counter_days_recorded ON counter_days (recorded_day)"] }),
     ]
 
     /// The version the database is at (0: empty).

@@ -33,6 +33,19 @@ import Testing
                 i += n
             }
             let moments = gen.moments(events, count: 60)
+            // Known at a past instant, read from the tree less the changes recorded since and (-1) by the scan of every change.
+            for limit in [CounterReader.lateRowsForTree, -1] {
+                store.lateRowsForTree.withLockedValue { $0 = limit }
+                for m in moments {
+                    #expect(try await store.counters(at: m) == RandomLog.expected(events, at: m), "limit \(limit), as of \(m.asOf) known at \(String(describing: m.knownAt))")
+                    // The figures read four moments known at the same instant in one pass.
+                    let source = try await store.figureSource(at: m, campaign: Self.campaign)
+                    let start = m.at(Cutoff(before: Self.campaign.start))
+                    #expect(source.inputs.now == RandomLog.expected(events, at: m) && source.inputs.atStart == RandomLog.expected(events, at: start),
+                            "limit \(limit), the figures' reads as of \(m.asOf)")
+                }
+            }
+            store.lateRowsForTree.withLockedValue { $0 = CounterReader.lateRowsForTree }
             for m in moments {
                 let got = try await store.counters(at: m)
                 let expected = RandomLog.expected(events, at: m)
