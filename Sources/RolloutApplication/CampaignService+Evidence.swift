@@ -213,7 +213,9 @@ extension CampaignService {
         // The rule and the draws first (a few events): the stage events are read only when a draw is due.
         let small = Verification(try await store.events(kinds: ["evidence.rule_set", "verification.spot_check"]), at: ReadMoment(asOf: .including(now)))
         guard small.spotChecks[week] == nil, let rule = small.rule(before: start), rule.required, rule.spotCheckRate > 0 else { return nil }
-        let monday = Verification(try await store.events(kinds: Verification.kinds), at: ReadMoment(asOf: Cutoff(before: start)))
+        // Without the stage reports below on air, which change no opening (``Verification/changesOpenings(_:)``).
+        let events = try await store.events(kinds: Verification.kinds, after: 0, through: .max, reportsBelowBuilt: false)
+        let monday = Verification(events, at: ReadMoment(asOf: Cutoff(before: start)))
         let seed = SpotCheck.seed(week: week)
         let sites = SpotCheck.draw(SpotCheck.candidates(monday, week: week), rate: rule.spotCheckRate, seed: seed)
         let applied = try await store.append([NewEvent(.spotCheckDrawn(SpotCheck(week: week, seed: seed, rate: rule.spotCheckRate, sites: sites)),
