@@ -18,25 +18,10 @@ enum CounterReader {
         if let everything = try await wholeLog(at: moment, db: db, only: only) { return everything }
         let day = moment.asOf.firstPartialDay
         var values = CounterValues()
-        if let knownAt = moment.knownAt,
-           let fromTree = try await treeLessLate(days: [day], knownDay: knownAt.firstPartialDay, db: db, only: only, limit: lateRowsForTree) {
-            values = fromTree[0]
-        } else if let knownAt = moment.knownAt {
-            let rows = try await db.raw("""
-                SELECT region_code, operator, metric, CAST(SUM(delta) AS BIGINT) AS v FROM counter_days
-                WHERE occurred_day < \(bind: Int64(day)) AND recorded_day < \(bind: Int64(knownAt.firstPartialDay))\(only)
-                GROUP BY region_code, operator, metric
-                """).all()
-            for r in rows { values.add(try key(r), Int(try r.int("v"))) }
+        if let knownAt = moment.knownAt {
+            values = try await wholeDays([day], knownDay: knownAt.firstPartialDay, db: db, only: only, lateRowsForTree: lateRowsForTree)[0]
         } else {
-            let nodes = CounterTree.nodes(summing: day - 1)
-            if !nodes.isEmpty {
-                let rows = try await db.raw("""
-                    SELECT region_code, operator, metric, CAST(SUM(value) AS BIGINT) AS v FROM counter_tree
-                    WHERE node IN (\(binds: nodes.map { Int64($0) }))\(only) GROUP BY region_code, operator, metric
-                    """).all()
-                for r in rows { values.add(try key(r), Int(try r.int("v"))) }
-            }
+            values = try await treeValues(before: day, db: db, only: only)
         }
         try await addPartialDays(moment, day: day, to: &values, db: db, region: region)
         return values
@@ -53,26 +38,7 @@ enum CounterReader {
             return out
         }
         let days = moments.map(\.asOf.firstPartialDay)
-        if var out = try await treeLessLate(days: days, knownDay: knownAt.firstPartialDay, db: db, only: "", limit: lateRowsForTree) {
-            for i in moments.indices {
-                if let everything = try await wholeLog(at: moments[i], db: db, only: "") { out[i] = everything; continue }
-                try await addPartialDays(moments[i], day: days[i], to: &out[i], db: db)
-            }
-            return out
-        }
-        let sums = days.indices.map { i in
-            "CAST(SUM(CASE WHEN occurred_day < \(Int64(days[i])) THEN delta ELSE 0 END) AS BIGINT) AS v\(i)"
-        }.joined(separator: ", ")
-        let rows = try await db.raw("""
-            SELECT region_code, operator, metric, \(unsafeRaw: sums) FROM counter_days
-            WHERE occurred_day < \(bind: Int64(days.max()!)) AND recorded_day < \(bind: Int64(knownAt.firstPartialDay))
-            GROUP BY region_code, operator, metric
-            """).all()
-        var out = Array(repeating: CounterValues(), count: moments.count)
-        for r in rows {
-            let k = try key(r)
-            for i in days.indices { out[i].add(k, Int(try r.int("v\(i)"))) }
-        }
+        var out = try await wholeDays(days, knownDay: knownAt.firstPartialDay, db: db, only: "", lateRowsForTree: lateRowsForTree)
         for i in moments.indices {
             if let everything = try await wholeLog(at: moments[i], db: db, only: "") { out[i] = everything; continue }
             try await addPartialDays(moments[i], day: days[i], to: &out[i], db: db)
@@ -89,38 +55,48 @@ enum CounterReader {
     static let lateRowsForTree = 20_000
 
     /// Whole days' values, as known before `knownDay`, for each of `days`: the tree's sums less the
-    /// day changes recorded on or after `knownDay` (by the index `counter_days_recorded`); nil when
-    /// more than `limit` such changes stand (the one-pass scan is then cheaper).
-    private static func treeLessLate(days: [DayNumber], knownDay: DayNumber, db: any SQLDatabase, only: SQLQueryString,
-                                     limit: Int) async throws -> [CounterValues]? {
-        guard limit >= 0, let maxDay = days.max() else { return nil }
-        let late = try await db.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM counter_days
-              WHERE recorded_day >= \(bind: Int64(knownDay))\(only) LIMIT \(bind: limit + 1)) AS late
-            """).first()
-        guard let late, try late.int("n") <= limit else { return nil }
-        var out: [CounterValues] = []
-        for day in days {
-            var values = CounterValues()
-            let nodes = CounterTree.nodes(summing: day - 1)
-            if !nodes.isEmpty {
-                for r in try await db.raw("""
-                    SELECT region_code, operator, metric, CAST(SUM(value) AS BIGINT) AS v FROM counter_tree
-                    WHERE node IN (\(binds: nodes.map { Int64($0) }))\(only) GROUP BY region_code, operator, metric
-                    """).all() { values.add(try key(r), Int(try r.int("v"))) }
-            }
-            out.append(values)
+    /// day changes recorded on or after `knownDay` (by the index `counter_days_recorded`) while at
+    /// most `lateRowsForTree` such changes stand; else the day changes recorded before it, in one pass.
+    private static func wholeDays(_ days: [DayNumber], knownDay: DayNumber, db: any SQLDatabase, only: SQLQueryString,
+                                  lateRowsForTree limit: Int) async throws -> [CounterValues] {
+        let since: SQLQueryString = "recorded_day >= \(bind: Int64(knownDay))\(only)"
+        if limit >= 0, let late = try await db.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 FROM counter_days WHERE \(since) LIMIT \(bind: limit + 1)) AS late
+            """).first(), try late.int("n") <= limit {
+            var out: [CounterValues] = []
+            for day in days { out.append(try await treeValues(before: day, db: db, only: only)) }
+            let lateSums = try await dayChangeSums(before: days, db: db, matching: " AND \(since)")
+            for i in days.indices { for (k, v) in lateSums[i].values { out[i].add(k, -v) } }
+            return out
         }
+        return try await dayChangeSums(before: days, db: db, matching: " AND recorded_day < \(bind: Int64(knownDay))\(only)")
+    }
+
+    /// The tree's sums of the days before `day` (every change, as known now).
+    private static func treeValues(before day: DayNumber, db: any SQLDatabase, only: SQLQueryString) async throws -> CounterValues {
+        var values = CounterValues()
+        let nodes = CounterTree.nodes(summing: day - 1)
+        guard !nodes.isEmpty else { return values }
+        for r in try await db.raw("""
+            SELECT region_code, operator, metric, CAST(SUM(value) AS BIGINT) AS v FROM counter_tree
+            WHERE node IN (\(binds: nodes.map { Int64($0) }))\(only) GROUP BY region_code, operator, metric
+            """).all() { values.add(try key(r), Int(try r.int("v"))) }
+        return values
+    }
+
+    /// For each of `days`, the sum of the day changes `matching` that occurred before it, in one pass.
+    private static func dayChangeSums(before days: [DayNumber], db: any SQLDatabase, matching: SQLQueryString) async throws -> [CounterValues] {
+        var out = Array(repeating: CounterValues(), count: days.count)
+        guard let last = days.max() else { return out }
         let sums = days.indices.map { i in
             "CAST(SUM(CASE WHEN occurred_day < \(Int64(days[i])) THEN delta ELSE 0 END) AS BIGINT) AS v\(i)"
         }.joined(separator: ", ")
         for r in try await db.raw("""
             SELECT region_code, operator, metric, \(unsafeRaw: sums) FROM counter_days
-            WHERE recorded_day >= \(bind: Int64(knownDay)) AND occurred_day < \(bind: Int64(maxDay))\(only)
-            GROUP BY region_code, operator, metric
+            WHERE occurred_day < \(bind: Int64(last))\(matching) GROUP BY region_code, operator, metric
             """).all() {
             let k = try key(r)
-            for i in days.indices { out[i].add(k, -Int(try r.int("v\(i)"))) }
+            for i in days.indices { out[i].add(k, Int(try r.int("v\(i)"))) }
         }
         return out
     }
