@@ -12,33 +12,37 @@ import SQLKit
 /// counters of one day plus the events of at most one day, however long the log.
 enum CounterReader {
     /// - Parameter region: only this region's counters (`""`: the campaign-wide ones); nil for all.
-    static func values(at moment: ReadMoment, db: any SQLDatabase, region: String? = nil,
-                       lateRowsForTree: Int = CounterReader.lateRowsForTree) async throws -> CounterValues {
+    /// - Parameter byScan: a past knowledge is read by the scan of every day change (the tests' second path).
+    static func values(at moment: ReadMoment, db: any SQLDatabase, region: String? = nil, byScan: Bool = false) async throws -> CounterValues {
         let only: SQLQueryString = region.map { " AND region_code = \(bind: $0)" } ?? ""
         if let everything = try await wholeLog(at: moment, db: db, only: only) { return everything }
         let day = moment.asOf.firstPartialDay
         var values = CounterValues()
         if let knownAt = moment.knownAt {
-            values = try await wholeDays([day], knownDay: knownAt.firstPartialDay, db: db, only: only, lateRowsForTree: lateRowsForTree)[0]
+            values = try await wholeDays([day], knownDay: knownAt.firstPartialDay, db: db, only: only, byScan: byScan)[0]
         } else {
-            values = try await treeValues(before: day, db: db, only: only)
+            values = try await treeValues(before: [day], db: db, only: only)[0]
         }
         try await addPartialDays(moment, day: day, to: &values, db: db, region: region)
         return values
     }
 
-    /// Counter values at several moments known as of the same past instant, in one pass over the
-    /// day projection instead of one a moment (the figures read four: now, the start, the pace's
-    /// and the durations' windows; a track record reads them for 13 past weeks and their
-    /// calibrations). Other sets of moments are read one by one.
-    static func values(at moments: [ReadMoment], db: any SQLDatabase, lateRowsForTree: Int = CounterReader.lateRowsForTree) async throws -> [CounterValues] {
-        guard moments.count > 1, let knownAt = moments[0].knownAt, moments.allSatisfy({ $0.knownAt == knownAt }) else {
+    /// Counter values at several moments known as of the same instant (or all as known now), in
+    /// one statement over the projections instead of one a moment (the figures read four: now, the
+    /// start, the pace's and the durations' windows; a track record reads them for 13 past weeks
+    /// and their calibrations). Other sets of moments are read one by one.
+    static func values(at moments: [ReadMoment], db: any SQLDatabase, byScan: Bool = false) async throws -> [CounterValues] {
+        guard moments.count > 1, moments.allSatisfy({ $0.knownAt == moments[0].knownAt }) else {
             var out: [CounterValues] = []
-            for m in moments { out.append(try await values(at: m, db: db, lateRowsForTree: lateRowsForTree)) }
+            for m in moments { out.append(try await values(at: m, db: db, byScan: byScan)) }
             return out
         }
         let days = moments.map(\.asOf.firstPartialDay)
-        var out = try await wholeDays(days, knownDay: knownAt.firstPartialDay, db: db, only: "", lateRowsForTree: lateRowsForTree)
+        var out = if let knownAt = moments[0].knownAt {
+            try await wholeDays(days, knownDay: knownAt.firstPartialDay, db: db, only: "", byScan: byScan)
+        } else {
+            try await treeValues(before: days, db: db, only: "")
+        }
         for i in moments.indices {
             if let everything = try await wholeLog(at: moments[i], db: db, only: "") { out[i] = everything; continue }
             try await addPartialDays(moments[i], day: days[i], to: &out[i], db: db)
@@ -46,42 +50,37 @@ enum CounterReader {
         return out
     }
 
-    /// The most day changes recorded on or after a past day of knowledge for which reads as known
-    /// then are taken from the tree (every change) less those changes; beyond it, from the day
-    /// changes in one pass. The forecast's calibration reads, as known at the start of today, the
-    /// counters of five past days: scanning every day change for each (2.4 million at `--scale 10`)
-    /// was most of a summary's time at a new date, while the changes recorded since the start of
-    /// today are a handful.
-    static let lateRowsForTree = 20_000
-
     /// Whole days' values, as known before `knownDay`, for each of `days`: the tree's sums less the
-    /// day changes recorded on or after `knownDay` (by the index `counter_days_recorded`) while at
-    /// most `lateRowsForTree` such changes stand; else the day changes recorded before it, in one pass.
+    /// day changes in flight then (``CounterSpans``), or (`byScan`) the day changes recorded before
+    /// it, in one pass over them all.
     private static func wholeDays(_ days: [DayNumber], knownDay: DayNumber, db: any SQLDatabase, only: SQLQueryString,
-                                  lateRowsForTree limit: Int) async throws -> [CounterValues] {
-        let since: SQLQueryString = "recorded_day >= \(bind: Int64(knownDay))\(only)"
-        if limit >= 0, let late = try await db.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM counter_days WHERE \(since) LIMIT \(bind: limit + 1)) AS late
-            """).first(), try late.int("n") <= limit {
-            var out: [CounterValues] = []
-            for day in days { out.append(try await treeValues(before: day, db: db, only: only)) }
-            let lateSums = try await dayChangeSums(before: days, db: db, matching: " AND \(since)")
-            for i in days.indices { for (k, v) in lateSums[i].values { out[i].add(k, -v) } }
-            return out
-        }
-        return try await dayChangeSums(before: days, db: db, matching: " AND recorded_day < \(bind: Int64(knownDay))\(only)")
+                                  byScan: Bool) async throws -> [CounterValues] {
+        if byScan { return try await dayChangeSums(before: days, db: db, matching: " AND recorded_day < \(bind: Int64(knownDay))\(only)") }
+        var out = try await treeValues(before: days, db: db, only: only)
+        let spanning = try await CounterSpans.sums(before: days, knownDay: knownDay, db: db, only: only)
+        for i in days.indices { for (k, v) in spanning[i].values { out[i].add(k, -v) } }
+        return out
     }
 
-    /// The tree's sums of the days before `day` (every change, as known now).
-    private static func treeValues(before day: DayNumber, db: any SQLDatabase, only: SQLQueryString) async throws -> CounterValues {
-        var values = CounterValues()
-        let nodes = CounterTree.nodes(summing: day - 1)
-        guard !nodes.isEmpty else { return values }
+    /// For each of `days`, the tree's sums of the days before it (every change, as known now), in
+    /// one statement over the nodes they need (a figure's four days: one read instead of four).
+    private static func treeValues(before days: [DayNumber], db: any SQLDatabase, only: SQLQueryString) async throws -> [CounterValues] {
+        var out = Array(repeating: CounterValues(), count: days.count)
+        let nodes = days.map { CounterTree.nodes(summing: $0 - 1) }
+        let all = Set(nodes.joined()).sorted()
+        guard !all.isEmpty else { return out }
+        let sums = days.indices.map { i in
+            let list = nodes[i].isEmpty ? "NULL" : nodes[i].map(String.init).joined(separator: ", ")
+            return "CAST(SUM(CASE WHEN node IN (\(list)) THEN value ELSE 0 END) AS BIGINT) AS v\(i)"
+        }.joined(separator: ", ")
         for r in try await db.raw("""
-            SELECT region_code, operator, metric, CAST(SUM(value) AS BIGINT) AS v FROM counter_tree
-            WHERE node IN (\(binds: nodes.map { Int64($0) }))\(only) GROUP BY region_code, operator, metric
-            """).all() { values.add(try key(r), Int(try r.int("v"))) }
-        return values
+            SELECT region_code, operator, metric, \(unsafeRaw: sums) FROM counter_tree
+            WHERE node IN (\(binds: all.map { Int64($0) }))\(only) GROUP BY region_code, operator, metric
+            """).all() {
+            let k = try key(r)
+            for i in days.indices { out[i].add(k, Int(try r.int("v\(i)"))) }
+        }
+        return out
     }
 
     /// For each of `days`, the sum of the day changes `matching` that occurred before it, in one pass.
@@ -121,7 +120,7 @@ enum CounterReader {
         return values
     }
 
-    private static func key(_ r: any SQLRow) throws -> CounterKey {
+    static func key(_ r: any SQLRow) throws -> CounterKey {
         CounterKey(regionCode: try r.string("region_code"), operatorCode: try r.string("operator"), metric: try r.string("metric"))
     }
 

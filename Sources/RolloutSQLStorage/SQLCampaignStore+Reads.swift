@@ -6,19 +6,19 @@ import SQLKit
 extension SQLCampaignStore {
     /// Counter values at a moment.
     public func counters(at moment: ReadMoment) async throws -> CounterValues {
-        let limit = lateRowsForTree.withLockedValue { $0 }
-        return try await read { db in try await CounterReader.values(at: moment, db: db, lateRowsForTree: limit) }
+        let byScan = pastKnowledgeByScan.withLockedValue { $0 }
+        return try await read { db in try await CounterReader.values(at: moment, db: db, byScan: byScan) }
     }
 
     /// The counter values of one region at a moment (`""`: the campaign-wide ones).
     public func counters(at moment: ReadMoment, region: String) async throws -> CounterValues {
-        let limit = lateRowsForTree.withLockedValue { $0 }
-        return try await read { db in try await CounterReader.values(at: moment, db: db, region: region, lateRowsForTree: limit) }
+        let byScan = pastKnowledgeByScan.withLockedValue { $0 }
+        return try await read { db in try await CounterReader.values(at: moment, db: db, region: region, byScan: byScan) }
     }
 
     /// The figures' inputs at a moment, read from one snapshot.
     public func figureSource(at moment: ReadMoment, campaign: Campaign) async throws -> FigureSource {
-        let limit = lateRowsForTree.withLockedValue { $0 }
+        let byScan = pastKnowledgeByScan.withLockedValue { $0 }
         return try await read { db in
             let regions = try await SQLCampaignStore.regions(db)
             let records = try await SQLCampaignStore.targetRecords(db)
@@ -26,7 +26,7 @@ extension SQLCampaignStore {
             let paceCut = Figures.paceStart(for: moment, campaign: campaign)
             let paceDays = Double(moment.asOf.before.seconds - paceCut.before.seconds) / 86_400
             let cuts = [moment, moment.at(startCut), moment.at(paceCut), moment.at(Figures.windowStart(for: moment))]
-            let read = try await CounterReader.values(at: cuts, db: db, lateRowsForTree: limit)
+            let read = try await CounterReader.values(at: cuts, db: db, byScan: byScan)
             let (now, atStart, paceStart, windowStart) = (read[0], read[1], read[2], read[3])
             return FigureSource(regions: regions, targets: Targets(records, at: moment),
                                 inputs: Figures.Inputs(now: now, atStart: atStart, paceStart: paceStart, paceDays: paceDays,

@@ -18,8 +18,9 @@ public final class SQLCampaignStore: CampaignStore {
     let feed = ChangeFeed()
     /// The counter cells a write gathers before writing them within its transaction (tests lower it).
     let counterCellsPerFlush = NIOLockedValueBox(SQLWriteSession.cellsPerFlush)
-    /// ``CounterReader/lateRowsForTree`` (tests set it to -1 to read every past knowledge by the scan).
-    let lateRowsForTree = NIOLockedValueBox(CounterReader.lateRowsForTree)
+    /// Reads as known at a past instant by the scan of every day change instead of the tree less
+    /// the changes in flight (tests read both ways).
+    let pastKnowledgeByScan = NIOLockedValueBox(false)
     /// Moves whenever a token is revoked or an account disabled or given a new password, by this
     /// process at once, by another within the watcher's second.
     let credentials = NIOLockedValueBox<(version: Int64, generation: Int64?)>((0, nil))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import RolloutCore
 import RolloutStorage
 import SQLKit
@@ -15,12 +16,17 @@ final class SQLiteDriver: SQLDriver {
     private let readers: [SQLiteConnection]
     private let writePool: ConnectionPool<SQLiteConnection>
     let readPool: ConnectionPool<SQLiteConnection>
+    /// The threads SQLite's statements run on: one a connection, its own. On NIO's shared pool (a
+    /// thread a core) two long reads held both threads, and every other statement (a `BEGIN`, a
+    /// `COMMIT`, a sign-in's check) waited behind them: 2–3 s each during a server's first summary
+    /// at `--scale 10`.
+    private let threads: NIOThreadPool
 
     /// How many transactions read at once: one a core, at least two (a page's reads run side by side).
     static let readerCount = max(2, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
-        self.writer = writer; self.readers = readers
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threads: NIOThreadPool) {
+        self.writer = writer; self.readers = readers; self.threads = threads
         writePool = ConnectionPool([writer]); readPool = ConnectionPool(readers)
     }
 
@@ -34,25 +40,32 @@ final class SQLiteDriver: SQLDriver {
     /// Opens (and creates, with its folder) the database file.
     static func open(path: String) async throws -> SQLiteDriver {
         let url = URL(fileURLWithPath: path)
+        let threads = NIOThreadPool(numberOfThreads: 1 + readerCount)
+        threads.start()
+        func connect(_ logger: Logger) async throws -> SQLiteConnection {
+            try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        }
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let logger = Logger(label: "rollout.sqlite")
-            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let writer = try await connect(logger)
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=\(walPagesBeforeCheckpoint)"] {
                 _ = try await writer.sql().raw(SQLQueryString(pragma)).all()
             }
             var readers: [SQLiteConnection] = []
             for _ in 0..<readerCount {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                let reader = try await connect(logger)
                 for pragma in ["PRAGMA busy_timeout=30000", "PRAGMA cache_size=-32768"] {
                     _ = try await reader.sql().raw(SQLQueryString(pragma)).all()
                 }
                 readers.append(reader)
             }
-            return SQLiteDriver(writer: writer, readers: readers)
+            return SQLiteDriver(writer: writer, readers: readers, threads: threads)
         } catch let e as RolloutError {
+            try? await threads.shutdownGracefully()
             throw e
         } catch {
+            try? await threads.shutdownGracefully()
             throw RolloutError("database_unreachable", kind: .unavailable, ["value": "sqlite:\(path)", "reason": "\(error)"])
         }
     }
@@ -126,6 +139,7 @@ final class SQLiteDriver: SQLDriver {
         for connection in [writer] + readers {
             do { try await connection.close() } catch { failure = failure ?? error }
         }
+        do { try await threads.shutdownGracefully() } catch { failure = failure ?? error }
         if let failure { throw failure }
     }
 }

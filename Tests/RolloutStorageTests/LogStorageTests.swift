@@ -33,19 +33,19 @@ import Testing
                 i += n
             }
             let moments = gen.moments(events, count: 60)
-            // Known at a past instant, read from the tree less the changes recorded since and (-1) by the scan of every change.
-            for limit in [CounterReader.lateRowsForTree, -1] {
-                store.lateRowsForTree.withLockedValue { $0 = limit }
+            // Known at a past instant, read from the tree less the changes in flight then and by the scan of every change.
+            for byScan in [false, true] {
+                store.pastKnowledgeByScan.withLockedValue { $0 = byScan }
                 for m in moments {
-                    #expect(try await store.counters(at: m) == RandomLog.expected(events, at: m), "limit \(limit), as of \(m.asOf) known at \(String(describing: m.knownAt))")
+                    #expect(try await store.counters(at: m) == RandomLog.expected(events, at: m), "by scan \(byScan), as of \(m.asOf) known at \(String(describing: m.knownAt))")
                     // The figures read four moments known at the same instant in one pass.
                     let source = try await store.figureSource(at: m, campaign: Self.campaign)
                     let start = m.at(Cutoff(before: Self.campaign.start))
                     #expect(source.inputs.now == RandomLog.expected(events, at: m) && source.inputs.atStart == RandomLog.expected(events, at: start),
-                            "limit \(limit), the figures' reads as of \(m.asOf)")
+                            "by scan \(byScan), the figures' reads as of \(m.asOf)")
                 }
             }
-            store.lateRowsForTree.withLockedValue { $0 = CounterReader.lateRowsForTree }
+            store.pastKnowledgeByScan.withLockedValue { $0 = false }
             for m in moments {
                 let got = try await store.counters(at: m)
                 let expected = RandomLog.expected(events, at: m)
@@ -61,6 +61,40 @@ import Testing
             #expect(try await store.rebuildProjections() == events.count)
             let after = try await moments.asyncMap { try await store.counters(at: $0) }
             #expect(before == after)
+        }
+    }
+
+    /// A log learned late (a campaign imported after it ended, a report years behind, one dated
+    /// after it was recorded): changes in flight across every lag class of ``CounterSpans`` are
+    /// taken off the tree exactly, as a fold from scratch and the scan of every change say.
+    @Test(arguments: Backend.available)
+    func readsKnownAtAPastInstantHoldForChangesOfEveryLag(backend: Backend) async throws {
+        try await backend.withStore { store, _ in
+            try await setUp(store)
+            var gen = RandomLog(rng: 23)
+            // Each site's events moved back in field time by one lag: 0 to 3,000 days, or forward by 2.
+            let lags = [0, 1, 2, 3, 5, 9, 17, 40, 70, 200, 300, 700, 1_500, 3_000, -2]
+            var lagOf: [String: Int] = [:]
+            var events: [NewEvent] = []
+            for e in gen.events(sites: 90) {
+                let entity = e.body.entity
+                if lagOf[entity] == nil { lagOf[entity] = lags[gen.next(lags.count)] }
+                events.append(NewEvent(e.body, occurredAt: e.occurredAt.adding(days: -lagOf[entity]!), recordedAt: e.recordedAt, actor: e.actor))
+            }
+            _ = try await store.append(events)
+            var moments = gen.moments(events, count: 40).filter { $0.knownAt != nil }
+            // Known at instants around the lags' edges: a day, a week and a year after the first records.
+            for days in [1, 7, 365] {
+                let k = Cutoff.endOf(day: ShanghaiCalendar.day(of: RandomLog.base) + days)
+                moments += [ReadMoment(asOf: k, knownAt: k), ReadMoment(asOf: .endOf(day: ShanghaiCalendar.day(of: RandomLog.base) - 400), knownAt: k)]
+            }
+            for byScan in [false, true] {
+                store.pastKnowledgeByScan.withLockedValue { $0 = byScan }
+                for m in moments {
+                    #expect(try await store.counters(at: m) == RandomLog.expected(events, at: m), "by scan \(byScan), as of \(m.asOf) known at \(String(describing: m.knownAt))")
+                }
+            }
+            store.pastKnowledgeByScan.withLockedValue { $0 = false }
         }
     }
 
