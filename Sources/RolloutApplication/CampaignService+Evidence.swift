@@ -95,10 +95,14 @@ extension CampaignService {
     public func rejectedOpenings(of op: Operator, at moment: ReadMoment) async throws -> [Verification.Opening] {
         guard try await evidenceEverSet(at: moment) else { return [] }
         // Picked from the openings before any sorting: sorting every current opening first took
-        // a third of an operator page's time at `--scale 10`.
-        return try await verification(at: moment).verification.openings.values
-            .filter { $0.site.operator == op && $0.isCurrent && $0.state == .rejected }
-            .sorted { ($0.decidedAt ?? $0.recordedAt, $0.site.code) > ($1.decidedAt ?? $1.recordedAt, $1.site.code) }
+        // a third of an operator page's time at `--scale 10`. As known now, picked by the
+        // timeline and each folded from its own events.
+        let rejected = if moment.knownAt == nil {
+            try await verificationTimeline().openings(at: moment.asOf) { site, state in site.operator == op && state == .rejected }
+        } else {
+            try await verification(at: moment).verification.openings.values.filter { $0.site.operator == op && $0.isCurrent && $0.state == .rejected }
+        }
+        return rejected.sorted { ($0.decidedAt ?? $0.recordedAt, $0.site.code) > ($1.decidedAt ?? $1.recordedAt, $1.site.code) }
     }
 
     /// One site's opening at a moment (nil when it never went on air), folded from that site's
@@ -230,10 +234,14 @@ extension CampaignService {
 
     /// The openings that needed evidence counted by operator and region, with the rank basis in
     /// force; nil while evidence has never been switched on by the moment (nothing more is read then).
-    public func verificationTally(at moment: ReadMoment) async throws -> (tally: VerificationTally, basis: RankBasis, view: VerificationView)? {
+    public func verificationTally(at moment: ReadMoment) async throws -> (tally: VerificationTally, basis: RankBasis)? {
         guard try await evidenceEverSet(at: moment) else { return nil }
+        if moment.knownAt == nil {
+            let timeline = try await verificationTimeline()
+            return (timeline.tally(at: moment.asOf), timeline.rule(at: moment)?.rankVerified == true ? .verified : .reported)
+        }
         let view = try await verification(at: moment)
-        return (VerificationTally(view.verification, regionOf: view.regionOf), view.verification.rule?.rankVerified == true ? .verified : .reported, view)
+        return (VerificationTally(view.verification, regionOf: view.regionOf), view.verification.rule?.rankVerified == true ? .verified : .reported)
     }
 
     /// A kept photo or preview by its SHA-256.

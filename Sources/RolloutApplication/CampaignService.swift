@@ -23,6 +23,9 @@ public struct CampaignService: Sendable {
     /// Every registered site's region and position, taken from the first `events` of the kept
     /// `site.registered` events (``verificationEvents()``).
     let verificationSites = NIOLockedValueBox<VerificationSites>(VerificationSites())
+    /// Verification as known now as a step function of the as-of instant, with how many kept
+    /// events and registrations it was made of (``verificationTimeline()``).
+    let verificationTimelines = NIOLockedValueBox<(events: Int, sites: Int, timeline: VerificationTimeline)?>(nil)
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
     /// The timelines reconciliation compares (as known now) and the log's resolutions and

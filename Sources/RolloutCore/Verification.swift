@@ -98,36 +98,44 @@ public struct Verification: Sendable {
         for logged in inOrder ? events : events.sorted(by: { $0.seq < $1.seq }) {
             let e = logged.event
             guard moment.asOf.includes(e.occurredAt), moment.knownAt?.includes(e.recordedAt) ?? true else { continue }
-            switch e.body {
-            case .evidenceRuleSet(let r):
-                if !r.required { requiredSince = nil } else if rule?.required != true { requiredSince = e.occurredAt }
-                rule = r; ruleSince = e.occurredAt
-                rules.insert((e.occurredAt, r), at: rules.firstIndex { $0.at > e.occurredAt } ?? rules.endIndex)
-            case .stageReported(let site, let s, _):
-                // A report reaching on air from below it opens the site (again).
-                if s.isBuilt, built.insert(site).inserted {
-                    // Evidence is asked of a report by the rule in force when it was recorded (a later
-                    // change of the rule's details does not make earlier openings "before evidence").
-                    let needs = rules.last { $0.at <= e.recordedAt }?.rule.required == true
-                    openings[site] = Opening(site: site, reportedAt: e.occurredAt, recordedAt: e.recordedAt, reportedBy: e.actor, needsEvidence: needs, photos: [],
-                                             firstPhotoAt: nil, drawn: false, decision: nil, decidedAt: nil, decidedBy: nil, standing: true)
-                }
-            case .stageRolledBack(let site, let s, _):
-                if s.isBuilt { built.insert(site) } else { built.remove(site); openings[site]?.standing = false }
-            case .evidenceAttached(let p):
-                // Changed in place: one look-up, and no copy of the opening and its photos.
-                guard let i = openings.index(forKey: p.site), openings.values[i].standing, openings.values[i].decision == nil else { continue }
-                openings.values[i].photos.append(p)
-                if openings.values[i].firstPhotoAt == nil { openings.values[i].firstPhotoAt = e.occurredAt }
-            case .spotCheckDrawn(let s):
-                for site in s.sites where openings[site]?.state == .accepted { openings[site]?.drawn = true }
-                spotChecks[s.week] = s
-            case .verificationDecided(let site, let d):
-                // A decision is logged before the rollback a rejection brings: its opening still stands.
-                guard let i = openings.index(forKey: site), openings.values[i].standing, openings.values[i].decision == nil else { continue }
-                openings.values[i].decision = d; openings.values[i].decidedAt = e.occurredAt; openings.values[i].decidedBy = e.actor
-            default: continue
+            apply(e, built: &built)
+        }
+    }
+
+    /// Nothing folded yet (``VerificationTimeline`` folds a site's events one by one).
+    init() {}
+
+    /// Folds one more event; `built` holds whether each site stands built.
+    mutating func apply(_ e: NewEvent, built: inout Set<SiteKey>) {
+        switch e.body {
+        case .evidenceRuleSet(let r):
+            if !r.required { requiredSince = nil } else if rule?.required != true { requiredSince = e.occurredAt }
+            rule = r; ruleSince = e.occurredAt
+            rules.insert((e.occurredAt, r), at: rules.firstIndex { $0.at > e.occurredAt } ?? rules.endIndex)
+        case .stageReported(let site, let s, _):
+            // A report reaching on air from below it opens the site (again).
+            if s.isBuilt, built.insert(site).inserted {
+                // Evidence is asked of a report by the rule in force when it was recorded (a later
+                // change of the rule's details does not make earlier openings "before evidence").
+                let needs = rules.last { $0.at <= e.recordedAt }?.rule.required == true
+                openings[site] = Opening(site: site, reportedAt: e.occurredAt, recordedAt: e.recordedAt, reportedBy: e.actor, needsEvidence: needs, photos: [],
+                                         firstPhotoAt: nil, drawn: false, decision: nil, decidedAt: nil, decidedBy: nil, standing: true)
             }
+        case .stageRolledBack(let site, let s, _):
+            if s.isBuilt { built.insert(site) } else { built.remove(site); openings[site]?.standing = false }
+        case .evidenceAttached(let p):
+            // Changed in place: one look-up, and no copy of the opening and its photos.
+            guard let i = openings.index(forKey: p.site), openings.values[i].standing, openings.values[i].decision == nil else { return }
+            openings.values[i].photos.append(p)
+            if openings.values[i].firstPhotoAt == nil { openings.values[i].firstPhotoAt = e.occurredAt }
+        case .spotCheckDrawn(let s):
+            for site in s.sites where openings[site]?.state == .accepted { openings[site]?.drawn = true }
+            spotChecks[s.week] = s
+        case .verificationDecided(let site, let d):
+            // A decision is logged before the rollback a rejection brings: its opening still stands.
+            guard let i = openings.index(forKey: site), openings.values[i].standing, openings.values[i].decision == nil else { return }
+            openings.values[i].decision = d; openings.values[i].decidedAt = e.occurredAt; openings.values[i].decidedBy = e.actor
+        default: return
         }
     }
 

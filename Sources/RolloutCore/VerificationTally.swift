@@ -17,10 +17,25 @@ public struct VerificationTally: Hashable, Sendable {
 
         /// Counts one opening.
         mutating func add(_ o: Verification.Opening) {
-            openings += 1
-            counts[o.state, default: 0] += 1
-            if let decided = o.decidedAt { decisionDays.append(Double(decided.seconds - o.recordedAt.seconds) / 86_400) }
+            add(o.state, decisionDays: o.decidedAt.map { Double($0.seconds - o.recordedAt.seconds) / 86_400 })
         }
+
+        /// Counts one opening by its state and, when decided, the days from its report to the decision.
+        mutating func add(_ state: Verification.State, decisionDays days: Double?) {
+            openings += 1
+            counts[state, default: 0] += 1
+            if let days { decisionDays.append(days) }
+        }
+
+        /// Counts `n` openings in a state at once.
+        mutating func add(_ state: Verification.State, count n: Int) {
+            guard n > 0 else { return }
+            openings += n
+            counts[state, default: 0] += n
+        }
+
+        /// Adds days from report to decision.
+        mutating func add(decisionDays days: [Double]) { decisionDays += days }
 
         /// Adds another line's openings (a region's from its cells).
         mutating func merge(_ other: Line) {
@@ -65,10 +80,17 @@ public struct VerificationTally: Hashable, Sendable {
         // Each is counted once, in its cell; the regions', operators' and city's lines are the
         // cells merged (counting each opening in four lines took four times the look-ups: an
         // eighth of an overview's time at `--scale 10`).
+        var cells: [String: [String: Line]] = [:]
         for o in v.openings.values where o.isCurrent && o.needsEvidence {
             cells[regionOf[o.site] ?? "", default: [:]][o.site.operator.rawValue, default: Line()].add(o)
         }
-        for (region, byOperator) in cells {
+        self.init(cells: cells)
+    }
+
+    /// The lines of openings counted per cell (by region code, then operator code), merged into
+    /// the regions', operators' and city's.
+    init(cells counted: [String: [String: Line]]) {
+        for (region, byOperator) in counted {
             for (op, line) in byOperator {
                 city.merge(line)
                 operators[op, default: Line()].merge(line)
@@ -79,7 +101,7 @@ public struct VerificationTally: Hashable, Sendable {
         city.finish()
         operators = operators.mapValues(finished)
         regions = regions.mapValues(finished)
-        cells = cells.mapValues { $0.mapValues(finished) }
+        cells = counted.mapValues { $0.mapValues(finished) }
     }
 
     /// A region's line (empty when it has none).
