@@ -64,10 +64,11 @@ extension CampaignService {
         return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: log.sites.regionOf, positionOf: log.sites.positionOf)
     }
 
-    /// Reads and keeps what verification is folded from, when evidence was ever switched on (a
-    /// server does it as it starts: on the demo, 10 s that its first page would otherwise wait).
+    /// Reads and keeps what verification is folded from, and makes its timeline, when evidence was
+    /// ever switched on (a server does it as it starts: on the demo, 10 s that its first page would
+    /// otherwise wait; a page asked meanwhile waits for the same reads, not reads again).
     public func prepareReads() async throws {
-        if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationEvents() }
+        if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationTimeline() }
     }
 
     /// The events verification is folded from (those that can change an opening:
@@ -220,8 +221,9 @@ extension CampaignService {
         // The rule and the draws first (a few events): the stage events are read only when a draw is due.
         let small = Verification(try await store.events(kinds: ["evidence.rule_set", "verification.spot_check"]), at: ReadMoment(asOf: .including(now)))
         guard small.spotChecks[week] == nil, let rule = small.rule(before: start), rule.required, rule.spotCheckRate > 0 else { return nil }
-        // Without the stage reports below on air, which change no opening (``Verification/changesOpenings(_:)``).
-        let events = try await store.events(kinds: Verification.kinds, after: 0, through: .max, reportsBelowBuilt: false)
+        // The kept events (without the stage reports below on air, which change no opening): a
+        // server holds them already.
+        let events = try await kept.events(kinds: Verification.kinds, store: store, reportsBelowBuilt: false)
         let monday = Verification(events, at: ReadMoment(asOf: Cutoff(before: start)))
         let seed = SpotCheck.seed(week: week)
         let sites = SpotCheck.draw(SpotCheck.candidates(monday, week: week), rate: rule.spotCheckRate, seed: seed)

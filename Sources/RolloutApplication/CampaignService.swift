@@ -25,7 +25,7 @@ public struct CampaignService: Sendable {
     let verificationSites = NIOLockedValueBox<VerificationSites>(VerificationSites())
     /// Verification as known now as a step function of the as-of instant, with how many kept
     /// events and registrations it was made of (``verificationTimeline()``).
-    let verificationTimelines = NIOLockedValueBox<(events: Int, sites: Int, timeline: VerificationTimeline)?>(nil)
+    let verificationTimelines = KeptPerVersion<VerificationTimelineVersion, VerificationTimeline>()
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
     /// The timelines reconciliation compares (as known now) and the log's resolutions and

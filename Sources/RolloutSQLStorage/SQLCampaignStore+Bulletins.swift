@@ -36,13 +36,9 @@ extension SQLCampaignStore {
         return try await read { db in try await Self.events(kinds: kinds, db) }
     }
 
-    /// The events of some kinds in a span of sequence numbers, in log order: by the index `events_kind`.
-    public func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64) async throws -> [LoggedEvent] {
-        try await events(kinds: kinds, after: afterSeq, through: throughSeq, reportsBelowBuilt: true)
-    }
-
-    /// The events of some kinds in a span of sequence numbers, in log order, with or without the
-    /// stage reports below `on_air` (read from the payload by the engine's own JSON functions).
+    /// The events of some kinds in a span of sequence numbers, in log order (by the index
+    /// `events_kind`), with or without the stage reports below `on_air` (read from the payload by
+    /// the engine's own JSON functions).
     public func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64, reportsBelowBuilt: Bool) async throws -> [LoggedEvent] {
         guard !kinds.isEmpty, throughSeq > afterSeq else { return [] }
         let decoder = JSONDecoder()

@@ -46,9 +46,8 @@ public protocol EventLog: Sendable {
     func events(kinds: [String]) async throws -> [LoggedEvent]
     /// The events of some kinds numbered after `afterSeq` up to `throughSeq`, in log order: what a
     /// reader that kept the earlier ones needs to catch up (the log only grows).
-    func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64) async throws -> [LoggedEvent]
-    /// The same, without the stage reports below `on_air` when `reportsBelowBuilt` is false: the
-    /// engine leaves them out, so they are never sent or decoded (what verification folds, see
+    /// Without the stage reports below `on_air` when `reportsBelowBuilt` is false: the engine leaves
+    /// them out, so they are never sent or decoded (what verification folds, see
     /// `Verification.changesOpenings`: on the demo at `--scale 10`, 2.5 of 3.4 million reports fewer).
     func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64, reportsBelowBuilt: Bool) async throws -> [LoggedEvent]
     /// The events of some entities, in log order (none for no entities).
