@@ -37,19 +37,23 @@ extension SQLCampaignStore {
     }
 
     /// The events of some kinds in a span of sequence numbers, in log order (by the index
-    /// `events_kind`), with or without the stage reports below `on_air` (read from the payload by
-    /// the engine's own JSON functions).
+    /// `events_kind`), with or without the stage reports below `on_air`: without, the stage
+    /// reports are those of the partial index `events_built_reports` (``BuiltReports``).
     public func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64, reportsBelowBuilt: Bool) async throws -> [LoggedEvent] {
         guard !kinds.isEmpty, throughSeq > afterSeq else { return [] }
         let decoder = JSONDecoder()
-        let built = Stage.allCases.filter(\.isBuilt).map(\.rawValue)
-        let stage: SQLQueryString = dialect == .sqlite ? "json_extract(payload, '$.stageReported.stage')" : "(payload::json -> 'stageReported' ->> 'stage')"
-        let reports: SQLQueryString = reportsBelowBuilt ? "" : " AND (kind <> 'stage.reported' OR \(stage) IN (\(binds: built)))"
+        let span = SQLQueryString("seq > \(bind: afterSeq) AND seq <= \(bind: throughSeq)")
+        let others = reportsBelowBuilt ? kinds : kinds.filter { $0 != "stage.reported" }
+        var parts: [SQLQueryString] = []
+        if !others.isEmpty {
+            parts.append("SELECT \(unsafeRaw: EventRow.select) FROM events WHERE kind IN (\(binds: others)) AND \(span)")
+        }
+        if others.count < kinds.count {
+            parts.append("SELECT \(unsafeRaw: EventRow.select) FROM \(unsafeRaw: BuiltReports.table(dialect)) WHERE \(unsafeRaw: BuiltReports.condition(dialect)) AND \(span)")
+        }
+        let query = parts.joined(separator: " UNION ALL ") + " ORDER BY seq"
         return try await read { db in
-            try await db.raw("""
-                SELECT \(unsafeRaw: EventRow.select) FROM events
-                WHERE kind IN (\(binds: kinds)) AND seq > \(bind: afterSeq) AND seq <= \(bind: throughSeq)\(reports) ORDER BY seq
-                """).all().map { try EventRow.decode($0, decoder: decoder) }
+            try await db.raw(query).all().map { try EventRow.decode($0, decoder: decoder) }
         }
     }
 

@@ -29,14 +29,25 @@ extension SQLCampaignStore {
             countQ.appendInterpolation(unsafeRaw: never + " GROUP BY region_code || ''")
             var byRegion: [String: Int] = [:]
             for r in try await db.raw(countQ).all() { byRegion[try r.string("r")] = Int(try r.int("n")) }
+            // The keys first, from the index `sites_late` alone, then the states of those: PostgreSQL
+            // otherwise read the row of every site planned before the moment to test the rest
+            // (`--scale 10`: 0.7–1.5 s a page; 54 ms with the keys' index read alone). Two
+            // statements, since in one PostgreSQL expected a hundred thousand interrupted sites
+            // where there are a handful, and hashed every site's row to join them (0.3–0.6 s).
             func rows(_ condition: String, limit: Int?) async throws -> [SiteRow] {
-                var q = SQLQueryString("SELECT state FROM sites WHERE ")
+                var q = SQLQueryString("SELECT operator, code FROM sites WHERE ")
                 q.appendInterpolation(filter)
                 q.appendInterpolation(unsafeRaw: condition + " ORDER BY planned_at, operator, code" + (limit.map { " LIMIT \(max(0, $0))" } ?? ""))
-                return try await db.raw(q).all().map { r in
-                    let s = try StoredJSON.siteState(try r.string("state"))
-                    return SQLCampaignStore.row(s, steps: s.steps, at: moment)
+                let keys = try await db.raw(q).all().map { r in (try r.string("operator"), try r.string("code")) }
+                var states: [String: SiteState] = [:]
+                for chunk in stride(from: 0, to: keys.count, by: 400).map({ keys[$0..<min(keys.count, $0 + 400)] }) {
+                    let pairs = chunk.map { k in SQLQueryString("(\(bind: k.0), \(bind: k.1))") }.joined(separator: ", ")
+                    for r in try await db.raw("SELECT state FROM sites WHERE (operator, code) IN (\(pairs))").all() {
+                        let s = try StoredJSON.siteState(try r.string("state"))
+                        states[s.registration.site.operator.rawValue + "|" + s.registration.site.code] = s
+                    }
                 }
+                return keys.compactMap { k in states[k.0 + "|" + k.1].map { s in SQLCampaignStore.row(s, steps: s.steps, at: moment) } }
             }
             let interrupted = try await rows(broken, limit: nil).filter(\.late)
             for s in interrupted { byRegion[s.regionCode, default: 0] += 1 }

@@ -10,16 +10,20 @@ extension SQLCampaignStore {
     public func reconciliationTimelines(knownAt: Cutoff?) async throws -> [Reconciliation.Timeline] {
         let dialect = self.dialect
         return try await read { db in
+            // PostgreSQL parses each state once, in a subquery it may not fold into the outer one
+            // (`OFFSET 0`), where each field's own cast parsed it again (`--scale 10`: 22.7 s → 5.7 s).
             let field: (String) -> String = { path in
-                dialect == .sqlite ? "json_extract(state, '$.\(path)')" : "(state::jsonb #>> '{\(path.replacingOccurrences(of: ".", with: ","))}')"
+                dialect == .sqlite ? "json_extract(state, '$.\(path)')" : "(j #>> '{\(path.replacingOccurrences(of: ".", with: ","))}')"
             }
             let number: (String) -> String = { "CAST(\(field($0)) AS \(dialect == .sqlite ? "REAL" : "DOUBLE PRECISION"))" }
-            let steps = dialect == .sqlite ? "json_extract(state, '$.steps')" : "(state::jsonb -> 'steps')::text"
+            let steps = dialect == .sqlite ? "json_extract(state, '$.steps')" : "(j -> 'steps')::text"
+            let sites = dialect == .sqlite ? "sites"
+                : "(SELECT operator, code, region_code, registered_recorded_at, state::jsonb AS j FROM sites OFFSET 0) AS sites"
             var q = SQLQueryString("""
                 SELECT operator, code, region_code, \(unsafeRaw: number("registration.lat")) AS lat, \(unsafeRaw: number("registration.lon")) AS lon,
                   \(unsafeRaw: field("registration.host")) AS host, \(unsafeRaw: field("registration.towerSiteCode")) AS tower, \(unsafeRaw: steps) AS steps,
                   \(unsafeRaw: number("registeredAt")) AS registered_at_field
-                FROM sites WHERE (operator = 'tower' OR \(unsafeRaw: field("registration.host")) IN ('new_tower', 'existing_tower')
+                FROM \(unsafeRaw: sites) WHERE (operator = 'tower' OR \(unsafeRaw: field("registration.host")) IN ('new_tower', 'existing_tower')
                   OR \(unsafeRaw: field("registration.towerSiteCode")) IS NOT NULL)
                 """)
             if let k = knownAt { q.appendInterpolation(unsafeRaw: " AND registered_recorded_at < "); q.appendInterpolation(bind: k.before.seconds) }

@@ -282,6 +282,14 @@ enum Schema {
         // past instant takes the tree less the changes in flight then. Neither engine used the
         // index on the recorded day alone for those reads (they scanned every change), so it goes.
         ("counter_days_by_span", { _ in ["DROP INDEX counter_days_recorded", CounterSpans.createIndex] }),
+        // The stage reports that put a site on air, by sequence number (``BuiltReports``: the kept
+        // list verification folds), and the late sites' index with the site's code, so that the
+        // keys of the first late sites are found in the index alone and only their states read
+        // (PostgreSQL read the row of every site planned before the moment to test the rest).
+        ("built_reports_and_late_keys", { d in [
+            BuiltReports.createIndex(d), "DROP INDEX sites_late",
+            "CREATE INDEX sites_late ON sites (planned_at, first_built_at, built_at, registered_at, registered_recorded_at, region_code, operator, code)",
+        ] }),
     ]
 
     /// The version the database is at (0: empty).

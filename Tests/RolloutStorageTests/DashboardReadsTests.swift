@@ -58,6 +58,10 @@ import Testing
                 let all = try await store.sites(SiteQuery(perPage: 1000), at: moment).sites
                 #expect(late.total == all.filter(\.late).count, "day \(day)")
                 #expect(Set(late.sites.map(\.siteCode)) == Set(all.filter(\.late).map(\.siteCode)), "day \(day)")
+                // A short list is the late sites planned earliest (then by operator and code), with the whole count.
+                let earliest = all.filter(\.late).sorted { ($0.plannedOnAir ?? "", $0.operator, $0.siteCode) < ($1.plannedOnAir ?? "", $1.operator, $1.siteCode) }
+                let short = try await store.lateSites(region: nil, operator: nil, limit: 2, at: moment)
+                #expect(short.sites.map(\.siteCode) == earliest.prefix(2).map(\.siteCode) && short.total == late.total, "day \(day)")
                 let west = try await store.lateSites(region: "500101", operator: .cmcc, limit: 100, at: moment)
                 #expect(west.total == all.filter { $0.late && $0.regionCode == "500101" && $0.operator == "cmcc" }.count)
                 // Obstacles open at the moment, with ages in whole days.
@@ -175,7 +179,7 @@ import Testing
             #expect(openAsKnown.obstacles.map(\.ref).contains("O1"))
             // Take the database back to schema 2: what the dashboard's migration (and the later ones) added is gone.
             try await store.write { db in
-                for statement in UpgradeTests.beforeSpanIndex + UpgradeTests.beforeRecordedIndex + UpgradeTests.beforeResolutionCounters + UpgradeTests.beforeFirstDue + UpgradeTests.beforeCounterTree + ["DROP TABLE blobs", "DELETE FROM schema_version WHERE version = 12",
+                for statement in UpgradeTests.beforeBuiltReports + UpgradeTests.beforeSpanIndex + UpgradeTests.beforeRecordedIndex + UpgradeTests.beforeResolutionCounters + UpgradeTests.beforeFirstDue + UpgradeTests.beforeCounterTree + ["DROP TABLE blobs", "DELETE FROM schema_version WHERE version = 12",
                                   "DROP TABLE notification_items", "DROP TABLE notifications", "DROP TABLE subscriptions",
                                   "DELETE FROM schema_version WHERE version = 11", "DROP TABLE signin_attempts", "DROP INDEX persist_account", "ALTER TABLE persist DROP COLUMN account",
                                   "CREATE TABLE signin_failures (key TEXT NOT NULL, at BIGINT NOT NULL)", "DELETE FROM schema_version WHERE version = 10",

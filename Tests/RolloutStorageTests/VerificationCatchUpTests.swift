@@ -28,6 +28,7 @@ import Testing
                                                          lat: 29.5, lon: 106.5, kind: .macro)), day)
                     add(.stageReported(site: site, stage: .designed, note: nil), day + 0.2)   // kept out: below on air
                     add(.stageReported(site: site, stage: .onAir, note: nil), day + 0.5)
+                    if i == 3 { add(.stageReported(site: site, stage: .accepted, note: nil), day + 0.55) }   // kept: built
                     if rng.unit() < 0.6 {
                         add(.evidenceAttached(EvidencePhoto(site: site, stage: .onAir, sha256: site.code, previewSha256: "p", bytes: 1, width: 1, height: 1,
                                                             takenAt: nil, latitude: nil, longitude: nil, distanceMetres: nil,
