@@ -22,24 +22,25 @@ public struct VerificationView: Sendable {
     }
 }
 
-/// Every registered site's region and position, from the first `events` of the kept
-/// `site.registered` events: taken once and grown as the log grows, not looked up again for every
-/// moment (420,000 registrations at `--scale 10`). A site registered again keeps its latest.
+/// Every registered site's region and position, from the registrations' places
+/// (``RegisteredPlace``) up to a version of the log: taken once and grown as the log grows, not
+/// looked up again for every moment (735,000 registrations at `--scale 10`). A site registered
+/// again keeps its latest.
 struct VerificationSites: Sendable {
-    /// How many of the kept registration events were taken.
+    /// How many registrations were taken.
     var events = 0
     /// Each site's region.
     var regionOf: [SiteKey: String] = [:]
     /// Each site's position.
     var positionOf: [SiteKey: VerificationView.Position] = [:]
 
-    /// Takes the registrations among `events`.
-    mutating func take(_ events: ArraySlice<LoggedEvent>) {
-        for e in events {
-            guard case .siteRegistered(let r) = e.event.body else { continue }
-            regionOf[r.site] = r.regionCode
-            positionOf[r.site] = .init(lat: r.lat, lon: r.lon)
+    /// Takes registrations' places, in log order.
+    mutating func take(_ places: [RegisteredPlace]) {
+        for p in places {
+            regionOf[p.site] = p.regionCode
+            positionOf[p.site] = .init(lat: p.lat, lon: p.lon)
         }
+        events += places.count
     }
 }
 
@@ -80,18 +81,20 @@ extension CampaignService {
         // The two lists side by side (each read on its own SQLite connection and thread): a server's
         // first summary at `--scale 10` waited for one after the other.
         async let verifying = kept.events(kinds: Verification.kinds, store: store, reportsBelowBuilt: false)
-        async let registrations = kept.events(kinds: ["site.registered"], store: store)
-        let (events, registered) = try await (verifying, registrations)
-        var sites = verificationSites.withLockedValue { $0 }
-        // The log only grows: the registrations taken from the first events stand (a list found shorter is taken again whole).
-        if sites.events > registered.count { sites = VerificationSites() }
-        if sites.events < registered.count {
-            sites.take(registered[sites.events...])
-            sites.events = registered.count
-            let taken = sites
-            verificationSites.withLockedValue { if $0.events < taken.events { $0 = taken } }
+        async let registrations = registeredSites()
+        return try await (verifying, registrations)
+    }
+
+    /// Every registered site's region and position up to the log's current version, grown from
+    /// the places taken before (the log only grows; a log found shorter is taken again whole).
+    func registeredSites() async throws -> VerificationSites {
+        let seq = try await store.currentSeq()
+        return try await verificationSites.value(at: seq) { [store] previous in
+            let base = previous.flatMap { $0.version < seq ? $0 : nil }
+            var sites = base?.value ?? VerificationSites()
+            sites.take(try await store.registeredPlaces(after: base?.version ?? 0, through: seq))
+            return sites
         }
-        return (events, sites)
     }
 
     /// An operator's openings rejected and not reported again, latest decision first; none (and

@@ -20,9 +20,9 @@ public struct CampaignService: Sendable {
     let regionCache = NIOLockedValueBox<[Region]?>(nil)
     /// Events of a few kinds kept from one read to the next (safety, reporting, evidence rules).
     let kept = KeptEvents()
-    /// Every registered site's region and position, taken from the first `events` of the kept
-    /// `site.registered` events (``verificationEvents()``).
-    let verificationSites = NIOLockedValueBox<VerificationSites>(VerificationSites())
+    /// Every registered site's region and position, taken from the registrations' places up to a
+    /// version of the log and grown from there (``registeredSites()``).
+    let verificationSites = KeptPerVersion<Int64, VerificationSites>()
     /// Verification as known now as a step function of the as-of instant, with how many kept
     /// events and registrations it was made of (``verificationTimeline()``).
     let verificationTimelines = KeptPerVersion<VerificationTimelineVersion, VerificationTimeline>()

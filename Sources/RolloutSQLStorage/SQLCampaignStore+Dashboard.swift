@@ -40,7 +40,7 @@ extension SQLCampaignStore {
                 q.appendInterpolation(unsafeRaw: condition + " ORDER BY planned_at, operator, code" + (limit.map { " LIMIT \(max(0, $0))" } ?? ""))
                 let keys = try await db.raw(q).all().map { r in (try r.string("operator"), try r.string("code")) }
                 var states: [String: SiteState] = [:]
-                for chunk in stride(from: 0, to: keys.count, by: 400).map({ keys[$0..<min(keys.count, $0 + 400)] }) {
+                for chunk in keys.chunked(400) {
                     let pairs = chunk.map { k in SQLQueryString("(\(bind: k.0), \(bind: k.1))") }.joined(separator: ", ")
                     for r in try await db.raw("SELECT state FROM sites WHERE (operator, code) IN (\(pairs))").all() {
                         let s = try StoredJSON.siteState(try r.string("state"))

@@ -52,6 +52,9 @@ public protocol EventLog: Sendable {
     func events(kinds: [String], after afterSeq: Int64, through throughSeq: Int64, reportsBelowBuilt: Bool) async throws -> [LoggedEvent]
     /// The events of some entities, in log order (none for no entities).
     func events(entities: [String]) async throws -> [LoggedEvent]
+    /// The places of the sites registered after `afterSeq` up to `throughSeq`, in log order (a
+    /// site registered again appears again).
+    func registeredPlaces(after afterSeq: Int64, through throughSeq: Int64) async throws -> [RegisteredPlace]
     /// Throws away the projections and derives them again from the log; returns the events read.
     func rebuildProjections() async throws -> Int
     /// The changes committed from now on, by this process or (on PostgreSQL) by any instance.
