@@ -70,6 +70,12 @@ public struct ReconciliationView: Sendable {
     }
 }
 
+/// What a kept pairing was made of: the log's version and the radius in force.
+struct PairingVersion: Comparable, Sendable {
+    var seq: Int64, radius: Double
+    static func < (a: Self, b: Self) -> Bool { (a.seq, a.radius) < (b.seq, b.radius) }
+}
+
 /// What a reconciliation is kept by: its moment, its district and its operator (nil: all).
 struct ReconciliationKey: Hashable, Sendable {
     var moment: ReadMoment
@@ -115,7 +121,11 @@ extension CampaignService {
             }
         }
         let towers = records.filter { $0.key.operator == .tower }, operators = records.filter { $0.key.operator != .tower }
-        let pairing = Reconciliation.pair(operators: operators, towers: towers, radius: thresholds.pairMetres)
+        // As known now, from the pairing kept for the log's version (the near towers found once);
+        // as known at a past instant, from that instant's records.
+        let pairing = moment.knownAt == nil
+            ? try await pairingTimeline(seq: seq, radius: thresholds.pairMetres).pairing(at: moment.asOf, region: region, operator: only)
+            : Reconciliation.pair(operators: operators, towers: towers, radius: thresholds.pairMetres)
         let now = Instant(seconds: moment.asOf.before.seconds - 1)
         // One table of every record serves as both sides' (a key names its operator).
         let byKey = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -142,6 +152,15 @@ extension CampaignService {
         let timelines = try await store.reconciliationTimelines(knownAt: nil)
         reconciliationLog.withLockedValue { $0 = (seq, timelines, nil) }
         return timelines
+    }
+
+    /// The pairing of the timelines as known now, for the log's version and a radius, made once
+    /// however many pages ask (``KeptPerVersion``).
+    func pairingTimeline(seq: Int64, radius: Double) async throws -> Reconciliation.PairingTimeline {
+        let timelines = try await reconciliationTimelines(seq: seq, knownAt: nil)
+        return try await reconciliationPairings.value(at: PairingVersion(seq: seq, radius: radius)) { _ in
+            Reconciliation.PairingTimeline(timelines, radius: radius)
+        }
     }
 
     /// The resolutions and thresholds in the log, read again only when the log has grown.
