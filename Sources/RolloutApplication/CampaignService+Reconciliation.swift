@@ -105,9 +105,6 @@ extension CampaignService {
         let only = op == .tower ? nil : op
         let key = ReconciliationKey(moment: moment, region: region, operator: only)
         if let hit = reconciliations.withLockedValue({ $0.seq == seq ? $0.views[key] : nil }) { return hit }
-        let records = try await reconciliationTimelines(seq: seq, knownAt: moment.knownAt).compactMap { t in
-            (region == nil || t.regionCode == region) && (only == nil || t.key.operator == only || t.key.operator == .tower) ? t.record(at: moment.asOf) : nil
-        }
         let logged = try await reconciliationEvents(seq: seq).filter {
             moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true)
         }
@@ -120,18 +117,30 @@ extension CampaignService {
             default: break
             }
         }
-        let towers = records.filter { $0.key.operator == .tower }, operators = records.filter { $0.key.operator != .tower }
-        // As known now, from the pairing kept for the log's version (the near towers found once);
-        // as known at a past instant, from that instant's records.
-        let pairing = moment.knownAt == nil
-            ? try await pairingTimeline(seq: seq, radius: thresholds.pairMetres).pairing(at: moment.asOf, region: region, operator: only)
-            : Reconciliation.pair(operators: operators, towers: towers, radius: thresholds.pairMetres)
         let now = Instant(seconds: moment.asOf.before.seconds - 1)
-        // One table of every record serves as both sides' (a key names its operator).
-        let byKey = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        var mismatches = Reconciliation.mismatches(pairing, operators: byKey, towers: byKey, thresholds: thresholds, at: now)
+        let pairing: Reconciliation.Pairing, regions: [SiteKey: String]
+        var mismatches: [Reconciliation.Mismatch]
+        if moment.knownAt == nil {
+            // As known now, from the pairing kept for the log's version (the near towers found
+            // once), each record made only when a mismatch asks for it.
+            let kept = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
+            pairing = kept.pairing(at: moment.asOf, region: region, operator: only)
+            let record: (SiteKey) -> Reconciliation.Record? = { kept.record($0, at: moment.asOf) }
+            mismatches = Reconciliation.mismatches(pairing, operator: record, tower: record, thresholds: thresholds, at: now)
+            regions = kept.regionOf
+        } else {
+            // As known at a past instant, from that instant's records.
+            let records = try await reconciliationTimelines(seq: seq, knownAt: moment.knownAt).compactMap { t in
+                (region == nil || t.regionCode == region) && (only == nil || t.key.operator == only || t.key.operator == .tower) ? t.record(at: moment.asOf) : nil
+            }
+            pairing = Reconciliation.pair(operators: records.filter { $0.key.operator != .tower }, towers: records.filter { $0.key.operator == .tower },
+                                          radius: thresholds.pairMetres)
+            // One table of every record serves as both sides' (a key names its operator).
+            let byKey = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            mismatches = Reconciliation.mismatches(pairing, operators: byKey, towers: byKey, thresholds: thresholds, at: now)
+            regions = byKey.mapValues(\.regionCode)
+        }
         if only != nil { mismatches.removeAll { $0.kind == .operatorMissing } }
-        let regions = byKey.mapValues(\.regionCode)
         let queue = Reconciliation.queue(mismatches, regions: regions, resolutions: resolutions)
         let rates = Reconciliation.rates(pairing, queue: queue, regions: regions)
         let view = ReconciliationView(thresholds: thresholds, at: now, entries: queue, pairs: pairing.pairs,

@@ -70,10 +70,17 @@ extension Reconciliation {
     /// Every disagreement at `now` between paired records, and every record missing its other side.
     public static func mismatches(_ pairing: Pairing, operators: [SiteKey: Record], towers: [SiteKey: Record],
                                   thresholds: Thresholds = .standard, at now: Instant) -> [Mismatch] {
+        mismatches(pairing, operator: { operators[$0] }, tower: { towers[$0] }, thresholds: thresholds, at: now)
+    }
+
+    /// The same, with each side's record looked up as asked (from timelines kept for the log's
+    /// version, without a table of every record made at each moment).
+    public static func mismatches(_ pairing: Pairing, operator operators: (SiteKey) -> Record?, tower towers: (SiteKey) -> Record?,
+                                  thresholds: Thresholds = .standard, at now: Instant) -> [Mismatch] {
         var out: [Mismatch] = []
         func position(_ r: Record) -> String { Reconciliation.position(lat: r.lat, lon: r.lon) }
         for p in pairing.pairs {
-            guard let o = operators[p.operatorSite], let t = towers[p.towerSite] else { continue }
+            guard let o = operators(p.operatorSite), let t = towers(p.towerSite) else { continue }
             if o.stage >= .installed && t.stage < .powerReady {
                 out.append(Mismatch(kind: .stagesConflict, operatorSite: o.key, towerSite: t.key, since: max(o.stageSince, t.stageSince),
                                     operatorValue: o.stage.rawValue, towerValue: t.stage.rawValue))
@@ -89,11 +96,11 @@ extension Reconciliation {
             }
         }
         for key in pairing.operatorOnly {
-            guard let o = operators[key] else { continue }
+            guard let o = operators(key) else { continue }
             out.append(Mismatch(kind: .towerMissing, operatorSite: key, towerSite: nil, since: o.registeredAt, operatorValue: o.host.rawValue, towerValue: nil))
         }
         for key in pairing.towerOnly {
-            guard let t = towers[key] else { continue }
+            guard let t = towers(key) else { continue }
             out.append(Mismatch(kind: .operatorMissing, operatorSite: nil, towerSite: key, since: t.registeredAt, operatorValue: nil, towerValue: t.stage.rawValue))
         }
         return out

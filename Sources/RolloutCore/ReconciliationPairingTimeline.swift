@@ -11,6 +11,14 @@ extension Reconciliation {
         /// The radius the near towers were found within.
         public let radius: Double
         let operators: [Timeline], towers: [Timeline]
+        /// Every timeline by its site.
+        let byKey: [SiteKey: Timeline]
+        /// Every site's district (fixed in a timeline, so the same at every moment).
+        public let regionOf: [SiteKey: String]
+
+        /// A site's record at a cutoff, or nil when it was not registered by then.
+        public func record(_ key: SiteKey, at cutoff: Cutoff) -> Record? { byKey[key]?.record(at: cutoff) }
+
         /// A tower (its index) and how far an operator site is from it, in metres.
         struct Candidate: Sendable { var tower: Int, distance: Double }
         /// Per operator site, the tower it names (same district), if any.
@@ -42,6 +50,8 @@ extension Reconciliation {
                 near.append(around.map { Candidate(tower: $0, distance: Reconciliation.distance(r, towerRecords[$0])) })
             }
             self.radius = radius; self.towers = towers; self.operators = operators; self.named = named; self.near = near
+            byKey = Dictionary(timelines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            regionOf = byKey.mapValues(\.regionCode)
         }
 
         /// The pairing at a cutoff of the sites registered by then, of one district or the city,

@@ -135,6 +135,22 @@ import Testing
                 }
                 // The demo has every kind, some resolved.
                 #expect(kinds == Set(Reconciliation.MismatchKind.allCases.map(\.rawValue)), "\(kinds)")
+                // As known now (the pairing kept for the log's version, records made as asked) equals
+                // as known at an instant after every fact (each moment's records, paired afresh), for
+                // the city, a district and an operator, at dates across the campaign.
+                let after = Cutoff(before: Instant(seconds: Int64(4_000_000_000)))
+                let someRegion = try #require(log.lazy.compactMap { e -> String? in
+                    if case .siteRegistered(let r) = e.event.body, r.site.operator == .tower { return r.regionCode } else { return nil } }.first)
+                for day in ["2020-02-01", "2020-04-10", "2020-05-20", "2020-06-30", "2020-09-15"] {
+                    let cut = Cutoff.endOf(day: ShanghaiCalendar.parseDay(day)!)
+                    for (region, op) in [(nil, nil), (someRegion, nil), (nil, Operator.cmcc), (nil, .tower), (someRegion, .cucc)] as [(String?, Operator?)] {
+                        let kept = try await service.reconciliation(at: ReadMoment(asOf: cut), region: region, operator: op)
+                        let fresh = try await service.reconciliation(at: ReadMoment(asOf: cut, knownAt: after), region: region, operator: op)
+                        let label = "\(day) \(region ?? "-") \(op?.rawValue ?? "-")"
+                        #expect(kept.entries == fresh.entries && kept.pairs == fresh.pairs && kept.ambiguous == fresh.ambiguous, "\(label)")
+                        #expect(kept.city == fresh.city && kept.byRegion == fresh.byRegion && kept.byOperator == fresh.byOperator, "\(label)")
+                    }
+                }
                 let resolved = try await leader.execute(uri: "/api/v1/reconciliation?status=resolved", method: .get) { try Self.json($0) }
                 #expect(!resolved.isEmpty && resolved.allSatisfy { ($0["resolution"] as? [String: Any])?["by"] as? String == "city_office" })
                 // Filters narrow the same list.
