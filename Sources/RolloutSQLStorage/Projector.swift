@@ -62,7 +62,7 @@ enum Projector {
             for chunk in codes.chunked() {
                 let rows = try await db.raw("SELECT state FROM sites WHERE operator = \(bind: op.rawValue) AND code IN (\(binds: chunk))").all()
                 for row in rows {
-                    let s = try StoredJSON.decode(SiteState.self, try row.string("state"))
+                    let s = try StoredJSON.siteState(try row.string("state"))
                     out[s.registration.site] = s
                 }
             }
