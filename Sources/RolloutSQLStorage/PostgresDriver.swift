@@ -69,11 +69,6 @@ final class PostgresDriver: SQLDriver {
         return "\(error)"
     }
 
-    /// The same as ``write(_:)``: PostgreSQL undoes a statement through its row versions.
-    func writeSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await write(body)
-    }
-
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await unwrapped {
             try await client.withTransaction(logger: logger) { connection in

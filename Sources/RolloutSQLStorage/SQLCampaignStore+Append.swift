@@ -14,7 +14,7 @@ extension SQLCampaignStore {
     public func withWriteSession<T: Sendable>(_ body: @escaping @Sendable (any WriteSession) async throws -> T) async throws -> T {
         let dialect = self.dialect
         let cellsPerFlush = counterCellsPerFlush.withLockedValue { $0 }
-        let (result, last) = try await write(session: true) { db in
+        let (result, last) = try await write { db in
             if dialect == .postgres {
                 // One writer at a time: sequence numbers and the re-sent check stay exact across instances.
                 try await db.raw("LOCK TABLE events IN EXCLUSIVE MODE").run()

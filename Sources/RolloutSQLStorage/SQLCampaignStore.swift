@@ -109,14 +109,12 @@ public final class SQLCampaignStore: CampaignStore {
         try await (driver as? SQLiteDriver)?.relaxDurability()
     }
 
-    /// Runs a write, turning database failures into errors a user can read. `session`: a write of
-    /// many small statements (``SQLDriver/writeSession(_:)``).
-    func write<T: Sendable>(session: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs a write, turning database failures into errors a user can read.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await withSpan("sql.write", ofKind: .client) { span in
             span.attributes["db.system"] = dialect == .sqlite ? "sqlite" : "postgresql"
             let waited = DatabaseWaits.start(dialect, write: true)
-            let inner: @Sendable (any SQLDatabase) async throws -> T = { db in waited.began(); return try await body(db) }
-            do { return try await session ? driver.writeSession(inner) : driver.write(inner) } catch { throw translate(error) }
+            do { return try await driver.write { db in waited.began(); return try await body(db) } } catch { throw translate(error) }
         }
     }
 

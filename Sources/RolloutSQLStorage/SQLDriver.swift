@@ -8,9 +8,6 @@ protocol SQLDriver: Sendable {
     var dialect: Dialect { get }
     /// Runs `body` in one write transaction: all of it is committed, or none.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
-    /// A write of many small statements (an import's session): where the engine allows, each
-    /// statement's undo copy is kept in memory rather than written to a temporary file.
-    func writeSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` on one consistent snapshot of the database.
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes the connections.

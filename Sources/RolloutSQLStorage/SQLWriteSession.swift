@@ -13,6 +13,12 @@ actor SQLWriteSession: WriteSession {
     /// chunk's sites to check it, then appends it, without decoding them twice.
     private var siteCache: [SiteKey: SiteState] = [:]
 
+    /// The site states kept before they are let go: two of the importer's chunks of 5,000 rows, so
+    /// that a chunk's states, read to check it, are there when it is appended. At 50,000 a file of
+    /// 250,000 new sites held the states of up to 50,000 (part of its 294 MB peak, issue 25's bound
+    /// being 256 MB).
+    static let sitesKept = 10_000
+
     /// The counter cells gathered before they are written within the transaction.
     private let cellsPerFlush: Int
     /// The default of ``cellsPerFlush``.
@@ -33,7 +39,7 @@ actor SQLWriteSession: WriteSession {
         var missing: Set<SiteKey> = []
         for k in keys { if let s = siteCache[k] { out[k] = s } else { missing.insert(k) } }
         let loaded = try await Projector.loadSites(missing, db: db)
-        if siteCache.count > 50_000 { siteCache.removeAll(keepingCapacity: true) }
+        if siteCache.count > Self.sitesKept { siteCache.removeAll(keepingCapacity: true) }
         for (k, s) in loaded { out[k] = s; siteCache[k] = s }
         return out
     }

@@ -37,6 +37,12 @@ final class SQLiteDriver: SQLDriver {
     /// the commits of 155 weekly files took 2.9–3.9 s instead of 6.0–6.4 s (`rollout bench import --shape operators`).
     static let walPagesBeforeCheckpoint = 20_000
 
+    /// The writer's page cache, in KiB. An import's random updates (the sites, the log's indexes)
+    /// fill whatever cache it has: at 64 MiB a 2,000,000-row import peaked at 294–307 MB, over issue
+    /// 25's 256 MB; at 16 MiB it imported 100,000 rows no slower (the operating system's cache
+    /// holds the file) and peaked 50-odd MB lower. Readers keep 32 MiB each: pages read them.
+    static let writerCacheKB = 16_384
+
     /// Opens (and creates, with its folder) the database file.
     static func open(path: String) async throws -> SQLiteDriver {
         let url = URL(fileURLWithPath: path)
@@ -49,7 +55,7 @@ final class SQLiteDriver: SQLDriver {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let logger = Logger(label: "rollout.sqlite")
             let writer = try await connect(logger)
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-65536", "PRAGMA wal_autocheckpoint=\(walPagesBeforeCheckpoint)"] {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=30000", "PRAGMA cache_size=-\(writerCacheKB)", "PRAGMA wal_autocheckpoint=\(walPagesBeforeCheckpoint)"] {
                 _ = try await writer.sql().raw(SQLQueryString(pragma)).all()
             }
             var readers: [SQLiteConnection] = []
@@ -79,58 +85,33 @@ final class SQLiteDriver: SQLDriver {
         try await transaction(in: writePool, begin: "BEGIN IMMEDIATE", body)
     }
 
-    /// A write session: in a transaction, SQLite copies each page a statement changes to the
-    /// statement's journal first (so that one statement can be undone alone), a temporary file by
-    /// default. With `temp_store=MEMORY` for the session those copies stay in memory: an import of
-    /// 155 weekly files spent 9 % of its time writing them (perf), 2 % after. Set for the session
-    /// only: the same setting also keeps sorts in memory, and an index made on a large log (a
-    /// migration, the demo's deferred indexes) must be allowed to spill to disk.
-    func writeSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transaction(in: writePool, begin: "BEGIN IMMEDIATE", setUp: "PRAGMA temp_store=MEMORY", tearDown: "PRAGMA temp_store=DEFAULT", body)
-    }
-
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await transaction(in: readPool, begin: "BEGIN", body)
     }
 
     /// Runs `body` in a transaction on a connection that no other transaction uses meanwhile.
-    /// `setUp` runs before it begins and `tearDown` after it ends, whether it committed or not.
     private func transaction<T: Sendable>(in pool: ConnectionPool<SQLiteConnection>, begin: SQLQueryString,
-                                          setUp: SQLQueryString? = nil, tearDown: SQLQueryString? = nil,
                                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await pool.run { connection in
             let db = SQLiteSession(base: connection.sql(queryLogLevel: nil), connection: connection)
-            if let setUp { try await db.raw(setUp).run() }
             do {
-                let result = try await Self.inTransaction(db, begin: begin, body)
-                if let tearDown { try await db.raw(tearDown).run() }
+                try await db.raw(begin).run()
+            } catch let e as SQLiteError {
+                // Another process (an import from the command line) has held the database for the
+                // whole busy timeout: say so, rather than "database is locked".
+                switch e.reason {
+                case .busy, .locked, .busyTimeout: throw RolloutError("database_busy", kind: .unavailable, ["value": "30"])
+                default: throw e
+                }
+            }
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
                 return result
             } catch {
-                if let tearDown { try? await db.raw(tearDown).run() }
+                try? await db.raw("ROLLBACK").run()
                 throw error
             }
-        }
-    }
-
-    private static func inTransaction<T: Sendable>(_ db: SQLiteSession, begin: SQLQueryString,
-                                                   _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        do {
-            try await db.raw(begin).run()
-        } catch let e as SQLiteError {
-            // Another process (an import from the command line) has held the database for the
-            // whole busy timeout: say so, rather than "database is locked".
-            switch e.reason {
-            case .busy, .locked, .busyTimeout: throw RolloutError("database_busy", kind: .unavailable, ["value": "30"])
-            default: throw e
-            }
-        }
-        do {
-            let result = try await body(db)
-            try await db.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            throw error
         }
     }
 
@@ -139,8 +120,6 @@ final class SQLiteDriver: SQLDriver {
     func rawInsert(table: String, columns: [String], rows: Int, transactions: [Int],
                    row: @escaping @Sendable (Int) -> [SQLiteData]) async throws {
         try await writePool.run { connection in
-            // As a write session does (``writeSession(_:)``): statement journals in memory.
-            _ = try await connection.query("PRAGMA temp_store=MEMORY", [])
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
             var i = 0
             for size in transactions where size > 0 {
@@ -157,7 +136,6 @@ final class SQLiteDriver: SQLDriver {
                 }
                 _ = try await connection.query("COMMIT", [])
             }
-            _ = try await connection.query("PRAGMA temp_store=DEFAULT", [])
         }
     }
 

@@ -44,8 +44,9 @@ struct BenchImport: AsyncParsableCommand {
             var t = Date()
             let sites = try await Importer.run(.sites, file: sitesFile, store: store, now: now, actor: "bench", dryRun: false)
             guard sites.committed else { throw RolloutError("internal", ["value": "\(sites.errors.prefix(3))"]) }
-            print(String(format: "sites: %d rows imported in %.1f s (%.0f rows/s)", sites.rows, Date().timeIntervalSince(t),
-                         Double(sites.rows) / Date().timeIntervalSince(t)))
+            print(String(format: "sites: %d rows imported in %.1f s (%.0f rows/s), peak memory %d MB", sites.rows, Date().timeIntervalSince(t),
+                         Double(sites.rows) / Date().timeIntervalSince(t),
+                         ownPeak ? (PeakMemory.ownHighWaterKB() ?? 0) / 1024 : PeakMemory.megabytes()))
             flushOutput()
             t = Date()
             var applied = 0, unchanged = 0

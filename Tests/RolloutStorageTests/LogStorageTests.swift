@@ -188,31 +188,6 @@ import Testing
         }
     }
 
-    /// An import's write session keeps SQLite's statement journals in memory, and gives the
-    /// connection its setting back after, committed or not: the same setting keeps sorts in memory,
-    /// and an index made later on a large log must be free to spill to disk.
-    @Test func aWriteSessionKeepsStatementJournalsInMemoryAndGivesTheSettingBack() async throws {
-        try await Backend.sqlite.withStore { store, _ in
-            try await setUp(store)
-            @Sendable func setting(_ db: any SQLDatabase) async throws -> Int {
-                try await db.raw("PRAGMA temp_store").first()!.decode(column: "temp_store", as: Int.self)
-            }
-            #expect(try await store.write { db in try await setting(db) } == 0)
-            let during = try await store.withWriteSession { session in try await setting((session as! SQLWriteSession).db) }
-            #expect(during == 2)
-            #expect(try await store.write { db in try await setting(db) } == 0)
-            await #expect(throws: RolloutError.self) {
-                try await store.withWriteSession { _ in throw RolloutError("import_refused", kind: .invalid) }
-            }
-            #expect(try await store.write { db in try await setting(db) } == 0)
-            // A session's work is still all there after the commit.
-            var gen = RandomLog(rng: 5)
-            let events = gen.events(sites: 3)
-            _ = try await store.append(events)
-            #expect(try await store.eventCount() == events.count)
-        }
-    }
-
     @Test(arguments: Backend.available)
     func aDatabaseFromANewerRolloutIsRefusedAndLeftAlone(backend: Backend) async throws {
         try await backend.withStore { store, _ in
