@@ -70,12 +70,6 @@ public struct ReconciliationView: Sendable {
     }
 }
 
-/// What a kept pairing was made of: the log's version and the radius in force.
-struct PairingVersion: Comparable, Sendable {
-    var seq: Int64, radius: Double
-    static func < (a: Self, b: Self) -> Bool { (a.seq, a.radius) < (b.seq, b.radius) }
-}
-
 /// What a reconciliation is kept by: its moment, its district and its operator (nil: all).
 struct ReconciliationKey: Hashable, Sendable {
     var moment: ReadMoment
@@ -167,7 +161,16 @@ extension CampaignService {
     /// however many pages ask (``KeptPerVersion``).
     func pairingTimeline(seq: Int64, radius: Double) async throws -> Reconciliation.PairingTimeline {
         let timelines = try await reconciliationTimelines(seq: seq, knownAt: nil)
-        return try await reconciliationPairings.value(at: PairingVersion(seq: seq, radius: radius)) { _ in
+        // A keeper per radius: moments on either side of a change of the thresholds ask for both
+        // radii at one version of the log, and one keeper of both would make one of them again at
+        // every request.
+        let keeper = reconciliationPairings.withLockedValue { keepers in
+            if let k = keepers[radius] { return k }
+            let k = KeptPerVersion<Int64, Reconciliation.PairingTimeline>()
+            keepers[radius] = k
+            return k
+        }
+        return try await keeper.value(at: seq) { _ in
             Reconciliation.PairingTimeline(timelines, radius: radius)
         }
     }

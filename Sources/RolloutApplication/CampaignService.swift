@@ -26,8 +26,8 @@ public struct CampaignService: Sendable {
     /// Verification as known now as a step function of the as-of instant, with how many kept
     /// events and registrations it was made of (``verificationTimeline()``).
     let verificationTimelines = KeptPerVersion<VerificationTimelineVersion, VerificationTimeline>()
-    /// Which timelines can pair with which, as known now, for the log's version (``pairingTimeline(seq:radius:)``).
-    let reconciliationPairings = KeptPerVersion<PairingVersion, Reconciliation.PairingTimeline>()
+    /// Which timelines can pair with which, as known now: a keeper per radius in force, each for the log's version (``pairingTimeline(seq:radius:)``).
+    let reconciliationPairings = NIOLockedValueBox<[Double: KeptPerVersion<Int64, Reconciliation.PairingTimeline>]>([:])
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
     /// The timelines reconciliation compares (as known now) and the log's resolutions and
