@@ -29,7 +29,8 @@ public enum Importer {
         guard let campaign = try await store.campaign()?.campaign else { throw RolloutError("no_campaign") }
         do {
             return try await store.withWriteSession { session in
-                var context = try await context(session, campaign: campaign, now: now, actor: actor, limits: limits)
+                var context = try await context(session, campaign: campaign, now: now, actor: actor, limits: limits,
+                                                outlines: kind.locatesPoints)
                 context.principal = scope
                 let report = try await importRows(kind, file: file, session: session, context: context, dryRun: dryRun, progress: progress)
                 // Nothing is kept of a dry run or a rejected file: the transaction is rolled back.
@@ -46,11 +47,12 @@ public enum Importer {
     /// Carries the report of an import whose transaction must not be committed.
     struct Outcome: Error { var report: ImportReport }
 
+    /// What every row of an import is checked against; with `outlines` false (a kind whose rows
+    /// give no point, ``ImportKind/locatesPoints``) the regions' outlines are not read.
     static func context(_ session: any ImportChecks, campaign: Campaign, now: Instant, actor: String,
-                        limits: Limits) async throws -> ImportContext {
+                        limits: Limits, outlines withOutlines: Bool = true) async throws -> ImportContext {
         let regions = try await session.regions()
-        let geometries = try await session.outlines()
-        let outlines = try OutlineCache.shared.outlines(geometries)
+        let outlines = withOutlines ? try OutlineCache.shared.outlines(try await session.outlines()) : [:]
         return ImportContext(regions: Dictionary(uniqueKeysWithValues: regions.map { ($0.code, $0) }), outlines: outlines,
                              now: now, actor: actor,
                              dates: FieldDateWindow(campaign: campaign, now: now, historyYears: limits.historyYears), campaign: campaign,
