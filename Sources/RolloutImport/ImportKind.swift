@@ -2,10 +2,11 @@
 public enum ImportKind: String, CaseIterable, Sendable {
     case sites, progress, obstacles, resources, targets, subscribers, applications, inspections, investments
 
-    /// Whether its rows give a point that must lie inside its region (``RowReader/point(in:)``): only
-    /// then are the regions' outlines read for the import. On PostgreSQL, reading them for every
-    /// weekly progress file was 4 % of the statements' time of `bench import --shape operators`.
-    public var locatesPoints: Bool { self == .sites || self == .resources }
+    /// Whether its rows give a point that must lie inside its region (a `lat` column, which
+    /// ``RowReader/point(in:)`` reads): only then are the regions' outlines read for the import.
+    /// On PostgreSQL, reading them for every weekly progress file was 4 % of the statements' time
+    /// of `bench import --shape operators`.
+    public var locatesPoints: Bool { columns.contains { $0.code == "lat" } }
 
     /// A column: its English header, its Chinese header, whether a row must fill it, and whether it holds a date.
     public struct Column: Sendable, Equatable {

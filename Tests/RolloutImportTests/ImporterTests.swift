@@ -192,6 +192,10 @@ import RolloutReference
         (.targets, "region_code,target,due\n500101,10,2020-06-30\n500101,11,2020-06-30\n", "duplicate_in_file"),
         (.resources, "resource_id,owner,kind,region_code,lat,lon\nR1,电力,new_tower,500101,30.81,108.37\n", "bad_resource_kind"),
         (.resources, "resource_id,owner,kind,region_code,lat,lon,height_m\nR1,电力,power_tower,500101,30.81,108.37,tall\n", "bad_number"),
+        // A resource's point is checked against its region's outline, as a site's is: this one lies
+        // inside Wanzhou's bounding box but outside its outline (the outlines are read only for
+        // the kinds whose rows give a point).
+        (.resources, "resource_id,owner,kind,region_code,lat,lon\nR1,电力,power_tower,500101,30.40,107.88\n", "outside_region"),
         (.progress, "site_code,operator,stage,occurred_at,rollback_reason\nWZ-001,cmcc,on_air,2020-05-01,拆除\n", "rollback_not_back"),
     ])
     func badRowsOfTheOtherKinds(kind: ImportKind, text: String, code: String) async throws {
