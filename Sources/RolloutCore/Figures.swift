@@ -241,9 +241,11 @@ public enum Figures {
         // The gain expected in `days`, with its 80 % range and the chance of `needed`: from the
         // model's past errors when they are known, else from the model's own spread.
         func gain(_ days: Double) -> StageForecast.Outlook { model.outlook(pipeline, arrivals: arrivals, within: days) }
-        func expectedGain(_ o: StageForecast.Outlook) -> Double { fit?.expected(o.mean) ?? o.mean }
+        // The sites registered and not yet built: the most the calibration lets them give.
+        let registered = Double(pipeline.values.reduce(0) { $0 + $1.values.reduce(0, +) })
+        func expectedGain(_ o: StageForecast.Outlook) -> Double { fit?.expected(o, registered: registered) ?? o.mean }
         func range(_ o: StageForecast.Outlook, _ days: Double) -> (low: Double, high: Double) {
-            fit?.range(o.mean, days: days) ?? (o.quantile(-1.2816), o.quantile(1.2816))
+            fit?.range(o, registered: registered, days: days) ?? (o.quantile(-1.2816), o.quantile(1.2816))
         }
         let atDeadline = gain(daysLeft)
         let expected = progress + Int(expectedGain(atDeadline).rounded())
@@ -273,7 +275,7 @@ public enum Figures {
         }
         let band = range(atDeadline, daysLeft)
         let chance: Double? = target > 0
-            ? fit.map { $0.chance(atDeadline.mean, ofAtLeast: Double(target - progress), days: daysLeft) } ?? atDeadline.chance(ofAtLeast: target - progress)
+            ? fit.map { $0.chance(atDeadline, registered: registered, ofAtLeast: Double(target - progress), days: daysLeft) } ?? atDeadline.chance(ofAtLeast: target - progress)
             : nil
         var made = Forecast(method: "stage_durations", pacePerDay: (pace * 10).rounded() / 10, expectedAtDeadline: expected,
                         expectedLow: progress + Int(band.low.rounded()), expectedHigh: progress + Int(band.high.rounded()),

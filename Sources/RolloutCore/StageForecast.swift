@@ -141,6 +141,7 @@ public struct StageForecast: Sendable {
                 let span = min(1, days - t)
                 let p = curve?.share(within: days - t - span / 2) ?? 0
                 o.mean += rate * span * p
+                o.arriving += rate * span * p
                 o.variance += rate * span * p
                 t += 1
             }
@@ -162,6 +163,13 @@ public struct StageForecast: Sendable {
         public var mean: Double
         /// The variance of that number.
         public var variance: Double
+        /// The part of `mean` that comes from sites not yet registered.
+        public var arriving: Double = 0
+
+        /// A mean and a variance, `arriving` of the mean from sites not yet registered.
+        public init(mean: Double, variance: Double, arriving: Double = 0) {
+            self.mean = mean; self.variance = variance; self.arriving = arriving
+        }
 
         /// The chance that at least `needed` more sites are built (normal law, continuity-corrected).
         public func chance(ofAtLeast needed: Int) -> Double {

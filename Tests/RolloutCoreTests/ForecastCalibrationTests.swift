@@ -94,3 +94,43 @@ import Testing
         #expect(abs(Double(held) / 2000 - 0.8) < 0.08, "\(held) of 2000")
     }
 }
+
+@Suite struct CalibratedPipelineTests {
+    /// A fit that raises every forecast by half (the model expected two thirds of what happened).
+    func raisingFit() throws -> ForecastCalibration.Fit {
+        try #require(ForecastCalibration((0..<4).map { .init(key: "", horizonDays: 7 * Double($0 + 1), predicted: 1000, actual: 1500) }).fit(for: ""))
+    }
+
+    @Test func theBiasNeverRaisesThePipelinePastTheSitesItHolds() throws {
+        let fit = try raisingFit()
+        // setup: 800 expected from the 1,000 registered sites, 100 from sites not yet registered
+        let o = StageForecast.Outlook(mean: 900, variance: 0, arriving: 100)
+        // MUT + validate: raised by half, the pipeline would give 1,200 of its 1,000 sites; it gives
+        // them all, and the sites not yet registered are raised in full
+        #expect(abs(fit.expected(o, registered: 1000) - (1000 + 150)) < 1e-6)
+        // with more sites registered than the raised count, the bias applies in full
+        #expect(abs(fit.expected(o, registered: 5000) - (1200 + 150)) < 1e-6)
+        // a bias that lowers is never held back
+        let lowering = try #require(ForecastCalibration((0..<4).map { _ in .init(key: "", horizonDays: 7, predicted: 1000, actual: 500) }).fit(for: ""))
+        #expect(abs(lowering.expected(o, registered: 800) - 450) < 1e-6)
+    }
+
+    @Test func theRangeAndTheChanceFollowTheBoundedExpectation() throws {
+        let fit = try raisingFit()
+        let o = StageForecast.Outlook(mean: 900, variance: 0, arriving: 100)
+        let expected = fit.expected(o, registered: 1000)
+        let r = fit.range(o, registered: 1000, days: 30)
+        #expect(r.low < expected && expected < r.high)
+        // the chance of the bounded expectation is a half; it falls as the need grows
+        #expect(abs(fit.chance(o, registered: 1000, ofAtLeast: expected, days: 30) - 0.5) < 1e-9)
+        var last = 1.0
+        for needed in stride(from: 800.0, through: 1600, by: 50) {
+            let p = fit.chance(o, registered: 1000, ofAtLeast: needed, days: 30)
+            #expect(p >= 0 && p <= last)
+            last = p
+        }
+        // the chance of reaching the range's ends is about 90 % and 10 %
+        #expect(abs(fit.chance(o, registered: 1000, ofAtLeast: r.low, days: 30) - 0.9) < 1e-3)
+        #expect(abs(fit.chance(o, registered: 1000, ofAtLeast: r.high, days: 30) - 0.1) < 1e-3)
+    }
+}

@@ -41,6 +41,19 @@ import Testing
         histories = [:]
     }
 
+    @Test func theOutlookSaysWhatComesFromSitesNotYetRegistered() {
+        // setup: planned sites built within [7, 10) days; 100 planned now and 5 a day to come
+        let model = StageForecast(now: Self.durations([(.planned, 5, 100)]), windowStart: CounterValues())
+        // MUT
+        let both = model.outlook(["cmcc": [.planned: 100]], arrivals: ["cmcc": 5], within: 30)
+        let registered = model.outlook(["cmcc": [.planned: 100]], within: 30)
+        let arriving = model.outlook([:], arrivals: ["cmcc": 5], within: 30)
+        // validate: the sites to come are counted apart, and only they
+        #expect(both.arriving > 0 && registered.arriving == 0)
+        #expect(abs((both.mean - both.arriving) - registered.mean) < 1e-9)
+        #expect(abs(arriving.arriving - arriving.mean) < 1e-9)
+    }
+
     /// Counters where `n` sites of cmcc went from `stage` to built within `bucket`.
     static func durations(_ entries: [(Stage, Int, Int)]) -> CounterValues {
         var v = CounterValues()
