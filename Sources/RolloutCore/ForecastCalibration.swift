@@ -7,8 +7,9 @@ import Foundation
 /// the moment (``settleDays``); the log says how many were. The log-ratios of what happened to what
 /// was expected give, per key, a bias (their mean) and a spread that grows with the horizon as
 /// √days: the deviation 80 % of the past ones stayed within (their empirical quantile, not a normal
-/// law's assumption). A forecast then moves its expected gain by the bias and takes its 80 % range
-/// and its chance from that spread. A key's fit is shrunk toward
+/// law's assumption). A forecast then moves its expected gain by the bias (never raising what the
+/// sites already registered give past how many they are) and takes its 80 % range and its chance
+/// from that spread around it. A key's fit is shrunk toward
 /// the city's by the weight of ``shrinkage`` samples, since a small region has few sites to learn from.
 public struct ForecastCalibration: Sendable, Equatable {
     /// One past forecast beside what happened.
