@@ -129,6 +129,25 @@ import Testing
         return (campaign, regions, moment, Figures.Inputs(now: now, atStart: CounterValues(), paceStart: now, paceDays: 14, windowStart: CounterValues()))
     }
 
+    @Test func theCalibratedForecastNeverExpectsMoreOfThePipelineThanItHolds() {
+        // setup: 200 installed sites, half expected by the deadline before calibration; past
+        // forecasts that came out three times too low (a bias of log 3)
+        var (campaign, regions, moment, inputs) = Self.twelveDaysLeft(planned: 0, onAir: 100)
+        inputs.calibration = ForecastCalibration([7.0, 14, 21].map { .init(key: "", horizonDays: $0, predicted: 1000, actual: 3000) })
+        let start = campaign.start
+        let records = [TargetRecord(setting: TargetSetting(regionCode: "A", target: 350, due: campaign.deadline), setAt: start, recordedAt: start, seq: 1)]
+        // MUT
+        let s = Figures.summary(campaign: campaign, regions: regions, targets: Targets(records, at: moment), inputs: inputs, moment: moment)
+        // validate: raised threefold the 100 would be 300 of 200 sites; all 200 are expected, no more
+        #expect(s.forecast.calibration != nil)
+        #expect(s.forecast.expectedAtDeadline == 100 + 200)
+        #expect(s.forecast.path?.last?.expected == 300)
+        #expect(s.forecast.expectedLow! < 300 && s.forecast.expectedHigh! > 300)
+        // the target of 350 lies beyond every registered site: a small chance, no day it is reached
+        #expect((s.forecast.probabilityByDeadline ?? 1) < 0.2)
+        #expect(s.forecast.expectedCompletionDate == nil)
+    }
+
     @Test func theStagesOfTheShortfallAddUpToTheUnbuiltSites() {
         // setup: the same campaign, 12 days left; installed sites take 10–14 days (half built by
         // the deadline), planned ones have no durations yet (none built)
