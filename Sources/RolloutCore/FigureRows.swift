@@ -180,6 +180,10 @@ public struct Forecast: Codable, Equatable, Sendable {
     /// The unbuilt sites by stage and what is expected of them by the deadline (the city and each
     /// region; nil elsewhere).
     @Nullable public var byStage: [StageOutlook]? = nil
+    /// Of the progress expected at the deadline, the sites not registered yet that are expected to
+    /// be registered (at the last 14 days' pace) and built by then; with `byStage`, where the
+    /// expected count comes from (nil with the 14-day pace).
+    @Nullable public var expectedNewSites: Int? = nil
     /// Why a part of the forecast is missing: `nothing_built` (no site built yet to learn stage
     /// durations from: the 14-day pace is carried forward, with no range and no chance) or
     /// `no_target` (no target: no chance, no expected day, no "on track"); nil when nothing is missing.

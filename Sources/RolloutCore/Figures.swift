@@ -285,6 +285,7 @@ public enum Figures {
                         calibration: fit.map { CalibrationNote(bias: ($0.bias * 10_000).rounded() / 10_000,
                                                                spreadPerRootDay: ($0.spreadPerRootDay * 10_000).rounded() / 10_000, samples: $0.samples) })
         made.reason = target > 0 ? nil : "no_target"
+        made.expectedNewSites = Int((fit?.expectedArriving(atDeadline) ?? atDeadline.arriving).rounded())
         return made
     }
 

@@ -144,6 +144,9 @@ extension ForecastCalibration.Fit {
         return min(registered, (o.mean - o.arriving) * factor) + o.arriving * factor
     }
 
+    /// The part of the expected gain that comes from sites not registered yet.
+    public func expectedArriving(_ o: StageForecast.Outlook) -> Double { o.arriving * exp(bias) }
+
     /// The gain expected from a raw outlook, from a pipeline of `registered` sites.
     public func expected(_ o: StageForecast.Outlook, registered: Double) -> Double {
         Self.gain(o, registered: registered, movedBy: bias)

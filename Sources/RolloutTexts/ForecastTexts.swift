@@ -13,6 +13,7 @@ extension Catalogue {
         "page_outlook": ("预计截止日前建成的来源（按当前阶段）", "Where the sites expected by the deadline stand now"),
         "page_outlook_sites": ("当前站点数", "Sites now"),
         "page_outlook_built": ("预计截止日前建成", "Expected built by the deadline"),
+        "page_outlook_new_sites": ("尚未登记的新站（按近 14 天登记速度）", "Sites not registered yet (at the last 14 days' pace)"),
         "page_outlook_left": ("预计届时仍未建成", "Expected still unbuilt then"),
         "page_outlook_note": ("按各阶段站点以往走完剩余工序所用的天数估算（已按近四周预测误差校正）；未建成的多在哪个阶段，短板就在哪里。",
                               "From how long sites at each stage have taken to be built (corrected by the last four weeks' errors): the stage where most sites are expected to be left is where the shortfall comes from."),

@@ -148,6 +148,27 @@ import Testing
         #expect(s.forecast.expectedCompletionDate == nil)
     }
 
+    @Test func theStagesAndTheNewSitesAddUpToTheForecast() {
+        // setup: 200 installed sites (10–14 days to built) and 50 planned ones (planned sites built
+        // within 5–7 days of registering), 28 of them registered in the last 14 days: two a day to come
+        var (campaign, regions, moment, inputs) = Self.twelveDaysLeft(planned: 50, onAir: 100)
+        var now = inputs.now
+        now.add(CounterKey(regionCode: "", operatorCode: "cmcc", metric: Metric.toBuilt(.planned, bucket: 4)), 100)
+        var before = now
+        before.add(CounterKey(regionCode: "A", operatorCode: "cmcc", metric: Metric.stage(.planned)), -28)
+        inputs = Figures.Inputs(now: now, atStart: CounterValues(), paceStart: before, paceDays: 14, windowStart: CounterValues())
+        // MUT
+        let s = Figures.summary(campaign: campaign, regions: regions, targets: Targets([], at: moment), inputs: inputs, moment: moment)
+        // validate: new sites are expected, and with the stages they make the forecast's gain
+        let new = s.forecast.expectedNewSites ?? 0
+        #expect(new > 0 && new <= 2 * 12)
+        let stages = (s.forecast.byStage ?? []).reduce(0) { $0 + $1.expectedBuilt }
+        #expect(abs(s.forecast.expectedAtDeadline - (100 + stages + new)) <= 1, "\(s.forecast.expectedAtDeadline) \(stages) \(new)")
+        // none without registrations to carry forward
+        let (_, _, _, still) = Self.twelveDaysLeft(planned: 50, onAir: 100)
+        #expect(Figures.summary(campaign: campaign, regions: regions, targets: Targets([], at: moment), inputs: still, moment: moment).forecast.expectedNewSites == 0)
+    }
+
     @Test func theStagesOfTheShortfallAddUpToTheUnbuiltSites() {
         // setup: the same campaign, 12 days left; installed sites take 10–14 days (half built by
         // the deadline), planned ones have no durations yet (none built)

@@ -68,20 +68,23 @@ extension RegionPage {
         \(operators)</tbody></table></div>\
         <h2>\(c.t("page_stages"))</h2><div class="scroll"><table><thead><tr>\(Stage.allCases.map { s -> HTML in "<th>\(c.name(s))</th>" })</tr></thead>\
         <tbody><tr>\(Stage.allCases.map { s -> HTML in "<td>\(r.stages[s.rawValue] ?? 0)</td>" })</tr></tbody></table></div>\
-        \(outlook(r.forecast.byStage ?? [], context: c))\(ObstacleOutlookTable.html(m.obstacleForecast, shortfall: r.target.map { $0 - r.forecast.expectedAtDeadline }, context: c))<h2>\(c.t("page_key_areas"))</h2>\(keyAreas)<p class="muted small">\(c.t("page_key_area_note"))</p>\(adoption(m, c))\(lists)
+        \(outlook(r.forecast.byStage ?? [], newSites: r.forecast.expectedNewSites, context: c))\(ObstacleOutlookTable.html(m.obstacleForecast, shortfall: r.target.map { $0 - r.forecast.expectedAtDeadline }, context: c))<h2>\(c.t("page_key_areas"))</h2>\(keyAreas)<p class="muted small">\(c.t("page_key_area_note"))</p>\(adoption(m, c))\(lists)
         """
         return HTMLPage.frame(title: Catalogue.text("page_region_title", c.language, ["value": c.name(m.region)]), context: c, path: path, body: body)
     }
 
     /// The unbuilt sites by stage, and how many of each the forecast expects by the deadline.
-    static func outlook(_ stages: [StageOutlook], context c: PageContext) -> HTML {
+    static func outlook(_ stages: [StageOutlook], newSites: Int?, context c: PageContext) -> HTML {
         guard !stages.isEmpty else { return "" }
-        let rows = stages.map { s -> HTML in
+        var rows = stages.map { s -> HTML in
             let worst = stages.max { $0.expectedLeft < $1.expectedLeft }?.stage == s.stage && s.expectedLeft > 0
             return """
             <tr><td class="l">\(Stage(rawValue: s.stage).map { c.name($0) } ?? s.stage)</td><td>\(s.sites)</td><td>\(s.expectedBuilt)</td>\
             <td\(worst ? Dashboard.lag : nil)>\(s.expectedLeft)</td></tr>
             """
+        }
+        if let newSites, newSites > 0 {
+            rows.append("<tr id=\"outlook-new-sites\"><td class=\"l\">\(c.t("page_outlook_new_sites"))</td><td>—</td><td>\(newSites)</td><td>—</td></tr>")
         }
         return """
         <h2>\(c.t("page_outlook"))</h2><div class="scroll"><table id="stage-outlook"><thead><tr><th class="l">\(c.t("page_stage"))</th>\
