@@ -122,16 +122,6 @@ extension ForecastCalibration.Fit {
     /// The gain expected in `days` once the bias is taken out of a raw expected gain.
     public func expected(_ gain: Double) -> Double { expected(StageForecast.Outlook(mean: gain, variance: 0), registered: .infinity) }
 
-    /// The 80 % range of the gain in `days`.
-    public func range(_ gain: Double, days: Double) -> (low: Double, high: Double) {
-        range(StageForecast.Outlook(mean: gain, variance: 0), registered: .infinity, days: days)
-    }
-
-    /// The chance that the gain in `days` reaches `needed` (its log-ratio read as normal).
-    public func chance(_ gain: Double, ofAtLeast needed: Double, days: Double) -> Double {
-        chance(StageForecast.Outlook(mean: gain, variance: 0), registered: .infinity, ofAtLeast: needed, days: days)
-    }
-
     /// The gain of a raw outlook moved by a log-ratio `b`: the part of the sites already registered
     /// never past how many they are (`registered`), the part of sites not yet registered moved in full.
     ///

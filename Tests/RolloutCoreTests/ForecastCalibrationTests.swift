@@ -2,6 +2,17 @@ import Foundation
 import RolloutCore
 import Testing
 
+/// A gain with no pipeline to hold it (every site of it registered and the pipeline unbounded).
+extension ForecastCalibration.Fit {
+    func range(_ gain: Double, days: Double) -> (low: Double, high: Double) {
+        range(StageForecast.Outlook(mean: gain, variance: 0), registered: .infinity, days: days)
+    }
+
+    func chance(_ gain: Double, ofAtLeast needed: Double, days: Double) -> Double {
+        chance(StageForecast.Outlook(mean: gain, variance: 0), registered: .infinity, ofAtLeast: needed, days: days)
+    }
+}
+
 @Suite struct ForecastCalibrationTests {
     /// Past forecasts of the city and a region whose outcomes were `ratio` times what was expected, with noise.
     func pairs(ratio: Double, noise: [Double], horizons: [Double] = [7, 14, 21], key: String = "") -> [ForecastCalibration.Pair] {

@@ -57,6 +57,10 @@ actor PastDeadlineFixture {
         let naiveMedian = ahead.count % 2 == 1 ? ahead[ahead.count / 2] : (ahead[ahead.count / 2 - 1] + ahead[ahead.count / 2]) / 2
         let cityAhead = try #require((scores[0]["model_weeks_ahead"] as? [String: Any])?["median_absolute"] as? Double)
         #expect(ahead.count == 8 && abs(cityAhead - naiveMedian) < 1e-12)
+        // Back-tested against what the log shows at the deadline, the city's median error 2 to 10
+        // weeks ahead is within issue 17's 3 %: 0.65 % on this demo; 4.9 % when the calibration's
+        // bias raised the registered pipeline past the sites it held.
+        #expect(naiveMedian <= 0.03, "\(ahead)")
         // Each outcome is the progress the log shows at the deadline, and each case's progress the
         // progress as known on its day (a naive reading of the summary).
         let outcome = try await service.summary(asOf: "2020-06-30").progress

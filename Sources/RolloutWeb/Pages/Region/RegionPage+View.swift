@@ -75,7 +75,7 @@ extension RegionPage {
 
     /// The unbuilt sites by stage, and how many of each the forecast expects by the deadline.
     static func outlook(_ stages: [StageOutlook], newSites: Int?, context c: PageContext) -> HTML {
-        guard !stages.isEmpty else { return "" }
+        guard !stages.isEmpty || (newSites ?? 0) > 0 else { return "" }
         var rows = stages.map { s -> HTML in
             let worst = stages.max { $0.expectedLeft < $1.expectedLeft }?.stage == s.stage && s.expectedLeft > 0
             return """
