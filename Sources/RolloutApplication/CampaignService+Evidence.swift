@@ -104,10 +104,14 @@ extension CampaignService {
         // Picked from the openings before any sorting: sorting every current opening first took
         // a third of an operator page's time at `--scale 10`. As known now, picked by the
         // timeline and each folded from its own events.
-        let rejected = if moment.knownAt == nil {
-            try await verificationTimeline().openings(at: moment.asOf) { site, state in site.operator == op && state == .rejected }
+        let rejected: [Verification.Opening]
+        if moment.knownAt == nil {
+            let timeline = try await verificationTimeline()
+            let sites = timeline.sites(at: moment.asOf) { site, state in site.operator == op && state == .rejected }
+            let own = try await ownEvents(of: sites)
+            rejected = sites.compactMap { timeline.opening(of: $0, own: own[$0] ?? [], at: moment) }
         } else {
-            try await verification(at: moment).verification.openings.values.filter { $0.site.operator == op && $0.isCurrent && $0.state == .rejected }
+            rejected = try await verification(at: moment).verification.openings.values.filter { $0.site.operator == op && $0.isCurrent && $0.state == .rejected }
         }
         return rejected.sorted { ($0.decidedAt ?? $0.recordedAt, $0.site.code) > ($1.decidedAt ?? $1.recordedAt, $1.site.code) }
     }

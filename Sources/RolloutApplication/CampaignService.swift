@@ -23,9 +23,13 @@ public struct CampaignService: Sendable {
     /// Every registered site's region and position, taken from the registrations' places up to a
     /// version of the log and grown from there (``registeredSites()``).
     let verificationSites = KeptPerVersion<Int64, VerificationSites>()
-    /// Verification as known now as a step function of the as-of instant, with how many kept
-    /// events and registrations it was made of (``verificationTimeline()``).
-    let verificationTimelines = KeptPerVersion<VerificationTimelineVersion, VerificationTimeline>()
+    /// Verification as known now as a step function of the as-of instant, for a version of the
+    /// log (``verificationTimeline()``).
+    let verificationTimelines = KeptPerVersion<Int64, VerificationTimeline>()
+    /// The keeping of a timeline in the database under way, if any (``keptWritesFinished()``).
+    let timelineKeeping = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    /// How many times this service derived the timeline from every kept event (for tests).
+    let timelineDerivations = NIOLockedValueBox(0)
     /// Which timelines can pair with which, as known now: a keeper per radius in force, each for the log's version (``pairingTimeline(seq:radius:)``).
     let reconciliationPairings = NIOLockedValueBox<[Double: KeptPerVersion<Int64, Reconciliation.PairingTimeline>]>([:])
     /// The reconciliations of the last few moments asked, with the log's version they were read at.

@@ -26,81 +26,110 @@ public struct VerificationTimeline: Sendable {
         }
     }
 
-    private static let states = Verification.State.allCases
+    static let states = Verification.State.allCases
 
-    /// The events folded, in log order.
-    private let events: [LoggedEvent]
-    /// The evidence rules' places in `events`.
-    private let rules: [Int32]
-    /// The sites, and where each one's events (its own and the spot checks that drew it) and steps are.
-    private let sites: [SiteKey]
-    private let eventStart: [Int32], eventIndexes: [Int32]
-    private let stepStart: [Int32], steps: [Step]
-    /// Each site's cell (its region and operator) in `cells`.
-    private let cellOf: [Int32]
-    private let cells: [(region: String, op: String)]
+    /// A site's region and operator: the cell its opening is counted in.
+    struct Cell: Hashable, Sendable {
+        var region: String, op: String
+    }
+
+    /// The evidence rules, in log order.
+    let rules: [LoggedEvent]
+    /// The sites, and where each one's steps are.
+    let sites: [SiteKey]
+    let stepStart: [Int32], steps: [Step]
+    /// Each site's cell in `cells`.
+    let cellOf: [Int32]
+    let cells: [Cell]
+
+    init(rules: [LoggedEvent], sites: [SiteKey], stepStart: [Int32], steps: [Step], cellOf: [Int32], cells: [Cell]) {
+        self.rules = rules; self.sites = sites; self.stepStart = stepStart; self.steps = steps; self.cellOf = cellOf; self.cells = cells
+    }
+
+    /// How many sites it holds (those with any event verification folds).
+    public var siteCount: Int { sites.count }
 
     /// The timeline of `events` (verification's kinds, in any order), each site in its region
     /// (`regionOf`; a site without one counts in region `""`, as ``VerificationTally`` counts it).
     public init(_ events: [LoggedEvent], regionOf: [SiteKey: String]) {
         let inOrder = events.indices.dropFirst().allSatisfy { events[$0 - 1].seq < events[$0].seq }
         let ordered = inOrder ? events : events.sorted { $0.seq < $1.seq }
-        var index: [SiteKey: Int] = [:], sites: [SiteKey] = [], lists: [[Int32]] = [], rules: [Int32] = []
+        var index: [SiteKey: Int] = [:], sites: [SiteKey] = [], lists: [[Int32]] = [], rules: [LoggedEvent] = []
         func slot(_ s: SiteKey) -> Int {
             if let i = index[s] { return i }
             index[s] = sites.count; sites.append(s); lists.append([])
             return sites.count - 1
         }
         for (i, logged) in ordered.enumerated() {
-            switch logged.event.body {
-            case .evidenceRuleSet: rules.append(Int32(i))
-            case .stageReported(let s, _, _), .stageRolledBack(let s, _, _), .verificationDecided(let s, _):
-                let k = slot(s); lists[k].append(Int32(i))
-            case .evidenceAttached(let p):
-                let k = slot(p.site); lists[k].append(Int32(i))
-            case .spotCheckDrawn(let c):
-                for s in c.sites { let k = slot(s); lists[k].append(Int32(i)) }
-            default: continue
-            }
+            if case .evidenceRuleSet = logged.event.body { rules.append(logged); continue }
+            for s in Self.sites(of: logged) { let k = slot(s); lists[k].append(Int32(i)) }
         }
-        var eventStart: [Int32] = [0], eventIndexes: [Int32] = [], stepStart: [Int32] = [0], steps: [Step] = []
-        var cellIndex: [String: Int] = [:], cells: [(region: String, op: String)] = [], cellOf: [Int32] = []
-        eventStart.reserveCapacity(sites.count + 1); stepStart.reserveCapacity(sites.count + 1); cellOf.reserveCapacity(sites.count)
+        var b = Builder(rules: rules, capacity: sites.count)
         for (k, site) in sites.enumerated() {
-            eventIndexes += lists[k]
-            eventStart.append(Int32(eventIndexes.count))
-            steps += Self.steps(of: site, Self.merged(lists[k], rules, site: site, events: ordered))
-            stepStart.append(Int32(steps.count))
-            let region = regionOf[site] ?? ""
-            let key = region + "|" + site.operator.rawValue
-            if let c = cellIndex[key] { cellOf.append(Int32(c)) } else {
-                cellIndex[key] = cells.count; cellOf.append(Int32(cells.count)); cells.append((region, site.operator.rawValue))
-            }
+            b.add(site, steps: Self.steps(of: site, Self.merged(lists[k].lazy.map { ordered[Int($0)] }, rules, site: site)),
+                  region: regionOf[site] ?? "")
         }
-        self.events = ordered; self.rules = rules; self.sites = sites
-        self.eventStart = eventStart; self.eventIndexes = eventIndexes; self.stepStart = stepStart; self.steps = steps
-        self.cellOf = cellOf; self.cells = cells
+        self = b.timeline
     }
 
-    /// A site's events merged with the rules in log order, the spot checks cut down to the site.
-    private static func merged(_ own: [Int32], _ rules: [Int32], site: SiteKey, events: [LoggedEvent]) -> [LoggedEvent] {
-        var out: [LoggedEvent] = []
-        out.reserveCapacity(own.count + rules.count)
-        var a = 0, b = 0
-        while a < own.count || b < rules.count {
-            let i: Int32
-            if b == rules.count || (a < own.count && own[a] < rules[b]) { i = own[a]; a += 1 } else { i = rules[b]; b += 1 }
-            var logged = events[Int(i)]
-            if case .spotCheckDrawn(let c) = logged.event.body, c.sites.count > 1 {
-                logged.event.body = .spotCheckDrawn(SpotCheck(week: c.week, seed: c.seed, rate: c.rate, sites: [site]))
-            }
-            out.append(logged)
+    /// The sites whose openings an event of verification's kinds may change (none for a rule: it
+    /// may change every site's).
+    public static func sites(of logged: LoggedEvent) -> [SiteKey] {
+        switch logged.event.body {
+        case .stageReported(let s, _, _), .stageRolledBack(let s, _, _), .verificationDecided(let s, _): [s]
+        case .evidenceAttached(let p): [p.site]
+        case .spotCheckDrawn(let c): c.sites
+        default: []
         }
+    }
+
+    /// Gathers sites, their steps and their cells into a timeline.
+    struct Builder {
+        private var sites: [SiteKey] = [], stepStart: [Int32] = [0], steps: [Step] = [], cellOf: [Int32] = []
+        private var cellIndex: [Cell: Int32] = [:], cells: [Cell] = []
+        private let rules: [LoggedEvent]
+
+        init(rules: [LoggedEvent], capacity: Int) {
+            self.rules = rules
+            sites.reserveCapacity(capacity); stepStart.reserveCapacity(capacity + 1); cellOf.reserveCapacity(capacity)
+        }
+
+        mutating func add(_ site: SiteKey, steps more: some Collection<Step>, region: String) {
+            sites.append(site)
+            steps.append(contentsOf: more)
+            stepStart.append(Int32(steps.count))
+            let cell = Cell(region: region, op: site.operator.rawValue)
+            if let c = cellIndex[cell] { cellOf.append(c) } else {
+                cellIndex[cell] = Int32(cells.count); cellOf.append(Int32(cells.count)); cells.append(cell)
+            }
+        }
+
+        var timeline: VerificationTimeline {
+            VerificationTimeline(rules: rules, sites: sites, stepStart: stepStart, steps: steps, cellOf: cellOf, cells: cells)
+        }
+    }
+
+    /// A site's events (in log order) merged with the rules (in log order), the spot checks cut down to the site.
+    static func merged(_ own: some Sequence<LoggedEvent>, _ rules: [LoggedEvent], site: SiteKey) -> [LoggedEvent] {
+        var out: [LoggedEvent] = []
+        out.reserveCapacity(own.underestimatedCount + rules.count)
+        var b = 0
+        for logged in own {
+            while b < rules.count && rules[b].seq < logged.seq { out.append(rules[b]); b += 1 }
+            if case .spotCheckDrawn(let c) = logged.event.body, c.sites.count > 1 {
+                var one = logged
+                one.event.body = .spotCheckDrawn(SpotCheck(week: c.week, seed: c.seed, rate: c.rate, sites: [site]))
+                out.append(one)
+            } else {
+                out.append(logged)
+            }
+        }
+        out += rules[b...]
         return out
     }
 
     /// A site's steps, from its events (and the rules) in log order.
-    private static func steps(of site: SiteKey, _ list: [LoggedEvent]) -> [Step] {
+    static func steps(of site: SiteKey, _ list: [LoggedEvent]) -> [Step] {
         // No opening ever: nothing to count.
         guard list.contains(where: { if case .stageReported(_, let s, _) = $0.event.body { s.isBuilt } else { false } }) else { return [] }
         var out: [Step] = []
@@ -163,22 +192,24 @@ public struct VerificationTimeline: Sendable {
         return VerificationTally(cells: lines)
     }
 
-    /// The current openings as of a cutoff, known now, of the sites `picked` for their state then,
-    /// each folded from its own events: the same openings as the whole fold's.
-    public func openings(at asOf: Cutoff, picked: (SiteKey, Verification.State) -> Bool) -> [Verification.Opening] {
+    /// The sites `picked` for their state as of a cutoff, known now (those with a current opening then).
+    public func sites(at asOf: Cutoff, picked: (SiteKey, Verification.State) -> Bool) -> [SiteKey] {
         let t = asOf.before.seconds
-        var out: [Verification.Opening] = []
-        for k in sites.indices {
-            guard let s = step(k, t), picked(sites[k], Self.states[Int(s.state)]) else { continue }
-            let own = eventIndexes[Int(eventStart[k])..<Int(eventStart[k + 1])]
-            let list = Self.merged(Array(own), rules, site: sites[k], events: events)
-            if let o = Verification(list, at: ReadMoment(asOf: asOf)).openings[sites[k]] { out.append(o) }
+        return sites.indices.compactMap { k in
+            guard let s = step(k, t), picked(sites[k], Self.states[Int(s.state)]) else { return nil }
+            return sites[k]
         }
-        return out
+    }
+
+    /// A site's opening as of a moment, folded from its own events (in any order: those of its
+    /// entity and of its verification, and the spot checks that drew it) and the rules: the
+    /// same opening as the whole fold's.
+    public func opening(of site: SiteKey, own: [LoggedEvent], at moment: ReadMoment) -> Verification.Opening? {
+        Verification(Self.merged(own.sorted { $0.seq < $1.seq }, rules, site: site), at: moment).openings[site]
     }
 
     /// The evidence rule in force as of a moment.
     public func rule(at moment: ReadMoment) -> EvidenceRule? {
-        Verification(rules.map { events[Int($0)] }, at: moment).rule
+        Verification(rules, at: moment).rule
     }
 }

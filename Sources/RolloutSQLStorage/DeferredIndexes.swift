@@ -10,7 +10,7 @@ struct DeferredIndexes: Sendable {
     let definitions: [String]
 
     /// The tables whose indexes wait: the log and the projections a load fills.
-    static let tables = ["events", "sites", "obstacles"]
+    static let tables = ["events", "sites", "obstacles", "counter_days"]
 
     /// Drops the secondary indexes (never a primary key's or a unique constraint's: those keep
     /// checking the rows as they come) and returns how to make them again.

@@ -6,5 +6,5 @@ import RolloutCore
 /// Every change is an event appended in one transaction with the projection updates it causes;
 /// nothing in the log is ever updated or deleted. Reads take a ``ReadMoment``.
 public protocol CampaignStore: CampaignDatabase, EventLog, ProgressReads, ObstacleReads, ResourceReads, ReconciliationReads, BulletinStore, NotificationStore,
-    EvidenceStore,
+    EvidenceStore, SnapshotStore,
     AccountStore {}

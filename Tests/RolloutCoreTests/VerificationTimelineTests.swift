@@ -28,7 +28,9 @@ import Testing
                 let fold = Verification(log, at: ReadMoment(asOf: asOf))
                 #expect(timeline.tally(at: asOf) == VerificationTally(fold, regionOf: regionOf), "round \(round) as of \(t)")
                 let rejected = fold.openings.values.filter { $0.isCurrent && $0.state == .rejected }.sorted { $0.site.code < $1.site.code }
-                #expect(timeline.openings(at: asOf, picked: { _, s in s == .rejected }).sorted { $0.site.code < $1.site.code } == rejected, "round \(round) as of \(t)")
+                let picked = timeline.sites(at: asOf) { _, s in s == .rejected }
+                let openings = picked.compactMap { site in timeline.opening(of: site, own: log.filter { VerificationTimeline.sites(of: $0).contains(site) }, at: ReadMoment(asOf: asOf)) }
+                #expect(openings.sorted { $0.site.code < $1.site.code } == rejected, "round \(round) as of \(t)")
                 #expect(timeline.rule(at: ReadMoment(asOf: asOf)) == fold.rule)
             }
         }
