@@ -50,8 +50,9 @@ extension CampaignService {
         }
         // Sites drawn at random and folded again from the log as it stood then: a timeline kept
         // by another build whose rules of verification differ is derived again, not trusted.
-        let sample = try await ownEvents(of: Array(Set(timeline.sample(Self.sitesChecked, seed: UInt64(kept.version)))))
-        guard timeline.agrees(with: sample.mapValues { $0.filter { $0.seq <= kept.version } }) else {
+        let sample = timeline.sample(Self.sitesChecked, seed: UInt64(kept.version))
+        let own = try await ownEvents(of: Array(Set(sample.map(\.site))))
+        guard timeline.agrees(with: own.mapValues { $0.filter { $0.seq <= kept.version } }, at: sample) else {
             Logger(label: "rollout.verification").warning("kept verification timeline disagrees with the log; deriving it again")
             return nil
         }

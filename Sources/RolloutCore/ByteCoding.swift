@@ -35,14 +35,16 @@ struct ByteReader {
 
     mutating func u8() throws -> UInt8 { try take(1).first! }
 
-    mutating func u32() throws -> UInt32 {
-        let s = try take(4)
-        return s.reversed().reduce(0) { $0 << 8 | UInt32($1) }
-    }
+    mutating func u32() throws -> UInt32 { UInt32(littleEndian: try load(UInt32.self)) }
 
-    mutating func i64() throws -> Int64 {
-        let s = try take(8)
-        return Int64(bitPattern: s.reversed().reduce(0) { $0 << 8 | UInt64($1) })
+    mutating func i64() throws -> Int64 { Int64(littleEndian: try load(Int64.self)) }
+
+    /// A whole number's bytes as they lie (a copy: they need not be aligned).
+    private mutating func load<T: FixedWidthInteger>(_: T.Type) throws -> T {
+        let n = MemoryLayout<T>.size
+        guard n <= bytes.count - at else { throw Malformed() }
+        defer { at += n }
+        return bytes.withUnsafeBytes { [at] in $0.loadUnaligned(fromByteOffset: at, as: T.self) }
     }
 
     mutating func string() throws -> String {

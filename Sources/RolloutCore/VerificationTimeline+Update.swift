@@ -37,27 +37,24 @@ extension VerificationTimeline {
         return (Self.steps(of: site, Self.merged(events, rules, site: site)), region)
     }
 
-    /// Up to `n` of its sites, drawn at random by `seed`.
-    public func sample(_ n: Int, seed: UInt64) -> [SiteKey] {
+    /// `n` of its sites drawn at random by `seed` (a site may be drawn twice), with their places.
+    public func sample(_ n: Int, seed: UInt64) -> [(index: Int, site: SiteKey)] {
         guard !sites.isEmpty else { return [] }
         var r = SeededRandom(seed: seed)
-        return (0..<n).map { _ in sites[Int.random(in: 0..<sites.count, using: &r)] }
+        return (0..<n).map { _ in let k = Int.random(in: 0..<sites.count, using: &r); return (k, sites[k]) }
     }
 
-    /// Whether each site of `own` (all of it) has the steps and the region that a fold of its
-    /// events gives (the log's events up to the version the timeline was made at): a timeline kept
-    /// by another build of the program, whose rules of verification may differ, is checked this
-    /// way before it is used.
-    public func agrees(with own: [SiteKey: [LoggedEvent]]) -> Bool {
-        var remaining = own.count
-        for (k, site) in sites.enumerated() {
-            guard let events = own[site] else { continue }
-            remaining -= 1
-            let (steps, region) = refold(site, events)
+    /// Whether each sampled site (``sample(_:seed:)``) has the steps and the region that a fold of
+    /// its events in `own` gives (the log's events up to the version the timeline was made at): a
+    /// timeline kept by another build of the program, whose rules of verification may differ, is
+    /// checked this way before it is used.
+    public func agrees(with own: [SiteKey: [LoggedEvent]], at sample: [(index: Int, site: SiteKey)]) -> Bool {
+        sample.allSatisfy { k, site in
+            guard k < sites.count, sites[k] == site else { return false }
+            let (steps, region) = refold(site, own[site] ?? [])
             let mine = self.steps[Int(stepStart[k])..<Int(stepStart[k + 1])]
             guard mine.count == steps.count, zip(mine, steps).allSatisfy({ $0.after == $1.after && $0.sameStanding($1) }) else { return false }
-            if let region, cells[Int(cellOf[k])].region != region { return false }
+            return region == nil || cells[Int(cellOf[k])].region == region
         }
-        return remaining == 0
     }
 }
