@@ -107,9 +107,10 @@ extension CampaignService {
         // timeline and each folded from its own events.
         let rejected: [Verification.Opening]
         if moment.knownAt == nil {
+            let seq = try await store.currentSeq()
             let timeline = try await verificationTimeline()
             let sites = timeline.sites(at: moment.asOf) { site, state in site.operator == op && state == .rejected }
-            let own = try await ownEvents(of: sites)
+            let own = try await keptOwnEvents(of: sites, seq: seq)
             rejected = sites.compactMap { timeline.opening(of: $0, own: own[$0] ?? [], at: moment) }
         } else {
             rejected = try await verification(at: moment).verification.openings.values.filter { $0.site.operator == op && $0.isCurrent && $0.state == .rejected }

@@ -70,13 +70,13 @@ extension CampaignService {
         guard version < seq else { return timeline }
         async let appended = store.events(kinds: Verification.kinds, after: version, through: seq, reportsBelowBuilt: false)
         async let places = store.registeredPlaces(after: version, through: seq)
-        let events = try await appended
+        let (events, registered) = try await (appended, places)
         if events.contains(where: { if case .evidenceRuleSet = $0.event.body { true } else { false } }) { return nil }
         var named = Set<SiteKey>()
         for e in events { named.formUnion(VerificationTimeline.sites(of: e)) }
         if named.count > max(50_000, timeline.siteCount / 5) { return nil }
         var regions: [SiteKey: String] = [:]
-        for p in try await places { regions[p.site] = p.regionCode }
+        for p in registered { regions[p.site] = p.regionCode }
         if named.isEmpty && regions.isEmpty { return timeline }
         return timeline.updated(refolding: try await ownEvents(of: Array(named)), regions: regions)
     }
@@ -99,6 +99,21 @@ extension CampaignService {
             for s in VerificationTimeline.sites(of: e) where wanted.contains(s) { out[s]?.append(e) }
         }
         return out
+    }
+
+    /// ``ownEvents(of:)`` kept for the log's version `seq`: an operator's rejected openings at one
+    /// date and the next are mostly the same sites, whose events were otherwise read again for
+    /// every date the operator page is asked at.
+    func keptOwnEvents(of sites: [SiteKey], seq: Int64) async throws -> [SiteKey: [LoggedEvent]] {
+        let known = ownEventsKept.withLockedValue { $0.seq == seq ? $0.events : [:] }
+        let missing = sites.filter { known[$0] == nil }
+        guard !missing.isEmpty else { return known }
+        let read = try await ownEvents(of: missing)
+        return ownEventsKept.withLockedValue { kept in
+            if kept.seq != seq { kept = (seq, [:]) }
+            kept.events.merge(read) { old, _ in old }
+            return kept.events
+        }
     }
 
     /// Keeps a timeline in the database without holding up the read that made it (one at a time:

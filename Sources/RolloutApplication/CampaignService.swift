@@ -28,6 +28,8 @@ public struct CampaignService: Sendable {
     let verificationTimelines = KeptPerVersion<Int64, VerificationTimeline>()
     /// The keeping of a timeline in the database under way, if any (``keptWritesFinished()``).
     let timelineKeeping = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    /// Sites' own events read for a version of the log (``keptOwnEvents(of:seq:)``).
+    let ownEventsKept = NIOLockedValueBox<(seq: Int64, events: [SiteKey: [LoggedEvent]])>((-1, [:]))
     /// How many times this service derived the timeline from every kept event (for tests).
     let timelineDerivations = NIOLockedValueBox(0)
     /// Which timelines can pair with which, as known now: a keeper per radius in force, each for the log's version (``pairingTimeline(seq:radius:)``).

@@ -106,13 +106,22 @@ final class SQLiteDriver: SQLDriver {
             }
             do {
                 let result = try await body(db)
-                try await db.raw("COMMIT").run()
+                try await Self.uncancelled { try await db.raw("COMMIT").run() }
                 return result
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                try? await Self.uncancelled { try await db.raw("ROLLBACK").run() }
                 throw error
             }
         }
+    }
+
+    /// Runs the end of a transaction in a task of its own, which a cancellation of the caller's
+    /// does not reach. SQLiteNIO refuses a statement of a cancelled task, so a cancelled read (a
+    /// request whose client went away, a sibling of a failed `async let`) sent neither `COMMIT`
+    /// nor `ROLLBACK`, and its connection went back to the pool inside the transaction: every
+    /// later `BEGIN` on it failed ("cannot start a transaction within a transaction").
+    private static func uncancelled(_ end: @escaping @Sendable () async throws -> Void) async throws {
+        try await Task { try await end() }.value
     }
 
     /// Loads rows with SQLite's own fastest path from Swift: one prepared multi-row INSERT of 500
