@@ -92,6 +92,13 @@ public final class SQLCampaignStore: CampaignStore {
         }
     }
 
+    /// Opens a new SQLite file that is filled in one go and thrown away unless complete (the demo's
+    /// side file): written with no journal and without waiting for the disk. Close it and open it
+    /// again with ``open(_:create:runsOwnConnections:)`` once complete.
+    public static func openSideFile(path: String) async throws -> SQLCampaignStore {
+        SQLCampaignStore(driver: try await SQLiteDriver.open(path: path, sideFile: true), url: .sqlite(path: path))
+    }
+
     /// The PostgreSQL client, for a service group to run (and stop last) when the store was opened
     /// with `runsOwnConnections: false`; nil for SQLite.
     public var connectionService: (any Service)? { (driver as? PostgresDriver)?.client }

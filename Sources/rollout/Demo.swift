@@ -64,9 +64,8 @@ struct Demo: AsyncParsableCommand {
         if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
             let partial = path + ".partial"
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
-            let store = try await SQLCampaignStore.open(.sqlite(path: partial))
+            let store = try await SQLCampaignStore.openSideFile(path: partial)
             do {
-                try await store.relaxDurability()
                 _ = try await store.migrate(now: now)
                 try await generate(into: store, seed: seed, scale: scale, clockDay: clockDay, variant: variant, now: now, common: common, sideFile: true)
                 try await store.close()
