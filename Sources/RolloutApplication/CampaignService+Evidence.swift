@@ -230,12 +230,8 @@ extension CampaignService {
         // The rule and the draws first (a few events): the stage events are read only when a draw is due.
         let small = Verification(try await store.events(kinds: ["evidence.rule_set", "verification.spot_check"]), at: ReadMoment(asOf: .including(now)))
         guard small.spotChecks[week] == nil, let rule = small.rule(before: start), rule.required, rule.spotCheckRate > 0 else { return nil }
-        // The kept events (without the stage reports below on air, which change no opening): a
-        // server holds them already.
-        let events = try await kept.events(kinds: Verification.kinds, store: store, reportsBelowBuilt: false)
-        let monday = Verification(events, at: ReadMoment(asOf: Cutoff(before: start)))
         let seed = SpotCheck.seed(week: week)
-        let sites = SpotCheck.draw(SpotCheck.candidates(monday, week: week), rate: rule.spotCheckRate, seed: seed)
+        let sites = SpotCheck.draw(try await spotCheckCandidates(week: week), rate: rule.spotCheckRate, seed: seed)
         let applied = try await store.append([NewEvent(.spotCheckDrawn(SpotCheck(week: week, seed: seed, rate: rule.spotCheckRate, sites: sites)),
                                                        occurredAt: start, recordedAt: now, actor: Self.systemActor)]).applied
         return applied > 0 ? sites.count : nil

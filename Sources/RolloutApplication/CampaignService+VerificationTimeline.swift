@@ -101,6 +101,27 @@ extension CampaignService {
         return out
     }
 
+    /// The openings a week's spot check draws from (``SpotCheck/candidates(_:week:)`` of the
+    /// whole fold as of the Monday, in the same order): a candidate's first photo was attached in
+    /// the week before, so only the sites with a photo attached then that the timeline has
+    /// accepted on the Monday are folded, each from its own events. Folding every kept event
+    /// instead made a server that started on a new week's clock spend a minute at `--scale 100`,
+    /// beside its first requests.
+    func spotCheckCandidates(week: DayNumber) async throws -> [SiteKey] {
+        let photos = SpotCheck.photoWeek(week)
+        var photographed = Set<SiteKey>()
+        for e in try await store.events(kinds: ["evidence.attached"]) {
+            if case .evidenceAttached(let p) = e.event.body, photos.contains(e.event.occurredAt) { photographed.insert(p.site) }
+        }
+        guard !photographed.isEmpty else { return [] }
+        let monday = ReadMoment(asOf: Cutoff(before: photos.upperBound))
+        let timeline = try await verificationTimeline()
+        let sites = timeline.sites(at: monday.asOf) { site, state in state == .accepted && photographed.contains(site) }
+        let own = try await ownEvents(of: sites)
+        let openings = sites.compactMap { timeline.opening(of: $0, own: own[$0] ?? [], at: monday) }.filter(\.isCurrent)
+        return SpotCheck.candidates(openings.sorted { ($0.site.operator.rawValue, $0.site.code) < ($1.site.operator.rawValue, $1.site.code) }, week: week)
+    }
+
     /// ``ownEvents(of:)`` kept for the log's version `seq`: an operator's rejected openings at one
     /// date and the next are mostly the same sites, whose events were otherwise read again for
     /// every date the operator page is asked at.

@@ -43,7 +43,18 @@ public struct SpotCheck: Hashable, Codable, Sendable {
 
     /// The openings a week's draw takes from: accepted as of the Monday, their first photo in the week before it.
     public static func candidates(_ v: Verification, week: DayNumber) -> [SiteKey] {
-        let from = ShanghaiCalendar.start(of: week - 7), to = ShanghaiCalendar.start(of: week)
-        return v.current.filter { o in o.state == .accepted && (o.firstPhotoAt.map { $0 >= from && $0 < to } ?? false) }.map(\.site)
+        candidates(v.current, week: week)
+    }
+
+    /// Those of `openings` (current ones, as of the Monday) a week's draw takes from, in their order.
+    public static func candidates(_ openings: [Verification.Opening], week: DayNumber) -> [SiteKey] {
+        let photos = photoWeek(week)
+        return openings.filter { o in o.state == .accepted && (o.firstPhotoAt.map { photos.contains($0) } ?? false) }.map(\.site)
+    }
+
+    /// The week before the Monday, in which a candidate's first photo was attached (so every
+    /// candidate has a photo attached then).
+    public static func photoWeek(_ week: DayNumber) -> Range<Instant> {
+        ShanghaiCalendar.start(of: week - 7)..<ShanghaiCalendar.start(of: week)
     }
 }

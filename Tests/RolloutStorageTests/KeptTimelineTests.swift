@@ -76,10 +76,20 @@ import Testing
         return events
     }
 
-    /// The tally and an operator's rejected openings at several dates, as the service answers
-    /// them (as known now), against the whole fold of the log.
+    /// The tally and an operator's rejected openings at several dates, and the spot check's
+    /// candidates of several weeks, as the service answers them (as known now), against the whole
+    /// fold of the log.
     static func expectFoldsAgree(_ service: CampaignService, _ store: SQLCampaignStore, _ note: String) async throws {
         let fold = CampaignService(store: store, clock: .fixed(at(60)))
+        // The spot check's candidates of each week, against the whole fold as of its Monday.
+        var drawnFrom = 0
+        for week in stride(from: SpotCheck.monday(of: ShanghaiCalendar.day(of: at(8))), through: ShanghaiCalendar.day(of: at(36)), by: 7) {
+            let monday = try await fold.verification(at: ReadMoment(asOf: Cutoff(before: ShanghaiCalendar.start(of: week))))
+            let candidates = SpotCheck.candidates(monday.verification, week: week)
+            #expect(try await service.spotCheckCandidates(week: week) == candidates, "\(note), week \(week)")
+            drawnFrom += candidates.count
+        }
+        #expect(drawnFrom > 0, "some weeks have candidates")
         for day in [2.0, 8, 14.5, 22, 60] {
             let moment = ReadMoment(asOf: Cutoff(before: at(day)))
             let view = try await fold.verification(at: moment)
