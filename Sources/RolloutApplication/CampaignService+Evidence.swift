@@ -65,12 +65,17 @@ extension CampaignService {
         return VerificationView(at: moment.asOf.before.adding(seconds: -1), verification: v, regionOf: log.sites.regionOf, positionOf: log.sites.positionOf)
     }
 
-    /// Makes verification's timeline when evidence was ever switched on: a server does it as it
-    /// starts, from the timeline kept in the database (1.2 s at `--scale 100`) or, when none is
-    /// kept, from every kept event (which it then keeps); a page asked meanwhile waits for the
-    /// same making, not makes it again.
+    /// Makes verification's timeline when evidence was ever switched on, and reconciliation's
+    /// timelines and their pairing under the thresholds in force: a server does it as it starts,
+    /// from what is kept in the database (verification's 1.2 s at `--scale 100`) or, when nothing
+    /// is kept, from every kept event and site (which it then keeps); a page asked meanwhile
+    /// waits for the same making, not makes it again.
     public func prepareReads() async throws {
         if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationTimeline() }
+        let seq = try await store.currentSeq()
+        var thresholds = Reconciliation.Thresholds.standard
+        for e in try await reconciliationEvents(seq: seq) { if case .reconciliationThresholdsSet(let t) = e.event.body { thresholds = t } }
+        _ = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
     }
 
     /// The events verification is folded from (those that can change an opening:

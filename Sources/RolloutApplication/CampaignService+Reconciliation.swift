@@ -147,16 +147,6 @@ extension CampaignService {
         return view
     }
 
-    /// The timelines reconciliation compares, as known now kept for the log's version (a moment
-    /// of the clock that moves on reads them again only when the log has grown).
-    func reconciliationTimelines(seq: Int64, knownAt: Cutoff?) async throws -> [Reconciliation.Timeline] {
-        if let knownAt { return try await store.reconciliationTimelines(knownAt: knownAt) }
-        if let kept = reconciliationLog.withLockedValue({ $0 }), kept.seq == seq { return kept.timelines }
-        let timelines = try await store.reconciliationTimelines(knownAt: nil)
-        reconciliationLog.withLockedValue { $0 = (seq, timelines, nil) }
-        return timelines
-    }
-
     /// The pairing of the timelines as known now, for the log's version and a radius, made once
     /// however many pages ask (``KeptPerVersion``).
     func pairingTimeline(seq: Int64, radius: Double) async throws -> Reconciliation.PairingTimeline {
@@ -170,16 +160,17 @@ extension CampaignService {
             keepers[radius] = k
             return k
         }
-        return try await keeper.value(at: seq) { _ in
-            Reconciliation.PairingTimeline(timelines, radius: radius)
+        return try await keeper.value(at: seq) { previous in
+            // The places unchanged (only stages reported since): the near towers found before serve.
+            previous.flatMap { $0.value.updated(timelines) } ?? Reconciliation.PairingTimeline(timelines, radius: radius)
         }
     }
 
     /// The resolutions and thresholds in the log, read again only when the log has grown.
     func reconciliationEvents(seq: Int64) async throws -> [LoggedEvent] {
-        if let kept = reconciliationLog.withLockedValue({ $0 }), kept.seq == seq, let events = kept.events { return events }
+        if let kept = reconciliationLog.withLockedValue({ $0 }), kept.seq == seq { return kept.events }
         let events = try await store.events(kinds: Self.reconciliationKinds)
-        reconciliationLog.withLockedValue { kept in if kept?.seq == seq { kept?.events = events } }
+        reconciliationLog.withLockedValue { $0 = (seq, events) }
         return events
     }
 

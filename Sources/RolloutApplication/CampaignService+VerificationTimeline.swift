@@ -157,5 +157,6 @@ extension CampaignService {
     /// that closes its store).
     public func keptWritesFinished() async {
         await timelineKeeping.withLockedValue { $0 }?.value
+        await reconciliationKeeping.withLockedValue { $0 }?.value
     }
 }

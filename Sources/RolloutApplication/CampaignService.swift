@@ -36,9 +36,15 @@ public struct CampaignService: Sendable {
     let reconciliationPairings = NIOLockedValueBox<[Double: KeptPerVersion<Int64, Reconciliation.PairingTimeline>]>([:])
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
-    /// The timelines reconciliation compares (as known now) and the log's resolutions and
-    /// thresholds, with the log's version they were read at.
-    let reconciliationLog = NIOLockedValueBox<(seq: Int64, timelines: [Reconciliation.Timeline], events: [LoggedEvent]?)?>(nil)
+    /// The timelines reconciliation compares, as known now, for a version of the log
+    /// (``reconciliationTimelines(seq:knownAt:)``).
+    let reconciliationTimelineKeeper = KeptPerVersion<Int64, [Reconciliation.Timeline]>()
+    /// The keeping of reconciliation's timelines in the database under way, if any (``keptWritesFinished()``).
+    let reconciliationKeeping = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    /// How many times this service read every site's timeline for reconciliation (for tests).
+    let reconciliationDerivations = NIOLockedValueBox(0)
+    /// The log's resolutions and thresholds, with the log's version they were read at.
+    let reconciliationLog = NIOLockedValueBox<(seq: Int64, events: [LoggedEvent])?>(nil)
     /// The offered resources' index, per log version and moment.
     let resourceIndexes = NIOLockedValueBox<[String: ResourceMatching.Index]>([:])
     /// The forecasts of past days as known on those days, by key and day: the log is appended at

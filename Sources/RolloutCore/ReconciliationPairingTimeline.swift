@@ -54,6 +54,13 @@ extension Reconciliation {
             regionOf = byKey.mapValues(\.regionCode)
         }
 
+        /// A pairing of `timelines` whose near towers were found already.
+        init(radius: Double, timelines: [Timeline], operators: [Timeline], towers: [Timeline], named: [Candidate?], near: [[Candidate]]) {
+            self.radius = radius; self.operators = operators; self.towers = towers; self.named = named; self.near = near
+            byKey = Dictionary(timelines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            regionOf = byKey.mapValues(\.regionCode)
+        }
+
         /// The pairing at a cutoff of the sites registered by then, of one district or the city,
         /// and of one operator's sites with China Tower's or of all: what
         /// ``Reconciliation/pair(operators:towers:radius:)`` gives on the records of that moment.
