@@ -100,12 +100,6 @@ struct Demo: AsyncParsableCommand {
         let demo = try DemoInstaller.chongqing(seed: seed, scale: scale, clockDay: clockDay, variant: variant)
         _ = try await outlines.value
         let report = try await DemoInstaller.install(demo, into: store, now: now, sideFile: sideFile)
-        // What a server would otherwise derive before its first pages, kept with the log:
-        // verification's timeline (at `--scale 100` a first summary took 100 s without it) and
-        // reconciliation's timelines.
-        let service = CampaignService(store: store, clock: common.clock)
-        try await service.prepareReads()
-        await service.keptWritesFinished()
         common.say("demo_ready", ["name": DemoCampaign.name, "sites": "\(report.sites)", "events": "\(report.events)",
                                   "clock": report.clock.description])
         if demo.variant != .standard {
