@@ -22,6 +22,8 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The timelines, as known now, of those of `sites` reconciliation compares, read 500 at a
+    /// time by operator and code.
     public func reconciliationTimelines(of sites: [SiteKey]) async throws -> [Reconciliation.Timeline] {
         let dialect = self.dialect
         let byOperator = Dictionary(grouping: Set(sites), by: \.operator)
@@ -43,6 +45,8 @@ extension SQLCampaignStore {
         }
     }
 
+    /// The sites whose entity the events after `afterSeq` up to `throughSeq` name (one distinct
+    /// read of the log's entities in that span).
     public func sitesNamed(after afterSeq: Int64, through throughSeq: Int64) async throws -> [SiteKey] {
         guard throughSeq > afterSeq else { return [] }
         return try await read { db in
