@@ -12,6 +12,8 @@ struct BulkProgress: Sendable {
     /// Whether `next` has no more batches.
     private(set) var done = false
     private var counters = CounterWriter()
+    /// The reports' day counts of every batch, written once at the end.
+    private var reports = ReportDays()
     private let indexes: DeferredIndexes
     /// The batch after the last one written, made while that one was written.
     private var ahead: Task<BulkBatch?, any Error>?
@@ -37,15 +39,18 @@ struct BulkProgress: Sendable {
             seq = current.lastSeq
             ahead = BulkBatch.making(next, index: batch, after: seq)
             counters.add(current.deltas)
-            try await current.projection.write(db: db)
-            try await current.log.write(db: db)
+            reports.merge(current.log.reports)
+            try await current.projection.write(db: db, fresh: true)
+            try await current.log.writeLog(db: db)
             total += current.count
         }
     }
 
-    /// Writes the counters and makes the deferred indexes (after the last batch).
+    /// Writes the counters and the reports' day counts, and makes the deferred indexes (after the
+    /// last batch).
     func finish(_ db: any SQLDatabase) async throws {
         try await counters.flushFresh(db: db)
+        try await reports.write(db: db)
         try await indexes.restore(db)
     }
 }

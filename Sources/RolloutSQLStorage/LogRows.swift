@@ -6,7 +6,8 @@ import SQLKit
 /// writing, so a bulk load can make a batch's rows while the previous batch is written.
 struct LogRows: Sendable {
     private var rows: [[any Encodable & Sendable]] = []
-    private var reports = ReportDays()
+    /// The day counts of the reports among the events.
+    private(set) var reports = ReportDays()
 
     /// The rows of the events, in their order.
     init(_ logged: [LoggedEvent]) throws {
@@ -48,7 +49,14 @@ struct LogRows: Sendable {
 
     /// Appends the rows to the log and adds the day counts of the reports.
     func write(db: any SQLDatabase) async throws {
-        try await db.insertRows("events", columns: EventRow.columns, rows: rows)
+        try await writeLog(db: db)
         try await reports.write(db: db)
+    }
+
+    /// Appends the rows to the log only (a bulk load adds up the reports' counts of all its
+    /// batches and writes them once: batch by batch they were 235,000 upserts at `--scale 10`
+    /// into 18,675 rows, 7.9 s of PostgreSQL's time).
+    func writeLog(db: any SQLDatabase) async throws {
+        try await db.insertRows("events", columns: EventRow.columns, rows: rows)
     }
 }

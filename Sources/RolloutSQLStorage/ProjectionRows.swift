@@ -38,16 +38,19 @@ struct ProjectionRows: Sendable {
         }
     }
 
-    /// Writes the rows: sites and obstacles replace their earlier state, targets and resources are new.
-    func write(db: any SQLDatabase) async throws {
+    /// Writes the rows: sites and obstacles replace their earlier state, targets and resources are
+    /// new. `fresh` (a bulk load into an empty log, each entity's events in one batch): sites and
+    /// obstacles are new too, inserted without an upsert (on PostgreSQL COPY straight into the
+    /// table, not through a scratch table and a merge); one written twice fails the load.
+    func write(db: any SQLDatabase, fresh: Bool = false) async throws {
         try await db.insertRows("sites", columns: ["operator", "code", "region_code", "stage", "registered_at", "registered_recorded_at", "state",
                                                    "planned_at", "built_at", "first_built_at"],
                                 rows: sites,
-                                suffix: "ON CONFLICT (operator, code) DO UPDATE SET stage = excluded.stage, state = excluded.state, built_at = excluded.built_at, first_built_at = excluded.first_built_at")
+                                suffix: fresh ? "" : "ON CONFLICT (operator, code) DO UPDATE SET stage = excluded.stage, state = excluded.state, built_at = excluded.built_at, first_built_at = excluded.first_built_at")
         try await db.insertRows("obstacles", columns: ["entity", "region_code", "operator", "site_code", "category", "opened_at", "resolved_at", "state",
                                                        "escalated_at", "responsible", "units", "reopened", "resolved_recorded_at"],
                                 rows: obstacles,
-                                suffix: "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at, units = excluded.units, reopened = excluded.reopened, resolved_recorded_at = excluded.resolved_recorded_at")
+                                suffix: fresh ? "" : "ON CONFLICT (entity) DO UPDATE SET resolved_at = excluded.resolved_at, state = excluded.state, escalated_at = excluded.escalated_at, units = excluded.units, reopened = excluded.reopened, resolved_recorded_at = excluded.resolved_recorded_at")
         try await db.insertRows("targets", columns: ["seq", "entity", "region_code", "operator", "key_area", "target", "due_at", "set_at", "recorded_at", "reason"],
                                 rows: targets)
         try await db.insertRows("resources", columns: ["entity", "resource_id", "owner", "kind", "region_code", "lat", "lon", "height_m", "offered_at"],

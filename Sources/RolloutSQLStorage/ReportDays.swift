@@ -23,6 +23,11 @@ struct ReportDays {
         counts[Key(op: op, day: ShanghaiCalendar.day(of: event.recordedAt), kind: event.body.kind, actor: event.actor), default: 0] += 1
     }
 
+    /// Adds another set of counts to these.
+    mutating func merge(_ other: ReportDays) {
+        counts.merge(other.counts, uniquingKeysWith: +)
+    }
+
     /// Adds the counts of the events just inserted (in the same transaction).
     func write(db: any SQLDatabase) async throws {
         let rows: [[any Encodable & Sendable]] = counts.map { k, n in [k.op, Int64(k.day), k.kind, k.actor, Int64(n)] }
