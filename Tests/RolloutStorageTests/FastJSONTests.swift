@@ -5,7 +5,7 @@ import Testing
 @testable import RolloutSQLStorage
 @testable import RolloutApplication
 
-/// The hand-written JSON of site states and stage events is what JSONEncoder writes, byte for byte,
+/// The hand-written JSON of site states, registrations and stage events is what JSONEncoder writes, byte for byte,
 /// and reads back to the same values, for random states and hostile strings.
 @Suite struct FastJSONTests {
     static let strings = ["", "站点", "a\"b", "back\\slash", "line\nbreak\r\ttab", "\u{01}\u{1F}\u{08}\u{0C}", "a/b", "emoji 📡",
@@ -37,7 +37,8 @@ import Testing
             let fast = FastJSON.siteState(state)
             #expect(fast == String(decoding: try encoder.encode(state), as: UTF8.self), "\(i)")
             #expect(try StoredJSON.decode(SiteState.self, fast) == state)
-            for body in [EventBody.stageReported(site: key, stage: .installed, note: i % 2 == 0 ? nil : text),
+            for body in [EventBody.siteRegistered(state.registration),
+                         .stageReported(site: key, stage: .installed, note: i % 2 == 0 ? nil : text),
                          .stageRolledBack(site: key, stage: .planned, reason: text)] {
                 let payload = try FastJSON.payload(body, encoder: encoder)
                 #expect(payload == String(decoding: try encoder.encode(body), as: UTF8.self), "\(i) \(body.kind)")
