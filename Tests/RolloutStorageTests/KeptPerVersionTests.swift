@@ -1,12 +1,59 @@
+import Foundation
 import NIOConcurrencyHelpers
 import Testing
 @testable import RolloutApplication
 
 /// A value made once per version: callers asking at once share one making, a failed making is not
 /// kept, an older version's making does not replace a newer value, and a new version is made from
-/// the one kept before.
+/// the one kept before; the making runs on the global pool, not on the executor of the caller
+/// (a server's event loop).
 @Suite struct KeptPerVersionTests {
     struct Boom: Error {}
+
+    /// A task executor with one thread of its own, standing for an event loop.
+    final class OneThread: TaskExecutor, @unchecked Sendable {
+        private let condition = NSCondition()
+        private var jobs: [UnownedJob] = []
+        /// The jobs it ran.
+        let ran = NIOLockedValueBox(0)
+
+        init() {
+            let thread = Thread { [unowned self] in
+                while true {
+                    condition.lock()
+                    while jobs.isEmpty { condition.wait() }
+                    let job = jobs.removeFirst()
+                    condition.unlock()
+                    ran.withLockedValue { $0 += 1 }
+                    job.runSynchronously(on: asUnownedTaskExecutor())
+                }
+            }
+            thread.start()
+        }
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            let unowned = UnownedJob(job)
+            condition.lock()
+            jobs.append(unowned)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// The thread running the caller.
+    static func thread() -> UInt { UInt(pthread_self()) }
+
+    @Test func theMakingDoesNotRunOnTheCallersExecutor() async throws {
+        let loop = OneThread()
+        let kept = KeptPerVersion<Int, UInt>()
+        let (asker, maker, after) = try await Task(executorPreference: loop) {
+            let asker = Self.thread()
+            let maker = try await kept.value(at: 1) { _ in Self.thread() }
+            return (asker, maker, Self.thread())
+        }.value
+        #expect(loop.ran.withLockedValue { $0 } >= 2 && asker == after, "the caller runs on the stand-in event loop")
+        #expect(maker != asker, "the making ran on the caller's executor")
+    }
 
     @Test func callersAtOnceShareOneMakingAndAFailureIsNotKept() async throws {
         let kept = KeptPerVersion<Int, String>()
