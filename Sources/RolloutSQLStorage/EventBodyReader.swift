@@ -1,8 +1,8 @@
 import RolloutCore
 
 /// Reads the payloads of the three kinds of event that make up nearly all of a log (stage reports
-/// and rollbacks, as ``FastJSON/payload(_:encoder:)`` writes them, and site registrations, as
-/// `JSONEncoder` writes them too) without `JSONDecoder`. A server reads 3.1 million of them as it starts at
+/// and rollbacks, and site registrations, as ``FastJSON/payload(_:encoder:)`` and `JSONEncoder`
+/// both write them) without `JSONDecoder`. A server reads 3.1 million of them as it starts at
 /// `--scale 10` (what verification is folded from); each took `JSONDecoder` about 20 µs. Any other
 /// kind or shape answers nil, and the caller decodes the text with `JSONDecoder`: a fast path, never
 /// a second grammar. A test checks it against `JSONDecoder` on random events and mutated texts.

@@ -4,8 +4,9 @@ import RolloutStorage
 
 /// The JSON of the two things a progress import writes for every row (a site's state, a stage
 /// event's payload), and of a site's registration (a sixth of the demo's log), written directly
-/// instead of through `JSONEncoder`, which spends most of an import's time boxing and sorting keys. The text is what `EventRow.encoder()` writes (sorted
-/// keys, slashes not escaped), so either reads the other's; a test checks them byte for byte.
+/// instead of through `JSONEncoder`, which spends most of an import's time boxing and sorting
+/// keys. The text is what `EventRow.encoder()` writes (sorted keys, slashes not escaped), so
+/// either reads the other's; a test checks them byte for byte.
 enum FastJSON {
     /// A site's state as the `sites.state` column keeps it.
     static func siteState(_ s: SiteState) -> String {
