@@ -12,7 +12,7 @@ import SQLKit
 struct DeferredIndexes: Sendable {
     /// The statements that make the dropped unique constraints again (PostgreSQL), as the schema
     /// wrote them; made before the indexes.
-    let constraints: [String]
+    let constraints: [SQLQueryString]
     /// The statements that make the dropped indexes again, as the schema wrote them.
     let definitions: [String]
     private let dialect: Dialect
@@ -31,7 +31,7 @@ struct DeferredIndexes: Sendable {
     /// constraint again fail, and with it the whole load.
     static func drop(_ db: any SQLDatabase, dialect: Dialect) async throws -> DeferredIndexes {
         let rows: [any SQLRow]
-        var constraints: [String] = []
+        var constraints: [SQLQueryString] = []
         if dialect == .postgres {
             let unique = try await db.raw("""
                 SELECT t.relname AS tbl, c.conname AS name, pg_get_constraintdef(c.oid) AS def
@@ -44,7 +44,7 @@ struct DeferredIndexes: Sendable {
                 let name = try row.decode(column: "name", as: String.self)
                 let def = try row.decode(column: "def", as: String.self)
                 try await db.raw("ALTER TABLE \(ident: table) DROP CONSTRAINT \(ident: name)").run()
-                constraints.append("ALTER TABLE \(quoted(table)) ADD CONSTRAINT \(quoted(name)) \(def)")
+                constraints.append("ALTER TABLE \(ident: table) ADD CONSTRAINT \(ident: name) \(unsafeRaw: def)")
             }
         }
         switch dialect {
@@ -72,16 +72,11 @@ struct DeferredIndexes: Sendable {
         return DeferredIndexes(constraints: constraints, definitions: definitions, dialect: dialect)
     }
 
-    /// An identifier quoted for PostgreSQL.
-    private static func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
     /// Makes the dropped indexes again.
     func restore(_ db: any SQLDatabase) async throws {
         if dialect == .postgres, !(definitions.isEmpty && constraints.isEmpty) {
             try await db.raw("SET LOCAL maintenance_work_mem = '\(unsafeRaw: Self.postgresSortMemory)'").run()
         }
-        for sql in constraints + definitions { try await db.raw(SQLQueryString(sql)).run() }
+        for sql in constraints + definitions.map({ SQLQueryString($0) }) { try await db.raw(sql).run() }
     }
 }
