@@ -21,7 +21,7 @@ extension CampaignService {
         let listedNow = active(moment)
         var series = try await progressByDay(region: nil, operator: nil, stored.campaign, at: moment)
         if !series.isEmpty { series[series.count - 1].progress = f.summary.progress }
-        let rec = try await reconciliation(at: moment)
+        let rec = try await reconciliationFigures(at: moment)
         var recByRegion: [String: ReconciliationView.Figure] = [:]
         for r in f.regions {
             let fig = rec.figure(region: r.regionCode)

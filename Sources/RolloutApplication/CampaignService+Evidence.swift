@@ -66,7 +66,7 @@ extension CampaignService {
     }
 
     /// Makes verification's timeline when evidence was ever switched on, and reconciliation's
-    /// timelines and their pairing under the thresholds in force: a server does it as it starts,
+    /// timelines, their pairing and their tallies swept over time under the thresholds in force: a server does it as it starts,
     /// from what is kept in the database (verification's 1.2 s at `--scale 100`) or, when nothing
     /// is kept, from every kept event and site (which it then keeps); a page asked meanwhile
     /// waits for the same making, not makes it again.
@@ -76,6 +76,7 @@ extension CampaignService {
         var thresholds = Reconciliation.Thresholds.standard
         for e in try await reconciliationEvents(seq: seq) { if case .reconciliationThresholdsSet(let t) = e.event.body { thresholds = t } }
         _ = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
+        _ = try await reconciliationSweep(seq: seq, thresholds: thresholds)
     }
 
     /// The events verification is folded from (those that can change an opening:

@@ -87,7 +87,7 @@ extension CampaignService {
         let anyProject = !adoption.projects.isEmpty
         // Verified: the share of openings whose field evidence is verified once evidence exists;
         // before, (and for a district without such an opening) the reconciliation rate with China Tower's records.
-        let reconciliation = try await self.reconciliation(at: moment)
+        let reconciliation = try await self.reconciliationFigures(at: moment)
         let evidence = try await verificationTally(at: moment)?.tally
         // Safety: findings per 100 sites, once the campaign has any finding.
         let safety = Safety(try await safetyEvents(), at: moment)

@@ -34,6 +34,9 @@ public struct CampaignService: Sendable {
     let timelineDerivations = NIOLockedValueBox(0)
     /// Which timelines can pair with which, as known now: a keeper per radius in force, each for the log's version (``pairingTimeline(seq:radius:)``).
     let reconciliationPairings = NIOLockedValueBox<[Double: KeptPerVersion<Int64, Reconciliation.PairingTimeline>]>([:])
+    /// Reconciliation's tallies swept over time, as known now: a keeper per set of thresholds, each for the log's version
+    /// (``reconciliationSweep(seq:thresholds:)``).
+    let reconciliationSweeps = NIOLockedValueBox<[Reconciliation.Thresholds: KeptPerVersion<Int64, Reconciliation.Sweep>]>([:])
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
     /// The timelines reconciliation compares, as known now, for a version of the log

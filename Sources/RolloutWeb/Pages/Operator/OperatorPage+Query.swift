@@ -13,7 +13,7 @@ extension OperatorPage {
         async let late = service.lateSites(region: nil, operator: op, limit: 50, at: moment)
         async let reports = service.reports(operator: op, days: 30, at: moment)
         async let lateReporting = service.reportingLate(at: moment)
-        async let reconciliation = service.reconciliation(at: moment, operator: op)
+        async let reconciliation = service.reconciliationFigures(at: moment)
         async let rejected = service.rejectedOpenings(of: op, at: moment)
         async let tally = service.verificationTally(at: moment)
         async let outlook = service.operatorForecast(op, c.stored.campaign, at: moment)

@@ -16,7 +16,7 @@ extension OverviewPage {
         async let regionList = service.regionList()
         async let listed = service.listedRegions(at: c.moment)
         async let lateReporting = service.reportingLate(at: c.moment)
-        async let reconciliation = service.reconciliation(at: c.moment)
+        async let reconciliation = service.reconciliationFigures(at: c.moment)
         let (summary, regions) = try await now
         let series = try await Dashboard.series(service, region: nil, operator: nil, progress: summary.progress, context: c)
         var obstaclePage = try await obstacles

@@ -21,7 +21,7 @@ extension RegionPage {
         async let outlines = Dashboard.outlines(service)
         async let supervision = service.supervisionEvents()
         async let lateReporting = service.reportingLate(at: c.moment)
-        async let reconciliation = service.reconciliation(at: c.moment, region: code)
+        async let reconciliation = service.reconciliationFigures(at: c.moment)
         async let adoption = service.adoption(c.stored.campaign, at: c.moment)
         let (_, all) = try await now
         let figures = all.first { $0.regionCode == code }!
