@@ -66,10 +66,10 @@ extension CampaignService {
     }
 
     /// Makes verification's timeline when evidence was ever switched on, and reconciliation's
-    /// timelines, their pairing and their tallies swept over time under the thresholds in force: a server does it as it starts,
-    /// from what is kept in the database (verification's 1.2 s at `--scale 100`) or, when nothing
-    /// is kept, from every kept event and site (which it then keeps); a page asked meanwhile
-    /// waits for the same making, not makes it again.
+    /// timelines, their pairing and their tallies swept over time under the thresholds in force:
+    /// a server does it as it starts, from what is kept in the database (verification's 1.2 s at
+    /// `--scale 100`) or, when nothing is kept, from every kept event and site (which it then
+    /// keeps); a page asked meanwhile waits for the same making, not makes it again.
     public func prepareReads() async throws {
         if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationTimeline() }
         let seq = try await store.currentSeq()

@@ -68,7 +68,9 @@ extension CampaignService {
 
     /// The tallies swept over time under a set of thresholds, for the log's version: made once
     /// however many pages ask (``KeptPerVersion``), from the pairing kept for that version and
-    /// every resolution logged.
+    /// every resolution logged; after a write, grown from the version before by following again
+    /// only the sites the appended events name and those they can pair with
+    /// (``Reconciliation/Sweep/updated(_:named:resolutions:)``).
     func reconciliationSweep(seq: Int64, thresholds: Reconciliation.Thresholds) async throws -> Reconciliation.Sweep {
         let keeper = reconciliationSweeps.withLockedValue { keepers in
             if let k = keepers[thresholds] { return k }
@@ -76,11 +78,15 @@ extension CampaignService {
             keepers[thresholds] = k
             return k
         }
-        return try await keeper.value(at: seq) { [self] _ in
+        return try await keeper.value(at: seq) { [self] previous in
             let pairing = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
             let resolutions = try await reconciliationEvents(seq: seq).compactMap { e -> Reconciliation.LoggedResolution? in
                 guard case .reconciliationResolved(let r) = e.event.body else { return nil }
                 return Reconciliation.LoggedResolution(r, at: e.event.occurredAt, actor: e.event.actor)
+            }
+            if let previous, previous.version < seq,
+               let grown = previous.value.updated(pairing, named: try await store.sitesNamed(after: previous.version, through: seq), resolutions: resolutions) {
+                return grown
             }
             return Reconciliation.Sweep(pairing, thresholds: thresholds, resolutions: resolutions)
         }

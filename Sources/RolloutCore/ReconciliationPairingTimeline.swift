@@ -26,6 +26,12 @@ extension Reconciliation {
         /// Per operator site on a tower China Tower builds or holds, the towers of its district
         /// within the radius (any registration time).
         let near: [[Candidate]]
+        /// Who found the near towers: the same for the pairings ``updated(_:)`` made from this
+        /// one (the same sites at the same indices, only their steps changed), so that what was
+        /// derived from one can be grown for the other (``Reconciliation/Sweep``).
+        public final class Places: Sendable { init() {} }
+        /// The finding the near towers come from.
+        public let places: Places
 
         /// The timelines of China Tower (`tower`) and the operators, in the order the records are
         /// given at a moment.
@@ -50,13 +56,14 @@ extension Reconciliation {
                 near.append(around.map { Candidate(tower: $0, distance: Reconciliation.distance(r, towerRecords[$0])) })
             }
             self.radius = radius; self.towers = towers; self.operators = operators; self.named = named; self.near = near
+            places = Places()
             byKey = Dictionary(timelines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             regionOf = byKey.mapValues(\.regionCode)
         }
 
         /// A pairing of `timelines` whose near towers were found already.
-        init(radius: Double, timelines: [Timeline], operators: [Timeline], towers: [Timeline], named: [Candidate?], near: [[Candidate]]) {
-            self.radius = radius; self.operators = operators; self.towers = towers; self.named = named; self.near = near
+        init(radius: Double, timelines: [Timeline], operators: [Timeline], towers: [Timeline], named: [Candidate?], near: [[Candidate]], places: Places) {
+            self.radius = radius; self.operators = operators; self.towers = towers; self.named = named; self.near = near; self.places = places
             byKey = Dictionary(timelines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             regionOf = byKey.mapValues(\.regionCode)
         }

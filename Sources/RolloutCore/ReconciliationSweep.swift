@@ -43,6 +43,9 @@ extension Reconciliation {
         struct Change: Sendable {
             /// The instant (seconds): counted when before the cutoff.
             var at: Int64
+            /// The site whose change it is: an operator site's index (from 0), or a China Tower
+            /// site's (-1 - its index).
+            var site: Int32
             /// The district's index, and the operator's (-1: none, a China Tower site's change).
             var region: Int32, op: Int8
             var paired: Int8, agreeing: Int8, open: Int8, openWithTower: Int8
@@ -54,13 +57,21 @@ extension Reconciliation {
         /// Every bucket's tallies before change `i * every` (a look-up adds at most `every` changes).
         let checkpoints: [[Tally]]
         static let every = 1_024
+        /// The finding of near towers it was swept on (a pairing with the same one has its sites at the same indices).
+        let places: PairingTimeline.Places
+        /// Per China Tower site (by index), the operator sites that can pair with it: those of
+        /// `towerOperators[towerStart[i]..<towerStart[i + 1]]`.
+        let towerStart: [Int32], towerOperators: [Int32]
 
         /// How many changes were swept (for benchmarks and tests).
         public var changeCount: Int { changes.count }
 
-        init(thresholds: Thresholds, regions: [String], changes: [Change]) {
+        /// A sweep of changes in any order (`sorted`: already earliest first).
+        init(thresholds: Thresholds, regions: [String], changes: [Change], sorted isSorted: Bool = false, places: PairingTimeline.Places,
+             towerStart: [Int32], towerOperators: [Int32]) {
             self.thresholds = thresholds; self.regions = regions; operators = Operator.allCases.filter { $0 != .tower }
-            let sorted = changes.sorted { $0.at < $1.at }
+            self.places = places; self.towerStart = towerStart; self.towerOperators = towerOperators
+            let sorted = isSorted ? changes : changes.sorted { $0.at < $1.at }
             var running = [Tally](repeating: Tally(), count: 1 + regions.count + operators.count)
             var checkpoints: [[Tally]] = []
             checkpoints.reserveCapacity(sorted.count / Self.every + 1)

@@ -110,6 +110,63 @@ import Testing
                 "\(seen)")
     }
 
+    /// Grown after writes (stages reported for some sites, resolutions logged), the sweep is the
+    /// whole sweep of the new timelines, and so the naive counts; a pairing whose near towers were
+    /// found again is not grown.
+    @Test func aSweepGrownAfterWritesIsTheWholeSweep() {
+        var rng = SeededRandom(seed: 5)
+        var grownSeen = 0
+        for round in 0..<8 {
+            var timelines = Self.timelines(&rng, count: 50 + round * 10).sorted { Reconciliation.ordered($0.key, $1.key) }
+            let thresholds = Reconciliation.Thresholds(pairMetres: [40.0, 90][round % 2], gapDays: 1 + round % 4, apartMetres: 30)
+            var pairing = Reconciliation.PairingTimeline(timelines, radius: thresholds.pairMetres)
+            var resolutions: [Reconciliation.LoggedResolution] = []
+            var sweep = Reconciliation.Sweep(pairing, thresholds: thresholds, resolutions: resolutions)
+            for write in 0..<4 {
+                // Some sites (operators' and China Tower's) report a stage later than any before,
+                // or one back-dated among their steps.
+                var named: [SiteKey] = []
+                for i in timelines.indices where !timelines[i].steps.isEmpty && rng.unit() < 0.12 {
+                    let last = timelines[i].steps.last!.at
+                    // Later than any step, just after the registration, or (registered again earlier) before it.
+                    let u = rng.unit()
+                    let at = u < 0.4 ? last.adding(seconds: Int64(1 + rng.unit() * 6 * 86_400))
+                        : u < 0.7 ? timelines[i].steps[0].at.adding(seconds: 1) : timelines[i].steps[0].at.adding(seconds: -Int64(1 + rng.unit() * 9 * 86_400))
+                    timelines[i].steps.append(TimelineStep(at: at, stage: Stage.allCases[Int(rng.unit() * Double(Stage.allCases.count))]))
+                    timelines[i].steps.sort { $0.at < $1.at }
+                    named.append(timelines[i].key)
+                }
+                let entries = Self.naive(timelines, thresholds: thresholds, resolutions: resolutions, at: Cutoff(before: Self.start.adding(days: 20 + write * 5))).entries
+                let open = entries.filter { $0.status == .open }
+                for e in [open.first { $0.mismatch.operatorSite != nil }, open.randomElement(using: &rng)].compactMap({ $0 }) {
+                    let m = e.mismatch
+                    resolutions.append(Reconciliation.LoggedResolution(
+                        Reconciliation.Resolution(kind: m.kind, operatorSite: m.operatorSite, towerSite: m.towerSite, regionCode: e.regionCode,
+                                                  operatorValue: m.operatorValue, towerValue: m.towerValue, right: .operator, note: "n"),
+                        at: Self.start.adding(days: 20 + write * 5), actor: "office"))
+                }
+                guard let next = pairing.updated(timelines) else { Issue.record("the places did not change"); return }
+                pairing = next
+                guard let grown = sweep.updated(pairing, named: named, resolutions: resolutions) else { Issue.record("not grown"); return }
+                sweep = grown
+                grownSeen += 1
+                let whole = Reconciliation.Sweep(pairing, thresholds: thresholds, resolutions: resolutions)
+                for day in stride(from: -1.0, through: 70, by: 2.5) {
+                    let cutoff = Cutoff(before: Self.start.adding(seconds: Int64(day * 86_400)))
+                    let (a, b) = (sweep.tallies(at: cutoff), whole.tallies(at: cutoff))
+                    #expect(a.city == b.city && a.byRegion == b.byRegion && a.byOperator == b.byOperator, "round \(round), write \(write), day \(day)")
+                    #expect(a.city == Self.naive(timelines, thresholds: thresholds, resolutions: resolutions, at: cutoff).tallies["city"] ?? Reconciliation.Tally())
+                }
+                #expect(sweep.changeCount == whole.changeCount)
+            }
+            // A site moved: the near towers are found again, and the sweep is made whole.
+            timelines[0].lat += 0.01
+            let moved = Reconciliation.PairingTimeline(timelines, radius: thresholds.pairMetres)
+            #expect(sweep.updated(moved, named: [timelines[0].key], resolutions: resolutions) == nil)
+        }
+        #expect(grownSeen == 32)
+    }
+
     @Test func anEmptyLogCountsNothing() {
         let sweep = Reconciliation.Sweep(Reconciliation.PairingTimeline([], radius: 50), thresholds: .standard, resolutions: [])
         let t = sweep.tallies(at: Cutoff(before: Self.start))

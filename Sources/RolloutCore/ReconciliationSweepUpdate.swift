@@ -1,0 +1,69 @@
+import Foundation
+
+extension Reconciliation.Sweep {
+    /// The sweep of `pairing` after a write, grown from this one: when the pairing's near towers
+    /// are this sweep's (``PairingTimeline/updated(_:)`` made it: the same sites at the same
+    /// indices, only steps changed), only the `named` sites (the log's events since), the sites
+    /// any resolution names, the towers those can pair with and every operator site that can pair
+    /// with those towers are followed again; every other site's changes are kept. Nil when the
+    /// near towers were found anew or a named site is not among the pairing's (then sweep it whole).
+    public func updated(_ pairing: Reconciliation.PairingTimeline, named: [SiteKey], resolutions: [Reconciliation.LoggedResolution]) -> Self? {
+        guard pairing.places === places, pairing.radius == thresholds.pairMetres,
+              towerStart.count == pairing.towers.count + 1 else { return nil }
+        let maker = Maker(pairing, thresholds: thresholds, resolutions: resolutions, regions: regions)
+        var keys = Set(named)
+        for r in resolutions {
+            if let o = r.resolution.operatorSite { keys.insert(o) }
+            if let t = r.resolution.towerSite { keys.insert(t) }
+        }
+        /// A site's index among timelines in ``Reconciliation/ordered(_:_:)``'s order, by halving.
+        func index(_ key: SiteKey, in list: [Reconciliation.Timeline]) -> Int? {
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Reconciliation.ordered(list[mid].key, key) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < list.count && list[lo].key == key ? lo : nil
+        }
+        var towerAffected = [Bool](repeating: false, count: pairing.towers.count)
+        var operatorAffected = [Bool](repeating: false, count: pairing.operators.count)
+        var towers: [Int] = [], operators: [Int] = []
+        func affectTower(_ t: Int) { if !towerAffected[t] { towerAffected[t] = true; towers.append(t) } }
+        func affectOperator(_ k: Int) { if !operatorAffected[k] { operatorAffected[k] = true; operators.append(k) } }
+        for key in keys {
+            if key.operator == .tower {
+                guard let i = index(key, in: pairing.towers) else { return nil }
+                affectTower(i)
+            } else {
+                guard let k = index(key, in: pairing.operators) else { return nil }
+                affectOperator(k)
+                for t in maker.candidates(k) { affectTower(t) }
+            }
+        }
+        // The operator sites that can pair with those towers can change pairs (a tower named
+        // registers later: two near become one), so the other towers they can pair with can gain
+        // or lose an operator site; a tower's count is made again from all its operator sites.
+        for t in towers { for j in Int(towerStart[t])..<Int(towerStart[t + 1]) { affectOperator(Int(towerOperators[j])) } }
+        let firstTowers = towers.count
+        for k in operators { for t in maker.candidates(k) { affectTower(t) } }
+        for t in towers[firstTowers...] { for j in Int(towerStart[t])..<Int(towerStart[t + 1]) { affectOperator(Int(towerOperators[j])) } }
+        var fresh: [Change] = []
+        var pairChanges: [Int: [(at: Int64, d: Int8)]] = [:]
+        for k in operators {
+            maker.operatorSite(k, into: &fresh) { t, at, d in if towerAffected[t] { pairChanges[t, default: []].append((at, d)) } }
+        }
+        for t in towers { maker.tower(t, pairs: pairChanges[t] ?? [], into: &fresh) }
+        fresh.sort { $0.at < $1.at }
+        // The kept changes of the other sites and the new ones, merged in time order.
+        var out: [Change] = []
+        out.reserveCapacity(changes.count + fresh.count)
+        var j = 0
+        for c in changes where !(c.site >= 0 ? operatorAffected[Int(c.site)] : towerAffected[Int(-1 - c.site)]) {
+            while j < fresh.count && fresh[j].at < c.at { out.append(fresh[j]); j += 1 }
+            out.append(c)
+        }
+        out += fresh[j...]
+        return Self(thresholds: thresholds, regions: regions, changes: out, sorted: true, places: places, towerStart: towerStart,
+                    towerOperators: towerOperators)
+    }
+}
