@@ -40,6 +40,13 @@ extension CampaignService {
                           regions: try await regionList(), sites: sites)
     }
 
+    /// One site's findings at a checked moment (a site's page): the fold of its own findings'
+    /// events only (``Safety/events(_:of:)``), without the regions' site counts.
+    public func safety(ofSite site: SiteKey, at moment: ReadMoment) async throws -> SafetyView {
+        SafetyView(at: moment.asOf.before.adding(seconds: -1), safety: Safety(Safety.events(try await safetyEvents(), of: site), at: moment),
+                   regions: try await regionList(), sites: [:])
+    }
+
     /// Records one finding as `principal`, from the fields of an `inspections` row (a form's, the
     /// API's): checked as that file's row is, all or nothing; the answer is the import's.
     public func recordFinding(_ fields: [String: String], by principal: Principal) async throws -> ImportReport {
