@@ -99,18 +99,7 @@ extension CampaignService {
         let only = op == .tower ? nil : op
         let key = ReconciliationKey(moment: moment, region: region, operator: only)
         if let hit = reconciliations.withLockedValue({ $0.seq == seq ? $0.views[key] : nil }) { return hit }
-        let logged = try await reconciliationEvents(seq: seq).filter {
-            moment.asOf.includes($0.event.occurredAt) && (moment.knownAt?.includes($0.event.recordedAt) ?? true)
-        }
-        var thresholds = Reconciliation.Thresholds.standard
-        var resolutions: [Reconciliation.LoggedResolution] = []
-        for e in logged {
-            switch e.event.body {
-            case .reconciliationThresholdsSet(let t): thresholds = t
-            case .reconciliationResolved(let r): resolutions.append(Reconciliation.LoggedResolution(r, at: e.event.occurredAt, actor: e.event.actor))
-            default: break
-            }
-        }
+        let (thresholds, resolutions) = try await reconciliationLog(seq: seq, at: moment)
         let now = Instant(seconds: moment.asOf.before.seconds - 1)
         let pairing: Reconciliation.Pairing, regions: [SiteKey: String]
         var mismatches: [Reconciliation.Mismatch]
@@ -145,6 +134,39 @@ extension CampaignService {
             kept.views[key] = view
         }
         return view
+    }
+
+    /// The thresholds in force at a moment and the resolutions logged by then, in log order.
+    func reconciliationLog(seq: Int64, at moment: ReadMoment) async throws -> (Reconciliation.Thresholds, [Reconciliation.LoggedResolution]) {
+        var thresholds = Reconciliation.Thresholds.standard
+        var resolutions: [Reconciliation.LoggedResolution] = []
+        for e in try await reconciliationEvents(seq: seq)
+        where moment.asOf.includes(e.event.occurredAt) && (moment.knownAt?.includes(e.event.recordedAt) ?? true) {
+            switch e.event.body {
+            case .reconciliationThresholdsSet(let t): thresholds = t
+            case .reconciliationResolved(let r): resolutions.append(Reconciliation.LoggedResolution(r, at: e.event.occurredAt, actor: e.event.actor))
+            default: break
+            }
+        }
+        return (thresholds, resolutions)
+    }
+
+    /// What reconciliation says of one site at a checked moment (a site's page). As known now,
+    /// from the site's own pairs in the pairing kept for the log's version
+    /// (``Reconciliation/PairingTimeline/pairing(ofSite:at:)``), where its district's whole
+    /// reconciliation was made before; as known at a past instant, from that district's.
+    public func reconciliation(ofSite key: SiteKey, region: String, at moment: ReadMoment) async throws -> ReconciliationView.SiteFigure {
+        guard moment.knownAt == nil else { return try await reconciliation(at: moment, region: region).site(key) }
+        let seq = try await store.currentSeq()
+        let (thresholds, resolutions) = try await reconciliationLog(seq: seq, at: moment)
+        let kept = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
+        let pairing = kept.pairing(ofSite: key, at: moment.asOf)
+        let now = Instant(seconds: moment.asOf.before.seconds - 1)
+        let record: (SiteKey) -> Reconciliation.Record? = { kept.record($0, at: moment.asOf) }
+        let mismatches = Reconciliation.mismatches(pairing, operator: record, tower: record, thresholds: thresholds, at: now)
+        let queue = Reconciliation.queue(mismatches, regions: kept.regionOf, resolutions: resolutions)
+        return ReconciliationView(thresholds: thresholds, at: now, entries: queue, pairs: pairing.pairs, ambiguous: pairing.ambiguous,
+                                  city: Reconciliation.Rate(), byRegion: [:], byOperator: [:]).site(key)
     }
 
     /// The pairing of the timelines as known now, for the log's version and a radius, made once

@@ -58,10 +58,7 @@ extension CampaignService {
     public func reconciliationFigures(at moment: ReadMoment) async throws -> ReconciliationFigures {
         guard moment.knownAt == nil else { return ReconciliationFigures(try await reconciliation(at: moment)) }
         let seq = try await store.currentSeq()
-        var thresholds = Reconciliation.Thresholds.standard
-        for e in try await reconciliationEvents(seq: seq) where moment.asOf.includes(e.event.occurredAt) {
-            if case .reconciliationThresholdsSet(let t) = e.event.body { thresholds = t }
-        }
+        let (thresholds, _) = try await reconciliationLog(seq: seq, at: moment)
         let t = try await reconciliationSweep(seq: seq, thresholds: thresholds).tallies(at: moment.asOf)
         return ReconciliationFigures(city: t.city, byRegion: t.byRegion, byOperator: t.byOperator)
     }

@@ -32,6 +32,9 @@ extension Reconciliation {
         public final class Places: Sendable { init() {} }
         /// The finding the near towers come from.
         public let places: Places
+        /// Per China Tower site (by index), the operator sites that can pair with it (named or
+        /// near), by index: `towerOperators[towerStart[i]..<towerStart[i + 1]]`, in index order.
+        let towerStart: [Int32], towerOperators: [Int32]
 
         /// The timelines of China Tower (`tower`) and the operators, in the order the records are
         /// given at a moment.
@@ -57,16 +60,36 @@ extension Reconciliation {
             }
             self.radius = radius; self.towers = towers; self.operators = operators; self.named = named; self.near = near
             places = Places()
+            (towerStart, towerOperators) = Self.inverse(named: named, near: near, towers: towers.count)
             byKey = Dictionary(timelines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             regionOf = byKey.mapValues(\.regionCode)
         }
 
         /// A pairing of `timelines` whose near towers were found already.
-        init(radius: Double, timelines: [Timeline], operators: [Timeline], towers: [Timeline], named: [Candidate?], near: [[Candidate]], places: Places) {
+        init(radius: Double, timelines: [Timeline], operators: [Timeline], towers: [Timeline], named: [Candidate?], near: [[Candidate]], places: Places,
+             towerStart: [Int32], towerOperators: [Int32]) {
             self.radius = radius; self.operators = operators; self.towers = towers; self.named = named; self.near = near; self.places = places
+            self.towerStart = towerStart; self.towerOperators = towerOperators
             byKey = Dictionary(timelines.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             regionOf = byKey.mapValues(\.regionCode)
         }
+
+        /// Which operator sites can pair with each tower, from each operator site's towers.
+        static func inverse(named: [Candidate?], near: [[Candidate]], towers: Int) -> ([Int32], [Int32]) {
+            func each(_ k: Int, _ body: (Int) -> Void) {
+                for c in near[k] { body(c.tower) }
+                if let c = named[k], !near[k].contains(where: { $0.tower == c.tower }) { body(c.tower) }
+            }
+            var start = [Int32](repeating: 0, count: towers + 1)
+            for k in named.indices { each(k) { start[$0 + 1] += 1 } }
+            for i in 0..<towers { start[i + 1] += start[i] }
+            var fill = start, list = [Int32](repeating: 0, count: Int(start[towers]))
+            for k in named.indices { each(k) { list[Int(fill[$0])] = Int32(k); fill[$0] += 1 } }
+            return (start, list)
+        }
+
+        /// The operator sites (by index) that can pair with China Tower site `i`, in index order.
+        func operatorsOf(tower i: Int) -> ArraySlice<Int32> { towerOperators[Int(towerStart[i])..<Int(towerStart[i + 1])] }
 
         /// The pairing at a cutoff of the sites registered by then, of one district or the city,
         /// and of one operator's sites with China Tower's or of all: what

@@ -23,6 +23,7 @@ extension Reconciliation.PairingTimeline {
             }
         }
         guard ops.count == operators.count, tows.count == towers.count else { return nil }
-        return Self(radius: radius, timelines: timelines, operators: ops, towers: tows, named: named, near: near, places: places)
+        return Self(radius: radius, timelines: timelines, operators: ops, towers: tows, named: named, near: near, places: places,
+                    towerStart: towerStart, towerOperators: towerOperators)
     }
 }

@@ -59,18 +59,14 @@ extension Reconciliation {
         static let every = 1_024
         /// The finding of near towers it was swept on (a pairing with the same one has its sites at the same indices).
         let places: PairingTimeline.Places
-        /// Per China Tower site (by index), the operator sites that can pair with it: those of
-        /// `towerOperators[towerStart[i]..<towerStart[i + 1]]`.
-        let towerStart: [Int32], towerOperators: [Int32]
 
         /// How many changes were swept (for benchmarks and tests).
         public var changeCount: Int { changes.count }
 
         /// A sweep of changes in any order (`sorted`: already earliest first).
-        init(thresholds: Thresholds, regions: [String], changes: [Change], sorted isSorted: Bool = false, places: PairingTimeline.Places,
-             towerStart: [Int32], towerOperators: [Int32]) {
+        init(thresholds: Thresholds, regions: [String], changes: [Change], sorted isSorted: Bool = false, places: PairingTimeline.Places) {
             self.thresholds = thresholds; self.regions = regions; operators = Operator.allCases.filter { $0 != .tower }
-            self.places = places; self.towerStart = towerStart; self.towerOperators = towerOperators
+            self.places = places
             let sorted = isSorted ? changes : changes.sorted { $0.at < $1.at }
             var running = [Tally](repeating: Tally(), count: 1 + regions.count + operators.count)
             var checkpoints: [[Tally]] = []

@@ -9,15 +9,7 @@ extension Reconciliation.Sweep {
         var pairChanges = [[(at: Int64, d: Int8)]](repeating: [], count: pairing.towers.count)
         for k in pairing.operators.indices { maker.operatorSite(k, into: &changes) { pairChanges[$0].append(($1, $2)) } }
         for i in pairing.towers.indices { maker.tower(i, pairs: pairChanges[i], into: &changes) }
-        // Which operator sites can pair with each tower (for growing the sweep after a write).
-        var counts = [Int32](repeating: 0, count: pairing.towers.count + 1)
-        for k in pairing.operators.indices { for t in maker.candidates(k) { counts[t + 1] += 1 } }
-        for i in 0..<pairing.towers.count { counts[i + 1] += counts[i] }
-        var fill = counts, towerOperators = [Int32](repeating: 0, count: Int(counts.last ?? 0))
-        for k in pairing.operators.indices {
-            for t in maker.candidates(k) { towerOperators[Int(fill[t])] = Int32(k); fill[t] += 1 }
-        }
-        self.init(thresholds: thresholds, regions: maker.regions, changes: changes, places: pairing.places, towerStart: counts, towerOperators: towerOperators)
+        self.init(thresholds: thresholds, regions: maker.regions, changes: changes, places: pairing.places)
     }
 
     /// What one operator site counts at a moment: the tower it is paired with (-1: none) and its counts.

@@ -8,22 +8,12 @@ extension Reconciliation.Sweep {
     /// with those towers are followed again; every other site's changes are kept. Nil when the
     /// near towers were found anew or a named site is not among the pairing's (then sweep it whole).
     public func updated(_ pairing: Reconciliation.PairingTimeline, named: [SiteKey], resolutions: [Reconciliation.LoggedResolution]) -> Self? {
-        guard pairing.places === places, pairing.radius == thresholds.pairMetres,
-              towerStart.count == pairing.towers.count + 1 else { return nil }
+        guard pairing.places === places, pairing.radius == thresholds.pairMetres else { return nil }
         let maker = Maker(pairing, thresholds: thresholds, resolutions: resolutions, regions: regions)
         var keys = Set(named)
         for r in resolutions {
             if let o = r.resolution.operatorSite { keys.insert(o) }
             if let t = r.resolution.towerSite { keys.insert(t) }
-        }
-        /// A site's index among timelines in ``Reconciliation/ordered(_:_:)``'s order, by halving.
-        func index(_ key: SiteKey, in list: [Reconciliation.Timeline]) -> Int? {
-            var lo = 0, hi = list.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if Reconciliation.ordered(list[mid].key, key) { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < list.count && list[lo].key == key ? lo : nil
         }
         var towerAffected = [Bool](repeating: false, count: pairing.towers.count)
         var operatorAffected = [Bool](repeating: false, count: pairing.operators.count)
@@ -32,10 +22,10 @@ extension Reconciliation.Sweep {
         func affectOperator(_ k: Int) { if !operatorAffected[k] { operatorAffected[k] = true; operators.append(k) } }
         for key in keys {
             if key.operator == .tower {
-                guard let i = index(key, in: pairing.towers) else { return nil }
+                guard let i = pairing.index(of: key, in: pairing.towers) else { return nil }
                 affectTower(i)
             } else {
-                guard let k = index(key, in: pairing.operators) else { return nil }
+                guard let k = pairing.index(of: key, in: pairing.operators) else { return nil }
                 affectOperator(k)
                 for t in maker.candidates(k) { affectTower(t) }
             }
@@ -43,10 +33,10 @@ extension Reconciliation.Sweep {
         // The operator sites that can pair with those towers can change pairs (a tower named
         // registers later: two near become one), so the other towers they can pair with can gain
         // or lose an operator site; a tower's count is made again from all its operator sites.
-        for t in towers { for j in Int(towerStart[t])..<Int(towerStart[t + 1]) { affectOperator(Int(towerOperators[j])) } }
+        for t in towers { for k in pairing.operatorsOf(tower: t) { affectOperator(Int(k)) } }
         let firstTowers = towers.count
         for k in operators { for t in maker.candidates(k) { affectTower(t) } }
-        for t in towers[firstTowers...] { for j in Int(towerStart[t])..<Int(towerStart[t + 1]) { affectOperator(Int(towerOperators[j])) } }
+        for t in towers[firstTowers...] { for k in pairing.operatorsOf(tower: t) { affectOperator(Int(k)) } }
         var fresh: [Change] = []
         var pairChanges: [Int: [(at: Int64, d: Int8)]] = [:]
         for k in operators {
@@ -63,7 +53,6 @@ extension Reconciliation.Sweep {
             out.append(c)
         }
         out += fresh[j...]
-        return Self(thresholds: thresholds, regions: regions, changes: out, sorted: true, places: places, towerStart: towerStart,
-                    towerOperators: towerOperators)
+        return Self(thresholds: thresholds, regions: regions, changes: out, sorted: true, places: places)
     }
 }

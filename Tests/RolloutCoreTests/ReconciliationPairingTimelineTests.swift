@@ -58,4 +58,33 @@ import Testing
         // The logs are dense enough to hold every case.
         #expect(ambiguousSeen && pairedSeen)
     }
+
+    /// One site's part of the pairing, from its own towers and operator sites, is the whole
+    /// pairing's restricted to it (timelines in the store's order, or in any).
+    @Test func aSitesPairingIsTheWholePairingsPartOfIt() {
+        var rng = SeededRandom(seed: 99)
+        var seen: Set<String> = []
+        for round in 0..<10 {
+            var timelines = Self.timelines(&rng, count: 40 + round * 15)
+            if round % 2 == 0 { timelines.sort { Reconciliation.ordered($0.key, $1.key) } }
+            let kept = Reconciliation.PairingTimeline(timelines, radius: [20.0, 60, 120][round % 3])
+            for day in stride(from: -1.0, through: 62, by: 4.5) {
+                let cutoff = Cutoff(before: ShanghaiCalendar.parseInstant("2020-03-01")!.adding(seconds: Int64(day * 86_400)))
+                let whole = kept.pairing(at: cutoff)
+                for t in timelines + [Reconciliation.Timeline(key: SiteKey(operator: .tower, code: "NONE"), regionCode: "500101", lat: 0, lon: 0,
+                                                              host: .newTower, towerSiteCode: nil, steps: [])] {
+                    let key = t.key
+                    let expected = Reconciliation.Pairing(pairs: whole.pairs.filter { $0.operatorSite == key || $0.towerSite == key },
+                                                          ambiguous: whole.ambiguous.filter { $0.key == key },
+                                                          operatorOnly: whole.operatorOnly.filter { $0 == key }, towerOnly: whole.towerOnly.filter { $0 == key })
+                    #expect(kept.pairing(ofSite: key, at: cutoff) == expected, "round \(round), day \(day), \(key)")
+                    if key.operator == .tower && expected.pairs.count > 1 { seen.insert("shared tower") }
+                    if !expected.ambiguous.isEmpty { seen.insert("ambiguous") }
+                    if !expected.towerOnly.isEmpty { seen.insert("tower alone") }
+                    if !expected.operatorOnly.isEmpty { seen.insert("operator alone") }
+                }
+            }
+        }
+        #expect(seen == ["shared tower", "ambiguous", "tower alone", "operator alone"])
+    }
 }

@@ -30,6 +30,16 @@ import Testing
                     let alone = try await service.reconciliation(at: moment, operator: op)
                     #expect(figures.figure(operator: op) == alone.figure(operator: op), "\(note), day \(day), \(op) read alone")
                 }
+                // A site's page: its own pairs and mismatches, as its district's whole reconciliation says.
+                for region in ["500101", "500102"] {
+                    let district = try await service.reconciliation(at: moment, region: region)
+                    for key in Set(district.pairs.flatMap { [$0.operatorSite, $0.towerSite] } + district.entries.compactMap(\.mismatch.operatorSite)
+                                   + district.entries.compactMap(\.mismatch.towerSite) + district.ambiguous.keys).sorted(by: Reconciliation.ordered) {
+                        let (a, b) = (try await service.reconciliation(ofSite: key, region: region, at: moment), district.site(key))
+                        #expect(a.pair == b.pair && a.candidates == b.candidates && a.operatorSites == b.operatorSites && a.entries == b.entries,
+                                "\(note), day \(day), \(key)")
+                    }
+                }
                 compared += view.entries.count
             }
         }

@@ -47,7 +47,7 @@ enum SitePage {
         let region = try await service.regionList().first { $0.code == detail.site.regionCode }
         let matches = detail.site.stage == Stage.planned.rawValue
             ? try await service.matches(for: key, radius: matchRadius, limit: 10, asOf: c.asOf) : nil
-        let reconciliation = try await service.reconciliation(at: c.moment, region: detail.site.regionCode).site(key)
+        let reconciliation = try await service.reconciliation(ofSite: key, region: detail.site.regionCode, at: c.moment)
         let safety = try await service.safety(ofSite: key, at: c.moment)
         let findings = safety.safety.findings.values.filter { $0.finding.site == key }.sorted { $0.inspectedAt < $1.inspectedAt }
         return Model(detail: detail, region: region, matches: matches, reconciliation: reconciliation, findings: findings,
