@@ -176,12 +176,7 @@ extension CampaignService {
         // A keeper per radius: moments on either side of a change of the thresholds ask for both
         // radii at one version of the log, and one keeper of both would make one of them again at
         // every request.
-        let keeper = reconciliationPairings.withLockedValue { keepers in
-            if let k = keepers[radius] { return k }
-            let k = KeptPerVersion<Int64, Reconciliation.PairingTimeline>()
-            keepers[radius] = k
-            return k
-        }
+        let keeper = KeptPerVersion.keeper(radius, in: reconciliationPairings)
         return try await keeper.value(at: seq) { [store] previous in
             // No site named since (a resolution, an obstacle, a target): the timelines are those
             // of the version before, and so is their pairing (at `--scale 100`, 2.7 s of the first

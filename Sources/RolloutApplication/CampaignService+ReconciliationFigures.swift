@@ -69,12 +69,7 @@ extension CampaignService {
     /// only the sites the appended events name and those they can pair with
     /// (``Reconciliation/Sweep/updated(_:named:resolutions:)``).
     func reconciliationSweep(seq: Int64, thresholds: Reconciliation.Thresholds) async throws -> Reconciliation.Sweep {
-        let keeper = reconciliationSweeps.withLockedValue { keepers in
-            if let k = keepers[thresholds] { return k }
-            let k = KeptPerVersion<Int64, Reconciliation.Sweep>()
-            keepers[thresholds] = k
-            return k
-        }
+        let keeper = KeptPerVersion.keeper(thresholds, in: reconciliationSweeps)
         return try await keeper.value(at: seq) { [self] previous in
             let pairing = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
             let resolutions = try await reconciliationEvents(seq: seq).compactMap { e -> Reconciliation.LoggedResolution? in

@@ -27,6 +27,17 @@ final class KeptPerVersion<Version: Comparable & Sendable, Value: Sendable>: Sen
     /// An empty keeper.
     init() {}
 
+    /// The keeper of `key` in a table of keepers (one per radius, one per set of thresholds),
+    /// made when first asked for.
+    static func keeper<Key: Hashable & Sendable>(_ key: Key, in table: NIOLockedValueBox<[Key: KeptPerVersion]>) -> KeptPerVersion {
+        table.withLockedValue { keepers in
+            if let k = keepers[key] { return k }
+            let k = KeptPerVersion()
+            keepers[key] = k
+            return k
+        }
+    }
+
     /// The value at `version`: the one kept or being made for it, else made by `make` from the
     /// value kept before (if any; `make` decides whether it can start from it). A failed making is
     /// not kept: the next caller makes it again.
