@@ -72,12 +72,16 @@ extension CampaignService {
         let keeper = KeptPerVersion.keeper(thresholds, in: reconciliationSweeps)
         return try await keeper.value(at: seq) { [self] previous in
             let pairing = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
-            let resolutions = try await reconciliationEvents(seq: seq).compactMap { e -> Reconciliation.LoggedResolution? in
-                guard case .reconciliationResolved(let r) = e.event.body else { return nil }
-                return Reconciliation.LoggedResolution(r, at: e.event.occurredAt, actor: e.event.actor)
+            var resolutions: [Reconciliation.LoggedResolution] = [], resolvedSince: [SiteKey] = []
+            for e in try await reconciliationEvents(seq: seq) {
+                guard case .reconciliationResolved(let r) = e.event.body else { continue }
+                resolutions.append(Reconciliation.LoggedResolution(r, at: e.event.occurredAt, actor: e.event.actor))
+                // The sites a resolution logged since names are followed again (the others' are in the sweep already).
+                if let previous, e.seq > previous.version { resolvedSince += [r.operatorSite, r.towerSite].compactMap { $0 } }
             }
             if let previous, previous.version < seq,
-               let grown = previous.value.updated(pairing, named: try await store.sitesNamed(after: previous.version, through: seq), resolutions: resolutions) {
+               let grown = previous.value.updated(pairing, named: try await store.sitesNamed(after: previous.version, through: seq) + resolvedSince,
+                                                  resolutions: resolutions) {
                 return grown
             }
             return Reconciliation.Sweep(pairing, thresholds: thresholds, resolutions: resolutions)

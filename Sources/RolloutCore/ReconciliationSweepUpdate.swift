@@ -3,18 +3,15 @@ import Foundation
 extension Reconciliation.Sweep {
     /// The sweep of `pairing` after a write, grown from this one: when the pairing's near towers
     /// are this sweep's (``PairingTimeline/updated(_:)`` made it: the same sites at the same
-    /// indices, only steps changed), only the `named` sites (the log's events since), the sites
-    /// any resolution names, the towers those can pair with and every operator site that can pair
-    /// with those towers are followed again; every other site's changes are kept. Nil when the
-    /// near towers were found anew or a named site is not among the pairing's (then sweep it whole).
+    /// indices, only steps changed), only the `named` sites (those the log's events since name,
+    /// and those the resolutions logged since name), the towers those can pair with and every
+    /// operator site that can pair with those towers are followed again, under every resolution
+    /// logged; every other site's changes are kept. Nil when the near towers were found anew or a
+    /// named site is not among the pairing's (then sweep it whole).
     public func updated(_ pairing: Reconciliation.PairingTimeline, named: [SiteKey], resolutions: [Reconciliation.LoggedResolution]) -> Self? {
         guard pairing.places === places, pairing.radius == thresholds.pairMetres else { return nil }
         let maker = Maker(pairing, thresholds: thresholds, resolutions: resolutions, regions: regions)
-        var keys = Set(named)
-        for r in resolutions {
-            if let o = r.resolution.operatorSite { keys.insert(o) }
-            if let t = r.resolution.towerSite { keys.insert(t) }
-        }
+        let keys = Set(named)
         var towerAffected = [Bool](repeating: false, count: pairing.towers.count)
         var operatorAffected = [Bool](repeating: false, count: pairing.operators.count)
         var towers: [Int] = [], operators: [Int] = []

@@ -144,6 +144,7 @@ import Testing
                         Reconciliation.Resolution(kind: m.kind, operatorSite: m.operatorSite, towerSite: m.towerSite, regionCode: e.regionCode,
                                                   operatorValue: m.operatorValue, towerValue: m.towerValue, right: .operator, note: "n"),
                         at: Self.start.adding(days: 20 + write * 5), actor: "office"))
+                    named += [m.operatorSite, m.towerSite].compactMap { $0 }
                 }
                 guard let next = pairing.updated(timelines) else { Issue.record("the places did not change"); return }
                 pairing = next

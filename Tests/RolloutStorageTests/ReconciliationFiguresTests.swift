@@ -72,6 +72,14 @@ import Testing
             // After more writes, the same service sweeps the new version.
             for n in 6..<9 { _ = try await store.append(KeptReconciliationTests.round(n, &r)) }
             compared += try await Self.expectSame(service, days: days, "after more writes")
+            // A resolution logged by the same service (now, day 60): the sweep grown for it.
+            let open = try await service.reconciliation(at: ReadMoment(asOf: .including(Self.at(60)))).entries(status: .open)
+            for e in open.prefix(2) {
+                _ = try await service.resolveMismatch(kind: e.mismatch.kind, operatorSite: e.mismatch.operatorSite, towerSite: e.mismatch.towerSite,
+                                                      right: .operator, note: "seen again", by: Self.office)
+            }
+            #expect(open.count >= 2)
+            compared += try await Self.expectSame(service, days: [30, 59.5, 60, 61], "after resolutions")
             // The logs hold mismatches to compare.
             #expect(compared > 100)
             // As known at a past instant, the figures are the whole reconciliation's of then.
