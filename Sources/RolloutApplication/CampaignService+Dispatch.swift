@@ -61,14 +61,14 @@ extension CampaignService {
     /// What waits on every unit at a moment.
     public func unitLoads(asOf: String? = nil, knownAt: String? = nil) async throws -> [UnitLoad] {
         let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
-        return try await store.unitLoads(at: moment)
+        return try await unitLoads(at: moment)
     }
 
     /// What waits on one unit at a moment, oldest first.
     public func unitObstacles(_ unit: String, asOf: String? = nil, knownAt: String? = nil, page: Int = 1, perPage: Int = 100) async throws -> ObstaclePage {
         guard Dispatch.isUnit(unit) else { throw RolloutError("unknown_unit", kind: .notFound, ["value": unit]) }
         let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
-        return try await store.obstacles(ObstacleQuery(status: .open, unit: unit, page: page, perPage: perPage), at: moment)
+        return try await unitObstacles(unit, at: moment, page: page, perPage: perPage)
     }
 
     /// Escalates to the city every obstacle whose clock has run out (neither resolved nor escalated

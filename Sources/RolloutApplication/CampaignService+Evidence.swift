@@ -73,10 +73,13 @@ extension CampaignService {
     public func prepareReads() async throws {
         if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationTimeline() }
         let seq = try await store.currentSeq()
+        // The units' spells beside reconciliation's pairing and sweep (the other core).
+        async let spells = unitSpells(seq: seq)
         var thresholds = Reconciliation.Thresholds.standard
         for e in try await reconciliationEvents(seq: seq) { if case .reconciliationThresholdsSet(let t) = e.event.body { thresholds = t } }
         _ = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)
         _ = try await reconciliationSweep(seq: seq, thresholds: thresholds)
+        _ = try await spells
     }
 
     /// The events verification is folded from (those that can change an opening:

@@ -47,9 +47,6 @@ extension CampaignService {
     /// The routing table at a checked moment.
     public func dispatchTable(at moment: ReadMoment) async throws -> Dispatch.Table { try await store.dispatchTable(at: moment) }
 
-    /// What waits on every unit at a checked moment.
-    public func unitLoads(at moment: ReadMoment) async throws -> [UnitLoad] { try await store.unitLoads(at: moment) }
-
     /// What an operator reported in the `days` days before a checked moment.
     public func reports(operator op: Operator, days: Int, at moment: ReadMoment) async throws -> [ReportDay] {
         try await store.reports(operator: op, days: days, at: moment)

@@ -75,7 +75,7 @@ enum Projector {
         let list = Array(entities)
         for chunk in list.chunked() {
             for row in try await db.raw("SELECT entity, state FROM obstacles WHERE entity IN (\(binds: chunk))").all() {
-                out[try row.string("entity")] = try StoredJSON.decode(ObstacleState.self, try row.string("state"))
+                out[try row.string("entity")] = try StoredJSON.obstacleState(try row.string("state"))
             }
         }
         return out

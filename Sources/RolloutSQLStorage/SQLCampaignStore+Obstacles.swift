@@ -52,7 +52,7 @@ extension SQLCampaignStore {
             let q = SQLQueryString("SELECT state FROM obstacles WHERE units <> '' AND opened_at < \(bind: t) AND \(unsafeRaw: SQLCampaignStore.unresolved(at: moment))")
             var loads: [String: UnitLoad] = [:]
             for r in try await db.raw(q).all() {
-                guard let row = ObstacleRow(try StoredJSON.decode(ObstacleState.self, try r.string("state")), at: moment, table: table),
+                guard let row = ObstacleRow(try StoredJSON.obstacleState(try r.string("state")), at: moment, table: table),
                       row.status != "resolved", let unit = row.unit else { continue }
                 var l = loads[unit] ?? UnitLoad(unit: unit, waiting: 0, overdue: 0, onHold: 0, oldestDays: 0)
                 l.waiting += 1
@@ -76,14 +76,14 @@ extension SQLCampaignStore {
                 SELECT state FROM obstacles WHERE escalated_at IS NULL AND (resolved_at IS NULL OR reopened = 1)
                   AND (opened_at <= \(bind: now.seconds - Int64(shortest) * 86_400) OR reopened = 1)
                 """)
-            let states = try await db.raw(q).all().map { try StoredJSON.decode(ObstacleState.self, try $0.string("state")) }
+            let states = try await db.raw(q).all().map { try StoredJSON.obstacleState(try $0.string("state")) }
             return ObstacleWorkflow.overdue(states, table: table, now: now)
         }
     }
 
     static func obstacleState(_ entity: String, db: any SQLDatabase) async throws -> ObstacleState? {
         guard let r = try await db.raw("SELECT state FROM obstacles WHERE entity = \(bind: entity)").first() else { return nil }
-        return try StoredJSON.decode(ObstacleState.self, try r.string("state"))
+        return try StoredJSON.obstacleState(try r.string("state"))
     }
 
     /// The routing table at a moment: the standard one with the office's changes up to then.
@@ -114,7 +114,7 @@ extension SQLCampaignStore {
         q.appendInterpolation(unsafeRaw: " ORDER BY opened_at, entity")
         var rows: [ObstacleRow] = []
         for r in try await db.raw(q).all() {
-            let s = try StoredJSON.decode(ObstacleState.self, try r.string("state"))
+            let s = try StoredJSON.obstacleState(try r.string("state"))
             guard let row = ObstacleRow(s, at: moment, table: table), matches(row, query) else { continue }
             rows.append(row)
         }
@@ -189,7 +189,7 @@ extension SQLCampaignStore {
         let skip = reopened.isEmpty ? offset : 0
         page.appendInterpolation(unsafeRaw: " ORDER BY opened_at, entity LIMIT \(query.perPage + offset - skip) OFFSET \(skip)")
         var rows: [(Int64, String, ObstacleRow)] = try await db.raw(page).all().compactMap { r in
-            let s = try StoredJSON.decode(ObstacleState.self, try r.string("state"))
+            let s = try StoredJSON.obstacleState(try r.string("state"))
             return ObstacleRow(s, at: moment, table: table).map { (s.openedAt.seconds, s.opening.entity, $0) }
         }
         if !reopened.isEmpty {
@@ -204,14 +204,6 @@ extension SQLCampaignStore {
     }
 
     static func groups(_ rows: [ObstacleRow], by key: (ObstacleRow) -> String) -> [ObstacleGroup] {
-        var out: [String: ObstacleGroup] = [:]
-        for r in rows {
-            var g = out[key(r)] ?? ObstacleGroup(key: key(r), count: 0, olderThanWeek: 0, oldestDays: 0)
-            g.count += 1
-            if r.ageDays > 7 { g.olderThanWeek += 1 }
-            g.oldestDays = max(g.oldestDays, r.ageDays)
-            out[key(r)] = g
-        }
-        return out.values.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+        ObstacleGroup.groups(rows, key: key, ageDays: \.ageDays)
     }
 }

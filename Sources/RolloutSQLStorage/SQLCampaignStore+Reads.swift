@@ -145,7 +145,7 @@ extension SQLCampaignStore {
             // Each folded as of the moment: its state, unit and clock (a reopened one included).
             let table = try await SQLCampaignStore.dispatchTable(at: moment, db: db)
             let obstacles = try await db.raw("SELECT state FROM obstacles WHERE operator = \(bind: key.operator.rawValue) AND site_code = \(bind: key.code) ORDER BY opened_at, entity")
-                .all().compactMap { ObstacleRow(try StoredJSON.decode(ObstacleState.self, try $0.string("state")), at: moment, table: table) }
+                .all().compactMap { ObstacleRow(try StoredJSON.obstacleState(try $0.string("state")), at: moment, table: table) }
             return SiteDetail(site: SQLCampaignStore.row(state, steps: steps, at: moment),
                               timeline: shown.map { SiteDetail.Step(stage: $0.stage.rawValue, at: $0.at.description) },
                               events: log, obstacles: obstacles)

@@ -45,6 +45,12 @@ enum StoredJSON {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
+    /// An obstacle's stored state: through ``ObstacleStateReader`` when the text is in its shape, else `JSONDecoder`.
+    static func obstacleState(_ text: String) throws -> ObstacleState {
+        if let state = ObstacleStateReader.read(text) { return state }
+        return try decode(ObstacleState.self, text)
+    }
+
     /// A site's stored state: through ``SiteStateReader`` when the text is in its shape, else `JSONDecoder`.
     static func siteState(_ text: String) throws -> SiteState {
         if let state = SiteStateReader.read(text) { return state }

@@ -23,7 +23,8 @@ enum UnitPage {
 
     static func query(_ service: CampaignService, unit: String, context c: PageContext) async throws -> Model {
         let list = try await service.unitObstacles(unit, asOf: c.asOf, knownAt: c.knownAt, perPage: 500)
-        let overdue = try await service.obstacles(ObstacleQuery(status: .open, unit: unit, overdue: true, perPage: 1), at: c.moment).total
+        // The unit's load counts the same obstacles whose clock ran out, without listing them.
+        let overdue = try await service.unitLoads(at: c.moment).first { $0.unit == unit }?.overdue ?? 0
         let regions = try await service.regionsByCode()
         return Model(unit: unit, list: list, overdue: overdue, regions: regions)
     }

@@ -1,0 +1,42 @@
+import Foundation
+import RolloutCore
+import RolloutStorage
+import SQLKit
+
+/// The obstacles the service keeps the units' spells of (``UnitSpells``): every one ever
+/// dispatched, read once, then only those the log's later events name.
+extension SQLCampaignStore {
+    /// The states of the obstacles ever dispatched to a unit, each with its entity; only those of
+    /// `entities` when given.
+    public func dispatchedObstacles(entities: [String]?) async throws -> [(entity: String, state: ObstacleState)] {
+        try await read { db in
+            guard let entities else {
+                return try await db.raw("SELECT entity, state FROM obstacles WHERE units <> ''").all().map { r in
+                    (try r.string("entity"), try StoredJSON.obstacleState(try r.string("state")))
+                }
+            }
+            var out: [(entity: String, state: ObstacleState)] = []
+            for chunk in entities.chunked() {
+                for r in try await db.raw("SELECT entity, state FROM obstacles WHERE units <> '' AND entity IN (\(binds: chunk))").all() {
+                    out.append((try r.string("entity"), try StoredJSON.obstacleState(try r.string("state"))))
+                }
+            }
+            return out
+        }
+    }
+
+    /// The obstacles' states by entity (an entity with none is left out).
+    public func obstacleStates(_ entities: [String]) async throws -> [String: ObstacleState] {
+        try await read { db in try await Projector.loadObstacles(Set(entities), db: db) }
+    }
+
+    /// The obstacles whose entity the events after `afterSeq` up to `throughSeq` name (one distinct
+    /// read of the log's entities in that span).
+    public func obstaclesNamed(after afterSeq: Int64, through throughSeq: Int64) async throws -> [String] {
+        guard throughSeq > afterSeq else { return [] }
+        return try await read { db in
+            try await db.raw("SELECT DISTINCT entity FROM events WHERE seq > \(bind: afterSeq) AND seq <= \(bind: throughSeq) AND entity LIKE 'obstacle:%'")
+                .all().map { try $0.string("entity") }
+        }
+    }
+}
