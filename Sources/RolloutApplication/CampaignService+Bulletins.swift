@@ -27,7 +27,7 @@ extension CampaignService {
             let fig = rec.figure(region: r.regionCode)
             if fig.rate.paired > 0 || fig.open > 0 { recByRegion[r.regionCode] = fig }
         }
-        let overdue = try await store.obstacles(ObstacleQuery(status: .open, overdue: true, perPage: 1000), at: moment).obstacles
+        let overdue = try await obstacles(ObstacleQuery(status: .open, overdue: true, perPage: 1000), at: moment).obstacles
         return BulletinContent(campaign: stored, moment: moment, day: asOf, summary: f.summary, regions: f.regions, previous: previous,
                                series: series, overdue: overdue, names: try await regionsByCode(),
                                elapsed: f.summary.periodElapsed ?? stored.campaign.elapsed(at: moment.asOf.before),

@@ -74,7 +74,7 @@ extension CampaignService {
         if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationTimeline() }
         let seq = try await store.currentSeq()
         // The units' spells beside reconciliation's pairing and sweep (the other core).
-        async let spells = unitSpells(seq: seq)
+        async let spells = obstacleSpells(seq: seq)
         var thresholds = Reconciliation.Thresholds.standard
         for e in try await reconciliationEvents(seq: seq) { if case .reconciliationThresholdsSet(let t) = e.event.body { thresholds = t } }
         _ = try await pairingTimeline(seq: seq, radius: thresholds.pairMetres)

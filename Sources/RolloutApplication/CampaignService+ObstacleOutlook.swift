@@ -39,7 +39,7 @@ extension CampaignService {
     /// The same at a checked moment.
     public func obstacleForecast(region: String?, campaign: Campaign, at moment: ReadMoment) async throws -> ObstacleForecast {
         try await checkRegion(region)
-        let page = try await store.obstacles(Self.outlookQuery(region: region), at: moment)
+        let page = try await obstacles(Self.outlookQuery(region: region), at: moment)
         return try await obstacleForecast(region: region, campaign: campaign, at: moment, open: page)
     }
 

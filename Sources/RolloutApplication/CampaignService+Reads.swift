@@ -18,11 +18,6 @@ extension CampaignService {
         Dictionary(uniqueKeysWithValues: try await regionList().map { ($0.code, $0) })
     }
 
-    /// Obstacles at a checked moment.
-    public func obstacles(_ query: ObstacleQuery, at moment: ReadMoment) async throws -> ObstaclePage {
-        try await store.obstacles(query, at: moment)
-    }
-
     /// An obstacle's stored state (its opening and every mark), or nil when there is none.
     public func obstacleState(org: String, ref: String) async throws -> ObstacleState? {
         try await store.obstacleState(org: org, ref: ref)

@@ -69,7 +69,7 @@ extension CampaignService {
         let targets = try await store.targets(at: moment)
         let last = moment.asOf.before.adding(seconds: -1)
         var open: [String: (Int, Int)] = [:]
-        let obstacles = try await store.obstacles(ObstacleQuery(status: .open, perPage: 1_000_000), at: moment).obstacles
+        let obstacles = try await self.obstacles(ObstacleQuery(status: .open, perPage: 1_000_000), at: moment).obstacles
         for o in obstacles {
             var v = open[o.regionCode] ?? (0, 0)
             v.0 += 1

@@ -37,9 +37,9 @@ public struct CampaignService: Sendable {
     /// Reconciliation's tallies swept over time, as known now: a keeper per set of thresholds, each for the log's version
     /// (``reconciliationSweep(seq:thresholds:)``).
     let reconciliationSweeps = NIOLockedValueBox<[Reconciliation.Thresholds: KeptPerVersion<Int64, Reconciliation.Sweep>]>([:])
-    /// The spells each dispatched obstacle stood with a unit, as known now, for a version of the
-    /// log (``unitSpells(seq:)``).
-    let unitSpellsKept = KeptPerVersion<Int64, UnitSpells>()
+    /// The spells each obstacle stood unresolved, as known now, for a version of the log
+    /// (``obstacleSpells(seq:)``).
+    let obstacleSpellsKept = KeptPerVersion<Int64, ObstacleSpells>()
     /// The reconciliations of the last few moments asked, with the log's version they were read at.
     let reconciliations = NIOLockedValueBox<(seq: Int64, views: [ReconciliationKey: ReconciliationView])>((-1, [:]))
     /// The timelines reconciliation compares, as known now, for a version of the log
@@ -183,7 +183,7 @@ public struct CampaignService: Sendable {
     public func obstacles(_ query: ObstacleQuery, asOf: String? = nil, knownAt: String? = nil) async throws -> ObstaclePage {
         let (_, moment) = try await self.moment(asOf: asOf, knownAt: knownAt)
         try await checkRegion(query.region)
-        return try await store.obstacles(query, at: moment)
+        return try await obstacles(query, at: moment)
     }
 
     /// Late sites at a moment.

@@ -2,7 +2,7 @@ import RolloutCore
 
 /// Reads an obstacle's stored state (`obstacles.state`) without `JSONDecoder`, which spent 27 µs
 /// on each: 3.0 s of the first `/dispatch` on a `--scale 10` demo, reading the 112,000 obstacles
-/// ever dispatched (``UnitSpells``). Any key, escape or value it does not expect makes it answer
+/// ever dispatched (now every obstacle is read, for ``ObstacleSpells``). Any key, escape or value it does not expect makes it answer
 /// nil, and the caller decodes the text with `JSONDecoder` instead: a fast path, never a second
 /// grammar. As `JSONDecoder` does, it takes the summary fields as stored, not made again from the
 /// marks. A test checks it against `JSONDecoder` on random states and on mutated texts.

@@ -14,9 +14,8 @@ public protocol ObstacleReads: Sendable {
     func unitLoads(at moment: ReadMoment) async throws -> [UnitLoad]
     /// The obstacles whose clock has run out by `now`, neither resolved nor escalated, with when it ran out.
     func overdueObstacles(now: Instant) async throws -> [(state: ObstacleState, ranOutAt: Instant)]
-    /// The states of the obstacles ever dispatched to a unit, each with its entity; only those of
-    /// `entities` when given (the others named there are not read).
-    func dispatchedObstacles(entities: [String]?) async throws -> [(entity: String, state: ObstacleState)]
+    /// Every obstacle's state with its entity; only those of `entities` when given.
+    func storedObstacles(only entities: [String]?) async throws -> [(entity: String, state: ObstacleState)]
     /// The obstacles' states by entity (an entity with none is left out).
     func obstacleStates(_ entities: [String]) async throws -> [String: ObstacleState]
     /// The obstacles whose entity the events after `afterSeq` up to `throughSeq` name.

@@ -6,17 +6,18 @@ import Testing
 @testable import RolloutSQLStorage
 @testable import RolloutApplication
 
-/// What waits on each unit, as the service answers it from the spells kept per version of the log
-/// (``UnitSpells``), is what the store's fold of every obstacle's state answers, on both engines: at
-/// many moments, each unit's load and each page of its list, as the log grows (the spells made
-/// again for the obstacles named since), after a change of the routing table's clocks and after
-/// the automatic escalations; as known at an earlier instant, the fold answers.
-@Suite struct UnitSpellsServiceTests {
+/// Which obstacles are open and what waits on each unit, as the service answers them from the
+/// spells kept per version of the log (``ObstacleSpells``), are what the store answers (its fold of
+/// every obstacle's state, and its counts of the open ones), on both engines: at many moments, the
+/// lists and their groups under several filters, page by page, each unit's load and list, as the
+/// log grows (the spells made again for the obstacles named since), after a change of the routing
+/// table's clocks and after the automatic escalations; as known at an earlier instant, the fold answers.
+@Suite struct ObstacleSpellsServiceTests {
     static func at(_ days: Double) -> Instant { DashboardReadsTests.at(days) }
 
     static func expectSame(_ service: CampaignService, _ store: any CampaignStore, _ note: String) async throws -> Int {
         var waiting = 0
-        for day in stride(from: 0.25, through: 45, by: 1.25) {
+        for day in stride(from: 0.25, through: 45, by: 2.0) {
             for moment in [ReadMoment(asOf: Cutoff(before: at(day))), ReadMoment(asOf: Cutoff(before: at(day)), knownAt: Cutoff(before: at(day + 0.5)))] {
                 let loads = try await service.unitLoads(at: moment), folded = try await store.unitLoads(at: moment)
                 #expect(loads == folded, "\(note), day \(day)")
@@ -26,6 +27,14 @@ import Testing
                         let fold = try await store.obstacles(ObstacleQuery(status: .open, unit: unit, page: page, perPage: perPage), at: moment)
                         #expect(list == fold, "\(note), day \(day), \(unit) page \(page)/\(perPage)")
                     }
+                }
+                let queries = [ObstacleQuery(status: .open, perPage: 4), ObstacleQuery(region: "500101", status: .open, perPage: 100),
+                               ObstacleQuery(operator: .cmcc, category: .power, status: .open), ObstacleQuery(status: .escalated),
+                               ObstacleQuery(status: .open, minAgeDays: 8), ObstacleQuery(status: .open, overdue: true, perPage: 1000),
+                               ObstacleQuery(status: .open, page: 3, perPage: 4)]
+                for q in queries {
+                    let spells = try await service.obstacles(q, at: moment), stored = try await store.obstacles(q, at: moment)
+                    #expect(spells == stored, "\(note), day \(day), \(q)")
                 }
                 waiting += loads.reduce(0) { $0 + $1.waiting }
             }

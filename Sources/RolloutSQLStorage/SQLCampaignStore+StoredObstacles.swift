@@ -3,21 +3,20 @@ import RolloutCore
 import RolloutStorage
 import SQLKit
 
-/// The obstacles the service keeps the units' spells of (``UnitSpells``): every one ever
-/// dispatched, read once, then only those the log's later events name.
+/// The obstacles the service keeps the spells of (``ObstacleSpells``): every one, read once, then
+/// only those the log's later events name.
 extension SQLCampaignStore {
-    /// The states of the obstacles ever dispatched to a unit, each with its entity; only those of
-    /// `entities` when given.
-    public func dispatchedObstacles(entities: [String]?) async throws -> [(entity: String, state: ObstacleState)] {
+    /// Every obstacle's state with its entity; only those of `entities` when given.
+    public func storedObstacles(only entities: [String]?) async throws -> [(entity: String, state: ObstacleState)] {
         try await read { db in
             guard let entities else {
-                return try await db.raw("SELECT entity, state FROM obstacles WHERE units <> ''").all().map { r in
+                return try await db.raw("SELECT entity, state FROM obstacles").all().map { r in
                     (try r.string("entity"), try StoredJSON.obstacleState(try r.string("state")))
                 }
             }
             var out: [(entity: String, state: ObstacleState)] = []
             for chunk in entities.chunked() {
-                for r in try await db.raw("SELECT entity, state FROM obstacles WHERE units <> '' AND entity IN (\(binds: chunk))").all() {
+                for r in try await db.raw("SELECT entity, state FROM obstacles WHERE entity IN (\(binds: chunk))").all() {
                     out.append((try r.string("entity"), try StoredJSON.obstacleState(try r.string("state"))))
                 }
             }

@@ -1,11 +1,12 @@
 import Testing
 @testable import RolloutCore
 
-/// What waits on each unit, looked up in the spells, is what folding every obstacle's marks up to
-/// the moment says (``ObstacleWorkflow``): the counts, the clocks run out under the table of the
-/// moment, the waits on the reporter, the oldest's age, and each unit's list in order; after
-/// states change, the spells made again for only those obstacles equal spells made anew.
-@Suite struct UnitSpellsTests {
+/// Which obstacles are open and what waits on each unit, looked up in the spells, is what folding
+/// every obstacle's marks up to the moment says (``ObstacleWorkflow``): the lists in order under
+/// every filter, the counts, the clocks run out under the table of the moment, the waits on the
+/// reporter, the oldest's age; after states change, the spells made again for only those
+/// obstacles equal spells made anew.
+@Suite struct ObstacleSpellsTests {
     static let day: Int64 = 86_400
 
     /// Obstacles with random marks: dispatched (and redirected), paused and resumed, escalated,
@@ -14,7 +15,8 @@ import Testing
         let units = Dispatch.units + ["nobody"]
         return (0..<count).map { i in
             let opened = Int64.random(in: 0...(40 * day), using: &rng)
-            let opening = ObstacleOpening(org: "cmcc", ref: "O\(i)", site: nil, regionCode: "500101", operator: .cmcc,
+            let opening = ObstacleOpening(org: "cmcc", ref: "O\(i)", site: nil, regionCode: ["500101", "500102"].randomElement(using: &rng)!,
+                                          operator: [Operator.cmcc, .ctcc, nil].randomElement(using: &rng)!,
                                           category: ObstacleCategory.allCases.randomElement(using: &rng)!,
                                           responsible: ["电力公司", nil, "物业", ""].randomElement(using: &rng)!, description: "d")
             var marks: [ObstacleMark] = []
@@ -39,6 +41,29 @@ import Testing
     }
 
     /// The naive answer: every obstacle folded at the moment.
+    /// The filters a test asks the open lists through.
+    static let filters: [ObstacleSpells.Filter] = [
+        .init(), .init(region: "500102"), .init(operator: .cmcc), .init(category: .power), .init(escalated: true),
+        .init(minAgeDays: 8), .init(overdue: true), .init(region: "500101", operator: .ctcc, escalated: true), .init(unit: "grid", overdue: true),
+        .init(region: "nowhere"),
+    ]
+
+    /// The open obstacles a filter asks for, naively: every obstacle folded at the moment.
+    static func naiveOpen(_ states: [(entity: String, state: ObstacleState)], before: Instant, _ f: ObstacleSpells.Filter,
+                          table: Dispatch.Table) -> [String] {
+        let moment = ReadMoment(asOf: Cutoff(before: before))
+        return states.compactMap { (entity, st) -> (Int64, String)? in
+            guard moment.asOf.includes(st.openedAt) else { return nil }
+            let s = ObstacleWorkflow.situation(openedAt: st.openedAt, marks: st.marks, at: moment)
+            let o = st.opening
+            guard s.resolvedAt == nil, f.region.map({ $0 == o.regionCode }) ?? true, f.operator.map({ $0 == o.operator }) ?? true,
+                  f.category.map({ $0 == o.category }) ?? true, !f.escalated || s.escalatedAt != nil, f.unit.map({ $0 == s.unit }) ?? true,
+                  (f.minAgeDays.map { Int((before.seconds - st.openedAt.seconds) / day) >= $0 } ?? true),
+                  !f.overdue || s.isOverdue(slaDays: table.rule(o.category).slaDays, end: before) else { return nil }
+            return (st.openedAt.seconds, entity)
+        }.sorted { $0 < $1 }.map(\.1)
+    }
+
     static func naive(_ states: [(entity: String, state: ObstacleState)], before: Instant, table: Dispatch.Table)
         -> (loads: [String: (Int, Int, Int, Int)], lists: [String: [String]]) {
         var loads: [String: (Int, Int, Int, Int)] = [:], lists: [String: [(Int64, String)]] = [:]
@@ -57,7 +82,7 @@ import Testing
         return (loads, lists.mapValues { $0.sorted { $0 < $1 }.map(\.1) })
     }
 
-    static func expectSame(_ spells: UnitSpells, _ states: [(entity: String, state: ObstacleState)], _ note: String) -> Int {
+    static func expectSame(_ spells: ObstacleSpells, _ states: [(entity: String, state: ObstacleState)], _ note: String) -> Int {
         var rng = SeededRandom(seed: 5)
         var rules: [ObstacleCategory: Dispatch.Rule] = [:]
         for c in ObstacleCategory.allCases { rules[c] = Dispatch.Rule(category: c, unit: "grid", slaDays: Int.random(in: 1...6, using: &rng)) }
@@ -70,8 +95,9 @@ import Testing
             for m in st.marks { instants.insert(m.at.seconds) }
         }
         var moments: [Int64] = Array(stride(from: -day, through: 140 * day, by: Int64.Stride(day / 2)))
-        for t in instants.sorted().prefix(300) { moments += [t, t + 1] }
-        for b in moments {
+        for t in instants.sorted().prefix(300) { moments += [t, t + 1, t + 8 * day] }
+        let byEntity = Dictionary(states.map { ($0.entity, $0.state) }, uniquingKeysWith: { a, _ in a })
+        for (k, b) in moments.enumerated() {
             for table in [Dispatch.Table.standard, short] {
                 let before = Instant(seconds: b)
                 let expected = naive(states, before: before, table: table)
@@ -81,12 +107,22 @@ import Testing
                     seen += l.waiting
                 }
                 for unit in Dispatch.units.prefix(4) {
-                    let list = spells.waiting(on: unit, before: before)
+                    let list = spells.waiting(on: unit, before: before, table: table)
                     #expect(list.map(\.entity) == expected.lists[unit] ?? [], "\(note) at \(b), \(unit)")
+                }
+                // Every filter at a third of the moments (each is a fold of every obstacle).
+                for f in filters where k % 3 == 0 {
+                    let open = spells.open(before: before, f, table: table)
+                    #expect(open.map(\.entity) == naiveOpen(states, before: before, f, table: table), "\(note) at \(b), \(f)")
+                    for o in open {
+                        let st = byEntity[o.entity]!
+                        #expect(o.category == st.opening.category && o.responsible == st.opening.responsible.flatMap { $0.isEmpty ? nil : $0 }
+                                && o.ageDays == Int((b - st.openedAt.seconds) / day))
+                    }
                 }
             }
         }
-        #expect(spells.waiting(on: "nobody", before: Instant(seconds: 100 * day)).isEmpty)
+        #expect(spells.waiting(on: "nobody", before: Instant(seconds: 100 * day), table: .standard).isEmpty)
         return seen
     }
 
@@ -106,9 +142,9 @@ import Testing
     @Test func theSpellsAreTheFoldAtEveryMoment() {
         var rng = SeededRandom(seed: 41)
         let states = Self.states(400, using: &rng) + Self.onTheEdge()
-        let edge = UnitSpells(Self.onTheEdge()).loads(before: Instant(seconds: 40 * Self.day), table: .standard).first { $0.unit == "grid" }
+        let edge = ObstacleSpells(Self.onTheEdge()).loads(before: Instant(seconds: 40 * Self.day), table: .standard).first { $0.unit == "grid" }
         #expect(edge?.waiting == 2 && edge?.onHold == 2 && edge?.overdue == 1)
-        let seen = Self.expectSame(UnitSpells(states), states, "made")
+        let seen = Self.expectSame(ObstacleSpells(states), states, "made")
         // The moments are not all empty: obstacles wait, some on hold, some run out.
         #expect(seen > 1_000)
     }
@@ -116,14 +152,14 @@ import Testing
     @Test func spellsMadeAgainForSomeObstaclesEqualSpellsMadeAnew() {
         var rng = SeededRandom(seed: 43)
         var states = Self.states(300, using: &rng)
-        var spells = UnitSpells(Array(states.prefix(200)))
+        var spells = ObstacleSpells(Array(states.prefix(200)))
         // Some obstacles change (more marks, or new states altogether), new ones arrive, one is named with no state.
         let fresh = Self.states(300, using: &rng)
         for i in stride(from: 0, to: 200, by: 7) { states[i].state = fresh[i].state }
         let named = stride(from: 0, to: 200, by: 7).map { states[$0].entity } + states[200...].map(\.entity) + ["obstacle:x:none"]
         spells = spells.updated(stride(from: 0, to: 200, by: 7).map { states[$0] } + Array(states[200...]), named: named)
         _ = Self.expectSame(spells, states, "updated")
-        #expect(spells.spells.count == UnitSpells(states).spells.count)
+        #expect(spells.spells.count == ObstacleSpells(states).spells.count)
         // An obstacle named whose state is no longer given keeps no spell.
         let dropped = spells.updated([], named: [states[3].entity])
         #expect(!dropped.spells.contains { dropped.entities[Int($0.obstacle)] == states[3].entity })
