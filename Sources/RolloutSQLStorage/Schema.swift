@@ -300,6 +300,12 @@ enum Schema {
               data \(d == .sqlite ? "BLOB" : "BYTEA") NOT NULL, PRIMARY KEY (name, part))
             """,
         ] }),
+        // The sites once built and not built without a break since (a rollback): the late sites'
+        // list reads them through this small index instead of every site planned before the
+        // moment (`--scale 100`: 231 sites; 0.17 s → 0.1 ms as of 25 April).
+        ("late_sites_broken", { _ in [
+            "CREATE INDEX sites_broken ON sites (planned_at, first_built_at, built_at, registered_at, registered_recorded_at, region_code, operator, code) WHERE \(LateSiteIndex.broken)",
+        ] }),
     ]
 
     /// The version the database is at (0: empty).

@@ -179,7 +179,7 @@ import Testing
             #expect(openAsKnown.obstacles.map(\.ref).contains("O1"))
             // Take the database back to schema 2: what the dashboard's migration (and the later ones) added is gone.
             try await store.write { db in
-                for statement in UpgradeTests.beforeSnapshots + UpgradeTests.beforeBuiltReports + UpgradeTests.beforeSpanIndex + UpgradeTests.beforeRecordedIndex + UpgradeTests.beforeResolutionCounters + UpgradeTests.beforeFirstDue + UpgradeTests.beforeCounterTree + ["DROP TABLE blobs", "DELETE FROM schema_version WHERE version = 12",
+                for statement in UpgradeTests.beforeBrokenIndex + UpgradeTests.beforeSnapshots + UpgradeTests.beforeBuiltReports + UpgradeTests.beforeSpanIndex + UpgradeTests.beforeRecordedIndex + UpgradeTests.beforeResolutionCounters + UpgradeTests.beforeFirstDue + UpgradeTests.beforeCounterTree + ["DROP TABLE blobs", "DELETE FROM schema_version WHERE version = 12",
                                   "DROP TABLE notification_items", "DROP TABLE notifications", "DROP TABLE subscriptions",
                                   "DELETE FROM schema_version WHERE version = 11", "DROP TABLE signin_attempts", "DROP INDEX persist_account", "ALTER TABLE persist DROP COLUMN account",
                                   "CREATE TABLE signin_failures (key TEXT NOT NULL, at BIGINT NOT NULL)", "DELETE FROM schema_version WHERE version = 10",

@@ -82,7 +82,7 @@ import Testing
             try await Self.check(store, all, "rebuilt")
             // A database from before the day counts: the migration fills them from the log.
             try await store.write { db in
-                for statement in UpgradeTests.beforeSnapshots + UpgradeTests.beforeBuiltReports + UpgradeTests.beforeSpanIndex + UpgradeTests.beforeRecordedIndex + UpgradeTests.beforeResolutionCounters + UpgradeTests.beforeFirstDue + UpgradeTests.beforeCounterTree + ["DROP TABLE blobs", "DELETE FROM schema_version WHERE version = 12",
+                for statement in UpgradeTests.beforeBrokenIndex + UpgradeTests.beforeSnapshots + UpgradeTests.beforeBuiltReports + UpgradeTests.beforeSpanIndex + UpgradeTests.beforeRecordedIndex + UpgradeTests.beforeResolutionCounters + UpgradeTests.beforeFirstDue + UpgradeTests.beforeCounterTree + ["DROP TABLE blobs", "DELETE FROM schema_version WHERE version = 12",
                                   "DROP TABLE notification_items", "DROP TABLE notifications", "DROP TABLE subscriptions",
                                   "DELETE FROM schema_version WHERE version = 11", "DROP TABLE signin_attempts", "DROP INDEX persist_account", "ALTER TABLE persist DROP COLUMN account",
                                   "CREATE TABLE signin_failures (key TEXT NOT NULL, at BIGINT NOT NULL)", "DELETE FROM schema_version WHERE version = 10",
