@@ -43,14 +43,16 @@ extension CampaignService {
         guard moment.knownAt == nil, query.status == .open || query.status == .escalated else { return try await store.obstacles(query, at: moment) }
         let spells = try await obstacleSpells(seq: try await store.currentSeq())
         let table = try await store.dispatchTable(at: moment)
-        let open = spells.open(before: moment.asOf.before, ObstacleSpells.Filter(
+        let open = spells.openPage(before: moment.asOf.before, ObstacleSpells.Filter(
             region: query.region, operator: query.operator, category: query.category, escalated: query.status == .escalated,
-            minAgeDays: query.minAgeDays, unit: query.unit, overdue: query.overdue), table: table)
-        let slice = Array(open.dropFirst((query.page - 1) * query.perPage).prefix(query.perPage))
-        let states = try await store.obstacleStates(slice.map(\.entity))
-        return ObstaclePage(total: open.count, page: query.page, perPage: query.perPage,
-                            obstacles: slice.compactMap { o in states[o.entity].flatMap { ObstacleRow($0, at: moment, table: table) } },
-                            byCategory: ObstacleGroup.groups(open, key: \.category.rawValue, ageDays: \.ageDays),
-                            byResponsible: ObstacleGroup.groups(open, key: { $0.responsible ?? "" }, ageDays: \.ageDays))
+            minAgeDays: query.minAgeDays, unit: query.unit, overdue: query.overdue), table: table,
+            offset: (query.page - 1) * query.perPage, limit: query.perPage)
+        let states = try await store.obstacleStates(open.obstacles.map(\.entity))
+        func groups(_ tallies: [ObstacleSpells.Tally]) -> [ObstacleGroup] {
+            ObstacleGroup.sorted(tallies.map { ObstacleGroup(key: $0.key, count: $0.count, olderThanWeek: $0.olderThanWeek, oldestDays: $0.oldestDays) })
+        }
+        return ObstaclePage(total: open.total, page: query.page, perPage: query.perPage,
+                            obstacles: open.obstacles.compactMap { o in states[o.entity].flatMap { ObstacleRow($0, at: moment, table: table) } },
+                            byCategory: groups(open.byCategory), byResponsible: groups(open.byResponsible))
     }
 }

@@ -178,19 +178,49 @@ public struct ObstacleSpells: Sendable {
         }
     }
 
+    /// How many open obstacles have one value of an attribute (a category, a unit named).
+    public struct Tally: Sendable, Equatable {
+        /// The attribute's value (`""`: none named).
+        public var key: String
+        /// How many have it.
+        public var count: Int
+        /// Of those, how many are over 7 days old.
+        public var olderThanWeek: Int
+        /// The age in whole days of the oldest.
+        public var oldestDays: Int
+    }
+
+    /// One page of the open obstacles a list asks for, with the counts of all of them.
+    public struct OpenPage: Sendable, Equatable {
+        /// How many match.
+        public var total: Int
+        /// Their counts by category (categories with none left out), in `ObstacleCategory` order.
+        public var byCategory: [Tally]
+        /// Their counts by the unit their reporter named (`""`: none), in the order first met.
+        public var byResponsible: [Tally]
+        /// The page: oldest first, then by entity.
+        public var obstacles: [Open]
+    }
+
     /// The obstacles unresolved at a moment (cutoff `before`) that the filter asks for, under the
-    /// clocks of `table`, oldest first (then by entity).
-    public func open(before: Instant, _ filter: Filter = Filter(), table: Dispatch.Table) -> [Open] {
+    /// clocks of `table`: counted by category and by the unit named (without a string made per
+    /// obstacle), and the `limit` of them after the first `offset`, oldest first (then by entity).
+    public func openPage(before: Instant, _ filter: Filter = Filter(), table: Dispatch.Table, offset: Int, limit: Int) -> OpenPage {
         let b = before.seconds
         let sla = Self.slaSeconds(table)
+        let nothing = OpenPage(total: 0, byCategory: [], byResponsible: [], obstacles: [])
         var unit: UInt8?, region: UInt16?, op: UInt8?, category: UInt8?
-        if let u = filter.unit { guard let i = units.firstIndex(of: u) else { return [] }; unit = UInt8(i) }
-        if let r = filter.region { guard let i = nameIndex[r], i != 0 else { return [] }; region = i }
+        if let u = filter.unit { guard let i = units.firstIndex(of: u) else { return nothing }; unit = UInt8(i) }
+        if let r = filter.region { guard let i = nameIndex[r], i != 0 else { return nothing }; region = i }
         if let o = filter.operator { op = Operator.allCases.firstIndex(of: o).map(UInt8.init) }
         if let c = filter.category { category = ObstacleCategory.allCases.firstIndex(of: c).map(UInt8.init) }
-        // Open at least n whole days: opened at least n days before the cutoff.
-        let openedBy = filter.minAgeDays.map { b - Int64($0) * 86_400 } ?? Int64.max
-        var found: [(openedAt: Int64, obstacle: Int32, spell: Int)] = []
+        // Open at least n whole days: opened at least n days before the cutoff; over a week: 8.
+        let openedBy = filter.minAgeDays.map { b - Int64($0) * 86_400 } ?? Int64.max, weekAgo = b - 8 * 86_400
+        var found: [(openedAt: Int64, spell: Int)] = []
+        var catCount = [Int](repeating: 0, count: ObstacleCategory.allCases.count), catOld = catCount
+        var catFirst = [Int64](repeating: Int64.max, count: catCount.count)
+        var namedCount = [Int](repeating: 0, count: names.count), namedOld = namedCount
+        var namedFirst = [Int64](repeating: Int64.max, count: names.count)
         for (k, s) in spells.enumerated() where Self.sees(s, b) {
             if let unit, s.unit != unit { continue }
             if let region, s.region != region { continue }
@@ -199,14 +229,37 @@ public struct ObstacleSpells: Sendable {
             if filter.escalated && !s.escalated { continue }
             if s.openedAt > openedBy { continue }
             if filter.overdue && !Self.overdue(s, b, slaSeconds: sla[Int(s.category)]) { continue }
-            found.append((s.openedAt, s.obstacle, k))
+            found.append((s.openedAt, k))
+            let c = Int(s.category), r = Int(s.responsible), old = s.openedAt <= weekAgo ? 1 : 0
+            catCount[c] += 1; catOld[c] += old; catFirst[c] = min(catFirst[c], s.openedAt)
+            namedCount[r] += 1; namedOld[r] += old; namedFirst[r] = min(namedFirst[r], s.openedAt)
         }
-        found.sort { $0.openedAt != $1.openedAt ? $0.openedAt < $1.openedAt : entities[Int($0.obstacle)] < entities[Int($1.obstacle)] }
-        return found.map { f in
-            let s = spells[f.spell]
-            return Open(entity: entities[Int(s.obstacle)], openedAt: Instant(seconds: s.openedAt), category: ObstacleCategory.allCases[Int(s.category)],
-                        responsible: s.responsible == 0 ? nil : names[Int(s.responsible)], ageDays: Int(max(0, b - s.openedAt) / 86_400))
+        func days(_ first: Int64) -> Int { Int(max(0, b - first) / 86_400) }
+        let byCategory = catCount.indices.filter { catCount[$0] > 0 }.map {
+            Tally(key: ObstacleCategory.allCases[$0].rawValue, count: catCount[$0], olderThanWeek: catOld[$0], oldestDays: days(catFirst[$0]))
         }
+        let byResponsible = namedCount.indices.filter { namedCount[$0] > 0 }.map {
+            Tally(key: names[$0], count: namedCount[$0], olderThanWeek: namedOld[$0], oldestDays: days(namedFirst[$0]))
+        }
+        var page: [Open] = []
+        if limit > 0 && offset < found.count {
+            found.sort { a, b in
+                a.openedAt != b.openedAt ? a.openedAt < b.openedAt
+                    : entities[Int(spells[a.spell].obstacle)] < entities[Int(spells[b.spell].obstacle)]
+            }
+            page = found[offset..<min(found.count, offset + min(limit, found.count))].map { f in
+                let s = spells[f.spell]
+                return Open(entity: entities[Int(s.obstacle)], openedAt: Instant(seconds: s.openedAt), category: ObstacleCategory.allCases[Int(s.category)],
+                            responsible: s.responsible == 0 ? nil : names[Int(s.responsible)], ageDays: days(s.openedAt))
+            }
+        }
+        return OpenPage(total: found.count, byCategory: byCategory, byResponsible: byResponsible, obstacles: page)
+    }
+
+    /// Every obstacle unresolved at a moment (cutoff `before`) that the filter asks for, oldest
+    /// first (then by entity).
+    public func open(before: Instant, _ filter: Filter = Filter(), table: Dispatch.Table) -> [Open] {
+        openPage(before: before, filter, table: table, offset: 0, limit: Int.max).obstacles
     }
 
     /// The obstacles waiting on `unit` at a moment (cutoff `before`), oldest first (then by entity).

@@ -172,7 +172,12 @@ public struct ObstacleGroup: Codable, Sendable, Equatable {
             g.oldestDays = max(g.oldestDays, age)
             out[k] = g
         }
-        return out.values.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+        return sorted(Array(out.values))
+    }
+
+    /// Groups in the order lists show them: the most numerous first (then by key).
+    public static func sorted(_ groups: [ObstacleGroup]) -> [ObstacleGroup] {
+        groups.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
     }
 }
 

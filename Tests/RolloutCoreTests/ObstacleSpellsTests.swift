@@ -114,6 +114,16 @@ import Testing
                 for f in filters where k % 3 == 0 {
                     let open = spells.open(before: before, f, table: table)
                     #expect(open.map(\.entity) == naiveOpen(states, before: before, f, table: table), "\(note) at \(b), \(f)")
+                    // A page and the counts of all, by category and by the unit named.
+                    let page = spells.openPage(before: before, f, table: table, offset: 2, limit: 3)
+                    #expect(page.total == open.count && page.obstacles == Array(open.dropFirst(2).prefix(3)), "\(note) at \(b), \(f)")
+                    func tallies(_ key: (ObstacleSpells.Open) -> String) -> [String: [Int]] {
+                        Dictionary(grouping: open, by: key).mapValues { g in [g.count, g.filter { $0.ageDays > 7 }.count, g.map(\.ageDays).max()!] }
+                    }
+                    #expect(Dictionary(uniqueKeysWithValues: page.byCategory.map { ($0.key, [$0.count, $0.olderThanWeek, $0.oldestDays]) })
+                            == tallies(\.category.rawValue), "\(note) at \(b), \(f)")
+                    #expect(Dictionary(uniqueKeysWithValues: page.byResponsible.map { ($0.key, [$0.count, $0.olderThanWeek, $0.oldestDays]) })
+                            == tallies { $0.responsible ?? "" }, "\(note) at \(b), \(f)")
                     for o in open {
                         let st = byEntity[o.entity]!
                         #expect(o.category == st.opening.category && o.responsible == st.opening.responsible.flatMap { $0.isEmpty ? nil : $0 }
