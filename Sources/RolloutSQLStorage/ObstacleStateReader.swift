@@ -9,12 +9,7 @@ import RolloutCore
 enum ObstacleStateReader {
     /// The state, or nil when the text is not in the shape this reader knows.
     static func read(_ text: String) -> ObstacleState? {
-        var text = text
-        return text.withUTF8 { bytes in
-            var s = StoredJSONScanner(bytes: bytes)
-            guard let state = s.obstacleState(), s.atEnd else { return nil }
-            return state
-        }
+        StoredJSONScanner.whole(text) { $0.obstacleState() }
     }
 }
 

@@ -8,12 +8,7 @@ import RolloutCore
 enum SiteStateReader {
     /// The state, or nil when the text is not in the shape this reader knows.
     static func read(_ text: String) -> SiteState? {
-        var text = text
-        return text.withUTF8 { bytes in
-            var s = StoredJSONScanner(bytes: bytes)
-            guard let state = s.siteState(), s.atEnd else { return nil }
-            return state
-        }
+        StoredJSONScanner.whole(text) { $0.siteState() }
     }
 }
 

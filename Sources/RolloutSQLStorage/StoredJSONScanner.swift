@@ -10,6 +10,16 @@ struct StoredJSONScanner {
 
     var atEnd: Bool { mutating get { skipSpace(); return i == bytes.count } }
 
+    /// What `read` reads of a whole text, or nil when it reads nothing or stops before the end.
+    static func whole<T>(_ text: String, _ read: (inout StoredJSONScanner) -> T?) -> T? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var s = StoredJSONScanner(bytes: bytes)
+            guard let value = read(&s), s.atEnd else { return nil }
+            return value
+        }
+    }
+
     mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
     }
