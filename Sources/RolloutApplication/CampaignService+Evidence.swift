@@ -73,7 +73,7 @@ extension CampaignService {
     public func prepareReads() async throws {
         if try await !store.events(kinds: ["evidence.rule_set"]).isEmpty { _ = try await verificationTimeline() }
         let seq = try await store.currentSeq()
-        // The units' spells beside reconciliation's pairing and sweep (the other core).
+        // The obstacles' spells beside reconciliation's pairing and sweep (on the other core).
         async let spells = obstacleSpells(seq: seq)
         var thresholds = Reconciliation.Thresholds.standard
         for e in try await reconciliationEvents(seq: seq) { if case .reconciliationThresholdsSet(let t) = e.event.body { thresholds = t } }

@@ -37,6 +37,23 @@ extension CampaignService {
         try await obstacles(ObstacleQuery(status: .open, unit: unit, page: page, perPage: perPage), at: moment)
     }
 
+    /// How many obstacles stand unresolved in each region at a checked moment, and of those how
+    /// many ran out of time (the scorecard's, which read every open obstacle's state for it).
+    public func openObstaclesByRegion(at moment: ReadMoment) async throws -> [String: (open: Int, overdue: Int)] {
+        guard moment.knownAt == nil else {
+            var out: [String: (open: Int, overdue: Int)] = [:]
+            for o in try await store.obstacles(ObstacleQuery(status: .open, perPage: 1_000_000), at: moment).obstacles {
+                var v = out[o.regionCode] ?? (0, 0)
+                v.open += 1
+                if o.overdue { v.overdue += 1 }
+                out[o.regionCode] = v
+            }
+            return out
+        }
+        let spells = try await obstacleSpells(seq: try await store.currentSeq())
+        return spells.openByRegion(before: moment.asOf.before, table: try await store.dispatchTable(at: moment))
+    }
+
     /// Obstacles at a checked moment: the open (or escalated) ones as known now from the spells,
     /// only the page's states read; the others from the store.
     public func obstacles(_ query: ObstacleQuery, at moment: ReadMoment) async throws -> ObstaclePage {
@@ -47,7 +64,7 @@ extension CampaignService {
             region: query.region, operator: query.operator, category: query.category, escalated: query.status == .escalated,
             minAgeDays: query.minAgeDays, unit: query.unit, overdue: query.overdue), table: table,
             offset: (query.page - 1) * query.perPage, limit: query.perPage)
-        let states = try await store.obstacleStates(open.obstacles.map(\.entity))
+        let states = Dictionary(try await store.storedObstacles(only: open.obstacles.map(\.entity)), uniquingKeysWith: { a, _ in a })
         func groups(_ tallies: [ObstacleSpells.Tally]) -> [ObstacleGroup] {
             ObstacleGroup.sorted(tallies.map { ObstacleGroup(key: $0.key, count: $0.count, olderThanWeek: $0.olderThanWeek, oldestDays: $0.oldestDays) })
         }

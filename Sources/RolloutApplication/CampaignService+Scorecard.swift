@@ -68,14 +68,7 @@ extension CampaignService {
         // The plan's pro-rata number of each district, unrounded.
         let targets = try await store.targets(at: moment)
         let last = moment.asOf.before.adding(seconds: -1)
-        var open: [String: (Int, Int)] = [:]
-        let obstacles = try await self.obstacles(ObstacleQuery(status: .open, perPage: 1_000_000), at: moment).obstacles
-        for o in obstacles {
-            var v = open[o.regionCode] ?? (0, 0)
-            v.0 += 1
-            if o.overdue { v.1 += 1 }
-            open[o.regionCode] = v
-        }
+        let open = try await openObstaclesByRegion(at: moment)
         let today = ShanghaiCalendar.dateString(moment.asOf.before.adding(seconds: -1))
         var reporting: [String: (Int, Int)] = [:]
         for s in try await self.reporting(campaign, at: moment, days: Self.scorecardReportingDays).organisations where s.organisation.kind == .district {

@@ -262,8 +262,18 @@ public struct ObstacleSpells: Sendable {
         openPage(before: before, filter, table: table, offset: 0, limit: Int.max).obstacles
     }
 
-    /// The obstacles waiting on `unit` at a moment (cutoff `before`), oldest first (then by entity).
-    public func waiting(on unit: String, before: Instant, table: Dispatch.Table) -> [Open] {
-        open(before: before, Filter(unit: unit), table: table)
+    /// How many obstacles stand unresolved in each region at a moment (cutoff `before`), and of
+    /// those how many ran out of time under the clocks of `table` (regions with none left out).
+    public func openByRegion(before: Instant, table: Dispatch.Table) -> [String: (open: Int, overdue: Int)] {
+        let b = before.seconds
+        let sla = Self.slaSeconds(table)
+        var open = [Int](repeating: 0, count: names.count), overdue = open
+        for s in spells where Self.sees(s, b) {
+            open[Int(s.region)] += 1
+            if Self.overdue(s, b, slaSeconds: sla[Int(s.category)]) { overdue[Int(s.region)] += 1 }
+        }
+        var out: [String: (open: Int, overdue: Int)] = [:]
+        for n in names.indices where open[n] > 0 { out[names[n]] = (open[n], overdue[n]) }
+        return out
     }
 }

@@ -178,7 +178,7 @@ extension SQLCampaignStore {
                 m.count += g.count; m.olderThanWeek += g.olderThanWeek; m.oldestDays = max(m.oldestDays, g.oldestDays)
                 out[g.key] = m
             }
-            return out.values.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+            return ObstacleGroup.sorted(Array(out.values))
         }
         let byCategory = try await groups("category", key: \.category)
         let byResponsible = try await groups("COALESCE(responsible, '')") { $0.responsible ?? "" }
@@ -204,6 +204,14 @@ extension SQLCampaignStore {
     }
 
     static func groups(_ rows: [ObstacleRow], by key: (ObstacleRow) -> String) -> [ObstacleGroup] {
-        ObstacleGroup.groups(rows, key: key, ageDays: \.ageDays)
+        var out: [String: ObstacleGroup] = [:]
+        for r in rows {
+            var g = out[key(r)] ?? ObstacleGroup(key: key(r), count: 0, olderThanWeek: 0, oldestDays: 0)
+            g.count += 1
+            if r.ageDays > 7 { g.olderThanWeek += 1 }
+            g.oldestDays = max(g.oldestDays, r.ageDays)
+            out[key(r)] = g
+        }
+        return ObstacleGroup.sorted(Array(out.values))
     }
 }

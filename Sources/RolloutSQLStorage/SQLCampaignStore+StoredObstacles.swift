@@ -14,19 +14,8 @@ extension SQLCampaignStore {
                     (try r.string("entity"), try StoredJSON.obstacleState(try r.string("state")))
                 }
             }
-            var out: [(entity: String, state: ObstacleState)] = []
-            for chunk in entities.chunked() {
-                for r in try await db.raw("SELECT entity, state FROM obstacles WHERE entity IN (\(binds: chunk))").all() {
-                    out.append((try r.string("entity"), try StoredJSON.obstacleState(try r.string("state"))))
-                }
-            }
-            return out
+            return try await Projector.loadObstacles(Set(entities), db: db).map { ($0.key, $0.value) }
         }
-    }
-
-    /// The obstacles' states by entity (an entity with none is left out).
-    public func obstacleStates(_ entities: [String]) async throws -> [String: ObstacleState] {
-        try await read { db in try await Projector.loadObstacles(Set(entities), db: db) }
     }
 
     /// The obstacles whose entity the events after `afterSeq` up to `throughSeq` name (one distinct

@@ -14,10 +14,9 @@ public protocol ObstacleReads: Sendable {
     func unitLoads(at moment: ReadMoment) async throws -> [UnitLoad]
     /// The obstacles whose clock has run out by `now`, neither resolved nor escalated, with when it ran out.
     func overdueObstacles(now: Instant) async throws -> [(state: ObstacleState, ranOutAt: Instant)]
-    /// Every obstacle's state with its entity; only those of `entities` when given.
+    /// Every obstacle's state with its entity; only those of `entities` when given (an entity with
+    /// none is left out).
     func storedObstacles(only entities: [String]?) async throws -> [(entity: String, state: ObstacleState)]
-    /// The obstacles' states by entity (an entity with none is left out).
-    func obstacleStates(_ entities: [String]) async throws -> [String: ObstacleState]
     /// The obstacles whose entity the events after `afterSeq` up to `throughSeq` name.
     func obstaclesNamed(after afterSeq: Int64, through throughSeq: Int64) async throws -> [String]
 }

@@ -160,21 +160,6 @@ public struct ObstacleGroup: Codable, Sendable, Equatable {
         self.key = key; self.count = count; self.olderThanWeek = olderThanWeek; self.oldestDays = oldestDays
     }
 
-    /// The groups of some obstacles by a key, each with its age in whole days: the most numerous
-    /// first (then by key).
-    public static func groups<T>(_ items: [T], key: (T) -> String, ageDays: (T) -> Int) -> [ObstacleGroup] {
-        var out: [String: ObstacleGroup] = [:]
-        for item in items {
-            let k = key(item), age = ageDays(item)
-            var g = out[k] ?? ObstacleGroup(key: k, count: 0, olderThanWeek: 0, oldestDays: 0)
-            g.count += 1
-            if age > 7 { g.olderThanWeek += 1 }
-            g.oldestDays = max(g.oldestDays, age)
-            out[k] = g
-        }
-        return sorted(Array(out.values))
-    }
-
     /// Groups in the order lists show them: the most numerous first (then by key).
     public static func sorted(_ groups: [ObstacleGroup]) -> [ObstacleGroup] {
         groups.sorted { ($0.count, $1.key) > ($1.count, $0.key) }

@@ -107,9 +107,19 @@ import Testing
                     seen += l.waiting
                 }
                 for unit in Dispatch.units.prefix(4) {
-                    let list = spells.waiting(on: unit, before: before, table: table)
+                    let list = spells.open(before: before, ObstacleSpells.Filter(unit: unit), table: table)
                     #expect(list.map(\.entity) == expected.lists[unit] ?? [], "\(note) at \(b), \(unit)")
                 }
+                // Each region's open and run-out counts.
+                let everyOpen = naiveOpen(states, before: before, ObstacleSpells.Filter(), table: table)
+                let overdueOpen = Set(naiveOpen(states, before: before, ObstacleSpells.Filter(overdue: true), table: table))
+                var regions: [String: [Int]] = [:]
+                for e in everyOpen {
+                    let r = byEntity[e]!.opening.regionCode
+                    regions[r, default: [0, 0]][0] += 1
+                    if overdueOpen.contains(e) { regions[r, default: [0, 0]][1] += 1 }
+                }
+                #expect(spells.openByRegion(before: before, table: table).mapValues { [$0.open, $0.overdue] } == regions, "\(note) at \(b)")
                 // Every filter at a third of the moments (each is a fold of every obstacle).
                 for f in filters where k % 3 == 0 {
                     let open = spells.open(before: before, f, table: table)
@@ -132,7 +142,7 @@ import Testing
                 }
             }
         }
-        #expect(spells.waiting(on: "nobody", before: Instant(seconds: 100 * day), table: .standard).isEmpty)
+        #expect(spells.open(before: Instant(seconds: 100 * day), ObstacleSpells.Filter(unit: "nobody"), table: .standard).isEmpty)
         return seen
     }
 

@@ -36,6 +36,13 @@ import Testing
                     let spells = try await service.obstacles(q, at: moment), stored = try await store.obstacles(q, at: moment)
                     #expect(spells == stored, "\(note), day \(day), \(q)")
                 }
+                // The scorecard's counts per region: those of every open obstacle the store folds.
+                var regions: [String: [Int]] = [:]
+                for o in try await store.obstacles(ObstacleQuery(status: .open, perPage: 1000), at: moment).obstacles {
+                    regions[o.regionCode, default: [0, 0]][0] += 1
+                    if o.overdue { regions[o.regionCode, default: [0, 0]][1] += 1 }
+                }
+                #expect(try await service.openObstaclesByRegion(at: moment).mapValues { [$0.open, $0.overdue] } == regions, "\(note), day \(day)")
                 waiting += loads.reduce(0) { $0 + $1.waiting }
             }
         }
